@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+/**
+ * @title IEvidenceRegistry
+ * @notice Anchors of the members' evidence logs. Every member keeps an RFC 6962 Merkle log of its evidence
+ * records off chain (handover packages, authorizations, call recordings, letters, mediation agreements,
+ * repayment receipts…) and anchors checkpoints (tree size, root) here. Each anchor after a member's first
+ * must carry a consistency proof from that member's previous checkpoint, verified on chain: a member
+ * cannot rewrite or fork its own log once anchored. Anchored checkpoints stay queryable by
+ * (member, tree size) forever, so a receipt never depends on the member's gateway staying up.
+ *
+ * A court (or notary) member can record on chain that it verified a record against an anchored root.
+ */
+interface IEvidenceRegistry {
+    /**
+     * @notice An anchored checkpoint.
+     * @param root the log's Merkle tree head at `treeSize`
+     * @param treeSize number of records in the log
+     * @param anchoredAt block time of the anchor: the record existed no later than this
+     * @param blockNumber block of the anchor
+     */
+    struct Checkpoint {
+        bytes32 root;
+        uint64 treeSize;
+        uint40 anchoredAt;
+        uint64 blockNumber;
+    }
+
+    /// @notice `memberId` anchored its log at `treeSize` with `root`, extending `previousTreeSize`.
+    event CheckpointAnchored(uint32 indexed memberId, uint64 indexed treeSize, bytes32 root, uint64 previousTreeSize);
+    /// @notice Court `courtId` verified record `leafHash` at `leafIndex` of `memberId`'s log at `treeSize`.
+    event RecordVerified(
+        uint32 indexed courtId, uint32 indexed memberId, bytes32 indexed leafHash, uint64 treeSize, uint64 leafIndex
+    );
+
+    /// @notice A checkpoint of an empty log, or with a zero root, proves nothing.
+    error EvidenceRegistryEmptyCheckpoint();
+    /// @notice `treeSize` does not grow past the member's latest anchored `latestTreeSize`.
+    error EvidenceRegistryStaleCheckpoint(uint32 memberId, uint64 treeSize, uint64 latestTreeSize);
+    /// @notice The consistency proof from `previousTreeSize` to `treeSize` does not verify: a rewritten log.
+    error EvidenceRegistryInconsistentCheckpoint(uint32 memberId, uint64 previousTreeSize, uint64 treeSize);
+    /// @notice A member's first checkpoint has nothing to be consistent with and takes no proof.
+    error EvidenceRegistryUnexpectedProof(uint32 memberId, uint256 proofLength);
+    /// @notice `memberId` never anchored a checkpoint at `treeSize`.
+    error EvidenceRegistryUnknownCheckpoint(uint32 memberId, uint64 treeSize);
+    /// @notice The inclusion proof of `leafIndex` in `memberId`'s checkpoint at `treeSize` does not verify.
+    error EvidenceRegistryInvalidInclusionProof(uint32 memberId, uint64 treeSize, uint64 leafIndex);
+
+    /// @notice The member registry consulted for every call.
+    function memberRegistry() external view returns (address);
+
+    /**
+     * @notice The caller's member anchors the checkpoint (`treeSize`, `root`) of its log.
+     * @param consistencyProof RFC 9162 consistency proof from the member's latest anchored checkpoint;
+     * empty for the first anchor
+     */
+    function anchor(uint64 treeSize, bytes32 root, bytes32[] calldata consistencyProof) external;
+
+    /// @notice The latest anchored checkpoint of `memberId` (all zero if none).
+    function latestCheckpoint(uint32 memberId) external view returns (Checkpoint memory);
+
+    /// @notice The checkpoint anchored by `memberId` at `treeSize` (all zero if none).
+    function checkpointAt(uint32 memberId, uint64 treeSize) external view returns (Checkpoint memory);
+
+    /**
+     * @notice Whether `proof` shows leaf `leafHash` at `leafIndex` of `memberId`'s log at `treeSize`.
+     * Reverts with {EvidenceRegistryUnknownCheckpoint} when that checkpoint was never anchored, so that
+     * "not anchored" is never confused with "not included".
+     */
+    function verifyInclusion(
+        uint32 memberId,
+        uint64 treeSize,
+        uint64 leafIndex,
+        bytes32 leafHash,
+        bytes32[] calldata proof
+    ) external view returns (bool);
+
+    /// @notice As {verifyInclusion}, for the record bytes themselves (the leaf hash is computed here).
+    function verifyRecord(
+        uint32 memberId,
+        uint64 treeSize,
+        uint64 leafIndex,
+        bytes calldata record,
+        bytes32[] calldata proof
+    ) external view returns (bool);
+
+    /**
+     * @notice A court member records that it verified a record. The proof is checked on chain; an invalid
+     * one reverts with {EvidenceRegistryInvalidInclusionProof}.
+     */
+    function recordVerification(
+        uint32 memberId,
+        uint64 treeSize,
+        uint64 leafIndex,
+        bytes32 leafHash,
+        bytes32[] calldata proof
+    ) external;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.30;
+
+/**
+ * @title IMemberRegistry
+ * @notice The consortium's member list: who may act in the other CaseLedger contracts, in which roles,
+ * with which signing key. Members are never deleted: a removed member keeps its id and history, and every
+ * change is an event, so the list can be replayed from genesis (append-only history).
+ *
+ * Governance (admission, roles, suspension, removal) belongs to the operator account, a multisig in
+ * production. A member may rotate its own signing key and update its own metadata.
+ */
+interface IMemberRegistry {
+    /// @notice Lifecycle of a member. `None` is the status of an id that was never admitted.
+    enum MemberStatus {
+        None,
+        Active,
+        Suspended,
+        Removed
+    }
+
+    /**
+     * @notice A member as stored.
+     * @param signer the address that signs the member's transactions and gateway-to-gateway packages
+     * @param roles bitmask of ROLE_LENDER, ROLE_AGENCY, ROLE_COURT, ROLE_OPERATOR
+     * @param status see {MemberStatus}
+     * @param metadataHash hash of the member's public metadata document (name, gateway URL, profile)
+     */
+    struct Member {
+        address signer;
+        uint8 roles;
+        MemberStatus status;
+        bytes32 metadataHash;
+    }
+
+    /// @notice A member was admitted with id `memberId`.
+    event MemberAdmitted(uint32 indexed memberId, address indexed signer, uint8 roles, bytes32 metadataHash);
+    /// @notice The roles of `memberId` changed from `previousRoles` to `roles`.
+    event MemberRolesChanged(uint32 indexed memberId, uint8 previousRoles, uint8 roles);
+    /// @notice `memberId` was suspended; it can do nothing until reinstated.
+    event MemberSuspended(uint32 indexed memberId);
+    /// @notice `memberId` was reinstated after a suspension.
+    event MemberReinstated(uint32 indexed memberId);
+    /// @notice `memberId` was removed for good. Its id and history stay.
+    event MemberRemoved(uint32 indexed memberId);
+    /// @notice The signing address of `memberId` was rotated from `previousSigner` to `signer`.
+    event MemberSignerRotated(uint32 indexed memberId, address indexed previousSigner, address indexed signer);
+    /// @notice The metadata hash of `memberId` changed.
+    event MemberMetadataUpdated(uint32 indexed memberId, bytes32 previousMetadataHash, bytes32 metadataHash);
+    /// @notice The operator account was handed over (takes effect when the new operator accepts).
+    event OperatorTransferStarted(address indexed previousOperator, address indexed newOperator);
+    /// @notice The operator account changed.
+    event OperatorTransferred(address indexed previousOperator, address indexed newOperator);
+
+    /// @notice The caller is not the operator account.
+    error MemberRegistryNotOperator(address caller);
+    /// @notice The caller is neither the operator nor the current signer of `memberId`.
+    error MemberRegistryNotOperatorOrMember(address caller, uint32 memberId);
+    /// @notice `memberId` was never admitted.
+    error MemberRegistryUnknownMember(uint32 memberId);
+    /// @notice `account` is not, and never was, the signer of any member.
+    error MemberRegistryUnknownSigner(address account);
+    /// @notice `account` was once the signer of `memberId` and has since been rotated away.
+    error MemberRegistryRetiredSigner(address account, uint32 memberId);
+    /// @notice `signer` is, or once was, the signing address of `memberId`; addresses are never reused.
+    error MemberRegistrySignerTaken(address signer, uint32 memberId);
+    /// @notice The zero address cannot sign.
+    error MemberRegistryZeroAddress();
+    /// @notice `roles` is empty or has bits outside the four known roles.
+    error MemberRegistryInvalidRoles(uint8 roles);
+    /// @notice `memberId` is not active (it is suspended or removed).
+    error MemberRegistryMemberNotActive(uint32 memberId, MemberStatus status);
+    /// @notice `memberId` lacks `role`.
+    error MemberRegistryMissingRole(uint32 memberId, uint8 role);
+    /// @notice The status change is not allowed from `status` (for example reinstating an active member).
+    error MemberRegistryInvalidStatusChange(uint32 memberId, MemberStatus status);
+    /// @notice Nothing would change (same roles, same signer, same metadata); no event is emitted for a no-op.
+    error MemberRegistryNoChange(uint32 memberId);
+
+    /**
+     * @notice Admits a new member. Only the operator.
+     * @return memberId the new member's id, assigned sequentially from 1
+     */
+    function admit(address signer, uint8 roles, bytes32 metadataHash) external returns (uint32 memberId);
+
+    /// @notice Replaces the role bitmask of a member that is not removed. Only the operator.
+    function setRoles(uint32 memberId, uint8 roles) external;
+
+    /// @notice Suspends an active member. Only the operator.
+    function suspend(uint32 memberId) external;
+
+    /// @notice Reinstates a suspended member. Only the operator.
+    function reinstate(uint32 memberId) external;
+
+    /// @notice Removes an active or suspended member for good. Only the operator.
+    function remove(uint32 memberId) external;
+
+    /**
+     * @notice Rotates the signing address of a member that is not removed. The operator (lost key) or the
+     * member's current signer. The previous address is retired and can never sign for anyone again.
+     */
+    function rotateSigner(uint32 memberId, address newSigner) external;
+
+    /// @notice Updates the metadata hash of a member that is not removed. The operator or the member.
+    function updateMetadata(uint32 memberId, bytes32 metadataHash) external;
+
+    /// @notice Starts handing the operator account over to `newOperator` (two steps, like OZ Ownable2Step).
+    function transferOperator(address newOperator) external;
+
+    /// @notice Completes the hand-over; only the pending operator.
+    function acceptOperator() external;
+
+    /// @notice The operator account.
+    function operator() external view returns (address);
+
+    /// @notice The account that may accept the operator role, or zero.
+    function pendingOperator() external view returns (address);
+
+    /// @notice Number of members ever admitted (ids are 1..memberCount).
+    function memberCount() external view returns (uint32);
+
+    /// @notice The stored member; reverts with {MemberRegistryUnknownMember} for an id never admitted.
+    function memberOf(uint32 memberId) external view returns (Member memory);
+
+    /// @notice The member id whose current signer is `account`, or 0.
+    function memberIdOf(address account) external view returns (uint32);
+
+    /// @notice True when `memberId` is active and holds every bit of `role`.
+    function isActive(uint32 memberId, uint8 role) external view returns (bool);
+
+    /**
+     * @notice The id of the active member whose current signer is `account` and that holds `role`.
+     * Reverts with the reason otherwise; the other contracts use it to authorize every call.
+     */
+    function requireActiveSigner(address account, uint8 role) external view returns (uint32 memberId);
+
+    /// @notice Reverts unless `memberId` is active and holds `role`.
+    function requireActiveMember(uint32 memberId, uint8 role) external view;
+}

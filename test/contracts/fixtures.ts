@@ -1,0 +1,77 @@
+import { network } from "hardhat";
+
+/**
+ * One in-process Hardhat network for the contract tests, and the fixtures they share. Every test starts
+ * from a snapshot of a fixture (loadFixture), so tests never see each other's state.
+ */
+export const connection = await network.create();
+export const { ethers, networkHelpers } = connection;
+export const { loadFixture, time } = networkHelpers;
+
+export const Role = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;
+export const MemberStatus = { None: 0n, Active: 1n, Suspended: 2n, Removed: 3n } as const;
+export const CaseStatus = {
+  None: 0n,
+  Registered: 1n,
+  Assigned: 2n,
+  Accepted: 3n,
+  Returned: 4n,
+  Recalled: 5n,
+  Settled: 6n,
+  Closed: 7n,
+} as const;
+export type CaseStatusName = keyof typeof CaseStatus;
+
+export const DAY = 24 * 60 * 60;
+
+/** A deterministic bytes32 key for the tests, never zero: `key("case", 3)`. */
+export function key(label: string, i: number | bigint = 0): string {
+  return ethers.keccak256(ethers.toUtf8Bytes(`caseledger/test/${label}/${i}`));
+}
+
+export function keys(label: string, count: number, from = 0): string[] {
+  return Array.from({ length: count }, (_, i) => key(label, from + i));
+}
+
+/**
+ * The consortium every contract test starts from: an operator; lenders 1 and 2; agencies 3 and 4; a
+ * court 5; a member with every role 6 (an AMC that also collects) — all active — and `stranger`, who is
+ * not a member.
+ */
+export async function deployConsortium() {
+  const [operator, lender, lender2, agency, agency2, court, amc, stranger, spare1, spare2] = await ethers.getSigners();
+  const memberRegistry = await ethers.deployContract("MemberRegistry", [operator.address]);
+  const caseRegistry = await ethers.deployContract("CaseRegistry", [await memberRegistry.getAddress()]);
+  const evidenceRegistry = await ethers.deployContract("EvidenceRegistry", [await memberRegistry.getAddress()]);
+  const meta = (name: string) => ethers.keccak256(ethers.toUtf8Bytes(name));
+  await memberRegistry.admit(lender.address, Role.LENDER, meta("lender"));
+  await memberRegistry.admit(lender2.address, Role.LENDER, meta("lender2"));
+  await memberRegistry.admit(agency.address, Role.AGENCY, meta("agency"));
+  await memberRegistry.admit(agency2.address, Role.AGENCY, meta("agency2"));
+  await memberRegistry.admit(court.address, Role.COURT, meta("court"));
+  await memberRegistry.admit(amc.address, Role.LENDER | Role.AGENCY | Role.COURT | Role.OPERATOR, meta("amc"));
+  return {
+    memberRegistry,
+    caseRegistry,
+    evidenceRegistry,
+    operator,
+    lender,
+    lender2,
+    agency,
+    agency2,
+    court,
+    amc,
+    stranger,
+    spare1,
+    spare2,
+    ids: { lender: 1, lender2: 2, agency: 3, agency2: 4, court: 5, amc: 6 },
+    meta,
+  };
+}
+
+export type Consortium = Awaited<ReturnType<typeof deployConsortium>>;
+
+/** Block time of the latest block. */
+export async function now(): Promise<number> {
+  return time.latest();
+}
