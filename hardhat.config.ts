@@ -4,6 +4,7 @@ import hardhatEthers from "@nomicfoundation/hardhat-ethers";
 import hardhatEthersChaiMatchers from "@nomicfoundation/hardhat-ethers-chai-matchers";
 import hardhatMocha from "@nomicfoundation/hardhat-mocha";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatTypechain from "@nomicfoundation/hardhat-typechain";
 
 // solc is compiled from the npm package: these machines cannot download compilers.
 const require = createRequire(import.meta.url);
@@ -12,7 +13,7 @@ const require = createRequire(import.meta.url);
 export const EVM_VERSION = "cancun";
 
 export default defineConfig({
-  plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatMocha, hardhatNetworkHelpers],
+  plugins: [hardhatEthers, hardhatEthersChaiMatchers, hardhatMocha, hardhatNetworkHelpers, hardhatTypechain],
   solidity: {
     version: "0.8.30",
     path: require.resolve("solc/soljson.js"),

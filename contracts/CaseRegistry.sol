@@ -39,9 +39,12 @@ contract CaseRegistry is ICaseRegistry {
     }
 
     /// @inheritdoc ICaseRegistry
-    function registerAndAssign(uint32 agencyId, uint40 until, bytes32[] calldata caseKeys, bytes32[] calldata debtorKeys)
-        external
-    {
+    function registerAndAssign(
+        uint32 agencyId,
+        uint40 until,
+        bytes32[] calldata caseKeys,
+        bytes32[] calldata debtorKeys
+    ) external {
         uint32 creditorId = _members.requireActiveSigner(msg.sender, MemberRoles.LENDER);
         _checkMandate(agencyId, until);
         CaseSlot slot = CaseSlotLib.pack(creditorId, agencyId, uint40(block.timestamp), until, CaseStatus.Assigned);
@@ -63,7 +66,9 @@ contract CaseRegistry is ICaseRegistry {
                 if (!slot.isExpiredAt(block.timestamp)) {
                     revert CaseRegistryMandateActive(i, caseKey, slot.agencyId(), slot.until());
                 }
-            } else if (status != CaseStatus.Registered && status != CaseStatus.Returned && status != CaseStatus.Recalled) {
+            } else if (
+                status != CaseStatus.Registered && status != CaseStatus.Returned && status != CaseStatus.Recalled
+            ) {
                 revert CaseRegistryInvalidTransition(i, caseKey, status);
             }
             _cases[caseKey] = assigned;

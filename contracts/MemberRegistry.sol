@@ -35,7 +35,8 @@ contract MemberRegistry is IMemberRegistry {
         _checkRoles(roles);
         _checkFreshSigner(signer);
         memberId = ++_memberCount;
-        _members[memberId] = Member({signer: signer, roles: roles, status: MemberStatus.Active, metadataHash: metadataHash});
+        _members[memberId] =
+            Member({signer: signer, roles: roles, status: MemberStatus.Active, metadataHash: metadataHash});
         _signerOf[signer] = memberId;
         emit MemberAdmitted(memberId, signer, roles, metadataHash);
     }

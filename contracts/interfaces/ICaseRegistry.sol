@@ -56,6 +56,8 @@ interface ICaseRegistry {
      * @param status stored status
      * @param expired true when the status is Assigned or Accepted and the mandate has run out
      */
+    // A view's return value, never stored (CaseSlot is what is stored), so its packing does not matter.
+    // solhint-disable-next-line gas-struct-packing
     struct CaseState {
         uint32 creditorId;
         uint32 agencyId;
@@ -136,8 +138,12 @@ interface ICaseRegistry {
      * @notice Registers cases for the caller as creditor and assigns them to `agencyId` until `until`.
      * The common path of a lender's upload, and the one the gas target is for.
      */
-    function registerAndAssign(uint32 agencyId, uint40 until, bytes32[] calldata caseKeys, bytes32[] calldata debtorKeys)
-        external;
+    function registerAndAssign(
+        uint32 agencyId,
+        uint40 until,
+        bytes32[] calldata caseKeys,
+        bytes32[] calldata debtorKeys
+    ) external;
 
     /// @notice Assigns registered, returned, recalled or expired cases of the caller to `agencyId`.
     function assign(uint32 agencyId, uint40 until, bytes32[] calldata caseKeys) external;

@@ -33,13 +33,23 @@ export function keys(label: string, count: number, from = 0): string[] {
   return Array.from({ length: count }, (_, i) => key(label, from + i));
 }
 
+/** The first `count` test accounts, typed as present (Hardhat provides 20). */
+export async function signers<N extends number>(count: N) {
+  const all = await ethers.getSigners();
+  if (all.length < count) throw new Error(`the test network has ${all.length} accounts, ${count} needed`);
+  type Signer = (typeof all)[number];
+  return all.slice(0, count) as Signer[] & { [index: number]: Signer } as unknown as Tuple<Signer, N>;
+}
+
+type Tuple<T, N extends number, Acc extends T[] = []> = Acc["length"] extends N ? Acc : Tuple<T, N, [...Acc, T]>;
+
 /**
  * The consortium every contract test starts from: an operator; lenders 1 and 2; agencies 3 and 4; a
  * court 5; a member with every role 6 (an AMC that also collects) — all active — and `stranger`, who is
  * not a member.
  */
 export async function deployConsortium() {
-  const [operator, lender, lender2, agency, agency2, court, amc, stranger, spare1, spare2] = await ethers.getSigners();
+  const [operator, lender, lender2, agency, agency2, court, amc, stranger, spare1, spare2] = await signers(10);
   const memberRegistry = await ethers.deployContract("MemberRegistry", [operator.address]);
   const caseRegistry = await ethers.deployContract("CaseRegistry", [await memberRegistry.getAddress()]);
   const evidenceRegistry = await ethers.deployContract("EvidenceRegistry", [await memberRegistry.getAddress()]);

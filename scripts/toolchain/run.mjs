@@ -1,0 +1,167 @@
+#!/usr/bin/env node
+// The entry point of every npm script. Plain JavaScript with no dependencies, so that it runs on a fresh
+// clone with whatever Node >= 20 the machine has: it installs what is missing, then runs the task under
+// Node >= 22.13 (Hardhat 3 needs it). On Node 20 that Node comes from the `node` devDependency; on
+// Node >= 22.13 the machine's own Node is used.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { delimiter, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const MIN_NODE = [22, 13];
+const STAMP = join(ROOT, "node_modules", ".caseledger-install.sha256");
+
+function say(zh, en) {
+  process.stderr.write(`[caseledger] ${zh} / ${en}\n`);
+}
+
+function isRecentNode(version) {
+  const [major, minor] = version.replace(/^v/, "").split(".").map(Number);
+  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
+
+function lockDigest() {
+  const lock = join(ROOT, "package-lock.json");
+  const pkg = readFileSync(join(ROOT, "package.json"));
+  const hash = createHash("sha256").update(pkg);
+  if (existsSync(lock)) hash.update(readFileSync(lock));
+  return hash.digest("hex");
+}
+
+/** Installs the dependencies when node_modules is missing or older than package.json / package-lock.json. */
+function ensureInstalled() {
+  const digest = lockDigest();
+  if (existsSync(STAMP) && readFileSync(STAMP, "utf8").trim() === digest) return;
+  // `npm install --no-save` rather than `npm ci`: npm 11 leaves other platforms' optional packages
+  // (anvil, EDR) out of the lock file and `npm ci` then refuses it; --no-save keeps the lock untouched.
+  const npmArgs = ["install", "--no-save", "--no-audit", "--no-fund"];
+  say("正在安装依赖（首次运行需要一两分钟）", "installing dependencies (a minute or two on the first run)");
+  // npm must itself run under Node >= 22: under Node 20 it skips Hardhat's native EDR package.
+  const [cmd, args] = isRecentNode(process.version)
+    ? ["npm", npmArgs]
+    : ["npx", ["-y", "-p", "node@22", "--", "npm", ...npmArgs]];
+  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (result.status !== 0) {
+    say("依赖安装失败，请检查与 npm 仓库的网络连接后重试", "installing dependencies failed; check access to the npm registry and retry");
+    process.exit(result.status ?? 1);
+  }
+  writeFileSync(STAMP, `${digest}\n`);
+}
+
+/** The Node binary that runs the tasks. */
+function taskNode() {
+  if (isRecentNode(process.version)) return process.execPath;
+  const bundled = join(ROOT, "node_modules", "node", "bin", "node");
+  if (!existsSync(bundled)) {
+    say("找不到 Node 22（node_modules/node），请删除 node_modules 后重试", "Node 22 (node_modules/node) is missing; delete node_modules and retry");
+    process.exit(1);
+  }
+  return bundled;
+}
+
+const NODE = () => taskNode();
+const BIN = {
+  hardhat: join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js"),
+  tsc: join(ROOT, "node_modules", "typescript", "bin", "tsc"),
+  solhint: join(ROOT, "node_modules", "solhint", "solhint.js"),
+};
+
+/** Environment of every task: the chosen Node first on PATH, so that tools spawning `node` get it too. */
+function taskEnv(extra = {}) {
+  const nodeDir = dirname(NODE());
+  const path = [nodeDir, join(ROOT, "node_modules", ".bin"), process.env.PATH ?? ""].join(delimiter);
+  return { ...process.env, PATH: path, ...extra };
+}
+
+/** Runs a command, streaming its output; resolves with its exit code and (optionally) its captured stdout. */
+function run(args, { env = {}, capture = false } = {}) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(NODE(), args, {
+      cwd: ROOT,
+      env: taskEnv(env),
+      stdio: ["inherit", capture ? "pipe" : "inherit", "inherit"],
+    });
+    let out = "";
+    if (capture) {
+      child.stdout.on("data", (chunk) => {
+        process.stdout.write(chunk);
+        out += chunk.toString();
+      });
+    }
+    const forward = (signal) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    child.on("close", (code, signal) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolvePromise({ code: code ?? (signal ? 128 : 1), out });
+    });
+  });
+}
+
+const tsx = (script, args = []) => ["--import", "tsx", script, ...args];
+
+/** Counts mocha's summary lines ("N passing", "N failing") in captured output. */
+function mochaCounts(output) {
+  const clean = output.replace(/\u001b\[[0-9;]*m/g, "");
+  const count = (word) => [...clean.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
+  return { passed: count("passing"), failed: count("failing") };
+}
+
+async function test(extraArgs) {
+  let passed = 0;
+  let failed = 0;
+  const check = async (name, args) => {
+    process.stdout.write(`\n== ${name} ==\n`);
+    const { code } = await run(args);
+    if (code === 0) passed += 1;
+    else {
+      failed += 1;
+      process.stdout.write(`${name}: FAILED\n`);
+    }
+  };
+  await run([BIN.hardhat, "compile", "--quiet"]);
+  await check("tsc --noEmit", [BIN.tsc, "--noEmit", "-p", "."]);
+  await check("solhint", [BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"]);
+  process.stdout.write("\n== mocha (contracts, gateway) ==\n");
+  const mocha = await run([BIN.hardhat, "test", "mocha", ...extraArgs], { capture: true });
+  const counts = mochaCounts(mocha.out);
+  passed += counts.passed;
+  failed += counts.failed;
+  // A crash before mocha's summary must not look like success.
+  if (mocha.code !== 0 && counts.failed === 0) failed += 1;
+  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  return failed === 0 ? 0 : 1;
+}
+
+const TASKS = {
+  test,
+  compile: () => run([BIN.hardhat, "compile"]).then((r) => r.code),
+  lint: () => run([BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"]).then((r) => r.code),
+  start: async (args) => {
+    const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
+    if (compiled.code !== 0) return compiled.code;
+    return (await run(tsx("scripts/start.ts", args))).code;
+  },
+  deploy: async (args) => {
+    const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
+    if (compiled.code !== 0) return compiled.code;
+    return (await run(tsx("scripts/deploy.ts", args))).code;
+  },
+  "bench:gas": (args) => run([BIN.hardhat, "run", "scripts/bench/gas.ts", ...args]).then((r) => r.code),
+  bench: async (args) => (await TASKS["bench:gas"](args)),
+  "snapshot:gas": () =>
+    run([BIN.hardhat, "test", "mocha", "test/contracts/gas-snapshot.test.ts"], { env: { UPDATE_GAS_SNAPSHOT: "1" } }).then(
+      (r) => r.code,
+    ),
+};
+
+const [task, ...args] = process.argv.slice(2);
+if (!task || !(task in TASKS)) {
+  say(`未知任务 ${task ?? ""}`, `unknown task ${task ?? ""}; one of ${Object.keys(TASKS).join(", ")}`);
+  process.exit(2);
+}
+ensureInstalled();
+process.exitCode = await TASKS[task](args);
