@@ -14,7 +14,7 @@ pragma solidity ^0.8.30;
  */
 interface IEvidenceRegistry {
     /**
-     * @notice An anchored checkpoint.
+     * @notice A member's latest anchored checkpoint.
      * @param root the log's Merkle tree head at `treeSize`
      * @param treeSize number of records in the log
      * @param anchoredAt block time of the anchor: the record existed no later than this
@@ -60,8 +60,12 @@ interface IEvidenceRegistry {
     /// @notice The latest anchored checkpoint of `memberId` (all zero if none).
     function latestCheckpoint(uint32 memberId) external view returns (Checkpoint memory);
 
-    /// @notice The checkpoint anchored by `memberId` at `treeSize` (all zero if none).
-    function checkpointAt(uint32 memberId, uint64 treeSize) external view returns (Checkpoint memory);
+    /**
+     * @notice The root anchored by `memberId` at `treeSize`, or zero if none. When and in which block it was
+     * anchored is in its {CheckpointAnchored} event (and in every receipt that cites it); only the latest
+     * checkpoint keeps its time in storage, which saves a storage slot per anchor.
+     */
+    function rootAt(uint32 memberId, uint64 treeSize) external view returns (bytes32);
 
     /**
      * @notice Whether `proof` shows leaf `leafHash` at `leafIndex` of `memberId`'s log at `treeSize`.
