@@ -79,8 +79,8 @@ contract MemberRegistry is IMemberRegistry {
     /// @inheritdoc IMemberRegistry
     function rotateSigner(uint32 memberId, address newSigner) external {
         Member storage member = _existing(memberId);
-        _checkOperatorOrMember(memberId, member.signer);
-        _checkNotRemoved(memberId, member.status);
+        _checkSelfServiceAllowed(memberId, member);
+        if (newSigner == member.signer) revert MemberRegistryNoChange(memberId);
         _checkFreshSigner(newSigner);
         address previous = member.signer;
         member.signer = newSigner;
@@ -91,8 +91,7 @@ contract MemberRegistry is IMemberRegistry {
     /// @inheritdoc IMemberRegistry
     function updateMetadata(uint32 memberId, bytes32 metadataHash) external {
         Member storage member = _existing(memberId);
-        _checkOperatorOrMember(memberId, member.signer);
-        _checkNotRemoved(memberId, member.status);
+        _checkSelfServiceAllowed(memberId, member);
         bytes32 previous = member.metadataHash;
         if (previous == metadataHash) revert MemberRegistryNoChange(memberId);
         member.metadataHash = metadataHash;
@@ -170,8 +169,17 @@ contract MemberRegistry is IMemberRegistry {
         if (member.roles & role != role) revert MemberRegistryMissingRole(memberId, role);
     }
 
-    function _checkOperatorOrMember(uint32 memberId, address signer) private view {
-        if (msg.sender != _operator && msg.sender != signer) {
+    /**
+     * @dev Key rotation and metadata: the operator for any member that is not removed (a lost or stolen
+     * key); the member itself only while active, because a suspended member can do nothing (a member
+     * suspended for a stolen key must not let the thief move it to a new key).
+     */
+    function _checkSelfServiceAllowed(uint32 memberId, Member storage member) private view {
+        if (msg.sender == _operator) {
+            _checkNotRemoved(memberId, member.status);
+        } else if (msg.sender == member.signer) {
+            if (member.status != MemberStatus.Active) revert MemberRegistryMemberNotActive(memberId, member.status);
+        } else {
             revert MemberRegistryNotOperatorOrMember(msg.sender, memberId);
         }
     }

@@ -8,7 +8,9 @@ pragma solidity ^0.8.30;
  * change is an event, so the list can be replayed from genesis (append-only history).
  *
  * Governance (admission, roles, suspension, removal) belongs to the operator account, a multisig in
- * production. A member may rotate its own signing key and update its own metadata.
+ * production; the OPERATOR role bit grants nothing here, it marks the consortium operator's own member
+ * (its gateway) for the other members. An active member may rotate its own signing key and update its
+ * own metadata; a suspended one can do nothing, and the operator does both for any member not removed.
  */
 interface IMemberRegistry {
     /// @notice Lifecycle of a member. `None` is the status of an id that was never admitted.
@@ -96,15 +98,19 @@ interface IMemberRegistry {
     function remove(uint32 memberId) external;
 
     /**
-     * @notice Rotates the signing address of a member that is not removed. The operator (lost key) or the
-     * member's current signer. The previous address is retired and can never sign for anyone again.
+     * @notice Rotates the signing address of a member. The operator (lost or stolen key; any member not
+     * removed) or the member's current signer (while active). The previous address is retired and can
+     * never sign for anyone again.
      */
     function rotateSigner(uint32 memberId, address newSigner) external;
 
-    /// @notice Updates the metadata hash of a member that is not removed. The operator or the member.
+    /// @notice Updates the metadata hash. The operator (any member not removed) or the member (while active).
     function updateMetadata(uint32 memberId, bytes32 metadataHash) external;
 
-    /// @notice Starts handing the operator account over to `newOperator` (two steps, like OZ Ownable2Step).
+    /**
+     * @notice Starts handing the operator account over to `newOperator` (two steps, like OZ Ownable2Step);
+     * the zero address cancels a pending hand-over.
+     */
     function transferOperator(address newOperator) external;
 
     /// @notice Completes the hand-over; only the pending operator.
