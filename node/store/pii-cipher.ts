@@ -1,0 +1,46 @@
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+
+/**
+ * AES-256-GCM encryption of personal data at rest (names, ID numbers, phones). Each value gets a fresh
+ * 96-bit nonce; the sealed form is `v1.<nonce>.<ciphertext>.<tag>` in base64url, and `context` (e.g. the
+ * record's key) is bound as associated data so that a sealed value copied under another key does not open.
+ */
+export class PiiCipher {
+  static readonly VERSION = "v1";
+  readonly #key: Buffer;
+
+  constructor(key: Uint8Array) {
+    if (key.length !== 32) throw new TypeError("the store key must be 32 bytes");
+    this.#key = Buffer.from(key);
+  }
+
+  seal(plaintext: string, context: string): string {
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", this.#key, nonce);
+    cipher.setAAD(Buffer.from(context, "utf8"));
+    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+    return [PiiCipher.VERSION, nonce, body, cipher.getAuthTag()]
+      .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+      .join(".");
+  }
+
+  /** Throws when the value was tampered with, sealed under another key or another context. */
+  open(sealed: string, context: string): string {
+    const [version, nonce, body, tag] = sealed.split(".");
+    if (version !== PiiCipher.VERSION || nonce === undefined || body === undefined || tag === undefined) {
+      throw new TypeError("not a sealed value");
+    }
+    const decipher = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(nonce, "base64url"));
+    decipher.setAAD(Buffer.from(context, "utf8"));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+  }
+
+  sealJson(value: unknown, context: string): string {
+    return this.seal(JSON.stringify(value), context);
+  }
+
+  openJson<T>(sealed: string, context: string): T {
+    return JSON.parse(this.open(sealed, context)) as T;
+  }
+}
