@@ -1,0 +1,44 @@
+import { expect } from "chai";
+import { ConfigError, DEFAULTS, parseConfig } from "../../node/config.js";
+
+describe("node/config", () => {
+  const minimal = {
+    memberId: 3,
+    dataDir: "members/agency",
+    chain: { deploymentFile: "deployment.json" },
+    secrets: { signingKeyFile: "keys/signing.key", pepperFile: "keys/pepper.json", storeKeyFile: "/abs/store.key" },
+  };
+
+  it("fills named defaults and resolves relative paths against the config file's directory", () => {
+    const config = parseConfig(minimal, "/srv/caseledger");
+    expect(config.memberId).to.equal(3);
+    expect(config.dataDir).to.equal("/srv/caseledger/members/agency");
+    expect(config.secrets.storeKeyFile).to.equal("/abs/store.key");
+    expect(config.chain.rpcUrl).to.equal(DEFAULTS.rpcUrl);
+    expect(config.chain.batchSize).to.equal(DEFAULTS.chainBatchSize);
+    expect(config.http).to.deep.equal({ host: "127.0.0.1", port: 0, uploadLimitBytes: DEFAULTS.uploadLimitBytes });
+  });
+
+  it("has no default for secrets and lists every problem at once", () => {
+    try {
+      parseConfig({ memberId: 0, chain: { rpcUrl: "ftp://x", batchSize: 501 }, http: { port: 70_000 } }, "/");
+      expect.fail("accepted an invalid config");
+    } catch (e) {
+      expect(e).to.be.instanceOf(ConfigError);
+      const problems = (e as ConfigError).problems.join("\n");
+      for (const field of [
+        "memberId",
+        "dataDir",
+        "chain.rpcUrl",
+        "chain.batchSize",
+        "chain.deploymentFile",
+        "secrets.signingKeyFile",
+        "secrets.pepperFile",
+        "secrets.storeKeyFile",
+        "http.port",
+      ]) {
+        expect(problems).to.include(field);
+      }
+    }
+  });
+});
