@@ -100,10 +100,11 @@ contract EvidenceRegistry is IEvidenceRegistry {
         uint32 memberId,
         uint64 treeSize,
         uint64 leafIndex,
-        bytes32 leafHash,
+        bytes calldata record,
         bytes32[] calldata proof
     ) external {
         uint32 courtId = _members.requireActiveSigner(msg.sender, MemberRoles.COURT);
+        bytes32 leafHash = MerkleLog.leafHash(record);
         if (!verifyInclusion(memberId, treeSize, leafIndex, leafHash, proof)) {
             revert EvidenceRegistryInvalidInclusionProof(memberId, treeSize, leafIndex);
         }

@@ -90,14 +90,18 @@ interface IEvidenceRegistry {
     ) external view returns (bool);
 
     /**
-     * @notice A court member records that it verified a record. The proof is checked on chain; an invalid
+     * @notice A court member records that it verified a record. The record's bytes are hashed here (so an
+     * interior node of the tree can never pass for a record) and the proof is checked on chain; an invalid
      * one reverts with {EvidenceRegistryInvalidInclusionProof}.
+     * @dev `treeSize` is the member's own claim about its checkpoint: RFC 9162 proofs do not bind a size to a
+     * root, so a member could anchor a root under a wrong size. It would only misdescribe its own log (no
+     * anchored record can be moved or rewritten), and hashing the record here keeps verifications sound.
      */
     function recordVerification(
         uint32 memberId,
         uint64 treeSize,
         uint64 leafIndex,
-        bytes32 leafHash,
+        bytes calldata record,
         bytes32[] calldata proof
     ) external;
 }

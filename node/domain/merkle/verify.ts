@@ -14,7 +14,10 @@ function isCount(n: unknown): n is number {
 }
 
 function isProof(proof: unknown): proof is Hash[] {
-  return Array.isArray(proof) && proof.length <= MAX_PROOF_LENGTH && proof.every(isHash);
+  if (!Array.isArray(proof) || proof.length > MAX_PROOF_LENGTH) return false;
+  // An index loop, not every(): every() skips the holes of a sparse array.
+  for (let i = 0; i < proof.length; i++) if (!isHash(proof[i])) return false;
+  return true;
 }
 
 /** Whether `proof` places `leaf` at `index` of the tree of `size` leaves with head `root`. */
