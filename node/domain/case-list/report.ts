@@ -1,0 +1,56 @@
+import type { ByteChunks } from "../csv/read-case-list.js";
+import { readCaseListBatches } from "../csv/read-case-list.js";
+import type { CaseListEncoding } from "../csv/encoding.js";
+import { CaseListValidator, type CaseListValidatorOptions, type ReportRow, type ReportTotals, type ValidatedRow } from "./validator.js";
+
+/** The validation report of DESIGN.md: the one shape the CLI, the REST API and the web page give. */
+export interface ValidationReport {
+  file: string;
+  encoding: CaseListEncoding;
+  totals: ReportTotals;
+  rows: ReportRow[];
+}
+
+export interface ValidateCaseListOptions extends CaseListValidatorOptions {
+  /** Called for every validated row, in file order (the ingest stores accepted cases from here). */
+  onRow?: (row: ValidatedRow) => void | Promise<void>;
+  /** Called every `progressEvery` rows with the running totals. */
+  onProgress?: (totals: ReportTotals) => void;
+  progressEvery?: number;
+  /** Keep report rows in memory for the returned report (default true; false for huge files). */
+  keepRows?: boolean;
+  maxBytes?: number;
+}
+
+/**
+ * Reads, validates and pseudonymizes a whole case list as a stream. A file that is not CSV throws a
+ * CaseListFileError; bad rows never do.
+ */
+export async function validateCaseList(
+  file: string,
+  chunks: ByteChunks,
+  options: ValidateCaseListOptions,
+): Promise<ValidationReport> {
+  const validator = new CaseListValidator(options);
+  const keep = options.keepRows ?? true;
+  const every = options.progressEvery ?? 10_000;
+  const rows: ReportRow[] = [];
+  let encoding: CaseListEncoding = "utf-8";
+  for await (const batch of readCaseListBatches(chunks, { maxBytes: options.maxBytes })) {
+    for (const event of batch) {
+      if (event.type === "header") {
+        encoding = event.encoding;
+        continue;
+      }
+      if (event.type !== "row") continue;
+      const validated = event.columnCountMismatch
+        ? validator.rejectColumns(event.line, event.values)
+        : validator.validate(event.line, event.values);
+      if (keep) rows.push(validated.report);
+      if (options.onRow) await options.onRow(validated);
+      const totals = validator.totals();
+      if (options.onProgress && totals.rows % every === 0) options.onProgress(totals);
+    }
+  }
+  return { file, encoding, totals: validator.totals(), rows };
+}

@@ -1,0 +1,129 @@
+import { createHash } from "node:crypto";
+import { type FieldErrorCode, type FieldIssue, type FieldWarningCode, fieldError, fieldWarning } from "../errors.js";
+import { parseIdNumber } from "../identity/id-number.js";
+import { codePointLength, nfkc } from "../identity/normalize-text.js";
+import { normalizeName } from "../identity/name.js";
+import { parseMobile } from "../identity/phone.js";
+import { parseAmountToFen, parseNonNegativeInteger } from "../money.js";
+import { CASE_FIELDS } from "../csv/header.js";
+
+export const LOAN_REF_MAX_LENGTH = 64;
+export const OPTIONAL_TEXT_MAX_LENGTH = 200;
+
+/** A row that passed every check: canonical values, ready to pseudonymize and store (it holds PII). */
+export interface ValidCase {
+  loanRef: string;
+  name: string;
+  idNumber: string;
+  phone: string;
+  principalFen: bigint;
+  outstandingFen: bigint;
+  overdueDays: number;
+  /** Province code from the region column when given (2 digits), else from the ID number. */
+  provinceCode: string;
+  region: string;
+  product: string;
+  /** Unknown columns, kept as given (trimmed). */
+  extra: Record<string, string>;
+}
+
+export type RowValidation =
+  | { ok: true; value: ValidCase; warnings: FieldIssue<FieldWarningCode>[] }
+  | { ok: false; loanRef: string; errors: FieldIssue[]; warnings: FieldIssue<FieldWarningCode>[] };
+
+const KNOWN = new Set<string>(CASE_FIELDS);
+
+/**
+ * Validates one row (canonical field → raw cell text) per DESIGN.md "Case lists". Every field is checked,
+ * so that a row's report lists all its problems at once, not only the first.
+ */
+export function validateRow(values: Readonly<Record<string, string>>, today?: Date): RowValidation {
+  const errors: FieldIssue[] = [];
+  const warnings: FieldIssue<FieldWarningCode>[] = [];
+  const fail = (field: string, code: FieldErrorCode) => errors.push(fieldError(field, code));
+
+  const loanRef = nfkc(values.loan_ref ?? "").trim();
+  if (loanRef === "") fail("loan_ref", "FIELD_MISSING");
+  else if (codePointLength(loanRef) > LOAN_REF_MAX_LENGTH) fail("loan_ref", "FIELD_TOO_LONG");
+
+  const name = normalizeName(values.name ?? "");
+  if (!name.ok) fail("name", name.code);
+
+  const id = parseIdNumber(values.id_number ?? "", today);
+  if (!id.ok) fail("id_number", id.code);
+  else if (id.upgraded) warnings.push(fieldWarning("id_number", "ID_UPGRADED"));
+
+  const phone = parseMobile(values.phone ?? "");
+  if (!phone.ok) fail("phone", phone.code);
+  else if (phone.empty) warnings.push(fieldWarning("phone", "PHONE_EMPTY"));
+
+  const principal = parseAmountToFen(values.principal ?? "");
+  if (!principal.ok) fail("principal", principal.code);
+  const outstanding = parseAmountToFen(values.outstanding ?? "");
+  if (!outstanding.ok) fail("outstanding", outstanding.code);
+  const overdue = parseNonNegativeInteger(values.overdue_days ?? "");
+  if (!overdue.ok) fail("overdue_days", overdue.code);
+
+  const region = nfkc(values.region ?? "").trim();
+  const product = nfkc(values.product ?? "").trim();
+  if (codePointLength(region) > OPTIONAL_TEXT_MAX_LENGTH) fail("region", "FIELD_TOO_LONG");
+  if (codePointLength(product) > OPTIONAL_TEXT_MAX_LENGTH) fail("product", "FIELD_TOO_LONG");
+
+  const extra: Record<string, string> = {};
+  for (const key of Object.keys(values)) {
+    if (KNOWN.has(key)) continue;
+    const value = (values[key] ?? "").trim();
+    if (codePointLength(value) > OPTIONAL_TEXT_MAX_LENGTH) fail(key, "FIELD_TOO_LONG");
+    extra[key] = value;
+  }
+
+  if (errors.length > 0 || !name.ok || !id.ok || !phone.ok || !principal.ok || !outstanding.ok || !overdue.ok) {
+    return { ok: false, loanRef, errors, warnings };
+  }
+  const regionCode = /^\d{2}/.exec(region)?.[0];
+  return {
+    ok: true,
+    warnings,
+    value: {
+      loanRef,
+      name: name.name,
+      idNumber: id.id18,
+      phone: phone.phone,
+      principalFen: principal.fen,
+      outstandingFen: outstanding.fen,
+      overdueDays: overdue.value,
+      provinceCode: regionCode ?? id.provinceCode,
+      region,
+      product,
+      extra,
+    },
+  };
+}
+
+/**
+ * A short digest of a case's canonical content: two rows with the same loan_ref are the same row
+ * (duplicate) when their fingerprints match, a conflict otherwise. 16 bytes keep a million of them small.
+ */
+export function fingerprint(value: ValidCase): string {
+  const extra = Object.keys(value.extra)
+    .sort()
+    .map((k) => `${k}\u0001${value.extra[k]}`)
+    .join("\u0002");
+  return createHash("sha256")
+    .update(
+      [
+        value.loanRef,
+        value.name,
+        value.idNumber,
+        value.phone,
+        value.principalFen,
+        value.outstandingFen,
+        value.overdueDays,
+        value.region,
+        value.product,
+        extra,
+      ].join("\u0000"),
+    )
+    .digest("base64url")
+    .slice(0, 22);
+}

@@ -1,0 +1,111 @@
+import { type FieldIssue, type FieldWarningCode, fieldError } from "../errors.js";
+import { type Pepper, caseKey, debtorKey } from "../pseudonyms.js";
+import { type ValidCase, fingerprint, validateRow } from "./validate-row.js";
+
+export type RowStatus = "accepted" | "duplicate" | "rejected";
+
+/** One row of the validation report (DESIGN.md): no raw PII, ever. */
+export interface ReportRow {
+  line: number;
+  loanRef: string;
+  status: RowStatus;
+  debtorKey?: string;
+  caseKey?: string;
+  warnings: FieldIssue<FieldWarningCode>[];
+  errors: FieldIssue[];
+}
+
+export interface ReportTotals {
+  rows: number;
+  accepted: number;
+  duplicate: number;
+  rejected: number;
+  /** Distinct debtors among the accepted rows. */
+  debtors: number;
+}
+
+export interface ValidatedRow {
+  report: ReportRow;
+  /** The canonical case with its keys, for accepted rows only (holds PII: store it encrypted). */
+  accepted?: ValidCase & { debtorKey: string; caseKey: string };
+}
+
+export interface CaseListValidatorOptions {
+  pepper: Pepper;
+  /** The lender that originates these cases: part of every caseKey. */
+  originatorMemberId: number;
+  /** Reference date for birth dates in ID numbers (tests). */
+  today?: Date;
+}
+
+/**
+ * Validates a case list row by row, as a stream: within the file an identical repeated row is a
+ * `duplicate`, the same loan_ref with other content is `rejected` (REF_CONFLICT) and the first occurrence
+ * stands. Memory per accepted row: one loan_ref, a 22-character fingerprint and a debtor key.
+ */
+export class CaseListValidator {
+  readonly #options: CaseListValidatorOptions;
+  readonly #seen = new Map<string, string>();
+  readonly #debtors = new Set<string>();
+  /** Debtor keys of ID numbers seen in this file: the HMAC is the costliest step of a row. */
+  readonly #debtorKeyCache = new Map<string, string>();
+  readonly #totals: ReportTotals = { rows: 0, accepted: 0, duplicate: 0, rejected: 0, debtors: 0 };
+
+  constructor(options: CaseListValidatorOptions) {
+    this.#options = options;
+  }
+
+  /** A row whose column count differs from the header's: rejected whole, still reported. */
+  rejectColumns(line: number, values: Readonly<Record<string, string>>): ValidatedRow {
+    const loanRef = (values.loan_ref ?? "").trim().slice(0, 64);
+    return this.#count({ line, loanRef, status: "rejected", warnings: [], errors: [fieldError("*", "ROW_COLUMNS")] });
+  }
+
+  validate(line: number, values: Readonly<Record<string, string>>): ValidatedRow {
+    const result = validateRow(values, this.#options.today);
+    if (!result.ok) {
+      return this.#count({ line, loanRef: result.loanRef, status: "rejected", warnings: result.warnings, errors: result.errors });
+    }
+    const value = result.value;
+    const print = fingerprint(value);
+    const earlier = this.#seen.get(value.loanRef);
+    if (earlier !== undefined) {
+      const duplicate = earlier === print;
+      return this.#count({
+        line,
+        loanRef: value.loanRef,
+        status: duplicate ? "duplicate" : "rejected",
+        warnings: result.warnings,
+        errors: duplicate ? [] : [fieldError("loan_ref", "REF_CONFLICT")],
+      });
+    }
+    this.#seen.set(value.loanRef, print);
+    let debtor = this.#debtorKeyCache.get(value.idNumber);
+    if (debtor === undefined) {
+      debtor = debtorKey(this.#options.pepper, value.idNumber);
+      this.#debtorKeyCache.set(value.idNumber, debtor);
+    }
+    const key = caseKey(this.#options.pepper, this.#options.originatorMemberId, value.loanRef);
+    this.#debtors.add(debtor);
+    const report: ReportRow = {
+      line,
+      loanRef: value.loanRef,
+      status: "accepted",
+      debtorKey: debtor,
+      caseKey: key,
+      warnings: result.warnings,
+      errors: [],
+    };
+    return { ...this.#count(report), accepted: { ...value, debtorKey: debtor, caseKey: key } };
+  }
+
+  totals(): ReportTotals {
+    return { ...this.#totals, debtors: this.#debtors.size };
+  }
+
+  #count(report: ReportRow): ValidatedRow {
+    this.#totals.rows += 1;
+    this.#totals[report.status] += 1;
+    return { report };
+  }
+}
