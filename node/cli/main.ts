@@ -1,0 +1,49 @@
+import { ConfigError } from "../config.js";
+import { SecretFileError } from "../store/secret-file.js";
+import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
+import { createOutput, EXIT } from "./output.js";
+
+const HELP = `caseledger — 案链命令行 / the CaseLedger command line
+
+  caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
+
+  caseledger <command> --help for the options of a command.
+
+${VALIDATE_HELP}`;
+
+type Command = (args: string[], io: ReturnType<typeof createOutput>) => Promise<number>;
+const COMMANDS: Record<string, Command> = {
+  "cases validate": casesValidate,
+};
+
+/** Runs the command line; returns the exit code. Never prints a stack trace at a user. */
+export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
+  const io = createOutput(json);
+  const name = argv.slice(0, 2).join(" ");
+  const command = COMMANDS[name];
+  if (!command) {
+    (argv.length === 0 || argv.includes("--help") ? io.out : io.err)(HELP);
+    return argv.length === 0 || argv.includes("--help") ? EXIT.OK : EXIT.USAGE;
+  }
+  try {
+    return await command(argv.slice(2), io);
+  } catch (error) {
+    io.done();
+    if (error instanceof ConfigError || error instanceof SecretFileError) {
+      io.err(error.message);
+      return EXIT.CONFIG;
+    }
+    if (error instanceof TypeError && /Unknown option|Unexpected argument|argument missing/i.test(error.message)) {
+      io.err(error.message);
+      return EXIT.USAGE;
+    }
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === "ENOENT") {
+      io.err(`文件不存在 / file not found: ${e.path ?? ""}`);
+      return EXIT.BAD_INPUT;
+    }
+    io.err(`错误 / error: ${e.message ?? String(error)}`);
+    return EXIT.FINDINGS;
+  }
+}
