@@ -129,6 +129,9 @@ contract CaseRegistry is ICaseRegistry {
             _requireUnexpired(i, caseKey, slot);
             uint40 previousUntil = slot.until();
             if (until <= previousUntil) revert CaseRegistryUntilNotLater(i, caseKey, previousUntil, until);
+            if (until > slot.assignedAt() + MAX_MANDATE) {
+                revert CaseRegistryMandateTooLong(i, caseKey, slot.assignedAt(), until);
+            }
             _cases[caseKey] = slot.withUntil(until);
             emit CaseMandateExtended(caseKey, slot.agencyId(), previousUntil, until);
         }
@@ -252,8 +255,9 @@ contract CaseRegistry is ICaseRegistry {
         _checkUntil(until);
     }
 
+    /// @dev A mandate ends strictly after the block that grants it: one that ends in it could never be used.
     function _checkUntil(uint40 until) private view {
-        uint40 minUntil = uint40(block.timestamp);
+        uint40 minUntil = uint40(block.timestamp + 1);
         uint40 maxUntil = uint40(block.timestamp + MAX_MANDATE);
         if (until < minUntil || until > maxUntil) revert CaseRegistryInvalidUntil(until, minUntil, maxUntil);
     }

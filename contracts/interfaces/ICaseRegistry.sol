@@ -19,10 +19,13 @@ pragma solidity ^0.8.30;
  *   settle: from Registered, Assigned, Accepted, Returned, Recalled ──▶ Settled
  *   close:  from any status but Closed ──▶ Closed (terminal)
  *
- * An assignment carries a mandate window [assignedAt, until], `until` inclusive. Past `until` the
+ * An assignment carries a mandate window [assignedAt, until], `until` inclusive and later than the
+ * assigning block, the window at most MAX_MANDATE long (extensions included). Past `until` the
  * assignment is expired: it is no ownership ({isAssignedTo} is false), the agency can neither accept nor
  * return it, and the creditor may assign it again or transfer it; the creditor may also recall it to
- * make the end explicit. An active (unexpired) assignment is exclusive: nobody else can be assigned.
+ * make the end explicit. An active (unexpired) assignment is exclusive: nobody else can be assigned, even
+ * when its agency is suspended (no longer holding it for {isAssignedTo}): the creditor recalls it first, so
+ * that the end of every mandate is on record.
  *
  * Batches are all-or-nothing. The first invalid item reverts the whole call with an error whose first
  * argument is the item's index in the batch, so that the gateway can drop or fix that item and resend
@@ -113,15 +116,17 @@ interface ICaseRegistry {
     error CaseRegistryMandateActive(uint256 index, bytes32 caseKey, uint32 agencyId, uint40 until);
     /// @notice Item `index`: the new `until` is not later than the current `currentUntil`.
     error CaseRegistryUntilNotLater(uint256 index, bytes32 caseKey, uint40 currentUntil, uint40 until);
-    /// @notice `until` lies outside [`minUntil`, `maxUntil`] (now .. now + MAX_MANDATE).
+    /// @notice `until` lies outside [`minUntil`, `maxUntil`] (now + 1 .. now + MAX_MANDATE).
     error CaseRegistryInvalidUntil(uint40 until, uint40 minUntil, uint40 maxUntil);
+    /// @notice Item `index`: extending to `until` would make the mandate since `assignedAt` longer than MAX_MANDATE.
+    error CaseRegistryMandateTooLong(uint256 index, bytes32 caseKey, uint40 assignedAt, uint40 until);
     /// @notice A transfer to the creditor that already holds the case.
     error CaseRegistrySameCreditor(uint32 memberId);
 
     /// @notice Largest batch accepted by every batch function.
     function MAX_BATCH() external view returns (uint256);
 
-    /// @notice Longest mandate window, in seconds.
+    /// @notice Longest mandate window [assignedAt, until], in seconds; extensions included.
     function MAX_MANDATE() external view returns (uint256);
 
     /// @notice The member registry consulted for every call.
@@ -157,7 +162,10 @@ interface ICaseRegistry {
     /// @notice The creditor recalls cases from their agency (also after expiry, to make the end explicit).
     function recall(bytes32[] calldata caseKeys) external;
 
-    /// @notice The creditor extends unexpired mandates to `until`, later than each current one.
+    /**
+     * @notice The creditor extends unexpired mandates to `until`, later than each current one and no more than
+     * MAX_MANDATE after each assignment: a longer engagement is a new assignment, with its own record.
+     */
     function extend(bytes32[] calldata caseKeys, uint40 until) external;
 
     /// @notice The creditor marks cases settled; a held mandate ends.

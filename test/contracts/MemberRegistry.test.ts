@@ -1378,7 +1378,7 @@ describe("MemberRegistry", () => {
         subject: "court",
         name: "EvidenceRegistry.recordVerification (as the court)",
         prepare: (w) => w.evidence.connect(w.lender2).anchor(1, LEAF, []),
-        call: (w) => w.evidence.connect(w.court).recordVerification(w.ids.lender2, 1, 0, LEAF, []),
+        call: (w) => w.evidence.connect(w.court).recordVerification(w.ids.lender2, 1, 0, ethers.toUtf8Bytes(RECORD), []),
         emits: (w) => [w.evidence, "RecordVerified", [w.ids.court, w.ids.lender2, LEAF, 1, 0]],
       },
       {
