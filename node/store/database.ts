@@ -1,0 +1,55 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { AbstractSublevel } from "abstract-level";
+import { Level } from "level";
+
+/**
+ * The member's LevelDB, one sublevel per concern. Values are JSON; keys are strings whose parts are joined
+ * with "/" after being made fixed-width or escaped where order matters.
+ */
+export type Database = Level<string, unknown>;
+export type Sublevel = AbstractSublevel<Database, string | Buffer | Uint8Array, string, unknown>;
+
+export const SUBLEVELS = [
+  "cases", // caseKey → StoredCase (PII sealed)
+  "loanRefs", // creditorId/loanRef → caseKey
+  "debtors", // debtorKey/caseKey → 1 (this member's own cases of a debtor)
+  "lists", // listId → CaseListSummary
+  "listRows", // listId/line(10) → ReportRow
+  "staging", // listId/caseKey → StoredCase, until the list is complete
+  "listCases", // listId/caseKey → 1, accepted cases of a list
+  "chainIndex", // owned by node/chain's indexer
+  "outbox", // owned by node/chain's submitter
+  "tokens", // sha256(token) → StaffToken
+  "agencies", // agencyId → AgencyProfile (a lender's agency list; an agency's own profile under "self")
+  "allocations", // allocationId → Allocation preview / commit state
+  "meta",
+] as const;
+export type SublevelName = (typeof SUBLEVELS)[number];
+
+export interface GatewayDatabase {
+  db: Database;
+  sub: Record<SublevelName, Sublevel>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
+  const dir = join(dataDir, "store");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const db = new Level<string, unknown>(dir, { valueEncoding: "json" });
+  await db.open();
+  const sub = Object.fromEntries(
+    SUBLEVELS.map((name) => [name, db.sublevel<string, unknown>(name, { valueEncoding: "json" })]),
+  ) as Record<SublevelName, Sublevel>;
+  return { db, sub, close: () => db.close() };
+}
+
+/** Fixed-width decimal, so that keys sort numerically. */
+export function pad(n: number, width = 10): string {
+  return String(n).padStart(width, "0");
+}
+
+/** Upper bound of a key range under `prefix/` (keys are strings; "\uffff" sorts after every character used). */
+export function rangeOf(prefix: string): { gt: string; lt: string } {
+  return { gt: `${prefix}/`, lt: `${prefix}/\uffff` };
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { CaseListFileError } from "../../../node/domain/errors.js";
+import type { Pepper } from "../../../node/domain/pseudonyms.js";
+import type { CasePii, CaseListSummary, StoredCase, StoredReportRow } from "../../../node/store/case-records.js";
+import { type GatewayDatabase, openDatabase, rangeOf } from "../../../node/store/database.js";
+import { PiiCipher } from "../../../node/store/pii-cipher.js";
+import { ingestCaseList, recoverCaseLists } from "../../../node/services/case-list-ingest.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+
+const enc = new TextEncoder();
+const pepper: Pepper = { version: 1, secret: new Uint8Array(32).fill(9) };
+const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
+const ID = syntheticId18("19790615", "246", "440106");
+const NAME = "测试专用姓名";
+
+async function collect<T>(iterator: AsyncIterable<[string, unknown]>): Promise<Array<[string, T]>> {
+  const out: Array<[string, T]> = [];
+  for await (const [k, v] of iterator) out.push([k, v as T]);
+  return out;
+}
+
+describe("node/services/case-list-ingest (LevelDB on disk)", function () {
+  this.timeout(60_000);
+  let dir: string;
+  let store: GatewayDatabase;
+  const cipher = new PiiCipher(randomBytes(32));
+  const deps = () => ({ store, cipher, pepper, memberId: 1 });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "caseledger-ingest-"));
+    store = await openDatabase(dir);
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("stores accepted cases sealed, the report rows, and a ready summary; PII never in the files in clear", async () => {
+    const csv = `${HEADER}\nA-1,${NAME},${ID},13912345678,"1,000.00",800,40\nA-2,测试乙,bad-id,,1,1,1\n`;
+    const summary = await ingestCaseList(deps(), { file: "a.csv", chunks: [enc.encode(csv)], uploadedBy: "staff-1" });
+    expect(summary.state).to.equal("ready");
+    expect(summary.totals).to.deep.equal({ rows: 2, accepted: 1, duplicate: 0, rejected: 1, debtors: 1, updates: 0 });
+
+    const rows = await collect<StoredReportRow>(store.sub.listRows.iterator(rangeOf(summary.id)));
+    expect(rows.map(([, r]) => [r.line, r.status])).to.deep.equal([
+      [2, "accepted"],
+      [3, "rejected"],
+    ]);
+    const caseKey = rows[0]![1].caseKey!;
+    const stored = (await store.sub.cases.get(caseKey)) as StoredCase;
+    expect(stored).to.include({ loanRef: "A-1", principalFen: "100000", outstandingFen: "80000", overdueDays: 40, creditorId: 1 });
+    expect(cipher.openJson<CasePii>(stored.pii, caseKey)).to.deep.equal({ name: NAME, idNumber: ID, phone: "13912345678", extra: {} });
+    expect(await store.sub.loanRefs.get("1/A-1")).to.equal(caseKey);
+    expect(await collect(store.sub.staging.iterator())).to.deep.equal([]);
+
+    await store.close();
+    const files = await readdir(join(dir, "store"));
+    for (const file of files) {
+      const bytes = await readFile(join(dir, "store", file));
+      expect(bytes.includes(Buffer.from(ID)), file).to.equal(false);
+      expect(bytes.includes(Buffer.from(NAME)), file).to.equal(false);
+      expect(bytes.includes(Buffer.from("13912345678")), file).to.equal(false);
+    }
+    store = await openDatabase(dir);
+  });
+
+  it("treats a loan_ref the lender already has as an update of that case", async () => {
+    await ingestCaseList(deps(), { file: "a.csv", chunks: [enc.encode(`${HEADER}\nA-1,${NAME},${ID},,100,100,1\n`)], uploadedBy: "s" });
+    const second = await ingestCaseList(deps(), {
+      file: "b.csv",
+      chunks: [enc.encode(`${HEADER}\nA-1,${NAME},${ID},,100,50,31\nA-9,${NAME},${ID},,5,5,5\n`)],
+      uploadedBy: "s",
+    });
+    expect(second.totals).to.include({ accepted: 2, updates: 1 });
+    const rows = await collect<StoredReportRow>(store.sub.listRows.iterator(rangeOf(second.id)));
+    expect(rows.map(([, r]) => r.update ?? false)).to.deep.equal([true, false]);
+    const caseKey = (await store.sub.loanRefs.get("1/A-1")) as string;
+    const stored = (await store.sub.cases.get(caseKey)) as StoredCase;
+    expect(stored).to.include({ outstandingFen: "5000", overdueDays: 31, listId: second.id });
+  });
+
+  it("leaves nothing but a failed summary when the file turns out bad half-way", async () => {
+    const good = Array.from({ length: 3_000 }, (_, i) => `R-${i},${NAME},${ID},,1,1,1`).join("\n");
+    const chunks = [enc.encode(`${HEADER}\n${good}\n`), Uint8Array.from([0x52, 0x2d, 0xff, 0xfe, 0x2c, 0x0a])];
+    let failure: unknown;
+    await ingestCaseList(deps(), { file: "broken.csv", chunks, uploadedBy: "s" }).catch((e: unknown) => (failure = e));
+    expect(failure).to.be.instanceOf(CaseListFileError);
+    const lists = await collect<CaseListSummary>(store.sub.lists.iterator());
+    expect(lists).to.have.length(1);
+    expect(lists[0]![1]).to.deep.include({ state: "failed" });
+    expect(lists[0]![1].error!.code).to.equal("FILE_ENCODING");
+    for (const name of ["cases", "staging", "listRows", "loanRefs", "listCases"] as const) {
+      expect(await collect(store.sub[name].iterator()), name).to.deep.equal([]);
+    }
+  });
+
+  it("recovers after a crash: an interrupted read is discarded, an interrupted commit finished", async () => {
+    const done = await ingestCaseList(deps(), { file: "a.csv", chunks: [enc.encode(`${HEADER}\nA-1,${NAME},${ID},,1,1,1\n`)], uploadedBy: "s" });
+    // As if the process died: one list mid-read, one mid-commit with a staged case not yet moved.
+    const staged = (await store.sub.cases.get((await store.sub.loanRefs.get("1/A-1")) as string)) as StoredCase;
+    await store.sub.lists.put("Lreading", { ...done, id: "Lreading", state: "ingesting" });
+    await store.sub.staging.put(`Lreading/${staged.caseKey}`, staged);
+    await store.sub.lists.put("Lcommitting", { ...done, id: "Lcommitting", state: "committing" });
+    await store.sub.staging.put(`Lcommitting/0x02aa`, { ...staged, caseKey: "0x02aa", loanRef: "B-7" });
+    const result = await recoverCaseLists(store);
+    expect(result).to.deep.equal({ discarded: ["Lreading"], finished: ["Lcommitting"] });
+    expect(((await store.sub.lists.get("Lreading")) as CaseListSummary).error!.code).to.equal("INTERRUPTED");
+    expect(((await store.sub.lists.get("Lcommitting")) as CaseListSummary).state).to.equal("ready");
+    expect(await store.sub.loanRefs.get("1/B-7")).to.equal("0x02aa");
+    expect(await collect(store.sub.staging.iterator())).to.deep.equal([]);
+  });
+});
