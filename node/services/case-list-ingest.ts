@@ -5,6 +5,7 @@ import type { ByteChunks } from "../domain/csv/read-case-list.js";
 import { CaseListFileError } from "../domain/errors.js";
 import type { Pepper } from "../domain/pseudonyms.js";
 import type { CasePii, CaseListSummary, StoredCase, StoredReportRow } from "../store/case-records.js";
+import { readReportRows } from "../store/case-list-rows.js";
 import { type GatewayDatabase, pad, rangeOf } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 
@@ -23,10 +24,8 @@ export interface IngestInput {
   onProgress?: (totals: ReportTotals) => void;
 }
 
-/** Writes per LevelDB batch: large enough to amortize, small enough to bound memory. */
+/** Rows per LevelDB batch, and per stored chunk of the report. */
 const FLUSH_ROWS = 2_000;
-
-type Op = { type: "put"; key: string; value: unknown } | { type: "del"; key: string };
 
 /** Time-ordered, unguessable list ids. */
 export function newListId(): string {
@@ -34,10 +33,11 @@ export function newListId(): string {
 }
 
 /**
- * Ingests a lender's case list: parse, validate, pseudonymize, de-duplicate, store. Accepted cases are staged
- * under the list and become visible all at once when the whole file has been read, so a file that turns out
- * to be bad half-way (not CSV, a broken encoding) leaves nothing behind but its failed summary. A loan_ref the
- * lender already has is an update of that case, not a new one.
+ * Ingests a lender's case list: parse, validate, pseudonymize, de-duplicate, store — streaming, a batch of
+ * writes per 2,000 rows. New cases are written as they come (nothing refers to them until the list is ready);
+ * updates of cases the lender already has (a known loan_ref) are staged and applied only once the whole file
+ * has been read. A file that turns out bad half-way (not CSV, a broken encoding) is rolled back, leaving only
+ * its failed summary; so is an upload interrupted by a crash ({@link recoverCaseLists}).
  */
 export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Promise<CaseListSummary> {
   const { store, cipher, memberId } = deps;
@@ -48,51 +48,62 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
   await sub.lists.put(id, summary);
 
   let pending: ValidatedRow[] = [];
+  let chunk = 0;
   let updates = 0;
+  // One batch is written while the next 2,000 rows are validated: LevelDB writes on its own thread.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
+    await writing;
     if (pending.length === 0) return;
     const rows = pending;
     pending = [];
+    writing = write(rows);
+  };
+  const write = async (rows: ValidatedRow[]) => {
     const accepted = rows.filter((r) => r.accepted);
     const existing = await sub.loanRefs.getMany(accepted.map((r) => `${memberId}/${r.accepted!.loanRef}`));
-    const rowOps: Op[] = [];
-    const stagingOps: Op[] = [];
+    const ops: unknown[] = [];
+    const reports: StoredReportRow[] = [];
     let a = 0;
     for (const row of rows) {
       const report: StoredReportRow = row.report;
+      reports.push(report);
       const value = row.accepted;
-      if (value) {
-        if (existing[a++] !== undefined) {
-          report.update = true;
-          updates += 1;
-        }
-        const pii: CasePii = { name: value.name, idNumber: value.idNumber, phone: value.phone, extra: value.extra };
-        const stored: StoredCase = {
-          caseKey: value.caseKey,
-          debtorKey: value.debtorKey,
-          loanRef: value.loanRef,
-          originatorId: memberId,
-          creditorId: memberId,
-          provinceCode: value.provinceCode,
-          region: value.region,
-          product: value.product,
-          principalFen: value.principalFen.toString(),
-          outstandingFen: value.outstandingFen.toString(),
-          overdueDays: value.overdueDays,
-          listId: id,
-          line: report.line,
-          createdAt: now,
-          updatedAt: now,
-          pii: cipher.sealJson(pii, value.caseKey),
-        };
-        stagingOps.push({ type: "put", key: `${id}/${value.caseKey}`, value: stored });
+      if (!value) continue;
+      const isUpdate = existing[a++] !== undefined;
+      const pii: CasePii = { name: value.name, idNumber: value.idNumber, phone: value.phone, extra: value.extra };
+      const stored: StoredCase = {
+        caseKey: value.caseKey,
+        debtorKey: value.debtorKey,
+        loanRef: value.loanRef,
+        originatorId: memberId,
+        creditorId: memberId,
+        provinceCode: value.provinceCode,
+        region: value.region,
+        product: value.product,
+        principalFen: value.principalFen.toString(),
+        outstandingFen: value.outstandingFen.toString(),
+        overdueDays: value.overdueDays,
+        listId: id,
+        line: report.line,
+        createdAt: now,
+        updatedAt: now,
+        pii: cipher.sealJson(pii, value.caseKey),
+      };
+      if (isUpdate) {
+        report.update = true;
+        updates += 1;
+        ops.push({ type: "put", sublevel: sub.staging, key: `${id}/${value.caseKey}`, value: stored });
+      } else {
+        ops.push(
+          { type: "put", sublevel: sub.cases, key: value.caseKey, value: stored },
+          { type: "put", sublevel: sub.loanRefs, key: `${memberId}/${value.loanRef}`, value: value.caseKey },
+          { type: "put", sublevel: sub.debtors, key: `${value.debtorKey}/${value.caseKey}`, value: 1 },
+        );
       }
-      rowOps.push({ type: "put", key: `${id}/${pad(report.line)}`, value: report });
     }
-    await store.db.batch([
-      ...rowOps.map((op) => ({ ...op, sublevel: sub.listRows })),
-      ...stagingOps.map((op) => ({ ...op, sublevel: sub.staging })),
-    ] as never);
+    ops.push({ type: "put", sublevel: sub.listRows, key: `${id}/${pad(chunk++)}`, value: reports });
+    await store.db.batch(ops as never);
   };
 
   let report;
@@ -109,8 +120,10 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
       },
     });
     await flush();
+    await writing;
   } catch (error) {
-    await discardList(store, id);
+    await writing.catch(() => undefined);
+    await rollBackList(store, id);
     const failed: CaseListSummary = {
       ...summary,
       state: "failed",
@@ -131,20 +144,16 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     totals: { ...report.totals, updates },
   };
   await sub.lists.put(id, committing);
-  await commitStaged(store, id);
+  await applyStagedUpdates(store, id);
   const ready: CaseListSummary = { ...committing, state: "ready", completedAt: new Date().toISOString() };
   await sub.lists.put(id, ready);
   return ready;
 }
 
-/** Moves a list's staged cases into the case tables (idempotent: safe to resume after a crash). */
-export async function commitStaged(store: GatewayDatabase, listId: string): Promise<void> {
+/** Applies a list's staged updates of known cases (idempotent: safe to resume after a crash). */
+export async function applyStagedUpdates(store: GatewayDatabase, listId: string): Promise<void> {
   const { sub } = store;
   let ops: unknown[] = [];
-  const apply = async () => {
-    if (ops.length) await store.db.batch(ops as never);
-    ops = [];
-  };
   for await (const [key, value] of sub.staging.iterator(rangeOf(listId))) {
     const stored = value as StoredCase;
     const previous = (await sub.cases.get(stored.caseKey)) as StoredCase | undefined;
@@ -153,23 +162,42 @@ export async function commitStaged(store: GatewayDatabase, listId: string): Prom
       { type: "put", sublevel: sub.cases, key: stored.caseKey, value: merged },
       { type: "put", sublevel: sub.loanRefs, key: `${stored.originatorId}/${stored.loanRef}`, value: stored.caseKey },
       { type: "put", sublevel: sub.debtors, key: `${stored.debtorKey}/${stored.caseKey}`, value: 1 },
-      { type: "put", sublevel: sub.listCases, key: `${listId}/${stored.caseKey}`, value: 1 },
       { type: "del", sublevel: sub.staging, key },
     );
-    if (ops.length >= FLUSH_ROWS * 5) await apply();
+    if (ops.length >= FLUSH_ROWS * 4) {
+      await store.db.batch(ops as never);
+      ops = [];
+    }
   }
-  await apply();
+  if (ops.length) await store.db.batch(ops as never);
 }
 
-/** Deletes everything a list wrote (its staged cases and report rows); its summary stays. */
-export async function discardList(store: GatewayDatabase, listId: string): Promise<void> {
-  await store.sub.staging.clear(rangeOf(listId));
-  await store.sub.listRows.clear(rangeOf(listId));
+/** Undoes what a list wrote: the new cases it created, its staged updates and its report; its summary stays. */
+export async function rollBackList(store: GatewayDatabase, listId: string): Promise<void> {
+  const { sub } = store;
+  let ops: unknown[] = [];
+  for await (const row of readReportRows(store, listId)) {
+    if (row.status !== "accepted" || row.update || !row.caseKey) continue;
+    const stored = (await sub.cases.get(row.caseKey)) as StoredCase | undefined;
+    if (!stored || stored.listId !== listId) continue;
+    ops.push(
+      { type: "del", sublevel: sub.cases, key: row.caseKey },
+      { type: "del", sublevel: sub.loanRefs, key: `${stored.originatorId}/${stored.loanRef}` },
+      { type: "del", sublevel: sub.debtors, key: `${stored.debtorKey}/${stored.caseKey}` },
+    );
+    if (ops.length >= FLUSH_ROWS * 3) {
+      await store.db.batch(ops as never);
+      ops = [];
+    }
+  }
+  if (ops.length) await store.db.batch(ops as never);
+  await sub.staging.clear(rangeOf(listId));
+  await sub.listRows.clear(rangeOf(listId));
 }
 
 /**
  * Brings lists that were being written when the gateway stopped to a consistent state: an interrupted read
- * was never acknowledged and is discarded; an interrupted commit is finished.
+ * was never acknowledged and is rolled back; an interrupted commit is finished.
  */
 export async function recoverCaseLists(store: GatewayDatabase): Promise<{ discarded: string[]; finished: string[] }> {
   const discarded: string[] = [];
@@ -177,7 +205,7 @@ export async function recoverCaseLists(store: GatewayDatabase): Promise<{ discar
   for await (const [id, value] of store.sub.lists.iterator()) {
     const summary = value as CaseListSummary;
     if (summary.state === "ingesting") {
-      await discardList(store, id);
+      await rollBackList(store, id);
       await store.sub.lists.put(id, {
         ...summary,
         state: "failed",
@@ -186,7 +214,7 @@ export async function recoverCaseLists(store: GatewayDatabase): Promise<{ discar
       });
       discarded.push(id);
     } else if (summary.state === "committing") {
-      await commitStaged(store, id);
+      await applyStagedUpdates(store, id);
       await store.sub.lists.put(id, { ...summary, state: "ready", completedAt: new Date().toISOString() });
       finished.push(id);
     }

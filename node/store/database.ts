@@ -15,9 +15,8 @@ export const SUBLEVELS = [
   "loanRefs", // creditorId/loanRef → caseKey
   "debtors", // debtorKey/caseKey → 1 (this member's own cases of a debtor)
   "lists", // listId → CaseListSummary
-  "listRows", // listId/line(10) → ReportRow
-  "staging", // listId/caseKey → StoredCase, until the list is complete
-  "listCases", // listId/caseKey → 1, accepted cases of a list
+  "listRows", // listId/chunk(10) → ReportRow[] (the report of a list, in file order, a chunk per write)
+  "staging", // listId/caseKey → StoredCase: updates of known cases, applied when the list is complete
   "chainIndex", // owned by node/chain's indexer
   "outbox", // owned by node/chain's submitter
   "tokens", // sha256(token) → StaffToken

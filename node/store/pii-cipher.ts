@@ -8,6 +8,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 export class PiiCipher {
   static readonly VERSION = "v1";
   readonly #key: Buffer;
+  /** Random nonces drawn from a pool: one randomBytes call per 4,096 seals instead of one per seal. */
+  #pool = Buffer.alloc(0);
+  #poolOffset = 0;
 
   constructor(key: Uint8Array) {
     if (key.length !== 32) throw new TypeError("the store key must be 32 bytes");
@@ -15,7 +18,7 @@ export class PiiCipher {
   }
 
   seal(plaintext: string, context: string): string {
-    const nonce = randomBytes(12);
+    const nonce = this.#nonce();
     const cipher = createCipheriv("aes-256-gcm", this.#key, nonce);
     cipher.setAAD(Buffer.from(context, "utf8"));
     const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
@@ -34,6 +37,16 @@ export class PiiCipher {
     decipher.setAAD(Buffer.from(context, "utf8"));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+  }
+
+  #nonce(): Buffer {
+    if (this.#poolOffset + 12 > this.#pool.length) {
+      this.#pool = randomBytes(12 * 4096);
+      this.#poolOffset = 0;
+    }
+    const nonce = this.#pool.subarray(this.#poolOffset, this.#poolOffset + 12);
+    this.#poolOffset += 12;
+    return nonce;
   }
 
   sealJson(value: unknown, context: string): string {

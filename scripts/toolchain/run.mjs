@@ -151,7 +151,14 @@ const TASKS = {
     return (await run(tsx("scripts/deploy.ts", args))).code;
   },
   "bench:gas": (args) => run([BIN.hardhat, "run", "scripts/bench/gas.ts", ...args]).then((r) => r.code),
-  bench: async (args) => (await TASKS["bench:gas"](args)),
+  "bench:ingest": (args) => run(tsx("scripts/bench/ingest.ts", args)).then((r) => r.code),
+  bench: async (args) => {
+    for (const name of ["bench:gas", "bench:ingest"]) {
+      const code = await TASKS[name](args);
+      if (code !== 0) return code;
+    }
+    return 0;
+  },
   "snapshot:gas": () =>
     run([BIN.hardhat, "test", "mocha", "test/contracts/gas-snapshot.test.ts"], { env: { UPDATE_GAS_SNAPSHOT: "1" } }).then(
       (r) => r.code,

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash64 } from "./compact-map.js";
 import { type FieldErrorCode, type FieldIssue, type FieldWarningCode, fieldError, fieldWarning } from "../errors.js";
 import { parseIdNumber } from "../identity/id-number.js";
 import { codePointLength, nfkc } from "../identity/normalize-text.js";
@@ -101,29 +101,28 @@ export function validateRow(values: Readonly<Record<string, string>>, today?: Da
 }
 
 /**
- * A short digest of a case's canonical content: two rows with the same loan_ref are the same row
- * (duplicate) when their fingerprints match, a conflict otherwise. 16 bytes keep a million of them small.
+ * A digest of a case's canonical content: two rows with the same loan_ref are the same row (duplicate) when
+ * their fingerprints match, a conflict otherwise. Two fast 64-bit hashes of the content and of its reverse
+ * order of fields; an accidental match of both is out of reach.
  */
 export function fingerprint(value: ValidCase): string {
   const extra = Object.keys(value.extra)
     .sort()
     .map((k) => `${k}\u0001${value.extra[k]}`)
     .join("\u0002");
-  return createHash("sha256")
-    .update(
-      [
-        value.loanRef,
-        value.name,
-        value.idNumber,
-        value.phone,
-        value.principalFen,
-        value.outstandingFen,
-        value.overdueDays,
-        value.region,
-        value.product,
-        extra,
-      ].join("\u0000"),
-    )
-    .digest("base64url")
-    .slice(0, 22);
+  const content = [
+    value.loanRef,
+    value.name,
+    value.idNumber,
+    value.phone,
+    value.principalFen,
+    value.outstandingFen,
+    value.overdueDays,
+    value.region,
+    value.product,
+    extra,
+  ].join("\u0000");
+  const [a, b] = hash64(content);
+  const [c, d] = hash64(`${content.length}\u0001${content}`);
+  return `${a.toString(36)}.${b.toString(36)}.${c.toString(36)}.${d.toString(36)}`;
 }

@@ -1,6 +1,9 @@
 import { type FieldIssue, type FieldWarningCode, fieldError } from "../errors.js";
 import { type Pepper, caseKey, debtorKey } from "../pseudonyms.js";
+import { CompactDigestMap } from "./compact-map.js";
 import { type ValidCase, fingerprint, validateRow } from "./validate-row.js";
+
+const DEBTOR_CACHE_SIZE = 50_000;
 
 export type RowStatus = "accepted" | "duplicate" | "rejected";
 
@@ -41,14 +44,15 @@ export interface CaseListValidatorOptions {
 /**
  * Validates a case list row by row, as a stream: within the file an identical repeated row is a
  * `duplicate`, the same loan_ref with other content is `rejected` (REF_CONFLICT) and the first occurrence
- * stands. Memory per accepted row: one loan_ref, a 22-character fingerprint and a debtor key.
+ * stands. Memory per accepted row: two 64-bit hashes for the loan_ref and one for the debtor (a million-row
+ * file needs about 64 MB), plus a bounded cache of debtor keys.
  */
 export class CaseListValidator {
   readonly #options: CaseListValidatorOptions;
-  readonly #seen = new Map<string, string>();
-  readonly #debtors = new Set<string>();
-  /** Debtor keys of ID numbers seen in this file: the HMAC is the costliest step of a row. */
-  readonly #debtorKeyCache = new Map<string, string>();
+  readonly #seen = new CompactDigestMap();
+  readonly #debtors = new CompactDigestMap();
+  /** Debtor keys of recently seen ID numbers (rows of one debtor tend to be near each other); bounded. */
+  #debtorKeyCache = new Map<string, string>();
   readonly #totals: ReportTotals = { rows: 0, accepted: 0, duplicate: 0, rejected: 0, debtors: 0 };
 
   constructor(options: CaseListValidatorOptions) {
@@ -70,7 +74,7 @@ export class CaseListValidator {
     const print = fingerprint(value);
     const earlier = this.#seen.get(value.loanRef);
     if (earlier !== undefined) {
-      const duplicate = earlier === print;
+      const duplicate = earlier === CompactDigestMap.digestOf(print);
       return this.#count({
         line,
         loanRef: value.loanRef,
@@ -83,10 +87,11 @@ export class CaseListValidator {
     let debtor = this.#debtorKeyCache.get(value.idNumber);
     if (debtor === undefined) {
       debtor = debtorKey(this.#options.pepper, value.idNumber);
+      if (this.#debtorKeyCache.size >= DEBTOR_CACHE_SIZE) this.#debtorKeyCache = new Map();
       this.#debtorKeyCache.set(value.idNumber, debtor);
     }
     const key = caseKey(this.#options.pepper, this.#options.originatorMemberId, value.loanRef);
-    this.#debtors.add(debtor);
+    this.#debtors.set(debtor, "");
     const report: ReportRow = {
       line,
       loanRef: value.loanRef,

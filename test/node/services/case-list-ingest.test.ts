@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { CaseListFileError } from "../../../node/domain/errors.js";
 import type { Pepper } from "../../../node/domain/pseudonyms.js";
 import type { CasePii, CaseListSummary, StoredCase, StoredReportRow } from "../../../node/store/case-records.js";
-import { type GatewayDatabase, openDatabase, rangeOf } from "../../../node/store/database.js";
+import { readReportRows } from "../../../node/store/case-list-rows.js";
+import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { ingestCaseList, recoverCaseLists } from "../../../node/services/case-list-ingest.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
@@ -29,6 +30,11 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
   let store: GatewayDatabase;
   const cipher = new PiiCipher(randomBytes(32));
   const deps = () => ({ store, cipher, pepper, memberId: 1 });
+  const rowsOf = async (listId: string) => {
+    const rows: StoredReportRow[] = [];
+    for await (const row of readReportRows(store, listId)) rows.push(row);
+    return rows;
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "caseledger-ingest-"));
@@ -45,12 +51,12 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
     expect(summary.state).to.equal("ready");
     expect(summary.totals).to.deep.equal({ rows: 2, accepted: 1, duplicate: 0, rejected: 1, debtors: 1, updates: 0 });
 
-    const rows = await collect<StoredReportRow>(store.sub.listRows.iterator(rangeOf(summary.id)));
-    expect(rows.map(([, r]) => [r.line, r.status])).to.deep.equal([
+    const rows = await rowsOf(summary.id);
+    expect(rows.map((r) => [r.line, r.status])).to.deep.equal([
       [2, "accepted"],
       [3, "rejected"],
     ]);
-    const caseKey = rows[0]![1].caseKey!;
+    const caseKey = rows[0]!.caseKey!;
     const stored = (await store.sub.cases.get(caseKey)) as StoredCase;
     expect(stored).to.include({ loanRef: "A-1", principalFen: "100000", outstandingFen: "80000", overdueDays: 40, creditorId: 1 });
     expect(cipher.openJson<CasePii>(stored.pii, caseKey)).to.deep.equal({ name: NAME, idNumber: ID, phone: "13912345678", extra: {} });
@@ -76,8 +82,8 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
       uploadedBy: "s",
     });
     expect(second.totals).to.include({ accepted: 2, updates: 1 });
-    const rows = await collect<StoredReportRow>(store.sub.listRows.iterator(rangeOf(second.id)));
-    expect(rows.map(([, r]) => r.update ?? false)).to.deep.equal([true, false]);
+    const rows = await rowsOf(second.id);
+    expect(rows.map((r) => r.update ?? false)).to.deep.equal([true, false]);
     const caseKey = (await store.sub.loanRefs.get("1/A-1")) as string;
     const stored = (await store.sub.cases.get(caseKey)) as StoredCase;
     expect(stored).to.include({ outstandingFen: "5000", overdueDays: 31, listId: second.id });
@@ -93,24 +99,34 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
     expect(lists).to.have.length(1);
     expect(lists[0]![1]).to.deep.include({ state: "failed" });
     expect(lists[0]![1].error!.code).to.equal("FILE_ENCODING");
-    for (const name of ["cases", "staging", "listRows", "loanRefs", "listCases"] as const) {
+    for (const name of ["cases", "staging", "listRows", "loanRefs", "debtors"] as const) {
       expect(await collect(store.sub[name].iterator()), name).to.deep.equal([]);
     }
   });
 
-  it("recovers after a crash: an interrupted read is discarded, an interrupted commit finished", async () => {
+  it("recovers after a crash: an interrupted read is rolled back, an interrupted commit finished", async () => {
     const done = await ingestCaseList(deps(), { file: "a.csv", chunks: [enc.encode(`${HEADER}\nA-1,${NAME},${ID},,1,1,1\n`)], uploadedBy: "s" });
-    // As if the process died: one list mid-read, one mid-commit with a staged case not yet moved.
-    const staged = (await store.sub.cases.get((await store.sub.loanRefs.get("1/A-1")) as string)) as StoredCase;
+    const known = (await store.sub.cases.get((await store.sub.loanRefs.get("1/A-1")) as string)) as StoredCase;
+    // As if the process had died mid-read: a list with one new case written and its report chunk.
+    const fresh: StoredCase = { ...known, caseKey: "0x02bb", loanRef: "C-1", debtorKey: "0x03cc", listId: "Lreading" };
     await store.sub.lists.put("Lreading", { ...done, id: "Lreading", state: "ingesting" });
-    await store.sub.staging.put(`Lreading/${staged.caseKey}`, staged);
+    await store.sub.cases.put(fresh.caseKey, fresh);
+    await store.sub.loanRefs.put("1/C-1", fresh.caseKey);
+    await store.sub.debtors.put(`${fresh.debtorKey}/${fresh.caseKey}`, 1);
+    await store.sub.listRows.put("Lreading/0000000000", [
+      { line: 2, loanRef: "C-1", status: "accepted", caseKey: fresh.caseKey, debtorKey: fresh.debtorKey, warnings: [], errors: [] },
+    ]);
+    // …and mid-commit: a staged update not yet applied.
     await store.sub.lists.put("Lcommitting", { ...done, id: "Lcommitting", state: "committing" });
-    await store.sub.staging.put(`Lcommitting/0x02aa`, { ...staged, caseKey: "0x02aa", loanRef: "B-7" });
+    await store.sub.staging.put(`Lcommitting/${known.caseKey}`, { ...known, outstandingFen: "7", listId: "Lcommitting" });
     const result = await recoverCaseLists(store);
     expect(result).to.deep.equal({ discarded: ["Lreading"], finished: ["Lcommitting"] });
     expect(((await store.sub.lists.get("Lreading")) as CaseListSummary).error!.code).to.equal("INTERRUPTED");
     expect(((await store.sub.lists.get("Lcommitting")) as CaseListSummary).state).to.equal("ready");
-    expect(await store.sub.loanRefs.get("1/B-7")).to.equal("0x02aa");
+    expect(await store.sub.cases.get(fresh.caseKey)).to.equal(undefined);
+    expect(await store.sub.loanRefs.get("1/C-1")).to.equal(undefined);
+    expect(((await store.sub.cases.get(known.caseKey)) as StoredCase).outstandingFen).to.equal("7");
     expect(await collect(store.sub.staging.iterator())).to.deep.equal([]);
+    expect(await collect(store.sub.listRows.iterator({ gt: "Lreading/", lt: "Lreading/\uffff" }))).to.deep.equal([]);
   });
 });

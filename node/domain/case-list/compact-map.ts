@@ -1,0 +1,110 @@
+/**
+ * A map from strings to 64-bit digests, kept as 64-bit hashes in typed arrays: about 32 bytes per entry
+ * instead of the ~150 of a Map of strings, so that de-duplicating a million-row file stays within the
+ * streaming memory budget. Keys are compared by a 64-bit hash: a false match needs a ~2^-64 accident, and
+ * then the stored 64-bit digest to agree as well.
+ */
+export class CompactDigestMap {
+  #slots: Uint32Array;
+  #capacity: number;
+  #size = 0;
+
+  constructor(initialCapacity = 1 << 16) {
+    let capacity = 16;
+    while (capacity < initialCapacity) capacity *= 2;
+    this.#capacity = capacity;
+    this.#slots = new Uint32Array(capacity * 4);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The digest stored for `key`, as two 32-bit halves joined in a string, or undefined. */
+  get(key: string): string | undefined {
+    const [hi, lo] = hash64(key);
+    const i = this.#find(hi, lo);
+    if (i < 0) return undefined;
+    const s = this.#slots;
+    return `${s[i + 2]}:${s[i + 3]}`;
+  }
+
+  /** Stores `digest` (any string; it is hashed to 64 bits) for `key`; returns false if the key was present. */
+  set(key: string, digest: string): boolean {
+    if ((this.#size + 1) * 2 > this.#capacity) this.#grow();
+    const [hi, lo] = hash64(key);
+    const [dhi, dlo] = hash64(digest);
+    return this.#insert(hi, lo, dhi, dlo);
+  }
+
+  /** Hash of `digest` in the form {@link get} returns, to compare with. */
+  static digestOf(digest: string): string {
+    const [hi, lo] = hash64(digest);
+    return `${hi}:${lo}`;
+  }
+
+  #find(hi: number, lo: number): number {
+    const s = this.#slots;
+    const mask = this.#capacity - 1;
+    let slot = (lo ^ hi) & mask;
+    for (;;) {
+      const i = slot * 4;
+      const khi = s[i] as number;
+      const klo = s[i + 1] as number;
+      if (khi === 0 && klo === 0) return -1;
+      if (khi === hi && klo === lo) return i;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  #insert(hi: number, lo: number, dhi: number, dlo: number): boolean {
+    const s = this.#slots;
+    const mask = this.#capacity - 1;
+    let slot = (lo ^ hi) & mask;
+    for (;;) {
+      const i = slot * 4;
+      const khi = s[i] as number;
+      const klo = s[i + 1] as number;
+      if (khi === 0 && klo === 0) {
+        s[i] = hi;
+        s[i + 1] = lo;
+        s[i + 2] = dhi;
+        s[i + 3] = dlo;
+        this.#size += 1;
+        return true;
+      }
+      if (khi === hi && klo === lo) return false;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  #grow(): void {
+    const old = this.#slots;
+    this.#capacity *= 2;
+    this.#slots = new Uint32Array(this.#capacity * 4);
+    this.#size = 0;
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i] !== 0 || old[i + 1] !== 0) this.#insert(old[i] as number, old[i + 1] as number, old[i + 2] as number, old[i + 3] as number);
+    }
+  }
+}
+
+/**
+ * A fast 64-bit string hash (two independent 32-bit multiply–xorshift lanes over UTF-16 code units, after
+ * cyrb53), never both halves zero (zero marks an empty slot). Not cryptographic: it only has to make accidental
+ * collisions vanishingly rare within one file, and it runs a million times per million-row upload.
+ */
+export function hash64(text: string): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  const hi = h1 >>> 0;
+  const lo = h2 >>> 0;
+  return hi === 0 && lo === 0 ? [0, 1] : [hi, lo];
+}

@@ -1,0 +1,57 @@
+/** One side of the ingest benchmark, in its own process: prints a JSON line with its figures. */
+import { randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { CaseListValidator } from "../../node/domain/case-list/validator.js";
+import { openDatabase } from "../../node/store/database.js";
+import { PiiCipher } from "../../node/store/pii-cipher.js";
+import { ingestCaseList } from "../../node/services/case-list-ingest.js";
+
+const [mode, file, dataDir] = process.argv.slice(2) as [string, string, string];
+const pepper = { version: 1, secret: randomBytes(32) };
+const cipher = new PiiCipher(randomBytes(32));
+const store = await openDatabase(dataDir);
+const started = performance.now();
+let rows = 0;
+let accepted = 0;
+
+if (mode === "streaming") {
+  const summary = await ingestCaseList(
+    { store, cipher, pepper, memberId: 1 },
+    {
+      file: "bench.csv",
+      chunks: createReadStream(file, { highWaterMark: 1 << 20 }),
+      uploadedBy: "bench",
+      onProgress: (t) => process.stderr.write(`\r  ${t.rows.toLocaleString("en")} rows`),
+    },
+  );
+  process.stderr.write("\n");
+  rows = summary.totals!.rows;
+  accepted = summary.totals!.accepted;
+} else {
+  // The obvious first version: the whole file in memory, split, validate, one put per accepted case.
+  const text = (await readFile(file, "utf8")).replace(/^\ufeff/, "");
+  const lines = text.split(/\r?\n/);
+  const header = (lines.shift() ?? "").split(",");
+  const fields = ["loan_ref", "name", "id_number", "phone", "principal", "outstanding", "overdue_days", "product"];
+  const validator = new CaseListValidator({ pepper, originatorMemberId: 1 });
+  let line = 1;
+  for (const raw of lines) {
+    line += 1;
+    if (raw === "") continue;
+    const cells = raw.split(",");
+    const values: Record<string, string> = {};
+    header.forEach((_, i) => (values[fields[i] ?? `c${i}`] = cells[i] ?? ""));
+    const result = validator.validate(line, values);
+    rows += 1;
+    if (result.accepted) {
+      accepted += 1;
+      const { caseKey } = result.accepted;
+      await store.sub.cases.put(caseKey, { ...result.accepted, principalFen: "0", outstandingFen: "0", pii: cipher.sealJson(result.accepted.name, caseKey) });
+    }
+  }
+}
+const seconds = (performance.now() - started) / 1000;
+await store.close();
+const peakRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+console.log(JSON.stringify({ rows, seconds, rowsPerSecond: rows / seconds, peakRssMB, accepted }));

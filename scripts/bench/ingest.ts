@@ -1,0 +1,111 @@
+/**
+ * `npm run bench:ingest` — case list ingest: parse + validate + pseudonymize + de-duplicate + store, streaming,
+ * for 1,000,000 synthetic rows; throughput, wall time and peak RSS, beside a naive baseline measured in the same
+ * run (whole file in memory, split on newlines and commas, one LevelDB put per case). Each side runs in its own
+ * process so that peak RSS is its own. Writes scripts/bench/results/ingest.json and BENCHMARKS.md.
+ */
+import { spawnSync } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { syntheticCaseLines } from "../lib/synthetic-cases.js";
+import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
+
+const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
+const BASELINE_ROWS = Number(process.env.BENCH_INGEST_BASELINE_ROWS ?? 200_000);
+const TARGET_ROWS_PER_S = 100_000;
+const TARGET_SECONDS_1M = 15;
+const TARGET_RSS_MB = 400;
+const progress = (line: string) => console.log(`[bench:ingest] ${line}`);
+
+async function writeCsv(file: string, rows: number): Promise<number> {
+  const out = createWriteStream(file);
+  let buffer = "";
+  for (const line of syntheticCaseLines({ rows, seed: 7, errorRate: 0.01, sharedDebtorRate: 0.1 })) {
+    buffer += `${line}\r\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await new Promise<void>((r) => out.once("drain", () => r()));
+      buffer = "";
+    }
+  }
+  out.end(buffer);
+  await new Promise<void>((r) => out.once("finish", () => r()));
+  return (await stat(file)).size;
+}
+
+interface RunResult {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  peakRssMB: number;
+  accepted: number;
+}
+
+function runWorker(mode: "streaming" | "naive", file: string, dataDir: string): RunResult {
+  const worker = fileURLToPath(new URL("./ingest-worker.ts", import.meta.url));
+  const result = spawnSync(process.execPath, ["--import", "tsx", worker, mode, file, dataDir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 20,
+  });
+  if (result.status !== 0) throw new Error(`${mode} worker failed: ${result.stdout}`);
+  return JSON.parse(result.stdout.trim().split("\n").pop() as string) as RunResult;
+}
+
+const dir = await mkdtemp(join(tmpdir(), "caseledger-bench-ingest-"));
+try {
+  const bigFile = join(dir, "big.csv");
+  const smallFile = join(dir, "small.csv");
+  progress(`generating ${ROWS.toLocaleString("en")} synthetic rows…`);
+  const bytes = await writeCsv(bigFile, ROWS);
+  await writeCsv(smallFile, BASELINE_ROWS);
+  progress(`${(bytes / 2 ** 20).toFixed(0)} MiB; ingesting (streaming)…`);
+  const ours = runWorker("streaming", bigFile, join(dir, "ours"));
+  progress(`streaming: ${ours.rows.toLocaleString("en")} rows in ${ours.seconds.toFixed(2)} s = ${Math.round(ours.rowsPerSecond).toLocaleString("en")} rows/s, peak RSS ${ours.peakRssMB} MB`);
+  progress(`baseline on ${BASELINE_ROWS.toLocaleString("en")} rows (naive: whole file, split, one put per case)…`);
+  const ourSmall = runWorker("streaming", smallFile, join(dir, "ours-small"));
+  const naive = runWorker("naive", smallFile, join(dir, "naive"));
+  progress(`naive: ${Math.round(naive.rowsPerSecond).toLocaleString("en")} rows/s, peak RSS ${naive.peakRssMB} MB; ours on the same file ${Math.round(ourSmall.rowsPerSecond).toLocaleString("en")} rows/s, ${ourSmall.peakRssMB} MB`);
+
+  const ratio = Math.round((ourSmall.rowsPerSecond / naive.rowsPerSecond) * 100) / 100;
+  const result = {
+    measuredAt: new Date().toISOString(),
+    machine: machine(),
+    rows: ROWS,
+    fileMiB: Math.round(bytes / 2 ** 20),
+    streaming: ours,
+    baseline: { design: "whole file in memory, split on newlines and commas, one LevelDB put per case", rows: BASELINE_ROWS, naive, oursOnSameFile: ourSmall },
+    ratioOursOverNaive: ratio,
+    targets: {
+      rowsPerSecond: TARGET_ROWS_PER_S,
+      secondsFor1M: TARGET_SECONDS_1M,
+      peakRssMB: TARGET_RSS_MB,
+      rowsPerSecondMet: ours.rowsPerSecond >= TARGET_ROWS_PER_S,
+      secondsMet: ROWS < 1_000_000 ? null : ours.seconds < TARGET_SECONDS_1M,
+      rssMet: ours.peakRssMB < TARGET_RSS_MB,
+    },
+  };
+  const file = await writeResult("ingest", result);
+  const met = (ok: boolean | null) => (ok === null ? "n/a" : ok ? "met" : "**missed**");
+  await updateBenchmarksSection(
+    "ingest",
+    `## Case list ingest (\`npm run bench:ingest\`)
+
+Measured ${result.measuredAt.slice(0, 10)} on ${describeMachine(result.machine)}. ${ROWS.toLocaleString("en")} synthetic rows
+(${result.fileMiB} MiB, 1 % with errors, 10 % shared debtors): read, validate, pseudonymize (HMAC), de-duplicate,
+encrypt PII (AES-256-GCM) and store in LevelDB, streaming, in one process.
+
+| | rows/s | wall time | peak RSS |
+| --- | --- | --- | --- |
+| CaseLedger, ${ROWS.toLocaleString("en")} rows | **${Math.round(ours.rowsPerSecond).toLocaleString("en")}** (target ≥ ${TARGET_ROWS_PER_S.toLocaleString("en")}: ${met(result.targets.rowsPerSecondMet)}) | **${ours.seconds.toFixed(1)} s** (target < ${TARGET_SECONDS_1M} s for 1M: ${met(result.targets.secondsMet)}) | **${ours.peakRssMB} MB** (target < ${TARGET_RSS_MB}: ${met(result.targets.rssMet)}) |
+| CaseLedger, ${BASELINE_ROWS.toLocaleString("en")} rows | ${Math.round(ourSmall.rowsPerSecond).toLocaleString("en")} | ${ourSmall.seconds.toFixed(1)} s | ${ourSmall.peakRssMB} MB |
+| naive baseline, ${BASELINE_ROWS.toLocaleString("en")} rows | ${Math.round(naive.rowsPerSecond).toLocaleString("en")} | ${naive.seconds.toFixed(1)} s | ${naive.peakRssMB} MB |
+
+Ratio on the same file: ours ${ratio}× the naive baseline's throughput.`,
+  );
+  progress(`wrote ${file} and BENCHMARKS.md`);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
