@@ -8,7 +8,20 @@ export type ChainErrorCode =
   | "DEPLOYMENT_CODE_MISMATCH"
   | "DEPLOYMENT_INVALID"
   | "ARTIFACT_MISSING"
-  | "KEY_MISSING";
+  | "KEY_MISSING"
+  /** The chain changed under a page being read (a reorg or a node restarted from older state); sync again. */
+  | "CHAIN_REORGED"
+  /** An RPC call did not answer within its time limit. */
+  | "RPC_TIMEOUT"
+  /** The indexer's or the outbox's LevelDB data is not what this code wrote. */
+  | "STORE_CORRUPT"
+  /** A job given to the submitter is malformed (empty, duplicate keys, out-of-range ids or times). */
+  | "JOB_INVALID"
+  | "JOB_NOT_FOUND"
+  /** waitForJob gave up before the job finished. */
+  | "JOB_TIMEOUT"
+  /** The submitter's worker stopped (stop(), or a test hook simulating a crash). */
+  | "SUBMITTER_STOPPED";
 
 /** Base error of the chain adapter: a short message, a code, and the cause kept. */
 export class ChainError extends Error {

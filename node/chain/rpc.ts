@@ -1,0 +1,101 @@
+import { ChainError } from "./errors.js";
+
+/**
+ * Raw JSON-RPC, as ethers' `JsonRpcProvider.send` offers it. The indexer reads through this rather than
+ * through the provider's helpers so that every read is of "latest" and none is served from ethers' short
+ * request cache (a block number 250 ms old would hide a fresh transaction from a sync).
+ */
+export interface RpcClient {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}
+
+/** A block header as eth_getBlockByNumber returns it (hex quantities); only what the adapter reads. */
+export interface RawBlockHeader {
+  number: string;
+  hash: string;
+  parentHash: string;
+  timestamp: string;
+}
+
+/** A log as eth_getLogs returns it. */
+export interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string;
+  blockHash: string;
+  transactionHash: string;
+  transactionIndex: string;
+  logIndex: string;
+  removed?: boolean;
+}
+
+export const toHex = (n: number): string => `0x${n.toString(16)}`;
+export const fromHex = (hex: string): number => {
+  const n = Number.parseInt(hex, 16);
+  if (!Number.isSafeInteger(n)) throw new ChainError("RPC_UNAVAILABLE", `the node answered a bad quantity ${hex}`);
+  return n;
+};
+
+/** Rejects with RPC_TIMEOUT when `promise` has not settled within `ms`; the late outcome is swallowed. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ChainError("RPC_TIMEOUT", `${what} did not answer within ${ms} ms`)), ms);
+  });
+  promise.catch(() => {}); // a late rejection after the timeout must not become an unhandled rejection
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const NETWORK_CODES = new Set([
+  // Node's socket errors (ethers passes them through as they are)
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  // ethers
+  "NETWORK_ERROR",
+  "SERVER_ERROR",
+  "TIMEOUT",
+  // ours
+  "RPC_UNAVAILABLE",
+  "RPC_TIMEOUT",
+]);
+
+/**
+ * True when `error` says the node could not be reached or did not answer (as opposed to the node answering
+ * with a revert or a rejection): worth retrying later, and the chain counts as unreachable meanwhile.
+ */
+export function isNetworkError(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    const { code, cause, error: inner } = e as { code?: unknown; cause?: unknown; error?: unknown };
+    if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
+    e = cause ?? inner;
+  }
+  return false;
+}
+
+/** A promise that resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,33 @@
+import type { NextFunction, Request, Response } from "express";
+import { CaseListFileError } from "../domain/errors.js";
+import { ApiError } from "./api-error.js";
+
+export type Logger = (event: Record<string, unknown>) => void;
+
+/**
+ * Turns every error into `{ error: { code, message, details } }` with its status. Unknown errors become a
+ * bare 500: their messages may hold anything, so they go to the log (without request bodies) and not to
+ * the client.
+ */
+export function errorHandler(log: Logger) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    let api: ApiError;
+    if (error instanceof ApiError) api = error;
+    else if (error instanceof CaseListFileError) {
+      const status = error.code === "FILE_TOO_LARGE" ? 413 : 400;
+      api = new ApiError(error.code, error.message, error.details, { status });
+    } else if ((error as { type?: string }).type === "entity.too.large") {
+      api = new ApiError("PAYLOAD_TOO_LARGE", "请求体过大 / request body too large");
+    } else if ((error as { type?: string }).type === "entity.parse.failed") {
+      api = new ApiError("BAD_REQUEST", "请求体不是有效的 JSON / the request body is not valid JSON");
+    } else {
+      log({ level: "error", msg: "unhandled error", method: req.method, path: req.path, error: String((error as Error)?.stack ?? error) });
+      api = new ApiError("INTERNAL", "服务器内部错误 / internal error");
+    }
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(api.status).json({ error: { code: api.code, message: api.message, ...(api.details === undefined ? {} : { details: api.details }) } });
+  };
+}

@@ -1,0 +1,90 @@
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { GatewayDatabase } from "../store/database.js";
+
+/** What a staff member may do at their member's gateway. */
+export const STAFF_ROLES = ["admin", "lender", "agency", "court"] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export interface StaffToken {
+  /** Short public id (for listing and revoking); never enough to authenticate. */
+  id: string;
+  memberId: number;
+  role: StaffRole;
+  name: string;
+  createdAt: string;
+  expiresAt?: string;
+  revokedAt?: string;
+}
+
+export interface Staff {
+  tokenId: string;
+  memberId: number;
+  role: StaffRole;
+  name: string;
+}
+
+const PREFIX = "clt_";
+
+function digest(secret: string): string {
+  return createHash("sha256").update(secret, "utf8").digest("hex");
+}
+
+/**
+ * Staff API tokens: random, shown once, stored only as their SHA-256, scoped to a member and a role,
+ * revocable, optionally expiring.
+ */
+export class StaffTokens {
+  constructor(
+    private readonly store: GatewayDatabase,
+    private readonly memberId: number,
+  ) {}
+
+  async create(role: StaffRole, name: string, ttlDays?: number): Promise<{ token: string; record: StaffToken }> {
+    if (!STAFF_ROLES.includes(role)) throw new TypeError(`unknown role ${role}`);
+    const secret = `${PREFIX}${randomBytes(32).toString("base64url")}`;
+    const record: StaffToken = {
+      id: randomBytes(6).toString("hex"),
+      memberId: this.memberId,
+      role,
+      name: name.slice(0, 100),
+      createdAt: new Date().toISOString(),
+      ...(ttlDays ? { expiresAt: new Date(Date.now() + ttlDays * 86_400_000).toISOString() } : {}),
+    };
+    await this.store.sub.tokens.put(digest(secret), record);
+    return { token: secret, record };
+  }
+
+  /** The staff member behind a bearer token, or undefined when it is unknown, revoked, expired or another member's. */
+  async verify(token: string | undefined): Promise<Staff | undefined> {
+    if (!token || !token.startsWith(PREFIX) || token.length > 200) return undefined;
+    const key = digest(token);
+    const record = (await this.store.sub.tokens.get(key)) as StaffToken | undefined;
+    if (!record || record.revokedAt || record.memberId !== this.memberId) return undefined;
+    if (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()) return undefined;
+    // The lookup was by digest; compare once more in constant time for good measure.
+    if (!timingSafeEqual(Buffer.from(key, "hex"), Buffer.from(digest(token), "hex"))) return undefined;
+    return { tokenId: record.id, memberId: record.memberId, role: record.role, name: record.name };
+  }
+
+  async list(): Promise<StaffToken[]> {
+    const out: StaffToken[] = [];
+    for await (const value of this.store.sub.tokens.values()) out.push(value as StaffToken);
+    return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    for await (const [key, value] of this.store.sub.tokens.iterator()) {
+      const record = value as StaffToken;
+      if (record.id === id && !record.revokedAt) {
+        await this.store.sub.tokens.put(key, { ...record, revokedAt: new Date().toISOString() });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    for await (const _ of this.store.sub.tokens.keys({ limit: 1 })) return false;
+    return true;
+  }
+}
