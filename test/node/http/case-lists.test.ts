@@ -104,11 +104,11 @@ describe("node/http: /v1/case-lists", function () {
   });
 
   it("reports health, and 503 while the chain node is down", async () => {
-    const ok = await fetch(`${gateway.url}/v1/health`);
+    const ok = await call("/v1/health");
     expect(ok.status).to.equal(200);
     expect((await ok.json()).chain.reachable).to.equal(true);
     await consortium.anvil.stop();
-    const down = await fetch(`${gateway.url}/v1/health`);
+    const down = await call("/v1/health");
     expect(down.status).to.equal(503);
     expect((await down.json()).chain.reachable).to.equal(false);
     await consortium.restartChain();
