@@ -6,6 +6,7 @@ import { readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
+import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { caseListsRouter } from "./http/case-lists-router.js";
 import type { Logger } from "./http/error-handler.js";
 import { healthRouter, type HealthStatus } from "./http/health-router.js";
@@ -90,6 +91,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         store,
         uploadLimitBytes: config.http.uploadLimitBytes,
       }),
+      "/agencies": agenciesRouter(store),
+      "/profile": profileRouter(store, config.memberId),
     },
   });
   const server: Server = await new Promise((resolve, reject) => {

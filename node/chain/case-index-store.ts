@@ -148,7 +148,8 @@ export class CaseIndexStore {
     if (!prefix) return 0;
     const held = `${prefix}held/${id10(agencyId)}/`;
     let count = 0;
-    for await (const _ of this.#db.keys({ gte: `${held}${pad(Math.max(0, nowSeconds))}`, lt: `${held}\uffff` })) count++;
+    const from = `${held}${pad(Math.max(0, Math.ceil(nowSeconds)))}`;
+    for await (const _ of this.#db.keys({ gte: from, lt: `${held}\uffff` })) count++;
     return count;
   }
 

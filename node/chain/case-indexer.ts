@@ -17,6 +17,11 @@ export interface CaseIndexerOptions {
   db: KvStore;
   /** Blocks per eth_getLogs call, at most. Default 5,000 (Besu's limit). */
   pageBlocks?: number;
+  /**
+   * A page that returns more logs than this is read again as two halves (down to one block), so that one
+   * LevelDB batch stays a bounded size however busy the chain was. Default 20,000.
+   */
+  maxPageLogs?: number;
   /** Time limit of each RPC call. Default 30 s. */
   rpcTimeoutMs?: number;
   /** Called after each page of a sync is stored. */
@@ -212,14 +217,20 @@ export class CaseIndexer {
 
     const fromBlock = cursor ? cursor.block + 1 : deployBlock;
     let events = 0;
-    for (let start = fromBlock; start <= head; ) {
-      const end = Math.min(start + this.#pageBlocks - 1, head);
+    const maxLogs = this.#options.maxPageLogs ?? 20_000;
+    for (let start = fromBlock, span = this.#pageBlocks; start <= head; ) {
+      const end = Math.min(start + span - 1, head);
       const endHeader = await this.#header(end);
       if (!endHeader) throw new ChainError("CHAIN_REORGED", `block ${end} disappeared during the sync`);
       const endHash = endHeader.hash.toLowerCase();
       const logs = (await this.#rpc("eth_getLogs", [
         { address: registry, fromBlock: toHex(start), toBlock: toHex(end) },
       ])) as RawLog[];
+      if (logs.length > maxLogs && end > start) {
+        span = Math.ceil((end - start + 1) / 2);
+        continue;
+      }
+      span = this.#pageBlocks;
       if (logs.some((log) => fromHex(log.blockNumber) === end && log.blockHash.toLowerCase() !== endHash)) {
         throw new ChainError("CHAIN_REORGED", `block ${end} changed during the sync`);
       }

@@ -115,6 +115,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   #lastError: string | undefined;
   #backoffMs = 0;
   #attempts = 0;
+  #halted = false;
 
   constructor(options: CaseSubmitterOptions) {
     super();
@@ -159,13 +160,17 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     };
   }
 
-  /** Resolves with the job once it is done; JOB_TIMEOUT after `timeoutMs` (default 60 s). */
+  /**
+   * Resolves with the job once it is done; JOB_TIMEOUT after `timeoutMs` (default 60 s); SUBMITTER_STOPPED
+   * when this worker was halted by a hook (another submitter on the same store may still finish the job).
+   */
   async waitForJob(id: string, options: { timeoutMs?: number } = {}): Promise<JobRecord> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       const job = await this.outbox.job(id);
       if (!job) throw new ChainError("JOB_NOT_FOUND", `no job ${id}`);
       if (job.status === "done") return job;
+      if (this.#halted) throw new ChainError("SUBMITTER_STOPPED", `the worker halted before job ${id} was done`);
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new ChainError("JOB_TIMEOUT", `job ${id} is not done after ${options.timeoutMs ?? 60_000} ms (${job.done + job.failed} of ${job.total} items resolved)`);
@@ -214,6 +219,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
         this.#backoffMs = 0;
       } catch (error) {
         if (error instanceof Halt) {
+          this.#halted = true;
           this.#lastError = `halted: ${describeError(error.cause)}`;
           this.#loop = undefined;
           return;
@@ -268,6 +274,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     try {
       await this.#sendBatch(job, batch);
       this.#attempts = 0;
+      this.#lastError = undefined;
     } catch (error) {
       this.#signer.reset();
       if (error instanceof Halt || isNetworkError(error)) throw error;

@@ -1,0 +1,73 @@
+import { Router } from "express";
+import { validateAgencyProfile } from "../domain/matching/index.js";
+import { agencyKey, SELF_PROFILE_KEY, type StoredAgency, toStored } from "../store/agency-records.js";
+import type { GatewayDatabase } from "../store/database.js";
+import { ApiError, notFound } from "./api-error.js";
+import { requireRole } from "./auth.js";
+
+function parseGatewayUrl(raw: unknown): string | undefined {
+  if (raw === undefined || raw === null || raw === "") return undefined;
+  try {
+    const url = new URL(String(raw));
+    if (url.protocol === "http:" || url.protocol === "https:") return url.toString().replace(/\/$/, "");
+  } catch {
+    // reported below
+  }
+  throw new ApiError("VALIDATION_FAILED", "gatewayUrl 应为 http(s) 地址 / gatewayUrl must be an http(s) URL", [
+    { field: "gatewayUrl", code: "URL_INVALID" },
+  ]);
+}
+
+function validated(body: unknown, agencyId?: number): StoredAgency {
+  const raw = { ...(body as Record<string, unknown>), ...(agencyId === undefined ? {} : { agencyId }) };
+  const result = validateAgencyProfile(raw);
+  if (!result.ok) throw new ApiError("VALIDATION_FAILED", "机构资料无效 / invalid agency profile", result.errors);
+  return toStored(result.profile, parseGatewayUrl((body as Record<string, unknown>)?.gatewayUrl));
+}
+
+/** `/v1/agencies`: the agencies a lender works with, and their profiles (regions, ranges, capacity). */
+export function agenciesRouter(store: GatewayDatabase): Router {
+  const router = Router();
+  router.use(requireRole("lender"));
+  router.get("/", async (_req, res) => {
+    const agencies: StoredAgency[] = [];
+    for await (const value of store.sub.agencies.values({ gt: "a/", lt: "a/\uffff" })) agencies.push(value as StoredAgency);
+    res.json({ agencies });
+  });
+  router.get("/:id", async (req, res) => {
+    const found = await store.sub.agencies.get(agencyKey(Number(req.params.id)));
+    if (!found) throw notFound(`agency ${req.params.id}`);
+    res.json(found);
+  });
+  router.put("/:id", async (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id < 1) throw new ApiError("VALIDATION_FAILED", "机构编号无效 / invalid agency id");
+    const agency = validated(req.body, id);
+    await store.sub.agencies.put(agencyKey(id), agency);
+    res.json(agency);
+  });
+  router.delete("/:id", async (req, res) => {
+    const key = agencyKey(Number(req.params.id));
+    if (!(await store.sub.agencies.get(key))) throw notFound(`agency ${req.params.id}`);
+    await store.sub.agencies.del(key);
+    res.status(204).end();
+  });
+  return router;
+}
+
+/** `/v1/profile`: an agency's own profile, which it gives to the lenders it works with. */
+export function profileRouter(store: GatewayDatabase, memberId: number): Router {
+  const router = Router();
+  router.use(requireRole("agency"));
+  router.get("/", async (_req, res) => {
+    const found = await store.sub.agencies.get(SELF_PROFILE_KEY);
+    if (!found) throw notFound("profile (not set yet)");
+    res.json(found);
+  });
+  router.put("/", async (req, res) => {
+    const agency = validated(req.body, memberId);
+    await store.sub.agencies.put(SELF_PROFILE_KEY, agency);
+    res.json(agency);
+  });
+  return router;
+}

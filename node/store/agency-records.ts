@@ -1,0 +1,49 @@
+import type { AgencyProfile } from "../domain/matching/index.js";
+
+/** An agency profile as stored (bigints as decimal strings), with where its gateway answers. */
+export interface StoredAgency {
+  agencyId: number;
+  name: string;
+  regions: string[];
+  outstandingFen: { min: string; max?: string };
+  overdueDays: { min: number; max?: number };
+  capacity: number;
+  /** The agency gateway's base URL, for handovers. */
+  gatewayUrl?: string;
+  updatedAt: string;
+}
+
+export function toStored(profile: AgencyProfile, gatewayUrl: string | undefined): StoredAgency {
+  return {
+    agencyId: profile.agencyId,
+    name: profile.name,
+    regions: [...profile.regions],
+    outstandingFen: {
+      min: profile.outstandingFen.min.toString(),
+      ...(profile.outstandingFen.max === undefined ? {} : { max: profile.outstandingFen.max.toString() }),
+    },
+    overdueDays: { ...profile.overdueDays },
+    capacity: profile.capacity,
+    ...(gatewayUrl ? { gatewayUrl } : {}),
+    updatedAt: new Date().toISOString(),
+  };
+}
+
+export function toProfile(stored: StoredAgency): AgencyProfile {
+  return {
+    agencyId: stored.agencyId,
+    name: stored.name,
+    regions: stored.regions,
+    outstandingFen: {
+      min: BigInt(stored.outstandingFen.min),
+      ...(stored.outstandingFen.max === undefined ? {} : { max: BigInt(stored.outstandingFen.max) }),
+    },
+    overdueDays: stored.overdueDays,
+    capacity: stored.capacity,
+  };
+}
+
+/** Key of an agency in the `agencies` sublevel: fixed width so that listing is in id order. */
+export const agencyKey = (agencyId: number) => `a/${String(agencyId).padStart(10, "0")}`;
+/** Key of this gateway's own profile, when the member is an agency. */
+export const SELF_PROFILE_KEY = "self";
