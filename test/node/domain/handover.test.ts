@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import { Wallet, verifyMessage } from "ethers";
+import { checkHandover, HANDOVER_FORMAT, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
+
+describe("node/domain/handover", () => {
+  const wallet = Wallet.createRandom();
+  const pkg = (over: Partial<HandoverPackage> = {}): HandoverPackage => ({
+    format: HANDOVER_FORMAT,
+    chainId: 31337,
+    caseRegistry: "0x0000000000000000000000000000000000000abc",
+    creditorId: 1,
+    agencyId: 3,
+    assignment: { txHash: `0x${"11".repeat(32)}`, until: 2_000_000_000 },
+    createdAt: new Date().toISOString(),
+    nonce: newNonce(),
+    cases: [
+      {
+        caseKey: `0x01${"22".repeat(31)}`,
+        debtorKey: `0x01${"33".repeat(31)}`,
+        loanRef: "L-1",
+        name: "测试甲",
+        idNumber: "000000000000000000",
+        phone: "",
+        principalFen: "100",
+        outstandingFen: "100",
+        overdueDays: 1,
+        region: "",
+        product: "",
+        extra: {},
+      },
+    ],
+    ...over,
+  });
+  const expected = { agencyId: 3, chainId: 31337, caseRegistry: "0x0000000000000000000000000000000000000ABC" };
+
+  it("signs the package hash so that the signer's address is recoverable", async () => {
+    const signed = await signHandover(pkg(), wallet);
+    expect(checkHandover(signed, expected)).to.equal(undefined);
+    expect(verifyMessage(Buffer.from(signed.packageHash.slice(2), "hex"), signed.signature)).to.equal(wallet.address);
+  });
+
+  it("finds tampering, the wrong addressee, another chain, old and future packages", async () => {
+    const signed = await signHandover(pkg(), wallet);
+    const tampered = structuredClone(signed);
+    tampered.package.cases[0]!.outstandingFen = "1";
+    expect(checkHandover(tampered, expected)).to.equal("HASH_MISMATCH");
+    expect(checkHandover(await signHandover(pkg({ agencyId: 4 }), wallet), expected)).to.equal("WRONG_AGENCY");
+    expect(checkHandover(await signHandover(pkg({ chainId: 1 }), wallet), expected)).to.equal("WRONG_CHAIN");
+    const old = new Date(Date.now() - 60 * 60_000).toISOString();
+    expect(checkHandover(await signHandover(pkg({ createdAt: old }), wallet), expected)).to.equal("TOO_OLD");
+    const future = new Date(Date.now() + 10 * 60_000).toISOString();
+    expect(checkHandover(await signHandover(pkg({ createdAt: future }), wallet), expected)).to.equal("FROM_THE_FUTURE");
+    expect(checkHandover(await signHandover(pkg({ cases: [] }), wallet), expected)).to.equal("EMPTY");
+    expect(checkHandover({ package: { format: "x" } } as never, expected)).to.equal("FORMAT");
+  });
+});
