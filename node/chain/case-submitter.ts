@@ -106,7 +106,6 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   readonly #batchSize: number;
   readonly #retry: Required<RetryPolicy>;
   readonly #timeoutMs: number;
-  #address: string | undefined;
   #loop: { abort: AbortController; done: Promise<void> } | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -447,12 +446,6 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     const provider = this.#signer.provider;
     if (!provider) throw new TypeError("the signer needs a provider");
     return provider;
-  }
-
-  /** The signing account (for logs and checks). */
-  async address(): Promise<string> {
-    this.#address ??= await this.#signer.getAddress();
-    return this.#address;
   }
 }
 
