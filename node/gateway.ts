@@ -2,11 +2,21 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
 import type { GatewayConfig } from "./config.js";
+import { CaseIndexer } from "./chain/case-indexer.js";
+import { CaseSubmitter } from "./chain/case-submitter.js";
+import { connectContracts, type ConsortiumContracts } from "./chain/contracts.js";
 import { readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
 import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
+import { allocationsRouter } from "./http/allocations-router.js";
+import { casesRouter } from "./http/cases-router.js";
+import { handoverRouter } from "./http/handover-router.js";
+import { ownershipRouter } from "./http/ownership-router.js";
+import { AllocationService } from "./services/allocation.js";
+import { HandoverReceiver, HandoverSender } from "./services/handover.js";
+import { OwnershipService } from "./services/ownership.js";
 import { caseListsRouter } from "./http/case-lists-router.js";
 import type { Logger } from "./http/error-handler.js";
 import { healthRouter, type HealthStatus } from "./http/health-router.js";
@@ -25,6 +35,13 @@ export interface Gateway {
   tokens: StaffTokens;
   provider: JsonRpcProvider;
   signer: NonceManager;
+  wallet: Wallet;
+  contracts: ConsortiumContracts;
+  indexer: CaseIndexer;
+  submitter: CaseSubmitter;
+  allocations: AllocationService;
+  ownership: OwnershipService;
+  handovers: HandoverSender;
   pepper: Pepper;
   cipher: PiiCipher;
   health(): Promise<HealthStatus>;
@@ -62,9 +79,69 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     staticNetwork: true,
     pollingInterval: 500,
   });
-  const signer = new NonceManager(new Wallet(`0x${signingKey.toString("hex")}`, provider));
+  const wallet = new Wallet(`0x${signingKey.toString("hex")}`, provider);
+  const signer = new NonceManager(wallet);
   const cipher = new PiiCipher(storeKey);
   const tokens = new StaffTokens(store, config.memberId);
+  const contracts = await connectContracts(deployment, provider);
+  const caseRegistryAddress = deployment.contracts.CaseRegistry.address;
+
+  const indexer = new CaseIndexer({
+    rpc: provider,
+    caseRegistry: contracts.caseRegistry,
+    deployBlock: deployment.deployBlock,
+    db: store.kv.chainIndex,
+    pageBlocks: config.chain.logPageBlocks,
+    onGap: (gap) => log({ level: "warn", msg: "chain gap: rebuilding the case index", ...gap }),
+    onError: (error) => log({ level: "warn", msg: "indexer", error: String((error as Error)?.message ?? error).slice(0, 300) }),
+  });
+  const submitter = new CaseSubmitter({
+    contracts,
+    signer: wallet,
+    memberId: config.memberId,
+    db: store.kv.outbox,
+    batchSize: config.chain.batchSize,
+    log: (line) => log({ level: "info", msg: "submitter", line }),
+  });
+  const handovers = new HandoverSender({
+    store,
+    cipher,
+    submitter,
+    signer: wallet,
+    memberId: config.memberId,
+    chainId: deployment.chainId,
+    caseRegistry: caseRegistryAddress,
+    log,
+  });
+  const allocations = new AllocationService({
+    store,
+    indexer,
+    submitter,
+    memberId: config.memberId,
+    mandateDays: config.mandateDays,
+    onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
+  });
+  // Whether this member is an active agency, at most 10 s old: ownership answers must follow a suspension.
+  let activeAgency: { value: boolean; at: number } | undefined;
+  const isActiveAgency = async () => {
+    if (!activeAgency || Date.now() - activeAgency.at > 10_000) {
+      try {
+        activeAgency = { value: await contracts.memberRegistry.isActive(config.memberId, 2), at: Date.now() };
+      } catch {
+        activeAgency ??= { value: false, at: 0 };
+      }
+    }
+    return activeAgency.value;
+  };
+  const ownership = new OwnershipService({
+    indexer,
+    pepper,
+    memberId: config.memberId,
+    chainId: deployment.chainId,
+    caseRegistry: caseRegistryAddress,
+    isActiveAgency,
+  });
+  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId });
 
   const health = async (): Promise<HealthStatus> => {
     let chain: HealthStatus["chain"];
@@ -78,13 +155,24 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     } catch (error) {
       chain = { reachable: false, chainId: deployment.chainId, error: (error as Error).message.slice(0, 200) };
     }
-    return { status: chain.reachable ? "ok" : "degraded", memberId: config.memberId, memberName: config.memberName, version: VERSION, chain };
+    const [outbox, index] = await Promise.all([submitter.health(), indexer.status()]);
+    return {
+      status: chain.reachable ? "ok" : "degraded",
+      memberId: config.memberId,
+      memberName: config.memberName,
+      version: VERSION,
+      chain,
+      outbox,
+      index,
+    };
   };
 
+  const allocationRoutes = allocationsRouter(allocations, handovers);
+  const caseRoutes = casesRouter({ store, cipher, indexer, submitter, memberId: config.memberId });
   const app = createApp({
     tokens,
     log,
-    publicRoutes: { "/v1/health": healthRouter(health) },
+    publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver) },
     staffRoutes: {
       "/case-lists": caseListsRouter({
         ingest: { store, cipher, pepper, memberId: config.memberId },
@@ -93,6 +181,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       }),
       "/agencies": agenciesRouter(store),
       "/profile": profileRouter(store, config.memberId),
+      "/case-lists/": allocationRoutes.lists,
+      "/allocations": allocationRoutes.allocations,
+      "/cases": caseRoutes.cases,
+      "/jobs": caseRoutes.jobs,
+      "/ownership": ownershipRouter(ownership),
     },
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -102,6 +195,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   // Uploads of hundreds of megabytes take a while; keep idle sockets bounded all the same.
   server.requestTimeout = 30 * 60_000;
   server.headersTimeout = 30_000;
+  indexer.start(1_000);
+  submitter.start();
+  handovers.start();
   const address = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${address.port}`;
   log({ level: "info", msg: "gateway started", memberId: config.memberId, url });
@@ -113,12 +209,24 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     tokens,
     provider,
     signer,
+    wallet,
+    contracts,
+    indexer,
+    submitter,
+    allocations,
+    ownership,
+    handovers,
     pepper,
     cipher,
     health,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      handovers.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await submitter.stop();
+      await indexer.stop();
       provider.destroy();
       await store.close();
     },

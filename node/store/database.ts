@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
+import type { KvStore } from "../chain/kv-store.js";
 
 /**
  * The member's LevelDB, one sublevel per concern. Values are JSON; keys are strings whose parts are joined
@@ -17,8 +18,6 @@ export const SUBLEVELS = [
   "lists", // listId → CaseListSummary
   "listRows", // listId/chunk(10) → ReportRow[] (the report of a list, in file order, a chunk per write)
   "staging", // listId/caseKey → StoredCase: updates of known cases, applied when the list is complete
-  "chainIndex", // owned by node/chain's indexer
-  "outbox", // owned by node/chain's submitter
   "tokens", // sha256(token) → StaffToken
   "agencies", // agencyId → AgencyProfile (a lender's agency list; an agency's own profile under "self")
   "allocations", // allocationId → Allocation preview / commit state
@@ -26,9 +25,14 @@ export const SUBLEVELS = [
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
 
+/** Sublevels owned by node/chain, which stores strings (its own JSON) and needs no other encoding. */
+export const KV_SUBLEVELS = ["chainIndex", "outbox"] as const;
+export type KvSublevelName = (typeof KV_SUBLEVELS)[number];
+
 export interface GatewayDatabase {
   db: Database;
   sub: Record<SublevelName, Sublevel>;
+  kv: Record<KvSublevelName, KvStore>;
   close(): Promise<void>;
 }
 
@@ -40,7 +44,10 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
   const sub = Object.fromEntries(
     SUBLEVELS.map((name) => [name, db.sublevel<string, unknown>(name, { valueEncoding: "json" })]),
   ) as Record<SublevelName, Sublevel>;
-  return { db, sub, close: () => db.close() };
+  const kv = Object.fromEntries(
+    KV_SUBLEVELS.map((name) => [name, db.sublevel<string, string>(name, { valueEncoding: "utf8" }) as unknown as KvStore]),
+  ) as Record<KvSublevelName, KvStore>;
+  return { db, sub, kv, close: () => db.close() };
 }
 
 /** Fixed-width decimal, so that keys sort numerically. */

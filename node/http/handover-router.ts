@@ -1,0 +1,11 @@
+import { Router } from "express";
+import type { HandoverReceiver } from "../services/handover.js";
+
+/** `POST /v1/handover`: gateway to gateway, no staff token — the package carries the sending member's signature. */
+export function handoverRouter(receiver: HandoverReceiver): Router {
+  const router = Router();
+  router.post("/", async (req, res) => {
+    res.json(await receiver.receive(req.body));
+  });
+  return router;
+}

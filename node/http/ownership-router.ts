@@ -1,0 +1,30 @@
+import { Router } from "express";
+import type { OwnershipService } from "../services/ownership.js";
+import { ApiError } from "./api-error.js";
+import { requireRole } from "./auth.js";
+
+/**
+ * `GET /v1/ownership?caseKey=…` or `?creditorId=…&loanRef=…`; `POST /v1/ownership` with `{ "idNumber": … }` —
+ * by POST so that an ID number never appears in a URL (and so in no access log or proxy log).
+ */
+export function ownershipRouter(service: OwnershipService): Router {
+  const router = Router();
+  router.use(requireRole("agency"));
+  router.get("/", async (req, res) => {
+    const { caseKey, creditorId, loanRef } = req.query as Record<string, string | undefined>;
+    if (caseKey) res.json(await service.byCaseKey(caseKey));
+    else if (creditorId && loanRef) res.json(await service.byLoanRef(Number(creditorId), loanRef));
+    else {
+      throw new ApiError(
+        "VALIDATION_FAILED",
+        "请给出 caseKey，或 creditorId 与 loanRef；按身份证号查询请用 POST / give caseKey, or creditorId and loanRef; for an ID number use POST",
+      );
+    }
+  });
+  router.post("/", async (req, res) => {
+    const idNumber = req.body?.idNumber;
+    if (typeof idNumber !== "string") throw new ApiError("VALIDATION_FAILED", "请在请求体中给出 idNumber / give idNumber in the body");
+    res.json(await service.byIdNumber(idNumber));
+  });
+  return router;
+}

@@ -1,0 +1,192 @@
+import { randomBytes } from "node:crypto";
+import type { CaseIndexer } from "../chain/case-indexer.js";
+import type { CaseSubmitter } from "../chain/case-submitter.js";
+import { allocate, type CaseToAllocate, type Decision } from "../domain/matching/index.js";
+import { toProfile, type StoredAgency } from "../store/agency-records.js";
+import type { CaseListSummary, StoredCase } from "../store/case-records.js";
+import { readReportRows } from "../store/case-list-rows.js";
+import type { GatewayDatabase } from "../store/database.js";
+import { ServiceError as ApiError, notFound } from "./service-error.js";
+
+export type AllocationState = "preview" | "committing" | "committed" | "discarded";
+
+/** An allocation of one case list: the preview a lender reviews, then its commit to the chain. */
+export interface AllocationRecord {
+  id: string;
+  listId: string;
+  state: AllocationState;
+  createdAt: string;
+  createdBy: string;
+  decisions: Array<Omit<Decision, "score"> & { score?: number; loanRef: string; outstandingFen: string }>;
+  byAgency: Array<{ agencyId: number; name: string; cases: number; outstandingFen: string }>;
+  unmatched: number;
+  /** Accepted cases of the list not allocated because they are already held, settled or closed on chain. */
+  skipped: Array<{ caseKey: string; loanRef: string; status: string }>;
+  commit?: {
+    committedAt: string;
+    committedBy: string;
+    until: number;
+    jobs: Array<{ agencyId: number; jobId: string; kind: "registerAndAssign" | "assign"; cases: number }>;
+  };
+}
+
+export interface AllocationDeps {
+  store: GatewayDatabase;
+  indexer: CaseIndexer;
+  submitter: CaseSubmitter;
+  memberId: number;
+  mandateDays: number;
+  now?: () => number;
+  /** Told of every assignment job as it is enqueued (the handover sender waits for it). */
+  onAssignmentJob?: (jobId: string, agencyId: number) => Promise<void>;
+}
+
+const nowSeconds = (deps: AllocationDeps) => Math.floor((deps.now?.() ?? Date.now()) / 1000);
+
+/**
+ * Previews and commits allocations (DESIGN.md "Matching and assignment"): the list's accepted cases, minus those
+ * already held on chain, matched against the lender's agency list with co-debt taken from the chain index.
+ */
+export class AllocationService {
+  /** Commits in progress in this process: a double click gets 409, not a second set of jobs. */
+  readonly #committing = new Set<string>();
+
+  constructor(private readonly deps: AllocationDeps) {}
+
+  async get(id: string): Promise<AllocationRecord> {
+    const record = (await this.deps.store.sub.allocations.get(id)) as AllocationRecord | undefined;
+    if (!record) throw notFound(`allocation ${id}`);
+    return record;
+  }
+
+  async preview(listId: string, staff: string): Promise<AllocationRecord> {
+    const { store, indexer } = this.deps;
+    const list = (await store.sub.lists.get(listId)) as CaseListSummary | undefined;
+    if (!list) throw notFound(`case list ${listId}`);
+    if (list.state !== "ready") throw new ApiError("CONFLICT", "清单尚未处理完成 / the list is not ready", { state: list.state });
+    const now = nowSeconds(this.deps);
+
+    const cases: CaseToAllocate[] = [];
+    const meta = new Map<string, { loanRef: string; outstandingFen: string }>();
+    const skipped: AllocationRecord["skipped"] = [];
+    for await (const row of readReportRows(store, listId, { status: "accepted" })) {
+      const stored = (await store.sub.cases.get(row.caseKey!)) as StoredCase | undefined;
+      if (!stored) continue;
+      const onChain = await indexer.caseOf(stored.caseKey);
+      if (onChain) {
+        const held = (onChain.status === "Assigned" || onChain.status === "Accepted") && onChain.until >= now;
+        if (held || onChain.status === "Settled" || onChain.status === "Closed") {
+          skipped.push({ caseKey: stored.caseKey, loanRef: stored.loanRef, status: held ? "held" : onChain.status });
+          continue;
+        }
+      }
+      meta.set(stored.caseKey, { loanRef: stored.loanRef, outstandingFen: stored.outstandingFen });
+      cases.push({
+        caseKey: stored.caseKey,
+        debtorKey: stored.debtorKey,
+        provinceCode: stored.provinceCode,
+        outstandingFen: BigInt(stored.outstandingFen),
+        overdueDays: stored.overdueDays,
+      });
+    }
+
+    const agencies: StoredAgency[] = [];
+    for await (const value of store.sub.agencies.values({ gt: "a/", lt: "a/\uffff" })) agencies.push(value as StoredAgency);
+    const stats = await Promise.all(
+      agencies.map(async (a) => ({ agencyId: a.agencyId, activeCases: await indexer.activeCount(a.agencyId, now) })),
+    );
+    const holdings = new Map<string, Awaited<ReturnType<CaseIndexer["activeHoldings"]>>>();
+    for (const c of cases) {
+      if (!holdings.has(c.debtorKey)) holdings.set(c.debtorKey, await indexer.activeHoldings(c.debtorKey, now));
+    }
+    const allocation = allocate({
+      lenderId: this.deps.memberId,
+      cases,
+      agencies: agencies.map(toProfile),
+      stats,
+      holdingsOf: (debtorKey) => (holdings.get(debtorKey) ?? []).map((h) => ({ ...h, debtorKey })),
+    });
+    const record: AllocationRecord = {
+      id: `A${Date.now().toString(36)}${randomBytes(4).toString("hex")}`,
+      listId,
+      state: "preview",
+      createdAt: new Date().toISOString(),
+      createdBy: staff,
+      decisions: allocation.decisions.map((d) => ({ ...d, ...(meta.get(d.caseKey) as { loanRef: string; outstandingFen: string }) })),
+      byAgency: allocation.byAgency.map((a) => ({ ...a, outstandingFen: a.outstandingFen.toString() })),
+      unmatched: allocation.unmatched,
+      skipped,
+    };
+    await store.sub.allocations.put(record.id, record);
+    return record;
+  }
+
+  /**
+   * Commits a preview: per agency, one submitter job (register+assign for new cases, assign for cases already
+   * on chain). Acknowledged once the jobs are in the durable outbox; the chain work goes on in the background.
+   */
+  async commit(id: string, staff: string, mandateDays = this.deps.mandateDays): Promise<AllocationRecord> {
+    if (this.#committing.has(id)) throw new ApiError("CONFLICT", "该分配正在提交 / this allocation is being committed");
+    this.#committing.add(id);
+    try {
+      const record = await this.get(id);
+      if (record.state !== "preview") {
+        throw new ApiError("CONFLICT", "该分配已提交或已作废 / this allocation was already committed or discarded", { state: record.state });
+      }
+      if (!Number.isSafeInteger(mandateDays) || mandateDays < 1 || mandateDays > 730) {
+        throw new ApiError("VALIDATION_FAILED", "委托期限应为 1 至 730 天 / the mandate must be 1 to 730 days");
+      }
+      const until = nowSeconds(this.deps) + mandateDays * 86_400;
+      const groups = new Map<number, Array<{ caseKey: string; debtorKey: string; onChain: boolean }>>();
+      for (const d of record.decisions) {
+        if (d.agencyId === null) continue;
+        const stored = (await this.deps.store.sub.cases.get(d.caseKey)) as StoredCase;
+        const onChain = (await this.deps.indexer.caseOf(d.caseKey)) !== undefined;
+        const group = groups.get(d.agencyId) ?? [];
+        group.push({ caseKey: d.caseKey, debtorKey: stored.debtorKey, onChain });
+        groups.set(d.agencyId, group);
+      }
+      const jobs: NonNullable<AllocationRecord["commit"]>["jobs"] = [];
+      for (const [agencyId, items] of [...groups.entries()].sort((a, b) => a[0] - b[0])) {
+        const fresh = items.filter((i) => !i.onChain).map(({ caseKey, debtorKey }) => ({ caseKey, debtorKey }));
+        const known = items.filter((i) => i.onChain).map((i) => i.caseKey);
+        if (fresh.length) {
+          const job = await this.deps.submitter.enqueue({ kind: "registerAndAssign", agencyId, until, items: fresh });
+          await this.deps.onAssignmentJob?.(job.id, agencyId);
+          jobs.push({ agencyId, jobId: job.id, kind: "registerAndAssign", cases: fresh.length });
+        }
+        if (known.length) {
+          const job = await this.deps.submitter.enqueue({ kind: "assign", agencyId, until, caseKeys: known });
+          await this.deps.onAssignmentJob?.(job.id, agencyId);
+          jobs.push({ agencyId, jobId: job.id, kind: "assign", cases: known.length });
+        }
+      }
+      const committed: AllocationRecord = {
+        ...record,
+        state: "committing",
+        commit: { committedAt: new Date().toISOString(), committedBy: staff, until, jobs },
+      };
+      await this.deps.store.sub.allocations.put(id, committed);
+      return committed;
+    } finally {
+      this.#committing.delete(id);
+    }
+  }
+
+  /** The allocation with the progress of its jobs; marks it committed once every job is done. */
+  async progress(id: string) {
+    const record = await this.get(id);
+    const jobs = await Promise.all(
+      (record.commit?.jobs ?? []).map(async (j) => {
+        const job = await this.deps.submitter.job(j.jobId);
+        return { ...j, status: job?.status ?? "pending", done: job?.done ?? 0, failed: job?.failed ?? 0, total: job?.total ?? j.cases };
+      }),
+    );
+    const totals = jobs.reduce((t, j) => ({ total: t.total + j.total, done: t.done + j.done, failed: t.failed + j.failed }), { total: 0, done: 0, failed: 0 });
+    if (record.state === "committing" && jobs.every((j) => j.status === "done")) {
+      record.state = "committed";
+      await this.deps.store.sub.allocations.put(id, record);
+    }
+    return { id: record.id, listId: record.listId, state: record.state, until: record.commit?.until, jobs, ...totals };
+  }
+}

@@ -1,0 +1,116 @@
+import type { CaseIndexer } from "../chain/case-indexer.js";
+import type { CaseRecord } from "../chain/case-events.js";
+import { parseIdNumber } from "../domain/identity/id-number.js";
+import { caseKey as caseKeyOf, debtorKey as debtorKeyOf, isPseudonymKey, type Pepper } from "../domain/pseudonyms.js";
+import { ServiceError } from "./service-error.js";
+
+/** The answer an agency gets before it contacts anyone: does it hold this case right now, for whom, until when. */
+export interface OwnershipAnswer {
+  authorized: boolean;
+  caseKey: string;
+  creditorId: number | null;
+  agencyId: number | null;
+  status: string;
+  assignedAt: number | null;
+  until: number | null;
+  expired: boolean;
+  /** Why not, in words (absent when authorized). */
+  reason?: string;
+  /** Where a court or the debtor can check it on chain. */
+  proof: { chainId: number; contract: string; txHash: string | null; block: number | null };
+  checkedAt: string;
+}
+
+export interface OwnershipDeps {
+  indexer: CaseIndexer;
+  pepper: Pepper;
+  memberId: number;
+  chainId: number;
+  caseRegistry: string;
+  /** Whether this member is an active agency right now (cached by the caller). */
+  isActiveAgency: () => Promise<boolean>;
+  now?: () => number;
+}
+
+const REASONS = {
+  unknown: "链上没有这个案件 / no such case on chain",
+  other: "案件由其他机构持有或从未委托本机构 / the case is held by another agency or was never assigned to this one",
+  expired: "委托已过期 / the mandate has expired",
+  ended: "委托已结束（退回、召回、结清或关闭）/ the mandate has ended (returned, recalled, settled or closed)",
+  suspended: "本机构已被暂停 / this agency is suspended",
+} as const;
+
+/**
+ * Ownership checks from the chain index (fast enough for every call an agency places), by case key, by
+ * (creditor, loan reference) or by ID number (hashed here, never stored or logged).
+ */
+export class OwnershipService {
+  constructor(private readonly deps: OwnershipDeps) {}
+
+  async byCaseKey(caseKey: string): Promise<OwnershipAnswer> {
+    if (!isPseudonymKey(caseKey)) throw new ServiceError("VALIDATION_FAILED", "caseKey 应为 0x 开头的 64 位十六进制 / caseKey must be 0x + 64 hex");
+    return this.#answer(caseKey.toLowerCase(), await this.deps.indexer.caseOf(caseKey.toLowerCase()), await this.deps.isActiveAgency());
+  }
+
+  /** The case key of a loan reference is derived with the originating lender's id (the creditor unless sold). */
+  async byLoanRef(creditorId: number, loanRef: string): Promise<OwnershipAnswer> {
+    if (!Number.isSafeInteger(creditorId) || creditorId < 1) throw new ServiceError("VALIDATION_FAILED", "creditorId 无效 / invalid creditorId");
+    if (!loanRef || loanRef.length > 64) throw new ServiceError("VALIDATION_FAILED", "loanRef 无效 / invalid loanRef");
+    return this.byCaseKey(caseKeyOf(this.deps.pepper, creditorId, loanRef.normalize("NFKC").trim()));
+  }
+
+  /** Every case of this debtor: the ones this agency holds first. */
+  async byIdNumber(idNumber: string): Promise<{ debtorKey: string; cases: OwnershipAnswer[] }> {
+    const parsed = parseIdNumber(idNumber ?? "");
+    if (!parsed.ok) throw new ServiceError("VALIDATION_FAILED", "身份证号无效 / invalid ID number", { code: parsed.code });
+    const debtorKey = debtorKeyOf(this.deps.pepper, parsed.id18);
+    const now = this.#now();
+    const held = await this.deps.indexer.activeHoldings(debtorKey, now);
+    const active = await this.deps.isActiveAgency();
+    const cases = await Promise.all(held.map(async (h) => this.#answer(h.caseKey, await this.deps.indexer.caseOf(h.caseKey), active)));
+    cases.sort((a, b) => Number(b.authorized) - Number(a.authorized));
+    return { debtorKey, cases };
+  }
+
+  #now(): number {
+    return Math.floor((this.deps.now?.() ?? Date.now()) / 1000);
+  }
+
+  #answer(caseKey: string, record: CaseRecord | undefined, activeAgency: boolean): OwnershipAnswer {
+    const now = this.#now();
+    const proof = {
+      chainId: this.deps.chainId,
+      contract: this.deps.caseRegistry,
+      txHash: record?.assignment?.txHash ?? record?.registered.txHash ?? null,
+      block: record?.assignment?.block ?? record?.registered.block ?? null,
+    };
+    const base = { caseKey, checkedAt: new Date((this.deps.now?.() ?? Date.now())).toISOString(), proof };
+    if (!record) {
+      return { ...base, authorized: false, creditorId: null, agencyId: null, status: "None", assignedAt: null, until: null, expired: false, reason: REASONS.unknown };
+    }
+    const assigned = record.status === "Assigned" || record.status === "Accepted";
+    const expired = assigned && now > record.until;
+    const mine = record.agencyId === this.deps.memberId;
+    const authorized = assigned && !expired && mine && activeAgency;
+    const reason = authorized
+      ? undefined
+      : !mine
+        ? REASONS.other
+        : !assigned
+          ? REASONS.ended
+          : expired
+            ? REASONS.expired
+            : REASONS.suspended;
+    return {
+      ...base,
+      authorized,
+      creditorId: record.creditorId,
+      agencyId: mine ? record.agencyId : null,
+      status: record.status,
+      assignedAt: mine ? record.assignedAt : null,
+      until: mine ? record.until : null,
+      expired: mine && expired,
+      ...(reason ? { reason } : {}),
+    };
+  }
+}

@@ -1,0 +1,136 @@
+import { expect } from "chai";
+import { startGateway, type Gateway } from "../../node/gateway.js";
+import { apiClient, eventually } from "../support/api-client.js";
+import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
+import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
+
+const SHARED = syntheticId18("19810909", "321", "440305");
+const OTHER = syntheticId18("19750505", "654", "110101");
+const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
+
+/**
+ * The case-list issue's story over real HTTP: two lenders and an agency, each with its own gateway, LevelDB and
+ * key, against one anvil. Upload → report → allocation preview → commit → on chain → signed handover to the
+ * agency → ownership checks → recall → no longer authorized; and co-debt across lenders.
+ */
+describe("e2e: case lists to on-chain assignment, handover and ownership", function () {
+  this.timeout(180_000);
+  let consortium: TestConsortium;
+  let lender: Gateway;
+  let lender2: Gateway;
+  let agency: Gateway;
+  let L: ReturnType<typeof apiClient>;
+  let L2: ReturnType<typeof apiClient>;
+  let A: ReturnType<typeof apiClient>;
+  let listId: string;
+  let allocationId: string;
+
+  before(async () => {
+    consortium = await startConsortium([
+      { name: "lender", roles: ROLE.LENDER },
+      { name: "lender2", roles: ROLE.LENDER },
+      { name: "agency", roles: ROLE.AGENCY },
+    ]);
+    const quiet = () => {};
+    lender = await startGateway(consortium.member("lender").config, { log: quiet });
+    lender2 = await startGateway(consortium.member("lender2").config, { log: quiet });
+    agency = await startGateway(consortium.member("agency").config, { log: quiet });
+    L = apiClient(lender.url, (await lender.tokens.create("lender", "l1")).token);
+    L2 = apiClient(lender2.url, (await lender2.tokens.create("lender", "l2")).token);
+    A = apiClient(agency.url, (await agency.tokens.create("agency", "a")).token);
+    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000, gatewayUrl: agency.url };
+    expect((await L.put("/v1/agencies/3", profile)).status).to.equal(200);
+    expect((await L2.put("/v1/agencies/3", profile)).status).to.equal(200);
+  });
+  after(async () => {
+    await Promise.all([lender?.close(), lender2?.close(), agency?.close()]);
+    await consortium?.stop();
+  });
+
+  it("uploads a list and previews its allocation with a reason for every case", async () => {
+    const csv = [HEADER, `F-1,测试甲,${SHARED},13800138000,1000,900,60`, `F-2,测试乙,${OTHER},,500,500,10`, `F-3,测试丙,bad,,1,1,1`].join("\n");
+    const upload = await L.upload("flow.csv", csv);
+    expect(upload.status).to.equal(201);
+    listId = upload.body.id;
+    const preview = await L.post(`/v1/case-lists/${listId}/allocation`);
+    expect(preview.status).to.equal(201);
+    allocationId = preview.body.id;
+    expect(preview.body.state).to.equal("preview");
+    expect(preview.body.decisions).to.have.length(2);
+    for (const d of preview.body.decisions) {
+      expect(d.agencyId).to.equal(3);
+      expect(d.reason.code).to.equal("MATCHED");
+      expect(d.reason.message).to.match(/ \/ /);
+    }
+    expect(preview.body.byAgency[0]).to.include({ agencyId: 3, cases: 2, outstandingFen: "140000" });
+  });
+
+  it("commits once (a second commit is 409), puts the cases on chain and hands them over to the agency", async () => {
+    const [first, second] = await Promise.all([
+      L.post(`/v1/allocations/${allocationId}/commit`, { mandateDays: 30 }),
+      L.post(`/v1/allocations/${allocationId}/commit`, { mandateDays: 30 }),
+    ]);
+    expect([first.status, second.status].sort()).to.deep.equal([202, 409]);
+    const done = await eventually(async () => {
+      const r = await L.get(`/v1/allocations/${allocationId}`);
+      return r.body.state === "committed" && r.body.handovers?.[0]?.state === "delivered" ? r.body : undefined;
+    }, 60_000, "commit and handover");
+    expect(done).to.include({ total: 2, done: 2, failed: 0 });
+    expect(done.handovers[0].packages[0]).to.include({ cases: 2, accepted: 2, rejected: 0 });
+    expect(done.handovers[0].packages[0].packageHash).to.match(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("answers the agency's ownership checks by caseKey, by loan ref and by ID number, with the on-chain proof", async () => {
+    const report = await L.get(`/v1/case-lists/${listId}/report?status=accepted`);
+    const caseKey: string = report.body.rows[0].caseKey;
+    const byKey = await eventually(async () => {
+      const r = await A.get(`/v1/ownership?caseKey=${caseKey}`);
+      return r.body.authorized ? r.body : undefined;
+    }, 20_000, "the agency's index");
+    expect(byKey).to.include({ authorized: true, creditorId: 1, agencyId: 3, status: "Assigned" });
+    expect(byKey.until - byKey.assignedAt).to.equal(30 * 86_400);
+    expect(byKey.proof.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(byKey.proof.contract).to.equal(consortium.deployment.contracts.CaseRegistry.address);
+    expect((await A.get(`/v1/ownership?creditorId=1&loanRef=F-1`)).body).to.include({ authorized: true, caseKey });
+    const byId = await A.post("/v1/ownership", { idNumber: SHARED.toLowerCase() });
+    expect(byId.body.cases.map((c: { caseKey: string; authorized: boolean }) => [c.caseKey, c.authorized])).to.deep.equal([[caseKey, true]]);
+    expect((await A.get(`/v1/ownership?creditorId=1&loanRef=NOPE`)).body).to.include({ authorized: false, status: "None" });
+    expect((await A.post("/v1/ownership", { idNumber: "123" })).status).to.equal(400);
+
+    // The agency holds the case: it sees the details the lender handed over, unmasked.
+    const detail = await A.get(`/v1/cases/${caseKey}`);
+    expect(detail.status).to.equal(200);
+    expect(detail.body.person).to.deep.include({ name: "测试甲", idNumber: SHARED, phone: "13800138000" });
+    expect(detail.body.history.map((h: { type: string }) => h.type)).to.include("CasesAssigned");
+  });
+
+  it("keeps a co-debtor with the agency that already works the debtor, for another lender", async () => {
+    const up = await L2.upload("other.csv", [HEADER, `G-1,测试甲,${SHARED},,300,300,5`].join("\n"));
+    const preview = await eventually(async () => {
+      const p = await L2.post(`/v1/case-lists/${up.body.id}/allocation`);
+      return p.body.decisions?.[0]?.reason.code === "CO_DEBT" ? p.body : undefined;
+    }, 20_000, "the second lender's index to see the first assignment");
+    expect(preview.decisions[0]).to.include({ agencyId: 3, otherCreditors: 1 });
+  });
+
+  it("recalls a case: the agency is no longer authorized", async () => {
+    const report = await L.get(`/v1/case-lists/${listId}/report?status=accepted`);
+    const caseKey: string = report.body.rows[1].caseKey;
+    const action = await L.post("/v1/cases/actions", { action: "recall", caseKeys: [caseKey] });
+    expect(action.status).to.equal(202);
+    const job = await eventually(async () => {
+      const j = await L.get(`/v1/jobs/${action.body.id}`);
+      return j.body.status === "done" ? j.body : undefined;
+    }, 30_000, "the recall");
+    expect(job).to.include({ done: 1, failed: 0 });
+    const answer = await eventually(async () => {
+      const r = await A.get(`/v1/ownership?caseKey=${caseKey}`);
+      return r.body.status === "Recalled" ? r.body : undefined;
+    }, 20_000, "the recall in the agency's index");
+    expect(answer).to.include({ authorized: false });
+    expect(answer.reason).to.match(/recalled/);
+    // An agency may not recall; a lender may not accept.
+    expect((await A.post("/v1/cases/actions", { action: "recall", caseKeys: [caseKey] })).status).to.equal(403);
+    expect((await L.post("/v1/cases/actions", { action: "accept", caseKeys: [caseKey] })).status).to.equal(403);
+  });
+});
