@@ -1,11 +1,14 @@
 import { ConfigError } from "../config.js";
 import { SecretFileError } from "../store/secret-file.js";
+import { casesAllocate, casesCheck, casesCommit, casesUpload, REMOTE_HELP } from "./cases-remote.js";
 import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
+import { CliError } from "./gateway-client.js";
 import { createOutput, EXIT } from "./output.js";
 
 const HELP = `caseledger — 案链命令行 / the CaseLedger command line
 
   caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
+${REMOTE_HELP}
 
   caseledger <command> --help for the options of a command.
 
@@ -14,6 +17,10 @@ ${VALIDATE_HELP}`;
 type Command = (args: string[], io: ReturnType<typeof createOutput>) => Promise<number>;
 const COMMANDS: Record<string, Command> = {
   "cases validate": casesValidate,
+  "cases upload": casesUpload,
+  "cases allocate": casesAllocate,
+  "cases commit": casesCommit,
+  "cases check": casesCheck,
 };
 
 /** Runs the command line; returns the exit code. Never prints a stack trace at a user. */
@@ -30,6 +37,10 @@ export async function main(argv: string[]): Promise<number> {
     return await command(argv.slice(2), io);
   } catch (error) {
     io.done();
+    if (error instanceof CliError) {
+      io.err(error.message);
+      return error.exitCode;
+    }
     if (error instanceof ConfigError || error instanceof SecretFileError) {
       io.err(error.message);
       return EXIT.CONFIG;

@@ -1,0 +1,148 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename } from "node:path";
+import { Readable } from "node:stream";
+import { parseArgs } from "node:util";
+import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
+import { EXIT, type Output } from "./output.js";
+
+export const REMOTE_HELP = `  caseledger cases upload FILE                 上传案件清单 / upload a case list to the lender's gateway
+  caseledger cases allocate LIST_ID            预览分配 / preview the allocation of an uploaded list
+  caseledger cases commit ALLOCATION_ID [--mandate-days N] [--wait]
+                                               提交上链并移交 / commit: on chain, then handed over
+  caseledger cases check --case-key KEY | --creditor ID --loan-ref REF | --id-number -
+                                               核验委托（机构）/ ownership check (agency); "-" reads the ID number from stdin
+${GATEWAY_HELP}`;
+
+const pct = (done: number, total: number) => (total ? `${Math.floor((done / total) * 100)}%` : "");
+const bar = (done: number, total: number, width = 30) => {
+  const filled = total ? Math.round((done / total) * width) : 0;
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct(done, total)}`;
+};
+
+export async function casesUpload(args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GATEWAY_OPTIONS });
+  if (values.help || positionals.length !== 1) {
+    (values.help ? io.out : io.err)(REMOTE_HELP);
+    return values.help ? EXIT.OK : EXIT.USAGE;
+  }
+  const file = positionals[0]!;
+  const target = gatewayTarget(values);
+  const size = (await stat(file)).size;
+  let sent = 0;
+  const source = createReadStream(file, { highWaterMark: 256 * 1024 });
+  source.on("data", (chunk) => {
+    sent += chunk.length;
+    io.progress(`上传 / uploading ${bar(sent, size)} ${(sent / 2 ** 20).toFixed(1)} MiB`);
+  });
+  const summary = await callGateway(target, "POST", `/v1/case-lists?name=${encodeURIComponent(basename(file))}`, {
+    body: Readable.toWeb(source) as unknown as RequestInit["body"],
+    headers: { "content-type": "text/csv", "content-length": String(size) },
+    duplex: "half",
+  });
+  io.done();
+  if (io.json) io.out(JSON.stringify(summary));
+  else {
+    const t = summary.totals;
+    io.out(`清单 / list ${summary.id}: ${summary.file} (${summary.encoding})`);
+    io.out(`  rows ${t.rows}, accepted ${t.accepted} (${t.updates} updates), duplicate ${t.duplicate}, rejected ${t.rejected}, debtors ${t.debtors}`);
+    io.out(`  next: caseledger cases allocate ${summary.id}`);
+  }
+  return summary.totals.rejected > 0 ? EXIT.FINDINGS : EXIT.OK;
+}
+
+export async function casesAllocate(args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GATEWAY_OPTIONS });
+  if (values.help || positionals.length !== 1) {
+    (values.help ? io.out : io.err)(REMOTE_HELP);
+    return values.help ? EXIT.OK : EXIT.USAGE;
+  }
+  const preview = await callGateway(gatewayTarget(values), "POST", `/v1/case-lists/${encodeURIComponent(positionals[0]!)}/allocation`);
+  if (io.json) {
+    io.out(JSON.stringify(preview));
+    return EXIT.OK;
+  }
+  io.out(`分配预览 / allocation ${preview.id} for list ${preview.listId}`);
+  for (const a of preview.byAgency) io.out(`  agency ${a.agencyId} ${a.name}: ${a.cases} cases, outstanding ${(Number(a.outstandingFen) / 100).toFixed(2)} yuan`);
+  io.out(`  unmatched ${preview.unmatched}; already held or closed ${preview.skipped.length}`);
+  const reasons = new Map<string, number>();
+  for (const d of preview.decisions) reasons.set(d.reason.code, (reasons.get(d.reason.code) ?? 0) + 1);
+  io.out(`  reasons: ${[...reasons].map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  for (const d of preview.decisions.filter((x: { agencyId: number | null }) => x.agencyId === null).slice(0, 20)) {
+    io.out(`  unmatched ${d.loanRef}: ${d.reason.message}`);
+  }
+  io.out(`  next: caseledger cases commit ${preview.id} --wait`);
+  return EXIT.OK;
+}
+
+export async function casesCommit(args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...GATEWAY_OPTIONS, "mandate-days": { type: "string" }, wait: { type: "boolean", default: false }, timeout: { type: "string", default: "600" } },
+  });
+  if (values.help || positionals.length !== 1) {
+    (values.help ? io.out : io.err)(REMOTE_HELP);
+    return values.help ? EXIT.OK : EXIT.USAGE;
+  }
+  const target = gatewayTarget(values);
+  const id = encodeURIComponent(positionals[0]!);
+  const mandateDays = values["mandate-days"] === undefined ? undefined : Number(values["mandate-days"]);
+  let state = await callGateway(target, "POST", `/v1/allocations/${id}/commit`, { json: mandateDays === undefined ? {} : { mandateDays } });
+  const deadline = Date.now() + Number(values.timeout) * 1000;
+  while (values.wait && !(state.state === "committed" && (state.handovers ?? []).every((h: { state: string }) => h.state !== "pending"))) {
+    if (Date.now() > deadline) throw new CliError(EXIT.UNAVAILABLE, "等待超时 / timed out waiting for the commit");
+    io.progress(`上链 / on chain ${bar(state.done + state.failed, state.total)} ${state.done} done, ${state.failed} failed`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    state = await callGateway(target, "GET", `/v1/allocations/${id}`);
+  }
+  io.done();
+  if (io.json) io.out(JSON.stringify(state));
+  else {
+    io.out(`分配 / allocation ${state.id}: ${state.state}, ${state.done}/${state.total} on chain, ${state.failed} failed, until ${new Date((state.until ?? 0) * 1000).toISOString()}`);
+    for (const h of state.handovers ?? []) io.out(`  handover to agency ${h.agencyId}: ${h.state}${h.lastError ? ` (${h.lastError})` : ""}`);
+  }
+  return state.failed > 0 ? EXIT.FINDINGS : EXIT.OK;
+}
+
+async function readStdin(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text.trim();
+}
+
+export async function casesCheck(args: string[], io: Output): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...GATEWAY_OPTIONS, "case-key": { type: "string" }, creditor: { type: "string" }, "loan-ref": { type: "string" }, "id-number": { type: "string" } },
+  });
+  if (values.help) {
+    io.out(REMOTE_HELP);
+    return EXIT.OK;
+  }
+  const target = gatewayTarget(values);
+  let answers: any[];
+  if (values["case-key"]) answers = [await callGateway(target, "GET", `/v1/ownership?caseKey=${encodeURIComponent(values["case-key"])}`)];
+  else if (values.creditor && values["loan-ref"]) {
+    answers = [await callGateway(target, "GET", `/v1/ownership?creditorId=${encodeURIComponent(values.creditor)}&loanRef=${encodeURIComponent(values["loan-ref"])}`)];
+  } else if (values["id-number"] !== undefined) {
+    const idNumber = values["id-number"] === "-" ? await readStdin() : values["id-number"];
+    answers = (await callGateway(target, "POST", "/v1/ownership", { json: { idNumber } })).cases;
+  } else {
+    io.err(REMOTE_HELP);
+    return EXIT.USAGE;
+  }
+  const authorized = answers.some((a) => a.authorized);
+  if (io.json) io.out(JSON.stringify(values["id-number"] !== undefined ? { cases: answers } : answers[0]));
+  else if (answers.length === 0) io.out("未找到本机构的有效委托 / no active mandate of this agency for that debtor");
+  else {
+    for (const a of answers) {
+      io.out(a.authorized ? "✔ 已授权 / AUTHORIZED" : "✘ 未授权 / NOT AUTHORIZED");
+      io.out(`  case ${a.caseKey}, creditor ${a.creditorId ?? "-"}, status ${a.status}`);
+      if (a.until) io.out(`  mandate ${new Date(a.assignedAt * 1000).toISOString()} → ${new Date(a.until * 1000).toISOString()}`);
+      if (a.reason) io.out(`  ${a.reason}`);
+      io.out(`  proof: chain ${a.proof.chainId}, contract ${a.proof.contract}, tx ${a.proof.txHash ?? "-"}, block ${a.proof.block ?? "-"}`);
+    }
+  }
+  return authorized ? EXIT.OK : EXIT.FINDINGS;
+}

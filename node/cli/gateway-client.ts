@@ -1,0 +1,74 @@
+import { EXIT } from "./output.js";
+
+/** Where the CLI finds the gateway and the staff token: flags first, then the environment. */
+export interface GatewayTarget {
+  url: string;
+  token: string;
+}
+
+export class CliError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function gatewayTarget(values: { gateway?: string; token?: string }): GatewayTarget {
+  const url = (values.gateway ?? process.env.CASELEDGER_GATEWAY ?? "").replace(/\/$/, "");
+  const token = values.token ?? process.env.CASELEDGER_TOKEN ?? "";
+  if (!url || !token) {
+    throw new CliError(EXIT.USAGE, "需要网关地址与令牌：--gateway URL 与 CASELEDGER_TOKEN 环境变量 / give --gateway URL and the CASELEDGER_TOKEN environment variable");
+  }
+  return { url, token };
+}
+
+export const GATEWAY_OPTIONS = {
+  gateway: { type: "string" },
+  token: { type: "string" },
+  json: { type: "boolean", default: false },
+  help: { type: "boolean", default: false },
+} as const;
+
+export const GATEWAY_HELP = `  --gateway URL   the member's gateway (or CASELEDGER_GATEWAY)
+  --token TOKEN   a staff token (better: CASELEDGER_TOKEN, which stays out of shell history)
+  --json          machine-readable output`;
+
+/** Calls the gateway; API errors become CliErrors with the gateway's code and message. */
+export async function callGateway(
+  target: GatewayTarget,
+  method: string,
+  path: string,
+  init: { body?: RequestInit["body"]; json?: unknown; headers?: Record<string, string>; duplex?: "half" } = {},
+): Promise<any> {
+  let res: Response;
+  try {
+    res = await fetch(`${target.url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${target.token}`,
+        ...(init.json === undefined ? {} : { "content-type": "application/json" }),
+        ...init.headers,
+      },
+      body: init.json === undefined ? init.body : JSON.stringify(init.json),
+      ...(init.duplex ? { duplex: init.duplex } : {}),
+    } as RequestInit);
+  } catch (error) {
+    throw new CliError(EXIT.UNAVAILABLE, `无法连接网关 / cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
+  }
+  const text = await res.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  if (!res.ok) {
+    const code = body?.error?.code ?? String(res.status);
+    const message = body?.error?.message ?? text.slice(0, 200);
+    const exit = res.status === 401 || res.status === 403 ? EXIT.CONFIG : res.status === 503 ? EXIT.UNAVAILABLE : res.status >= 500 ? EXIT.UNAVAILABLE : EXIT.BAD_INPUT;
+    throw new CliError(exit, `${code}: ${message}${body?.error?.details ? ` ${JSON.stringify(body.error.details).slice(0, 500)}` : ""}`);
+  }
+  return body;
+}

@@ -1,0 +1,97 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { PROJECT_ROOT } from "../../../node/paths.js";
+import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+
+/** Runs `caseledger` as a real process; `input` goes to its stdin. */
+function caseledger(args: string[], env: Record<string, string>, input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "caseledger.mjs"), ...args], { env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+describe("node/cli: caseledger cases upload / allocate / commit / check (against real gateways)", function () {
+  this.timeout(180_000);
+  let consortium: TestConsortium;
+  let lender: Gateway;
+  let agency: Gateway;
+  let dir: string;
+  let lenderEnv: Record<string, string>;
+  let agencyEnv: Record<string, string>;
+  const ID = syntheticId18("19900101", "246", "330106");
+
+  before(async () => {
+    consortium = await startConsortium([
+      { name: "lender", roles: ROLE.LENDER },
+      { name: "agency", roles: ROLE.AGENCY },
+    ]);
+    lender = await startGateway(consortium.member("lender").config, { log: () => {} });
+    agency = await startGateway(consortium.member("agency").config, { log: () => {} });
+    lenderEnv = { CASELEDGER_GATEWAY: lender.url, CASELEDGER_TOKEN: (await lender.tokens.create("lender", "cli")).token };
+    agencyEnv = { CASELEDGER_GATEWAY: agency.url, CASELEDGER_TOKEN: (await agency.tokens.create("agency", "cli")).token };
+    const admin = (await lender.tokens.create("admin", "setup")).token;
+    await fetch(`${lender.url}/v1/agencies/2`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100, gatewayUrl: agency.url }),
+    });
+    dir = await mkdtemp(join(tmpdir(), "caseledger-cli-remote-"));
+    await writeFile(join(dir, "list.csv"), `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nC-1,测试甲,${ID},,100,100,1\nC-2,测试乙,bad,,1,1,1\n`);
+  });
+  after(async () => {
+    await Promise.all([lender?.close(), agency?.close()]);
+    await consortium?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("uploads, allocates, commits with --wait, and the agency checks ownership — with --json and in words", async () => {
+    const upload = await caseledger(["cases", "upload", join(dir, "list.csv"), "--json"], lenderEnv);
+    expect(upload.code).to.equal(1); // one row rejected
+    const list = JSON.parse(upload.stdout);
+    expect(list.totals).to.include({ accepted: 1, rejected: 1 });
+
+    const allocate = await caseledger(["cases", "allocate", list.id, "--json"], lenderEnv);
+    expect(allocate.code).to.equal(0);
+    const preview = JSON.parse(allocate.stdout);
+    expect(preview.decisions[0]).to.include({ agencyId: 2 });
+
+    const commit = await caseledger(["cases", "commit", preview.id, "--wait", "--mandate-days", "10"], lenderEnv);
+    expect(commit.code, commit.stderr).to.equal(0);
+    expect(commit.stdout).to.match(/committed, 1\/1 on chain, 0 failed/);
+    expect(commit.stdout).to.match(/handover to agency 2: delivered/);
+
+    let check = await caseledger(["cases", "check", "--creditor", "1", "--loan-ref", "C-1"], agencyEnv);
+    for (let i = 0; i < 50 && check.code !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      check = await caseledger(["cases", "check", "--creditor", "1", "--loan-ref", "C-1"], agencyEnv);
+    }
+    expect(check.code).to.equal(0);
+    expect(check.stdout).to.match(/AUTHORIZED/);
+    expect(check.stdout).to.match(/proof: chain 31337/);
+    const byId = await caseledger(["cases", "check", "--id-number", "-", "--json"], agencyEnv, `${ID}\n`);
+    expect(byId.code).to.equal(0);
+    expect(JSON.parse(byId.stdout).cases[0].authorized).to.equal(true);
+    const none = await caseledger(["cases", "check", "--creditor", "1", "--loan-ref", "NOPE"], agencyEnv);
+    expect(none.code).to.equal(1);
+    expect(none.stdout).to.match(/NOT AUTHORIZED/);
+  });
+
+  it("exits 2 without a gateway, 4 with a bad token, 5 when the gateway is unreachable", async () => {
+    expect((await caseledger(["cases", "allocate", "x"], { CASELEDGER_GATEWAY: "", CASELEDGER_TOKEN: "" })).code).to.equal(2);
+    const bad = await caseledger(["cases", "allocate", "x"], { ...lenderEnv, CASELEDGER_TOKEN: "clt_wrong" });
+    expect(bad.code).to.equal(4);
+    expect(bad.stderr).to.match(/UNAUTHENTICATED/);
+    expect((await caseledger(["cases", "allocate", "x"], { ...lenderEnv, CASELEDGER_GATEWAY: "http://127.0.0.1:9" })).code).to.equal(5);
+  });
+});
