@@ -19,6 +19,8 @@ export interface AppParts {
 export function createApp(parts: AppParts): Express {
   const app = express();
   app.disable("x-powered-by");
+  // Responses are never cached (Cache-Control: no-store), so an ETag would only cost a hash per response.
+  app.set("etag", false);
   app.set("query parser", "simple");
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.set({

@@ -34,6 +34,12 @@ function digest(secret: string): string {
  * revocable, optionally expiring.
  */
 export class StaffTokens {
+  /**
+   * Verified tokens by digest, so that a busy API does not read LevelDB for every request. Revocation goes
+   * through this object and drops the entry; expiry is checked on every use.
+   */
+  readonly #cache = new Map<string, StaffToken>();
+
   constructor(
     private readonly store: GatewayDatabase,
     private readonly memberId: number,
@@ -58,7 +64,14 @@ export class StaffTokens {
   async verify(token: string | undefined): Promise<Staff | undefined> {
     if (!token || !token.startsWith(PREFIX) || token.length > 200) return undefined;
     const key = digest(token);
-    const record = (await this.store.sub.tokens.get(key)) as StaffToken | undefined;
+    let record = this.#cache.get(key);
+    if (!record) {
+      record = (await this.store.sub.tokens.get(key)) as StaffToken | undefined;
+      if (record && !record.revokedAt) {
+        if (this.#cache.size >= 10_000) this.#cache.clear();
+        this.#cache.set(key, record);
+      }
+    }
     if (!record || record.revokedAt || record.memberId !== this.memberId) return undefined;
     if (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()) return undefined;
     // The lookup was by digest; compare once more in constant time for good measure.
@@ -77,6 +90,7 @@ export class StaffTokens {
       const record = value as StaffToken;
       if (record.id === id && !record.revokedAt) {
         await this.store.sub.tokens.put(key, { ...record, revokedAt: new Date().toISOString() });
+        this.#cache.delete(key);
         return true;
       }
     }

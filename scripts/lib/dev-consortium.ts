@@ -1,0 +1,94 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { ANVIL_DEV_KEY, type AnvilNode, startAnvil } from "../../node/chain/anvil.js";
+import { connectContracts } from "../../node/chain/contracts.js";
+import { type Deployment, ensureDeployment } from "../../node/chain/deployment.js";
+import { parseConfig, type GatewayConfig } from "../../node/config.js";
+
+/**
+ * A real consortium for gateway tests: anvil on a free port with its state on disk, the contracts deployed,
+ * members admitted with fresh random signing keys, and per member a data directory with its secret files
+ * (mode 600). Synthetic everything; stop() kills what it started.
+ */
+export interface TestMember {
+  id: number;
+  name: string;
+  roles: number;
+  wallet: Wallet;
+  config: GatewayConfig;
+}
+
+export interface TestConsortium {
+  dir: string;
+  anvil: AnvilNode;
+  deployment: Deployment;
+  pepperSecretHex: string;
+  members: TestMember[];
+  member(name: string): TestMember;
+  restartChain(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const ROLE = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;
+
+export async function startConsortium(members: Array<{ name: string; roles: number }>): Promise<TestConsortium> {
+  const dir = await mkdtemp(join(tmpdir(), "caseledger-consortium-"));
+  const stateFile = join(dir, "chain", "state.json");
+  let anvil = await startAnvil({ stateFile });
+  const deploymentFile = join(dir, "deployment.json");
+  const provider = new JsonRpcProvider(anvil.rpcUrl, undefined, { staticNetwork: true });
+  const operator = new NonceManager(new Wallet(ANVIL_DEV_KEY, provider));
+  const { deployment } = await ensureDeployment({ provider, signer: operator, file: deploymentFile });
+  const contracts = await connectContracts(deployment, operator);
+  const pepperSecretHex = randomBytes(32).toString("hex");
+  const out: TestMember[] = [];
+  for (const [i, m] of members.entries()) {
+    const wallet = Wallet.createRandom() as unknown as Wallet;
+    await (await contracts.memberRegistry.admit(wallet.address, m.roles, `0x${randomBytes(32).toString("hex")}`)).wait();
+    // Gas money for the member's own transactions (anvil charges gas; Besu in production does not).
+    await (await operator.sendTransaction({ to: wallet.address, value: 10n ** 20n })).wait();
+    const home = join(dir, "members", m.name);
+    await mkdir(join(home, "keys"), { recursive: true, mode: 0o700 });
+    await writeFile(join(home, "keys", "signing.key"), wallet.privateKey.slice(2), { mode: 0o600 });
+    await writeFile(join(home, "keys", "pepper.json"), JSON.stringify({ version: 1, secret: pepperSecretHex }), { mode: 0o600 });
+    await writeFile(join(home, "keys", "store.key"), randomBytes(32).toString("hex"), { mode: 0o600 });
+    const config = parseConfig(
+      {
+        memberId: i + 1,
+        memberName: m.name,
+        dataDir: "data",
+        chain: { rpcUrl: anvil.rpcUrl, deploymentFile },
+        secrets: { signingKeyFile: "keys/signing.key", pepperFile: "keys/pepper.json", storeKeyFile: "keys/store.key" },
+        http: { port: 0, uploadLimitBytes: 2 * 1024 * 1024 },
+      },
+      home,
+    );
+    out.push({ id: i + 1, name: m.name, roles: m.roles, wallet, config });
+  }
+  provider.destroy();
+  const consortium: TestConsortium = {
+    dir,
+    anvil,
+    deployment,
+    pepperSecretHex,
+    members: out,
+    member(name) {
+      const found = out.find((m) => m.name === name);
+      if (!found) throw new Error(`no member ${name}`);
+      return found;
+    },
+    async restartChain() {
+      await anvil.stop();
+      anvil = await startAnvil({ stateFile, port: anvil.port });
+      consortium.anvil = anvil;
+    },
+    async stop() {
+      await anvil.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return consortium;
+}
