@@ -74,6 +74,8 @@ try {
     measuredAt: new Date().toISOString(),
     machine: machine(),
     rows: ROWS,
+    rowsPerSecond: ours.rowsPerSecond,
+    peakRssMB: ours.peakRssMB,
     fileMiB: Math.round(bytes / 2 ** 20),
     streaming: ours,
     baseline: { design: "whole file in memory, split on newlines and commas, one LevelDB put per case", rows: BASELINE_ROWS, naive, oursOnSameFile: ourSmall },

@@ -152,9 +152,9 @@ const TASKS = {
   },
   "bench:gas": (args) => run([BIN.hardhat, "run", "scripts/bench/gas.ts", ...args]).then((r) => r.code),
   "bench:ingest": (args) => run(tsx("scripts/bench/ingest.ts", args)).then((r) => r.code),
-  "bench:ownership": (args) => run(tsx("scripts/bench/ownership.ts", args)).then((r) => r.code),
+  "bench:check": (args) => run(tsx("scripts/bench/check.ts", args)).then((r) => r.code),
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:ownership"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }

@@ -1,9 +1,9 @@
 /**
- * `npm run bench:ownership` — ownership checks over HTTP at 1,000,000 cases: an agency gateway (real HTTP, real
+ * `npm run bench:check` — ownership checks over HTTP at 1,000,000 cases: an agency gateway (real HTTP, real
  * LevelDB, real anvil) whose chain index holds 1M synthetic assignments, loaded by a separate process with
  * keep-alive connections for a bounded time. Baseline, same run, same load: asking the chain node directly
  * (`eth_call CaseRegistry.caseOf`) — what an agency would do without the gateway's index.
- * Writes scripts/bench/results/ownership.json and BENCHMARKS.md.
+ * Writes scripts/bench/results/check.json and BENCHMARKS.md.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -15,12 +15,12 @@ import { openDatabase } from "../../node/store/database.js";
 import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
-const CASES = Number(process.env.BENCH_OWNERSHIP_CASES ?? 1_000_000);
-const SECONDS = Number(process.env.BENCH_OWNERSHIP_SECONDS ?? 15);
-const CONCURRENCY = Number(process.env.BENCH_OWNERSHIP_CONCURRENCY ?? 64);
+const CASES = Number(process.env.BENCH_CHECK_CASES ?? 1_000_000);
+const SECONDS = Number(process.env.BENCH_CHECK_SECONDS ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_CHECK_CONCURRENCY ?? 64);
 const TARGET_RPS = 5_000;
 const TARGET_P99_MS = 20;
-const progress = (line: string) => console.log(`[bench:ownership] ${line}`);
+const progress = (line: string) => console.log(`[bench:check] ${line}`);
 
 const key = (label: string, i: number) => `0x01${createHash("sha256").update(`${label}/${i}`).digest("hex").slice(2)}`;
 
@@ -116,6 +116,8 @@ try {
     measuredAt: new Date().toISOString(),
     machine: machine(),
     cases: CASES,
+    requestsPerSecond: ours.requestsPerSecond,
+    p99Ms: ours.p99ms,
     concurrency: CONCURRENCY,
     seconds: SECONDS,
     gateway: ours,
@@ -123,15 +125,15 @@ try {
     ratioOursOverBaseline: ratio,
     targets: { requestsPerSecond: TARGET_RPS, p99ms: TARGET_P99_MS, rpsMet: ours.requestsPerSecond >= TARGET_RPS, p99Met: ours.p99ms < TARGET_P99_MS },
   };
-  const file = await writeResult("ownership", result);
+  const file = await writeResult("check", result);
   const met = (ok: boolean) => (ok ? "met" : "**missed**");
   await updateBenchmarksSection(
-    "ownership",
-    `## Ownership check over HTTP (\`npm run bench:ownership\`)
+    "check",
+    `## Ownership check over HTTP (\`npm run bench:check\`)
 
 Measured ${result.measuredAt.slice(0, 10)} on ${describeMachine(result.machine)}: an agency gateway whose chain index
 holds ${CASES.toLocaleString("en")} assignments; \`GET /v1/ownership?caseKey=…\` with a staff token, ${CONCURRENCY} keep-alive
-connections from a separate process on the same 2 cores, ${SECONDS} s.
+connections (autocannon) from a separate process on the same 2 cores, ${SECONDS} s.
 
 | | req/s | p50 | p99 | errors |
 | --- | --- | --- | --- | --- |
