@@ -153,8 +153,9 @@ const TASKS = {
   "bench:gas": (args) => run([BIN.hardhat, "run", "scripts/bench/gas.ts", ...args]).then((r) => r.code),
   "bench:ingest": (args) => run(tsx("scripts/bench/ingest.ts", args)).then((r) => r.code),
   "bench:check": (args) => run(tsx("scripts/bench/check.ts", args)).then((r) => r.code),
+  "bench:assign": (args) => run(tsx("scripts/bench/assign.ts", args)).then((r) => r.code),
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:check"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }
