@@ -50,6 +50,8 @@ export interface Gateway {
 
 export interface StartOptions {
   log?: Logger;
+  /** Milliseconds since the epoch; mandates are judged against it (tests move it to see expiry). */
+  clock?: () => number;
 }
 
 /** JSON lines on stdout. Callers never pass personal data; messages are about requests, jobs and blocks. */
@@ -119,6 +121,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     submitter,
     memberId: config.memberId,
     mandateDays: config.mandateDays,
+    now: options.clock,
     onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
   });
   // Whether this member is an active agency, at most 10 s old: ownership answers must follow a suspension.
@@ -140,6 +143,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     isActiveAgency,
+    now: options.clock,
   });
   const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId });
 

@@ -19,6 +19,7 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
   let lender: Gateway;
   let lender2: Gateway;
   let agency: Gateway;
+  let agency2: Gateway | undefined;
   let L: ReturnType<typeof apiClient>;
   let L2: ReturnType<typeof apiClient>;
   let A: ReturnType<typeof apiClient>;
@@ -30,6 +31,7 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
       { name: "lender", roles: ROLE.LENDER },
       { name: "lender2", roles: ROLE.LENDER },
       { name: "agency", roles: ROLE.AGENCY },
+      { name: "agency2", roles: ROLE.AGENCY },
     ]);
     const quiet = () => {};
     lender = await startGateway(consortium.member("lender").config, { log: quiet });
@@ -43,7 +45,7 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
     expect((await L2.put("/v1/agencies/3", profile)).status).to.equal(200);
   });
   after(async () => {
-    await Promise.all([lender?.close(), lender2?.close(), agency?.close()]);
+    await Promise.all([lender?.close(), lender2?.close(), agency?.close(), agency2?.close()]);
     await consortium?.stop();
   });
 
@@ -132,5 +134,27 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
     // An agency may not recall; a lender may not accept.
     expect((await A.post("/v1/cases/actions", { action: "recall", caseKeys: [caseKey] })).status).to.equal(403);
     expect((await L.post("/v1/cases/actions", { action: "accept", caseKeys: [caseKey] })).status).to.equal(403);
+  });
+
+  it("answers no to another agency, and no once the mandate has expired", async () => {
+    const report = await L.get(`/v1/case-lists/${listId}/report?status=accepted`);
+    const caseKey: string = report.body.rows[0].caseKey;
+    agency2 = await startGateway(consortium.member("agency2").config, { log: () => {} });
+    const A2 = apiClient(agency2.url, (await agency2.tokens.create("agency", "a2")).token);
+    const other = await eventually(async () => {
+      const r = await A2.get(`/v1/ownership?caseKey=${caseKey}`);
+      return r.body.status === "Assigned" ? r.body : undefined;
+    }, 20_000, "agency 2's index");
+    expect(other).to.include({ authorized: false, agencyId: null, until: null });
+    expect(other.reason).to.match(/another agency/);
+    expect((await A2.get(`/v1/cases/${caseKey}`)).status).to.equal(404);
+
+    // The agency's gateway, 31 days on: the 30-day mandate has run out.
+    await agency.close();
+    agency = await startGateway(consortium.member("agency").config, { log: () => {}, clock: () => Date.now() + 31 * 86_400_000 });
+    const A31 = apiClient(agency.url, (await agency.tokens.create("agency", "later")).token);
+    const expired = await A31.get(`/v1/ownership?caseKey=${caseKey}`);
+    expect(expired.body).to.include({ authorized: false, expired: true, status: "Assigned" });
+    expect(expired.body.reason).to.match(/expired/);
   });
 });
