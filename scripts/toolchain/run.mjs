@@ -145,6 +145,7 @@ const TASKS = {
     if (compiled.code !== 0) return compiled.code;
     return (await run(tsx("scripts/start.ts", args))).code;
   },
+  gateway: (args) => run(tsx("node/main.ts", args)).then((r) => r.code),
   deploy: async (args) => {
     const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
     if (compiled.code !== 0) return compiled.code;
