@@ -98,7 +98,6 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
         ops.push(
           { type: "put", sublevel: sub.cases, key: value.caseKey, value: stored },
           { type: "put", sublevel: sub.loanRefs, key: `${memberId}/${value.loanRef}`, value: value.caseKey },
-          { type: "put", sublevel: sub.debtors, key: `${value.debtorKey}/${value.caseKey}`, value: 1 },
         );
       }
     }
@@ -161,7 +160,6 @@ export async function applyStagedUpdates(store: GatewayDatabase, listId: string)
     ops.push(
       { type: "put", sublevel: sub.cases, key: stored.caseKey, value: merged },
       { type: "put", sublevel: sub.loanRefs, key: `${stored.originatorId}/${stored.loanRef}`, value: stored.caseKey },
-      { type: "put", sublevel: sub.debtors, key: `${stored.debtorKey}/${stored.caseKey}`, value: 1 },
       { type: "del", sublevel: sub.staging, key },
     );
     if (ops.length >= FLUSH_ROWS * 4) {
@@ -183,7 +181,6 @@ export async function rollBackList(store: GatewayDatabase, listId: string): Prom
     ops.push(
       { type: "del", sublevel: sub.cases, key: row.caseKey },
       { type: "del", sublevel: sub.loanRefs, key: `${stored.originatorId}/${stored.loanRef}` },
-      { type: "del", sublevel: sub.debtors, key: `${stored.debtorKey}/${stored.caseKey}` },
     );
     if (ops.length >= FLUSH_ROWS * 3) {
       await store.db.batch(ops as never);

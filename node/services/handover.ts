@@ -259,10 +259,7 @@ export class HandoverReceiver {
         updatedAt: at,
         pii: this.deps.cipher.sealJson(pii, c.caseKey),
       };
-      ops.push(
-        { type: "put", sublevel: store.sub.cases, key: c.caseKey, value: stored },
-        { type: "put", sublevel: store.sub.debtors, key: `${c.debtorKey}/${c.caseKey}`, value: 1 },
-      );
+      ops.push({ type: "put", sublevel: store.sub.cases, key: c.caseKey, value: stored });
     });
     const receipt: HandoverReceipt = { packageHash: signed.packageHash, accepted: pkg.cases.length - rejected.length, rejected };
     ops.push({ type: "put", sublevel: store.sub.meta, key: `received/${signed.packageHash}`, value: { ...receipt, creditorId: pkg.creditorId, receivedAt: at } });

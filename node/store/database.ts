@@ -14,7 +14,6 @@ export type Sublevel = AbstractSublevel<Database, string | Buffer | Uint8Array, 
 export const SUBLEVELS = [
   "cases", // caseKey → StoredCase (PII sealed)
   "loanRefs", // creditorId/loanRef → caseKey
-  "debtors", // debtorKey/caseKey → 1 (this member's own cases of a debtor)
   "lists", // listId → CaseListSummary
   "listRows", // listId/chunk(10) → ReportRow[] (the report of a list, in file order, a chunk per write)
   "staging", // listId/caseKey → StoredCase: updates of known cases, applied when the list is complete

@@ -1,4 +1,4 @@
-import { hash64 } from "./compact-map.js";
+import { hash128 } from "./compact-map.js";
 import { type FieldErrorCode, type FieldIssue, type FieldWarningCode, fieldError, fieldWarning } from "../errors.js";
 import { parseIdNumber } from "../identity/id-number.js";
 import { codePointLength, nfkc } from "../identity/normalize-text.js";
@@ -102,27 +102,15 @@ export function validateRow(values: Readonly<Record<string, string>>, today?: Da
 
 /**
  * A digest of a case's canonical content: two rows with the same loan_ref are the same row (duplicate) when
- * their fingerprints match, a conflict otherwise. Two fast 64-bit hashes of the content and of its reverse
- * order of fields; an accidental match of both is out of reach.
+ * their fingerprints match, a conflict otherwise. A fast 128-bit hash of the content: an accidental match is
+ * out of reach.
  */
 export function fingerprint(value: ValidCase): string {
-  const extra = Object.keys(value.extra)
-    .sort()
-    .map((k) => `${k}\u0001${value.extra[k]}`)
-    .join("\u0002");
-  const content = [
-    value.loanRef,
-    value.name,
-    value.idNumber,
-    value.phone,
-    value.principalFen,
-    value.outstandingFen,
-    value.overdueDays,
-    value.region,
-    value.product,
-    extra,
-  ].join("\u0000");
-  const [a, b] = hash64(content);
-  const [c, d] = hash64(`${content.length}\u0001${content}`);
-  return `${a.toString(36)}.${b.toString(36)}.${c.toString(36)}.${d.toString(36)}`;
+  let content = `${value.loanRef}\u0000${value.name}\u0000${value.idNumber}\u0000${value.phone}\u0000${value.principalFen}\u0000${value.outstandingFen}\u0000${value.overdueDays}\u0000${value.region}\u0000${value.product}`;
+  const keys = Object.keys(value.extra);
+  if (keys.length > 0) {
+    keys.sort();
+    for (const k of keys) content += `\u0000${k}\u0001${value.extra[k]}`;
+  }
+  return hash128(content);
 }

@@ -99,7 +99,7 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
     expect(lists).to.have.length(1);
     expect(lists[0]![1]).to.deep.include({ state: "failed" });
     expect(lists[0]![1].error!.code).to.equal("FILE_ENCODING");
-    for (const name of ["cases", "staging", "listRows", "loanRefs", "debtors"] as const) {
+    for (const name of ["cases", "staging", "listRows", "loanRefs"] as const) {
       expect(await collect(store.sub[name].iterator()), name).to.deep.equal([]);
     }
   });
@@ -112,7 +112,6 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
     await store.sub.lists.put("Lreading", { ...done, id: "Lreading", state: "ingesting" });
     await store.sub.cases.put(fresh.caseKey, fresh);
     await store.sub.loanRefs.put("1/C-1", fresh.caseKey);
-    await store.sub.debtors.put(`${fresh.debtorKey}/${fresh.caseKey}`, 1);
     await store.sub.listRows.put("Lreading/0000000000", [
       { line: 2, loanRef: "C-1", status: "accepted", caseKey: fresh.caseKey, debtorKey: fresh.debtorKey, warnings: [], errors: [] },
     ]);

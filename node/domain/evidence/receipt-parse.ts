@@ -1,0 +1,129 @@
+import { type AnchoredReceipt, MAX_RECEIPT_BYTES, MAX_RECORD_BYTES, RECEIPT_FORMAT, type Receipt } from "./receipt.js";
+
+/** Where a receipt comes from: its file's text or bytes, an already parsed JSON value, or only its size (too big to read). */
+export type ReceiptSource = { text: string } | { bytes: Uint8Array } | { value: unknown } | { oversized: number };
+
+export type ReceiptProblemCode =
+  | "RECEIPT_TOO_LARGE"
+  | "RECEIPT_EMPTY"
+  | "RECEIPT_TRUNCATED"
+  | "RECEIPT_NOT_JSON"
+  | "RECEIPT_NOT_OBJECT"
+  | "RECEIPT_FORMAT_UNKNOWN"
+  | "RECEIPT_FIELD_INVALID";
+
+export type ReceiptParse =
+  | { ok: true; receipt: Receipt }
+  | { ok: false; code: ReceiptProblemCode; field?: string; size?: number };
+
+const HASH = /^0x[0-9a-f]{64}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const MAX_PROOF = 64;
+
+/**
+ * Whether `text` (not valid JSON) looks cut short rather than malformed: it opens an object or array that never
+ * closes, or ends inside a string. A scan rather than the parser's message, so that every JavaScript engine agrees.
+ */
+export function looksTruncated(text: string): boolean {
+  const body = text.trim();
+  if (!body.startsWith("{") && !body.startsWith("[")) return false;
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (const ch of body) {
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (ch === "\\") escaped = true;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") {
+      depth--;
+      if (depth < 0) return false;
+    }
+  }
+  return inString || depth > 0;
+}
+
+const isCount = (n: unknown, min = 0): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= min;
+
+/** Parses and checks the shape of a receipt. Never throws: every problem is a code and, where it applies, the field. */
+export function parseReceipt(source: ReceiptSource): ReceiptParse {
+  let value: unknown;
+  if ("oversized" in source) return { ok: false, code: "RECEIPT_TOO_LARGE", size: source.oversized };
+  if ("value" in source) {
+    value = source.value;
+    if (typeof value === "string") return parseReceipt({ text: value });
+    let size: number;
+    try {
+      size = JSON.stringify(value ?? null).length;
+    } catch {
+      return { ok: false, code: "RECEIPT_NOT_JSON" };
+    }
+    if (size > MAX_RECEIPT_BYTES) return { ok: false, code: "RECEIPT_TOO_LARGE", size };
+  } else {
+    const size = "bytes" in source ? source.bytes.length : Buffer.byteLength(source.text, "utf8");
+    if (size > MAX_RECEIPT_BYTES) return { ok: false, code: "RECEIPT_TOO_LARGE", size };
+    let text: string;
+    if ("bytes" in source) {
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(source.bytes);
+      } catch {
+        return { ok: false, code: "RECEIPT_NOT_JSON" };
+      }
+    } else text = source.text;
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === "") return { ok: false, code: "RECEIPT_EMPTY" };
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { ok: false, code: looksTruncated(text) ? "RECEIPT_TRUNCATED" : "RECEIPT_NOT_JSON" };
+    }
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) return { ok: false, code: "RECEIPT_NOT_OBJECT" };
+  const r = value as Record<string, unknown>;
+  if (r.format !== RECEIPT_FORMAT) return { ok: false, code: "RECEIPT_FORMAT_UNKNOWN", field: "format" };
+  const bad = (field: string): ReceiptParse => ({ ok: false, code: "RECEIPT_FIELD_INVALID", field });
+
+  if (r.status !== "pending" && r.status !== "anchored") return bad("status");
+  if (typeof r.record !== "string" || r.record.length === 0 || Buffer.byteLength(r.record, "utf8") > MAX_RECORD_BYTES) return bad("record");
+  if (typeof r.leafHash !== "string" || !HASH.test(r.leafHash)) return bad("leafHash");
+  if (!isCount(r.leafIndex)) return bad("leafIndex");
+  if (r.status === "pending") {
+    if (typeof r.issuedAt !== "string") return bad("issuedAt");
+    return { ok: true, receipt: { format: RECEIPT_FORMAT, status: "pending", record: r.record, leafHash: r.leafHash, leafIndex: r.leafIndex, issuedAt: r.issuedAt } };
+  }
+  const proof = r.inclusionProof;
+  if (!Array.isArray(proof) || proof.length > MAX_PROOF) return bad("inclusionProof");
+  for (let i = 0; i < proof.length; i++) {
+    if (typeof proof[i] !== "string" || !HASH.test(proof[i] as string)) return bad(`inclusionProof[${i}]`);
+  }
+  const checkpoint = r.checkpoint as Record<string, unknown> | undefined;
+  if (!checkpoint || typeof checkpoint !== "object") return bad("checkpoint");
+  if (!isCount(checkpoint.treeSize, 1)) return bad("checkpoint.treeSize");
+  if (typeof checkpoint.root !== "string" || !HASH.test(checkpoint.root)) return bad("checkpoint.root");
+  const anchor = r.anchor as Record<string, unknown> | undefined;
+  if (!anchor || typeof anchor !== "object") return bad("anchor");
+  if (!isCount(anchor.chainId, 1)) return bad("anchor.chainId");
+  if (typeof anchor.contract !== "string" || !ADDRESS.test(anchor.contract)) return bad("anchor.contract");
+  if (typeof anchor.txHash !== "string" || !HASH.test(anchor.txHash)) return bad("anchor.txHash");
+  if (!isCount(anchor.blockNumber)) return bad("anchor.blockNumber");
+  if (!isCount(anchor.blockTime)) return bad("anchor.blockTime");
+  const receipt: AnchoredReceipt = {
+    format: RECEIPT_FORMAT,
+    status: "anchored",
+    record: r.record,
+    leafHash: r.leafHash,
+    leafIndex: r.leafIndex,
+    inclusionProof: proof as string[],
+    checkpoint: { treeSize: checkpoint.treeSize, root: checkpoint.root },
+    anchor: {
+      chainId: anchor.chainId,
+      contract: anchor.contract,
+      txHash: anchor.txHash,
+      blockNumber: anchor.blockNumber,
+      blockTime: anchor.blockTime,
+    },
+  };
+  return { ok: true, receipt };
+}
