@@ -102,6 +102,7 @@ function run(args, { env = {}, capture = false } = {}) {
 }
 
 const tsx = (script, args = []) => ["--import", "tsx", script, ...args];
+const GATEWAY_HEAP = "--max-old-space-size=256";
 
 /** Counts mocha's summary lines ("N passing", "N failing") in captured output. */
 function mochaCounts(output) {
@@ -145,7 +146,8 @@ const TASKS = {
     if (compiled.code !== 0) return compiled.code;
     return (await run(tsx("scripts/start.ts", args))).code;
   },
-  gateway: (args) => run(tsx("node/main.ts", args)).then((r) => r.code),
+  // A member gateway streams everything it ingests: a bounded heap keeps its memory predictable (see BENCHMARKS.md).
+  gateway: (args) => run([GATEWAY_HEAP, ...tsx("node/main.ts", args)]).then((r) => r.code),
   deploy: async (args) => {
     const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
     if (compiled.code !== 0) return compiled.code;
