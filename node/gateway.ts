@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import type { Express } from "express";
 import type { AddressInfo } from "node:net";
 import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
 import type { GatewayConfig } from "./config.js";
@@ -9,6 +10,7 @@ import { readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
+import { consoleParts } from "./http/console-parts.js";
 import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
@@ -25,6 +27,19 @@ import { StaffTokens } from "./services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "./store/database.js";
 import { PiiCipher } from "./store/pii-cipher.js";
 import { parseHexKey, readSecretFile } from "./store/secret-file.js";
+import type { AnchorSettings } from "./chain/evidence-anchor-settings.js";
+import { EvidenceAnchorer } from "./chain/evidence-anchorer.js";
+import { httpJsonRpc } from "./chain/evidence-chain-reader.js";
+import { evidenceRouter } from "./http/evidence-router.js";
+import { verifierPageRouter } from "./http/verifier-page-router.js";
+import { verifyRouter } from "./http/verify-router.js";
+import { EvidenceService } from "./services/evidence.js";
+import { EvidenceNotices } from "./services/evidence-notices.js";
+import { EvidenceVerifier } from "./services/evidence-verify.js";
+import { BlobStore } from "./store/blob-store.js";
+import { AnchorStore } from "./store/evidence-log/anchor-store.js";
+import { EvidenceLog } from "./store/evidence-log/evidence-log.js";
+import { withFastBatches } from "./store/evidence-log/fast-batch-kv.js";
 
 export const VERSION = "0.1.0";
 
@@ -44,7 +59,13 @@ export interface Gateway {
   handovers: HandoverSender;
   pepper: Pepper;
   cipher: PiiCipher;
+  evidence: EvidenceService;
+  evidenceLog: EvidenceLog;
+  anchorer: EvidenceAnchorer;
+  notices: EvidenceNotices;
   health(): Promise<HealthStatus>;
+  /** The express app (tests list its routes against the OpenAPI document). */
+  app: Express;
   close(): Promise<void>;
 }
 
@@ -52,6 +73,8 @@ export interface StartOptions {
   log?: Logger;
   /** Milliseconds since the epoch; mandates are judged against it (tests move it to see expiry). */
   clock?: () => number;
+  /** When the evidence log is anchored (defaults: ANCHOR_DEFAULTS; the environment may override them). */
+  evidence?: Partial<AnchorSettings>;
 }
 
 /** JSON lines on stdout. Callers never pass personal data; messages are about requests, jobs and blocks. */
@@ -105,6 +128,34 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     batchSize: config.chain.batchSize,
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
+  const evidenceKv = withFastBatches(store.db, store.kv.evidence);
+  const evidenceLog = await EvidenceLog.open(evidenceKv, config.memberId);
+  const anchors = new AnchorStore(evidenceKv);
+  const blobs = new BlobStore(config.dataDir);
+  await blobs.cleanTemporary();
+  const anchorer = new EvidenceAnchorer({
+    evidenceLog,
+    anchors,
+    registry: contracts.evidenceRegistry,
+    wallet,
+    memberId: config.memberId,
+    chainId: deployment.chainId,
+    deployBlock: deployment.deployBlock,
+    settings: options.evidence,
+    pageBlocks: config.chain.logPageBlocks,
+    log,
+  });
+  const evidence = new EvidenceService({ log: evidenceLog, anchors, blobs, indexer, memberId: config.memberId });
+  const verifier = new EvidenceVerifier({ rpc: httpJsonRpc(config.chain.rpcUrl), chainId: deployment.chainId, contracts, wallet });
+  const notices = new EvidenceNotices({
+    evidence,
+    submitter,
+    db: evidenceKv,
+    memberId: config.memberId,
+    chainId: deployment.chainId,
+    caseRegistry: caseRegistryAddress,
+    log,
+  });
   const handovers = new HandoverSender({
     store,
     cipher,
@@ -114,6 +165,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     log,
+    onDelivered: (delivery) => notices.handover(delivery),
   });
   const allocations = new AllocationService({
     store,
@@ -168,15 +220,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       chain,
       outbox,
       index,
+      evidence: anchorer.status(),
     };
   };
 
   const allocationRoutes = allocationsRouter(allocations, handovers);
   const caseRoutes = casesRouter({ store, cipher, indexer, submitter, memberId: config.memberId });
+  const web = consoleParts({ config, store, cipher, indexer, contracts, clock: options.clock });
   const app = createApp({
     tokens,
     log,
-    publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver) },
+    publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter({
         ingest: { store, cipher, pepper, memberId: config.memberId },
@@ -190,6 +244,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/cases": caseRoutes.cases,
       "/jobs": caseRoutes.jobs,
       "/ownership": ownershipRouter(ownership),
+      "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
+      "/verify": verifyRouter(verifier),
+      ...web.staffRoutes,
     },
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -202,6 +259,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   indexer.start(1_000);
   submitter.start();
   handovers.start();
+  anchorer.start();
+  notices.start();
   const address = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${address.port}`;
   log({ level: "info", msg: "gateway started", memberId: config.memberId, url });
@@ -222,14 +281,22 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     handovers,
     pepper,
     cipher,
+    evidence,
+    evidenceLog,
+    anchorer,
+    notices,
     health,
+    app,
     async close() {
       handovers.stop();
+      notices.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await submitter.stop();
+      await anchorer.stop();
+      await notices.idle();
       await indexer.stop();
       provider.destroy();
       await store.close();

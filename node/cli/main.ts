@@ -9,6 +9,7 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
 
   caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
 ${REMOTE_HELP}
+  caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
 
   caseledger <command> --help for the options of a command.
 
@@ -21,20 +22,22 @@ const COMMANDS: Record<string, Command> = {
   "cases allocate": casesAllocate,
   "cases commit": casesCommit,
   "cases check": casesCheck,
+  // Loaded on use: verification starts fast and needs none of the gateway's modules.
+  verify: (args, io) => import("./verify.js").then((m) => m.verifyCommand(args, io)),
 };
 
 /** Runs the command line; returns the exit code. Never prints a stack trace at a user. */
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   const io = createOutput(json);
-  const name = argv.slice(0, 2).join(" ");
-  const command = COMMANDS[name];
+  const words = COMMANDS[argv.slice(0, 2).join(" ")] ? 2 : 1;
+  const command = COMMANDS[argv.slice(0, words).join(" ")];
   if (!command) {
     (argv.length === 0 || argv.includes("--help") ? io.out : io.err)(HELP);
     return argv.length === 0 || argv.includes("--help") ? EXIT.OK : EXIT.USAGE;
   }
   try {
-    return await command(argv.slice(2), io);
+    return await command(argv.slice(words), io);
   } catch (error) {
     io.done();
     if (error instanceof CliError) {

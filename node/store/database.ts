@@ -24,8 +24,11 @@ export const SUBLEVELS = [
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
 
-/** Sublevels owned by node/chain, which stores strings (its own JSON) and needs no other encoding. */
-export const KV_SUBLEVELS = ["chainIndex", "outbox"] as const;
+/**
+ * Sublevels of strings (their owners' own JSON), needing no other encoding: node/chain's index and outbox, and the
+ * evidence log with its anchor state (node/store/evidence-log).
+ */
+export const KV_SUBLEVELS = ["chainIndex", "outbox", "evidence"] as const;
 export type KvSublevelName = (typeof KV_SUBLEVELS)[number];
 
 export interface GatewayDatabase {

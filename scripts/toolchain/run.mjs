@@ -148,6 +148,7 @@ const TASKS = {
   },
   // A member gateway streams everything it ingests: a bounded heap keeps its memory predictable (see BENCHMARKS.md).
   gateway: (args) => run([GATEWAY_HEAP, ...tsx("node/main.ts", args)]).then((r) => r.code),
+  "demo:data": (args) => run(tsx("scripts/demo-data.ts", args)).then((r) => r.code),
   deploy: async (args) => {
     const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
     if (compiled.code !== 0) return compiled.code;
@@ -157,8 +158,10 @@ const TASKS = {
   "bench:ingest": (args) => run(tsx("scripts/bench/ingest.ts", args)).then((r) => r.code),
   "bench:check": (args) => run(tsx("scripts/bench/check.ts", args)).then((r) => r.code),
   "bench:assign": (args) => run(tsx("scripts/bench/assign.ts", args)).then((r) => r.code),
+  "bench:merkle": (args) => run(tsx("scripts/bench/merkle.ts", args)).then((r) => r.code),
+  "bench:verify": (args) => run(tsx("scripts/bench/verify.ts", args)).then((r) => r.code),
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }

@@ -18,7 +18,14 @@ describe("e2e: npm start", function () {
     dataDir = await mkdtemp(join(tmpdir(), "caseledger-start-"));
   });
   after(async () => {
-    child?.kill("SIGKILL");
+    // The whole process group: run.mjs, the start script under it and its anvil (a failed test must leave nothing running).
+    if (child?.pid && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -28,6 +35,7 @@ describe("e2e: npm start", function () {
       const proc = spawn(process.execPath, ["scripts/toolchain/run.mjs", "start", "--data-dir", dataDir, "--chain-port", "0"], {
         cwd: PROJECT_ROOT,
         stdio: ["ignore", "pipe", "pipe"],
+        detached: true,
       });
       child = proc;
       let output = "";
@@ -58,19 +66,64 @@ describe("e2e: npm start", function () {
 
   const addresses = (output: string) => [...output.matchAll(/(MemberRegistry|CaseRegistry|EvidenceRegistry)\s+(0x[0-9a-fA-F]{40})/g)].map((m) => `${m[1]}=${m[2]}`);
 
-  it("deploys on the first start, stops on Ctrl-C, and finds the same contracts on the second start", async () => {
+  /** The token table's rows: member id, gateway URL, token. */
+  const tokenRows = (output: string) =>
+    [...output.matchAll(/^\s+(\d)\s+.*?(http:\/\/127\.0\.0\.1:\d+)\s+(clt_[A-Za-z0-9_-]+)\s*$/gm)].map((m) => ({ id: Number(m[1]), url: m[2]!, token: m[3]! }));
+
+  it("deploys, admits five members with their gateways and tokens on the first start, stops on Ctrl-C, and reuses everything on the second start", async () => {
     const first = await start();
     expect(first.output).to.match(/contracts deployed/);
     const deployed = addresses(first.output);
     expect(deployed).to.have.length(3);
+    expect(first.output.match(/member admitted/g)).to.have.length(5);
+    const consoleUrl = /console:\s+(http:\/\/\S+)/.exec(first.output)?.[1];
+    expect(consoleUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const rows = tokenRows(first.output);
+    expect(rows.map((r) => r.id)).to.deep.equal([1, 2, 3, 4, 5]);
+    for (const name of ["示例银行", "示例消费金融", "示例催收", "示例律所", "示例法院"]) expect(first.output).to.include(name);
+
+    // The console answers; each token logs in at its own gateway, as its member; the members are on chain.
+    const page = await fetch(consoleUrl!);
+    expect(page.status).to.equal(200);
+    expect(await page.text()).to.include("/console/console.js");
+    const roles = [];
+    for (const row of rows) {
+      const me = await fetch(`${row.url}/v1/me`, { headers: { authorization: `Bearer ${row.token}` } });
+      expect(me.status).to.equal(200);
+      roles.push(((await me.json()) as { role: string }).role);
+    }
+    expect(roles).to.deep.equal(["lender", "lender", "agency", "agency", "court"]);
+    const members = (await (await fetch(`${rows[0]!.url}/v1/members`, { headers: { authorization: `Bearer ${rows[0]!.token}` } })).json()) as {
+      members: Array<{ id: number; verified: boolean; status: string }>;
+    };
+    expect(members.members.map((m) => [m.id, m.verified, m.status])).to.deep.equal([1, 2, 3, 4, 5].map((id) => [id, true, "Active"]));
+    const agencies = (await (await fetch(`${rows[0]!.url}/v1/agencies`, { headers: { authorization: `Bearer ${rows[0]!.token}` } })).json()) as {
+      agencies: Array<{ agencyId: number; gatewayUrl: string }>;
+    };
+    expect(agencies.agencies.map((a) => [a.agencyId, a.gatewayUrl])).to.deep.equal([
+      [3, rows[2]!.url],
+      [4, rows[3]!.url],
+    ]);
+    for (const file of ["keys/signing.key", "keys/store.key", "keys/pepper.json", "tokens.json"]) {
+      expect((await stat(join(dataDir, "members", "bank", file))).mode & 0o777, file).to.equal(0o600);
+    }
+
     expect(await stop(first.process)).to.equal(0);
     expect((await stat(join(dataDir, "chain", "state.json"))).size).to.be.greaterThan(0);
     const record = JSON.parse(await readFile(join(dataDir, "deployment.json"), "utf8")) as { chainId: number };
     expect(record.chainId).to.equal(31337);
+    // Everything stopped: the gateways no longer answer.
+    expect(await fetch(consoleUrl!).then(() => "up", () => "down")).to.equal("down");
 
     const second = await start();
     expect(second.output).to.match(/contracts found and verified/);
+    expect(second.output).not.to.match(/member admitted/);
     expect(addresses(second.output)).to.deep.equal(deployed);
+    // Same tokens; the same ports when they are free (another consortium running here may have taken them).
+    const rows2 = tokenRows(second.output);
+    expect(rows2.map((r) => r.token)).to.deep.equal(rows.map((r) => r.token));
+    const again = await fetch(`${rows2[2]!.url}/v1/me`, { headers: { authorization: `Bearer ${rows2[2]!.token}` } });
+    expect(((await again.json()) as { memberName: string }).memberName).to.equal("示例催收");
     expect(await stop(second.process)).to.equal(0);
     child = undefined;
   });

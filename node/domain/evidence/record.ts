@@ -53,11 +53,3 @@ export function recordJson(r: EvidenceRecord): string {
   );
 }
 
-/** The generic RFC 8785 form, for records that may not be valid (used to check {@link recordJson}). */
-export function genericRecordJson(record: EvidenceRecord): string {
-  return canonicalJson(record);
-}
-
-export function recordBytes(record: EvidenceRecord): Uint8Array {
-  return new TextEncoder().encode(recordJson(record));
-}

@@ -1,11 +1,11 @@
 import { EventEmitter } from "node:events";
-import { canonicalJson } from "../../domain/canonical-json.js";
-import { EMPTY_ROOT, fromHex, type Hash, leafHash, nodeHash, toBytes32, toHex } from "../../domain/merkle/index.js";
-import { type EvidenceRecord, newSalt, RECORD_VERSION } from "../../domain/evidence/record.js";
+import { randomBytes } from "node:crypto";
+import { type Hash, leafHash, toBytes32 } from "../../domain/merkle/index.js";
+import { type EvidenceRecord, RECORD_VERSION, recordJson, SALT_BYTES } from "../../domain/evidence/record.js";
 import { validateRecord } from "../../domain/evidence/record-validation.js";
 import { type KvOperation, type KvStore, prefixRange } from "../../chain/kv-store.js";
-import { caseEntryKey, caseLastKey, casePrefix, entryKey, indexFromKey, leafKey, nodeKey, SIZE_KEY } from "./log-keys.js";
-import { consistencyRanges, inclusionRanges, type LeafRange, nodesCompletedBy, type PerfectNode, perfectParts } from "./subtrees.js";
+import { CASE_CHUNK, type CaseIndex, caseChunkKey, caseKeyOf, type StoredEntry } from "./log-keys.js";
+import { MerkleLogStore } from "./merkle-log-store.js";
 
 /** How a record came in: a file streamed through the gateway, a hash given for media kept elsewhere, or the gateway itself. */
 export type EntrySource = "upload" | "hash" | "system";
@@ -25,12 +25,15 @@ export interface RecordDraft {
   source: EntrySource;
   /** Not hashed: the staff token that recorded it (an id, never a name). */
   by?: string;
+  /** Not hashed: the content itself, when it is small and made by the gateway (its notices); kept in the log's entry. */
+  inline?: string;
 }
 
-/** A record in the log, as stored. */
+/** A record in the log. */
 export interface LogEntry {
+  /** Position in the log, from 0: the record's id at this gateway. */
   index: number;
-  /** `0x` hex: the record's id. */
+  /** `0x` hex of the leaf hash: the record's id anywhere. */
   leafHash: string;
   /** Canonical JSON: the leaf's bytes. */
   record: string;
@@ -39,12 +42,13 @@ export interface LogEntry {
   kept: boolean;
   source: EntrySource;
   by?: string;
+  inline?: string;
 }
 
 export class EvidenceLogError extends Error {
   override readonly name = "EvidenceLogError";
   constructor(
-    readonly code: "RECORD_INVALID" | "SIZE_OUT_OF_RANGE" | "STORE_CORRUPT",
+    readonly code: "RECORD_INVALID",
     message: string,
     readonly details?: unknown,
   ) {
@@ -59,71 +63,73 @@ export interface EvidenceLogEvents {
 
 interface Pending {
   drafts: RecordDraft[];
+  extraOps: KvOperation[];
   resolve(entries: LogEntry[]): void;
   reject(error: unknown): void;
 }
 
 /** At most this many records go into one LevelDB batch (group commit). */
 const MAX_GROUP_RECORDS = 5_000;
-const SYNC = { sync: true };
+/** Case indexes kept in memory (the most recently used), so that appends to active cases read nothing. */
+const CASE_CACHE = 20_000;
 
 /**
- * The member's evidence log: an RFC 6962 Merkle log persisted in LevelDB, append-only.
+ * The member's evidence log: records (DESIGN.md's canonical JSON) in an RFC 6962 Merkle log (MerkleLogStore), with
+ * an index by case and each record chained to its case's previous one (`prev`).
  *
- * - O(log n) per append: the right edge of the tree (the perfect subtrees of the binary decomposition of the size,
- *   the "compact range") is kept in memory; an append hashes the leaf and the subtrees it completes (one on average)
- *   and stores them.
- * - Proofs and roots for any size from the stored perfect subtrees (O(log n) reads, one getMany).
- * - Crash-safe: records, leaves, completed nodes, indexes and the new size go in one batch written with `sync`; an
- *   append resolves (the record is acknowledged) only after that. Concurrent appends share a batch (group commit).
+ * Crash-safe: a record, its leaf, the tree nodes it completes, its case index and the new size are written in one
+ * LevelDB batch with `sync`; append() resolves — the record is acknowledged — only after that. Concurrent appends
+ * share a batch (group commit), which is what makes tens of thousands a second possible with one fsync each.
  */
 export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
   readonly #db: KvStore;
+  readonly #tree: MerkleLogStore;
   readonly memberId: number;
-  #size: number;
-  /** The compact range of the committed tree: perfect subtrees of the size's binary decomposition, largest first. */
-  #frontier: Array<PerfectNode & { hash: Hash }>;
   readonly #queue: Pending[] = [];
   #writing = false;
+  readonly #cases = new Map<string, CaseIndex>();
 
-  private constructor(db: KvStore, memberId: number, size: number, frontier: Array<PerfectNode & { hash: Hash }>) {
+  private constructor(db: KvStore, tree: MerkleLogStore, memberId: number) {
     super();
     this.#db = db;
+    this.#tree = tree;
     this.memberId = memberId;
-    this.#size = size;
-    this.#frontier = frontier;
   }
 
   /** Opens the log in `db` (the `evidence` sublevel) for `memberId`. */
   static async open(db: KvStore, memberId: number): Promise<EvidenceLog> {
-    const raw = await db.get(SIZE_KEY);
-    const size = raw === undefined ? 0 : Number(raw);
-    if (!Number.isSafeInteger(size) || size < 0) throw new EvidenceLogError("STORE_CORRUPT", `the log's size is ${raw}`);
-    const parts = size === 0 ? [] : perfectParts({ lo: 0, hi: size });
-    const hashes = await db.getMany(parts.map((p) => nodeKey(p.level, p.index)));
-    const frontier = parts.map((p, i) => {
-      const hex = hashes[i];
-      if (hex === undefined) throw new EvidenceLogError("STORE_CORRUPT", `node ${p.level}/${p.index} of a ${size}-record log is missing`);
-      return { ...p, hash: fromHex(hex) };
-    });
-    return new EvidenceLog(db, memberId, size, frontier);
+    return new EvidenceLog(db, await MerkleLogStore.open(db), memberId);
   }
 
   /** Records acknowledged so far. */
   get size(): number {
-    return this.#size;
+    return this.#tree.size;
   }
 
-  /** The tree head of the whole log now. */
   currentRoot(): Hash {
-    return foldRight(this.#frontier.map((f) => f.hash));
+    return this.#tree.currentRoot();
   }
 
-  /** Appends records; resolves once they are on disk, with their entries (index, leaf hash, canonical JSON). */
-  append(drafts: RecordDraft[]): Promise<LogEntry[]> {
-    if (drafts.length === 0) return Promise.resolve([]);
+  root(size?: number): Promise<Hash> {
+    return this.#tree.root(size);
+  }
+
+  inclusionProof(index: number, size?: number): Promise<Hash[]> {
+    return this.#tree.inclusionProof(index, size);
+  }
+
+  consistencyProof(oldSize: number, newSize?: number): Promise<Hash[]> {
+    return this.#tree.consistencyProof(oldSize, newSize);
+  }
+
+  /**
+   * Appends records; resolves once they are on disk, with their entries (index, leaf hash, canonical JSON).
+   * `extraOps` (keys of this sublevel) are written in the same batch: a caller's marker that it recorded something.
+   */
+  append(drafts: RecordDraft[], extraOps: KvOperation[] = []): Promise<LogEntry[]> {
+    if (drafts.length === 0 && extraOps.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ drafts, resolve, reject });
+      this.#queue.push({ drafts, extraOps, resolve, reject });
       void this.#drain();
     });
   }
@@ -141,13 +147,13 @@ export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
           records += next.drafts.length;
         }
         try {
-          const entries = await this.#write(group.flatMap((p) => p.drafts));
+          const entries = await this.#write(group.flatMap((p) => p.drafts), group.flatMap((p) => p.extraOps));
           let offset = 0;
           for (const p of group) {
             p.resolve(entries.slice(offset, offset + p.drafts.length));
             offset += p.drafts.length;
           }
-          this.emit("appended", this.#size);
+          this.emit("appended", this.#tree.size);
         } catch (error) {
           for (const p of group) p.reject(error);
         }
@@ -157,22 +163,15 @@ export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
     }
   }
 
-  async #write(drafts: RecordDraft[]): Promise<LogEntry[]> {
-    const caseKeys = [...new Set(drafts.map((d) => d.caseKey))];
-    const lasts = await this.#db.getMany(caseKeys.map(caseLastKey));
-    const last = new Map<string, string>();
-    caseKeys.forEach((key, i) => {
-      const value = lasts[i];
-      if (value !== undefined) last.set(key, value);
-    });
-
-    const ops: KvOperation[] = [];
-    const entries: LogEntry[] = [];
-    const frontier = [...this.#frontier];
-    let index = this.#size;
+  async #write(drafts: RecordDraft[], extraOps: KvOperation[]): Promise<LogEntry[]> {
+    const cases = await this.#caseIndexes(drafts.map((d) => d.caseKey));
+    const ops: KvOperation[] = [...extraOps];
+    const salts = randomBytes(SALT_BYTES * drafts.length).toString("hex");
     const recordedAt = new Date().toISOString();
-    for (const draft of drafts) {
-      const prev = last.get(draft.caseKey);
+    const first = this.#tree.size;
+    const entries: LogEntry[] = [];
+    const leaves = drafts.map((draft, i) => {
+      const known = cases.get(draft.caseKey);
       const record: EvidenceRecord = {
         v: RECORD_VERSION,
         member: this.memberId,
@@ -183,124 +182,107 @@ export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
         contentSize: draft.contentSize,
         mediaType: draft.mediaType,
         capturedAt: draft.capturedAt,
-        salt: draft.salt ?? newSalt(),
-        ...(prev === undefined ? {} : { prev }),
+        salt: draft.salt ?? salts.slice(i * SALT_BYTES * 2, (i + 1) * SALT_BYTES * 2),
+        ...(known === undefined ? {} : { prev: known.last }),
       };
       const check = validateRecord(record);
       if (!check.ok) throw new EvidenceLogError("RECORD_INVALID", "存证记录无效 / invalid evidence record", check.problems);
-      const text = canonicalJson(record);
-      const leaf = leafHash(new TextEncoder().encode(text));
-      const leafHex = toBytes32(leaf);
-      // The compact range: push the leaf, merge equal levels (each merge is a perfect node completed by this leaf).
-      frontier.push({ level: 0, index, hash: leaf });
-      ops.push({ type: "put", key: nodeKey(0, index), value: toHex(leaf) });
-      for (const node of nodesCompletedBy(index)) {
-        const right = frontier.pop()!;
-        const left = frontier.pop()!;
-        const hash = nodeHash(left.hash, right.hash);
-        frontier.push({ ...node, hash });
-        ops.push({ type: "put", key: nodeKey(node.level, node.index), value: toHex(hash) });
-      }
+      const text = recordJson(record);
+      const leaf = leafHash(Buffer.from(text, "utf8"));
+      const index = first + i;
       const entry: LogEntry = {
         index,
-        leafHash: leafHex,
+        leafHash: toBytes32(leaf),
         record: text,
         caseKey: draft.caseKey,
         recordedAt,
         kept: draft.kept,
         source: draft.source,
         ...(draft.by === undefined ? {} : { by: draft.by }),
+        ...(draft.inline === undefined ? {} : { inline: draft.inline }),
       };
-      ops.push(
-        { type: "put", key: entryKey(index), value: JSON.stringify(entry) },
-        { type: "put", key: leafKey(leafHex), value: String(index) },
-        { type: "put", key: caseEntryKey(draft.caseKey, index), value: "" },
-      );
-      last.set(draft.caseKey, leafHex);
       entries.push(entry);
-      index++;
+      const stored: StoredEntry = [text, recordedAt, draft.kept ? 1 : 0, draft.source];
+      if (draft.by !== undefined || draft.inline !== undefined) stored.push(draft.by ?? "");
+      if (draft.inline !== undefined) stored.push(draft.inline);
+      // The case index: the latest leaf (the next record's `prev`), the count, and chunks of 256 indexes.
+      const tail = [...(known?.tail ?? []), index];
+      const count = (known?.count ?? 0) + 1;
+      if (tail.length === CASE_CHUNK) {
+        ops.push({ type: "put", key: caseChunkKey(draft.caseKey, count / CASE_CHUNK - 1), value: JSON.stringify(tail) });
+      }
+      cases.set(draft.caseKey, { last: entry.leafHash, count, tail: tail.length === CASE_CHUNK ? [] : tail });
+      return { leaf, stored: JSON.stringify(stored) };
+    });
+    for (const [key, value] of cases) ops.push({ type: "put", key: caseKeyOf(key), value: JSON.stringify(value) });
+    await this.#tree.append(leaves, ops);
+    for (const [key, value] of cases) {
+      this.#cases.delete(key);
+      this.#cases.set(key, value!);
     }
-    for (const key of caseKeys) ops.push({ type: "put", key: caseLastKey(key), value: last.get(key)! });
-    ops.push({ type: "put", key: SIZE_KEY, value: String(index) });
-    await this.#db.batch(ops, SYNC);
-    this.#frontier = frontier;
-    this.#size = index;
+    for (const key of this.#cases.keys()) {
+      if (this.#cases.size <= CASE_CACHE) break;
+      this.#cases.delete(key);
+    }
     return entries;
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────────────────────────────
 
   async entry(index: number): Promise<LogEntry | undefined> {
-    if (!Number.isSafeInteger(index) || index < 0 || index >= this.#size) return undefined;
-    const raw = await this.#db.get(entryKey(index));
-    return raw === undefined ? undefined : (JSON.parse(raw) as LogEntry);
+    return (await this.entries([index]))[0];
   }
 
-  /** The entry whose leaf hash is `leafHash` (`0x` hex), if this log has it. */
-  async entryByLeafHash(leafHash: string): Promise<LogEntry | undefined> {
-    const raw = await this.#db.get(leafKey(leafHash.toLowerCase()));
-    return raw === undefined ? undefined : this.entry(Number(raw));
-  }
-
-  /** The entries of a case in log order, a page at a time (`after`: an index). */
-  async entriesOfCase(caseKey: string, options: { after?: number; limit?: number } = {}): Promise<LogEntry[]> {
-    const prefix = casePrefix(caseKey);
-    const range = prefixRange(prefix, { limit: options.limit ?? 1_000 });
-    if (options.after !== undefined) {
-      delete range.gte;
-      range.gt = caseEntryKey(caseKey, options.after);
-    }
-    const indexes: number[] = [];
-    for await (const key of this.#db.keys(range)) indexes.push(indexFromKey(key));
-    const raws = await this.#db.getMany(indexes.map(entryKey));
-    return raws.filter((r): r is string => r !== undefined).map((r) => JSON.parse(r) as LogEntry);
-  }
-
-  /** The tree head at `size` (≤ the log's size). */
-  async root(size: number = this.#size): Promise<Hash> {
-    this.#checkSize(size);
-    if (size === 0) return EMPTY_ROOT;
-    if (size === this.#size) return this.currentRoot();
-    return (await this.#rangeHashes([{ lo: 0, hi: size }]))[0]!;
-  }
-
-  /** The audit path of leaf `index` in the tree of `size` leaves (RFC 6962 §2.1.1). */
-  async inclusionProof(index: number, size: number = this.#size): Promise<Hash[]> {
-    this.#checkSize(size);
-    return this.#rangeHashes(inclusionRanges(index, size));
-  }
-
-  /** The proof that the tree at `oldSize` is a prefix of the tree at `newSize` (RFC 6962 §2.1.2). */
-  async consistencyProof(oldSize: number, newSize: number = this.#size): Promise<Hash[]> {
-    this.#checkSize(newSize);
-    return this.#rangeHashes(consistencyRanges(oldSize, newSize));
-  }
-
-  #checkSize(size: number): void {
-    if (!Number.isSafeInteger(size) || size < 0 || size > this.#size) {
-      throw new EvidenceLogError("SIZE_OUT_OF_RANGE", `tree size ${size} is outside 0..${this.#size}`);
-    }
-  }
-
-  /** The hashes of committed ranges, from their perfect subtrees (one getMany for all). */
-  async #rangeHashes(ranges: LeafRange[]): Promise<Hash[]> {
-    const partsOf = ranges.map(perfectParts);
-    const keys = [...new Set(partsOf.flat().map((p) => nodeKey(p.level, p.index)))];
-    const values = await this.#db.getMany(keys);
-    const byKey = new Map<string, Hash>();
-    keys.forEach((key, i) => {
-      const hex = values[i];
-      if (hex === undefined) throw new EvidenceLogError("STORE_CORRUPT", `node ${key} is missing`);
-      byKey.set(key, fromHex(hex));
+  /** Entries by index, in the order asked (undefined for indexes outside the log). */
+  async entries(indexes: number[]): Promise<Array<LogEntry | undefined>> {
+    const raws = await this.#tree.stored(indexes);
+    return indexes.map((index, i) => {
+      const raw = raws[i];
+      if (raw === undefined) return undefined;
+      const [record, recordedAt, kept, source, by, inline] = JSON.parse(raw) as StoredEntry;
+      return {
+        index,
+        leafHash: toBytes32(leafHash(Buffer.from(record, "utf8"))),
+        record,
+        caseKey: (JSON.parse(record) as EvidenceRecord).caseKey,
+        recordedAt,
+        kept: kept === 1,
+        source: source as EntrySource,
+        ...(by ? { by } : {}),
+        ...(inline === undefined ? {} : { inline }),
+      };
     });
-    return partsOf.map((parts) => foldRight(parts.map((p) => byKey.get(nodeKey(p.level, p.index))!)));
+  }
+
+  /** The entries of a case in log order; `after` an index, at most `limit`. */
+  async entriesOfCase(caseKey: string, options: { after?: number; limit?: number } = {}): Promise<LogEntry[]> {
+    const head = (await this.#caseIndexes([caseKey])).get(caseKey);
+    if (!head) return [];
+    const indexes: number[] = [];
+    if (head.count > head.tail.length) {
+      for await (const [, chunk] of this.#db.iterator(prefixRange(`${caseKeyOf(caseKey)}/`))) indexes.push(...(JSON.parse(chunk) as number[]));
+    }
+    indexes.push(...head.tail);
+    const wanted = indexes.filter((i) => options.after === undefined || i > options.after).slice(0, options.limit ?? 1_000);
+    return (await this.entries(wanted)).filter((e): e is LogEntry => e !== undefined);
+  }
+
+  /** How many records a case has in this log. */
+  async countOfCase(caseKey: string): Promise<number> {
+    return (await this.#caseIndexes([caseKey])).get(caseKey)?.count ?? 0;
+  }
+
+  async #caseIndexes(caseKeys: string[]): Promise<Map<string, CaseIndex | undefined>> {
+    const distinct = [...new Set(caseKeys)];
+    const cases = new Map<string, CaseIndex | undefined>();
+    const unknown = distinct.filter((key) => {
+      const cached = this.#cases.get(key);
+      if (cached) cases.set(key, cached);
+      return !cached;
+    });
+    const stored = unknown.length > 0 ? await this.#db.getMany(unknown.map(caseKeyOf)) : [];
+    unknown.forEach((key, i) => cases.set(key, stored[i] === undefined ? undefined : (JSON.parse(stored[i]!) as CaseIndex)));
+    return cases;
   }
 }
 
-/** H(h1, H(h2, … H(hk-1, hk))): the head of a range from its perfect subtrees, largest first. */
-function foldRight(hashes: Hash[]): Hash {
-  if (hashes.length === 0) return EMPTY_ROOT;
-  let acc = hashes[hashes.length - 1]!;
-  for (let i = hashes.length - 2; i >= 0; i--) acc = nodeHash(hashes[i]!, acc);
-  return acc;
-}

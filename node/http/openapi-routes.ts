@@ -1,0 +1,84 @@
+/**
+ * Every route the gateway mounts, by hand: method, express path, who may call it, what it does. The OpenAPI
+ * document (`GET /v1/openapi.json`) is generated from this list, and test/node/http/openapi.test.ts fails when
+ * a mounted route is missing here (or a listed one is not mounted). Add a line with every new route.
+ */
+export interface DocumentedRoute {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  /** "none", or the staff roles (comma-separated) that may call it; admin may call everything. */
+  role: string;
+  tag: string;
+  summary: string;
+  query?: string[];
+  /** Request body media type. */
+  body?: string;
+  status?: number;
+  produces?: string;
+}
+
+export const VERSION_INFO = {
+  title: "CaseLedger gateway API",
+  version: "0.1.0",
+  description:
+    "One gateway per member institution. Staff authenticate with `Authorization: Bearer <token>`. Errors: `{ error: { code, message, details } }`. 每个成员机构一个网关；错误格式统一。",
+};
+
+const J = "application/json";
+
+export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
+  // pages
+  { method: "GET", path: "/", role: "none", tag: "pages", summary: "web console (staff log in with their token)", produces: "text/html" },
+  { method: "GET", path: "/a/:token", role: "none", tag: "pages", summary: "public page behind an authorization letter's QR code", produces: "text/html" },
+  { method: "GET", path: "/console/:file", role: "none", tag: "pages", summary: "the console's scripts and styles", produces: "text/javascript" },
+  { method: "GET", path: "/console/vendor/:file", role: "none", tag: "pages", summary: "chartist and qrcode-generator, from their npm packages", produces: "text/javascript" },
+  // public API
+  { method: "GET", path: "/v1/health", role: "none", tag: "public", summary: "gateway, chain node, outbox and index status; 503 while the chain node is down" },
+  { method: "GET", path: "/v1/openapi.json", role: "none", tag: "public", summary: "this document" },
+  { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's signed package of case details (checked against MemberRegistry and the chain)", body: J },
+  { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
+  { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's members whose metadata matches the chain: names, roles, console URLs" },
+  { method: "POST", path: "/v1/console/probe", role: "none", tag: "public", summary: "is the token with this SHA-256 one of this gateway's (the console's login; rate limited)", body: "text/plain" },
+  // session
+  { method: "GET", path: "/v1/me", role: "admin,lender,agency,court", tag: "session", summary: "the member and staff role behind the token" },
+  { method: "GET", path: "/v1/members", role: "admin,lender,agency,court", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
+  // case lists
+  { method: "POST", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "upload a case list (raw text/csv body, streamed)", query: ["name"], body: "text/csv", status: 201 },
+  { method: "GET", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "the latest uploads" },
+  { method: "GET", path: "/v1/case-lists/:id", role: "lender", tag: "case-lists", summary: "one upload's summary and totals" },
+  { method: "GET", path: "/v1/case-lists/:id/report", role: "lender", tag: "case-lists", summary: "the validation report, paged by line", query: ["status", "code", "after", "limit"] },
+  { method: "GET", path: "/v1/case-lists/:id/rejected.csv", role: "lender", tag: "case-lists", summary: "rejected and duplicate rows with field, code and message", produces: "text/csv" },
+  { method: "POST", path: "/v1/case-lists/:id/allocation", role: "lender", tag: "allocations", summary: "preview an allocation: a decision with its reason for every case, totals per agency", status: 201 },
+  { method: "GET", path: "/v1/allocations/:id", role: "lender", tag: "allocations", summary: "the preview, or once committed the progress of its chain jobs and handovers" },
+  { method: "GET", path: "/v1/allocations/:id/decisions", role: "lender", tag: "allocations", summary: "the decisions of an allocation" },
+  { method: "POST", path: "/v1/allocations/:id/commit", role: "lender", tag: "allocations", summary: "commit (202); a second commit is 409", body: J, status: 202 },
+  // agencies
+  { method: "GET", path: "/v1/agencies", role: "lender", tag: "agencies", summary: "the agencies this lender works with" },
+  { method: "GET", path: "/v1/agencies/:id", role: "lender", tag: "agencies", summary: "one agency's profile" },
+  { method: "PUT", path: "/v1/agencies/:id", role: "lender", tag: "agencies", summary: "add or change an agency: regions, ranges, capacity, gateway URL", body: J },
+  { method: "DELETE", path: "/v1/agencies/:id", role: "lender", tag: "agencies", summary: "remove an agency from the list", status: 204 },
+  { method: "GET", path: "/v1/profile", role: "agency", tag: "agencies", summary: "this agency's own profile" },
+  { method: "PUT", path: "/v1/profile", role: "agency", tag: "agencies", summary: "set this agency's own profile", body: J },
+  // cases
+  { method: "GET", path: "/v1/cases", role: "lender,agency", tag: "cases", summary: "the member's cases from the chain index", query: ["loanRef", "limit", "after", "as"] },
+  { method: "GET", path: "/v1/cases/:caseKey", role: "lender,agency", tag: "cases", summary: "one case: details (masked unless held), chain state, history" },
+  { method: "POST", path: "/v1/cases/actions", role: "lender,agency", tag: "cases", summary: "recall, extend, settle, close, transferCreditor (lender); accept, returnCases (agency): a chain job", body: J, status: 202 },
+  { method: "GET", path: "/v1/jobs/:id", role: "admin,lender,agency,court", tag: "cases", summary: "a job's progress and its failed items" },
+  { method: "GET", path: "/v1/case-summaries", role: "lender,agency", tag: "cases", summary: "the member's cases with loan ref, masked name, outstanding, overdue days (the console's lists)", query: ["after", "limit", "as"] },
+  { method: "GET", path: "/v1/portfolio", role: "lender", tag: "cases", summary: "cases by status, outstanding and recovery by agency, aging" },
+  { method: "POST", path: "/v1/cases/:caseKey/authorization-letter", role: "agency", tag: "cases", summary: "issue an authorization letter for a case held now: a random token for its QR code", status: 201 },
+  // evidence (the evidence issue)
+  { method: "GET", path: "/verify", role: "none", tag: "pages", summary: "the static verifier page (works saved to disk, offline)", produces: "text/html" },
+  { method: "POST", path: "/v1/evidence", role: "lender,agency", tag: "evidence", summary: "record a file (raw body, streamed) as evidence for a case held now", query: ["caseKey", "kind", "keep", "sm3", "capturedAt", "mediaType"], body: "application/octet-stream", status: 201 },
+  { method: "POST", path: "/v1/evidence/hash", role: "lender,agency", tag: "evidence", summary: "record a file's hash (the file kept elsewhere)", body: J, status: 201 },
+  { method: "GET", path: "/v1/evidence", role: "lender,agency,court", tag: "evidence", summary: "a case's evidence records and timeline", query: ["caseKey", "after", "limit"] },
+  { method: "GET", path: "/v1/evidence/status", role: "lender,agency,court", tag: "evidence", summary: "anchoring progress and lag" },
+  { method: "GET", path: "/v1/evidence/:id", role: "lender,agency,court", tag: "evidence", summary: "one evidence record" },
+  { method: "GET", path: "/v1/evidence/:id/content", role: "lender,agency,court", tag: "evidence", summary: "the file, when this gateway kept it", produces: "application/octet-stream" },
+  { method: "GET", path: "/v1/evidence/:id/receipt", role: "lender,agency,court", tag: "evidence", summary: "the self-contained receipt (pending until anchored)", query: ["download"] },
+  { method: "POST", path: "/v1/evidence/:leafHash/court-verification", role: "court", tag: "evidence", summary: "record on chain that this court verified a receipt", body: J, status: 201 },
+  { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J },
+  // ownership
+  { method: "GET", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "does this agency hold the case now (by caseKey, or creditorId and loanRef), with the on-chain proof", query: ["caseKey", "creditorId", "loanRef"] },
+  { method: "POST", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "the same by ID number, in the body (never in a URL)", body: J },
+];

@@ -1,0 +1,164 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { CaseIndexer } from "../chain/case-indexer.js";
+import type { CaseRecord } from "../chain/case-events.js";
+import { maskName } from "../domain/identity/name.js";
+import { isPseudonymKey } from "../domain/pseudonyms.js";
+import type { CasePii, StoredCase } from "../store/case-records.js";
+import type { GatewayDatabase, Sublevel } from "../store/database.js";
+import type { PiiCipher } from "../store/pii-cipher.js";
+import { ServiceError, notFound } from "./service-error.js";
+
+/**
+ * Authorization letters: an agency that holds a case right now issues a printable letter whose QR code opens a
+ * public page. Behind the QR code is a random token (256 bits, base64url) that names ONE case; the gateway
+ * keeps only its SHA-256, so its store cannot be turned back into working links, and answers "not found" for
+ * anything else — there is nothing to enumerate. The answer is read from the chain index every time, so after
+ * a recall, a return, a sale of the case or the end of the mandate the same QR code says "not authorized".
+ */
+export interface LetterRecord {
+  caseKey: string;
+  agencyId: number;
+  creditorId: number;
+  /** Masked as DESIGN.md says (`张*`): the only personal data a letter or the public page ever shows. */
+  debtorName: string;
+  /** Loan reference with all but its last 4 characters masked. */
+  loanRef: string;
+  issuedAt: string;
+  issuedBy: string;
+}
+
+export interface Letter extends LetterRecord {
+  agencyName: string;
+  creditorName: string;
+  assignedAt: number;
+  until: number;
+}
+
+export type PublicState = "authorized" | "ended" | "expired" | "creditor-changed" | "agency-suspended";
+
+/** What a debtor sees behind the QR code: masked, and only about the one case the token names. */
+export interface PublicAnswer {
+  authorized: boolean;
+  state: PublicState;
+  message: string;
+  agency: string;
+  creditor: string;
+  debtor: string;
+  loanRef: string;
+  /** ISO time the mandate started (the current or last assignment) and ends; null when unknown. */
+  since: string | null;
+  until: string | null;
+  issuedAt: string;
+  checkedAt: string;
+}
+
+const MESSAGES: Record<PublicState, string> = {
+  authorized: "该机构目前已获授权处理此案件 / the agency is currently authorized for this case",
+  ended: "委托已结束（召回、退回、结清或关闭），该机构目前无权处理此案件 / the mandate has ended (recalled, returned, settled or closed): the agency is NOT authorized now",
+  expired: "委托已过期，该机构目前无权处理此案件 / the mandate has expired: the agency is NOT authorized now",
+  "creditor-changed": "案件已转让给其他债权人，此授权书不再有效 / the case now belongs to another creditor: this letter is no longer valid",
+  "agency-suspended": "该机构已被联盟暂停，目前无权处理任何案件 / the agency is suspended by the consortium: it is NOT authorized now",
+};
+
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
+const iso = (seconds: number) => (seconds > 0 ? new Date(seconds * 1000).toISOString() : null);
+const isHeld = (r: CaseRecord) => r.status === "Assigned" || r.status === "Accepted";
+
+export function maskLoanRef(loanRef: string): string {
+  const chars = Array.from(loanRef);
+  return chars.length <= 4 ? "*".repeat(chars.length) : "*".repeat(chars.length - 4) + chars.slice(-4).join("");
+}
+
+export interface AuthorizationLetterDeps {
+  store: GatewayDatabase;
+  cipher: PiiCipher;
+  indexer: CaseIndexer;
+  memberId: number;
+  memberName: string;
+  nameOf: (memberId: number) => Promise<string>;
+  /** Whether this member is an active agency on chain (the caller caches it). */
+  isActiveAgency: () => Promise<boolean>;
+  now?: () => number;
+}
+
+export class AuthorizationLetters {
+  readonly #letters: Sublevel;
+
+  constructor(private readonly deps: AuthorizationLetterDeps) {
+    this.#letters = deps.store.db.sublevel<string, unknown>("authLetters", { valueEncoding: "json" }) as unknown as Sublevel;
+  }
+
+  #now(): number {
+    return Math.floor((this.deps.now?.() ?? Date.now()) / 1000);
+  }
+
+  /** Issues a letter for a case this agency holds right now; 404 for a case that is not this agency's, 409 when its mandate is over. */
+  async issue(caseKeyRaw: string, staff: string): Promise<{ token: string; path: string; letter: Letter }> {
+    const caseKey = caseKeyRaw.toLowerCase();
+    if (!isPseudonymKey(caseKey)) throw new ServiceError("VALIDATION_FAILED", "caseKey 格式错误 / malformed caseKey");
+    const record = await this.deps.indexer.caseOf(caseKey);
+    if (!record || record.agencyId !== this.deps.memberId) {
+      throw notFound(`本机构名下没有这个案件 / no case ${caseKey} of this agency`);
+    }
+    if (!isHeld(record) || record.until < this.#now() || !(await this.deps.isActiveAgency())) {
+      throw new ServiceError("CONFLICT", "本机构目前对该案件没有有效委托，不能出具授权书 / this agency holds no current mandate for the case: no letter", {
+        status: record.status,
+      });
+    }
+    const stored = (await this.deps.store.sub.cases.get(caseKey)) as StoredCase | undefined;
+    let debtorName = "—";
+    if (stored) debtorName = maskName(this.deps.cipher.openJson<CasePii>(stored.pii, caseKey).name);
+    const token = randomBytes(32).toString("base64url");
+    const letter: LetterRecord = {
+      caseKey,
+      agencyId: this.deps.memberId,
+      creditorId: record.creditorId,
+      debtorName,
+      loanRef: stored ? maskLoanRef(stored.loanRef) : "—",
+      issuedAt: new Date(this.#now() * 1000).toISOString(),
+      issuedBy: staff.slice(0, 100),
+    };
+    await this.#letters.put(digest(token), letter);
+    return {
+      token,
+      path: `/a/${token}`,
+      letter: {
+        ...letter,
+        loanRef: stored?.loanRef ?? "—",
+        agencyName: this.deps.memberName,
+        creditorName: await this.deps.nameOf(record.creditorId),
+        assignedAt: record.assignedAt,
+        until: record.until,
+      },
+    };
+  }
+
+  /** The public answer for a token; 404 (one message for every kind of wrong token) when it names no letter. */
+  async lookup(token: string): Promise<PublicAnswer> {
+    const letter = TOKEN_PATTERN.test(token) ? ((await this.#letters.get(digest(token))) as LetterRecord | undefined) : undefined;
+    if (!letter) throw notFound("授权码无效或不存在 / this authorization code is not valid");
+    const record = await this.deps.indexer.caseOf(letter.caseKey);
+    const now = this.#now();
+    let state: PublicState;
+    if (!record || record.creditorId !== letter.creditorId) state = "creditor-changed";
+    else if (!isHeld(record) || record.agencyId !== letter.agencyId) state = "ended";
+    else if (record.until < now) state = "expired";
+    else if (!(await this.deps.isActiveAgency())) state = "agency-suspended";
+    else state = "authorized";
+    const sameMandate = record !== undefined && (state === "authorized" || state === "expired");
+    return {
+      authorized: state === "authorized",
+      state,
+      message: MESSAGES[state],
+      agency: this.deps.memberName,
+      creditor: await this.deps.nameOf(letter.creditorId),
+      debtor: letter.debtorName,
+      loanRef: letter.loanRef,
+      since: sameMandate ? iso(record.assignedAt) : null,
+      until: sameMandate ? iso(record.until) : null,
+      issuedAt: letter.issuedAt,
+      checkedAt: new Date(now * 1000).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import type { Wallet } from "ethers";
+import type { ConsortiumContracts } from "../chain/contracts.js";
+import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
+import { decodeRevert, revertInterface } from "../chain/case-revert.js";
+import { describeError } from "../chain/describe-error.js";
+import { type JsonRpcCaller, readChainFacts } from "../chain/evidence-chain-reader.js";
+import { isNetworkError } from "../chain/rpc.js";
+import { type ChainFacts, questionsFor } from "../domain/evidence/chain-facts.js";
+import type { ContentDigest } from "../domain/evidence/content-digest.js";
+import { parseRecordText } from "../domain/evidence/record-validation.js";
+import { parseReceipt, type ReceiptSource } from "../domain/evidence/receipt-parse.js";
+import type { VerificationResult } from "../domain/evidence/verification.js";
+import { verifyReceipt } from "../domain/evidence/verify-receipt.js";
+import { ServiceError } from "./service-error.js";
+
+export interface EvidenceVerifierDeps {
+  /** The gateway's chain node, over plain JSON-RPC. */
+  rpc: JsonRpcCaller;
+  /** This consortium's chain and EvidenceRegistry: what a receipt must name. */
+  chainId: number;
+  contracts: Pick<ConsortiumContracts, "evidenceRegistry" | "memberRegistry">;
+  /** The member's key: a court member sends recordVerification with it. */
+  wallet: Wallet;
+}
+
+/** What the chain is asked for a receipt (undefined when the receipt cannot get that far). */
+export function chainQuestionsOf(source: ReceiptSource, contract: string) {
+  const parsed = parseReceipt(source);
+  if (!parsed.ok || parsed.receipt.status !== "anchored") return undefined;
+  const record = parseRecordText(parsed.receipt.record);
+  if (!record.ok) return undefined;
+  return { receipt: parsed.receipt, questions: questionsFor(parsed.receipt, record.record.member, contract) };
+}
+
+/**
+ * Verification against this gateway's chain — the same pure verifier as the CLI and the web page, with the chain's
+ * answers and this consortium's registry address pinned — and a court member's on-chain record that it verified.
+ */
+export class EvidenceVerifier {
+  constructor(private readonly deps: EvidenceVerifierDeps) {}
+
+  async verify(source: ReceiptSource, file?: ContentDigest, expectMember?: number): Promise<VerificationResult> {
+    const contract = await this.deps.contracts.evidenceRegistry.getAddress();
+    const asked = chainQuestionsOf(source, contract);
+    let chain: ChainFacts | undefined;
+    if (asked) chain = await readChainFacts(this.deps.rpc, asked.questions);
+    return verifyReceipt({
+      receipt: source,
+      ...(file ? { file } : {}),
+      ...(chain ? { chain } : {}),
+      trust: { contract, chainId: this.deps.chainId, ...(expectMember !== undefined ? { member: expectMember } : {}) },
+    });
+  }
+
+  /**
+   * Checks the receipt against the chain (the file is the court's business: it hashes what it was given), then sends
+   * EvidenceRegistry.recordVerification as this (court) member. `leafHash` must be the receipt's.
+   */
+  async recordCourtVerification(leafHash: string, receiptValue: unknown): Promise<{ txHash: string; blockNumber: number; verification: VerificationResult }> {
+    const source: ReceiptSource = { value: receiptValue };
+    const verification = await this.verify(source);
+    const byStep = new Map(verification.steps.map((s) => [s.step, s]));
+    const parsed = parseReceipt(source);
+    if (!parsed.ok || parsed.receipt.status !== "anchored") {
+      throw new ServiceError("VALIDATION_FAILED", "需要已锚定的有效回执 / an anchored, well-formed receipt is needed", { verification });
+    }
+    if (parsed.receipt.leafHash !== leafHash.toLowerCase()) {
+      throw new ServiceError("VALIDATION_FAILED", "路径中的叶哈希与回执不符 / the leaf hash in the path is not the receipt's", { verification });
+    }
+    if (byStep.get("anchor")?.code === "CHAIN_UNREACHABLE") {
+      throw new ServiceError("CHAIN_UNAVAILABLE", "区块链节点不可达 / the chain node is unreachable", { verification });
+    }
+    for (const step of ["record", "inclusion", "anchor"] as const) {
+      if (byStep.get(step)?.verdict !== "passed") {
+        throw new ServiceError("VALIDATION_FAILED", `回执未通过核验（${step}）/ the receipt does not verify (${step})`, { verification });
+      }
+    }
+    const receipt = parsed.receipt;
+    const member = (JSON.parse(receipt.record) as { member: number }).member;
+    const registry = this.deps.contracts.evidenceRegistry.connect(this.deps.wallet) as EvidenceRegistry;
+    try {
+      const tx = await registry.recordVerification(member, receipt.checkpoint.treeSize, receipt.leafIndex, Buffer.from(receipt.record, "utf8"), receipt.inclusionProof);
+      const mined = await tx.wait(1, 60_000);
+      if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", "交易未在时限内上链 / the transaction was not mined in time");
+      return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };
+    } catch (error) {
+      if (error instanceof ServiceError) throw error;
+      if (isNetworkError(error)) throw new ServiceError("CHAIN_UNAVAILABLE", "区块链节点不可达 / the chain node is unreachable");
+      const revert = decodeRevert(revertInterface(this.deps.contracts.evidenceRegistry.interface, this.deps.contracts.memberRegistry.interface), error);
+      if (revert?.name.startsWith("MemberRegistry")) {
+        throw new ServiceError("FORBIDDEN", "本成员不是有效的法院成员 / this member is not an active court member", { revert: revert.name }, { status: 403 });
+      }
+      throw new ServiceError("CONFLICT", `链上拒绝 / the chain refused: ${revert?.name ?? describeError(error)}`, { revert: revert?.name }, { status: 409 });
+    }
+  }
+}
