@@ -6,6 +6,9 @@ import { parseArgs } from "node:util";
 import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
 import { EXIT, type Output } from "./output.js";
 
+/** A terminal shows the first few unmatched cases; a program reads them all from --json. */
+const UNMATCHED_SHOWN = 20;
+
 export const REMOTE_HELP = `  caseledger cases upload FILE                 上传案件清单 / upload a case list to the lender's gateway
   caseledger cases allocate LIST_ID            预览分配 / preview the allocation of an uploaded list
   caseledger cases commit ALLOCATION_ID [--mandate-days N] [--wait]
@@ -68,8 +71,10 @@ export async function casesAllocate(args: string[], io: Output): Promise<number>
   const reasons = new Map<string, number>();
   for (const d of preview.decisions) reasons.set(d.reason.code, (reasons.get(d.reason.code) ?? 0) + 1);
   io.out(`  reasons: ${[...reasons].map(([k, v]) => `${k} ${v}`).join(", ")}`);
-  for (const d of preview.decisions.filter((x: { agencyId: number | null }) => x.agencyId === null).slice(0, 20)) {
-    io.out(`  unmatched ${d.loanRef}: ${d.reason.message}`);
+  const unmatched = preview.decisions.filter((x: { agencyId: number | null }) => x.agencyId === null);
+  for (const d of unmatched.slice(0, UNMATCHED_SHOWN)) io.out(`  unmatched ${d.loanRef}: ${d.reason.message}`);
+  if (unmatched.length > UNMATCHED_SHOWN) {
+    io.out(`  … 另有 ${unmatched.length - UNMATCHED_SHOWN} 件未匹配（--json 列出全部）/ ${unmatched.length - UNMATCHED_SHOWN} more unmatched (--json lists them all)`);
   }
   io.out(`  next: caseledger cases commit ${preview.id} --wait`);
   return EXIT.OK;

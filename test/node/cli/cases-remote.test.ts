@@ -87,6 +87,24 @@ describe("node/cli: caseledger cases upload / allocate / commit / check (against
     expect(none.stdout).to.match(/NOT AUTHORIZED/);
   });
 
+  it("shows the first 20 unmatched cases in words and says how many more --json lists", async () => {
+    // 130 cases for an agency that takes 100: at least 30 stay unmatched (capacity).
+    const rows = Array.from({ length: 130 }, (_, i) => `M-${i},测试丙,${syntheticId18("19850101", String(100 + i), "110101")},,10,10,5`);
+    await writeFile(join(dir, "many.csv"), `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\n${rows.join("\n")}\n`);
+    const upload = await caseledger(["cases", "upload", join(dir, "many.csv"), "--json"], lenderEnv);
+    expect(upload.code, upload.stderr).to.equal(0);
+    const listId = JSON.parse(upload.stdout).id;
+    const words = await caseledger(["cases", "allocate", listId], lenderEnv);
+    expect(words.code, words.stderr).to.equal(0);
+    const shown = words.stdout.split("\n").filter((l) => /^ {2}unmatched M-\d+: /.test(l));
+    expect(shown).to.have.length(20);
+    const more = /(\d+) more unmatched \(--json lists them all\)/.exec(words.stdout);
+    expect(more, words.stdout).to.not.equal(null);
+    const unmatched = Number(/unmatched (\d+);/.exec(words.stdout)![1]);
+    expect(unmatched).to.be.at.least(30);
+    expect(Number(more![1])).to.equal(unmatched - 20);
+  });
+
   it("exits 2 without a gateway, 4 with a bad token, 5 when the gateway is unreachable", async () => {
     expect((await caseledger(["cases", "allocate", "x"], { CASELEDGER_GATEWAY: "", CASELEDGER_TOKEN: "" })).code).to.equal(2);
     const bad = await caseledger(["cases", "allocate", "x"], { ...lenderEnv, CASELEDGER_TOKEN: "clt_wrong" });
