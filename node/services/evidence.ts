@@ -2,7 +2,7 @@ import type { CaseIndexer } from "../chain/case-indexer.js";
 import { isHeldAt } from "../chain/case-status.js";
 import type { CaseHistoryEntry } from "../chain/case-events.js";
 import type { EvidenceRecord } from "../domain/evidence/record.js";
-import { type AnchoredReceipt, type PendingReceipt, RECEIPT_FORMAT, type Receipt } from "../domain/evidence/receipt.js";
+import { anchoredReceipt, type PendingReceipt, RECEIPT_FORMAT, type Receipt } from "../domain/evidence/receipt.js";
 import { toBytes32 } from "../domain/merkle/index.js";
 import type { AnchorStore } from "../store/evidence-log/anchor-store.js";
 import { BlobTooLargeError, type BlobStore } from "../store/blob-store.js";
@@ -168,22 +168,7 @@ export class EvidenceService {
       return pending;
     }
     const proof = await this.deps.log.inclusionProof(entry.index, anchor.treeSize);
-    const receipt: AnchoredReceipt = {
-      format: RECEIPT_FORMAT,
-      status: "anchored",
-      record: entry.record,
-      leafHash: entry.leafHash,
-      leafIndex: entry.index,
-      inclusionProof: proof.map(toBytes32),
-      checkpoint: { treeSize: anchor.treeSize, root: anchor.root },
-      anchor: {
-        chainId: anchor.chainId,
-        contract: anchor.contract,
-        txHash: anchor.txHash,
-        blockNumber: anchor.blockNumber,
-        blockTime: anchor.blockTime,
-      },
-    };
+    const receipt = anchoredReceipt({ record: entry.record, leafHash: entry.leafHash, leafIndex: entry.index }, proof.map(toBytes32), anchor, anchor);
     return receipt;
   }
 

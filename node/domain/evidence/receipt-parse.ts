@@ -1,4 +1,4 @@
-import { type AnchoredReceipt, MAX_RECEIPT_BYTES, MAX_RECORD_BYTES, RECEIPT_FORMAT, type Receipt } from "./receipt.js";
+import { type AnchorRef, anchoredReceipt, type Checkpoint, MAX_RECEIPT_BYTES, MAX_RECORD_BYTES, RECEIPT_FORMAT, type Receipt } from "./receipt.js";
 
 /** Where a receipt comes from: its file's text or bytes, an already parsed JSON value, or only its size (too big to read). */
 export type ReceiptSource = { text: string } | { bytes: Uint8Array } | { value: unknown } | { oversized: number };
@@ -109,21 +109,12 @@ export function parseReceipt(source: ReceiptSource): ReceiptParse {
   if (typeof anchor.txHash !== "string" || !HASH.test(anchor.txHash)) return bad("anchor.txHash");
   if (!isCount(anchor.blockNumber)) return bad("anchor.blockNumber");
   if (!isCount(anchor.blockTime)) return bad("anchor.blockTime");
-  const receipt: AnchoredReceipt = {
-    format: RECEIPT_FORMAT,
-    status: "anchored",
-    record: r.record,
-    leafHash: r.leafHash,
-    leafIndex: r.leafIndex,
-    inclusionProof: proof as string[],
-    checkpoint: { treeSize: checkpoint.treeSize, root: checkpoint.root },
-    anchor: {
-      chainId: anchor.chainId,
-      contract: anchor.contract,
-      txHash: anchor.txHash,
-      blockNumber: anchor.blockNumber,
-      blockTime: anchor.blockTime,
-    },
-  };
+  // Every field was checked above; anchoredReceipt copies only the receipt's own keys.
+  const receipt = anchoredReceipt(
+    { record: r.record, leafHash: r.leafHash, leafIndex: r.leafIndex },
+    proof as string[],
+    checkpoint as unknown as Checkpoint,
+    anchor as unknown as AnchorRef,
+  );
   return { ok: true, receipt };
 }

@@ -53,6 +53,34 @@ export interface AnchoredReceipt extends ReceiptBase {
 
 export type Receipt = PendingReceipt | AnchoredReceipt;
 
+/**
+ * An anchored receipt with exactly the receipt's keys, copied out of wider objects (stored anchors, parsed JSON):
+ * nothing else the source carries ever ends up in a receipt file.
+ */
+export function anchoredReceipt(
+  entry: Pick<ReceiptBase, "record" | "leafHash" | "leafIndex">,
+  inclusionProof: string[],
+  checkpoint: Checkpoint,
+  anchor: AnchorRef,
+): AnchoredReceipt {
+  return {
+    format: RECEIPT_FORMAT,
+    status: "anchored",
+    record: entry.record,
+    leafHash: entry.leafHash,
+    leafIndex: entry.leafIndex,
+    inclusionProof,
+    checkpoint: { treeSize: checkpoint.treeSize, root: checkpoint.root },
+    anchor: {
+      chainId: anchor.chainId,
+      contract: anchor.contract,
+      txHash: anchor.txHash,
+      blockNumber: anchor.blockNumber,
+      blockTime: anchor.blockTime,
+    },
+  };
+}
+
 /** The file name a receipt is offered under. */
 export function receiptFileName(leafHash: string): string {
   return `${leafHash.replace(/^0x/, "").slice(0, 16)}.receipt.json`;

@@ -1,3 +1,7 @@
+import { prng } from "../../../support/prng.js";
+
+export { prng };
+
 /**
  * Synthetic ID numbers for tests, computed here independently of the code under test (GB 11643 check
  * character). Region codes are public administrative codes; birth dates and sequence numbers are made up.
@@ -26,18 +30,6 @@ export function syntheticId18WithCheck(check: string, birth = "19900101", region
     if (id.endsWith(check)) return id;
   }
   throw new Error(`no sequence gives check character ${check}`);
-}
-
-/** Deterministic PRNG (mulberry32) so that property loops are reproducible. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** ASCII digits and letters → their full-width forms (U+FF10…). */

@@ -8,6 +8,9 @@ import type {
   Decision,
   DebtorHolding,
 } from "../../../../node/domain/matching/index.js";
+import { prng } from "../../../support/prng.js";
+
+export { prng };
 
 /** A synthetic bytes32 key: `0x` + SHA-256 of a label ("case 1", "debtor 7"). Never a real pseudonym. */
 export function key(label: string): string {
@@ -69,18 +72,6 @@ export function only(allocation: Allocation): Decision {
 
 export function stats(agencyId: number, activeCases: number, recovery90d?: number): AgencyStats {
   return { agencyId, activeCases, recovery90d };
-}
-
-/** Deterministic PRNG (mulberry32) so that shuffles are reproducible. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** A shuffled copy (Fisher–Yates). */
