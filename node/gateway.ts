@@ -126,6 +126,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberId: config.memberId,
     db: store.kv.outbox,
     batchSize: config.chain.batchSize,
+    gasPrice: config.chain.gasPrice,
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
   const evidenceKv = withFastBatches(store.db, store.kv.evidence);
@@ -143,10 +144,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     deployBlock: deployment.deployBlock,
     settings: options.evidence,
     pageBlocks: config.chain.logPageBlocks,
+    gasPrice: config.chain.gasPrice,
     log,
   });
   const evidence = new EvidenceService({ log: evidenceLog, anchors, blobs, indexer, memberId: config.memberId });
-  const verifier = new EvidenceVerifier({ rpc: httpJsonRpc(config.chain.rpcUrl), chainId: deployment.chainId, contracts, wallet });
+  const verifier = new EvidenceVerifier({
+    rpc: httpJsonRpc(config.chain.rpcUrl),
+    chainId: deployment.chainId,
+    contracts,
+    wallet,
+    gasPrice: config.chain.gasPrice,
+  });
   const notices = new EvidenceNotices({
     evidence,
     submitter,
