@@ -63,6 +63,7 @@ export interface Gateway {
   evidenceLog: EvidenceLog;
   anchorer: EvidenceAnchorer;
   notices: EvidenceNotices;
+  verifier: EvidenceVerifier;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -293,6 +294,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     evidenceLog,
     anchorer,
     notices,
+    verifier,
     health,
     app,
     async close() {
