@@ -38,7 +38,7 @@ const exists = (path: string) =>
 /**
  * Writes the network's files into `outDir`:
  *   genesis.json, permissions_config.toml, docker-compose.yml, network.json (public summary)
- *   nodes/<name>/key (mode 600, never committed), key.pub, config.toml, data/permissions_config.toml
+ *   nodes/<name>/key (mode 600, never committed), key.pub, config.toml, permissions/permissions_config.toml, data/ (Besu's)
  * Re-running keeps existing keys and an existing genesis (the chain's identity); configs and allowlists are rewritten
  * from the description, so adding a node is: describe it, re-run, distribute, reload permissions.
  */
@@ -59,6 +59,7 @@ export async function generateNetwork(options: GenerateOptions): Promise<Generat
   for (const node of spec.nodes) {
     const dir = join(outDir, "nodes", node.name);
     await mkdir(join(dir, "data"), { recursive: true, mode: 0o700 });
+    await mkdir(join(dir, "permissions"), { recursive: true, mode: 0o700 });
     const keyFile = join(dir, "key");
     const pubFile = join(dir, "key.pub");
     let publicKey: string;
@@ -98,7 +99,7 @@ export async function generateNetwork(options: GenerateOptions): Promise<Generat
   await put("permissions_config.toml", permissions);
   for (const node of nodes) {
     await put(`nodes/${node.spec.name}/config.toml`, renderNodeConfig(spec, node, nodes));
-    await put(`nodes/${node.spec.name}/data/permissions_config.toml`, permissions);
+    await put(`nodes/${node.spec.name}/permissions/permissions_config.toml`, permissions);
   }
   await put("docker-compose.yml", renderCompose(spec));
   const summary = renderSummary(spec, nodes);

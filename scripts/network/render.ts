@@ -8,7 +8,9 @@ export const CONTAINER = {
   config: "/opt/besu/config.toml",
   key: "/opt/besu/keys/key",
   data: "/opt/besu/data",
-  permissions: "/opt/besu/data/permissions_config.toml",
+  /** A directory of its own, writable: perm_* calls write the allowlists back to the file. */
+  permissionsDir: "/opt/besu/permissions",
+  permissions: "/opt/besu/permissions/permissions_config.toml",
 } as const;
 
 /** Besu's eth_getLogs limit (`rpc-max-logs-range`, 5,000 by default); the gateway's log pages match it (chain.profile "besu"). */
@@ -147,6 +149,7 @@ export function renderCompose(spec: NetworkSpec): string {
       `      - ./genesis.json:${CONTAINER.genesis}:ro`,
       `      - ./nodes/${n.name}/config.toml:${CONTAINER.config}:ro`,
       `      - ./nodes/${n.name}/key:${CONTAINER.key}:ro`,
+      `      - ./nodes/${n.name}/permissions:${CONTAINER.permissionsDir}`,
       `      - ./nodes/${n.name}/data:${CONTAINER.data}`,
     );
   }

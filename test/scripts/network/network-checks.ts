@@ -86,7 +86,7 @@ export async function checkNetworkDir(dir: string, spec: NetworkSpec, evmVersion
     const cfg = parseToml(await readFile(join(dir, "nodes", name, "config.toml"), "utf8"));
     configs.set(name, cfg);
     // Each node's own copy of the allowlists is the shared one.
-    expect(parseToml(await readFile(join(dir, "nodes", name, "data", "permissions_config.toml"), "utf8"))).to.deep.equal(permissions);
+    expect(parseToml(await readFile(join(dir, "nodes", name, "permissions", "permissions_config.toml"), "utf8"))).to.deep.equal(permissions);
     expect(cfg, name).to.deep.include({
       "genesis-file": CONTAINER.genesis,
       "data-path": CONTAINER.data,
@@ -126,6 +126,7 @@ export async function checkNetworkDir(dir: string, spec: NetworkSpec, evmVersion
       `./genesis.json:${CONTAINER.genesis}:ro`,
       `./nodes/${name}/config.toml:${CONTAINER.config}:ro`,
       `./nodes/${name}/key:${CONTAINER.key}:ro`,
+      `./nodes/${name}/permissions:${CONTAINER.permissionsDir}\n`,
       `./nodes/${name}/data:${CONTAINER.data}\n`,
     ]) {
       expect(`${service}\n`, name).to.include(`- ${mount}`);
