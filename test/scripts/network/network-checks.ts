@@ -52,10 +52,10 @@ export async function checkNetworkDir(dir: string, spec: NetworkSpec, evmVersion
     epochlength: spec.qbft.epochLength,
     requesttimeoutseconds: spec.qbft.requestTimeoutSeconds,
   });
-  expect(config.zeroBaseFee).to.equal(true);
+  expect(config.zeroBaseFee, "zeroBaseFee").to.equal(true);
   expect(genesis).to.not.have.property("baseFeePerGas");
   for (const other of ["ibft2", "clique", "ethash", "terminalTotalDifficulty", "contractSizeLimit"]) expect(config).to.not.have.property(other);
-  expect(evmVersionOf(config)).to.equal(evmVersion);
+  expect(evmVersionOf(config), "the genesis milestones' EVM version").to.equal(evmVersion);
   const upTo = MILESTONES.findIndex((m) => m.evm === evmVersion);
   MILESTONES.forEach((m, i) => {
     if (i <= upTo) expect(config[m.key], m.key).to.equal(0);
@@ -75,7 +75,7 @@ export async function checkNetworkDir(dir: string, spec: NetworkSpec, evmVersion
   });
 
   // Permissions: every node's enode, nothing else; the accounts of the description.
-  expect([...(permissions["nodes-allowlist"] as string[])].sort()).to.deep.equal(nodes.map((n) => n.enode).sort());
+  expect([...(permissions["nodes-allowlist"] as string[])].sort(), "nodes-allowlist").to.deep.equal(nodes.map((n) => n.enode).sort());
   expect(summary.nodes.map((n) => n.enode)).to.deep.equal(nodes.map((n) => n.enode));
   if (spec.accountsAllowlist.length) expect(permissions["accounts-allowlist"]).to.deep.equal(spec.accountsAllowlist);
   else expect(permissions).to.not.have.property("accounts-allowlist");
@@ -129,7 +129,7 @@ export async function checkNetworkDir(dir: string, spec: NetworkSpec, evmVersion
       `./nodes/${name}/permissions:${CONTAINER.permissionsDir}\n`,
       `./nodes/${name}/data:${CONTAINER.data}\n`,
     ]) {
-      expect(`${service}\n`, name).to.include(`- ${mount}`);
+      expect(`${service}\n`.includes(`- ${mount}`), `${name}: docker-compose.yml mounts ${mount.trim()}`).to.equal(true);
     }
     expect(service).to.include(`--config-file=${CONTAINER.config}`);
   }
