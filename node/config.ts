@@ -17,6 +17,7 @@ export const DEFAULTS = {
   logPageBlocks: 5_000,
   /** Default mandate for an assignment, in days. */
   mandateDays: 90,
+  /** The embedded development chain; production members set "besu" (CHAIN_PROFILES). */
   chainProfile: "anvil",
 } as const;
 
