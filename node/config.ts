@@ -17,7 +17,24 @@ export const DEFAULTS = {
   logPageBlocks: 5_000,
   /** Default mandate for an assignment, in days. */
   mandateDays: 90,
+  /** The embedded development chain; production members set "besu" (CHAIN_PROFILES). */
+  chainProfile: "anvil",
 } as const;
+
+/**
+ * Named default sets for the chain engine (`chain.profile`); a `chain.*` setting given explicitly wins.
+ * - anvil: the embedded development chain; transactions follow the node's fee market.
+ * - besu: the production Besu QBFT network of network/ — free gas, so legacy (type 0) transactions at gas price 0
+ *   (Besu's min-gas-price=0 and the genesis' zeroBaseFee accept them); eth_getLogs pages of at most 5,000 blocks
+ *   (Besu's rpc-max-logs-range). Reads are of "latest" in every profile (QBFT blocks are final when made), and
+ *   revert reasons come back from eth_estimateGas/eth_call, which the gateway decodes whatever the engine.
+ */
+export const CHAIN_PROFILES = {
+  anvil: { gasPrice: undefined, logPageBlocks: DEFAULTS.logPageBlocks },
+  besu: { gasPrice: 0n, logPageBlocks: 5_000 },
+} as const satisfies Record<string, { gasPrice: bigint | undefined; logPageBlocks: number }>;
+
+export type ChainProfile = keyof typeof CHAIN_PROFILES;
 
 export interface GatewayConfig {
   /** The member this gateway serves (its id in MemberRegistry). */
@@ -26,7 +43,15 @@ export interface GatewayConfig {
   memberName: string;
   /** Everything this gateway writes: store/, blobs/. */
   dataDir: string;
-  chain: { rpcUrl: string; deploymentFile: string; batchSize: number; logPageBlocks: number };
+  chain: {
+    profile: ChainProfile;
+    rpcUrl: string;
+    deploymentFile: string;
+    batchSize: number;
+    logPageBlocks: number;
+    /** Wei; set: every transaction is legacy (type 0) at this price. Unset: the node's fee market. */
+    gasPrice: bigint | undefined;
+  };
   secrets: { signingKeyFile: string; pepperFile: string; storeKeyFile: string };
   http: { host: string; port: number; uploadLimitBytes: number };
   mandateDays: number;
@@ -85,15 +110,28 @@ export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
     return u;
   };
 
+  const profileName = str(chain.profile, "chain.profile", DEFAULTS.chainProfile);
+  const profile = Object.hasOwn(CHAIN_PROFILES, profileName) ? CHAIN_PROFILES[profileName as ChainProfile] : undefined;
+  if (!profile) problems.push(`chain.profile must be one of ${Object.keys(CHAIN_PROFILES).join(", ")}`);
+  const gasPrice = (value: unknown, where: string): bigint | undefined => {
+    if (value === undefined) return profile?.gasPrice;
+    if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+    if (typeof value === "string" && /^(0|[1-9][0-9]{0,29})$/.test(value)) return BigInt(value);
+    problems.push(`${where} must be a whole number of wei ≥ 0 (a number or a decimal string)`);
+    return undefined;
+  };
+
   const config: GatewayConfig = {
     memberId: int(root.memberId, "memberId", undefined, 1, 2 ** 32 - 1),
     memberName: str(root.memberName, "memberName", `member ${String(root.memberId)}`),
     dataDir: path(root.dataDir, "dataDir"),
     chain: {
+      profile: (profile ? profileName : DEFAULTS.chainProfile) as ChainProfile,
       rpcUrl: url(chain.rpcUrl, "chain.rpcUrl", DEFAULTS.rpcUrl),
       deploymentFile: path(chain.deploymentFile, "chain.deploymentFile"),
       batchSize: int(chain.batchSize, "chain.batchSize", DEFAULTS.chainBatchSize, 1, 500),
-      logPageBlocks: int(chain.logPageBlocks, "chain.logPageBlocks", DEFAULTS.logPageBlocks, 1, 100_000),
+      logPageBlocks: int(chain.logPageBlocks, "chain.logPageBlocks", profile?.logPageBlocks ?? DEFAULTS.logPageBlocks, 1, 100_000),
+      gasPrice: gasPrice(chain.gasPrice, "chain.gasPrice"),
     },
     secrets: {
       signingKeyFile: path(secrets.signingKeyFile, "secrets.signingKeyFile"),

@@ -63,6 +63,7 @@ export interface Gateway {
   evidenceLog: EvidenceLog;
   anchorer: EvidenceAnchorer;
   notices: EvidenceNotices;
+  verifier: EvidenceVerifier;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -126,6 +127,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberId: config.memberId,
     db: store.kv.outbox,
     batchSize: config.chain.batchSize,
+    gasPrice: config.chain.gasPrice,
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
   const evidenceKv = withFastBatches(store.db, store.kv.evidence);
@@ -143,10 +145,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     deployBlock: deployment.deployBlock,
     settings: options.evidence,
     pageBlocks: config.chain.logPageBlocks,
+    gasPrice: config.chain.gasPrice,
     log,
   });
   const evidence = new EvidenceService({ log: evidenceLog, anchors, blobs, indexer, memberId: config.memberId });
-  const verifier = new EvidenceVerifier({ rpc: httpJsonRpc(config.chain.rpcUrl), chainId: deployment.chainId, contracts, wallet });
+  const verifier = new EvidenceVerifier({
+    rpc: httpJsonRpc(config.chain.rpcUrl),
+    chainId: deployment.chainId,
+    contracts,
+    wallet,
+    gasPrice: config.chain.gasPrice,
+  });
   const notices = new EvidenceNotices({
     evidence,
     submitter,
@@ -285,6 +294,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     evidenceLog,
     anchorer,
     notices,
+    verifier,
     health,
     app,
     async close() {

@@ -56,6 +56,8 @@ export interface AnvilOptions {
   chainId?: number;
   /** How long to wait for the RPC to answer. Default 20 s. */
   startTimeoutMs?: number;
+  /** More anvil flags (tests use `--base-fee 0 --gas-price 0` to stand in for Besu's free gas). */
+  extraArgs?: string[];
 }
 
 export interface AnvilNode {
@@ -96,6 +98,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
     // Keep every block's state so that historical calls still work after a restart.
     args.push("--preserve-historical-states");
   }
+  args.push(...(options.extraArgs ?? []));
   const child = spawn(anvilBinary(), args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

@@ -21,6 +21,8 @@ export interface EvidenceVerifierDeps {
   contracts: Pick<ConsortiumContracts, "evidenceRegistry" | "memberRegistry">;
   /** The member's key: a court member sends recordVerification with it. */
   wallet: Wallet;
+  /** Send recordVerification as a legacy transaction at this gas price (config chain.gasPrice; Besu: 0). */
+  gasPrice?: bigint;
 }
 
 /** What the chain is asked for a receipt (undefined when the receipt cannot get that far). */
@@ -79,7 +81,15 @@ export class EvidenceVerifier {
     const member = (JSON.parse(receipt.record) as { member: number }).member;
     const registry = this.deps.contracts.evidenceRegistry.connect(this.deps.wallet) as EvidenceRegistry;
     try {
-      const tx = await registry.recordVerification(member, receipt.checkpoint.treeSize, receipt.leafIndex, Buffer.from(receipt.record, "utf8"), receipt.inclusionProof);
+      const fee = this.deps.gasPrice === undefined ? {} : { type: 0, gasPrice: this.deps.gasPrice };
+      const tx = await registry.recordVerification(
+        member,
+        receipt.checkpoint.treeSize,
+        receipt.leafIndex,
+        Buffer.from(receipt.record, "utf8"),
+        receipt.inclusionProof,
+        fee,
+      );
       const mined = await tx.wait(1, 60_000);
       if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", "交易未在时限内上链 / the transaction was not mined in time");
       return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };

@@ -151,6 +151,7 @@ const TASKS = {
   // A member gateway streams everything it ingests: a bounded heap keeps its memory predictable (see BENCHMARKS.md).
   gateway: (args) => run([GATEWAY_HEAP, ...tsx("node/main.ts", args)]).then((r) => r.code),
   "demo:data": (args) => run(tsx("scripts/demo-data.ts", args)).then((r) => r.code),
+  "network:generate": (args) => run(tsx("scripts/network/generate.ts", args)).then((r) => r.code),
   deploy: async (args) => {
     const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
     if (compiled.code !== 0) return compiled.code;

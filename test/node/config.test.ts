@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { ConfigError, DEFAULTS, parseConfig } from "../../node/config.js";
+import { CHAIN_PROFILES, ConfigError, DEFAULTS, parseConfig } from "../../node/config.js";
 
 describe("node/config", () => {
   const minimal = {
@@ -39,6 +39,34 @@ describe("node/config", () => {
       ]) {
         expect(problems).to.include(field);
       }
+    }
+  });
+
+  it("defaults to the anvil profile: the node's fee market, Besu-sized log pages", () => {
+    const config = parseConfig(minimal, "/srv/caseledger");
+    expect(config.chain).to.include({ profile: "anvil", gasPrice: undefined, logPageBlocks: DEFAULTS.logPageBlocks });
+  });
+
+  it('selects the Besu profile with chain.profile "besu": legacy transactions at gas price 0, 5,000-block log pages', () => {
+    const config = parseConfig({ ...minimal, chain: { ...minimal.chain, profile: "besu", rpcUrl: "http://rpc.caseledger.internal:8545" } }, "/");
+    expect(config.chain).to.include({ profile: "besu", gasPrice: 0n, logPageBlocks: 5_000, rpcUrl: "http://rpc.caseledger.internal:8545" });
+    expect(CHAIN_PROFILES.besu).to.deep.equal({ gasPrice: 0n, logPageBlocks: 5_000 });
+  });
+
+  it("lets explicit chain settings override the profile's, and gas prices come as numbers or decimal strings of wei", () => {
+    const config = parseConfig({ ...minimal, chain: { ...minimal.chain, profile: "besu", logPageBlocks: 1_000, gasPrice: "1000000000000000000000" } }, "/");
+    expect(config.chain).to.include({ profile: "besu", logPageBlocks: 1_000, gasPrice: 10n ** 21n });
+    expect(parseConfig({ ...minimal, chain: { ...minimal.chain, gasPrice: 7 } }, "/").chain.gasPrice).to.equal(7n);
+  });
+
+  it("names a wrong profile or gas price", () => {
+    for (const [chain, field] of [
+      [{ profile: "geth" }, /chain\.profile must be one of anvil, besu/],
+      [{ gasPrice: -1 }, /chain\.gasPrice must be a whole number of wei/],
+      [{ gasPrice: "0x10" }, /chain\.gasPrice/],
+      [{ gasPrice: 1.5 }, /chain\.gasPrice/],
+    ] as const) {
+      expect(() => parseConfig({ ...minimal, chain: { ...minimal.chain, ...chain } }, "/")).to.throw(ConfigError, field);
     }
   });
 });
