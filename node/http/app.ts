@@ -28,6 +28,9 @@ export interface AppParts {
 
 /** Path segments that can be logged as they are: route words, not ids or tokens. */
 const PLAIN_SEGMENT = /^[a-z][a-z0-9.-]{0,30}$/;
+/** A path with every segment that is not a route word replaced by `:x` (for logs and error messages). */
+const redacted = (path: string, segments = Infinity) =>
+  path.split("/").slice(0, segments).map((p) => (p === "" || PLAIN_SEGMENT.test(p) ? p : ":x")).join("/");
 
 /** The gateway's express app: security headers, JSON, access log, routes, errors in one shape. */
 export function createApp(parts: AppParts): Express {
@@ -59,7 +62,7 @@ export function createApp(parts: AppParts): Express {
         msg: "request",
         method: req.method,
         // An unmatched path is logged by its route words only: a token pasted into a URL must not reach the log.
-        path: req.baseUrl + (req.route?.path ?? req.path.split("/").slice(0, 3).map((p) => (p === "" || PLAIN_SEGMENT.test(p) ? p : ":x")).join("/")),
+        path: req.baseUrl + (req.route?.path ?? redacted(req.path, 3)),
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         staff: req.staff?.tokenId,
@@ -76,7 +79,7 @@ export function createApp(parts: AppParts): Express {
   for (const [path, router] of Object.entries(parts.staffRoutes)) v1.use(path, router);
   app.use("/v1", v1);
   app.use((req: Request) => {
-    throw new ApiError("NOT_FOUND", `没有这个接口 / no such endpoint: ${req.method} ${req.path}`);
+    throw new ApiError("NOT_FOUND", `没有这个接口 / no such endpoint: ${req.method} ${redacted(req.path)}`);
   });
   app.use(errorHandler(parts.log));
   return app;
