@@ -178,8 +178,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     caseRegistry: caseRegistryAddress,
     log,
     onDelivered: async (delivery) => {
-      await audit.append({ actor: { system: "handover" }, action: "handover.delivered", caseKeys: delivery.caseKeys, ref: { packageHash: delivery.packageHash, agencyId: delivery.agencyId } });
       await notices.handover(delivery);
+      // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
+      await audit
+        .append({ actor: { system: "handover" }, action: "handover.delivered", caseKeys: delivery.caseKeys, ref: { packageHash: delivery.packageHash, agencyId: delivery.agencyId } })
+        .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
     },
   });
   const allocations = new AllocationService({
