@@ -26,6 +26,9 @@ export interface AppParts {
   audit?: AuditLog;
 }
 
+/** The largest handover package body (gateway to gateway). */
+export const HANDOVER_BODY_LIMIT = "16mb";
+
 /** Path segments that can be logged as they are: route words, not ids or tokens. */
 const PLAIN_SEGMENT = /^[a-z][a-z0-9.-]{0,30}$/;
 /** A path with every segment that is not a route word replaced by `:x` (for logs and error messages). */
@@ -70,7 +73,10 @@ export function createApp(parts: AppParts): Express {
     });
     next();
   });
-  app.use(express.json({ limit: parts.jsonLimit ?? "1mb", type: ["application/json"] }));
+  const json = express.json({ limit: parts.jsonLimit ?? "1mb", type: ["application/json"] });
+  // A handover package carries up to HANDOVER_CHUNK cases with every column of the lender's list: more than 1 MB.
+  const handoverJson = express.json({ limit: HANDOVER_BODY_LIMIT, type: ["application/json"] });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path === "/v1/handover" ? handoverJson : json)(req, res, next));
   for (const [path, router] of Object.entries(parts.publicRoutes)) app.use(path, router);
   const v1 = Router();
   v1.use(authenticate(parts.tokens, parts.authFailures));

@@ -4,7 +4,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import { connectContracts } from "../../../node/chain/contracts.js";
 import { HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
-import { HandoverReceiver } from "../../../node/services/handover.js";
+import { HANDOVER_CHUNK, HandoverReceiver } from "../../../node/services/handover.js";
 import type { AuditEntry } from "../../../node/store/audit-log.js";
 import { apiClient } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
@@ -123,13 +123,26 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     expect(received).to.equal(3);
   });
 
+  it("takes a full package of 1,000 cases with many columns (over 1 MB), and refuses a body over 16 MB (413)", async () => {
+    const extra = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`column_${i}`, "备注".repeat(40)]));
+    const template = pkg().cases[0]!;
+    const cases = Array.from({ length: HANDOVER_CHUNK }, (_, i) => ({ ...template, caseKey: key(), loanRef: `B-${i}`, extra }));
+    const signed = await signHandover(pkg({ cases }), lenderWallet);
+    expect(JSON.stringify(signed).length).to.be.greaterThan(2_000_000);
+    const big = await post(signed);
+    expect(big.status).to.equal(200);
+    expect(big.body).to.deep.include({ accepted: 0 }); // none of them is assigned here on chain
+    const huge = await fetch(`${agency.url}/v1/handover`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"x":"${"y".repeat(17 * 1024 * 1024)}"}` });
+    expect(huge.status).to.equal(413);
+  });
+
   it("keeps nonces only as long as a package could pass as fresh", async () => {
     const count = async () => {
       let n = 0;
       for await (const _ of agency.store.sub.meta.keys({ gt: "handover-nonce/", lt: "handover-nonce/\uffff" })) n++;
       return n;
     };
-    expect(await count()).to.equal(3);
+    expect(await count()).to.equal(4);
     // The same gateway's store and chain, its clock 20 minutes on: the next package prunes the old nonces.
     const later = Date.now() + 20 * 60_000;
     const receiver = new HandoverReceiver({ store: agency.store, cipher: agency.cipher, contracts: agency.contracts, memberId: 2, chainId, now: () => later });
