@@ -19,6 +19,12 @@ export const DEFAULTS = {
   mandateDays: 90,
   /** The embedded development chain; production members set "besu" (CHAIN_PROFILES). */
   chainProfile: "anvil",
+  /**
+   * Per client address: the public endpoints (QR-code check and its page, the console's login probe) answer a burst
+   * of 30, then 30 a minute; bearer tokens that fail are allowed a burst of 20, then 12 a minute — beyond that every
+   * request with a token from that address is 429 until the bucket refills, so tokens cannot be guessed at speed.
+   */
+  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12 },
 } as const;
 
 /**
@@ -35,6 +41,13 @@ export const CHAIN_PROFILES = {
 } as const satisfies Record<string, { gasPrice: bigint | undefined; logPageBlocks: number }>;
 
 export type ChainProfile = keyof typeof CHAIN_PROFILES;
+
+export interface RateLimits {
+  publicBurst: number;
+  publicPerMinute: number;
+  authFailureBurst: number;
+  authFailurePerMinute: number;
+}
 
 export interface GatewayConfig {
   /** The member this gateway serves (its id in MemberRegistry). */
@@ -55,6 +68,7 @@ export interface GatewayConfig {
   secrets: { signingKeyFile: string; pepperFile: string; storeKeyFile: string };
   http: { host: string; port: number; uploadLimitBytes: number };
   mandateDays: number;
+  rateLimits: RateLimits;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +96,7 @@ export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
   const chain = obj(root.chain, "chain");
   const secrets = obj(root.secrets, "secrets");
   const http = obj(root.http, "http");
+  const limits = obj(root.rateLimits, "rateLimits");
 
   const int = (value: unknown, path: string, fallback: number | undefined, min: number, max: number): number => {
     if (value === undefined && fallback !== undefined) return fallback;
@@ -144,6 +159,12 @@ export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
       uploadLimitBytes: int(http.uploadLimitBytes, "http.uploadLimitBytes", DEFAULTS.uploadLimitBytes, 1, 2 ** 40),
     },
     mandateDays: int(root.mandateDays, "mandateDays", DEFAULTS.mandateDays, 1, 730),
+    rateLimits: {
+      publicBurst: int(limits.publicBurst, "rateLimits.publicBurst", DEFAULTS.rateLimits.publicBurst, 1, 1_000_000),
+      publicPerMinute: int(limits.publicPerMinute, "rateLimits.publicPerMinute", DEFAULTS.rateLimits.publicPerMinute, 1, 1_000_000),
+      authFailureBurst: int(limits.authFailureBurst, "rateLimits.authFailureBurst", DEFAULTS.rateLimits.authFailureBurst, 1, 1_000_000),
+      authFailurePerMinute: int(limits.authFailurePerMinute, "rateLimits.authFailurePerMinute", DEFAULTS.rateLimits.authFailurePerMinute, 1, 1_000_000),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

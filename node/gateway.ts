@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
 import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
@@ -40,8 +40,15 @@ import { BlobStore } from "./store/blob-store.js";
 import { AnchorStore } from "./store/evidence-log/anchor-store.js";
 import { EvidenceLog } from "./store/evidence-log/evidence-log.js";
 import { withFastBatches } from "./store/evidence-log/fast-batch-kv.js";
+import { AuditLog } from "./store/audit-log.js";
+import { MemberStatus } from "./services/member-status.js";
+import { auditRouter } from "./http/audit-router.js";
+import { staffTokensRouter } from "./http/staff-tokens-router.js";
+import { RateLimiter } from "./http/rate-limit.js";
 
 export const VERSION = "0.1.0";
+/** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
+export const MAX_HEADER_BYTES = 16 * 1024;
 
 export interface Gateway {
   config: GatewayConfig;
@@ -64,6 +71,8 @@ export interface Gateway {
   anchorer: EvidenceAnchorer;
   notices: EvidenceNotices;
   verifier: EvidenceVerifier;
+  audit: AuditLog;
+  memberStatus: MemberStatus;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -109,7 +118,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const signer = new NonceManager(wallet);
   const cipher = new PiiCipher(storeKey);
   const tokens = new StaffTokens(store, config.memberId);
+  const audit = await AuditLog.open(store);
   const contracts = await connectContracts(deployment, provider);
+  const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId });
+  await memberStatus.start();
   const caseRegistryAddress = deployment.contracts.CaseRegistry.address;
 
   const indexer = new CaseIndexer({
@@ -174,7 +186,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     log,
-    onDelivered: (delivery) => notices.handover(delivery),
+    onDelivered: async (delivery) => {
+      await notices.handover(delivery);
+      // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
+      await audit
+        .append({ actor: { system: "handover" }, action: "handover.delivered", caseKeys: delivery.caseKeys, ref: { packageHash: delivery.packageHash, agencyId: delivery.agencyId } })
+        .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
+    },
   });
   const allocations = new AllocationService({
     store,
@@ -206,7 +224,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     isActiveAgency,
     now: options.clock,
   });
-  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId });
+  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit });
 
   const health = async (): Promise<HealthStatus> => {
     let chain: HealthStatus["chain"];
@@ -236,9 +254,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const allocationRoutes = allocationsRouter(allocations, handovers);
   const caseRoutes = casesRouter({ store, cipher, indexer, submitter, memberId: config.memberId });
   const web = consoleParts({ config, store, cipher, indexer, contracts, clock: options.clock });
+  const limits = config.rateLimits;
   const app = createApp({
     tokens,
     log,
+    authFailures: new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60 }),
+    memberStatus,
+    audit,
     publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter({
@@ -255,11 +277,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/ownership": ownershipRouter(ownership),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),
+      "/staff-tokens": staffTokensRouter(tokens, memberStatus),
+      "/audit": auditRouter(audit),
       ...web.staffRoutes,
     },
   });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    const s = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+    s.listen(config.http.port, config.http.host, () => resolve(s));
     s.once("error", reject);
   });
   // Uploads of hundreds of megabytes take a while; keep idle sockets bounded all the same.
@@ -295,9 +320,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     anchorer,
     notices,
     verifier,
+    audit,
+    memberStatus,
     health,
     app,
     async close() {
+      memberStatus.stop();
       handovers.stop();
       notices.stop();
       await new Promise<void>((resolve) => {

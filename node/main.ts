@@ -1,6 +1,7 @@
 /**
  * `node --import tsx node/main.ts --config FILE` — runs one member's gateway until SIGINT/SIGTERM.
- * On first start, with no staff token yet, it creates an admin token and prints it once.
+ * When no admin token is active (first start, or all revoked or expired), it creates one and prints it once:
+ * whoever may start the gateway may administer it.
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.js";
@@ -17,7 +18,7 @@ async function main(): Promise<number> {
   }
   const config = await loadConfig(file);
   const gateway = await startGateway(config);
-  if (await gateway.tokens.isEmpty()) {
+  if (!(await gateway.tokens.hasActiveAdmin())) {
     const { token } = await gateway.tokens.create("admin", "initial admin");
     console.error(`[caseledger] 初始管理员令牌（只显示一次）/ initial admin token (shown once): ${token}`);
   }

@@ -9,6 +9,8 @@ import { canonicalBytes } from "./canonical-json.js";
 export const HANDOVER_FORMAT = "caseledger-handover/1";
 /** A package older than this is refused (replays); clocks of members are assumed within a minute. */
 export const HANDOVER_MAX_AGE_MS = 15 * 60_000;
+/** How far in the future a package's `createdAt` may be (the members' clocks differ a little). */
+export const HANDOVER_MAX_SKEW_MS = 60_000;
 
 export interface HandoverCase {
   caseKey: string;
@@ -84,6 +86,7 @@ export function checkHandover(
 ): HandoverProblem | undefined {
   const pkg = signed?.package;
   if (!pkg || pkg.format !== HANDOVER_FORMAT || !Array.isArray(pkg.cases) || typeof signed.signature !== "string") return "FORMAT";
+  if (typeof pkg.nonce !== "string" || !/^[0-9a-f]{32}$/.test(pkg.nonce) || typeof pkg.createdAt !== "string") return "FORMAT";
   if (pkg.cases.length === 0) return "EMPTY";
   let hash: string;
   try {
@@ -96,6 +99,6 @@ export function checkHandover(
   if (pkg.chainId !== expect.chainId || pkg.caseRegistry.toLowerCase() !== expect.caseRegistry.toLowerCase()) return "WRONG_CHAIN";
   const age = (expect.now ?? Date.now()) - Date.parse(pkg.createdAt);
   if (!Number.isFinite(age) || age > HANDOVER_MAX_AGE_MS) return "TOO_OLD";
-  if (age < -60_000) return "FROM_THE_FUTURE";
+  if (age < -HANDOVER_MAX_SKEW_MS) return "FROM_THE_FUTURE";
   return undefined;
 }

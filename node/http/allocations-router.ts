@@ -33,6 +33,8 @@ export function allocationsRouter(service: AllocationService, handovers: Handove
   allocations.post("/:id/commit", async (req, res) => {
     const mandateDays = req.body?.mandateDays === undefined ? undefined : Number(req.body.mandateDays);
     await service.commit(req.params.id, req.staff!.name, mandateDays);
+    // The audit entry names the cases this commit assigns.
+    res.locals.auditCaseKeys = (await service.get(req.params.id)).decisions.filter((d) => d.agencyId !== null).map((d) => d.caseKey);
     res.status(202).location(`/v1/allocations/${req.params.id}`).json(await service.progress(req.params.id));
   });
   return { lists, allocations };

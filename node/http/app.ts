@@ -3,6 +3,11 @@ import type { StaffTokens } from "../services/staff-tokens.js";
 import { authenticate } from "./auth.js";
 import { type Logger, errorHandler } from "./error-handler.js";
 import { ApiError } from "./api-error.js";
+import type { AuditLog } from "../store/audit-log.js";
+import type { MemberStatus } from "../services/member-status.js";
+import { auditRequests } from "./audit.js";
+import { requireActiveMember } from "./member-standing.js";
+import type { RateLimiter } from "./rate-limit.js";
 
 export interface AppParts {
   tokens: StaffTokens;
@@ -13,7 +18,22 @@ export interface AppParts {
   staffRoutes: Record<string, Router>;
   /** JSON body limit; uploads stream and have their own limit. */
   jsonLimit?: string;
+  /** Failed bearer tokens per client address (429 beyond). */
+  authFailures?: RateLimiter;
+  /** The member's standing on chain: staff routes refuse a suspended member's staff. */
+  memberStatus?: MemberStatus;
+  /** Where staff actions are recorded. */
+  audit?: AuditLog;
 }
+
+/** The largest handover package body (gateway to gateway). */
+export const HANDOVER_BODY_LIMIT = "16mb";
+
+/** Path segments that can be logged as they are: route words, not ids or tokens. */
+const PLAIN_SEGMENT = /^[a-z][a-z0-9.-]{0,30}$/;
+/** A path with every segment that is not a route word replaced by `:x` (for logs and error messages). */
+const redacted = (path: string, segments = Infinity) =>
+  path.split("/").slice(0, segments).map((p) => (p === "" || PLAIN_SEGMENT.test(p) ? p : ":x")).join("/");
 
 /** The gateway's express app: security headers, JSON, access log, routes, errors in one shape. */
 export function createApp(parts: AppParts): Express {
@@ -28,6 +48,11 @@ export function createApp(parts: AppParts): Express {
       "X-Frame-Options": "DENY",
       "Referrer-Policy": "no-referrer",
       "Cache-Control": "no-store",
+      // JSON needs no resources; the console's pages set their own policy.
+      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+      "Cross-Origin-Opener-Policy": "same-origin",
+      "Cross-Origin-Resource-Policy": "same-site",
+      "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     });
     next();
   });
@@ -39,7 +64,8 @@ export function createApp(parts: AppParts): Express {
         level: "info",
         msg: "request",
         method: req.method,
-        path: req.baseUrl + (req.route?.path ?? req.path.split("/").slice(0, 3).join("/")),
+        // An unmatched path is logged by its route words only: a token pasted into a URL must not reach the log.
+        path: req.baseUrl + (req.route?.path ?? redacted(req.path, 3)),
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         staff: req.staff?.tokenId,
@@ -47,14 +73,19 @@ export function createApp(parts: AppParts): Express {
     });
     next();
   });
-  app.use(express.json({ limit: parts.jsonLimit ?? "1mb", type: ["application/json"] }));
+  const json = express.json({ limit: parts.jsonLimit ?? "1mb", type: ["application/json"] });
+  // A handover package carries up to HANDOVER_CHUNK cases with every column of the lender's list: more than 1 MB.
+  const handoverJson = express.json({ limit: HANDOVER_BODY_LIMIT, type: ["application/json"] });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path === "/v1/handover" ? handoverJson : json)(req, res, next));
   for (const [path, router] of Object.entries(parts.publicRoutes)) app.use(path, router);
   const v1 = Router();
-  v1.use(authenticate(parts.tokens));
+  v1.use(authenticate(parts.tokens, parts.authFailures));
+  if (parts.memberStatus) v1.use(requireActiveMember(parts.memberStatus));
+  if (parts.audit) v1.use(auditRequests(parts.audit, parts.log));
   for (const [path, router] of Object.entries(parts.staffRoutes)) v1.use(path, router);
   app.use("/v1", v1);
   app.use((req: Request) => {
-    throw new ApiError("NOT_FOUND", `没有这个接口 / no such endpoint: ${req.method} ${req.path}`);
+    throw new ApiError("NOT_FOUND", `没有这个接口 / no such endpoint: ${req.method} ${redacted(req.path)}`);
   });
   app.use(errorHandler(parts.log));
   return app;

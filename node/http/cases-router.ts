@@ -10,7 +10,7 @@ import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import { ApiError, forbidden, notFound } from "./api-error.js";
-
+import { requireRole } from "./auth.js";
 
 export interface CasesRouterDeps {
   store: GatewayDatabase;
@@ -32,6 +32,7 @@ const AGENCY_ACTIONS = ["accept", "returnCases"] as const;
 export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Router } {
   const { store, cipher, indexer, submitter, memberId } = deps;
   const cases = Router();
+  cases.use(requireRole("lender", "agency"));
 
   const view = async (stored: StoredCase | undefined, caseKey: string) => {
     const chain = await indexer.caseOf(caseKey);

@@ -58,9 +58,11 @@ export function consoleParts(deps: ConsolePartsDeps): {
     now: deps.clock,
   });
   const session = { store, directory, memberId: config.memberId, memberName: config.memberName };
-  // Public endpoints: 30 requests at once, then one every 2 s, per client address; at most 10,000 addresses kept.
-  const publicLimiter = new RateLimiter({ burst: 30, perSecond: 0.5, maxClients: 10_000 });
-  const probeLimiter = new RateLimiter({ burst: 30, perSecond: 1, maxClients: 10_000 });
+  // Public endpoints, per client address (config.rateLimits; by default 30 at once, then 30 a minute); at most
+  // 10,000 addresses kept. The QR-code page and its check share a bucket; the console's login probe has its own.
+  const limits = config.rateLimits;
+  const publicLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000 });
+  const probeLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000 });
   const probeBody = Router();
   probeBody.use(express.text({ type: "text/plain", limit: "1kb" }));
   probeBody.use(consolePublicRouter(session, probeLimiter));
@@ -68,7 +70,7 @@ export function consoleParts(deps: ConsolePartsDeps): {
   const portfolio = { store, cipher, indexer, memberId: config.memberId, nameOf, now: deps.clock };
   return {
     publicRoutes: {
-      "/": consoleRouter(),
+      "/": consoleRouter(publicLimiter),
       "/v1/openapi.json": openApiRouter(),
       "/v1/public": publicAuthorizationsRouter(letters, publicLimiter),
       "/v1/console": probeBody,

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { type Response, Router } from "express";
 import { PROJECT_ROOT } from "../paths.js";
 import { notFound } from "./api-error.js";
+import type { RateLimiter } from "./rate-limit.js";
 
 const require = createRequire(import.meta.url);
 const WEB_DIR = join(PROJECT_ROOT, "node", "web");
@@ -62,7 +63,7 @@ const CSP = [
  * `GET /console/vendor/:file` (chartist, qrcode-generator from node_modules). Plain HTML, CSS and ES modules —
  * no framework, no build step.
  */
-export function consoleRouter(): Router {
+export function consoleRouter(publicLimiter?: RateLimiter): Router {
   const router = Router();
   const cache = new Map<string, Buffer>();
   const send = async (res: Response, path: string, type: string, maxAge = 0) => {
@@ -76,7 +77,8 @@ export function consoleRouter(): Router {
     res.send(body);
   };
   router.get("/", async (_req, res) => send(res, join(WEB_DIR, "index.html"), "text/html"));
-  router.get("/a/:token", async (_req, res) => send(res, join(WEB_DIR, "public.html"), "text/html"));
+  const limited = publicLimiter ? [publicLimiter.middleware()] : [];
+  router.get("/a/:token", ...limited, async (_req, res) => send(res, join(WEB_DIR, "public.html"), "text/html"));
   router.get("/console/vendor/:file", async (req, res) => {
     const entry = VENDOR[req.params.file];
     if (!entry) throw notFound(`file ${req.params.file}`);

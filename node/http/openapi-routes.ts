@@ -15,6 +15,11 @@ export interface DocumentedRoute {
   body?: string;
   status?: number;
   produces?: string;
+  /**
+   * Whether a call goes to the audit log (node/http/audit.ts). Default: staff routes other than GET. `false` for
+   * POSTs that change nothing; `true` for reads that open personal data.
+   */
+  audit?: boolean;
 }
 
 export const VERSION_INFO = {
@@ -61,7 +66,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "PUT", path: "/v1/profile", role: "agency", tag: "agencies", summary: "set this agency's own profile", body: J },
   // cases
   { method: "GET", path: "/v1/cases", role: "lender,agency", tag: "cases", summary: "the member's cases from the chain index", query: ["loanRef", "limit", "after", "as"] },
-  { method: "GET", path: "/v1/cases/:caseKey", role: "lender,agency", tag: "cases", summary: "one case: details (masked unless held), chain state, history" },
+  { method: "GET", path: "/v1/cases/:caseKey", role: "lender,agency", tag: "cases", summary: "one case: details (masked unless held), chain state, history", audit: true },
   { method: "POST", path: "/v1/cases/actions", role: "lender,agency", tag: "cases", summary: "recall, extend, settle, close, transferCreditor (lender); accept, returnCases (agency): a chain job", body: J, status: 202 },
   { method: "GET", path: "/v1/jobs/:id", role: "admin,lender,agency,court", tag: "cases", summary: "a job's progress and its failed items" },
   { method: "GET", path: "/v1/case-summaries", role: "lender,agency", tag: "cases", summary: "the member's cases with loan ref, masked name, outstanding, overdue days (the console's lists)", query: ["after", "limit", "as"] },
@@ -74,11 +79,17 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/evidence", role: "lender,agency,court", tag: "evidence", summary: "a case's evidence records and timeline", query: ["caseKey", "after", "limit"] },
   { method: "GET", path: "/v1/evidence/status", role: "lender,agency,court", tag: "evidence", summary: "anchoring progress and lag" },
   { method: "GET", path: "/v1/evidence/:id", role: "lender,agency,court", tag: "evidence", summary: "one evidence record" },
-  { method: "GET", path: "/v1/evidence/:id/content", role: "lender,agency,court", tag: "evidence", summary: "the file, when this gateway kept it", produces: "application/octet-stream" },
+  { method: "GET", path: "/v1/evidence/:id/content", role: "lender,agency,court", tag: "evidence", summary: "the file, when this gateway kept it", produces: "application/octet-stream", audit: true },
   { method: "GET", path: "/v1/evidence/:id/receipt", role: "lender,agency,court", tag: "evidence", summary: "the self-contained receipt (pending until anchored)", query: ["download"] },
   { method: "POST", path: "/v1/evidence/:leafHash/court-verification", role: "court", tag: "evidence", summary: "record on chain that this court verified a receipt", body: J, status: 201 },
-  { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J },
+  { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J, audit: false },
   // ownership
   { method: "GET", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "does this agency hold the case now (by caseKey, or creditorId and loanRef), with the on-chain proof", query: ["caseKey", "creditorId", "loanRef"] },
-  { method: "POST", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "the same by ID number, in the body (never in a URL)", body: J },
+  { method: "POST", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "the same by ID number, in the body (never in a URL)", body: J, audit: false },
+  // administration (this gateway's staff)
+  { method: "GET", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "this gateway's staff tokens: public id, role, name, created, expires, revoked (never the secrets)" },
+  { method: "POST", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "issue a staff token { role, name, ttlDays? (1–365, default 90) }; the secret is in this answer only", body: J, status: 201 },
+  { method: "DELETE", path: "/v1/staff-tokens/:id", role: "admin", tag: "admin", summary: "revoke a staff token now (its cached verification is dropped at once)", status: 204 },
+  { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq", query: ["after", "limit"] },
+  { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
 ];

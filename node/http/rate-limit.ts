@@ -32,6 +32,23 @@ export class RateLimiter {
     return allowed;
   }
 
+  /** Whether `client`'s bucket is empty now, without taking from it (for limits counted on failures only). */
+  blocked(client: string): boolean {
+    return this.#tokensOf(client) < 1;
+  }
+
+  /** Whole seconds until `client` has a token again (at least 1). */
+  retryAfterSeconds(client: string): number {
+    return Math.max(1, Math.ceil((1 - this.#tokensOf(client)) / this.options.perSecond));
+  }
+
+  #tokensOf(client: string): number {
+    const previous = this.#buckets.get(client);
+    if (!previous) return this.options.burst;
+    const now = this.options.now?.() ?? Date.now();
+    return Math.min(this.options.burst, previous.tokens + ((now - previous.at) / 1000) * this.options.perSecond);
+  }
+
   get size(): number {
     return this.#buckets.size;
   }
@@ -39,8 +56,9 @@ export class RateLimiter {
   /** Express middleware: 429 with a Retry-After when the caller's bucket is empty. */
   middleware() {
     return (req: Request, res: Response, next: NextFunction) => {
-      if (this.take(req.ip ?? req.socket.remoteAddress ?? "?")) return next();
-      res.set("Retry-After", String(Math.ceil(1 / this.options.perSecond)));
+      const client = req.ip ?? req.socket.remoteAddress ?? "?";
+      if (this.take(client)) return next();
+      res.set("Retry-After", String(this.retryAfterSeconds(client)));
       throw new ApiError("RATE_LIMITED", "请求过于频繁，请稍后再试 / too many requests, try again shortly");
     };
   }

@@ -1,11 +1,12 @@
 import { verifyMessage } from "ethers";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
-import { checkHandover, HANDOVER_FORMAT, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
+import { checkHandover, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
 import { agencyKey, type StoredAgency } from "../store/agency-records.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
+import type { AuditLog } from "../store/audit-log.js";
 import type { AllocationRecord } from "./allocation.js";
 import { ServiceError } from "./service-error.js";
 
@@ -180,6 +181,8 @@ export interface HandoverReceiverDeps {
   memberId: number;
   chainId: number;
   now?: () => number;
+  /** Where received packages are recorded (who sent which cases). */
+  audit?: AuditLog;
 }
 
 export interface HandoverReceipt {
@@ -187,6 +190,8 @@ export interface HandoverReceipt {
   accepted: number;
   rejected: Array<{ caseKey: string; reason: string }>;
 }
+
+const replayed = () => new ServiceError("REPLAYED", "交接包已收到过（重放）/ this package was received before (a replay)", { problem: "REPLAYED" });
 
 const PROBLEM_MESSAGES: Record<string, string> = {
   FORMAT: "交接包格式错误 / malformed handover package",
@@ -198,22 +203,39 @@ const PROBLEM_MESSAGES: Record<string, string> = {
   EMPTY: "交接包为空 / the package holds no case",
 };
 
+const nonceKey = (creditorId: number, nonce: string) => `handover-nonce/${creditorId}/${nonce}`;
+
 /**
- * Agency side: accepts a lender's handover package only when it is well formed, fresh, addressed here, signed by
- * the creditor member's current key (MemberRegistry), and only the cases the chain shows assigned to this agency
- * by that creditor. Idempotent per package hash.
+ * Agency side: accepts a lender's handover package only when it is well formed, fresh (its signed `createdAt` at
+ * most HANDOVER_MAX_AGE_MS old), addressed here, signed by the creditor member's current key (MemberRegistry), never
+ * seen before (its signed nonce is kept for as long as the package could pass as fresh, its hash for good), and
+ * only the cases the chain shows assigned to this agency by that creditor. A replay is 409 `REPLAYED`; the sender
+ * signs a new package (new nonce, new time) for every attempt, so a retry is never a replay.
  */
 export class HandoverReceiver {
+  readonly #inFlight = new Set<string>();
+  #prunedAt = 0;
+
   constructor(private readonly deps: HandoverReceiverDeps) {}
 
   async receive(signed: SignedHandover): Promise<HandoverReceipt> {
-    const { contracts, store } = this.deps;
-    const caseRegistry = await contracts.caseRegistry.getAddress();
+    const caseRegistry = await this.deps.contracts.caseRegistry.getAddress();
     const problem = checkHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.now?.() });
     if (problem) throw new ServiceError("VALIDATION_FAILED", PROBLEM_MESSAGES[problem] ?? problem, { problem });
-    const seen = (await store.sub.meta.get(`received/${signed.packageHash}`)) as HandoverReceipt | undefined;
-    if (seen) return seen;
+    const pkg = signed.package;
+    const nonce = nonceKey(pkg.creditorId, pkg.nonce);
+    if (this.#inFlight.has(nonce) || this.#inFlight.has(signed.packageHash)) throw replayed();
+    this.#inFlight.add(nonce).add(signed.packageHash);
+    try {
+      return await this.#receive(signed, nonce);
+    } finally {
+      this.#inFlight.delete(nonce);
+      this.#inFlight.delete(signed.packageHash);
+    }
+  }
 
+  async #receive(signed: SignedHandover, nonce: string): Promise<HandoverReceipt> {
+    const { contracts, store } = this.deps;
     const pkg = signed.package;
     let signer: string;
     try {
@@ -227,6 +249,8 @@ export class HandoverReceiver {
     if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || BigInt(creditor.status) !== ACTIVE || (Number(creditor.roles) & LENDER) === 0) {
       throw new ServiceError("FORBIDDEN", "签名者不是该债权人成员的当前密钥 / not signed by the creditor member's current key", { problem: "SIGNER" }, { status: 403 });
     }
+    const [seenNonce, seenHash] = await store.sub.meta.getMany([nonce, `received/${signed.packageHash}`]);
+    if (seenNonce !== undefined || seenHash !== undefined) throw replayed();
     const states = await contracts.caseRegistry.casesOf(pkg.cases.map((c) => c.caseKey));
     const now = Math.floor((this.deps.now?.() ?? Date.now()) / 1000);
     const rejected: HandoverReceipt["rejected"] = [];
@@ -263,7 +287,37 @@ export class HandoverReceiver {
     });
     const receipt: HandoverReceipt = { packageHash: signed.packageHash, accepted: pkg.cases.length - rejected.length, rejected };
     ops.push({ type: "put", sublevel: store.sub.meta, key: `received/${signed.packageHash}`, value: { ...receipt, creditorId: pkg.creditorId, receivedAt: at } });
+    const keepUntil = Date.parse(pkg.createdAt) + HANDOVER_MAX_AGE_MS + HANDOVER_MAX_SKEW_MS;
+    ops.push({ type: "put", sublevel: store.sub.meta, key: nonce, value: { keepUntil } });
     await store.db.batch(ops as never);
+    const refused = new Set(rejected.map((r) => r.caseKey));
+    const acceptedKeys = pkg.cases.map((c) => c.caseKey).filter((k) => !refused.has(k));
+    await this.deps.audit?.append({
+      actor: { memberId: pkg.creditorId, via: "gateway" },
+      action: "handover.received",
+      caseKeys: acceptedKeys,
+      ref: { packageHash: signed.packageHash },
+    });
+    await this.#prune();
     return receipt;
+  }
+
+  /** Drops nonces whose packages would be refused as too old anyway (at most once a minute). */
+  async #prune(): Promise<void> {
+    const now = this.deps.now?.() ?? Date.now();
+    if (now - this.#prunedAt < 60_000) return;
+    this.#prunedAt = now;
+    const stale: string[] = [];
+    for await (const [key, value] of this.deps.store.sub.meta.iterator({ gt: "handover-nonce/", lt: "handover-nonce/\uffff" })) {
+      if ((value as { keepUntil: number }).keepUntil < now) stale.push(key);
+    }
+    if (stale.length) await this.deps.store.sub.meta.batch(stale.map((key) => ({ type: "del" as const, key })));
+  }
+
+  /** How many nonces are kept now (tests: they do not pile up). */
+  async nonceCount(): Promise<number> {
+    let n = 0;
+    for await (const _ of this.deps.store.sub.meta.keys({ gt: "handover-nonce/", lt: "handover-nonce/\uffff" })) n++;
+    return n;
   }
 }

@@ -5,8 +5,12 @@ export const API_ERRORS = {
   NOT_CSV: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /** This gateway's own member is suspended or removed in MemberRegistry. */
+  MEMBER_SUSPENDED: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  /** A gateway-to-gateway message seen before (its nonce or hash). */
+  REPLAYED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

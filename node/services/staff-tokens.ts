@@ -24,6 +24,9 @@ export interface Staff {
 }
 
 const PREFIX = "clt_";
+/** Tokens expire: 90 days unless issued for less or more (at most a year). */
+export const DEFAULT_TOKEN_TTL_DAYS = 90;
+export const MAX_TOKEN_TTL_DAYS = 365;
 
 function digest(secret: string): string {
   return createHash("sha256").update(secret, "utf8").digest("hex");
@@ -31,7 +34,7 @@ function digest(secret: string): string {
 
 /**
  * Staff API tokens: random, shown once, stored only as their SHA-256, scoped to a member and a role,
- * revocable, optionally expiring.
+ * revocable, expiring (DEFAULT_TOKEN_TTL_DAYS unless asked otherwise).
  */
 export class StaffTokens {
   /**
@@ -45,7 +48,7 @@ export class StaffTokens {
     private readonly memberId: number,
   ) {}
 
-  async create(role: StaffRole, name: string, ttlDays?: number): Promise<{ token: string; record: StaffToken }> {
+  async create(role: StaffRole, name: string, ttlDays = DEFAULT_TOKEN_TTL_DAYS): Promise<{ token: string; record: StaffToken }> {
     if (!STAFF_ROLES.includes(role)) throw new TypeError(`unknown role ${role}`);
     const secret = `${PREFIX}${randomBytes(32).toString("base64url")}`;
     const record: StaffToken = {
@@ -73,7 +76,10 @@ export class StaffTokens {
       }
     }
     if (!record || record.revokedAt || record.memberId !== this.memberId) return undefined;
-    if (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()) return undefined;
+    if (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()) {
+      this.#cache.delete(key);
+      return undefined;
+    }
     // The lookup was by digest; compare once more in constant time for good measure.
     if (!timingSafeEqual(Buffer.from(key, "hex"), Buffer.from(digest(token), "hex"))) return undefined;
     return { tokenId: record.id, memberId: record.memberId, role: record.role, name: record.name };
@@ -93,6 +99,15 @@ export class StaffTokens {
         this.#cache.delete(key);
         return true;
       }
+    }
+    return false;
+  }
+
+  /** Whether some admin token is neither revoked nor expired (else the gateway prints a new one at start). */
+  async hasActiveAdmin(): Promise<boolean> {
+    const now = Date.now();
+    for (const t of await this.list()) {
+      if (t.role === "admin" && !t.revokedAt && !(t.expiresAt && Date.parse(t.expiresAt) <= now)) return true;
     }
     return false;
   }

@@ -21,6 +21,7 @@ export const SUBLEVELS = [
   "agencies", // agencyId → AgencyProfile (a lender's agency list; an agency's own profile under "self")
   "allocations", // allocationId → Allocation preview / commit state
   "meta",
+  "audit", // seq(12) → AuditEntry: the append-only, hash-chained log of staff actions
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
 

@@ -80,6 +80,17 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
     expect(done).to.include({ total: 2, done: 2, failed: 0 });
     expect(done.handovers[0].packages[0]).to.include({ cases: 2, accepted: 2, rejected: 0 });
     expect(done.handovers[0].packages[0].packageHash).to.match(/^0x[0-9a-f]{64}$/);
+    // Both audit logs hold the move of personal data by case key: the commit that assigned the cases and the
+    // delivery on the lender's side, the package received from member 1 on the agency's.
+    const packageHash = done.handovers[0].packages[0].packageHash;
+    const lenderAudit = (await lender.audit.page()).entries;
+    const commit = lenderAudit.find((e) => e.action === "POST /v1/allocations/:id/commit" && e.status === 202)!;
+    expect(commit.caseCount).to.equal(2);
+    const delivered = await eventually(async () => (await lender.audit.page()).entries.find((e) => e.action === "handover.delivered"), 10_000, "the delivery's audit entry");
+    expect(delivered).to.deep.include({ actor: { system: "handover" }, ref: { packageHash, agencyId: 3 } });
+    expect([...delivered.caseKeys!].sort()).to.deep.equal([...commit.caseKeys!].sort());
+    const received = (await agency.audit.page()).entries.find((e) => e.action === "handover.received")!;
+    expect(received).to.deep.include({ actor: { memberId: 1, via: "gateway" }, ref: { packageHash }, caseCount: 2 });
   });
 
   it("answers the agency's ownership checks by caseKey, by loan ref and by ID number, with the on-chain proof", async () => {

@@ -17,6 +17,9 @@ describe("node/config", () => {
     expect(config.chain.rpcUrl).to.equal(DEFAULTS.rpcUrl);
     expect(config.chain.batchSize).to.equal(DEFAULTS.chainBatchSize);
     expect(config.http).to.deep.equal({ host: "127.0.0.1", port: 0, uploadLimitBytes: DEFAULTS.uploadLimitBytes });
+    expect(config.rateLimits).to.deep.equal(DEFAULTS.rateLimits);
+    expect(parseConfig({ ...minimal, rateLimits: { publicBurst: 5 } }, "/").rateLimits).to.deep.include({ publicBurst: 5, publicPerMinute: 30 });
+    expect(() => parseConfig({ ...minimal, rateLimits: { authFailureBurst: 0 } }, "/")).to.throw(ConfigError, /rateLimits.authFailureBurst/);
   });
 
   it("has no default for secrets and lists every problem at once", () => {

@@ -1,0 +1,22 @@
+import { Router } from "express";
+import type { AuditLog } from "../store/audit-log.js";
+import { ApiError } from "./api-error.js";
+import { requireRole } from "./auth.js";
+
+/** `GET /v1/audit?after=&limit=` (admin): the audit log, oldest first; `GET /v1/audit/verify`: its hash chain checked. */
+export function auditRouter(audit: AuditLog): Router {
+  const router = Router();
+  router.use(requireRole("admin"));
+  router.get("/", async (req, res) => {
+    const after = req.query.after === undefined ? 0 : Number(req.query.after);
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    if (!Number.isSafeInteger(after) || after < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 1_000) {
+      throw new ApiError("VALIDATION_FAILED", "after 为非负整数，limit 为 1–1000 / after is a non-negative integer, limit 1–1000");
+    }
+    res.json({ ...(await audit.page({ after, limit })), head: audit.head });
+  });
+  router.get("/verify", async (_req, res) => {
+    res.json(await audit.verify());
+  });
+  return router;
+}

@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../domain/canonical-json.js";
+import { isPseudonymKey } from "../domain/pseudonyms.js";
+import { type GatewayDatabase, pad } from "./database.js";
+
+/** Who acted: a staff token (by its public id and role), another member's gateway, or this gateway itself. */
+export type AuditActor = { tokenId: string; role: string } | { memberId: number; via: "gateway" } | { system: string };
+
+/** What callers hand in. Case keys only — never names, ID numbers, phones or loan refs. */
+export interface AuditInput {
+  actor: AuditActor;
+  /** `POST /v1/cases/actions`, or a service's own name for what it did (`handover.received`). */
+  action: string;
+  /** The HTTP status the action ended with, when it came over HTTP. */
+  status?: number;
+  caseKeys?: readonly string[];
+  /** Ids of what the action named or created (list, allocation, job, token, evidence record, package hash). */
+  ref?: Record<string, string | number>;
+}
+
+export interface AuditEntry extends Omit<AuditInput, "caseKeys"> {
+  seq: number;
+  at: string;
+  /** At most MAX_AUDIT_CASE_KEYS; `caseCount` says how many the action touched. */
+  caseKeys?: string[];
+  caseCount?: number;
+  /** `hash` of the entry before (64 zeros for the first). */
+  prev: string;
+  /** SHA-256 of `prev` and the canonical JSON of the entry without `hash`. */
+  hash: string;
+}
+
+export const MAX_AUDIT_CASE_KEYS = 1_000;
+const GENESIS = "0".repeat(64);
+const REF_VALUE = /^[A-Za-z0-9_.:/-]{1,100}$/;
+const ACTION = /^[A-Za-z0-9_.:/ -]{1,100}$/;
+
+function entryHash(entry: Omit<AuditEntry, "hash">): string {
+  return createHash("sha256").update(`${entry.prev}\n${canonicalJson(entry)}`).digest("hex");
+}
+
+/**
+ * The append-only log of staff actions, in its own sublevel, one entry per key in sequence order. Each entry carries
+ * the hash of the one before, so editing, deleting or reordering entries is detectable by `verify()` (cutting off
+ * the newest entries is not, without the head kept somewhere else). Appends are serialized in memory: one writer.
+ * Inputs are sanitized here as well, so that nothing but case keys and plain ids can end up in the log.
+ */
+export class AuditLog {
+  #head: { seq: number; hash: string };
+  #tail: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly store: GatewayDatabase,
+    head: { seq: number; hash: string },
+    private readonly now: () => number,
+  ) {
+    this.#head = head;
+  }
+
+  static async open(store: GatewayDatabase, now: () => number = Date.now): Promise<AuditLog> {
+    let head = { seq: 0, hash: GENESIS };
+    for await (const value of store.sub.audit.values({ reverse: true, limit: 1 })) {
+      const last = value as AuditEntry;
+      head = { seq: last.seq, hash: last.hash };
+    }
+    return new AuditLog(store, head, now);
+  }
+
+  /** Appends one entry; resolves once it is written. */
+  append(input: AuditInput): Promise<AuditEntry> {
+    const run = this.#tail.then(async () => {
+      const keys = (input.caseKeys ?? []).filter((k) => isPseudonymKey(k)).map((k) => k.toLowerCase());
+      const ref = Object.fromEntries(
+        Object.entries(input.ref ?? {}).filter(([k, v]) => /^[A-Za-z]{1,30}$/.test(k) && (typeof v === "number" ? Number.isFinite(v) : REF_VALUE.test(v))),
+      );
+      const body: Omit<AuditEntry, "hash"> = {
+        seq: this.#head.seq + 1,
+        at: new Date(this.now()).toISOString(),
+        actor: sanitizeActor(input.actor),
+        action: ACTION.test(input.action) ? input.action : "unnamed",
+        ...(input.status === undefined ? {} : { status: input.status }),
+        ...(keys.length ? { caseKeys: keys.slice(0, MAX_AUDIT_CASE_KEYS), caseCount: keys.length } : {}),
+        ...(Object.keys(ref).length ? { ref } : {}),
+        prev: this.#head.hash,
+      };
+      const entry: AuditEntry = { ...body, hash: entryHash(body) };
+      await this.store.sub.audit.put(pad(entry.seq, 12), entry);
+      this.#head = { seq: entry.seq, hash: entry.hash };
+      return entry;
+    });
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  get head(): { seq: number; hash: string } {
+    return { ...this.#head };
+  }
+
+  /** Entries after `after` (a seq), oldest first. */
+  async page(options: { after?: number; limit?: number } = {}): Promise<{ entries: AuditEntry[]; next: number | null }> {
+    const limit = Math.min(Math.max(options.limit ?? 100, 1), 1_000);
+    const entries: AuditEntry[] = [];
+    for await (const value of this.store.sub.audit.values({ gt: pad(options.after ?? 0, 12), limit })) entries.push(value as AuditEntry);
+    return { entries, next: entries.length === limit ? entries[entries.length - 1]!.seq : null };
+  }
+
+  /** Re-computes the chain from the first entry: the first entry that does not fit, or ok. */
+  async verify(): Promise<{ ok: boolean; entries: number; head: string; brokenAt?: number; problem?: string }> {
+    let prev = GENESIS;
+    let expected = 1;
+    for await (const [key, value] of this.store.sub.audit.iterator()) {
+      const entry = value as AuditEntry;
+      const { hash, ...body } = entry;
+      const problem =
+        entry.seq !== expected || key !== pad(expected, 12) ? "sequence" : entry.prev !== prev ? "link" : entryHash(body) !== hash ? "hash" : undefined;
+      if (problem) return { ok: false, entries: expected - 1, head: prev, brokenAt: expected, problem };
+      prev = hash;
+      expected++;
+    }
+    return { ok: true, entries: expected - 1, head: prev };
+  }
+}
+
+function sanitizeActor(actor: AuditActor): AuditActor {
+  if ("tokenId" in actor) return { tokenId: String(actor.tokenId).replace(/[^0-9a-f]/g, "").slice(0, 32), role: String(actor.role).slice(0, 16) };
+  if ("memberId" in actor) return { memberId: Number(actor.memberId), via: "gateway" };
+  return { system: String(actor.system).replace(/[^a-z.-]/g, "").slice(0, 40) };
+}

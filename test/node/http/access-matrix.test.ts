@@ -1,0 +1,288 @@
+import { expect } from "chai";
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
+import { connectContracts } from "../../../node/chain/contracts.js";
+import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { mountedRoutes } from "../../../node/http/openapi.js";
+import { DOCUMENTED_ROUTES } from "../../../node/http/openapi-routes.js";
+import { STAFF_ROLES, type StaffRole } from "../../../node/services/staff-tokens.js";
+import type { AuditEntry } from "../../../node/store/audit-log.js";
+import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+
+/**
+ * Every documented route × every staff role × the caller's standing → the status it must get, against real gateways
+ * on anvil over real HTTP. The table below has one row per route of the OpenAPI route list (openapi-routes.ts); a
+ * route without a row, or a row without a route, fails the suite. Each row gives the request to send and what an
+ * allowed role gets (a success, or the validation/404 answer of a harmless request); who is allowed comes from the
+ * route list's `role` column, so the list and the gateway must agree. Columns:
+ * - own member, per role: allowed → the row's status; not allowed → 403 FORBIDDEN;
+ * - another member's token (same role, issued by another gateway) → 401;
+ * - the same gateway code serving a member suspended in MemberRegistry → 403 MEMBER_SUSPENDED (except the few
+ *   routes a suspended member keeps: who am I, its tokens, its audit log);
+ * - no token, a malformed one, a revoked one, an expired one → 401.
+ * Public routes answer the same whatever the caller presents.
+ */
+
+interface Row {
+  /** The path to request (parameters filled in); the route's own path when absent. */
+  path?: string;
+  body?: string | ((role: StaffRole | undefined) => unknown);
+  contentType?: string;
+  /** The status of an allowed caller. */
+  ok: number;
+  /** Exceptions for some allowed roles. */
+  byRole?: Partial<Record<StaffRole, number>>;
+  /** Whether a suspended member's staff may still call it (with its normal role rules). */
+  whileSuspended?: boolean;
+}
+
+const UNKNOWN_KEY = `0x${"11".repeat(32)}`;
+const ID = syntheticId18("19850505", "321", "440305");
+const CSV = `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nM-1,矩阵测试,${ID},13912345678,1000,900,30\n`;
+const JSON_TYPE = "application/json";
+
+const TABLE: Record<string, Row> = {
+  // pages and public API
+  "GET /": { ok: 200 },
+  "GET /a/:token": { path: `/a/${"A".repeat(43)}`, ok: 200 },
+  "GET /console/:file": { path: "/console/console.js", ok: 200 },
+  "GET /console/vendor/:file": { path: "/console/vendor/qrcode.mjs", ok: 200 },
+  "GET /verify": { ok: 200 },
+  "GET /v1/health": { ok: 200 },
+  "GET /v1/openapi.json": { ok: 200 },
+  "POST /v1/handover": { body: () => ({}), ok: 400 },
+  "GET /v1/public/authorizations/:token": { path: `/v1/public/authorizations/${"A".repeat(43)}`, ok: 404 },
+  "GET /v1/console/directory": { ok: 200 },
+  "POST /v1/console/probe": { body: "not json", contentType: "text/plain", ok: 400 },
+  // session
+  "GET /v1/me": { ok: 200, whileSuspended: true },
+  "GET /v1/members": { ok: 200 },
+  // case lists and allocations
+  "POST /v1/case-lists": { path: "/v1/case-lists?name=matrix.csv", body: CSV, contentType: "text/csv", ok: 201 },
+  "GET /v1/case-lists": { ok: 200 },
+  "GET /v1/case-lists/:id": { path: "/v1/case-lists/nope", ok: 404 },
+  "GET /v1/case-lists/:id/report": { path: "/v1/case-lists/nope/report", ok: 404 },
+  "GET /v1/case-lists/:id/rejected.csv": { path: "/v1/case-lists/nope/rejected.csv", ok: 404 },
+  "POST /v1/case-lists/:id/allocation": { path: "/v1/case-lists/nope/allocation", ok: 404 },
+  "GET /v1/allocations/:id": { path: "/v1/allocations/nope", ok: 404 },
+  "GET /v1/allocations/:id/decisions": { path: "/v1/allocations/nope/decisions", ok: 404 },
+  "POST /v1/allocations/:id/commit": { path: "/v1/allocations/nope/commit", body: () => ({}), ok: 404 },
+  // agencies
+  "GET /v1/agencies": { ok: 200 },
+  "GET /v1/agencies/:id": { path: "/v1/agencies/99", ok: 404 },
+  "PUT /v1/agencies/:id": { path: "/v1/agencies/99", body: () => ({ regions: "nope" }), ok: 400 },
+  "DELETE /v1/agencies/:id": { path: "/v1/agencies/99", ok: 404 },
+  "GET /v1/profile": { ok: 404 },
+  "PUT /v1/profile": { body: () => ({ capacity: -1 }), ok: 400 },
+  // cases
+  "GET /v1/cases": { ok: 200 },
+  "GET /v1/cases/:caseKey": { path: `/v1/cases/${UNKNOWN_KEY}`, ok: 404 },
+  "POST /v1/cases/actions": { body: (role) => ({ action: role === "agency" ? "accept" : "recall", caseKeys: [] }), ok: 400 },
+  "GET /v1/jobs/:id": { path: "/v1/jobs/nope", ok: 404 },
+  "GET /v1/case-summaries": { ok: 200 },
+  "GET /v1/portfolio": { ok: 200 },
+  "POST /v1/cases/:caseKey/authorization-letter": { path: `/v1/cases/${UNKNOWN_KEY}/authorization-letter`, ok: 404 },
+  // evidence
+  "POST /v1/evidence": { body: "bytes", contentType: "application/octet-stream", ok: 400 },
+  "POST /v1/evidence/hash": { body: () => ({ caseKey: UNKNOWN_KEY }), ok: 400 },
+  "GET /v1/evidence": { ok: 400 },
+  "GET /v1/evidence/status": { ok: 200 },
+  "GET /v1/evidence/:id": { path: "/v1/evidence/99", ok: 404 },
+  "GET /v1/evidence/:id/content": { path: "/v1/evidence/99/content", ok: 404 },
+  "GET /v1/evidence/:id/receipt": { path: "/v1/evidence/99/receipt", ok: 404 },
+  "POST /v1/evidence/:leafHash/court-verification": { path: "/v1/evidence/0x12/court-verification", body: () => ({}), ok: 400 },
+  "POST /v1/verify": { body: () => ({}), ok: 400 },
+  // ownership
+  "GET /v1/ownership": { ok: 400 },
+  "POST /v1/ownership": { body: () => ({}), ok: 400 },
+  // administration
+  "GET /v1/staff-tokens": { ok: 200, whileSuspended: true },
+  "POST /v1/staff-tokens": { body: () => ({ role: "nope", name: "x" }), ok: 400, whileSuspended: true },
+  "DELETE /v1/staff-tokens/:id": { path: "/v1/staff-tokens/000000000000", ok: 404, whileSuspended: true },
+  "GET /v1/audit": { ok: 200, whileSuspended: true },
+  "GET /v1/audit/verify": { ok: 200, whileSuspended: true },
+};
+
+const MALFORMED = ["Bearer", "Bearer clt_", `Bearer clt_${"A".repeat(300)}`, "Basic dXNlcjpwYXNz", "Bearer clt_abc def", "Bearer  clt_abc", "Token clt_abc"];
+
+type Column =
+  | { kind: "own" | "other" | "suspended"; role: StaffRole }
+  | { kind: "none" | "malformed" | "revoked" | "expired" };
+
+const routeKey = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+const allowed = (route: (typeof DOCUMENTED_ROUTES)[number], role: StaffRole) => role === "admin" || route.role.split(",").includes(role);
+
+describe("http: access control matrix (every route × every staff role × own / other / suspended member / no, bad, revoked, expired token)", function () {
+  this.timeout(180_000);
+  let consortium: TestConsortium;
+  let home: Gateway;
+  let other: Gateway;
+  let suspended: Gateway;
+  const tokens = { home: {} as Record<StaffRole, string>, other: {} as Record<StaffRole, string>, suspended: {} as Record<StaffRole, string> };
+  let revoked: string;
+  let expired: string;
+  const mismatches: string[] = [];
+  let requests = 0;
+
+  before(async () => {
+    const all = ROLE.LENDER | ROLE.AGENCY | ROLE.COURT;
+    consortium = await startConsortium([
+      { name: "home", roles: all },
+      { name: "other", roles: all },
+      { name: "suspended", roles: all },
+    ]);
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const operator = await connectContracts(consortium.deployment, new NonceManager(new Wallet(ANVIL_DEV_KEY, provider)));
+    await (await operator.memberRegistry.suspend(consortium.member("suspended").id)).wait();
+    provider.destroy();
+    // Hundreds of refused tokens from one address: the failed-attempt limit is tested on its own, elsewhere.
+    const roomy = (name: string) => {
+      const config = consortium.member(name).config;
+      return { ...config, rateLimits: { publicBurst: 100_000, publicPerMinute: 100_000, authFailureBurst: 100_000, authFailurePerMinute: 100_000 } };
+    };
+    [home, other, suspended] = await Promise.all([
+      startGateway(roomy("home"), { log: () => {} }),
+      startGateway(roomy("other"), { log: () => {} }),
+      startGateway(roomy("suspended"), { log: () => {} }),
+    ]);
+    for (const role of STAFF_ROLES) {
+      tokens.home[role] = (await home.tokens.create(role, `home ${role}`)).token;
+      tokens.other[role] = (await other.tokens.create(role, `other ${role}`)).token;
+      tokens.suspended[role] = (await suspended.tokens.create(role, `suspended ${role}`)).token;
+    }
+    const r = await home.tokens.create("admin", "to revoke");
+    revoked = r.token;
+    expect(await home.tokens.verify(revoked)).to.not.equal(undefined); // cached now: revocation must drop it
+    expect(await home.tokens.revoke(r.record.id)).to.equal(true);
+    expired = (await home.tokens.create("admin", "short-lived", 0.5 / 86_400)).token; // half a second
+    expect(await home.tokens.verify(expired)).to.not.equal(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+  });
+  after(async () => {
+    await Promise.all([home?.close(), other?.close(), suspended?.close()]);
+    await consortium?.stop();
+  });
+
+  it("has a row for every documented route, and documents every mounted route", () => {
+    const documented = DOCUMENTED_ROUTES.map(routeKey);
+    expect(Object.keys(TABLE).filter((k) => !documented.includes(k)), "rows for routes that are not documented").to.deep.equal([]);
+    expect(documented.filter((k) => !(k in TABLE)), "documented routes without a row in the access matrix").to.deep.equal([]);
+    const mounted = new Set(mountedRoutes(home.app).map(routeKey));
+    expect(documented.filter((k) => !mounted.has(k)), "documented but not mounted").to.deep.equal([]);
+    expect([...mounted].filter((k) => !documented.includes(k)), "mounted but not documented").to.deep.equal([]);
+  });
+
+  it("answers every cell of the matrix with the expected status and error code", async () => {
+    // One route's cells in turn (a commit answers 409 while the same id is being committed), routes side by side.
+    const groups: Array<Array<() => Promise<void>>> = [];
+    let malformedIndex = 0;
+    for (const route of DOCUMENTED_ROUTES) {
+      const cells: Array<() => Promise<void>> = [];
+      groups.push(cells);
+      const row = TABLE[routeKey(route)]!;
+      const columns: Column[] = [{ kind: "none" }, { kind: "malformed" }, { kind: "revoked" }, { kind: "expired" }];
+      for (const role of STAFF_ROLES) columns.push({ kind: "own", role }, { kind: "other", role }, { kind: "suspended", role });
+      for (const column of columns) {
+        const role = "role" in column ? column.role : undefined;
+        const gateway = column.kind === "suspended" ? suspended : home;
+        let authorization: string | undefined;
+        if (column.kind === "own") authorization = `Bearer ${tokens.home[column.role]}`;
+        else if (column.kind === "other") authorization = `Bearer ${tokens.other[column.role]}`;
+        else if (column.kind === "suspended") authorization = `Bearer ${tokens.suspended[column.role]}`;
+        else if (column.kind === "malformed") authorization = MALFORMED[malformedIndex++ % MALFORMED.length];
+        else if (column.kind === "revoked") authorization = `Bearer ${revoked}`;
+        else if (column.kind === "expired") authorization = `Bearer ${expired}`;
+
+        let expected: number;
+        let code: string | undefined;
+        if (route.role === "none") expected = row.ok;
+        else if (column.kind === "own" || (column.kind === "suspended" && row.whileSuspended)) {
+          if (allowed(route, role!)) expected = row.byRole?.[role!] ?? row.ok;
+          else [expected, code] = [403, "FORBIDDEN"];
+        } else if (column.kind === "suspended") [expected, code] = [403, "MEMBER_SUSPENDED"];
+        else [expected, code] = [401, "UNAUTHENTICATED"];
+
+        cells.push(async () => {
+          const body = typeof row.body === "function" ? JSON.stringify(row.body(role)) : row.body;
+          const res = await fetch(`${gateway.url}${row.path ?? route.path}`, {
+            method: route.method,
+            headers: {
+              ...(authorization ? { authorization } : {}),
+              ...(body === undefined ? {} : { "content-type": row.contentType ?? JSON_TYPE }),
+            },
+            body,
+          });
+          requests++;
+          const text = await res.text();
+          let errorCode: string | undefined;
+          try {
+            errorCode = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+          } catch {
+            // pages and files
+          }
+          const cell = `${route.method} ${route.path} [${column.kind}${role ? ` ${role}` : ""}]`;
+          if (res.status !== expected) mismatches.push(`${cell}: ${res.status} ${errorCode ?? ""}, expected ${expected}`);
+          else if (code && errorCode !== code) mismatches.push(`${cell}: code ${errorCode}, expected ${code}`);
+        });
+      }
+    }
+    // A few at a time: one consortium, many requests, no more sockets than a client would open.
+    const queue = [...groups];
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        for (let group = queue.shift(); group; group = queue.shift()) for (const cell of group) await cell();
+      }),
+    );
+    expect(requests).to.equal(DOCUMENTED_ROUTES.length * (4 + 3 * STAFF_ROLES.length));
+    expect(mismatches).to.deep.equal([]);
+  });
+
+  it("audited the staff actions of the matrix: who, what, status, no personal data, an intact hash chain", async () => {
+    const admin = { authorization: `Bearer ${tokens.home.admin}` };
+    const entries: AuditEntry[] = [];
+    for (let after = 0; ; ) {
+      const page = (await (await fetch(`${home.url}/v1/audit?after=${after}&limit=50`, { headers: admin })).json()) as { entries: AuditEntry[]; next: number | null };
+      entries.push(...page.entries);
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(entries.map((e) => e.seq)).to.deep.equal(entries.map((_, i) => i + 1));
+    const lenderToken = (await home.tokens.verify(tokens.home.lender))!.tokenId;
+    const upload = entries.find((e) => e.action === "POST /v1/case-lists" && e.status === 201 && "tokenId" in e.actor && e.actor.tokenId === lenderToken);
+    expect(upload, "the lender's upload").to.not.equal(undefined);
+    expect(upload!.actor).to.deep.equal({ tokenId: lenderToken, role: "lender" });
+    expect(upload!.ref?.location).to.match(/^\/v1\/case-lists\//);
+    // Refused attempts are recorded too: the court tried to upload.
+    expect(entries.some((e) => e.action === "POST /v1/case-lists" && e.status === 403 && "role" in e.actor && e.actor.role === "court")).to.equal(true);
+    // A read that opens personal data is audited with its case key; the ownership check (hot path) is not.
+    expect(entries.some((e) => e.action === "GET /v1/cases/:caseKey" && e.caseKeys?.[0] === UNKNOWN_KEY)).to.equal(true);
+    expect(entries.some((e) => e.action.includes("/v1/ownership") || e.action.includes("/v1/verify") || e.action.startsWith("GET /v1/cases "))).to.equal(false);
+    // Unauthenticated requests are nobody's action.
+    expect(entries.every((e) => "tokenId" in e.actor || "memberId" in e.actor || "system" in e.actor)).to.equal(true);
+    const text = JSON.stringify(entries);
+    for (const secret of [ID, "矩阵测试", "13912345678", "M-1", tokens.home.admin, tokens.home.lender]) expect(text).not.to.include(secret);
+    const verify = (await (await fetch(`${home.url}/v1/audit/verify`, { headers: admin })).json()) as { ok: boolean; entries: number };
+    expect(verify).to.deep.include({ ok: true, entries: entries.length });
+  });
+
+  it("notices an edited, a removed or a reordered audit entry", async () => {
+    const { pad } = await import("../../../node/store/database.js");
+    const sub = home.store.sub.audit;
+    const third = (await sub.get(pad(3, 12))) as AuditEntry;
+    await sub.put(pad(3, 12), { ...third, status: 200 === third.status ? 204 : 200 });
+    expect(await home.audit.verify()).to.deep.include({ ok: false, brokenAt: 3, problem: "hash" });
+    await sub.put(pad(3, 12), third);
+    expect((await home.audit.verify()).ok).to.equal(true);
+    const fifth = await sub.get(pad(5, 12));
+    await sub.del(pad(5, 12));
+    expect(await home.audit.verify()).to.deep.include({ ok: false, brokenAt: 5, problem: "sequence" });
+    await sub.put(pad(5, 12), fifth);
+    const second = (await sub.get(pad(2, 12))) as AuditEntry;
+    const fourth = (await sub.get(pad(4, 12))) as AuditEntry;
+    await sub.put(pad(2, 12), { ...fourth, seq: 2 });
+    expect(await home.audit.verify()).to.deep.include({ ok: false, brokenAt: 2, problem: "link" });
+    await sub.put(pad(2, 12), second);
+    expect((await home.audit.verify()).ok).to.equal(true);
+  });
+});

@@ -1,0 +1,152 @@
+import { randomBytes } from "node:crypto";
+import { expect } from "chai";
+import { JsonRpcProvider, Wallet } from "ethers";
+import { connectContracts } from "../../../node/chain/contracts.js";
+import { HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
+import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { HANDOVER_CHUNK, HandoverReceiver } from "../../../node/services/handover.js";
+import type { AuditEntry } from "../../../node/store/audit-log.js";
+import { apiClient } from "../../support/api-client.js";
+import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+
+const key = () => `0x${"1"}${randomBytes(31).toString("hex")}${"1"}`;
+
+/**
+ * `POST /v1/handover` at a real agency gateway on anvil: a package signed by the lender member's registered key, with
+ * its time and nonce inside the signature. A fresh one is taken (the cases the chain shows assigned here); the same
+ * package again is refused as a replay, and so is a new package that reuses a nonce; a stale or future-dated one, one
+ * signed by any other key, or one with a tampered time is refused before anything is stored.
+ */
+describe("http: gateway-to-gateway handover — signature, timestamp, nonce, replays", function () {
+  this.timeout(120_000);
+  let consortium: TestConsortium;
+  let agency: Gateway;
+  let lenderWallet: Wallet;
+  let chainId: number;
+  let caseRegistry: string;
+  const assigned = [key(), key()];
+  const debtors = [key(), key()];
+
+  const pkg = (over: Partial<HandoverPackage> = {}): HandoverPackage => ({
+    format: HANDOVER_FORMAT,
+    chainId,
+    caseRegistry,
+    creditorId: 1,
+    agencyId: 2,
+    assignment: { txHash: `0x${"ab".repeat(32)}`, until: 0 },
+    createdAt: new Date().toISOString(),
+    nonce: newNonce(),
+    cases: assigned.map((caseKey, i) => ({
+      caseKey,
+      debtorKey: debtors[i]!,
+      loanRef: `H-${i}`,
+      name: "交接测试",
+      idNumber: syntheticId18("19770707", "55" + i, "110101"),
+      phone: "",
+      principalFen: "100000",
+      outstandingFen: "90000",
+      overdueDays: 40,
+      region: "",
+      product: "",
+      extra: {},
+    })),
+    ...over,
+  });
+  const post = (body: unknown) => apiClient(agency.url).post("/v1/handover", body);
+
+  before(async () => {
+    consortium = await startConsortium([
+      { name: "lender", roles: ROLE.LENDER },
+      { name: "agency", roles: ROLE.AGENCY },
+    ]);
+    chainId = consortium.deployment.chainId;
+    caseRegistry = consortium.deployment.contracts.CaseRegistry.address;
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    lenderWallet = consortium.member("lender").wallet.connect(provider);
+    const asLender = await connectContracts(consortium.deployment, lenderWallet);
+    const until = Math.floor(Date.now() / 1000) + 30 * 86_400;
+    await (await asLender.caseRegistry.registerAndAssign(2, until, assigned, debtors)).wait();
+    provider.destroy();
+    agency = await startGateway(consortium.member("agency").config, { log: () => {} });
+  });
+  after(async () => {
+    await agency?.close();
+    await consortium?.stop();
+  });
+
+  it("takes a fresh package signed by the creditor's registered key, and refuses the same package again (409 REPLAYED)", async () => {
+    const signed = await signHandover(pkg(), lenderWallet);
+    const first = await post(signed);
+    expect(first.status).to.equal(200);
+    expect(first.body).to.deep.include({ packageHash: signed.packageHash, accepted: 2, rejected: [] });
+    const again = await post(signed);
+    expect(again.status).to.equal(409);
+    expect(again.body.error).to.deep.include({ code: "REPLAYED", details: { problem: "REPLAYED" } });
+    // Two copies at once: one is taken, the other is a replay.
+    const twin = await signHandover(pkg(), lenderWallet);
+    const both = await Promise.all([post(twin), post(twin)]);
+    expect(both.map((r) => r.status).sort()).to.deep.equal([200, 409]);
+    // The audit log names the sending member and the case keys — never the names or ID numbers in the package.
+    const entries = (await agency.audit.page()).entries.filter((e: AuditEntry) => e.action === "handover.received");
+    expect(entries).to.have.length(2);
+    expect(entries[0]).to.deep.include({ actor: { memberId: 1, via: "gateway" }, caseKeys: assigned.map((k) => k.toLowerCase()), caseCount: 2 });
+    expect(JSON.stringify(entries)).not.to.include("交接测试");
+  });
+
+  it("refuses a new package that reuses a nonce, even though it is signed by the creditor", async () => {
+    const nonce = newNonce();
+    expect((await post(await signHandover(pkg({ nonce }), lenderWallet))).status).to.equal(200);
+    const reused = await post(await signHandover(pkg({ nonce, createdAt: new Date(Date.now() + 1_000).toISOString() }), lenderWallet));
+    expect(reused.status).to.equal(409);
+    expect(reused.body.error.code).to.equal("REPLAYED");
+  });
+
+  it("refuses stale and future-dated packages, a tampered time, another key's signature and a malformed nonce", async () => {
+    const stale = await post(await signHandover(pkg({ createdAt: new Date(Date.now() - HANDOVER_MAX_AGE_MS - 5_000).toISOString() }), lenderWallet));
+    expect(stale.status).to.equal(400);
+    expect(stale.body.error.details).to.deep.equal({ problem: "TOO_OLD" });
+    const future = await post(await signHandover(pkg({ createdAt: new Date(Date.now() + 5 * 60_000).toISOString() }), lenderWallet));
+    expect(future.body.error.details).to.deep.equal({ problem: "FROM_THE_FUTURE" });
+    // An old package made to look fresh: the time is under the signature, so the hash no longer fits.
+    const old = await signHandover(pkg({ createdAt: new Date(Date.now() - HANDOVER_MAX_AGE_MS - 5_000).toISOString() }), lenderWallet);
+    const refreshed = await post({ ...old, package: { ...old.package, createdAt: new Date().toISOString() } });
+    expect(refreshed.body.error.details).to.deep.equal({ problem: "HASH_MISMATCH" });
+    const forged = await post(await signHandover(pkg(), Wallet.createRandom()));
+    expect(forged.status).to.equal(403);
+    expect(forged.body.error.details).to.deep.equal({ problem: "SIGNER" });
+    const badNonce = await post(await signHandover(pkg({ nonce: "1" }), lenderWallet));
+    expect(badNonce.body.error.details).to.deep.equal({ problem: "FORMAT" });
+    // None of them was stored: the replay test's packages and the reused nonce's first one only.
+    let received = 0;
+    for await (const _ of agency.store.sub.meta.keys({ gt: "received/", lt: "received/\uffff" })) received++;
+    expect(received).to.equal(3);
+  });
+
+  it("takes a full package of 1,000 cases with many columns (over 1 MB), and refuses a body over 16 MB (413)", async () => {
+    const extra = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`column_${i}`, "备注".repeat(40)]));
+    const template = pkg().cases[0]!;
+    const cases = Array.from({ length: HANDOVER_CHUNK }, (_, i) => ({ ...template, caseKey: key(), loanRef: `B-${i}`, extra }));
+    const signed = await signHandover(pkg({ cases }), lenderWallet);
+    expect(JSON.stringify(signed).length).to.be.greaterThan(2_000_000);
+    const big = await post(signed);
+    expect(big.status).to.equal(200);
+    expect(big.body).to.deep.include({ accepted: 0 }); // none of them is assigned here on chain
+    const huge = await fetch(`${agency.url}/v1/handover`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"x":"${"y".repeat(17 * 1024 * 1024)}"}` });
+    expect(huge.status).to.equal(413);
+  });
+
+  it("keeps nonces only as long as a package could pass as fresh", async () => {
+    const count = async () => {
+      let n = 0;
+      for await (const _ of agency.store.sub.meta.keys({ gt: "handover-nonce/", lt: "handover-nonce/\uffff" })) n++;
+      return n;
+    };
+    expect(await count()).to.equal(4);
+    // The same gateway's store and chain, its clock 20 minutes on: the next package prunes the old nonces.
+    const later = Date.now() + 20 * 60_000;
+    const receiver = new HandoverReceiver({ store: agency.store, cipher: agency.cipher, contracts: agency.contracts, memberId: 2, chainId, now: () => later });
+    await receiver.receive(await signHandover(pkg({ createdAt: new Date(later).toISOString() }), lenderWallet));
+    expect(await count()).to.equal(1);
+  });
+});
