@@ -157,7 +157,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
           : typeof v === "number"
             ? v + 1 + (k % 3)
             : typeof v === "string"
-              ? field === "capturedAt"
+              ? field === "capturedAt" && !Number.isNaN(Date.parse(v))
                 ? new Date(Date.parse(v) - 1_000 * (1 + (k % 100))).toISOString()
                 : /^(0x)?[0-9a-f]+$/.test(v)
                   ? v.slice(0, -1) + otherHexDigit(v.at(-1)!, k)
