@@ -148,6 +148,14 @@ describe("node/http: the gateway under hostile input, properties", function () {
       }
     });
 
+    it("an ownership check by a loan ref that is empty once trimmed (a BOM, white space) → 400, not 500", async () => {
+      for (const loanRef of ["\ufeff", " ", "\u3000", "\ufeff \u3000"]) {
+        const res = await raw(agency.url, "GET", `/v1/ownership?creditorId=1&loanRef=${encodeURIComponent(loanRef)}`, { authorization: `Bearer ${agencyToken}` });
+        expect(res.status, JSON.stringify(loanRef)).to.equal(400);
+        expect(JSON.parse(res.body).error.code).to.equal("VALIDATION_FAILED");
+      }
+    });
+
     it("headers over Node's limit → 431 in the error shape, not a bare status line", async () => {
       const res = await raw(lender.url, "GET", "/v1/health", { "x-padding": "a".repeat(20_000) });
       expect(res.status).to.equal(431);
@@ -262,8 +270,11 @@ describe("node/http: the gateway under hostile input, properties", function () {
         }
         const check = await raw(agency.url, "GET", `/v1/ownership?creditorId=1&loanRef=${encodeURIComponent(loanRef)}`, { authorization: `Bearer ${agencyToken}` });
         expectClean(check, `ownership ${JSON.stringify(loanRef)}`);
-        expect(check.status).to.equal(200);
-        expect((JSON.parse(check.body) as { authorized: boolean }).authorized).to.equal(false);
+        if (loanRef.normalize("NFKC").trim() === "") expect(check.status).to.equal(400);
+        else {
+          expect(check.status).to.equal(200);
+          expect((JSON.parse(check.body) as { authorized: boolean }).authorized).to.equal(false);
+        }
       }),
       propertyParameters(25),
     );
