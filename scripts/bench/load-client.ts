@@ -12,6 +12,8 @@ interface Spec {
   pool: string[];
   concurrency: number;
   seconds: number;
+  /** When set, a `{"progress":{"requests":n,"non2xx":n}}` line on stderr every so many seconds. */
+  progressEverySeconds?: number;
 }
 
 let input = "";
@@ -20,7 +22,7 @@ const spec = JSON.parse(input) as Spec;
 let next = 0;
 const pick = () => spec.pool[next++ % spec.pool.length] as string;
 
-const result = await autocannon({
+const instance = autocannon({
   url: spec.url,
   connections: spec.concurrency,
   duration: spec.seconds,
@@ -33,10 +35,22 @@ const result = await autocannon({
     },
   ],
 });
+let responses = 0;
+let non2xx = 0;
+instance.on("response", (_client, statusCode) => {
+  responses++;
+  if (statusCode < 200 || statusCode >= 300) non2xx++;
+});
+const ticker = spec.progressEverySeconds
+  ? setInterval(() => process.stderr.write(`${JSON.stringify({ progress: { requests: responses, non2xx } })}\n`), spec.progressEverySeconds * 1000)
+  : undefined;
+const result = await instance;
+if (ticker) clearInterval(ticker);
 console.log(
   JSON.stringify({
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
+    breakdown: { connectionErrors: result.errors, timeouts: result.timeouts, non2xx: result.non2xx, statusCodes: result.statusCodeStats },
     seconds: result.duration,
     requestsPerSecond: result.requests.total / result.duration,
     p50ms: result.latency.p50,

@@ -1,0 +1,280 @@
+/**
+ * `npm run bench:load` — a bounded load run on loopback: a lender's and an agency's gateway (real HTTP, LevelDB,
+ * anvil) in this process; for BENCH_LOAD_SECONDS (60), BENCH_LOAD_UPLOADERS (20) lender staff upload lists of
+ * BENCH_LOAD_ROWS (10,000) synthetic rows back to back, BENCH_LOAD_CHECKERS (200) keep-alive connections from a
+ * separate process ask for ownership, and the agency records evidence while its anchorer anchors. Then the checks:
+ * no errors; no lost writes (every acknowledged upload's cases are in the lender's store, every acknowledged evidence
+ * record is in the agency's log and gets anchored); memory stable (RSS of the gateways' process sampled every second).
+ * Writes scripts/bench/results/load.json and BENCHMARKS.md. Progress lines every 5 s.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { startGateway } from "../../node/gateway.js";
+import { ROLE, startConsortium } from "../lib/dev-consortium.js";
+import { syntheticCaseLines } from "../lib/synthetic-cases.js";
+import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
+
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
+const UPLOADERS = Number(process.env.BENCH_LOAD_UPLOADERS ?? 20);
+const ROWS = Number(process.env.BENCH_LOAD_ROWS ?? 10_000);
+const CHECKERS = Number(process.env.BENCH_LOAD_CHECKERS ?? 200);
+const RECORDERS = Number(process.env.BENCH_LOAD_RECORDERS ?? 4);
+const ASSIGNED = 1_000;
+const progress = (line: string) => console.log(`[bench:load] ${line}`);
+// Version byte 01 first, as pseudonym keys have (a key whose first byte is 00 is not one).
+const key = (label: string, i: number) => `0x01${createHash("sha256").update(`caseledger/bench/load/${label}/${i}`).digest("hex").slice(2)}`;
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface CheckResult {
+  requests: number;
+  errors: number;
+  requestsPerSecond: number;
+  p50ms: number;
+  p99ms: number;
+  maxMs: number;
+}
+
+/** The ownership checks from their own process (autocannon), with its progress read from stderr. */
+function checks(spec: object, onProgress: (requests: number, non2xx: number) => void): Promise<CheckResult> {
+  const client = fileURLToPath(new URL("./load-client.ts", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", client], { stdio: ["pipe", "pipe", "pipe"] });
+    child.stdin.end(JSON.stringify(spec));
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (c) => (out += c));
+    child.stderr.on("data", (c: Buffer) => {
+      err += c.toString();
+      const lines = err.split("\n");
+      err = lines.pop() ?? "";
+      for (const line of lines) {
+        try {
+          const p = (JSON.parse(line) as { progress?: { requests: number; non2xx: number } }).progress;
+          if (p) onProgress(p.requests, p.non2xx);
+        } catch {
+          process.stderr.write(`${line}\n`);
+        }
+      }
+    });
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as CheckResult) : reject(new Error(`load client exited ${code}`))));
+  });
+}
+
+const consortium = await startConsortium([
+  { name: "lender", roles: ROLE.LENDER },
+  { name: "agency", roles: ROLE.AGENCY },
+]);
+const errorsLogged: string[] = [];
+const log = (event: Record<string, unknown>) => {
+  if (event.level === "error") errorsLogged.push(String(event.msg));
+};
+try {
+  // Uploads of 10,000 rows are ~0.8 MB; the test consortium's 2 MB limit holds them.
+  const lender = await startGateway(consortium.member("lender").config, { log });
+  // Anchoring every 5 s or 1,000 records, whichever comes first: several anchors during the run.
+  const agency = await startGateway(consortium.member("agency").config, { log, evidence: { intervalMs: 5_000, everyRecords: 1_000 } });
+  const lenderToken = (await lender.tokens.create("lender", "bench-load")).token;
+  const agencyToken = (await agency.tokens.create("agency", "bench-load")).token;
+
+  progress(`assigning ${ASSIGNED.toLocaleString("en")} cases to the agency on chain…`);
+  const until = Math.floor(Date.now() / 1000) + 90 * 86_400;
+  const held = Array.from({ length: ASSIGNED }, (_, i) => key("case", i));
+  for (let start = 0; start < ASSIGNED; start += 200) {
+    const items = held.slice(start, start + 200).map((caseKey, i) => ({ caseKey, debtorKey: key("debtor", start + i) }));
+    const job = await lender.submitter.enqueue({ kind: "registerAndAssign", agencyId: 2, until, items });
+    await lender.submitter.waitForJob(job.id, { timeoutMs: 120_000 });
+  }
+  for (const deadline = Date.now() + 60_000; !(await agency.indexer.caseOf(held.at(-1)!)); ) {
+    if (Date.now() > deadline) throw new Error("the agency's index never saw the assignments");
+    await sleep(200);
+  }
+  const paths = Array.from({ length: 4_000 }, (_, i) => `/v1/ownership?caseKey=${i % 2 === 0 ? held[(i * 7919) % ASSIGNED] : key("unknown", i)}`);
+
+  // RSS of this process (both gateways and the upload clients), every second.
+  const rss: number[] = [];
+  const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 1_000);
+  rss.push(process.memoryUsage().rss);
+
+  // Other work on the machine before the run starts (the 1-minute load average), said beside the figures.
+  const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
+  const startedAt = Date.now();
+  const stopAt = startedAt + SECONDS * 1000;
+  const running = () => Date.now() < stopAt;
+
+  const uploads: Array<{ id: string; prefix: string; rows: number; accepted: number; ms: number }> = [];
+  const uploadErrors: string[] = [];
+  let uploadSeq = 0;
+  const uploader = async (worker: number) => {
+    while (running()) {
+      const prefix = `LD${String(worker).padStart(2, "0")}-${String(uploadSeq++).padStart(5, "0")}`;
+      let csv = "";
+      for (const line of syntheticCaseLines({ rows: ROWS, seed: uploadSeq * 31 + worker, errorRate: 0, refPrefix: prefix })) csv += `${line}\r\n`;
+      const t0 = Date.now();
+      try {
+        const res = await fetch(`${lender.url}/v1/case-lists?name=${prefix}.csv`, { method: "POST", headers: { authorization: `Bearer ${lenderToken}`, "content-type": "text/csv" }, body: csv });
+        const body = (await res.json()) as { id: string; totals?: { rows: number; accepted: number } };
+        if (res.status !== 201) uploadErrors.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+        else uploads.push({ id: body.id, prefix, rows: body.totals!.rows, accepted: body.totals!.accepted, ms: Date.now() - t0 });
+      } catch (error) {
+        uploadErrors.push(String(error));
+      }
+    }
+  };
+
+  const recorded: number[] = [];
+  const recordErrors: string[] = [];
+  let recordSeq = 0;
+  const recorder = async () => {
+    while (running()) {
+      const i = recordSeq++;
+      try {
+        const res = await fetch(`${agency.url}/v1/evidence/hash`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${agencyToken}`, "content-type": "application/json" },
+          body: JSON.stringify({ caseKey: held[i % ASSIGNED], kind: "call-recording", contentSha256: key("recording", i).slice(2), contentSize: 1_000 + i, mediaType: "audio/mpeg" }),
+        });
+        const body = (await res.json()) as { id: number };
+        if (res.status !== 201) recordErrors.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+        else recorded.push(body.id);
+      } catch (error) {
+        recordErrors.push(String(error));
+      }
+    }
+  };
+
+  let checked = { requests: 0, non2xx: 0 };
+  const ticker = setInterval(() => {
+    const s = Math.round((Date.now() - startedAt) / 1000);
+    const a = agency.anchorer.status();
+    progress(
+      `${s} s: ${uploads.length} uploads (${(uploads.length * ROWS).toLocaleString("en")} rows), ${checked.requests.toLocaleString("en")} checks, ` +
+        `${recorded.length.toLocaleString("en")} evidence records (${a.anchoredSize.toLocaleString("en")} anchored), errors ${uploadErrors.length + recordErrors.length + checked.non2xx}, RSS ${mb(rss.at(-1) ?? 0)} MB`,
+    );
+  }, 5_000);
+
+  progress(`load: ${UPLOADERS} uploaders × ${ROWS.toLocaleString("en")} rows, ${CHECKERS} ownership-check connections, ${RECORDERS} evidence recorders, ${SECONDS} s…`);
+  const [check] = await Promise.all([
+    checks({ url: agency.url, method: "GET", headers: { authorization: `Bearer ${agencyToken}` }, pool: paths, concurrency: CHECKERS, seconds: SECONDS, progressEverySeconds: 5 }, (requests, non2xx) => {
+      checked = { requests, non2xx };
+    }),
+    ...Array.from({ length: UPLOADERS }, (_, w) => uploader(w)),
+    ...Array.from({ length: RECORDERS }, () => recorder()),
+  ]);
+  const loadSeconds = (Date.now() - startedAt) / 1000;
+  clearInterval(ticker);
+  progress(`load over after ${loadSeconds.toFixed(1)} s; checking what was acknowledged…`);
+
+  // Lost writes, uploads: every acknowledged list is ready and every one of its loan refs maps to a stored case.
+  let missingCases = 0;
+  let notReady = 0;
+  for (const upload of uploads) {
+    const summary = (await lender.store.sub.lists.get(upload.id)) as { state: string; totals?: { accepted: number } } | undefined;
+    if (summary?.state !== "ready" || summary.totals?.accepted !== upload.accepted) notReady++;
+    const refs = Array.from({ length: upload.rows }, (_, i) => `1/${upload.prefix}-${String(i).padStart(8, "0")}`);
+    const caseKeys = (await lender.store.sub.loanRefs.getMany(refs)) as Array<string | undefined>;
+    const present = caseKeys.filter((k): k is string => typeof k === "string");
+    const cases = await lender.store.sub.cases.getMany(present);
+    missingCases += refs.length - cases.filter((c) => c !== undefined).length;
+  }
+
+  // Lost writes, evidence: every acknowledged record is in the log, and gets anchored.
+  const lastId = recorded.length > 0 ? Math.max(...recorded) : -1;
+  const anchorDeadline = Date.now() + 120_000;
+  while (agency.anchorer.status().anchoredSize <= lastId && Date.now() < anchorDeadline) {
+    await agency.anchorer.anchorNow().catch(() => undefined);
+    await sleep(500);
+  }
+  const anchoredSize = agency.anchorer.status().anchoredSize;
+  let missingRecords = 0;
+  let unanchoredReceipts = 0;
+  for (let at = 0; at < recorded.length; at += 32) {
+    const batch = recorded.slice(at, at + 32);
+    await Promise.all(
+      batch.map(async (id) => {
+        const res = await fetch(`${agency.url}/v1/evidence/${id}/receipt`, { headers: { authorization: `Bearer ${agencyToken}` } });
+        if (res.status !== 200) missingRecords++;
+        else if (((await res.json()) as { status: string }).status !== "anchored") unanchoredReceipts++;
+      }),
+    );
+  }
+  clearInterval(sampler);
+  rss.push(process.memoryUsage().rss);
+
+  const start = rss[0]!;
+  const peak = Math.max(...rss);
+  const end = rss.at(-1)!;
+  const half = rss[Math.floor(rss.length / 2)]!;
+  // Stable: no growth to speak of over the second half of the run (the first half is the heap and caches warming up).
+  const secondHalfGrowth = end - half;
+  const memoryStable = secondHalfGrowth < 0.1 * peak;
+  const errors = uploadErrors.length + recordErrors.length + check.errors + errorsLogged.length;
+  const anchors = agency.anchorer.status();
+  const result = {
+    measuredAt: new Date().toISOString(),
+    machine: machine(),
+    loadAverageBefore: loadBefore,
+    seconds: SECONDS,
+    loadSeconds: Math.round(loadSeconds * 10) / 10,
+    uploads: {
+      concurrent: UPLOADERS,
+      rowsPerList: ROWS,
+      acknowledged: uploads.length,
+      rows: uploads.reduce((n, u) => n + u.rows, 0),
+      rowsPerSecond: Math.round(uploads.reduce((n, u) => n + u.rows, 0) / loadSeconds),
+      medianMs: uploads.map((u) => u.ms).sort((a, b) => a - b)[Math.floor(uploads.length / 2)] ?? null,
+      errors: uploadErrors.length,
+      notReady,
+      missingCases,
+    },
+    ownershipChecks: { concurrency: CHECKERS, ...check },
+    evidence: {
+      recorders: RECORDERS,
+      acknowledged: recorded.length,
+      recordsPerSecond: Math.round(recorded.length / loadSeconds),
+      errors: recordErrors.length,
+      missingRecords,
+      unanchoredReceipts,
+      anchoredSize,
+      lastAnchor: anchors.lastAnchor,
+    },
+    errorsLogged: errorsLogged.length,
+    rssMB: { start: mb(start), peak: mb(peak), end: mb(end), atHalf: mb(half), samples: rss.length },
+    checks: {
+      noErrors: errors === 0,
+      noLostWrites: missingCases === 0 && notReady === 0 && missingRecords === 0 && unanchoredReceipts === 0,
+      memoryStable,
+    },
+    firstErrors: [...uploadErrors, ...recordErrors, ...errorsLogged].slice(0, 5),
+  };
+  const file = await writeResult("load", result);
+  const ok = (b: boolean) => (b ? "yes" : "**no**");
+  await updateBenchmarksSection(
+    "load",
+    `## Load (\`npm run bench:load\`)
+
+Measured ${result.measuredAt.slice(0, 10)} on ${describeMachine(result.machine)}, on loopback, for ${SECONDS} s: a lender's and
+an agency's gateway in one process against anvil; ${UPLOADERS} lender staff uploading lists of ${ROWS.toLocaleString("en")} synthetic rows
+back to back; ${CHECKERS} keep-alive connections (autocannon, a separate process) asking the agency's gateway for ownership; ${RECORDERS}
+agency staff recording evidence while the anchorer anchors every 5 s or 1,000 records. ${loadBefore >= 0.5 ? `Taken under contention: the machine's
+cores were shared with other work (1-minute load average ${loadBefore} before the run).` : `The machine was otherwise idle (load average ${loadBefore}).`}
+
+| | acknowledged | rate | latency | errors |
+| --- | --- | --- | --- | --- |
+| case-list uploads of ${ROWS.toLocaleString("en")} rows | ${uploads.length} lists, ${result.uploads.rows.toLocaleString("en")} rows | ${result.uploads.rowsPerSecond.toLocaleString("en")} rows/s | median ${result.uploads.medianMs ?? "–"} ms a list | ${uploadErrors.length} |
+| ownership checks | ${check.requests.toLocaleString("en")} | ${Math.round(check.requestsPerSecond).toLocaleString("en")} req/s | p50 ${check.p50ms} ms, p99 ${check.p99ms} ms | ${check.errors} |
+| evidence records | ${recorded.length.toLocaleString("en")} | ${result.evidence.recordsPerSecond.toLocaleString("en")}/s | anchored up to ${anchoredSize.toLocaleString("en")} | ${recordErrors.length} |
+
+- No errors: ${ok(result.checks.noErrors)} (${errors} in all, errors logged by the gateways included).
+- No lost writes: ${ok(result.checks.noLostWrites)} — every acknowledged list ready with all its cases in the lender's store (${missingCases} missing); every acknowledged evidence record in the log (${missingRecords} missing) and anchored (${unanchoredReceipts} receipts still pending).
+- Memory: RSS of the gateways' process ${result.rssMB.start} MB at the start, ${result.rssMB.peak} MB at its peak, ${result.rssMB.end} MB at the end (${result.rssMB.atHalf} MB half-way); stable over the second half: ${ok(memoryStable)}.`,
+  );
+  progress(`wrote ${file} and BENCHMARKS.md`);
+  progress(`no errors: ${result.checks.noErrors}; no lost writes: ${result.checks.noLostWrites}; memory stable: ${memoryStable} (RSS ${result.rssMB.start} → peak ${result.rssMB.peak} → ${result.rssMB.end} MB)`);
+  await Promise.all([lender.close(), agency.close()]);
+  if (!result.checks.noErrors || !result.checks.noLostWrites) process.exitCode = 1;
+} finally {
+  await consortium.stop();
+}
