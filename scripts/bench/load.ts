@@ -1,17 +1,20 @@
 /**
  * `npm run bench:load` — a bounded load run on loopback: a lender's and an agency's gateway (real HTTP, LevelDB,
- * anvil) in this process; for BENCH_LOAD_SECONDS (60), BENCH_LOAD_UPLOADERS (20) lender staff upload lists of
+ * anvil), each in its own process with the production heap bound (as `npm run gateway` runs it); for BENCH_LOAD_SECONDS (60), BENCH_LOAD_UPLOADERS (20) lender staff upload lists of
  * BENCH_LOAD_ROWS (10,000) synthetic rows back to back, BENCH_LOAD_CHECKERS (200) keep-alive connections from a
  * separate process ask for ownership, and the agency records evidence while its anchorer anchors. Then the checks:
  * no errors; no lost writes (every acknowledged upload's cases are in the lender's store, every acknowledged evidence
- * record is in the agency's log and gets anchored); memory stable (RSS of the gateways' process sampled every second).
+ * record is in the agency's log and gets anchored — the lender's store is read after its gateway has stopped); memory
+ * stable (RSS of each gateway process, sampled every second).
  * Writes scripts/bench/results/load.json and BENCHMARKS.md. Progress lines every 5 s.
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import type { GatewayConfig } from "../../node/config.js";
 import { startGateway } from "../../node/gateway.js";
+import { openDatabase } from "../../node/store/database.js";
 import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { syntheticCaseLines } from "../lib/synthetic-cases.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
@@ -63,46 +66,110 @@ function checks(spec: object, onProgress: (requests: number, non2xx: number) => 
   });
 }
 
+interface GatewayProcess {
+  url: string;
+  token: string;
+  rss: number[];
+  errors: string[];
+  stop(): Promise<void>;
+}
+
+/** Starts a gateway in its own process (scripts/bench/load-gateway.ts) with the heap bound of `npm run gateway`. */
+function gatewayProcess(spec: { config: GatewayConfig; role: "lender" | "agency"; evidence?: object }): Promise<GatewayProcess> {
+  const script = fileURLToPath(new URL("./load-gateway.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--max-old-space-size=256", "--import", "tsx", script], { stdio: ["pipe", "pipe", "inherit"] });
+  child.stdin.end(JSON.stringify(spec));
+  const rss: number[] = [];
+  const errors: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let buffer = "";
+    child.stdout.on("data", (c: Buffer) => {
+      buffer += c.toString();
+      const lines = buffer.split("\n");
+      buffer = lines.pop() ?? "";
+      for (const line of lines) {
+        const event = JSON.parse(line) as { ready?: { url: string; token: string }; rss?: number; error?: string };
+        if (event.rss !== undefined) rss.push(event.rss);
+        if (event.error !== undefined) errors.push(event.error);
+        if (event.ready) {
+          resolve({
+            ...event.ready,
+            rss,
+            errors,
+            async stop() {
+              child.kill("SIGTERM");
+              const code = await exited;
+              if (code !== 0) errors.push(`gateway process exited ${code}`);
+            },
+          });
+        }
+      }
+    });
+    void exited.then((code) => reject(new Error(`gateway process exited ${code} before it was ready`)));
+  });
+}
+
 const consortium = await startConsortium([
   { name: "lender", roles: ROLE.LENDER },
   { name: "agency", roles: ROLE.AGENCY },
 ]);
-const errorsLogged: string[] = [];
-const log = (event: Record<string, unknown>) => {
-  if (event.level === "error") errorsLogged.push(String(event.msg));
-};
+/** Registers and assigns the cases through the lender's own submitter (a gateway started here for it, then closed). */
+async function assignOnChain(config: GatewayConfig, items: Array<{ caseKey: string; debtorKey: string }>, agencyId: number, until: number): Promise<void> {
+  const gateway = await startGateway(config, { log: () => {} });
+  try {
+    for (let start = 0; start < items.length; start += 200) {
+      const job = await gateway.submitter.enqueue({ kind: "registerAndAssign", agencyId, until, items: items.slice(start, start + 200) });
+      await gateway.submitter.waitForJob(job.id, { timeoutMs: 120_000 });
+    }
+  } finally {
+    await gateway.close();
+  }
+}
+
+const children: GatewayProcess[] = [];
 try {
   // Uploads of 10,000 rows are ~0.8 MB; the test consortium's 2 MB limit holds them.
-  const lender = await startGateway(consortium.member("lender").config, { log });
-  // Anchoring every 5 s or 1,000 records, whichever comes first: several anchors during the run.
-  const agency = await startGateway(consortium.member("agency").config, { log, evidence: { intervalMs: 5_000, everyRecords: 1_000 } });
-  const lenderToken = (await lender.tokens.create("lender", "bench-load")).token;
-  const agencyToken = (await agency.tokens.create("agency", "bench-load")).token;
-
+  const lenderConfig = consortium.member("lender").config;
   progress(`assigning ${ASSIGNED.toLocaleString("en")} cases to the agency on chain…`);
   const until = Math.floor(Date.now() / 1000) + 90 * 86_400;
   const held = Array.from({ length: ASSIGNED }, (_, i) => key("case", i));
-  for (let start = 0; start < ASSIGNED; start += 200) {
-    const items = held.slice(start, start + 200).map((caseKey, i) => ({ caseKey, debtorKey: key("debtor", start + i) }));
-    const job = await lender.submitter.enqueue({ kind: "registerAndAssign", agencyId: 2, until, items });
-    await lender.submitter.waitForJob(job.id, { timeoutMs: 120_000 });
-  }
-  for (const deadline = Date.now() + 60_000; !(await agency.indexer.caseOf(held.at(-1)!)); ) {
+  await assignOnChain(lenderConfig, held.map((caseKey, i) => ({ caseKey, debtorKey: key("debtor", i) })), 2, until);
+  const lender = await gatewayProcess({ config: lenderConfig, role: "lender" });
+  children.push(lender);
+  // Anchoring every 5 s or 1,000 records, whichever comes first: several anchors during the run.
+  const agency = await gatewayProcess({ config: consortium.member("agency").config, role: "agency", evidence: { intervalMs: 5_000, everyRecords: 1_000 } });
+  children.push(agency);
+  const lenderToken = lender.token;
+  const agencyToken = agency.token;
+  const api = async <T>(gateway: GatewayProcess, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${gateway.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const anchoring = async () => (await api<{ anchoredSize: number; logSize: number }>(agency, "GET", "/v1/evidence/status")).body;
+
+  for (const deadline = Date.now() + 60_000; ; ) {
+    const answer = await api<{ authorized?: boolean }>(agency, "GET", `/v1/ownership?caseKey=${held.at(-1)}`);
+    if (answer.body.authorized) break;
     if (Date.now() > deadline) throw new Error("the agency's index never saw the assignments");
-    await sleep(200);
+    await sleep(300);
   }
   const paths = Array.from({ length: 4_000 }, (_, i) => `/v1/ownership?caseKey=${i % 2 === 0 ? held[(i * 7919) % ASSIGNED] : key("unknown", i)}`);
 
-  // RSS of this process (both gateways and the upload clients), every second.
-  const rss: number[] = [];
-  const sampler = setInterval(() => rss.push(process.memoryUsage().rss), 1_000);
-  rss.push(process.memoryUsage().rss);
+  const rssFrom = { lender: lender.rss.length, agency: agency.rss.length };
 
   // Other work on the machine before the run starts (the 1-minute load average), said beside the figures.
   const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
-  const startedAt = Date.now();
-  const stopAt = startedAt + SECONDS * 1000;
+  // The clock starts when the check client is up (its first progress line): all three loads run the same seconds.
+  let startedAt = Date.now();
+  let stopAt = Number.POSITIVE_INFINITY;
   const running = () => Date.now() < stopAt;
+  let markStarted!: () => void;
+  const checksStarted = new Promise<void>((resolve) => (markStarted = resolve));
 
   const uploads: Array<{ id: string; prefix: string; rows: number; accepted: number; ms: number }> = [];
   const uploadErrors: string[] = [];
@@ -146,72 +213,81 @@ try {
   };
 
   let checked = { requests: 0, non2xx: 0 };
+  let anchored = 0;
   const ticker = setInterval(() => {
     const s = Math.round((Date.now() - startedAt) / 1000);
-    const a = agency.anchorer.status();
+    void anchoring().then((a) => (anchored = a.anchoredSize), () => undefined);
     progress(
       `${s} s: ${uploads.length} uploads (${(uploads.length * ROWS).toLocaleString("en")} rows), ${checked.requests.toLocaleString("en")} checks, ` +
-        `${recorded.length.toLocaleString("en")} evidence records (${a.anchoredSize.toLocaleString("en")} anchored), errors ${uploadErrors.length + recordErrors.length + checked.non2xx}, RSS ${mb(rss.at(-1) ?? 0)} MB`,
+        `${recorded.length.toLocaleString("en")} evidence records (${anchored.toLocaleString("en")} anchored), errors ${uploadErrors.length + recordErrors.length + checked.non2xx}, ` +
+        `RSS lender ${mb(lender.rss.at(-1) ?? 0)} MB, agency ${mb(agency.rss.at(-1) ?? 0)} MB`,
     );
   }, 5_000);
 
   progress(`load: ${UPLOADERS} uploaders × ${ROWS.toLocaleString("en")} rows, ${CHECKERS} ownership-check connections, ${RECORDERS} evidence recorders, ${SECONDS} s…`);
-  const [check] = await Promise.all([
-    checks({ url: agency.url, method: "GET", headers: { authorization: `Bearer ${agencyToken}` }, pool: paths, concurrency: CHECKERS, seconds: SECONDS, progressEverySeconds: 5 }, (requests, non2xx) => {
-      checked = { requests, non2xx };
-    }),
-    ...Array.from({ length: UPLOADERS }, (_, w) => uploader(w)),
-    ...Array.from({ length: RECORDERS }, () => recorder()),
-  ]);
+  const checking = checks({ url: agency.url, method: "GET", headers: { authorization: `Bearer ${agencyToken}` }, pool: paths, concurrency: CHECKERS, seconds: SECONDS, progressEverySeconds: 5 }, (requests, non2xx) => {
+    checked = { requests, non2xx };
+    markStarted();
+  });
+  await checksStarted;
+  startedAt = Date.now();
+  stopAt = startedAt + SECONDS * 1000;
+  const [check] = await Promise.all([checking, ...Array.from({ length: UPLOADERS }, (_, w) => uploader(w)), ...Array.from({ length: RECORDERS }, () => recorder())]);
   const loadSeconds = (Date.now() - startedAt) / 1000;
   clearInterval(ticker);
   progress(`load over after ${loadSeconds.toFixed(1)} s; checking what was acknowledged…`);
 
-  // Lost writes, uploads: every acknowledged list is ready and every one of its loan refs maps to a stored case.
-  let missingCases = 0;
-  let notReady = 0;
-  for (const upload of uploads) {
-    const summary = (await lender.store.sub.lists.get(upload.id)) as { state: string; totals?: { accepted: number } } | undefined;
-    if (summary?.state !== "ready" || summary.totals?.accepted !== upload.accepted) notReady++;
-    const refs = Array.from({ length: upload.rows }, (_, i) => `1/${upload.prefix}-${String(i).padStart(8, "0")}`);
-    const caseKeys = (await lender.store.sub.loanRefs.getMany(refs)) as Array<string | undefined>;
-    const present = caseKeys.filter((k): k is string => typeof k === "string");
-    const cases = await lender.store.sub.cases.getMany(present);
-    missingCases += refs.length - cases.filter((c) => c !== undefined).length;
-  }
-
   // Lost writes, evidence: every acknowledged record is in the log, and gets anchored.
   const lastId = recorded.length > 0 ? Math.max(...recorded) : -1;
   const anchorDeadline = Date.now() + 120_000;
-  while (agency.anchorer.status().anchoredSize <= lastId && Date.now() < anchorDeadline) {
-    await agency.anchorer.anchorNow().catch(() => undefined);
-    await sleep(500);
-  }
-  const anchoredSize = agency.anchorer.status().anchoredSize;
+  while ((await anchoring()).anchoredSize <= lastId && Date.now() < anchorDeadline) await sleep(1_000);
+  const anchors = await api<{ anchoredSize: number; lastAnchor: unknown }>(agency, "GET", "/v1/evidence/status");
+  const anchoredSize = anchors.body.anchoredSize;
   let missingRecords = 0;
   let unanchoredReceipts = 0;
   for (let at = 0; at < recorded.length; at += 32) {
-    const batch = recorded.slice(at, at + 32);
     await Promise.all(
-      batch.map(async (id) => {
-        const res = await fetch(`${agency.url}/v1/evidence/${id}/receipt`, { headers: { authorization: `Bearer ${agencyToken}` } });
+      recorded.slice(at, at + 32).map(async (id) => {
+        const res = await api<{ status: string }>(agency, "GET", `/v1/evidence/${id}/receipt`);
         if (res.status !== 200) missingRecords++;
-        else if (((await res.json()) as { status: string }).status !== "anchored") unanchoredReceipts++;
+        else if (res.body.status !== "anchored") unanchoredReceipts++;
       }),
     );
   }
-  clearInterval(sampler);
-  rss.push(process.memoryUsage().rss);
+  const rssOf = (g: GatewayProcess, from: number) => g.rss.slice(Math.max(0, from - 1));
+  const series = { lender: rssOf(lender, rssFrom.lender), agency: rssOf(agency, rssFrom.agency) };
+  await Promise.all(children.map((c) => c.stop()));
+  children.length = 0;
 
-  const start = rss[0]!;
-  const peak = Math.max(...rss);
-  const end = rss.at(-1)!;
-  const half = rss[Math.floor(rss.length / 2)]!;
-  // Stable: no growth to speak of over the second half of the run (the first half is the heap and caches warming up).
-  const secondHalfGrowth = end - half;
-  const memoryStable = secondHalfGrowth < 0.1 * peak;
+  // Lost writes, uploads: every acknowledged list is ready and every one of its loan refs maps to a stored case —
+  // read from the lender's store after its gateway has stopped.
+  let missingCases = 0;
+  let notReady = 0;
+  const store = await openDatabase(lenderConfig.dataDir);
+  try {
+    for (const upload of uploads) {
+      const summary = (await store.sub.lists.get(upload.id)) as { state: string; totals?: { accepted: number } } | undefined;
+      if (summary?.state !== "ready" || summary.totals?.accepted !== upload.accepted) notReady++;
+      const refs = Array.from({ length: upload.rows }, (_, i) => `${lenderConfig.memberId}/${upload.prefix}-${String(i).padStart(8, "0")}`);
+      const caseKeys = (await store.sub.loanRefs.getMany(refs)) as Array<string | undefined>;
+      const cases = await store.sub.cases.getMany(caseKeys.filter((k): k is string => typeof k === "string"));
+      missingCases += refs.length - cases.filter((c) => c !== undefined).length;
+    }
+  } finally {
+    await store.close();
+  }
+
+  /** Start, peak, end and half-way of an RSS series; stable when the second half adds less than 10 % of the peak. */
+  const memory = (samples: number[]) => {
+    const peak = Math.max(...samples);
+    const half = samples[Math.floor(samples.length / 2)]!;
+    const end = samples.at(-1)!;
+    return { start: mb(samples[0]!), peak: mb(peak), end: mb(end), atHalf: mb(half), samples: samples.length, stable: end - half < 0.1 * peak };
+  };
+  const rssMB = { lender: memory(series.lender), agency: memory(series.agency) };
+  const memoryStable = rssMB.lender.stable && rssMB.agency.stable;
+  const errorsLogged = [...lender.errors, ...agency.errors];
   const errors = uploadErrors.length + recordErrors.length + check.errors + errorsLogged.length;
-  const anchors = agency.anchorer.status();
   const result = {
     measuredAt: new Date().toISOString(),
     machine: machine(),
@@ -238,10 +314,10 @@ try {
       missingRecords,
       unanchoredReceipts,
       anchoredSize,
-      lastAnchor: anchors.lastAnchor,
+      lastAnchor: anchors.body.lastAnchor,
     },
     errorsLogged: errorsLogged.length,
-    rssMB: { start: mb(start), peak: mb(peak), end: mb(end), atHalf: mb(half), samples: rss.length },
+    rssMB,
     checks: {
       noErrors: errors === 0,
       noLostWrites: missingCases === 0 && notReady === 0 && missingRecords === 0 && unanchoredReceipts === 0,
@@ -256,7 +332,7 @@ try {
     `## Load (\`npm run bench:load\`)
 
 Measured ${result.measuredAt.slice(0, 10)} on ${describeMachine(result.machine)}, on loopback, for ${SECONDS} s: a lender's and
-an agency's gateway in one process against anvil; ${UPLOADERS} lender staff uploading lists of ${ROWS.toLocaleString("en")} synthetic rows
+an agency's gateway, each in its own process with a 256 MB heap bound (as \`npm run gateway\` runs it), against anvil; ${UPLOADERS} lender staff uploading lists of ${ROWS.toLocaleString("en")} synthetic rows
 back to back; ${CHECKERS} keep-alive connections (autocannon, a separate process) asking the agency's gateway for ownership; ${RECORDERS}
 agency staff recording evidence while the anchorer anchors every 5 s or 1,000 records. ${loadBefore >= 0.5 ? `Taken under contention: the machine's
 cores were shared with other work (1-minute load average ${loadBefore} before the run).` : `The machine was otherwise idle (load average ${loadBefore}).`}
@@ -269,12 +345,12 @@ cores were shared with other work (1-minute load average ${loadBefore} before th
 
 - No errors: ${ok(result.checks.noErrors)} (${errors} in all, errors logged by the gateways included).
 - No lost writes: ${ok(result.checks.noLostWrites)} — every acknowledged list ready with all its cases in the lender's store (${missingCases} missing); every acknowledged evidence record in the log (${missingRecords} missing) and anchored (${unanchoredReceipts} receipts still pending).
-- Memory: RSS of the gateways' process ${result.rssMB.start} MB at the start, ${result.rssMB.peak} MB at its peak, ${result.rssMB.end} MB at the end (${result.rssMB.atHalf} MB half-way); stable over the second half: ${ok(memoryStable)}.`,
+- Memory (RSS, sampled every second): lender's gateway ${rssMB.lender.start} MB at the start, ${rssMB.lender.peak} MB at its peak, ${rssMB.lender.end} MB at the end (${rssMB.lender.atHalf} MB half-way); agency's ${rssMB.agency.start} → peak ${rssMB.agency.peak} → ${rssMB.agency.end} MB (${rssMB.agency.atHalf} half-way); stable over the second half (growth < 10 % of the peak): ${ok(memoryStable)}.`,
   );
   progress(`wrote ${file} and BENCHMARKS.md`);
-  progress(`no errors: ${result.checks.noErrors}; no lost writes: ${result.checks.noLostWrites}; memory stable: ${memoryStable} (RSS ${result.rssMB.start} → peak ${result.rssMB.peak} → ${result.rssMB.end} MB)`);
-  await Promise.all([lender.close(), agency.close()]);
+  progress(`no errors: ${result.checks.noErrors}; no lost writes: ${result.checks.noLostWrites}; memory stable: ${memoryStable} (RSS lender ${rssMB.lender.start} → ${rssMB.lender.peak} → ${rssMB.lender.end} MB, agency ${rssMB.agency.start} → ${rssMB.agency.peak} → ${rssMB.agency.end} MB)`);
   if (!result.checks.noErrors || !result.checks.noLostWrites) process.exitCode = 1;
 } finally {
+  await Promise.all(children.map((c) => c.stop()));
   await consortium.stop();
 }
