@@ -15,6 +15,8 @@ const say = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const gateway = await startGateway(spec.config, {
   log: (event) => {
     if (event.level === "error") say({ error: String(event.msg) });
+    // Anchoring's progress and retries, for the run's report (BENCH_LOAD_DEBUG prints them as they come).
+    if (event.level === "warn" || /anchor/.test(String(event.msg))) say({ note: { at: new Date().toISOString(), ...event } });
   },
   ...(spec.evidence ? { evidence: spec.evidence } : {}),
 });

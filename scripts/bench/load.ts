@@ -71,6 +71,8 @@ interface GatewayProcess {
   token: string;
   rss: number[];
   errors: string[];
+  /** Warnings and anchoring events the gateway logged. */
+  notes: Array<Record<string, unknown>>;
   stop(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ function gatewayProcess(spec: { config: GatewayConfig; role: "lender" | "agency"
   child.stdin.end(JSON.stringify(spec));
   const rss: number[] = [];
   const errors: string[] = [];
+  const notes: Array<Record<string, unknown>> = [];
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let buffer = "";
@@ -89,14 +92,19 @@ function gatewayProcess(spec: { config: GatewayConfig; role: "lender" | "agency"
       const lines = buffer.split("\n");
       buffer = lines.pop() ?? "";
       for (const line of lines) {
-        const event = JSON.parse(line) as { ready?: { url: string; token: string }; rss?: number; error?: string };
+        const event = JSON.parse(line) as { ready?: { url: string; token: string }; rss?: number; error?: string; note?: Record<string, unknown> };
         if (event.rss !== undefined) rss.push(event.rss);
         if (event.error !== undefined) errors.push(event.error);
+        if (event.note !== undefined) {
+          notes.push(event.note);
+          if (process.env.BENCH_LOAD_DEBUG) progress(`${spec.role}: ${JSON.stringify(event.note)}`);
+        }
         if (event.ready) {
           resolve({
             ...event.ready,
             rss,
             errors,
+            notes,
             async stop() {
               child.kill("SIGTERM");
               const code = await exited;
@@ -241,7 +249,7 @@ try {
   const lastId = recorded.length > 0 ? Math.max(...recorded) : -1;
   const anchorDeadline = Date.now() + 120_000;
   while ((await anchoring()).anchoredSize <= lastId && Date.now() < anchorDeadline) await sleep(1_000);
-  const anchors = await api<{ anchoredSize: number; lastAnchor: unknown }>(agency, "GET", "/v1/evidence/status");
+  const anchors = await api<{ anchoredSize: number; lastAnchor: unknown; lag: number; lastError?: string; halted?: string; chainReachable: boolean }>(agency, "GET", "/v1/evidence/status");
   const anchoredSize = anchors.body.anchoredSize;
   let missingRecords = 0;
   let unanchoredReceipts = 0;
@@ -315,6 +323,9 @@ try {
       unanchoredReceipts,
       anchoredSize,
       lastAnchor: anchors.body.lastAnchor,
+      anchorsDuringRun: agency.notes.filter((n) => n.msg === "evidence anchored").length,
+      anchorRetries: agency.notes.filter((n) => n.level === "warn" && /anchor/.test(String(n.msg))).length,
+      anchorer: { lag: anchors.body.lag, chainReachable: anchors.body.chainReachable, lastError: anchors.body.lastError ?? null, halted: anchors.body.halted ?? null },
     },
     errorsLogged: errorsLogged.length,
     rssMB,
