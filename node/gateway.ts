@@ -33,6 +33,7 @@ import { httpJsonRpc } from "./chain/evidence-chain-reader.js";
 import { evidenceRouter } from "./http/evidence-router.js";
 import { verifierPageRouter } from "./http/verifier-page-router.js";
 import { verifyRouter } from "./http/verify-router.js";
+import { answerClientErrors } from "./http/client-error.js";
 import { EvidenceService } from "./services/evidence.js";
 import { EvidenceNotices } from "./services/evidence-notices.js";
 import { EvidenceVerifier } from "./services/evidence-verify.js";
@@ -287,6 +288,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     s.listen(config.http.port, config.http.host, () => resolve(s));
     s.once("error", reject);
   });
+  answerClientErrors(server);
   // Uploads of hundreds of megabytes take a while; keep idle sockets bounded all the same.
   server.requestTimeout = 30 * 60_000;
   server.headersTimeout = 30_000;

@@ -99,3 +99,24 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", done, { once: true });
   });
 }
+
+/**
+ * The receipt of a transaction, asking the node every `pollMs` until it has one or `timeoutMs` has passed (then
+ * null). Deliberately not ethers' `waitForTransaction`, which waits on block events: under load on anvil (automine,
+ * no block unless a transaction comes) it was seen waiting its whole timeout for a transaction mined long before,
+ * which stalled anchoring for two minutes (scripts/bench/load.ts). A plain question to the node cannot miss a block.
+ */
+export async function waitForReceipt<R>(
+  provider: { getTransactionReceipt(hash: string): Promise<R | null> },
+  txHash: string,
+  timeoutMs: number,
+  options: { pollMs?: number; signal?: AbortSignal } = {},
+): Promise<R | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const receipt = await provider.getTransactionReceipt(txHash);
+    if (receipt) return receipt;
+    if (Date.now() >= deadline || options.signal?.aborted) return null;
+    await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())), options.signal);
+  }
+}

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { safeFileName } from "../domain/export/file-name.js";
 import { toCsvLine } from "../domain/export/neutralize.js";
 import type { CaseListSummary } from "../store/case-records.js";
 import { readReportRows, type ReportRowFilter } from "../store/case-list-rows.js";
@@ -37,7 +38,7 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
     if (Number.isFinite(length) && length > deps.uploadLimitBytes) {
       throw new ApiError("PAYLOAD_TOO_LARGE", "文件超过大小上限 / the file is larger than allowed", { maxBytes: deps.uploadLimitBytes });
     }
-    const file = String(req.query.name ?? req.get("x-file-name") ?? "upload.csv").slice(0, 200);
+    const file = safeFileName(String(req.query.name ?? req.get("x-file-name") ?? ""), "upload.csv");
     const summary = await ingestCaseList(deps.ingest, {
       file,
       chunks: req,

@@ -41,6 +41,9 @@ function vendorPath(pkg: string, file: string): string {
   return join(dir, file);
 }
 
+/** `table[name]` only when it is the table's own entry: `constructor`, `__proto__` or `toString` are no file names. */
+const own = <T>(table: Record<string, T>, name: string): T | undefined => (Object.hasOwn(table, name) ? table[name] : undefined);
+
 /**
  * Content-Security-Policy of the console's pages: scripts and styles from this gateway only (no inline script),
  * QR images as data: URLs, and fetches to any http(s) gateway (the console asks the consortium's gateways whose
@@ -80,12 +83,12 @@ export function consoleRouter(publicLimiter?: RateLimiter): Router {
   const limited = publicLimiter ? [publicLimiter.middleware()] : [];
   router.get("/a/:token", ...limited, async (_req, res) => send(res, join(WEB_DIR, "public.html"), "text/html"));
   router.get("/console/vendor/:file", async (req, res) => {
-    const entry = VENDOR[req.params.file];
+    const entry = own(VENDOR, req.params.file);
     if (!entry) throw notFound(`file ${req.params.file}`);
     await send(res, vendorPath(entry[0], entry[1]), entry[2], 3600);
   });
   router.get("/console/:file", async (req, res) => {
-    const type = FILES[req.params.file];
+    const type = own(FILES, req.params.file);
     if (!type) throw notFound(`file ${req.params.file}`);
     await send(res, join(WEB_DIR, req.params.file), type);
   });

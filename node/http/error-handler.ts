@@ -4,6 +4,37 @@ import { ApiError } from "./api-error.js";
 
 export type Logger = (event: Record<string, unknown>) => void;
 
+interface HttpError {
+  status: number;
+  expose: true;
+  type?: string;
+  code?: string;
+}
+
+/**
+ * An error that express or its body parser raised about the request itself (an undecodable percent-escape in the
+ * path, a body that does not decompress, an unsupported Content-Encoding or charset, a Content-Length that does not
+ * match): the client's fault, a 4xx — not a 500 to page someone about.
+ */
+function isClientHttpError(error: unknown): error is HttpError {
+  const e = error as Partial<HttpError> | null;
+  // The router marks an undecodable path parameter with status 400 but not `expose`.
+  return !!e && (e.expose === true || error instanceof URIError) && typeof e.status === "number" && e.status >= 400 && e.status < 500;
+}
+
+/** Our code and bilingual message for such an error; its own message (English, from a library) is not passed on. */
+function clientError(error: HttpError): ApiError {
+  const reason = error.type ?? error.code;
+  const details = reason ? { reason } : undefined;
+  if (error.status === 413) return new ApiError("PAYLOAD_TOO_LARGE", "请求体过大 / request body too large", details);
+  if (error.status === 415) return new ApiError("UNSUPPORTED_MEDIA_TYPE", "不支持的请求体编码或字符集 / unsupported content encoding or charset", details);
+  if (error.code?.startsWith("Z_") || error.code?.startsWith("ERR__")) {
+    return new ApiError("BAD_REQUEST", "请求体无法按 Content-Encoding 解压 / the request body does not decompress as its Content-Encoding says", details);
+  }
+  if (error instanceof URIError) return new ApiError("BAD_REQUEST", "路径中的百分号编码无效 / the path has an invalid percent-encoding", details);
+  return new ApiError("BAD_REQUEST", "请求无效 / bad request", details, { status: error.status });
+}
+
 /**
  * Turns every error into `{ error: { code, message, details } }` with its status. Unknown errors become a
  * bare 500: their messages may hold anything, so they go to the log (without request bodies) and not to
@@ -20,6 +51,8 @@ export function errorHandler(log: Logger) {
       api = new ApiError("PAYLOAD_TOO_LARGE", "请求体过大 / request body too large");
     } else if ((error as { type?: string }).type === "entity.parse.failed") {
       api = new ApiError("BAD_REQUEST", "请求体不是有效的 JSON / the request body is not valid JSON");
+    } else if (isClientHttpError(error)) {
+      api = clientError(error);
     } else {
       log({ level: "error", msg: "unhandled error", method: req.method, path: req.path, error: String((error as Error)?.stack ?? error) });
       api = new ApiError("INTERNAL", "服务器内部错误 / internal error");

@@ -1,6 +1,8 @@
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
+import { LOAN_REF_MAX_LENGTH } from "../domain/case-list/validate-row.js";
 import { parseIdNumber } from "../domain/identity/id-number.js";
+import { codePointLength, isWellFormedUnicode, nfkc } from "../domain/identity/normalize-text.js";
 import { caseKey as caseKeyOf, debtorKey as debtorKeyOf, isPseudonymKey, type Pepper } from "../domain/pseudonyms.js";
 import { ServiceError } from "./service-error.js";
 
@@ -55,8 +57,13 @@ export class OwnershipService {
   /** The case key of a loan reference is derived with the originating lender's id (the creditor unless sold). */
   async byLoanRef(creditorId: number, loanRef: string): Promise<OwnershipAnswer> {
     if (!Number.isSafeInteger(creditorId) || creditorId < 1) throw new ServiceError("VALIDATION_FAILED", "creditorId 无效 / invalid creditorId");
-    if (!loanRef || loanRef.length > 64) throw new ServiceError("VALIDATION_FAILED", "loanRef 无效 / invalid loanRef");
-    return this.byCaseKey(caseKeyOf(this.deps.pepper, creditorId, loanRef.normalize("NFKC").trim()));
+    // Canonical as the case-list validator makes it (NFKC, trimmed), then judged: a loan ref of only white space or a
+    // BOM is empty once trimmed, and must be a 400 like any other invalid one, not reach caseKey() and its TypeError.
+    const canonical = typeof loanRef === "string" ? nfkc(loanRef).trim() : "";
+    if (canonical === "" || codePointLength(canonical) > LOAN_REF_MAX_LENGTH || !isWellFormedUnicode(canonical)) {
+      throw new ServiceError("VALIDATION_FAILED", "loanRef 无效 / invalid loanRef");
+    }
+    return this.byCaseKey(caseKeyOf(this.deps.pepper, creditorId, canonical));
   }
 
   /** Every case of this debtor: the ones this agency holds first. */

@@ -64,9 +64,11 @@ export interface CaseListColumn {
 
 /**
  * Maps the cells of a header record to columns. Throws CaseListFileError
+ * - HEADER_MISSING_COLUMN when a required field has no column: details `{ missing: [field, …] }`;
  * - HEADER_DUPLICATE_COLUMN when two columns stand for the same field (`合同编号` and `借据号`) or two unknown
- *   columns have the same name: details `{ duplicates: [{ key, columns: [1-based positions], names }] }`;
- * - HEADER_MISSING_COLUMN when a required field has no column: details `{ missing: [field, …] }`.
+ *   columns have the same name: details `{ duplicates: [{ key, columns: [1-based positions], names }] }`.
+ * Missing columns are judged first: a first line without them is most likely a debtor's row (a file without its
+ * header line), and its cells — a phone in two columns, say — must not come back quoted in the duplicate's details.
  */
 export function mapHeader(cells: readonly string[]): CaseListColumn[] {
   const columns: CaseListColumn[] = cells.map((name, index) => {
@@ -74,6 +76,10 @@ export function mapHeader(cells: readonly string[]): CaseListColumn[] {
     const trimmed = name.trim();
     return { index, name, field, key: field ?? (trimmed === "" ? `column_${index + 1}` : trimmed) };
   });
+
+  const present = new Set(columns.map((c) => c.field));
+  const missing = REQUIRED_FIELDS.filter((field) => !present.has(field));
+  if (missing.length > 0) throw new CaseListFileError("HEADER_MISSING_COLUMN", { missing });
 
   const byKey = new Map<string, CaseListColumn[]>();
   for (const column of columns) {
@@ -86,9 +92,5 @@ export function mapHeader(cells: readonly string[]): CaseListColumn[] {
     .filter(([, same]) => same.length > 1)
     .map(([key, same]) => ({ key, columns: same.map((c) => c.index + 1), names: same.map((c) => c.name) }));
   if (duplicates.length > 0) throw new CaseListFileError("HEADER_DUPLICATE_COLUMN", { duplicates });
-
-  const present = new Set(columns.map((c) => c.field));
-  const missing = REQUIRED_FIELDS.filter((field) => !present.has(field));
-  if (missing.length > 0) throw new CaseListFileError("HEADER_MISSING_COLUMN", { missing });
   return columns;
 }

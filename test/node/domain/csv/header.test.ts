@@ -94,4 +94,10 @@ describe("case list header", () => {
     const error = await expectFileError(() => mapHeader([...REQUIRED_ZH, "备注", " 备注"]), "HEADER_DUPLICATE_COLUMN");
     expect(error.details).to.deep.equal({ duplicates: [{ key: "备注", columns: [7, 8], names: ["备注", " 备注"] }] });
   });
+
+  it("a debtor's row in place of the header (a phone in two columns) → HEADER_MISSING_COLUMN, its cells never quoted", async () => {
+    // Found by the property test of validateCaseList: the duplicate's details used to echo the phone number.
+    const error = await expectFileError(() => mapHeader(["LN-1", "赵赵", "110101197001010008", "13000000000", "0.00", "0.00", "0", "", "13000000000"]), "HEADER_MISSING_COLUMN");
+    expect(JSON.stringify(error.details)).not.to.include("13000000000");
+  });
 });
