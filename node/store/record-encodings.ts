@@ -155,14 +155,11 @@ class ByteReader {
   }
 }
 
+const LOWER_HEX_KEY = /^0x[0-9a-f]{64}$/;
+
 /** `0x` + 64 lowercase hex characters: the only key form stored as bytes (it reads back the same). */
 export function isLowerHexKey(value: unknown): value is string {
-  if (typeof value !== "string" || value.length !== 66 || value.charCodeAt(0) !== 0x30 || value.charCodeAt(1) !== 0x78) return false;
-  for (let i = 2; i < 66; i++) {
-    const c = value.charCodeAt(i);
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
+  return typeof value === "string" && value.length === 66 && LOWER_HEX_KEY.test(value);
 }
 
 function isText(value: unknown): value is string {

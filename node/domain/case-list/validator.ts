@@ -3,8 +3,6 @@ import { type Pepper, Pseudonymizer } from "../pseudonyms.js";
 import { CompactDigestMap, Hash128, INSERTED, SAME_DIGEST, hash64Words, hashWords } from "./compact-map.js";
 import { type ValidCase, fingerprintInto, validateRow } from "./validate-row.js";
 
-const DEBTOR_CACHE_SIZE = 50_000;
-
 export type RowStatus = "accepted" | "duplicate" | "rejected";
 
 /** One row of the validation report (DESIGN.md): no raw PII, ever. */
@@ -45,7 +43,7 @@ export interface CaseListValidatorOptions {
  * Validates a case list row by row, as a stream: within the file an identical repeated row is a
  * `duplicate`, the same loan_ref with other content is `rejected` (REF_CONFLICT) and the first occurrence
  * stands. Memory per accepted row: two 64-bit hashes for the loan_ref and one for the debtor (a million-row
- * file needs about 64 MB), plus a bounded cache of debtor keys.
+ * file needs about 64 MB).
  */
 export class CaseListValidator {
   readonly #options: CaseListValidatorOptions;
@@ -53,8 +51,6 @@ export class CaseListValidator {
   readonly #hasher = new Hash128();
   readonly #seen = new CompactDigestMap();
   readonly #debtors = new CompactDigestMap();
-  /** Debtor keys of recently seen ID numbers (rows of one debtor tend to be near each other); bounded. */
-  #debtorKeyCache = new Map<string, string>();
   readonly #totals: ReportTotals = { rows: 0, accepted: 0, duplicate: 0, rejected: 0, debtors: 0 };
 
   constructor(options: CaseListValidatorOptions) {
@@ -90,12 +86,8 @@ export class CaseListValidator {
         errors: duplicate ? [] : [fieldError("loan_ref", "REF_CONFLICT")],
       });
     }
-    let debtor = this.#debtorKeyCache.get(value.idNumber);
-    if (debtor === undefined) {
-      debtor = this.#keys.debtorKey(value.idNumber);
-      if (this.#debtorKeyCache.size >= DEBTOR_CACHE_SIZE) this.#debtorKeyCache = new Map();
-      this.#debtorKeyCache.set(value.idNumber, debtor);
-    }
+    // No cache of debtor keys: with the key state precomputed an HMAC costs less than a Map lookup and insert.
+    const debtor = this.#keys.debtorKey(value.idNumber);
     const key = this.#keys.caseKey(this.#options.originatorMemberId, value.loanRef);
     // Distinct debtors = distinct canonical ID numbers (the debtorKey is a function of it).
     hash64Words(value.idNumber);
