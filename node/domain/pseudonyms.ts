@@ -56,19 +56,21 @@ export function caseKey(pepper: Pepper, originatorMemberId: number, loanRef: str
   return keyOf(pepper, `${CASE_KEY_DOMAIN}${originatorMemberId}\0${loanRef}`);
 }
 
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
 /**
  * debtorKey and caseKey for one pepper and many rows (the ingest): the same keys as the functions above, with the
  * pepper checked once and its HMAC key state computed once.
  */
 export class Pseudonymizer {
   readonly #hmac: HmacSha256;
-  /** The version byte, then the HMAC's first 31 bytes. */
-  readonly #bytes = Buffer.alloc(32);
+  /** A key's 66 characters as bytes: `0x`, the version byte in hex, then the HMAC's. */
+  readonly #text = Buffer.alloc(66);
 
   constructor(pepper: Pepper) {
     checkPepper(pepper);
     this.#hmac = new HmacSha256(pepper.secret);
-    this.#bytes[0] = pepper.version;
+    this.#text.write((VERSION_PREFIX[pepper.version] as string), 0, "latin1");
   }
 
   debtorKey(canonicalId18: string): PseudonymKey {
@@ -90,16 +92,15 @@ export class Pseudonymizer {
 
   #key(message: string): PseudonymKey {
     const words = this.#hmac.digestWords(message);
-    const bytes = this.#bytes;
-    // 31 of the 32 bytes after the version byte: one hex conversion, one flat string.
-    for (let i = 0; i < 8; i++) {
-      const w = words[i] as number;
-      bytes[1 + i * 4] = w >>> 24;
-      bytes[2 + i * 4] = (w >>> 16) & 0xff;
-      bytes[3 + i * 4] = (w >>> 8) & 0xff;
-      if (i < 7) bytes[4 + i * 4] = w & 0xff;
+    const text = this.#text;
+    // The version byte is in place; then 31 of the HMAC's 32 bytes, as hex characters. Written as bytes and read
+    // as one flat string: a concatenation would leave a rope that every later reader flattens.
+    for (let i = 0; i < 31; i++) {
+      const byte = ((words[i >>> 2] as number) >>> (24 - 8 * (i & 3))) & 0xff;
+      text[4 + i * 2] = HEX_CODES[byte >>> 4] as number;
+      text[5 + i * 2] = HEX_CODES[byte & 0x0f] as number;
     }
-    return `0x${bytes.toString("hex", 0, 32)}`;
+    return text.toString("latin1");
   }
 }
 

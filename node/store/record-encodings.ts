@@ -155,11 +155,21 @@ class ByteReader {
   }
 }
 
-const LOWER_HEX_KEY = /^0x[0-9a-f]{64}$/;
+/** The last two keys found well formed: a row's caseKey and debtorKey are checked for its case and its report row. */
+let checkedA = "";
+let checkedB = "";
 
 /** `0x` + 64 lowercase hex characters: the only key form stored as bytes (it reads back the same). */
 export function isLowerHexKey(value: unknown): value is string {
-  return typeof value === "string" && value.length === 66 && LOWER_HEX_KEY.test(value);
+  if (value === checkedA || value === checkedB) return true;
+  if (typeof value !== "string" || value.length !== 66 || value.charCodeAt(0) !== 0x30 || value.charCodeAt(1) !== 0x78) return false;
+  for (let i = 2; i < 66; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  checkedB = checkedA;
+  checkedA = value;
+  return true;
 }
 
 function isText(value: unknown): value is string {

@@ -22,10 +22,12 @@ function isRecentNode(version) {
   return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
 }
 
+/** What decides what gets installed: package.json's dependency fields and the lock file (a new script line is not). */
 function lockDigest() {
   const lock = join(ROOT, "package-lock.json");
-  const pkg = readFileSync(join(ROOT, "package.json"));
-  const hash = createHash("sha256").update(pkg);
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  const fields = ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies", "overrides", "bin"];
+  const hash = createHash("sha256").update(JSON.stringify(fields.map((f) => pkg[f] ?? null)));
   if (existsSync(lock)) hash.update(readFileSync(lock));
   return hash.digest("hex");
 }
