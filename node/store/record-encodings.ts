@@ -41,6 +41,11 @@ const STATUSES = ["accepted", "duplicate", "rejected"] as const;
 const ROW_FIELDS = ["line", "loanRef", "status", "warnings", "errors"];
 const ROW_FIELDS_WITH_KEYS = ["line", "loanRef", "status", "debtorKey", "caseKey", "warnings", "errors"];
 
+/** 0–15 for a lowercase hex digit's char code. */
+function hexValue(code: number): number {
+  return code <= 0x39 ? code - 0x30 : code - 0x57;
+}
+
 /** Growable output buffer. */
 export class ByteWriter {
   buffer: Buffer;
@@ -80,18 +85,28 @@ export class ByteWriter {
 
   /** Byte length (LEB128), then the UTF-8 bytes. The string must be well formed (callers check). */
   string(s: string): void {
-    if (s.length <= 42) {
-      // At most 126 bytes: one length byte, patched after writing.
-      this.ensure(1 + s.length * 3);
+    const n = s.length;
+    if (n < 0x80) {
+      // Short ASCII (loan refs, amounts, ids) is copied here: a native call per field costs more than the loop.
+      this.ensure(1 + n);
+      const buffer = this.buffer;
       const at = this.length;
-      const n = s.length === 0 ? 0 : this.buffer.write(s, at + 1, "utf8");
-      this.buffer[at] = n;
-      this.length = at + 1 + n;
-      return;
+      let i = 0;
+      while (i < n) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buffer[at + 1 + i] = c;
+        i++;
+      }
+      if (i === n) {
+        buffer[at] = n;
+        this.length = at + 1 + n;
+        return;
+      }
     }
-    const n = Buffer.byteLength(s, "utf8");
-    this.uint(n);
-    this.ensure(n);
+    const bytes = Buffer.byteLength(s, "utf8");
+    this.uint(bytes);
+    this.ensure(bytes);
     this.length += this.buffer.write(s, this.length, "utf8");
   }
 
@@ -104,7 +119,10 @@ export class ByteWriter {
   /** `0x` + 64 lowercase hex characters as 32 bytes (the caller has checked the form). */
   key(hexKey: string): void {
     this.ensure(32);
-    this.length += this.buffer.write(hexKey.slice(2), this.length, 32, "hex");
+    const buffer = this.buffer;
+    const at = this.length;
+    for (let i = 0; i < 32; i++) buffer[at + i] = (hexValue(hexKey.charCodeAt(2 + i * 2)) << 4) | hexValue(hexKey.charCodeAt(3 + i * 2));
+    this.length = at + 32;
   }
 
   /** A copy of what was written. */
