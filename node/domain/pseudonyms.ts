@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { inspect } from "node:util";
+import { HmacSha256 } from "./hmac-sha256.js";
 import { isCanonicalId18 } from "./identity/id-number.js";
 import { isWellFormedUnicode } from "./identity/normalize-text.js";
 
@@ -53,6 +54,54 @@ export function caseKey(pepper: Pepper, originatorMemberId: number, loanRef: str
     throw new TypeError("caseKey needs a non-empty, well-formed loan reference");
   }
   return keyOf(pepper, `${CASE_KEY_DOMAIN}${originatorMemberId}\0${loanRef}`);
+}
+
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
+/**
+ * debtorKey and caseKey for one pepper and many rows (the ingest): the same keys as the functions above, with the
+ * pepper checked once and its HMAC key state computed once.
+ */
+export class Pseudonymizer {
+  readonly #hmac: HmacSha256;
+  /** A key's 66 characters as bytes: `0x`, the version byte in hex, then the HMAC's. */
+  readonly #text = Buffer.alloc(66);
+
+  constructor(pepper: Pepper) {
+    checkPepper(pepper);
+    this.#hmac = new HmacSha256(pepper.secret);
+    this.#text.write((VERSION_PREFIX[pepper.version] as string), 0, "latin1");
+  }
+
+  debtorKey(canonicalId18: string): PseudonymKey {
+    if (typeof canonicalId18 !== "string" || !isCanonicalId18(canonicalId18)) {
+      throw new TypeError("debtorKey needs a canonical 18-character ID number (use parseIdNumber first)");
+    }
+    return this.#key(DEBTOR_KEY_DOMAIN + canonicalId18);
+  }
+
+  caseKey(originatorMemberId: number, loanRef: string): PseudonymKey {
+    if (!Number.isSafeInteger(originatorMemberId) || originatorMemberId < 1 || originatorMemberId > MAX_MEMBER_ID) {
+      throw new TypeError("caseKey needs a member id, an integer 1…4294967295");
+    }
+    if (typeof loanRef !== "string" || loanRef.length === 0 || !isWellFormedUnicode(loanRef)) {
+      throw new TypeError("caseKey needs a non-empty, well-formed loan reference");
+    }
+    return this.#key(`${CASE_KEY_DOMAIN}${originatorMemberId}\0${loanRef}`);
+  }
+
+  #key(message: string): PseudonymKey {
+    const words = this.#hmac.digestWords(message);
+    const text = this.#text;
+    // The version byte is in place; then 31 of the HMAC's 32 bytes, as hex characters. Written as bytes and read
+    // as one flat string: a concatenation would leave a rope that every later reader flattens.
+    for (let i = 0; i < 31; i++) {
+      const byte = ((words[i >>> 2] as number) >>> (24 - 8 * (i & 3))) & 0xff;
+      text[4 + i * 2] = HEX_CODES[byte >>> 4] as number;
+      text[5 + i * 2] = HEX_CODES[byte & 0x0f] as number;
+    }
+    return text.toString("latin1");
+  }
 }
 
 /** The pepper version in byte 0 of a key. Throws a TypeError on anything that is not a key. */

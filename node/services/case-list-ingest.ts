@@ -4,10 +4,11 @@ import type { ReportTotals, ValidatedRow } from "../domain/case-list/validator.j
 import type { ByteChunks } from "../domain/csv/read-case-list.js";
 import { CaseListFileError } from "../domain/errors.js";
 import type { Pepper } from "../domain/pseudonyms.js";
-import type { CasePii, CaseListSummary, StoredCase, StoredReportRow } from "../store/case-records.js";
+import type { CasePii, CaseListSummary, StoredCase } from "../store/case-records.js";
 import { readReportRows } from "../store/case-list-rows.js";
 import { type GatewayDatabase, pad, rangeOf } from "../store/database.js";
-import type { PiiCipher } from "../store/pii-cipher.js";
+import { PiiCipher } from "../store/pii-cipher.js";
+import { ByteWriter, ReportChunkWriter, writeStoredCase } from "../store/record-encodings.js";
 
 export interface IngestDeps {
   store: GatewayDatabase;
@@ -26,6 +27,21 @@ export interface IngestInput {
 
 /** Rows per LevelDB batch, and per stored chunk of the report. */
 const FLUSH_ROWS = 2_000;
+
+/** The rows of one write: the report chunk, and the accepted cases as encoded bytes. */
+class RowBatch {
+  rows = 0;
+  readonly report = new ReportChunkWriter();
+  readonly bytes = new ByteWriter(FLUSH_ROWS * 320);
+  readonly caseKeys: string[] = [];
+  readonly loanRefKeys: string[] = [];
+  /** Index of each accepted case's row in the report chunk. */
+  readonly reportIndex: number[] = [];
+  /** End of each case's bytes in `bytes` (it starts where the previous one ends). */
+  readonly valueEnds: number[] = [];
+  /** Cases that do not fit the binary form (none from the validator), by position: stored as objects. */
+  readonly objects = new Map<number, StoredCase>();
+}
 
 /** Time-ordered, unguessable list ids. */
 export function newListId(): string {
@@ -47,61 +63,84 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
   const summary: CaseListSummary = { id, file: input.file, state: "ingesting", uploadedBy: input.uploadedBy, createdAt: now };
   await sub.lists.put(id, summary);
 
-  let pending: ValidatedRow[] = [];
+  let batch = new RowBatch();
   let chunk = 0;
   let updates = 0;
   // One batch is written while the next 2,000 rows are validated: LevelDB writes on its own thread.
   let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
     await writing;
-    if (pending.length === 0) return;
-    const rows = pending;
-    pending = [];
-    writing = write(rows);
+    if (batch.rows === 0) return;
+    const full = batch;
+    batch = new RowBatch();
+    writing = write(full);
   };
-  const write = async (rows: ValidatedRow[]) => {
-    const accepted = rows.filter((r) => r.accepted);
-    const existing = await sub.loanRefs.getMany(accepted.map((r) => `${memberId}/${r.accepted!.loanRef}`));
+  // Each row is sealed and encoded as it comes, so that only bytes wait for the batch's write, not objects.
+  const add = (row: ValidatedRow) => {
+    const index = batch.report.add(row.report);
+    batch.rows += 1;
+    const value = row.accepted;
+    if (!value) return;
+    const pii: CasePii = { name: value.name, idNumber: value.idNumber, phone: value.phone, extra: value.extra };
+    const sealed = cipher.sealParts(JSON.stringify(pii), value.caseKey);
+    const stored: Omit<StoredCase, "pii"> = {
+      caseKey: value.caseKey,
+      debtorKey: value.debtorKey,
+      loanRef: value.loanRef,
+      originatorId: memberId,
+      creditorId: memberId,
+      provinceCode: value.provinceCode,
+      region: value.region,
+      product: value.product,
+      principalFen: value.principalFen.toString(),
+      outstandingFen: value.outstandingFen.toString(),
+      overdueDays: value.overdueDays,
+      listId: id,
+      line: row.report.line,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const start = batch.bytes.length;
+    batch.caseKeys.push(value.caseKey);
+    batch.loanRefKeys.push(`${memberId}/${value.loanRef}`);
+    batch.reportIndex.push(index);
+    if (writeStoredCase(batch.bytes, stored, sealed)) {
+      batch.valueEnds.push(batch.bytes.length);
+    } else {
+      batch.valueEnds.push(start);
+      batch.objects.set(batch.caseKeys.length - 1, { ...stored, pii: PiiCipher.format(sealed) });
+    }
+  };
+  const write = async (full: RowBatch) => {
+    const existing = await sub.loanRefs.getMany(full.loanRefKeys);
     const ops: unknown[] = [];
-    const reports: StoredReportRow[] = [];
-    let a = 0;
-    for (const row of rows) {
-      const report: StoredReportRow = row.report;
-      reports.push(report);
-      const value = row.accepted;
-      if (!value) continue;
-      const isUpdate = existing[a++] !== undefined;
-      const pii: CasePii = { name: value.name, idNumber: value.idNumber, phone: value.phone, extra: value.extra };
-      const stored: StoredCase = {
-        caseKey: value.caseKey,
-        debtorKey: value.debtorKey,
-        loanRef: value.loanRef,
-        originatorId: memberId,
-        creditorId: memberId,
-        provinceCode: value.provinceCode,
-        region: value.region,
-        product: value.product,
-        principalFen: value.principalFen.toString(),
-        outstandingFen: value.outstandingFen.toString(),
-        overdueDays: value.overdueDays,
-        listId: id,
-        line: report.line,
-        createdAt: now,
-        updatedAt: now,
-        pii: cipher.sealJson(pii, value.caseKey),
-      };
-      if (isUpdate) {
-        report.update = true;
+    const buffer = full.bytes.buffer;
+    let start = 0;
+    for (let i = 0; i < full.caseKeys.length; i++) {
+      const caseKey = full.caseKeys[i] as string;
+      const end = full.valueEnds[i] as number;
+      const object = full.objects.get(i);
+      const encoded = object ? { value: object } : { valueEncoding: "buffer", value: buffer.subarray(start, end) };
+      start = end;
+      if (existing[i] !== undefined) {
+        full.report.markUpdate(full.reportIndex[i] as number);
         updates += 1;
-        ops.push({ type: "put", sublevel: sub.staging, key: `${id}/${value.caseKey}`, value: stored });
+        ops.push({ type: "put", sublevel: sub.staging, key: `${id}/${caseKey}`, ...encoded });
       } else {
         ops.push(
-          { type: "put", sublevel: sub.cases, key: value.caseKey, value: stored },
-          { type: "put", sublevel: sub.loanRefs, key: `${memberId}/${value.loanRef}`, value: value.caseKey },
+          { type: "put", sublevel: sub.cases, key: caseKey, ...encoded },
+          { type: "put", sublevel: sub.loanRefs, key: full.loanRefKeys[i], value: caseKey },
         );
       }
     }
-    ops.push({ type: "put", sublevel: sub.listRows, key: `${id}/${pad(chunk++)}`, value: reports });
+    const reportChunk = full.report.take();
+    ops.push({
+      type: "put",
+      sublevel: sub.listRows,
+      key: `${id}/${pad(chunk++)}`,
+      value: reportChunk,
+      ...(Buffer.isBuffer(reportChunk) ? { valueEncoding: "buffer" } : {}),
+    });
     await store.db.batch(ops as never);
   };
 
@@ -113,9 +152,9 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
       keepRows: false,
       maxBytes: input.maxBytes,
       onProgress: input.onProgress,
-      onRow: async (row) => {
-        pending.push(row);
-        if (pending.length >= FLUSH_ROWS) await flush();
+      onRow: (row) => {
+        add(row);
+        return batch.rows >= FLUSH_ROWS ? flush() : undefined;
       },
     });
     await flush();

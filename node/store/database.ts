@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
 import type { KvStore } from "../chain/kv-store.js";
+import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
 
 /**
  * The member's LevelDB, one sublevel per concern. Values are JSON; keys are strings whose parts are joined
@@ -26,6 +27,20 @@ export const SUBLEVELS = [
 export type SublevelName = (typeof SUBLEVELS)[number];
 
 /**
+ * The sublevels an upload writes one entry per row to, in compact binary (node/store/record-encodings.ts); readers
+ * get the same values as with JSON, and JSON values written before read as before.
+ */
+const VALUE_ENCODINGS: Partial<Record<SublevelName, object>> = {
+  cases: storedCaseEncoding,
+  staging: storedCaseEncoding,
+  loanRefs: caseKeyEncoding,
+  listRows: reportChunkEncoding,
+};
+
+/** LevelDB's write buffer: 4 MB by default; larger means fewer level-0 files to compact during a big upload. */
+const WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
+
+/**
  * Sublevels of strings (their owners' own JSON), needing no other encoding: node/chain's index and outbox, and the
  * evidence log with its anchor state (node/store/evidence-log).
  */
@@ -42,10 +57,10 @@ export interface GatewayDatabase {
 export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
   const dir = join(dataDir, "store");
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const db = new Level<string, unknown>(dir, { valueEncoding: "json" });
+  const db = new Level<string, unknown>(dir, { valueEncoding: "json", writeBufferSize: WRITE_BUFFER_BYTES });
   await db.open();
   const sub = Object.fromEntries(
-    SUBLEVELS.map((name) => [name, db.sublevel<string, unknown>(name, { valueEncoding: "json" })]),
+    SUBLEVELS.map((name) => [name, db.sublevel<string, unknown>(name, { valueEncoding: (VALUE_ENCODINGS[name] ?? "json") as "json" })]),
   ) as Record<SublevelName, Sublevel>;
   const kv = Object.fromEntries(
     KV_SUBLEVELS.map((name) => [name, db.sublevel<string, string>(name, { valueEncoding: "utf8" }) as unknown as KvStore]),

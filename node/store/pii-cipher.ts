@@ -1,5 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
+/** A sealed value's bytes: what its `v1.<nonce>.<ciphertext>.<tag>` form carries in base64url. */
+export interface SealedParts {
+  nonce: Buffer;
+  body: Buffer;
+  tag: Buffer;
+}
+
 /**
  * AES-256-GCM encryption of personal data at rest (names, ID numbers, phones). Each value gets a fresh
  * 96-bit nonce; the sealed form is `v1.<nonce>.<ciphertext>.<tag>` in base64url, and `context` (e.g. the
@@ -18,13 +25,23 @@ export class PiiCipher {
   }
 
   seal(plaintext: string, context: string): string {
+    return PiiCipher.format(this.sealParts(plaintext, context));
+  }
+
+  /** seal() without the text form: for stores that keep the bytes (node/store/record-encodings.ts). */
+  sealParts(plaintext: string, context: string): SealedParts {
     const nonce = this.#nonce();
     const cipher = createCipheriv("aes-256-gcm", this.#key, nonce);
     cipher.setAAD(Buffer.from(context, "utf8"));
-    const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [PiiCipher.VERSION, nonce, body, cipher.getAuthTag()]
-      .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
-      .join(".");
+    const body = cipher.update(plaintext, "utf8");
+    // GCM is a stream mode: final() adds no bytes, it computes the tag.
+    const rest = cipher.final();
+    return { nonce, body: rest.length === 0 ? body : Buffer.concat([body, rest]), tag: cipher.getAuthTag() };
+  }
+
+  /** The text form of a sealed value. */
+  static format(parts: SealedParts): string {
+    return `${PiiCipher.VERSION}.${parts.nonce.toString("base64url")}.${parts.body.toString("base64url")}.${parts.tag.toString("base64url")}`;
   }
 
   /** Throws when the value was tampered with, sealed under another key or another context. */

@@ -1,4 +1,4 @@
-import { hash128 } from "./compact-map.js";
+import { type Hash128, hash128 } from "./compact-map.js";
 import { type FieldErrorCode, type FieldIssue, type FieldWarningCode, fieldError, fieldWarning } from "../errors.js";
 import { parseIdNumber } from "../identity/id-number.js";
 import { codePointLength, nfkc } from "../identity/normalize-text.js";
@@ -113,4 +113,40 @@ export function fingerprint(value: ValidCase): string {
     for (const k of keys) content += `\u0000${k}\u0001${value.extra[k]}`;
   }
   return hash128(content);
+}
+
+/**
+ * {@link fingerprint} as words, fed straight into `hasher` (no concatenated string): hashWords[0..3] afterwards
+ * hold the words whose base-36 form fingerprint() returns.
+ */
+export function fingerprintInto(value: ValidCase, hasher: Hash128): void {
+  hasher.reset();
+  hasher.add(value.loanRef);
+  hasher.addCode(0);
+  hasher.add(value.name);
+  hasher.addCode(0);
+  hasher.add(value.idNumber);
+  hasher.addCode(0);
+  hasher.add(value.phone);
+  hasher.addCode(0);
+  hasher.add(value.principalFen.toString());
+  hasher.addCode(0);
+  hasher.add(value.outstandingFen.toString());
+  hasher.addCode(0);
+  hasher.add(String(value.overdueDays));
+  hasher.addCode(0);
+  hasher.add(value.region);
+  hasher.addCode(0);
+  hasher.add(value.product);
+  const keys = Object.keys(value.extra);
+  if (keys.length > 0) {
+    keys.sort();
+    for (const k of keys) {
+      hasher.addCode(0);
+      hasher.add(k);
+      hasher.addCode(1);
+      hasher.add(value.extra[k] as string);
+    }
+  }
+  hasher.finish();
 }

@@ -1,9 +1,7 @@
 import { type FieldIssue, type FieldWarningCode, fieldError } from "../errors.js";
-import { type Pepper, caseKey, debtorKey } from "../pseudonyms.js";
-import { CompactDigestMap } from "./compact-map.js";
-import { type ValidCase, fingerprint, validateRow } from "./validate-row.js";
-
-const DEBTOR_CACHE_SIZE = 50_000;
+import { type Pepper, Pseudonymizer } from "../pseudonyms.js";
+import { CompactDigestMap, Hash128, INSERTED, SAME_DIGEST, hash64Words, hashWords } from "./compact-map.js";
+import { type ValidCase, fingerprintInto, validateRow } from "./validate-row.js";
 
 export type RowStatus = "accepted" | "duplicate" | "rejected";
 
@@ -45,18 +43,19 @@ export interface CaseListValidatorOptions {
  * Validates a case list row by row, as a stream: within the file an identical repeated row is a
  * `duplicate`, the same loan_ref with other content is `rejected` (REF_CONFLICT) and the first occurrence
  * stands. Memory per accepted row: two 64-bit hashes for the loan_ref and one for the debtor (a million-row
- * file needs about 64 MB), plus a bounded cache of debtor keys.
+ * file needs about 64 MB).
  */
 export class CaseListValidator {
   readonly #options: CaseListValidatorOptions;
+  readonly #keys: Pseudonymizer;
+  readonly #hasher = new Hash128();
   readonly #seen = new CompactDigestMap();
   readonly #debtors = new CompactDigestMap();
-  /** Debtor keys of recently seen ID numbers (rows of one debtor tend to be near each other); bounded. */
-  #debtorKeyCache = new Map<string, string>();
   readonly #totals: ReportTotals = { rows: 0, accepted: 0, duplicate: 0, rejected: 0, debtors: 0 };
 
   constructor(options: CaseListValidatorOptions) {
     this.#options = options;
+    this.#keys = new Pseudonymizer(options.pepper);
   }
 
   /** A row whose column count differs from the header's: rejected whole, still reported. */
@@ -71,10 +70,14 @@ export class CaseListValidator {
       return this.#count({ line, loanRef: result.loanRef, status: "rejected", warnings: result.warnings, errors: result.errors });
     }
     const value = result.value;
-    const print = fingerprint(value);
-    const earlier = this.#seen.get(value.loanRef);
-    if (earlier !== undefined) {
-      const duplicate = earlier === CompactDigestMap.digestOf(print);
+    // Seen this loan_ref? One probe stores its fingerprint or compares with the first occurrence's.
+    fingerprintInto(value, this.#hasher);
+    const printHi = hashWords[0] as number;
+    const printLo = hashWords[1] as number;
+    hash64Words(value.loanRef);
+    const seen = this.#seen.upsertWords(hashWords[0] as number, hashWords[1] as number, printHi, printLo);
+    if (seen !== INSERTED) {
+      const duplicate = seen === SAME_DIGEST;
       return this.#count({
         line,
         loanRef: value.loanRef,
@@ -83,15 +86,12 @@ export class CaseListValidator {
         errors: duplicate ? [] : [fieldError("loan_ref", "REF_CONFLICT")],
       });
     }
-    this.#seen.set(value.loanRef, print);
-    let debtor = this.#debtorKeyCache.get(value.idNumber);
-    if (debtor === undefined) {
-      debtor = debtorKey(this.#options.pepper, value.idNumber);
-      if (this.#debtorKeyCache.size >= DEBTOR_CACHE_SIZE) this.#debtorKeyCache = new Map();
-      this.#debtorKeyCache.set(value.idNumber, debtor);
-    }
-    const key = caseKey(this.#options.pepper, this.#options.originatorMemberId, value.loanRef);
-    this.#debtors.set(debtor, "");
+    // No cache of debtor keys: with the key state precomputed an HMAC costs less than a Map lookup and insert.
+    const debtor = this.#keys.debtorKey(value.idNumber);
+    const key = this.#keys.caseKey(this.#options.originatorMemberId, value.loanRef);
+    // Distinct debtors = distinct canonical ID numbers (the debtorKey is a function of it).
+    hash64Words(value.idNumber);
+    this.#debtors.upsertWords(hashWords[0] as number, hashWords[1] as number, 0, 0);
     const report: ReportRow = {
       line,
       loanRef: value.loanRef,
@@ -101,7 +101,17 @@ export class CaseListValidator {
       warnings: result.warnings,
       errors: [],
     };
-    return { ...this.#count(report), accepted: { ...value, debtorKey: debtor, caseKey: key } };
+    this.#count(report);
+    // The validated value is this row's own object: it gets its keys in place rather than being copied.
+    const accepted = value as ValidCase & { debtorKey: string; caseKey: string };
+    accepted.debtorKey = debtor;
+    accepted.caseKey = key;
+    return { report, accepted };
+  }
+
+  /** Rows validated so far (cheaper than totals() when only the count is wanted). */
+  get rowCount(): number {
+    return this.#totals.rows;
   }
 
   totals(): ReportTotals {

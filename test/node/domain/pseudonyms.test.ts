@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { inspect } from "node:util";
 import { expect } from "chai";
+import fc from "fast-check";
 import { parseIdNumber } from "../../../node/domain/identity/id-number.js";
 import {
   caseKey,
@@ -9,6 +10,7 @@ import {
   parsePepperFile,
   type Pepper,
   pepperVersionOf,
+  Pseudonymizer,
 } from "../../../node/domain/pseudonyms.js";
 import { syntheticId18, syntheticId18WithCheck, toFullWidth } from "./identity/synthetic-ids.js";
 
@@ -260,6 +262,35 @@ describe("pseudonyms", () => {
         expect(err.cause).to.equal(undefined);
         expect(String(err.stack)).to.not.include(secret.slice(0, 8));
       }
+    });
+  });
+
+  describe("Pseudonymizer (the ingest's keys: pepper state computed once)", () => {
+    it("gives exactly the keys of debtorKey and caseKey", () => {
+      const keys = new Pseudonymizer(PEPPER_2);
+      fc.assert(
+        fc.property(fc.date({ min: new Date("1900-01-01"), max: new Date("2020-12-31"), noInvalidDate: true }), fc.nat(999), (birth, seq) => {
+          const id = syntheticId18(birth.toISOString().slice(0, 10).replaceAll("-", ""), String(seq).padStart(3, "0"), "440106");
+          expect(keys.debtorKey(id)).to.equal(debtorKey(PEPPER_2, id));
+        }),
+      );
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 0xffff_ffff }), fc.string({ unit: "grapheme", minLength: 1, maxLength: 70 }), (member, loanRef) => {
+          expect(keys.caseKey(member, loanRef)).to.equal(caseKey(PEPPER_2, member, loanRef));
+        }),
+      );
+    });
+
+    it("refuses what debtorKey and caseKey refuse", () => {
+      const keys = new Pseudonymizer(PEPPER_1);
+      const good = syntheticId18("19900101");
+      expect(() => keys.debtorKey(good.slice(0, 17) + (good.endsWith("0") ? "1" : "0"))).to.throw(TypeError);
+      expect(() => keys.debtorKey(good.toLowerCase().slice(0, 15))).to.throw(TypeError);
+      expect(() => keys.caseKey(0, "A-1")).to.throw(TypeError);
+      expect(() => keys.caseKey(1, "")).to.throw(TypeError);
+      expect(() => keys.caseKey(1, "\ud800")).to.throw(TypeError);
+      expect(() => new Pseudonymizer({ version: 0, secret: SECRET_A })).to.throw(TypeError);
+      expect(() => new Pseudonymizer({ version: 1, secret: new Uint8Array(31) })).to.throw(TypeError);
     });
   });
 });

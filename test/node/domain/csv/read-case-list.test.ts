@@ -244,6 +244,17 @@ describe("readCaseRows", () => {
     expect(batches.flat()).to.deep.equal(await readAll([utf8(SAMPLE)]));
   });
 
+  it("readCaseListBatches reads a big chunk a slice at a time, with the same events as small chunks", async () => {
+    const rows = Array.from({ length: 4_000 }, (_, i) => `LN-${i},测试,${ID},${PHONE},"1,000.00",5,${i % 365},北京,"多
+行"`);
+    const bytes = utf8(`${HEADER_ZH}\r\n${rows.join("\r\n")}\r\n`);
+    expect(bytes.length).to.be.above(3 * 64 * 1024);
+    const batches: CaseListEvent[][] = [];
+    for await (const batch of readCaseListBatches([bytes])) batches.push(batch);
+    expect(batches.length).to.be.above(3);
+    expect(batches.flat()).to.deep.equal(await readAll(chunksOf(bytes, 777)));
+  });
+
   it("50,000 generated rows stream through without the reader holding them (bounded read-ahead)", async () => {
     const ROWS = 50_000;
     const CHUNK_ROWS = 100;
