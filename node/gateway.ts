@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { type Server, createServer } from "node:http";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
 import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
@@ -15,7 +15,9 @@ import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
 import { handoverRouter } from "./http/handover-router.js";
+import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
+import { createJsonLog } from "./log/json-log.js";
 import { AllocationService } from "./services/allocation.js";
 import { HandoverReceiver, HandoverSender } from "./services/handover.js";
 import { OwnershipService } from "./services/ownership.js";
@@ -77,8 +79,8 @@ export interface StartOptions {
   evidence?: Partial<AnchorSettings>;
 }
 
-/** JSON lines on stdout. Callers never pass personal data; messages are about requests, jobs and blocks. */
-export const jsonLog: Logger = (event) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+/** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
+export const jsonLog: Logger = createJsonLog();
 
 /** Loads the three secrets; each refused when missing, malformed or readable by other users. */
 async function loadSecrets(config: GatewayConfig) {
@@ -249,8 +251,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ...web.staffRoutes,
     },
   });
+  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.http.port, config.http.host, () => resolve(s));
+    const s = createServer((req, res) => fastOwnership(req, res, () => app(req, res)));
+    s.listen(config.http.port, config.http.host, () => resolve(s));
     s.once("error", reject);
   });
   // Uploads of hundreds of megabytes take a while; keep idle sockets bounded all the same.

@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response, Router } from "express";
 import type { StaffTokens } from "../services/staff-tokens.js";
+import { logRequest } from "./access-log.js";
 import { authenticate } from "./auth.js";
 import { type Logger, errorHandler } from "./error-handler.js";
 import { ApiError } from "./api-error.js";
@@ -15,6 +16,14 @@ export interface AppParts {
   jsonLimit?: string;
 }
 
+/** On every response (the ownership fast path sends the same). */
+export const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "no-store",
+} as const;
+
 /** The gateway's express app: security headers, JSON, access log, routes, errors in one shape. */
 export function createApp(parts: AppParts): Express {
   const app = express();
@@ -23,27 +32,15 @@ export function createApp(parts: AppParts): Express {
   app.set("etag", false);
   app.set("query parser", "simple");
   app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.set({
-      "X-Content-Type-Options": "nosniff",
-      "X-Frame-Options": "DENY",
-      "Referrer-Policy": "no-referrer",
-      "Cache-Control": "no-store",
-    });
+    res.set(SECURITY_HEADERS);
     next();
   });
-  // Access log: method, route, status, time. Never query strings or bodies (they may hold loan refs or worse).
+  // Access log: the route's pattern, not the path (see logRequest).
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      parts.log({
-        level: "info",
-        msg: "request",
-        method: req.method,
-        path: req.baseUrl + (req.route?.path ?? req.path.split("/").slice(0, 3).join("/")),
-        status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        staff: req.staff?.tokenId,
-      });
+      const path = req.baseUrl + (req.route?.path ?? req.path.split("/").slice(0, 3).join("/"));
+      logRequest(parts.log, req.method, path, res.statusCode, started, req.staff?.tokenId);
     });
     next();
   });

@@ -8,12 +8,23 @@ declare module "express-serve-static-core" {
   }
 }
 
+const BEARER = /^Bearer ([A-Za-z0-9_\-]+)$/;
+
+/** The staff member behind an `Authorization` header's bearer token, or undefined. */
+export function staffOf(tokens: StaffTokens, authorization: string | undefined): Promise<Staff | undefined> {
+  return tokens.verify(BEARER.exec(authorization ?? "")?.[1]);
+}
+
+/** Whether `staff` may use a route for `roles` (admin may do everything its member may). */
+export function hasRole(staff: Staff | undefined, roles: readonly StaffRole[]): boolean {
+  const role = staff?.role;
+  return role !== undefined && (role === "admin" || roles.includes(role));
+}
+
 /** Resolves `Authorization: Bearer <token>` to a staff member; 401 without a valid one. */
 export function authenticate(tokens: StaffTokens) {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.get("authorization") ?? "";
-    const match = /^Bearer ([A-Za-z0-9_\-]+)$/.exec(header);
-    const staff = await tokens.verify(match?.[1]);
+    const staff = await staffOf(tokens, req.get("authorization"));
     if (!staff) {
       throw new ApiError("UNAUTHENTICATED", "需要有效的访问令牌 / a valid bearer token is required");
     }
@@ -25,8 +36,7 @@ export function authenticate(tokens: StaffTokens) {
 /** 403 unless the staff member has one of `roles` (admin may do everything its member may). */
 export function requireRole(...roles: StaffRole[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const role = req.staff?.role;
-    if (!role || (role !== "admin" && !roles.includes(role))) {
+    if (!hasRole(req.staff, roles)) {
       throw forbidden(`this needs the role ${roles.join(" or ")}`);
     }
     next();

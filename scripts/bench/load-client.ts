@@ -20,6 +20,7 @@ const spec = JSON.parse(input) as Spec;
 let next = 0;
 const pick = () => spec.pool[next++ % spec.pool.length] as string;
 
+const cpuBefore = process.cpuUsage();
 const result = await autocannon({
   url: spec.url,
   connections: spec.concurrency,
@@ -42,5 +43,6 @@ console.log(
     p50ms: result.latency.p50,
     p99ms: result.latency.p99,
     maxMs: result.latency.max,
+    clientCpuUsPerRequest: ((cpu) => (cpu.user + cpu.system) / Math.max(1, result.requests.total))(process.cpuUsage(cpuBefore)),
   }),
 );
