@@ -179,16 +179,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
   });
   // Whether this member is an active agency, at most 10 s old: ownership answers must follow a suspension.
+  // One question to the chain at a time: under load, every check arriving while the answer is stale waits for it.
   let activeAgency: { value: boolean; at: number } | undefined;
+  let refreshing: Promise<void> | undefined;
+  const refreshActiveAgency = () =>
+    (refreshing ??= contracts.memberRegistry
+      .isActive(config.memberId, 2)
+      .then(
+        (value) => void (activeAgency = { value, at: Date.now() }),
+        () => void (activeAgency ??= { value: false, at: 0 }),
+      )
+      .finally(() => (refreshing = undefined)));
   const isActiveAgency = async () => {
-    if (!activeAgency || Date.now() - activeAgency.at > 10_000) {
-      try {
-        activeAgency = { value: await contracts.memberRegistry.isActive(config.memberId, 2), at: Date.now() };
-      } catch {
-        activeAgency ??= { value: false, at: 0 };
-      }
-    }
-    return activeAgency.value;
+    if (!activeAgency || Date.now() - activeAgency.at > 10_000) await refreshActiveAgency();
+    return (activeAgency as { value: boolean }).value;
   };
   const ownership = new OwnershipService({
     indexer,

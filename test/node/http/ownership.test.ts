@@ -1,7 +1,8 @@
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { JsonRpcProvider, NonceManager, keccak256, toUtf8Bytes } from "ethers";
+import { JsonRpcProvider, NonceManager, Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
 import { connectContracts } from "../../../node/chain/contracts.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { ownershipFastPath } from "../../../node/http/ownership-fast-path.js";
@@ -130,5 +131,19 @@ describe("node/http: the ownership check's fast path answers as express does", f
     const fast = await send(fastUrl, "GET", `/v1/ownership?caseKey=${cases.mine}`, tokens.agency);
     expect(fast.log).to.deep.equal({ method: "GET", path: "/v1/ownership/", status: 200, staff: fast.log?.staff, ms: "number" });
     expect(fast.headers["content-type"]).to.equal("application/json; charset=utf-8");
+  });
+
+  it("answers no within seconds of the agency's suspension, to checks arriving together too", async () => {
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const { memberRegistry } = await connectContracts(consortium.deployment, new Wallet(ANVIL_DEV_KEY, provider));
+    await (await memberRegistry.suspend(2)).wait();
+    provider.destroy();
+    const path = `/v1/ownership?caseKey=${cases.mine}`;
+    const answer = await eventually(async () => {
+      const burst = await Promise.all(Array.from({ length: 20 }, () => send(fastUrl, "GET", path, tokens.agency)));
+      return burst.every((r) => r.body?.authorized === false) ? burst[0]?.body : undefined;
+    }, 20_000, "the suspension");
+    expect(answer).to.include({ authorized: false, status: "Assigned" });
+    expect(answer?.reason).to.match(/suspended/);
   });
 });
