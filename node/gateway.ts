@@ -15,7 +15,9 @@ import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
 import { handoverRouter } from "./http/handover-router.js";
+import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
+import { createJsonLog } from "./log/json-log.js";
 import { AllocationService } from "./services/allocation.js";
 import { HandoverReceiver, HandoverSender } from "./services/handover.js";
 import { OwnershipService } from "./services/ownership.js";
@@ -88,8 +90,8 @@ export interface StartOptions {
   evidence?: Partial<AnchorSettings>;
 }
 
-/** JSON lines on stdout. Callers never pass personal data; messages are about requests, jobs and blocks. */
-export const jsonLog: Logger = (event) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+/** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
+export const jsonLog: Logger = createJsonLog();
 
 /** Loads the three secrets; each refused when missing, malformed or readable by other users. */
 async function loadSecrets(config: GatewayConfig) {
@@ -205,16 +207,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
   });
   // Whether this member is an active agency, at most 10 s old: ownership answers must follow a suspension.
+  // One question to the chain at a time: under load, every check arriving while the answer is stale waits for it.
   let activeAgency: { value: boolean; at: number } | undefined;
+  let refreshing: Promise<void> | undefined;
+  const refreshActiveAgency = () =>
+    (refreshing ??= contracts.memberRegistry
+      .isActive(config.memberId, 2)
+      .then(
+        (value) => void (activeAgency = { value, at: Date.now() }),
+        () => void (activeAgency ??= { value: false, at: 0 }),
+      )
+      .finally(() => (refreshing = undefined)));
   const isActiveAgency = async () => {
-    if (!activeAgency || Date.now() - activeAgency.at > 10_000) {
-      try {
-        activeAgency = { value: await contracts.memberRegistry.isActive(config.memberId, 2), at: Date.now() };
-      } catch {
-        activeAgency ??= { value: false, at: 0 };
-      }
-    }
-    return activeAgency.value;
+    if (!activeAgency || Date.now() - activeAgency.at > 10_000) await refreshActiveAgency();
+    return (activeAgency as { value: boolean }).value;
   };
   const ownership = new OwnershipService({
     indexer,
@@ -256,10 +262,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const caseRoutes = casesRouter({ store, cipher, indexer, submitter, memberId: config.memberId });
   const web = consoleParts({ config, store, cipher, indexer, contracts, clock: options.clock });
   const limits = config.rateLimits;
+  const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60 });
   const app = createApp({
     tokens,
     log,
-    authFailures: new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60 }),
+    authFailures,
     memberStatus,
     audit,
     publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
@@ -283,8 +290,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ...web.staffRoutes,
     },
   });
+  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, app);
+    const s = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => fastOwnership(req, res, () => app(req, res)));
     s.listen(config.http.port, config.http.host, () => resolve(s));
     s.once("error", reject);
   });

@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response, Router } from "express";
 import type { StaffTokens } from "../services/staff-tokens.js";
+import { logRequest } from "./access-log.js";
 import { authenticate } from "./auth.js";
 import { type Logger, errorHandler } from "./error-handler.js";
 import { ApiError } from "./api-error.js";
@@ -35,6 +36,19 @@ const PLAIN_SEGMENT = /^[a-z][a-z0-9.-]{0,30}$/;
 const redacted = (path: string, segments = Infinity) =>
   path.split("/").slice(0, segments).map((p) => (p === "" || PLAIN_SEGMENT.test(p) ? p : ":x")).join("/");
 
+/** On every response (the ownership fast path sends the same). */
+export const SECURITY_HEADERS = {
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "no-store",
+  // JSON needs no resources; the console's pages set their own policy.
+  "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-site",
+  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+} as const;
+
 /** The gateway's express app: security headers, JSON, access log, routes, errors in one shape. */
 export function createApp(parts: AppParts): Express {
   const app = express();
@@ -43,33 +57,16 @@ export function createApp(parts: AppParts): Express {
   app.set("etag", false);
   app.set("query parser", "simple");
   app.use((_req: Request, res: Response, next: NextFunction) => {
-    res.set({
-      "X-Content-Type-Options": "nosniff",
-      "X-Frame-Options": "DENY",
-      "Referrer-Policy": "no-referrer",
-      "Cache-Control": "no-store",
-      // JSON needs no resources; the console's pages set their own policy.
-      "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Cross-Origin-Resource-Policy": "same-site",
-      "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    });
+    res.set(SECURITY_HEADERS);
     next();
   });
-  // Access log: method, route, status, time. Never query strings or bodies (they may hold loan refs or worse).
+  // Access log: the route's pattern, not the path (see logRequest).
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      parts.log({
-        level: "info",
-        msg: "request",
-        method: req.method,
-        // An unmatched path is logged by its route words only: a token pasted into a URL must not reach the log.
-        path: req.baseUrl + (req.route?.path ?? redacted(req.path, 3)),
-        status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        staff: req.staff?.tokenId,
-      });
+      // An unmatched path is logged by its route words only: a token pasted into a URL must not reach the log.
+      const path = req.baseUrl + (req.route?.path ?? redacted(req.path, 3));
+      logRequest(parts.log, req.method, path, res.statusCode, started, req.staff?.tokenId);
     });
     next();
   });

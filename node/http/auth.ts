@@ -9,6 +9,19 @@ declare module "express-serve-static-core" {
   }
 }
 
+const BEARER = /^Bearer ([A-Za-z0-9_\-]+)$/;
+
+/** The staff member behind an `Authorization` header's bearer token, or undefined. */
+export function staffOf(tokens: StaffTokens, authorization: string | undefined): Promise<Staff | undefined> {
+  return tokens.verify(BEARER.exec(authorization ?? "")?.[1]);
+}
+
+/** Whether `staff` may use a route for `roles` (admin may do everything its member may). */
+export function hasRole(staff: Staff | undefined, roles: readonly StaffRole[]): boolean {
+  const role = staff?.role;
+  return role !== undefined && (role === "admin" || roles.includes(role));
+}
+
 /**
  * Resolves `Authorization: Bearer <token>` to a staff member; 401 without a valid one. With `failures`, every
  * failed attempt takes from the client address's bucket, and an address whose bucket is empty gets 429 before its
@@ -25,8 +38,7 @@ export function authenticate(tokens: StaffTokens, failures?: RateLimiter) {
       }
     }
     const header = req.get("authorization") ?? "";
-    const match = /^Bearer ([A-Za-z0-9_\-]+)$/.exec(header);
-    const staff = await tokens.verify(match?.[1]);
+    const staff = await staffOf(tokens, header);
     if (!staff) {
       // A request without credentials guesses nothing; only a presented token that fails counts.
       if (header) failures?.take(req.ip ?? "?");
@@ -40,8 +52,7 @@ export function authenticate(tokens: StaffTokens, failures?: RateLimiter) {
 /** 403 unless the staff member has one of `roles` (admin may do everything its member may). */
 export function requireRole(...roles: StaffRole[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const role = req.staff?.role;
-    if (!role || (role !== "admin" && !roles.includes(role))) {
+    if (!hasRole(req.staff, roles)) {
       throw forbidden(`this needs the role ${roles.join(" or ")}`);
     }
     next();

@@ -3,6 +3,7 @@ import type { CaseRecord } from "../chain/case-events.js";
 import { LOAN_REF_MAX_LENGTH } from "../domain/case-list/validate-row.js";
 import { parseIdNumber } from "../domain/identity/id-number.js";
 import { codePointLength, isWellFormedUnicode, nfkc } from "../domain/identity/normalize-text.js";
+import { isoTime } from "../log/iso-time.js";
 import { caseKey as caseKeyOf, debtorKey as debtorKeyOf, isPseudonymKey, type Pepper } from "../domain/pseudonyms.js";
 import { ServiceError } from "./service-error.js";
 
@@ -91,7 +92,7 @@ export class OwnershipService {
       txHash: record?.assignment?.txHash ?? record?.registered.txHash ?? null,
       block: record?.assignment?.block ?? record?.registered.block ?? null,
     };
-    const base = { caseKey, checkedAt: new Date((this.deps.now?.() ?? Date.now())).toISOString(), proof };
+    const base = { caseKey, checkedAt: isoTime(this.deps.now?.() ?? Date.now()), proof };
     if (!record) {
       return { ...base, authorized: false, creditorId: null, agencyId: null, status: "None", assignedAt: null, until: null, expired: false, reason: REASONS.unknown };
     }

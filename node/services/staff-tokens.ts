@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import type { GatewayDatabase } from "../store/database.js";
 
 /** What a staff member may do at their member's gateway. */
@@ -29,7 +29,7 @@ export const DEFAULT_TOKEN_TTL_DAYS = 90;
 export const MAX_TOKEN_TTL_DAYS = 365;
 
 function digest(secret: string): string {
-  return createHash("sha256").update(secret, "utf8").digest("hex");
+  return hash("sha256", secret, "hex");
 }
 
 /**
@@ -41,7 +41,7 @@ export class StaffTokens {
    * Verified tokens by digest, so that a busy API does not read LevelDB for every request. Revocation goes
    * through this object and drops the entry; expiry is checked on every use.
    */
-  readonly #cache = new Map<string, StaffToken>();
+  readonly #cache = new Map<string, { record: StaffToken; expiresAtMs: number }>();
 
   constructor(
     private readonly store: GatewayDatabase,
@@ -63,25 +63,29 @@ export class StaffTokens {
     return { token: secret, record };
   }
 
-  /** The staff member behind a bearer token, or undefined when it is unknown, revoked, expired or another member's. */
+  /**
+   * The staff member behind a bearer token, or undefined when it is unknown, revoked, expired or another member's.
+   * The token is looked up by its SHA-256 (a hash-keyed lookup of a digest reveals nothing about the secret).
+   */
   async verify(token: string | undefined): Promise<Staff | undefined> {
     if (!token || !token.startsWith(PREFIX) || token.length > 200) return undefined;
     const key = digest(token);
-    let record = this.#cache.get(key);
-    if (!record) {
-      record = (await this.store.sub.tokens.get(key)) as StaffToken | undefined;
-      if (record && !record.revokedAt) {
+    let entry = this.#cache.get(key);
+    if (!entry) {
+      const record = (await this.store.sub.tokens.get(key)) as StaffToken | undefined;
+      if (!record) return undefined;
+      entry = { record, expiresAtMs: record.expiresAt ? Date.parse(record.expiresAt) : Number.POSITIVE_INFINITY };
+      if (!record.revokedAt) {
         if (this.#cache.size >= 10_000) this.#cache.clear();
-        this.#cache.set(key, record);
+        this.#cache.set(key, entry);
       }
     }
-    if (!record || record.revokedAt || record.memberId !== this.memberId) return undefined;
-    if (record.expiresAt && Date.parse(record.expiresAt) <= Date.now()) {
+    const { record, expiresAtMs } = entry;
+    if (record.revokedAt || record.memberId !== this.memberId) return undefined;
+    if (expiresAtMs <= Date.now()) {
       this.#cache.delete(key);
       return undefined;
     }
-    // The lookup was by digest; compare once more in constant time for good measure.
-    if (!timingSafeEqual(Buffer.from(key, "hex"), Buffer.from(digest(token), "hex"))) return undefined;
     return { tokenId: record.id, memberId: record.memberId, role: record.role, name: record.name };
   }
 

@@ -1,0 +1,193 @@
+import { type Server, createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect } from "chai";
+import { JsonRpcProvider, NonceManager, Wallet, keccak256, toUtf8Bytes } from "ethers";
+import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
+import { connectContracts } from "../../../node/chain/contracts.js";
+import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { ownershipFastPath } from "../../../node/http/ownership-fast-path.js";
+import { eventually } from "../../support/api-client.js";
+import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+
+const key = (label: string, i: number) => keccak256(toUtf8Bytes(`caseledger/test/ownership/${label}/${i}`));
+
+/**
+ * `GET /v1/ownership?caseKey=…` has a fast path beside express (ownership-fast-path.ts). Every request here is
+ * sent to both — the fast path in front of the gateway's express app, and the express app alone — and must get
+ * the same status, headers, body and access-log line; the fast path must answer the good requests itself and
+ * hand every other one to express.
+ */
+describe("node/http: the ownership check's fast path answers as express does", function () {
+  this.timeout(120_000);
+  let consortium: TestConsortium;
+  let gateway: Gateway;
+  const servers: Server[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const handedOn: string[] = [];
+  let fastUrl: string;
+  let expressUrl: string;
+  const tokens: Record<string, string> = {};
+  const cases = { mine: key("case", 0), mineToo: key("case", 1), recalled: key("case", 2), other: key("case", 3), unknown: key("case", 4) };
+
+  const listen = async (server: Server) => {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  before(async () => {
+    consortium = await startConsortium([
+      { name: "lender", roles: ROLE.LENDER },
+      { name: "agency", roles: ROLE.AGENCY },
+      { name: "agency2", roles: ROLE.AGENCY },
+    ]);
+    // On chain: two cases assigned to this agency, one recalled, one assigned to the other agency.
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const lender = consortium.member("lender");
+    const { caseRegistry } = await connectContracts(consortium.deployment, new NonceManager(lender.wallet.connect(provider)));
+    const until = Math.floor(Date.now() / 1000) + 30 * 86_400;
+    const mine = [cases.mine, cases.mineToo, cases.recalled];
+    await (await caseRegistry.registerAndAssign(2, until, mine, mine.map((_, i) => key("debtor", i)))).wait();
+    await (await caseRegistry.registerAndAssign(3, until, [cases.other], [key("debtor", 3)])).wait();
+    await (await caseRegistry.recall([cases.recalled])).wait();
+    provider.destroy();
+
+    gateway = await startGateway(consortium.member("agency").config, { log: (event) => logs.push(event) });
+    for (const role of ["agency", "admin", "lender"] as const) tokens[role] = (await gateway.tokens.create(role, role)).token;
+    const fast = ownershipFastPath({ tokens: gateway.tokens, service: gateway.ownership, log: (event) => logs.push(event) });
+    fastUrl = await listen(
+      createServer((req, res) =>
+        fast(req, res, () => {
+          handedOn.push(`${req.method} ${req.url}`);
+          gateway.app(req, res);
+        }),
+      ),
+    );
+    expressUrl = await listen(createServer(gateway.app));
+    await eventually(async () => ((await gateway.indexer.caseOf(cases.recalled))?.status === "Recalled" ? true : undefined), 20_000, "the index");
+  });
+  after(async () => {
+    for (const server of servers) await new Promise((resolve) => server.close(resolve));
+    await gateway?.close();
+    await consortium?.stop();
+  });
+
+  const HEADERS = [
+    "content-type",
+    "content-length",
+    "x-content-type-options",
+    "x-frame-options",
+    "referrer-policy",
+    "cache-control",
+    "content-security-policy",
+    "cross-origin-opener-policy",
+    "cross-origin-resource-policy",
+    "permissions-policy",
+    "etag",
+    "x-powered-by",
+  ];
+  const send = async (base: string, method: string, path: string, token?: string) => {
+    const before = logs.length;
+    const res = await fetch(`${base}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const text = await res.text();
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+    if (body) delete body.checkedAt; // the time of the check
+    await new Promise((resolve) => setImmediate(resolve)); // express logs on "finish"
+    const log = logs.slice(before).find((event) => event.msg === "request");
+    return {
+      status: res.status,
+      headers: Object.fromEntries(HEADERS.map((name) => [name, res.headers.get(name)])),
+      body,
+      log: log && { method: log.method, path: log.path, status: log.status, staff: log.staff, ms: typeof log.ms },
+    };
+  };
+
+  const requests: [string, string, keyof typeof tokens | undefined][] = [
+    ["GET", `/v1/ownership?caseKey=${cases.mine}`, "agency"],
+    ["GET", `/v1/ownership?caseKey=${cases.mineToo.toUpperCase().replace("0X", "0x")}`, "agency"],
+    ["GET", `/v1/ownership?caseKey=${cases.recalled}`, "agency"],
+    ["GET", `/v1/ownership?caseKey=${cases.other}`, "agency"],
+    ["GET", `/v1/ownership?caseKey=${cases.unknown}`, "agency"],
+    ["GET", `/v1/ownership?caseKey=${cases.mine}`, "admin"],
+  ];
+  const others: [string, string, keyof typeof tokens | undefined][] = [
+    ["GET", `/v1/ownership?caseKey=${cases.mine}`, undefined],
+    ["GET", `/v1/ownership?caseKey=${cases.mine}`, "lender"],
+    ["GET", `/v1/ownership?caseKey=${cases.mine}`, "revoked"],
+    ["GET", `/v1/ownership?caseKey=${cases.mine.slice(0, 40)}`, "agency"],
+    ["GET", `/v1/ownership?caseKey=${cases.mine}&caseKey=${cases.other}`, "agency"],
+    ["GET", `/v1/ownership?caseKey=${cases.mine}&extra=1`, "agency"],
+    ["GET", `/v1/ownership/?caseKey=${cases.mine}`, "agency"],
+    ["HEAD", `/v1/ownership?caseKey=${cases.mine}`, "agency"],
+    ["GET", `/v1/ownership?creditorId=1&loanRef=NOPE`, "agency"],
+  ];
+
+  it("gives the same answers, headers and log lines as the express route, and answers the good requests itself", async () => {
+    tokens.revoked = (await gateway.tokens.create("agency", "to revoke")).token;
+    const revokedId = (await gateway.tokens.list()).find((t) => t.name === "to revoke")?.id as string;
+    await gateway.tokens.revoke(revokedId);
+    for (const [method, path, role] of [...requests, ...others]) {
+      const token = role && tokens[role];
+      const fast = await send(fastUrl, method, path, token);
+      const slow = await send(expressUrl, method, path, token);
+      expect(fast, `${method} ${path} as ${role}`).to.deep.equal(slow);
+    }
+    expect(handedOn).to.deep.equal(others.map(([method, path]) => `${method} ${path}`));
+  });
+
+  it("answers yes, no and why from the chain index", async () => {
+    const ask = async (caseKey: string) => (await send(fastUrl, "GET", `/v1/ownership?caseKey=${caseKey}`, tokens.agency)).body;
+    expect(await ask(cases.mine)).to.include({ authorized: true, status: "Assigned", agencyId: 2 });
+    expect(await ask(cases.recalled)).to.include({ authorized: false, status: "Recalled" });
+    expect(await ask(cases.other)).to.include({ authorized: false, agencyId: null });
+    expect(await ask(cases.unknown)).to.include({ authorized: false, status: "None" });
+    const fast = await send(fastUrl, "GET", `/v1/ownership?caseKey=${cases.mine}`, tokens.agency);
+    expect(fast.log).to.deep.equal({ method: "GET", path: "/v1/ownership/", status: 200, staff: fast.log?.staff, ms: "number" });
+    expect(fast.headers["content-type"]).to.equal("application/json; charset=utf-8");
+  });
+
+  /** A GET to the real gateway (its fast path in front of express) from a loopback address of the test's choosing. */
+  const from = (localAddress: string, path: string, token: string) =>
+    new Promise<{ status: number; retryAfter: string | undefined; body: Record<string, unknown> }>((resolve, reject) => {
+      const req = httpRequest(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` }, localAddress }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"] as string | undefined, body: JSON.parse(text) }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  it("never answers before express would refuse: an address out of failed-token attempts gets 429, good token or not", async () => {
+    const path = `/v1/ownership?caseKey=${cases.mine}`;
+    expect((await from("127.0.0.5", path, tokens.agency!)).status).to.equal(200);
+    for (let i = 0; i < 25; i++) await from("127.0.0.5", path, `clt_guess${i}`);
+    const blocked = await from("127.0.0.5", path, tokens.agency!);
+    expect(blocked.status).to.equal(429);
+    expect(Number(blocked.retryAfter)).to.be.greaterThan(0);
+    expect((blocked.body.error as { code: string }).code).to.equal("RATE_LIMITED");
+    // Another address is not held back by this one's guesses.
+    expect((await from("127.0.0.6", path, tokens.agency!)).status).to.equal(200);
+  });
+
+  it("answers no within seconds of the agency's suspension, to checks arriving together too", async () => {
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const { memberRegistry } = await connectContracts(consortium.deployment, new Wallet(ANVIL_DEV_KEY, provider));
+    await (await memberRegistry.suspend(2)).wait();
+    provider.destroy();
+    const path = `/v1/ownership?caseKey=${cases.mine}`;
+    const answer = await eventually(async () => {
+      const burst = await Promise.all(Array.from({ length: 20 }, () => send(fastUrl, "GET", path, tokens.agency)));
+      return burst.every((r) => r.body?.authorized === false) ? burst[0]?.body : undefined;
+    }, 20_000, "the suspension");
+    expect(answer).to.include({ authorized: false, status: "Assigned" });
+    expect(answer?.reason).to.match(/suspended/);
+    // The gateway itself, once it has seen the suspension, refuses the member's staff outright — on the fast path too.
+    const refused = await eventually(async () => {
+      const res = await from("127.0.0.7", path, tokens.agency!);
+      return res.status === 403 ? res : undefined;
+    }, 30_000, "the gateway's member status");
+    expect((refused.body.error as { code: string }).code).to.equal("MEMBER_SUSPENDED");
+  });
+});
