@@ -22,6 +22,7 @@ import { OwnershipService } from "./services/ownership.js";
 import { caseListsRouter } from "./http/case-lists-router.js";
 import type { Logger } from "./http/error-handler.js";
 import { healthRouter, type HealthStatus } from "./http/health-router.js";
+import { isDiskFull } from "./http/outage-errors.js";
 import { recoverCaseLists } from "./services/case-list-ingest.js";
 import { StaffTokens } from "./services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "./store/database.js";
@@ -88,6 +89,20 @@ async function loadSecrets(config: GatewayConfig) {
   return { signingKey, pepper, storeKey };
 }
 
+/**
+ * Whether the store takes a durable write now (one small synced put): LevelDB keeps refusing writes after an I/O
+ * error such as a full disk until it is reopened, while reads go on working.
+ */
+async function probeStore(store: GatewayDatabase): Promise<{ writable: boolean; code?: string }> {
+  try {
+    await store.sub.meta.put("health/probe", new Date().toISOString(), { sync: true } as never);
+    return { writable: true };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { writable: false, code: isDiskFull(error) ? "STORAGE_FULL" : typeof code === "string" ? code : "STORE_UNAVAILABLE" };
+  }
+}
+
 /** Starts one member's gateway: store, chain connection, HTTP. The composition root. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<Gateway> {
   const log = options.log ?? jsonLog;
@@ -111,13 +126,18 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const contracts = await connectContracts(deployment, provider);
   const caseRegistryAddress = deployment.contracts.CaseRegistry.address;
 
+  // The indexer finds a gap first; the submitter and the anchorer then check what of theirs the chain lost.
+  const chainGapListeners: Array<() => void> = [];
   const indexer = new CaseIndexer({
     rpc: provider,
     caseRegistry: contracts.caseRegistry,
     deployBlock: deployment.deployBlock,
     db: store.kv.chainIndex,
     pageBlocks: config.chain.logPageBlocks,
-    onGap: (gap) => log({ level: "warn", msg: "chain gap: rebuilding the case index", ...gap }),
+    onGap: (gap) => {
+      log({ level: "warn", msg: "chain gap: rebuilding the case index", ...gap });
+      for (const listener of chainGapListeners) listener();
+    },
     onError: (error) => log({ level: "warn", msg: "indexer", error: String((error as Error)?.message ?? error).slice(0, 300) }),
   });
   const submitter = new CaseSubmitter({
@@ -145,7 +165,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     pageBlocks: config.chain.logPageBlocks,
     log,
   });
-  const evidence = new EvidenceService({ log: evidenceLog, anchors, blobs, indexer, memberId: config.memberId });
+  chainGapListeners.push(() => submitter.noticeChainGap(), () => anchorer.noticeChainGap());
+  const evidence = new EvidenceService({
+    log: evidenceLog,
+    anchors,
+    blobs,
+    indexer,
+    memberId: config.memberId,
+    chainCheckpointSize: () => anchorer.chainCheckpointSize(),
+  });
   const verifier = new EvidenceVerifier({ rpc: httpJsonRpc(config.chain.rpcUrl), chainId: deployment.chainId, contracts, wallet });
   const notices = new EvidenceNotices({
     evidence,
@@ -195,6 +223,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     isActiveAgency,
+    chainReachable: () => indexer.chainReachable,
     now: options.clock,
   });
   const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId });
@@ -211,13 +240,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     } catch (error) {
       chain = { reachable: false, chainId: deployment.chainId, error: (error as Error).message.slice(0, 200) };
     }
-    const [outbox, index] = await Promise.all([submitter.health(), indexer.status()]);
+    const [outbox, index, storeHealth] = await Promise.all([submitter.health().catch(() => undefined), indexer.status().catch(() => undefined), probeStore(store)]);
     return {
-      status: chain.reachable ? "ok" : "degraded",
+      status: chain.reachable && storeHealth.writable ? "ok" : "degraded",
       memberId: config.memberId,
       memberName: config.memberName,
       version: VERSION,
       chain,
+      store: storeHealth,
       outbox,
       index,
       evidence: anchorer.status(),

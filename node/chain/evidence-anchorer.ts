@@ -37,6 +37,8 @@ export interface EvidenceAnchorerOptions {
   pageBlocks?: number;
   rpcTimeoutMs?: number;
   receiptTimeoutMs?: number;
+  /** While idle, read the chain's checkpoint this often, to notice one it lost. Default 2 s. */
+  probeIntervalMs?: number;
   hooks?: AnchorerHooks;
   log?: (event: Record<string, unknown>) => void;
 }
@@ -77,6 +79,9 @@ class Fork extends Error {}
  *   sent for a size the chain already has.
  * - Resumes after kill -9 or a chain outage: on start (and after errors) it reconciles with the chain — records an
  *   anchor the chain has and the store missed (from its CheckpointAnchored event), forgets anchors the chain lost.
+ * - Notices a chain that lost anchors (a node restarted from an older state file) while idle (a probe every
+ *   `probeIntervalMs`), when the node is back after an outage, and whenever a receipt asks chainCheckpointSize():
+ *   the lost anchors are forgotten (their receipts go back to pending) and the log is anchored again.
  * - Retries with exponential backoff; progress and lag in status().
  */
 export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
@@ -91,6 +96,8 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   #halted: string | undefined;
   #latest: AnchorRecord | undefined;
   #lastAnchorAt = Date.now();
+  #lastProbeAt = 0;
+  #chainCheckpoint: { treeSize: number; at: number } | undefined;
   #firstUnanchoredAt: number | undefined;
   readonly #onAppended = () => {
     this.#firstUnanchoredAt ??= Date.now();
@@ -147,6 +154,38 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     await Promise.race([loop.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
     this.#loop = undefined;
+  }
+
+  /**
+   * The size of the member's latest checkpoint on chain, read at most `maxAgeMs` ago; undefined when the node does not
+   * answer within 2 s. Receipts and views use it so that nothing is reported anchored that the chain does not have;
+   * a checkpoint smaller than the store's makes the worker reconcile (and anchor again) at once.
+   */
+  async chainCheckpointSize(maxAgeMs = 1_000): Promise<number | undefined> {
+    const cached = this.#chainCheckpoint;
+    if (cached && Date.now() - cached.at <= maxAgeMs) return cached.treeSize;
+    try {
+      return (await this.#readCheckpoint(2_000)).treeSize;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Asks the chain for the latest checkpoint; a smaller one than the store's (the chain lost anchors) starts a reconcile. */
+  async #readCheckpoint(timeoutMs?: number): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
+    const chain = await this.#chainLatest(timeoutMs);
+    this.#chainCheckpoint = { treeSize: chain.treeSize, at: Date.now() };
+    if (chain.treeSize < (this.#latest?.treeSize ?? 0) && this.#reconciled) {
+      this.#reconciled = false;
+      this.#wake?.();
+    }
+    return chain;
+  }
+
+  /** The indexer found the chain changed under it: settle with the chain before anchoring again. */
+  noticeChainGap(): void {
+    this.#reconciled = false;
+    this.#wake?.();
   }
 
   /** Anchors now whatever the schedule says (tests, an operator's "anchor now"); resolves with the anchor or undefined. */
@@ -207,10 +246,18 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     this.#wake = wake;
     try {
       const untilInterval = Math.max(50, this.settings.intervalMs - (Date.now() - this.#lastAnchorAt));
-      await sleep(Math.min(untilInterval, 5_000), woken.signal);
+      const probeMs = this.#o.probeIntervalMs ?? 2_000;
+      await sleep(Math.min(untilInterval, probeMs, 5_000), woken.signal);
     } finally {
       this.#wake = undefined;
       signal.removeEventListener("abort", wake);
+    }
+    if (signal.aborted || Date.now() - this.#lastProbeAt < (this.#o.probeIntervalMs ?? 2_000)) return;
+    this.#lastProbeAt = Date.now();
+    try {
+      await this.#readCheckpoint();
+    } catch (error) {
+      this.#lastError = describeError(error);
     }
   }
 
@@ -221,6 +268,8 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   async #rpc<T>(promise: Promise<T>, what: string, timeoutMs = this.#o.rpcTimeoutMs ?? 30_000): Promise<T> {
     try {
       const value = await withTimeout(promise, timeoutMs, what);
+      // Back after an outage: the node may have come back from an older state file; settle with it first.
+      if (!this.#reachable) this.#reconciled = false;
       this.#reachable = true;
       return value;
     } catch (error) {
@@ -237,8 +286,8 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     }
   }
 
-  async #chainLatest(): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
-    const c = await this.#rpc(this.#o.registry.latestCheckpoint(this.#o.memberId), "latestCheckpoint");
+  async #chainLatest(timeoutMs?: number): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
+    const c = await this.#rpc(this.#o.registry.latestCheckpoint(this.#o.memberId), "latestCheckpoint", timeoutMs);
     return { root: c.root.toLowerCase(), treeSize: Number(c.treeSize), anchoredAt: Number(c.anchoredAt), blockNumber: Number(c.blockNumber) };
   }
 

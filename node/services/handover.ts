@@ -1,4 +1,5 @@
 import { verifyMessage } from "ethers";
+import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import { checkHandover, HANDOVER_FORMAT, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
@@ -221,7 +222,11 @@ export class HandoverReceiver {
     } catch {
       throw new ServiceError("FORBIDDEN", "签名无效 / invalid signature", { problem: "SIGNATURE" }, { status: 403 });
     }
-    const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch(() => undefined);
+    // An unknown member reverts (refused below); the node not answering is a 503, so the sender retries later.
+    const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch((error: unknown) => {
+      if (isNetworkError(error)) throw error;
+      return undefined;
+    });
     const LENDER = 1;
     const ACTIVE = 1n;
     if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || BigInt(creditor.status) !== ACTIVE || (Number(creditor.roles) & LENDER) === 0) {
