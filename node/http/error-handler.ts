@@ -34,6 +34,9 @@ export function errorHandler(log: Logger) {
       res.destroy();
       return;
     }
+    // Refused before its body was read to the end (an upload cut short by a full disk, a limit): the rest of the body
+    // is still on the socket, so the connection must not be reused for another request.
+    if (!req.complete) res.set("Connection", "close");
     const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (api.status === 503 || api.status === 507) res.set("Retry-After", String(typeof retryAfter === "number" ? retryAfter : 5));
     res.status(api.status).json({ error: { code: api.code, message: api.message, ...(api.details === undefined ? {} : { details: api.details }) } });

@@ -47,7 +47,11 @@ const deliveryKey = (jobId: string) => `handover/${jobId}`;
 export class HandoverSender {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
-  readonly #onJobDone = (job: JobRecord) => void this.#deliver(job.id);
+  readonly #onJobDone = (job: JobRecord) => void this.#deliver(job.id).catch((error: unknown) => this.#warn(job.id, error));
+
+  #warn(jobId: string, error: unknown): void {
+    this.deps.log({ level: "warn", msg: "handover not delivered yet", jobId, error: String((error as Error)?.message ?? error).slice(0, 300) });
+  }
 
   constructor(private readonly deps: HandoverSenderDeps) {}
 
@@ -65,9 +69,13 @@ export class HandoverSender {
     this.deps.submitter.on("jobDone", this.#onJobDone);
     const sweep = async () => {
       if (this.#stopped) return;
-      for await (const value of this.deps.store.sub.meta.values({ gt: "handover/", lt: "handover/\uffff" })) {
-        const d = value as HandoverDelivery;
-        if (d.state === "pending") await this.#deliver(d.jobId);
+      try {
+        for await (const value of this.deps.store.sub.meta.values({ gt: "handover/", lt: "handover/\uffff" })) {
+          const d = value as HandoverDelivery;
+          if (d.state === "pending") await this.#deliver(d.jobId);
+        }
+      } catch (error) {
+        this.#warn("sweep", error);
       }
       if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.deps.retryMs ?? 5_000);
     };
@@ -133,7 +141,10 @@ export class HandoverSender {
       this.deps.log({ level: "info", msg: "handover delivered", jobId, agencyId: delivery.agencyId, packages: packages.length });
     } catch (error) {
       const lastError = (error as Error).message.slice(0, 300);
-      await this.deps.store.sub.meta.put(deliveryKey(jobId), { ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date().toISOString() });
+      // The attempt count is for people; a store that refuses it (a full disk) must not stop the retries.
+      await this.deps.store.sub.meta
+        .put(deliveryKey(jobId), { ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date().toISOString() })
+        .catch(() => undefined);
       this.deps.log({ level: "warn", msg: "handover not delivered yet", jobId, agencyId: delivery.agencyId, error: lastError });
     } finally {
       this.#inFlight.delete(jobId);

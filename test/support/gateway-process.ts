@@ -90,6 +90,9 @@ export async function spawnGateway(
     proc.once("exit", onExit);
   });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  proc.once("exit", (code, signal) => {
+    out += `\n[gateway ${name} exited: code ${code}, signal ${signal}]\n`;
+  });
   const stopWith = async (signal: NodeJS.Signals) => {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
     await exited;
