@@ -172,7 +172,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     blobs,
     indexer,
     memberId: config.memberId,
-    chainCheckpointSize: () => anchorer.chainCheckpointSize(),
+    // Read afresh for every receipt and view: a cached answer could outlive a node restarted from an older state.
+    chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
   });
   const verifier = new EvidenceVerifier({ rpc: httpJsonRpc(config.chain.rpcUrl), chainId: deployment.chainId, contracts, wallet });
   const notices = new EvidenceNotices({

@@ -157,13 +157,14 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   }
 
   /**
-   * The size of the member's latest checkpoint on chain, read at most `maxAgeMs` ago; undefined when the node does not
-   * answer within 2 s. Receipts and views use it so that nothing is reported anchored that the chain does not have;
-   * a checkpoint smaller than the store's makes the worker reconcile (and anchor again) at once.
+   * The size of the member's latest checkpoint on chain, read at most `maxAgeMs` ago — read afresh whenever the value
+   * kept is below `atLeast` (the caller is about to call something unanchored: it must be sure) — or undefined when
+   * the node does not answer within 2 s. Receipts and views use it so that nothing is reported anchored that the chain
+   * does not have; a checkpoint smaller than the store's makes the worker reconcile (and anchor again) at once.
    */
-  async chainCheckpointSize(maxAgeMs = 1_000): Promise<number | undefined> {
+  async chainCheckpointSize(maxAgeMs = 1_000, atLeast = 0): Promise<number | undefined> {
     const cached = this.#chainCheckpoint;
-    if (cached && Date.now() - cached.at <= maxAgeMs) return cached.treeSize;
+    if (cached && Date.now() - cached.at <= maxAgeMs && cached.treeSize >= atLeast) return cached.treeSize;
     try {
       return (await this.#readCheckpoint(2_000)).treeSize;
     } catch {
@@ -382,6 +383,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     };
     await this.#o.anchors.recordAnchored(anchor);
     if (!this.#latest || this.#latest.treeSize < treeSize) this.#latest = anchor;
+    if ((this.#chainCheckpoint?.treeSize ?? 0) < treeSize) this.#chainCheckpoint = { treeSize, at: Date.now() };
     return anchor;
   }
 

@@ -24,7 +24,7 @@ export interface EvidenceServiceDeps {
    * The size of the member's latest checkpoint on chain right now (undefined when the node does not answer): a
    * receipt is anchored only when the chain still has its checkpoint (a node restarted from an older state loses some).
    */
-  chainCheckpointSize?: () => Promise<number | undefined>;
+  chainCheckpointSize?: (atLeast: number) => Promise<number | undefined>;
 }
 
 /** A record as the API shows it: the record's fields, where it is, whether it is anchored. */
@@ -162,7 +162,7 @@ export class EvidenceService {
     if (!entry) throw notFound(`evidence ${id}`);
     let anchor = await this.deps.anchors.covering(entry.index);
     if (anchor) {
-      const onChain = await this.deps.chainCheckpointSize?.();
+      const onChain = await this.deps.chainCheckpointSize?.(anchor.treeSize);
       if (onChain !== undefined && anchor.treeSize > onChain) anchor = undefined; // lost by the chain: anchored again soon
     }
     if (!anchor) {
@@ -198,7 +198,7 @@ export class EvidenceService {
 
   async #anchoredSize(): Promise<number> {
     const local = (await this.deps.anchors.latest())?.treeSize ?? 0;
-    const onChain = local > 0 ? await this.deps.chainCheckpointSize?.() : undefined;
+    const onChain = local > 0 ? await this.deps.chainCheckpointSize?.(local) : undefined;
     return onChain === undefined ? local : Math.min(local, onChain);
   }
 

@@ -81,7 +81,7 @@ describe("e2e: five member gateways as separate processes on one chain", functio
     const preview2 = await eventually(async () => {
       const p = await cfc.post(`/v1/case-lists/${up2.body.id}/allocation`);
       return p.body.decisions?.find((d: { loanRef?: string; reason: { code: string } }) => d.reason.code === "CO_DEBT") ? p.body : undefined;
-    }, 20_000, "the co-debt seen by the second lender");
+    }, 40_000, "the co-debt seen by the second lender");
     const byRef = Object.fromEntries(preview2.decisions.map((d: { caseKey: string }) => [d.caseKey, d]));
     cases.c1 = await keyOf(cfc, up2.body.id, "C-1");
     cases.c2 = await keyOf(cfc, up2.body.id, "C-2");
@@ -131,11 +131,11 @@ describe("e2e: five member gateways as separate processes on one chain", functio
       const res: ApiResponse = await eventually(async () => {
         const r = await agency.api.post(`/v1/evidence?caseKey=${caseKey}&kind=call-recording&keep=true`, file, { "content-type": "audio/mpeg" });
         return r.status === 201 ? r : undefined;
-      }, 20_000, `${agency.name} recording for its case`);
+      }, 40_000, `${agency.name} recording for its case`);
       const receipt = await eventually(async () => {
         const r = (await agency.api.get(`/v1/evidence/${res.body.id}/receipt`)).body;
         return r.status === "anchored" ? r : undefined;
-      }, 30_000, `${agency.name}'s receipt anchored`);
+      }, 40_000, `${agency.name}'s receipt anchored`);
       return { file, receipt };
     };
     const fromCollector = await record(gw.collector!, cases.c1!, "collector");

@@ -163,7 +163,7 @@ describe("node/chain: EvidenceAnchorer", function () {
     expect(lost?.treeSize).to.equal(keptSize + 3);
     const a = anchorer(undefined, { intervalMs: 300, everyRecords: 1_000_000, retryInitialMs: 100, retryMaxMs: 400 });
     const indexer = { caseOf: async () => undefined, history: async () => [] };
-    const service = new EvidenceService({ log, anchors, blobs: new BlobStore(c.dir), indexer, memberId: member, chainCheckpointSize: () => a.chainCheckpointSize(0) });
+    const service = new EvidenceService({ log, anchors, blobs: new BlobStore(c.dir), indexer, memberId: member, chainCheckpointSize: (atLeast) => a.chainCheckpointSize(0, atLeast) });
     expect((await service.receipt(keptSize + 2)).status).to.equal("anchored");
 
     await c.restartChain(old);
