@@ -5,6 +5,7 @@ import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
 import type { GatewayConfig } from "./config.js";
 import { CaseIndexer } from "./chain/case-indexer.js";
 import { CaseSubmitter } from "./chain/case-submitter.js";
+import { SendLock } from "./chain/send-lock.js";
 import { connectContracts, type ConsortiumContracts } from "./chain/contracts.js";
 import { readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
@@ -140,7 +141,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     },
     onError: (error) => log({ level: "warn", msg: "indexer", error: String((error as Error)?.message ?? error).slice(0, 300) }),
   });
+  const sendLock = new SendLock();
   const submitter = new CaseSubmitter({
+    sendLock,
     contracts,
     signer: wallet,
     memberId: config.memberId,
@@ -154,6 +157,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const blobs = new BlobStore(config.dataDir);
   await blobs.cleanTemporary();
   const anchorer = new EvidenceAnchorer({
+    sendLock,
     evidenceLog,
     anchors,
     registry: contracts.evidenceRegistry,

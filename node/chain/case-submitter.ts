@@ -10,6 +10,7 @@ import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
 import type { KvStore } from "./kv-store.js";
 import { isNetworkError, sleep, withTimeout } from "./rpc.js";
+import { SendLock } from "./send-lock.js";
 
 export interface RetryPolicy {
   /** First wait after a failure. Default 500 ms. */
@@ -56,6 +57,8 @@ export interface CaseSubmitterOptions {
   probeIntervalMs?: number;
   hooks?: SubmitterHooks;
   log?: (line: string) => void;
+  /** Shared with the other senders of this key (the anchorer): nonce read and broadcast under it. */
+  sendLock?: SendLock;
 }
 
 export interface JobProgress {
@@ -111,6 +114,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   readonly #batchSize: number;
   readonly #retry: Required<RetryPolicy>;
   readonly #timeoutMs: number;
+  readonly #sendLock: SendLock;
   #loop: { abort: AbortController; done: Promise<void> } | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -140,6 +144,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     this.#registry = options.contracts.caseRegistry.connect(this.#signer) as CaseRegistry;
     this.#errors = revertInterface(options.contracts.caseRegistry.interface, options.contracts.memberRegistry.interface);
     this.outbox = new CaseOutbox(options.db);
+    this.#sendLock = options.sendLock ?? new SendLock();
   }
 
   /** Stores the job (flushed to disk) and wakes the worker. The resolved job is the acknowledgement. */
@@ -430,13 +435,15 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
       // 4. Send, record in flight, wait, record done — unless the chain was found to have changed meanwhile.
       if (this.#checkLost) return;
       const gasLimit = gas + gas / 5n;
-      const nonce = await this.#rpc(this.#signer.getNonce("pending"), "eth_getTransactionCount");
       const fee = this.#options.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#options.gasPrice };
-      const response = await this.#rpc(
-        this.#signer.signer.sendTransaction({ ...request, gasLimit, nonce, ...fee }),
-        "eth_sendRawTransaction",
-      );
-      this.#signer.increment();
+      const { response, nonce } = await this.#sendLock.run(async () => {
+        // Another sender of this key (the anchorer) may have used the nonce kept here: read it from the node then.
+        if (this.#options.sendLock) this.#signer.reset();
+        const nonce = await this.#rpc(this.#signer.getNonce("pending"), "eth_getTransactionCount");
+        const response = await this.#rpc(this.#signer.signer.sendTransaction({ ...request, gasLimit, nonce, ...fee }), "eth_sendRawTransaction");
+        this.#signer.increment();
+        return { response, nonce };
+      });
       const indexes = rest.map((item) => item.index);
       await this.#hook(() => this.#options.hooks?.afterSend?.({ jobId: job.id, txHash: response.hash, indexes }));
       await this.outbox.setInflight(job.id, { txHash: response.hash, nonce, indexes, sentAt: new Date().toISOString() });

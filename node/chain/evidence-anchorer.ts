@@ -8,6 +8,7 @@ import type { EvidenceLog } from "../store/evidence-log/evidence-log.js";
 import { describeError } from "./describe-error.js";
 import { type AnchorSettings, anchorSettings } from "./evidence-anchor-settings.js";
 import { isNetworkError, sleep, withTimeout } from "./rpc.js";
+import { SendLock } from "./send-lock.js";
 
 /** Points where a real crash could happen; a hook that throws stops the worker on the spot (as kill -9 would). */
 export interface AnchorerHooks {
@@ -41,6 +42,8 @@ export interface EvidenceAnchorerOptions {
   probeIntervalMs?: number;
   hooks?: AnchorerHooks;
   log?: (event: Record<string, unknown>) => void;
+  /** Shared with the other senders of this key (the case submitter): nonce read and broadcast under it. */
+  sendLock?: SendLock;
 }
 
 export interface AnchorerStatus {
@@ -407,17 +410,21 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     const data = registry.interface.encodeFunctionData("anchor", [size, root, proof]);
     const request = { to: address, data, from: this.#o.wallet.address };
     const gas = await this.#rpc(this.#provider.estimateGas(request), "eth_estimateGas");
-    const nonce = await this.#rpc(this.#provider.getTransactionCount(this.#o.wallet.address, "pending"), "eth_getTransactionCount");
     const fee = this.#o.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#o.gasPrice };
-    const populated = await this.#rpc(
-      this.#o.wallet.populateTransaction({ ...request, gasLimit: gas + gas / 5n, nonce, chainId: this.#o.chainId, ...fee }),
-      "populate transaction",
-    );
-    const signed = await this.#o.wallet.signTransaction(populated);
-    const txHash = Transaction.from(signed).hash!;
-    await this.#o.anchors.setInflight({ treeSize: size, root, txHash, nonce, previousTreeSize: chain.treeSize, signedAt: new Date().toISOString() });
-    await this.#hook(() => this.#o.hooks?.afterSign?.({ treeSize: size, txHash }));
-    await this.#rpc(this.#provider.broadcastTransaction(signed), "eth_sendRawTransaction");
+    // Nonce to broadcast under the key's send lock: the case submitter signs with the same key.
+    const txHash = await (this.#o.sendLock ?? new SendLock()).run(async () => {
+      const nonce = await this.#rpc(this.#provider.getTransactionCount(this.#o.wallet.address, "pending"), "eth_getTransactionCount");
+      const populated = await this.#rpc(
+        this.#o.wallet.populateTransaction({ ...request, gasLimit: gas + gas / 5n, nonce, chainId: this.#o.chainId, ...fee }),
+        "populate transaction",
+      );
+      const signed = await this.#o.wallet.signTransaction(populated);
+      const hash = Transaction.from(signed).hash!;
+      await this.#o.anchors.setInflight({ treeSize: size, root, txHash: hash, nonce, previousTreeSize: chain.treeSize, signedAt: new Date().toISOString() });
+      await this.#hook(() => this.#o.hooks?.afterSign?.({ treeSize: size, txHash: hash }));
+      await this.#rpc(this.#provider.broadcastTransaction(signed), "eth_sendRawTransaction");
+      return hash;
+    });
     await this.#hook(() => this.#o.hooks?.afterBroadcast?.({ treeSize: size, txHash }));
     const timeout = this.#o.receiptTimeoutMs ?? 120_000;
     const receipt = await this.#rpc(this.#provider.waitForTransaction(txHash, 1, timeout), "transaction receipt", timeout + 5_000);

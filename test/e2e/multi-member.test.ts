@@ -109,7 +109,10 @@ describe("e2e: five member gateways as separate processes on one chain", functio
         expect(v.body.masked).to.equal(false);
         expect(v.body.person.idNumber).to.match(/^\d{17}[\dX]$/);
       }
-      for (const key of theirs) expect((await api.get(`/v1/cases/${key}`)).status, key).to.equal(404);
+      for (const key of theirs) {
+        const v = await api.get(`/v1/cases/${key}`);
+        expect(v.status, `${key}: ${JSON.stringify({ ...v.body, person: undefined })}`).to.equal(404);
+      }
     }
     const collectorCase = (await collector.get(`/v1/cases/${cases.c1}`)).body;
     expect(collectorCase.person).to.deep.include({ name: "测试甲", idNumber: SHARED });

@@ -33,6 +33,9 @@ describe("e2e faults: the chain node down for a while, then back from an older s
     expect((await recordHash(api, first.caseKeys[0]!, "before")).status).to.equal(201);
     await fullyAnchored(api);
   });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed" && gw) console.log(gw.output().split("\n").filter((l) => !l.includes('"msg":"request"')).slice(-40).join("\n"));
+  });
   after(async () => {
     await gw?.kill();
     await consortium?.stop();
