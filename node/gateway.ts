@@ -179,7 +179,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // Read afresh for every receipt and view: a cached answer could outlive a node restarted from an older state.
     chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
   });
-  const verifier = new EvidenceVerifier({ rpc: httpJsonRpc(config.chain.rpcUrl), chainId: deployment.chainId, contracts, wallet });
+  const verifier = new EvidenceVerifier({ rpc: httpJsonRpc(config.chain.rpcUrl), chainId: deployment.chainId, contracts, wallet, sendLock });
   const notices = new EvidenceNotices({
     evidence,
     submitter,

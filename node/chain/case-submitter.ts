@@ -10,7 +10,7 @@ import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
 import type { KvStore } from "./kv-store.js";
 import { isNetworkError, sleep, withTimeout } from "./rpc.js";
-import { SendLock } from "./send-lock.js";
+import { pendingNonce, SendLock } from "./send-lock.js";
 
 export interface RetryPolicy {
   /** First wait after a failure. Default 500 ms. */
@@ -437,11 +437,10 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
       const gasLimit = gas + gas / 5n;
       const fee = this.#options.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#options.gasPrice };
       const { response, nonce } = await this.#sendLock.run(async () => {
-        // Another sender of this key (the anchorer) may have used the nonce kept here: read it from the node then.
-        if (this.#options.sendLock) this.#signer.reset();
-        const nonce = await this.#rpc(this.#signer.getNonce("pending"), "eth_getTransactionCount");
+        // From the node each time: another sender of this key (the anchorer) may have used the next one.
+        const address = await this.#signer.getAddress();
+        const nonce = await this.#rpc(pendingNonce(this.#provider(), address), "eth_getTransactionCount");
         const response = await this.#rpc(this.#signer.signer.sendTransaction({ ...request, gasLimit, nonce, ...fee }), "eth_sendRawTransaction");
-        this.#signer.increment();
         return { response, nonce };
       });
       const indexes = rest.map((item) => item.index);

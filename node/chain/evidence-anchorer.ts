@@ -8,7 +8,7 @@ import type { EvidenceLog } from "../store/evidence-log/evidence-log.js";
 import { describeError } from "./describe-error.js";
 import { type AnchorSettings, anchorSettings } from "./evidence-anchor-settings.js";
 import { isNetworkError, sleep, withTimeout } from "./rpc.js";
-import { SendLock } from "./send-lock.js";
+import { pendingNonce, SendLock } from "./send-lock.js";
 
 /** Points where a real crash could happen; a hook that throws stops the worker on the spot (as kill -9 would). */
 export interface AnchorerHooks {
@@ -413,7 +413,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     const fee = this.#o.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#o.gasPrice };
     // Nonce to broadcast under the key's send lock: the case submitter signs with the same key.
     const txHash = await (this.#o.sendLock ?? new SendLock()).run(async () => {
-      const nonce = await this.#rpc(this.#provider.getTransactionCount(this.#o.wallet.address, "pending"), "eth_getTransactionCount");
+      const nonce = await this.#rpc(pendingNonce(this.#provider, this.#o.wallet.address), "eth_getTransactionCount");
       const populated = await this.#rpc(
         this.#o.wallet.populateTransaction({ ...request, gasLimit: gas + gas / 5n, nonce, chainId: this.#o.chainId, ...fee }),
         "populate transaction",

@@ -13,3 +13,14 @@ export class SendLock {
     return result;
   }
 }
+
+/**
+ * The account's next nonce as the node counts it now (mined and pooled). ethers answers an identical read from a
+ * 250 ms cache, so two sends within that time would get one nonce; a JSON-RPC provider is asked directly.
+ */
+export async function pendingNonce(provider: { getTransactionCount(address: string, tag: string): Promise<number> } | null, address: string): Promise<number> {
+  if (!provider) throw new TypeError("the signer needs a provider");
+  const direct = provider as unknown as { send?: (method: string, params: unknown[]) => Promise<string> };
+  if (typeof direct.send === "function") return Number(await direct.send("eth_getTransactionCount", [address, "pending"]));
+  return provider.getTransactionCount(address, "pending");
+}

@@ -5,6 +5,7 @@ import { decodeRevert, revertInterface } from "../chain/case-revert.js";
 import { describeError } from "../chain/describe-error.js";
 import { type JsonRpcCaller, readChainFacts } from "../chain/evidence-chain-reader.js";
 import { isNetworkError } from "../chain/rpc.js";
+import { pendingNonce, SendLock } from "../chain/send-lock.js";
 import { type ChainFacts, questionsFor } from "../domain/evidence/chain-facts.js";
 import type { ContentDigest } from "../domain/evidence/content-digest.js";
 import { parseRecordText } from "../domain/evidence/record-validation.js";
@@ -21,6 +22,8 @@ export interface EvidenceVerifierDeps {
   contracts: Pick<ConsortiumContracts, "evidenceRegistry" | "memberRegistry">;
   /** The member's key: a court member sends recordVerification with it. */
   wallet: Wallet;
+  /** Shared with the other senders of this key. */
+  sendLock?: SendLock;
 }
 
 /** What the chain is asked for a receipt (undefined when the receipt cannot get that far). */
@@ -79,7 +82,10 @@ export class EvidenceVerifier {
     const member = (JSON.parse(receipt.record) as { member: number }).member;
     const registry = this.deps.contracts.evidenceRegistry.connect(this.deps.wallet) as EvidenceRegistry;
     try {
-      const tx = await registry.recordVerification(member, receipt.checkpoint.treeSize, receipt.leafIndex, Buffer.from(receipt.record, "utf8"), receipt.inclusionProof);
+      const tx = await (this.deps.sendLock ?? new SendLock()).run(async () => {
+        const nonce = await pendingNonce(this.deps.wallet.provider, this.deps.wallet.address);
+        return registry.recordVerification(member, receipt.checkpoint.treeSize, receipt.leafIndex, Buffer.from(receipt.record, "utf8"), receipt.inclusionProof, { nonce });
+      });
       const mined = await tx.wait(1, 60_000);
       if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", "交易未在时限内上链 / the transaction was not mined in time");
       return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };
