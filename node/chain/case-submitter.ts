@@ -9,7 +9,7 @@ import { caseStatusName } from "./case-status.js";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
 import type { KvStore } from "./kv-store.js";
-import { isNetworkError, sleep, withTimeout } from "./rpc.js";
+import { isNetworkError, pollReceipt, sleep, withTimeout } from "./rpc.js";
 import { pendingNonce, SendLock } from "./send-lock.js";
 
 export interface RetryPolicy {
@@ -472,7 +472,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     const tx = await this.#rpc(provider.getTransaction(txHash), "eth_getTransactionByHash");
     if (!tx) return undefined;
     const timeout = this.#options.receiptTimeoutMs ?? 120_000;
-    const mined = await this.#rpc(provider.waitForTransaction(txHash, 1, timeout), "transaction receipt", timeout + this.#timeoutMs);
+    const mined = await this.#rpc(pollReceipt(provider, txHash, timeout), "transaction receipt", timeout + this.#timeoutMs);
     return mined ?? undefined;
   }
 

@@ -7,7 +7,7 @@ import type { AnchorRecord, AnchorStore } from "../store/evidence-log/anchor-sto
 import type { EvidenceLog } from "../store/evidence-log/evidence-log.js";
 import { describeError } from "./describe-error.js";
 import { type AnchorSettings, anchorSettings } from "./evidence-anchor-settings.js";
-import { isNetworkError, sleep, withTimeout } from "./rpc.js";
+import { isNetworkError, pollReceipt, sleep, withTimeout } from "./rpc.js";
 import { pendingNonce, SendLock } from "./send-lock.js";
 
 /** Points where a real crash could happen; a hook that throws stops the worker on the spot (as kill -9 would). */
@@ -313,7 +313,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
         const pending = await this.#rpc(this.#provider.getTransaction(inflight.txHash), "eth_getTransactionByHash");
         if (pending) {
           const timeout = this.#o.receiptTimeoutMs ?? 120_000;
-          const mined = await this.#rpc(this.#provider.waitForTransaction(inflight.txHash, 1, timeout), "transaction receipt", timeout + 5_000);
+          const mined = await this.#rpc(pollReceipt(this.#provider, inflight.txHash, timeout), "transaction receipt", timeout + 5_000);
           if (mined?.status === 1) await this.#recordMined(inflight.treeSize, inflight.root, inflight.txHash, mined.blockNumber);
           else if (mined) await anchors.clearInflight();
           else throw new Error(`anchor transaction ${inflight.txHash} is still pending`);
@@ -427,7 +427,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     });
     await this.#hook(() => this.#o.hooks?.afterBroadcast?.({ treeSize: size, txHash }));
     const timeout = this.#o.receiptTimeoutMs ?? 120_000;
-    const receipt = await this.#rpc(this.#provider.waitForTransaction(txHash, 1, timeout), "transaction receipt", timeout + 5_000);
+    const receipt = await this.#rpc(pollReceipt(this.#provider, txHash, timeout), "transaction receipt", timeout + 5_000);
     if (!receipt) throw new Error(`no receipt for anchor transaction ${txHash} yet`);
     if (receipt.status !== 1) {
       await this.#o.anchors.clearInflight();

@@ -99,3 +99,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", done, { once: true });
   });
 }
+
+/**
+ * Polls for a transaction's receipt until `timeoutMs`; null when none came. Not ethers' waitForTransaction: that one
+ * compares the receipt with a block number it may answer from its 250 ms cache, and then waits for the next block —
+ * which a chain that mines on demand (anvil) may never make, so it sat out its whole timeout.
+ */
+export async function pollReceipt<R>(provider: { getTransactionReceipt(hash: string): Promise<R | null> }, hash: string, timeoutMs: number, intervalMs = 200): Promise<R | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const receipt = await provider.getTransactionReceipt(hash);
+    if (receipt) return receipt;
+    if (Date.now() >= deadline) return null;
+    await sleep(Math.min(intervalMs, Math.max(0, deadline - Date.now())));
+  }
+}
