@@ -5,6 +5,7 @@ import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
 import type { GatewayConfig } from "./config.js";
 import { CaseIndexer } from "./chain/case-indexer.js";
 import { CaseSubmitter } from "./chain/case-submitter.js";
+import { SendLock } from "./chain/send-lock.js";
 import { connectContracts, type ConsortiumContracts } from "./chain/contracts.js";
 import { readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
@@ -24,6 +25,7 @@ import { OwnershipService } from "./services/ownership.js";
 import { caseListsRouter } from "./http/case-lists-router.js";
 import type { Logger } from "./http/error-handler.js";
 import { healthRouter, type HealthStatus } from "./http/health-router.js";
+import { isDiskFull } from "./http/outage-errors.js";
 import { recoverCaseLists } from "./services/case-list-ingest.js";
 import { StaffTokens } from "./services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "./store/database.js";
@@ -101,6 +103,20 @@ async function loadSecrets(config: GatewayConfig) {
   return { signingKey, pepper, storeKey };
 }
 
+/**
+ * Whether the store takes a durable write now (one small synced put): LevelDB keeps refusing writes after an I/O
+ * error such as a full disk until it is reopened, while reads go on working.
+ */
+async function probeStore(store: GatewayDatabase): Promise<{ writable: boolean; code?: string }> {
+  try {
+    await store.sub.meta.put("health/probe", new Date().toISOString(), { sync: true } as never);
+    return { writable: true };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { writable: false, code: isDiskFull(error) ? "STORAGE_FULL" : typeof code === "string" ? code : "STORE_UNAVAILABLE" };
+  }
+}
+
 /** Starts one member's gateway: store, chain connection, HTTP. The composition root. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<Gateway> {
   const log = options.log ?? jsonLog;
@@ -127,16 +143,23 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   await memberStatus.start();
   const caseRegistryAddress = deployment.contracts.CaseRegistry.address;
 
+  // The indexer finds a gap first; the submitter and the anchorer then check what of theirs the chain lost.
+  const chainGapListeners: Array<() => void> = [];
   const indexer = new CaseIndexer({
     rpc: provider,
     caseRegistry: contracts.caseRegistry,
     deployBlock: deployment.deployBlock,
     db: store.kv.chainIndex,
     pageBlocks: config.chain.logPageBlocks,
-    onGap: (gap) => log({ level: "warn", msg: "chain gap: rebuilding the case index", ...gap }),
+    onGap: (gap) => {
+      log({ level: "warn", msg: "chain gap: rebuilding the case index", ...gap });
+      for (const listener of chainGapListeners) listener();
+    },
     onError: (error) => log({ level: "warn", msg: "indexer", error: String((error as Error)?.message ?? error).slice(0, 300) }),
   });
+  const sendLock = new SendLock();
   const submitter = new CaseSubmitter({
+    sendLock,
     contracts,
     signer: wallet,
     memberId: config.memberId,
@@ -151,6 +174,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const blobs = new BlobStore(config.dataDir);
   await blobs.cleanTemporary();
   const anchorer = new EvidenceAnchorer({
+    sendLock,
     evidenceLog,
     anchors,
     registry: contracts.evidenceRegistry,
@@ -163,13 +187,23 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     gasPrice: config.chain.gasPrice,
     log,
   });
-  const evidence = new EvidenceService({ log: evidenceLog, anchors, blobs, indexer, memberId: config.memberId });
+  chainGapListeners.push(() => submitter.noticeChainGap(), () => anchorer.noticeChainGap());
+  const evidence = new EvidenceService({
+    log: evidenceLog,
+    anchors,
+    blobs,
+    indexer,
+    memberId: config.memberId,
+    // Read afresh for every receipt and view: a cached answer could outlive a node restarted from an older state.
+    chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
+  });
   const verifier = new EvidenceVerifier({
     rpc: httpJsonRpc(config.chain.rpcUrl),
     chainId: deployment.chainId,
     contracts,
     wallet,
     gasPrice: config.chain.gasPrice,
+    sendLock,
   });
   const notices = new EvidenceNotices({
     evidence,
@@ -229,6 +263,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     isActiveAgency,
+    chainReachable: () => indexer.chainReachable,
     now: options.clock,
   });
   const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit });
@@ -245,13 +280,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     } catch (error) {
       chain = { reachable: false, chainId: deployment.chainId, error: (error as Error).message.slice(0, 200) };
     }
-    const [outbox, index] = await Promise.all([submitter.health(), indexer.status()]);
+    const [outbox, index, storeHealth] = await Promise.all([submitter.health().catch(() => undefined), indexer.status().catch(() => undefined), probeStore(store)]);
     return {
-      status: chain.reachable ? "ok" : "degraded",
+      status: chain.reachable && storeHealth.writable ? "ok" : "degraded",
       memberId: config.memberId,
       memberName: config.memberName,
       version: VERSION,
       chain,
+      store: storeHealth,
       outbox,
       index,
       evidence: anchorer.status(),

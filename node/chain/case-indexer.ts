@@ -4,7 +4,7 @@ import { type CaseHistoryEntry, type CaseRecord, decodeCaseLogs } from "./case-e
 import { type CasePage, CaseIndexStore, type Holding, type IndexCursor, type PageOptions } from "./case-index-store.js";
 import { ChainError } from "./errors.js";
 import type { KvStore } from "./kv-store.js";
-import { type RawBlockHeader, type RawLog, type RpcClient, fromHex, sleep, toHex, withTimeout } from "./rpc.js";
+import { type RawBlockHeader, type RawLog, type RpcClient, fromHex, isNetworkError, sleep, toHex, withTimeout } from "./rpc.js";
 
 export interface CaseIndexerOptions {
   /** The node (an ethers JsonRpcProvider will do). */
@@ -87,6 +87,7 @@ export class CaseIndexer {
   #loop: { abort: AbortController; done: Promise<void> } | undefined;
   #lastSync: IndexerStatus["lastSync"];
   #lastError: string | undefined;
+  #reachable = true;
 
   constructor(options: CaseIndexerOptions) {
     const pageBlocks = options.pageBlocks ?? DEFAULTS.logPageBlocks;
@@ -127,6 +128,11 @@ export class CaseIndexer {
 
   cursor(): Promise<IndexCursor | undefined> {
     return this.#store.cursor();
+  }
+
+  /** False after the last sync failed because the node did not answer: the index may be behind the chain. */
+  get chainReachable(): boolean {
+    return this.#reachable;
   }
 
   async status(): Promise<IndexerStatus> {
@@ -178,8 +184,10 @@ export class CaseIndexer {
       const result = await this.#syncOnce();
       this.#lastSync = { at: new Date().toISOString(), result };
       this.#lastError = undefined;
+      this.#reachable = true;
       return result;
     } catch (error) {
+      if (isNetworkError(error)) this.#reachable = false;
       this.#lastError = error instanceof Error ? error.message.split("\n")[0] : String(error);
       throw error;
     }

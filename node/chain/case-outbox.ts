@@ -40,8 +40,13 @@ export interface JobRecord {
   total: number;
   done: number;
   failed: number;
-  /** The transactions the worker sent for this job, in order. */
+  /** The transactions the worker sent for this job, in order (those the chain still has). */
   txs: TxRef[];
+  /**
+   * Transactions that were mined but that the chain later lost (its node restarted from an older state): their
+   * items went back to pending and were sent again. Kept so the job's history stays complete.
+   */
+  lostTxs?: TxRef[];
 }
 
 export interface Inflight {
@@ -180,6 +185,56 @@ export class CaseOutbox {
       await this.#db.batch(ops, SYNC);
       return job;
     });
+  }
+
+  /**
+   * Puts resolved items of a job back in the queue (the chain lost what they were done by), in one write: the
+   * items pending again, the job's counters and status reopened, `lostTxs` moved out of `txs`. The job keeps its
+   * place in the order of jobs, so reopened work drains before anything enqueued after it.
+   */
+  reopen(id: string, indexes: number[], lostTxs: string[] = []): Promise<JobRecord> {
+    return this.#serial(async () => {
+      const job = await this.job(id);
+      if (!job) throw new ChainError("JOB_NOT_FOUND", `no job ${id}`);
+      const keys = indexes.map((index) => `item/${id}/${idx(index)}`);
+      const current = await this.#db.getMany(keys);
+      const ops: KvOperation[] = [];
+      indexes.forEach((index, i) => {
+        const record = parseJson<ItemRecord>(current[i]);
+        if (!record) throw new ChainError("STORE_CORRUPT", `outbox item ${keys[i]} is missing`);
+        if (record.status.state === "pending") return;
+        if (record.status.state === "done") job.done--;
+        else job.failed--;
+        ops.push(put(keys[i] as string, { ...record, status: { state: "pending" } }), { type: "put", key: `todo/${id}/${idx(index)}`, value: "1" });
+      });
+      const lost = new Set(lostTxs);
+      const moved = job.txs.filter((tx) => lost.has(tx.txHash));
+      if (moved.length > 0) {
+        job.txs = job.txs.filter((tx) => !lost.has(tx.txHash));
+        job.lostTxs = [...(job.lostTxs ?? []), ...moved];
+      }
+      if (job.done + job.failed < job.total && job.status === "done") {
+        job.status = "pending";
+        delete job.finishedAt;
+        ops.push({ type: "put", key: `open/${id}`, value: "1" });
+      }
+      ops.push(put(`job/${id}`, job));
+      await this.#db.batch(ops, SYNC);
+      return job;
+    });
+  }
+
+  /** Jobs newest first, `batch` at a time, for as long as the caller iterates. */
+  async *jobsNewestFirst(batch = 100): AsyncGenerator<JobRecord> {
+    let before: string | undefined;
+    for (;;) {
+      const range = { gte: "job/", lt: before ?? "job/\uffff", reverse: true, limit: batch };
+      const page: JobRecord[] = [];
+      for await (const [, value] of this.#db.iterator(range)) page.push(JSON.parse(value) as JobRecord);
+      for (const job of page) yield job;
+      if (page.length < batch) return;
+      before = `job/${(page[page.length - 1] as JobRecord).id}`;
+    }
   }
 
   /** Jobs and items not yet resolved. */

@@ -9,7 +9,8 @@ import { caseStatusName } from "./case-status.js";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
 import type { KvStore } from "./kv-store.js";
-import { isNetworkError, sleep, withTimeout } from "./rpc.js";
+import { isNetworkError, sleep, waitForReceipt, withTimeout } from "./rpc.js";
+import { pendingNonce, SendLock } from "./send-lock.js";
 
 export interface RetryPolicy {
   /** First wait after a failure. Default 500 ms. */
@@ -56,6 +57,8 @@ export interface CaseSubmitterOptions {
   probeIntervalMs?: number;
   hooks?: SubmitterHooks;
   log?: (line: string) => void;
+  /** Shared with the other senders of this key (the anchorer): nonce read and broadcast under it. */
+  sendLock?: SendLock;
 }
 
 export interface JobProgress {
@@ -81,6 +84,8 @@ export interface SubmitterEvents {
   progress: [JobProgress];
   /** When a job has no pending item left. */
   jobDone: [JobRecord];
+  /** When items went back to the queue because the chain lost the transactions that did them. */
+  reopened: [Array<{ jobId: string; items: number; lostTxs: number }>];
 }
 
 /** Thrown out of a hook: the worker stops where it is. */
@@ -96,6 +101,9 @@ class Halt extends Error {}
  *   that item failed, in words, and the rest is sent again. A revert about the whole call (not a member, a bad
  *   `until`) fails the job's pending items: it would fail every transaction the same way.
  * - Network errors: the job stays pending, retried with exponential backoff; health() reports the chain down.
+ * - A chain that lost some of its last blocks (a node restarted from an older state file): at start, when the node
+ *   is back after an outage, when the idle probe finds the newest transaction gone, or on noticeChainGap(), the
+ *   worker reopens the items whose transactions the chain no longer has, and sends them again in order.
  */
 export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   readonly outbox: CaseOutbox;
@@ -106,6 +114,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   readonly #batchSize: number;
   readonly #retry: Required<RetryPolicy>;
   readonly #timeoutMs: number;
+  readonly #sendLock: SendLock;
   #loop: { abort: AbortController; done: Promise<void> } | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -115,6 +124,10 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   #backoffMs = 0;
   #attempts = 0;
   #halted = false;
+  /** Look for transactions the chain lost before sending more: at start, when the node is back, after a gap. */
+  #checkLost = true;
+  /** The newest transaction recorded as mined: the idle probe asks the node whether it still has it. */
+  #lastTx: string | undefined;
 
   constructor(options: CaseSubmitterOptions) {
     super();
@@ -131,6 +144,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     this.#registry = options.contracts.caseRegistry.connect(this.#signer) as CaseRegistry;
     this.#errors = revertInterface(options.contracts.caseRegistry.interface, options.contracts.memberRegistry.interface);
     this.outbox = new CaseOutbox(options.db);
+    this.#sendLock = options.sendLock ?? new SendLock();
   }
 
   /** Stores the job (flushed to disk) and wakes the worker. The resolved job is the acknowledgement. */
@@ -186,6 +200,16 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     }
   }
 
+  /**
+   * Tells the worker that the chain changed under it (the indexer found a gap: a node restarted from an older
+   * state): before sending anything else it checks which of its mined transactions the chain still has.
+   */
+  noticeChainGap(): void {
+    this.#checkLost = true;
+    this.#woken = true;
+    this.#wake?.();
+  }
+
   /** Starts the worker (idempotent). */
   start(): void {
     if (this.#loop) return;
@@ -209,6 +233,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     while (!signal.aborted) {
       try {
         this.#woken = false;
+        if (this.#checkLost) await this.#reopenLost();
         const id = await this.outbox.firstOpenJob();
         if (id === undefined) {
           await this.#idle(signal);
@@ -251,18 +276,83 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     }
     if (!woken.signal.aborted && Date.now() - this.#lastContact >= probeMs) {
       try {
-        await this.#rpc(this.#provider().getBlockNumber(), "eth_blockNumber");
+        // The newest transaction still there is the cheapest sign that the chain did not lose any of ours.
+        const lastTx = this.#lastTx;
+        if (lastTx === undefined) await this.#rpc(this.#provider().getBlockNumber(), "eth_blockNumber");
+        else if (!(await this.#rpc(this.#provider().getTransactionReceipt(lastTx), "eth_getTransactionReceipt"))) this.#checkLost = true;
       } catch (error) {
         this.#noteError(error);
       }
     }
   }
 
+  /**
+   * Finds the mined transactions of this gateway that the chain no longer has — newest first, stopping at the first
+   * one it still has (the chain lost a suffix of its blocks) — and puts their items back in the queue, in their
+   * jobs' original order. Items found already on chain without a transaction of ours, in jobs after that point, are
+   * read again and reopened unless the chain still shows them done. Then the nonce is read afresh.
+   */
+  async #reopenLost(): Promise<void> {
+    const provider = this.#provider();
+    let survivor: string | undefined;
+    let scanned = 0;
+    const reopened: Array<{ jobId: string; items: number; lostTxs: number }> = [];
+    for await (const job of this.outbox.jobsNewestFirst()) {
+      const lost: string[] = [];
+      for (const tx of [...job.txs].reverse()) {
+        if (await this.#rpc(provider.getTransactionReceipt(tx.txHash), "eth_getTransactionReceipt")) {
+          survivor = tx.txHash;
+          break;
+        }
+        lost.push(tx.txHash);
+      }
+      const items = await this.#lostItems(job, new Set(lost), survivor === undefined);
+      if (items.length > 0 || lost.length > 0) {
+        await this.outbox.reopen(job.id, items, lost);
+        reopened.push({ jobId: job.id, items: items.length, lostTxs: lost.length });
+      }
+      if (survivor !== undefined || ++scanned >= 10_000) break;
+    }
+    this.#lastTx = survivor;
+    this.#checkLost = false;
+    if (reopened.length > 0) {
+      this.#signer.reset();
+      reopened.reverse(); // oldest job first: the order they are sent again in
+      this.#options.log?.(`the chain lost transactions of ${reopened.length} job(s) (a node restarted from an older state?); their items are queued again: ${JSON.stringify(reopened)}`);
+      this.emit("reopened", reopened);
+    }
+  }
+
+  /** Item indexes of `job` done by one of `lostTxs`, and (when `recheck`) those found done without a transaction of ours that the chain no longer shows done. */
+  async #lostItems(job: JobRecord, lostTxs: Set<string>, recheck: boolean): Promise<number[]> {
+    if (lostTxs.size === 0 && !recheck) return [];
+    const out: number[] = [];
+    for (let from = 0; from < job.total; from += 1_000) {
+      const page = await this.outbox.items(job.id, { from, limit: 1_000 });
+      const unknown: ItemRecord[] = [];
+      for (const item of page) {
+        if (item.status.state !== "done") continue;
+        if (item.status.txHash !== undefined) {
+          if (lostTxs.has(item.status.txHash)) out.push(item.index);
+        } else if (recheck) unknown.push(item);
+      }
+      for (let i = 0; i < unknown.length; i += this.#batchSize) {
+        const chunk = unknown.slice(i, i + this.#batchSize);
+        const states = await this.#casesOf(chunk.map((item) => item.caseKey));
+        chunk.forEach((item, j) => {
+          if (!reachedTarget(job.kind, job.params, states[j] as ChainCaseState, this.#options.memberId)) out.push(item.index);
+        });
+      }
+    }
+    return out;
+  }
+
   async #processJob(id: string, signal: AbortSignal): Promise<void> {
     const job = await this.outbox.job(id);
     if (!job) throw new ChainError("STORE_CORRUPT", `the outbox lists job ${id} but does not hold it`);
     for (;;) {
-      if (signal.aborted) return;
+      // A gap found meanwhile: older work may be queued again, and it goes first.
+      if (signal.aborted || this.#checkLost) return;
       const batch = await this.outbox.nextPending(id, this.#batchSize);
       if (batch.length === 0) return;
       await this.#processBatch(job, batch);
@@ -342,15 +432,17 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
         continue;
       }
 
-      // 4. Send, record in flight, wait, record done.
+      // 4. Send, record in flight, wait, record done — unless the chain was found to have changed meanwhile.
+      if (this.#checkLost) return;
       const gasLimit = gas + gas / 5n;
-      const nonce = await this.#rpc(this.#signer.getNonce("pending"), "eth_getTransactionCount");
       const fee = this.#options.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#options.gasPrice };
-      const response = await this.#rpc(
-        this.#signer.signer.sendTransaction({ ...request, gasLimit, nonce, ...fee }),
-        "eth_sendRawTransaction",
-      );
-      this.#signer.increment();
+      const { response, nonce } = await this.#sendLock.run(async () => {
+        // From the node each time: another sender of this key (the anchorer) may have used the next one.
+        const address = await this.#signer.getAddress();
+        const nonce = await this.#rpc(pendingNonce(this.#provider(), address), "eth_getTransactionCount");
+        const response = await this.#rpc(this.#signer.signer.sendTransaction({ ...request, gasLimit, nonce, ...fee }), "eth_sendRawTransaction");
+        return { response, nonce };
+      });
       const indexes = rest.map((item) => item.index);
       await this.#hook(() => this.#options.hooks?.afterSend?.({ jobId: job.id, txHash: response.hash, indexes }));
       await this.outbox.setInflight(job.id, { txHash: response.hash, nonce, indexes, sentAt: new Date().toISOString() });
@@ -380,7 +472,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     const tx = await this.#rpc(provider.getTransaction(txHash), "eth_getTransactionByHash");
     if (!tx) return undefined;
     const timeout = this.#options.receiptTimeoutMs ?? 120_000;
-    const mined = await this.#rpc(provider.waitForTransaction(txHash, 1, timeout), "transaction receipt", timeout + this.#timeoutMs);
+    const mined = await this.#rpc(waitForReceipt(provider, txHash, timeout), "transaction receipt", timeout + this.#timeoutMs);
     return mined ?? undefined;
   }
 
@@ -410,6 +502,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     options: Parameters<CaseOutbox["resolve"]>[2] = {},
   ): Promise<void> {
     const after = await this.outbox.resolve(job.id, outcomes, options);
+    if (options.tx) this.#lastTx = options.tx.txHash;
     Object.assign(job, after);
     this.emit("progress", { jobId: job.id, kind: job.kind, total: job.total, done: job.done, failed: job.failed });
     if (after.status === "done") this.emit("jobDone", after);
@@ -427,6 +520,8 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   async #rpc<T>(promise: Promise<T>, what: string, timeoutMs = this.#timeoutMs): Promise<T> {
     try {
       const value = await withTimeout(promise, timeoutMs, what);
+      // Back after an outage: the node may have come back from an older state file.
+      if (!this.#reachable) this.#checkLost = true;
       this.#reachable = true;
       this.#lastContact = Date.now();
       return value;

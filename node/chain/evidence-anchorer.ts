@@ -8,6 +8,7 @@ import type { EvidenceLog } from "../store/evidence-log/evidence-log.js";
 import { describeError } from "./describe-error.js";
 import { type AnchorSettings, anchorSettings } from "./evidence-anchor-settings.js";
 import { isNetworkError, sleep, waitForReceipt, withTimeout } from "./rpc.js";
+import { pendingNonce, SendLock } from "./send-lock.js";
 
 /** Points where a real crash could happen; a hook that throws stops the worker on the spot (as kill -9 would). */
 export interface AnchorerHooks {
@@ -37,8 +38,12 @@ export interface EvidenceAnchorerOptions {
   pageBlocks?: number;
   rpcTimeoutMs?: number;
   receiptTimeoutMs?: number;
+  /** While idle, read the chain's checkpoint this often, to notice one it lost. Default 2 s. */
+  probeIntervalMs?: number;
   hooks?: AnchorerHooks;
   log?: (event: Record<string, unknown>) => void;
+  /** Shared with the other senders of this key (the case submitter): nonce read and broadcast under it. */
+  sendLock?: SendLock;
 }
 
 export interface AnchorerStatus {
@@ -77,6 +82,9 @@ class Fork extends Error {}
  *   sent for a size the chain already has.
  * - Resumes after kill -9 or a chain outage: on start (and after errors) it reconciles with the chain — records an
  *   anchor the chain has and the store missed (from its CheckpointAnchored event), forgets anchors the chain lost.
+ * - Notices a chain that lost anchors (a node restarted from an older state file) while idle (a probe every
+ *   `probeIntervalMs`), when the node is back after an outage, and whenever a receipt asks chainCheckpointSize():
+ *   the lost anchors are forgotten (their receipts go back to pending) and the log is anchored again.
  * - Retries with exponential backoff; progress and lag in status().
  */
 export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
@@ -91,6 +99,8 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   #halted: string | undefined;
   #latest: AnchorRecord | undefined;
   #lastAnchorAt = Date.now();
+  #lastProbeAt = 0;
+  #chainCheckpoint: { treeSize: number; at: number } | undefined;
   #firstUnanchoredAt: number | undefined;
   readonly #onAppended = () => {
     this.#firstUnanchoredAt ??= Date.now();
@@ -147,6 +157,39 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     await Promise.race([loop.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
     this.#loop = undefined;
+  }
+
+  /**
+   * The size of the member's latest checkpoint on chain, read at most `maxAgeMs` ago — read afresh whenever the value
+   * kept is below `atLeast` (the caller is about to call something unanchored: it must be sure) — or undefined when
+   * the node does not answer within 2 s. Receipts and views use it so that nothing is reported anchored that the chain
+   * does not have; a checkpoint smaller than the store's makes the worker reconcile (and anchor again) at once.
+   */
+  async chainCheckpointSize(maxAgeMs = 1_000, atLeast = 0): Promise<number | undefined> {
+    const cached = this.#chainCheckpoint;
+    if (cached && Date.now() - cached.at <= maxAgeMs && cached.treeSize >= atLeast) return cached.treeSize;
+    try {
+      return (await this.#readCheckpoint(2_000)).treeSize;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Asks the chain for the latest checkpoint; a smaller one than the store's (the chain lost anchors) starts a reconcile. */
+  async #readCheckpoint(timeoutMs?: number): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
+    const chain = await this.#chainLatest(timeoutMs);
+    this.#chainCheckpoint = { treeSize: chain.treeSize, at: Date.now() };
+    if (chain.treeSize < (this.#latest?.treeSize ?? 0) && this.#reconciled) {
+      this.#reconciled = false;
+      this.#wake?.();
+    }
+    return chain;
+  }
+
+  /** The indexer found the chain changed under it: settle with the chain before anchoring again. */
+  noticeChainGap(): void {
+    this.#reconciled = false;
+    this.#wake?.();
   }
 
   /** Anchors now whatever the schedule says (tests, an operator's "anchor now"); resolves with the anchor or undefined. */
@@ -207,10 +250,18 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     this.#wake = wake;
     try {
       const untilInterval = Math.max(50, this.settings.intervalMs - (Date.now() - this.#lastAnchorAt));
-      await sleep(Math.min(untilInterval, 5_000), woken.signal);
+      const probeMs = this.#o.probeIntervalMs ?? 2_000;
+      await sleep(Math.min(untilInterval, probeMs, 5_000), woken.signal);
     } finally {
       this.#wake = undefined;
       signal.removeEventListener("abort", wake);
+    }
+    if (signal.aborted || Date.now() - this.#lastProbeAt < (this.#o.probeIntervalMs ?? 2_000)) return;
+    this.#lastProbeAt = Date.now();
+    try {
+      await this.#readCheckpoint();
+    } catch (error) {
+      this.#lastError = describeError(error);
     }
   }
 
@@ -221,6 +272,8 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   async #rpc<T>(promise: Promise<T>, what: string, timeoutMs = this.#o.rpcTimeoutMs ?? 30_000): Promise<T> {
     try {
       const value = await withTimeout(promise, timeoutMs, what);
+      // Back after an outage: the node may have come back from an older state file; settle with it first.
+      if (!this.#reachable) this.#reconciled = false;
       this.#reachable = true;
       return value;
     } catch (error) {
@@ -237,8 +290,8 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     }
   }
 
-  async #chainLatest(): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
-    const c = await this.#rpc(this.#o.registry.latestCheckpoint(this.#o.memberId), "latestCheckpoint");
+  async #chainLatest(timeoutMs?: number): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
+    const c = await this.#rpc(this.#o.registry.latestCheckpoint(this.#o.memberId), "latestCheckpoint", timeoutMs);
     return { root: c.root.toLowerCase(), treeSize: Number(c.treeSize), anchoredAt: Number(c.anchoredAt), blockNumber: Number(c.blockNumber) };
   }
 
@@ -333,6 +386,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     };
     await this.#o.anchors.recordAnchored(anchor);
     if (!this.#latest || this.#latest.treeSize < treeSize) this.#latest = anchor;
+    if ((this.#chainCheckpoint?.treeSize ?? 0) < treeSize) this.#chainCheckpoint = { treeSize, at: Date.now() };
     return anchor;
   }
 
@@ -356,17 +410,21 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     const data = registry.interface.encodeFunctionData("anchor", [size, root, proof]);
     const request = { to: address, data, from: this.#o.wallet.address };
     const gas = await this.#rpc(this.#provider.estimateGas(request), "eth_estimateGas");
-    const nonce = await this.#rpc(this.#provider.getTransactionCount(this.#o.wallet.address, "pending"), "eth_getTransactionCount");
     const fee = this.#o.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#o.gasPrice };
-    const populated = await this.#rpc(
-      this.#o.wallet.populateTransaction({ ...request, gasLimit: gas + gas / 5n, nonce, chainId: this.#o.chainId, ...fee }),
-      "populate transaction",
-    );
-    const signed = await this.#o.wallet.signTransaction(populated);
-    const txHash = Transaction.from(signed).hash!;
-    await this.#o.anchors.setInflight({ treeSize: size, root, txHash, nonce, previousTreeSize: chain.treeSize, signedAt: new Date().toISOString() });
-    await this.#hook(() => this.#o.hooks?.afterSign?.({ treeSize: size, txHash }));
-    await this.#rpc(this.#provider.broadcastTransaction(signed), "eth_sendRawTransaction");
+    // Nonce to broadcast under the key's send lock: the case submitter signs with the same key.
+    const txHash = await (this.#o.sendLock ?? new SendLock()).run(async () => {
+      const nonce = await this.#rpc(pendingNonce(this.#provider, this.#o.wallet.address), "eth_getTransactionCount");
+      const populated = await this.#rpc(
+        this.#o.wallet.populateTransaction({ ...request, gasLimit: gas + gas / 5n, nonce, chainId: this.#o.chainId, ...fee }),
+        "populate transaction",
+      );
+      const signed = await this.#o.wallet.signTransaction(populated);
+      const hash = Transaction.from(signed).hash!;
+      await this.#o.anchors.setInflight({ treeSize: size, root, txHash: hash, nonce, previousTreeSize: chain.treeSize, signedAt: new Date().toISOString() });
+      await this.#hook(() => this.#o.hooks?.afterSign?.({ treeSize: size, txHash: hash }));
+      await this.#rpc(this.#provider.broadcastTransaction(signed), "eth_sendRawTransaction");
+      return hash;
+    });
     await this.#hook(() => this.#o.hooks?.afterBroadcast?.({ treeSize: size, txHash }));
     const timeout = this.#o.receiptTimeoutMs ?? 120_000;
     const receipt = await this.#rpc(waitForReceipt(this.#provider, txHash, timeout), "transaction receipt", timeout + 5_000);

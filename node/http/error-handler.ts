@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { CaseListFileError } from "../domain/errors.js";
 import { ApiError } from "./api-error.js";
+import { outageError } from "./outage-errors.js";
 
 export type Logger = (event: Record<string, unknown>) => void;
 
@@ -36,15 +37,20 @@ function clientError(error: HttpError): ApiError {
 }
 
 /**
- * Turns every error into `{ error: { code, message, details } }` with its status. Unknown errors become a
- * bare 500: their messages may hold anything, so they go to the log (without request bodies) and not to
- * the client.
+ * Turns every error into `{ error: { code, message, details } }` with its status. The chain node or the store being
+ * away is 503/507 with a Retry-After (see outage-errors.ts), never a 500. Unknown errors become a bare 500: their
+ * messages may hold anything, so they go to the log (without request bodies) and not to the client.
  */
 export function errorHandler(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     let api: ApiError;
+    const outage = outageError(error);
     if (error instanceof ApiError) api = error;
-    else if (error instanceof CaseListFileError) {
+    else if (outage) {
+      // The cause in the log (driver messages may hold paths); the client gets the code and a retry hint.
+      log({ level: "warn", msg: "request refused: dependency unavailable", code: outage.code, method: req.method, path: req.path, error: String((error as Error)?.message ?? error).slice(0, 300) });
+      api = outage;
+    } else if (error instanceof CaseListFileError) {
       const status = error.code === "FILE_TOO_LARGE" ? 413 : 400;
       api = new ApiError(error.code, error.message, error.details, { status });
     } else if ((error as { type?: string }).type === "entity.too.large") {
@@ -61,6 +67,11 @@ export function errorHandler(log: Logger) {
       res.destroy();
       return;
     }
+    // Refused before its body was read to the end (an upload cut short by a full disk, a limit): the rest of the body
+    // is still on the socket, so the connection must not be reused for another request.
+    if (!req.complete) res.set("Connection", "close");
+    const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (api.status === 503 || api.status === 507) res.set("Retry-After", String(typeof retryAfter === "number" ? retryAfter : 5));
     res.status(api.status).json({ error: { code: api.code, message: api.message, ...(api.details === undefined ? {} : { details: api.details }) } });
   };
 }

@@ -38,7 +38,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/console/:file", role: "none", tag: "pages", summary: "the console's scripts and styles", produces: "text/javascript" },
   { method: "GET", path: "/console/vendor/:file", role: "none", tag: "pages", summary: "chartist and qrcode-generator, from their npm packages", produces: "text/javascript" },
   // public API
-  { method: "GET", path: "/v1/health", role: "none", tag: "public", summary: "gateway, chain node, outbox and index status; 503 while the chain node is down" },
+  { method: "GET", path: "/v1/health", role: "none", tag: "public", summary: "gateway, chain node, store, outbox and index status; 503 while the chain node is down or the store refuses writes" },
   { method: "GET", path: "/v1/openapi.json", role: "none", tag: "public", summary: "this document" },
   { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's signed package of case details (checked against MemberRegistry and the chain)", body: J },
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },

@@ -74,6 +74,9 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     const full = batch;
     batch = new RowBatch();
     writing = write(full);
+    // Awaited by the next flush or at the end; until then a failed write (a full disk) must not be an unhandled
+    // rejection, which would take the whole process down.
+    writing.catch(() => undefined);
   };
   // Each row is sealed and encoded as it comes, so that only bytes wait for the batch's write, not objects.
   const add = (row: ValidatedRow) => {
@@ -161,7 +164,6 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     await writing;
   } catch (error) {
     await writing.catch(() => undefined);
-    await rollBackList(store, id);
     const failed: CaseListSummary = {
       ...summary,
       state: "failed",
@@ -171,7 +173,13 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
           ? { code: error.code, message: error.message, details: error.details }
           : { code: "INGEST_FAILED", message: "读取失败 / reading the upload failed" },
     };
-    await sub.lists.put(id, failed);
+    try {
+      await rollBackList(store, id);
+      await sub.lists.put(id, failed);
+    } catch {
+      // The store refuses writes (a full disk): the list stays "ingesting" and recoverCaseLists rolls it back at the
+      // next start. The caller gets the first error, which says what went wrong.
+    }
     throw error;
   }
 

@@ -5,6 +5,7 @@ import { decodeRevert, revertInterface } from "../chain/case-revert.js";
 import { describeError } from "../chain/describe-error.js";
 import { type JsonRpcCaller, readChainFacts } from "../chain/evidence-chain-reader.js";
 import { isNetworkError } from "../chain/rpc.js";
+import { pendingNonce, SendLock } from "../chain/send-lock.js";
 import { type ChainFacts, questionsFor } from "../domain/evidence/chain-facts.js";
 import type { ContentDigest } from "../domain/evidence/content-digest.js";
 import { parseRecordText } from "../domain/evidence/record-validation.js";
@@ -23,6 +24,8 @@ export interface EvidenceVerifierDeps {
   wallet: Wallet;
   /** Send recordVerification as a legacy transaction at this gas price (config chain.gasPrice; Besu: 0). */
   gasPrice?: bigint;
+  /** Shared with the other senders of this key. */
+  sendLock?: SendLock;
 }
 
 /** What the chain is asked for a receipt (undefined when the receipt cannot get that far). */
@@ -82,14 +85,17 @@ export class EvidenceVerifier {
     const registry = this.deps.contracts.evidenceRegistry.connect(this.deps.wallet) as EvidenceRegistry;
     try {
       const fee = this.deps.gasPrice === undefined ? {} : { type: 0, gasPrice: this.deps.gasPrice };
-      const tx = await registry.recordVerification(
-        member,
-        receipt.checkpoint.treeSize,
-        receipt.leafIndex,
-        Buffer.from(receipt.record, "utf8"),
-        receipt.inclusionProof,
-        fee,
-      );
+      const tx = await (this.deps.sendLock ?? new SendLock()).run(async () => {
+        const nonce = await pendingNonce(this.deps.wallet.provider, this.deps.wallet.address);
+        return registry.recordVerification(
+          member,
+          receipt.checkpoint.treeSize,
+          receipt.leafIndex,
+          Buffer.from(receipt.record, "utf8"),
+          receipt.inclusionProof,
+          { nonce, ...fee },
+        );
+      });
       const mined = await tx.wait(1, 60_000);
       if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", "交易未在时限内上链 / the transaction was not mined in time");
       return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };

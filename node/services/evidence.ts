@@ -20,6 +20,11 @@ export interface EvidenceServiceDeps {
   indexer: Pick<CaseIndexer, "caseOf" | "history">;
   memberId: number;
   maxFileBytes?: number;
+  /**
+   * The size of the member's latest checkpoint on chain right now (undefined when the node does not answer): a
+   * receipt is anchored only when the chain still has its checkpoint (a node restarted from an older state loses some).
+   */
+  chainCheckpointSize?: (atLeast: number) => Promise<number | undefined>;
 }
 
 /** A record as the API shows it: the record's fields, where it is, whether it is anchored. */
@@ -155,7 +160,11 @@ export class EvidenceService {
   async receipt(id: number): Promise<Receipt> {
     const entry = await this.deps.log.entry(id);
     if (!entry) throw notFound(`evidence ${id}`);
-    const anchor = await this.deps.anchors.covering(entry.index);
+    let anchor = await this.deps.anchors.covering(entry.index);
+    if (anchor) {
+      const onChain = await this.deps.chainCheckpointSize?.(anchor.treeSize);
+      if (onChain !== undefined && anchor.treeSize > onChain) anchor = undefined; // lost by the chain: anchored again soon
+    }
     if (!anchor) {
       const pending: PendingReceipt = {
         format: RECEIPT_FORMAT,
@@ -173,7 +182,9 @@ export class EvidenceService {
   }
 
   async #anchoredSize(): Promise<number> {
-    return (await this.deps.anchors.latest())?.treeSize ?? 0;
+    const local = (await this.deps.anchors.latest())?.treeSize ?? 0;
+    const onChain = local > 0 ? await this.deps.chainCheckpointSize?.(local) : undefined;
+    return onChain === undefined ? local : Math.min(local, onChain);
   }
 
   #view(entry: LogEntry, anchoredSize: number): EvidenceView {

@@ -1,4 +1,5 @@
 import { verifyMessage } from "ethers";
+import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import { checkHandover, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
@@ -47,7 +48,11 @@ const deliveryKey = (jobId: string) => `handover/${jobId}`;
 export class HandoverSender {
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
-  readonly #onJobDone = (job: JobRecord) => void this.#deliver(job.id);
+  readonly #onJobDone = (job: JobRecord) => void this.#deliver(job.id).catch((error: unknown) => this.#warn(job.id, error));
+
+  #warn(jobId: string, error: unknown): void {
+    this.deps.log({ level: "warn", msg: "handover not delivered yet", jobId, error: String((error as Error)?.message ?? error).slice(0, 300) });
+  }
 
   constructor(private readonly deps: HandoverSenderDeps) {}
 
@@ -65,9 +70,13 @@ export class HandoverSender {
     this.deps.submitter.on("jobDone", this.#onJobDone);
     const sweep = async () => {
       if (this.#stopped) return;
-      for await (const value of this.deps.store.sub.meta.values({ gt: "handover/", lt: "handover/\uffff" })) {
-        const d = value as HandoverDelivery;
-        if (d.state === "pending") await this.#deliver(d.jobId);
+      try {
+        for await (const value of this.deps.store.sub.meta.values({ gt: "handover/", lt: "handover/\uffff" })) {
+          const d = value as HandoverDelivery;
+          if (d.state === "pending") await this.#deliver(d.jobId);
+        }
+      } catch (error) {
+        this.#warn("sweep", error);
       }
       if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.deps.retryMs ?? 5_000);
     };
@@ -133,7 +142,10 @@ export class HandoverSender {
       this.deps.log({ level: "info", msg: "handover delivered", jobId, agencyId: delivery.agencyId, packages: packages.length });
     } catch (error) {
       const lastError = (error as Error).message.slice(0, 300);
-      await this.deps.store.sub.meta.put(deliveryKey(jobId), { ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date().toISOString() });
+      // The attempt count is for people; a store that refuses it (a full disk) must not stop the retries.
+      await this.deps.store.sub.meta
+        .put(deliveryKey(jobId), { ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date().toISOString() })
+        .catch(() => undefined);
       this.deps.log({ level: "warn", msg: "handover not delivered yet", jobId, agencyId: delivery.agencyId, error: lastError });
     } finally {
       this.#inFlight.delete(jobId);
@@ -243,7 +255,11 @@ export class HandoverReceiver {
     } catch {
       throw new ServiceError("FORBIDDEN", "签名无效 / invalid signature", { problem: "SIGNATURE" }, { status: 403 });
     }
-    const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch(() => undefined);
+    // An unknown member reverts (refused below); the node not answering is a 503, so the sender retries later.
+    const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch((error: unknown) => {
+      if (isNetworkError(error)) throw error;
+      return undefined;
+    });
     const LENDER = 1;
     const ACTIVE = 1n;
     if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || BigInt(creditor.status) !== ACTIVE || (Number(creditor.roles) & LENDER) === 0) {

@@ -32,6 +32,8 @@ export interface OwnershipDeps {
   caseRegistry: string;
   /** Whether this member is an active agency right now (cached by the caller). */
   isActiveAgency: () => Promise<boolean>;
+  /** False while the chain node does not answer: the index may be behind, so no answer is given (503). */
+  chainReachable?: () => boolean;
   now?: () => number;
 }
 
@@ -52,6 +54,7 @@ export class OwnershipService {
 
   async byCaseKey(caseKey: string): Promise<OwnershipAnswer> {
     if (!isPseudonymKey(caseKey)) throw new ServiceError("VALIDATION_FAILED", "caseKey 应为 0x 开头的 64 位十六进制 / caseKey must be 0x + 64 hex");
+    this.#assertChain();
     return this.#answer(caseKey.toLowerCase(), await this.deps.indexer.caseOf(caseKey.toLowerCase()), await this.deps.isActiveAgency());
   }
 
@@ -72,12 +75,20 @@ export class OwnershipService {
     const parsed = parseIdNumber(idNumber ?? "");
     if (!parsed.ok) throw new ServiceError("VALIDATION_FAILED", "身份证号无效 / invalid ID number", { code: parsed.code });
     const debtorKey = debtorKeyOf(this.deps.pepper, parsed.id18);
+    this.#assertChain();
     const now = this.#now();
     const held = await this.deps.indexer.activeHoldings(debtorKey, now);
     const active = await this.deps.isActiveAgency();
     const cases = await Promise.all(held.map(async (h) => this.#answer(h.caseKey, await this.deps.indexer.caseOf(h.caseKey), active)));
     cases.sort((a, b) => Number(b.authorized) - Number(a.authorized));
     return { debtorKey, cases };
+  }
+
+  /** An ownership answer is a statement about the chain now: with the node away it could be stale (a recall unseen). */
+  #assertChain(): void {
+    if (this.deps.chainReachable && !this.deps.chainReachable()) {
+      throw new ServiceError("CHAIN_UNAVAILABLE", "区块链节点暂时不可达，无法确认当前委托，请稍后重试；在确认前请勿联系债务人 / the chain node is unreachable, so the mandate cannot be confirmed now — retry later, and do not contact the debtor before it is", { retryAfterSeconds: 5 });
+    }
   }
 
   #now(): number {

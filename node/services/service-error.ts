@@ -17,6 +17,10 @@ export const API_ERRORS = {
   HEADERS_TOO_LARGE: 431,
   INTERNAL: 500,
   CHAIN_UNAVAILABLE: 503,
+  /** LevelDB refused a read or a write (not open, I/O error, corruption): the gateway keeps what it acknowledged. */
+  STORE_UNAVAILABLE: 503,
+  /** The disk of the data directory is full: nothing was written; free space, then restart the gateway. */
+  STORAGE_FULL: 507,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

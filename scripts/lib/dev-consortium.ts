@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
@@ -28,7 +28,12 @@ export interface TestConsortium {
   pepperSecretHex: string;
   members: TestMember[];
   member(name: string): TestMember;
-  restartChain(): Promise<void>;
+  /** anvil's state file (written every second and on a clean stop). */
+  stateFile: string;
+  /** Stops anvil; with `kill`, by SIGKILL (the state file then lacks up to its last second). */
+  stopChain(options?: { kill?: boolean }): Promise<void>;
+  /** Starts anvil again on the same port from its state file — or from `fromFile`, copied over it first (an older state). */
+  restartChain(fromFile?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -80,8 +85,18 @@ export async function startConsortium(members: Array<{ name: string; roles: numb
       if (!found) throw new Error(`no member ${name}`);
       return found;
     },
-    async restartChain() {
+    stateFile,
+    async stopChain(options = {}) {
+      if (!options.kill) return anvil.stop();
+      const exited = new Promise((resolve) => anvil.process.once("exit", resolve));
+      if (anvil.process.exitCode === null && anvil.process.signalCode === null) {
+        anvil.process.kill("SIGKILL");
+        await exited;
+      }
+    },
+    async restartChain(fromFile) {
       await anvil.stop();
+      if (fromFile) await copyFile(fromFile, stateFile);
       anvil = await startAnvil({ stateFile, port: anvil.port });
       consortium.anvil = anvil;
     },

@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { expect } from "chai";
 import { Interface, JsonRpcProvider } from "ethers";
 import { loadArtifact } from "../../node/chain/artifacts.js";
-import { PROJECT_ROOT } from "../../node/paths.js";
-import { apiClient, eventually } from "../support/api-client.js";
+import { eventually } from "../support/api-client.js";
+import { type GatewayProcess, spawnGateway, writeProcessConfig } from "../support/gateway-process.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { syntheticCaseLines } from "../../scripts/lib/synthetic-cases.js";
 
@@ -16,7 +13,7 @@ import { syntheticCaseLines } from "../../scripts/lib/synthetic-cases.js";
 describe("e2e: kill -9 of the gateway during a commit", function () {
   this.timeout(240_000);
   let consortium: TestConsortium;
-  let child: ChildProcess | undefined;
+  let child: GatewayProcess | undefined;
   let configFile: string;
 
   before(async () => {
@@ -24,44 +21,18 @@ describe("e2e: kill -9 of the gateway during a commit", function () {
       { name: "lender", roles: ROLE.LENDER },
       { name: "agency", roles: ROLE.AGENCY },
     ]);
-    const config = consortium.member("lender").config;
-    configFile = join(consortium.dir, "lender.json");
     // Small batches: the commit takes many transactions, so the kill lands in the middle of it.
-    await writeFile(configFile, JSON.stringify({ ...config, chain: { ...config.chain, batchSize: 25 } }));
+    configFile = (await writeProcessConfig(consortium, { name: "lender", config: { chain: { batchSize: 25 } } })).file;
   });
   after(async () => {
-    child?.kill("SIGKILL");
+    await child?.kill();
     await consortium?.stop();
   });
 
-  /** Starts node/main.ts; resolves with its URL (and the admin token on the first start). */
-  function startProcess(): Promise<{ url: string; token?: string }> {
-    return new Promise((resolve, reject) => {
-      const proc = spawn(process.execPath, ["--import", "tsx", "node/main.ts", "--config", configFile], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
-      child = proc;
-      let out = "";
-      let token: string | undefined;
-      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${out}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        out += chunk.toString();
-        token ??= /(clt_[A-Za-z0-9_-]+)/.exec(out)?.[1];
-        const url = /"msg":"gateway started".*?"url":"(http:[^"]+)"/.exec(out)?.[1];
-        if (url && (token || /gateway started/.test(out))) {
-          clearTimeout(timer);
-          // The token line comes after the start line on a first start; give it a moment.
-          setTimeout(() => resolve({ url, token: token ?? /(clt_[A-Za-z0-9_-]+)/.exec(out)?.[1] }), 300);
-        }
-      };
-      proc.stdout.on("data", onData);
-      proc.stderr.on("data", onData);
-      proc.once("exit", (code) => reject(new Error(`gateway exited ${code}:\n${out}`)));
-    });
-  }
-
   it("assigns every case exactly once after a restart", async () => {
-    const first = await startProcess();
+    const first = (child = await spawnGateway("lender", configFile));
     expect(first.token).to.match(/^clt_/);
-    let api = apiClient(first.url, first.token);
+    let api = first.api;
     const csv = [...syntheticCaseLines({ rows: 600, seed: 11, sharedDebtorRate: 0 })].join("\n");
     const upload = await api.upload("big.csv", csv);
     expect(upload.status).to.equal(201);
@@ -74,14 +45,12 @@ describe("e2e: kill -9 of the gateway during a commit", function () {
       const p = await api.get(`/v1/allocations/${preview.body.id}`);
       return p.body.done > 0 ? (p.body.done as number) : undefined;
     }, 60_000, "the first batch");
-    child!.kill("SIGKILL");
+    await first.kill();
     // The kill must land in the middle, or this test proves nothing.
     expect(doneAtKill).to.be.lessThan(600);
-    await new Promise((r) => child!.once("exit", r));
-    child!.removeAllListeners();
 
-    const second = await startProcess();
-    api = apiClient(second.url, first.token);
+    const second = (child = await spawnGateway("lender", configFile, { token: first.token }));
+    api = second.api;
     const finished = await eventually(async () => {
       const p = await api.get(`/v1/allocations/${preview.body.id}`);
       return p.body.state === "committed" ? p.body : undefined;
@@ -103,8 +72,7 @@ describe("e2e: kill -9 of the gateway during a commit", function () {
     const accepted = (await api.get(`/v1/case-lists/${upload.body.id}/report?status=accepted&limit=1000`)).body.rows.map((r: { caseKey: string }) => r.caseKey);
     expect([...assigned].sort()).to.deep.equal([...accepted].sort());
     provider.destroy();
-    child!.kill("SIGTERM");
-    await new Promise((r) => child!.once("exit", r));
+    await second.stop();
     child = undefined;
   });
 });

@@ -1,3 +1,5 @@
+import { copyFile } from "node:fs/promises";
+import { join } from "node:path";
 import { expect } from "chai";
 import type { Level } from "level";
 import { CaseIndexer } from "../../../node/chain/case-indexer.js";
@@ -239,6 +241,60 @@ describe("node/chain/case-submitter (anvil)", function () {
     const index = indexer();
     await index.sync();
     expect(await index.activeCount(c.ids.agency, await c.now())).to.equal(250);
+  });
+
+  it("re-sends, in order, what a node restarted from an older state file lost — noticed by the running worker and by a new one", async () => {
+    const lender = submitter("lender", { batchSize: 20 });
+    lender.start();
+    const kept = await lender.enqueue({ kind: "registerAndAssign", agencyId: c.ids.agency, until: await until(), items: cases("rewind/kept", 5) });
+    await lender.waitForJob(kept.id, { timeoutMs: 10_000 });
+    await c.restartChain(); // writes the state file: the "older" copy
+    const old = join(c.dir, "state-old.json");
+    await copyFile(c.stateFile, old);
+
+    const items = cases("rewind/lost", 50);
+    const end = await until();
+    const assign = await lender.enqueue({ kind: "registerAndAssign", agencyId: c.ids.agency, until: end, items });
+    const recall = await lender.enqueue({ kind: "recall", caseKeys: items.slice(0, 7).map((i) => i.caseKey) });
+    await lender.waitForJob(recall.id, { timeoutMs: 20_000 });
+    const lostTxs = [...(await lender.job(assign.id))!.txs, ...(await lender.job(recall.id))!.txs].map((tx) => tx.txHash);
+    expect(lostTxs).to.have.length(4);
+    const reopened = new Promise<Array<{ jobId: string }>>((resolve) => lender.once("reopened", resolve));
+
+    await c.restartChain(old);
+    expect(await c.provider.getTransactionReceipt(lostTxs[0]!)).to.equal(null);
+    expect((await reopened).map((r) => r.jobId)).to.deep.equal([assign.id, recall.id]);
+    // The recall waits for the assignment it depends on; both done again, each case once in the chain's history.
+    const recalled = await lender.waitForJob(recall.id, { timeoutMs: 30_000 });
+    expect(recalled).to.include({ done: 7, failed: 0 });
+    const assigned = await lender.job(assign.id);
+    expect(assigned).to.include({ status: "done", done: 50, failed: 0 });
+    expect(assigned!.lostTxs!.map((tx) => tx.txHash)).to.deep.equal(lostTxs.slice(0, 3));
+    // Sent again (the same batch from the same nonce may sign to the same hash): every transaction recorded is on chain now.
+    for (const tx of assigned!.txs) expect((await c.provider.getTransactionReceipt(tx.txHash))?.blockNumber).to.equal(tx.block);
+    const keys = await assignedOnChain();
+    expect(keys.filter((k) => items.some((i) => i.caseKey === k))).to.have.length(50);
+    const states = await c.contracts.caseRegistry.casesOf(items.map((i) => i.caseKey));
+    expect(states.map((s) => Number(s.status))).to.deep.equal(items.map((_, i) => (i < 7 ? 5 : 2))); // Recalled, Assigned
+
+    // Lost while no worker ran: the next one finds it at start.
+    await lender.stop();
+    await c.restartChain();
+    await copyFile(c.stateFile, old);
+    const late = await lender.enqueue({ kind: "settle", caseKeys: items.slice(10, 12).map((i) => i.caseKey) });
+    const once = submitter("lender");
+    once.start();
+    await once.waitForJob(late.id, { timeoutMs: 20_000 });
+    await once.stop();
+    await c.restartChain(old);
+    const fresh = submitter("lender");
+    const atStart = new Promise((resolve) => fresh.once("reopened", resolve));
+    fresh.start();
+    await atStart;
+    expect(await fresh.waitForJob(late.id, { timeoutMs: 20_000 })).to.include({ done: 2, failed: 0 });
+    expect((await fresh.job(late.id))!.lostTxs).to.have.length(1);
+    const settled = await c.contracts.caseRegistry.casesOf(items.slice(10, 12).map((i) => i.caseKey));
+    expect(settled.map((s) => Number(s.status))).to.deep.equal([6, 6]);
   });
 
   it("fails every item of a job when the call itself is refused, and goes on with the next job", async () => {

@@ -1,10 +1,15 @@
 import { createHash } from "node:crypto";
+import { copyFile } from "node:fs/promises";
+import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { EvidenceAnchorer, type AnchorerHooks } from "../../../node/chain/evidence-anchorer.js";
 import { toBytes32 } from "../../../node/domain/merkle/index.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
-import { AnchorStore } from "../../../node/store/evidence-log/anchor-store.js";
+import type { AnchoredReceipt } from "../../../node/domain/evidence/receipt.js";
+import { EvidenceService } from "../../../node/services/evidence.js";
+import { BlobStore } from "../../../node/store/blob-store.js";
+import { type AnchorRecord, AnchorStore } from "../../../node/store/evidence-log/anchor-store.js";
 import { EvidenceLog, type RecordDraft } from "../../../node/store/evidence-log/evidence-log.js";
 import { withFastBatches } from "../../../node/store/evidence-log/fast-batch-kv.js";
 import { type Consortium, DEV_KEYS, startConsortium } from "./consortium-fixture.js";
@@ -43,6 +48,7 @@ describe("node/chain: EvidenceAnchorer", function () {
       settings,
       hooks,
       rpcTimeoutMs: 5_000,
+      probeIntervalMs: 200,
     });
   const append = (n: number) => log.append(Array.from({ length: n }, () => draft(next++)));
   const onChain = async () => {
@@ -143,6 +149,61 @@ describe("node/chain: EvidenceAnchorer", function () {
     await a.stop();
     expect((await onChain()).treeSize).to.equal(log.size);
     expect(a.status()).to.include({ chainReachable: true, lag: 0 });
+  });
+
+  it("notices a node restarted from an older state that lost anchors: their receipts go back to pending, the log is anchored again", async () => {
+    await append(2);
+    await anchorer().anchorNow();
+    await c.restartChain(); // writes the state file: the "older" copy
+    const old = join(c.dir, "evidence-old-state.json");
+    await copyFile(c.stateFile, old);
+    const keptSize = log.size;
+    await append(3);
+    const lost = await anchorer().anchorNow();
+    expect(lost?.treeSize).to.equal(keptSize + 3);
+    const a = anchorer(undefined, { intervalMs: 300, everyRecords: 1_000_000, retryInitialMs: 100, retryMaxMs: 400 });
+    const indexer = { caseOf: async () => undefined, history: async () => [] };
+    const service = new EvidenceService({ log, anchors, blobs: new BlobStore(c.dir), indexer, memberId: member, chainCheckpointSize: (atLeast) => a.chainCheckpointSize(0, atLeast) });
+    expect((await service.receipt(keptSize + 2)).status).to.equal("anchored");
+
+    await c.restartChain(old);
+    expect((await onChain()).treeSize).to.equal(keptSize);
+    // Never reported anchored once the chain no longer has it, even before the worker has noticed.
+    expect((await service.receipt(keptSize + 2)).status).to.equal("pending");
+    expect((await service.get(keptSize + 2)).anchored).to.equal(false);
+    expect((await service.receipt(keptSize - 1)).status).to.equal("anchored");
+
+    const again = new Promise<AnchorRecord>((resolve) => a.once("anchored", resolve));
+    a.start();
+    const anchor = await again;
+    await a.stop();
+    expect(anchor.treeSize).to.equal(keptSize + 3);
+    // The same checkpoint from the same nonce signs to the same transaction: what matters is that the chain has it again.
+    expect((await c.provider.getTransactionReceipt(anchor.txHash))?.blockNumber).to.equal(anchor.blockNumber);
+    const receipt = await service.receipt(keptSize + 2);
+    expect(receipt).to.deep.include({ status: "anchored" });
+    expect((receipt as AnchoredReceipt).anchor.txHash).to.equal(anchor.txHash);
+    expect(await onChain()).to.deep.equal({ treeSize: keptSize + 3, root: toBytes32(await log.root(keptSize + 3)) });
+  });
+
+  it("notices it while idle: a probe reads the chain's checkpoint and the worker anchors again", async () => {
+    await c.restartChain();
+    const old = join(c.dir, "evidence-old-state-2.json");
+    await copyFile(c.stateFile, old);
+    const a = anchorer(undefined, { intervalMs: 200, everyRecords: 1_000_000, retryInitialMs: 100, retryMaxMs: 400 });
+    a.start();
+    await append(2);
+    const first = await new Promise<AnchorRecord>((resolve) => a.once("anchored", resolve));
+    // Idle now, nothing to anchor; the node loses the anchor between two probes (no outage seen by the worker).
+    await c.stopChain();
+    await copyFile(old, c.stateFile);
+    const again = new Promise<AnchorRecord>((resolve) => a.once("anchored", resolve));
+    await c.restartChain();
+    const second = await again;
+    await a.stop();
+    expect(second.treeSize).to.equal(first.treeSize);
+    expect((await c.provider.getTransactionReceipt(second.txHash))?.blockNumber).to.equal(second.blockNumber);
+    expect((await onChain()).treeSize).to.equal(log.size);
   });
 
   it("halts — never anchors — when the chain's checkpoint is not the log's (a fork)", async () => {
