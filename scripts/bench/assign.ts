@@ -30,7 +30,7 @@ try {
   const store = await openDatabase(join(consortium.dir, "bench-store"));
 
   const run = async (label: string, count: number, batchSize: number) => {
-    const submitter = new CaseSubmitter({ contracts, signer: wallet, memberId: lender.id, db: store.kv.outbox, batchSize });
+    const submitter = new CaseSubmitter({ contracts, signer: wallet, memberId: lender.id, db: store.kv.outbox, batchSize, ...(process.env.BENCH_ASSIGN_DEBUG ? { log: (line: string) => console.error(`\n[submitter] ${line}`) } : {}) });
     submitter.on("progress", (p) => process.stdout.write(`\r  ${label}: ${p.done.toLocaleString("en")}/${p.total.toLocaleString("en")}`));
     const items = Array.from({ length: count }, (_, i) => ({ caseKey: key(`${label}/case`, i), debtorKey: key(`${label}/debtor`, i) }));
     const until = Math.floor(Date.now() / 1000) + 90 * 86_400;
