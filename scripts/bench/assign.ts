@@ -13,15 +13,22 @@ import { openDatabase } from "../../node/store/database.js";
 import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
-const CASES = Number(process.env.BENCH_ASSIGN_CASES ?? 100_000);
+// 10,000 by default: anvil itself slows as its state grows (past ~15,000 cases a batch of 200 took seconds, and a
+// 100,000-case run fell to a few dozen cases a second with anvil at 90 % CPU, in memory or with a state file), so a
+// larger run measures anvil, not the submitter. BENCH_ASSIGN_CASES=100000 runs the issue's full size.
+const CASES = Number(process.env.BENCH_ASSIGN_CASES ?? 10_000);
 const BASELINE_CASES = Number(process.env.BENCH_ASSIGN_BASELINE_CASES ?? 300);
 const progress = (line: string) => console.log(`[bench:assign] ${line}`);
 const key = (label: string, i: number) => `0x01${createHash("sha256").update(`${label}/${i}`).digest("hex").slice(2)}`;
 
-const consortium = await startConsortium([
-  { name: "lender", roles: ROLE.LENDER },
-  { name: "agency", roles: ROLE.AGENCY },
-]);
+// The chain in memory only: this measures the submitter, not anvil rewriting its state file every second.
+const consortium = await startConsortium(
+  [
+    { name: "lender", roles: ROLE.LENDER },
+    { name: "agency", roles: ROLE.AGENCY },
+  ],
+  { persistChain: false },
+);
 try {
   const lender = consortium.member("lender");
   const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, Network.from(consortium.deployment.chainId), { staticNetwork: true });
@@ -46,12 +53,14 @@ try {
     return { cases: count, done: done.done, failed: done.failed, transactions: done.txs.length, seconds, casesPerSecond: count / seconds, gasPerCase: Number(gas) / count };
   };
 
-  progress(`${CASES.toLocaleString("en")} cases in batches of 200…`);
-  const ours = await run("batched", CASES, 200);
-  progress(`${Math.round(ours.casesPerSecond).toLocaleString("en")} cases/s, ${Math.round(ours.gasPerCase).toLocaleString("en")} gas/case, ${ours.transactions} transactions`);
+  // The baseline first, on the young chain: anvil writes its whole state file every second, so every transaction gets
+  // slower as the state grows, and a baseline run after ours would be judged on a heavier chain than ours was.
   progress(`baseline: ${BASELINE_CASES} cases, one transaction each…`);
   const naive = await run("one-per-tx", BASELINE_CASES, 1);
   progress(`${Math.round(naive.casesPerSecond).toLocaleString("en")} cases/s, ${Math.round(naive.gasPerCase).toLocaleString("en")} gas/case`);
+  progress(`${CASES.toLocaleString("en")} cases in batches of 200…`);
+  const ours = await run("batched", CASES, 200);
+  progress(`${Math.round(ours.casesPerSecond).toLocaleString("en")} cases/s, ${Math.round(ours.gasPerCase).toLocaleString("en")} gas/case, ${ours.transactions} transactions`);
   await store.close();
   provider.destroy();
 
@@ -71,7 +80,7 @@ try {
     `## On-chain assignment through the submitter (\`npm run bench:assign\`)
 
 Measured ${result.measuredAt.slice(0, 10)} on ${describeMachine(result.machine)}: the gateway's submitter (durable
-outbox, \`casesOf\` check before every batch, receipts awaited) registering and assigning cases on anvil (automine).
+outbox, \`casesOf\` check before every batch, receipts awaited) registering and assigning cases on anvil (automine, chain in memory).
 
 | | cases | transactions | cases/s | gas per case |
 | --- | --- | --- | --- | --- |

@@ -39,10 +39,18 @@ export interface TestConsortium {
 
 export const ROLE = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;
 
-export async function startConsortium(members: Array<{ name: string; roles: number }>): Promise<TestConsortium> {
+/**
+ * `persistChain: false` keeps the chain in anvil's memory only: anvil rewrites its whole state file every second, which
+ * at a hundred thousand cases costs more than the transactions do (a benchmark of the gateway would measure anvil's
+ * disk writes). Restarting such a chain (stopChain/restartChain) loses it.
+ */
+export async function startConsortium(
+  members: Array<{ name: string; roles: number }>,
+  options: { persistChain?: boolean } = {},
+): Promise<TestConsortium> {
   const dir = await mkdtemp(join(tmpdir(), "caseledger-consortium-"));
   const stateFile = join(dir, "chain", "state.json");
-  let anvil = await startAnvil({ stateFile });
+  let anvil = await startAnvil(options.persistChain === false ? {} : { stateFile });
   const deploymentFile = join(dir, "deployment.json");
   const provider = new JsonRpcProvider(anvil.rpcUrl, undefined, { staticNetwork: true });
   const operator = new NonceManager(new Wallet(ANVIL_DEV_KEY, provider));
