@@ -43,24 +43,13 @@ export class CompactDigestMap {
    */
   upsertWords(hi: number, lo: number, dhi: number, dlo: number): number {
     if ((this.#size + 1) * 2 > this.#capacity) this.#grow();
+    const i = this.#probe(hi, lo);
     const s = this.#slots;
-    const mask = this.#capacity - 1;
-    let slot = (lo ^ hi) & mask;
-    for (;;) {
-      const i = slot * 4;
-      const khi = s[i] as number;
-      const klo = s[i + 1] as number;
-      if (khi === 0 && klo === 0) {
-        s[i] = hi;
-        s[i + 1] = lo;
-        s[i + 2] = dhi;
-        s[i + 3] = dlo;
-        this.#size += 1;
-        return INSERTED;
-      }
-      if (khi === hi && klo === lo) return s[i + 2] === dhi >>> 0 && s[i + 3] === dlo >>> 0 ? SAME_DIGEST : OTHER_DIGEST;
-      slot = (slot + 1) & mask;
+    if (s[i] === 0 && s[i + 1] === 0) {
+      this.#fill(i, hi, lo, dhi, dlo);
+      return INSERTED;
     }
+    return s[i + 2] === dhi >>> 0 && s[i + 3] === dlo >>> 0 ? SAME_DIGEST : OTHER_DIGEST;
   }
 
   /** Hash of `digest` in the form {@link get} returns, to compare with. */
@@ -69,7 +58,8 @@ export class CompactDigestMap {
     return `${hi}:${lo}`;
   }
 
-  #find(hi: number, lo: number): number {
+  /** Offset of the slot that holds the key, or of the empty slot where it goes (linear probing; keys are never 0:0). */
+  #probe(hi: number, lo: number): number {
     const s = this.#slots;
     const mask = this.#capacity - 1;
     let slot = (lo ^ hi) & mask;
@@ -77,31 +67,32 @@ export class CompactDigestMap {
       const i = slot * 4;
       const khi = s[i] as number;
       const klo = s[i + 1] as number;
-      if (khi === 0 && klo === 0) return -1;
-      if (khi === hi && klo === lo) return i;
+      if ((khi === 0 && klo === 0) || (khi === hi && klo === lo)) return i;
       slot = (slot + 1) & mask;
     }
   }
 
-  #insert(hi: number, lo: number, dhi: number, dlo: number): boolean {
+  #fill(i: number, hi: number, lo: number, dhi: number, dlo: number): void {
     const s = this.#slots;
-    const mask = this.#capacity - 1;
-    let slot = (lo ^ hi) & mask;
-    for (;;) {
-      const i = slot * 4;
-      const khi = s[i] as number;
-      const klo = s[i + 1] as number;
-      if (khi === 0 && klo === 0) {
-        s[i] = hi;
-        s[i + 1] = lo;
-        s[i + 2] = dhi;
-        s[i + 3] = dlo;
-        this.#size += 1;
-        return true;
-      }
-      if (khi === hi && klo === lo) return false;
-      slot = (slot + 1) & mask;
-    }
+    s[i] = hi;
+    s[i + 1] = lo;
+    s[i + 2] = dhi;
+    s[i + 3] = dlo;
+    this.#size += 1;
+  }
+
+  #find(hi: number, lo: number): number {
+    const i = this.#probe(hi, lo);
+    const s = this.#slots;
+    return s[i] === 0 && s[i + 1] === 0 ? -1 : i;
+  }
+
+  #insert(hi: number, lo: number, dhi: number, dlo: number): boolean {
+    const i = this.#probe(hi, lo);
+    const s = this.#slots;
+    if (s[i] !== 0 || s[i + 1] !== 0) return false;
+    this.#fill(i, hi, lo, dhi, dlo);
+    return true;
   }
 
   #grow(): void {
