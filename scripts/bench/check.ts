@@ -14,7 +14,6 @@ import { spawn } from "node:child_process";
 import { open, readFile, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Interface } from "ethers";
 import { loadArtifact } from "../../node/chain/artifacts.js";
 import { startGateway } from "../../node/gateway.js";
@@ -23,6 +22,7 @@ import { StaffTokens } from "../../node/services/staff-tokens.js";
 import { openDatabase } from "../../node/store/database.js";
 import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { PER_TX, seedCaseIndex, syntheticKey, verifySeed } from "./check-index-seed.js";
+import { runLoadClient } from "./load-client-run.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
 const CASES = Number(process.env.BENCH_CHECK_CASES ?? 1_000_000);
@@ -36,29 +36,6 @@ const TARGET_P99_MS = 20;
 /** Distinct case keys the load cycles through, spread over all the cases (no case is asked twice in a run). */
 const POOL = Math.min(CASES, 100_000);
 const progress = (line: string) => console.log(`[bench:check] ${line}`);
-
-interface LoadResult {
-  requests: number;
-  errors: number;
-  requestsPerSecond: number;
-  p50ms: number;
-  p99ms: number;
-  maxMs: number;
-  /** CPU time of the load client itself (autocannon), µs per request. */
-  clientCpuUsPerRequest: number;
-}
-
-/** Runs the load client in its own process. */
-function load(spec: object): Promise<LoadResult> {
-  const client = fileURLToPath(new URL("./load-client.ts", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", client], { stdio: ["pipe", "pipe", "inherit"] });
-    child.stdin.end(JSON.stringify(spec));
-    let out = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as LoadResult) : reject(new Error(`load client exited ${code}`))));
-  });
-}
 
 /** User + system CPU time of a process so far, in µs (Linux /proc; clock ticks of 10 ms). */
 async function cpuMicros(pid: number): Promise<number> {
@@ -125,10 +102,10 @@ try {
   progress(`load: ${CONCURRENCY} connections for ${SECONDS} s against the gateway…`);
   const loadAverage = loadavg()[0] as number;
   const cpuBefore = await cpuMicros(child.pid as number);
-  const ours = await load({ url, method: "GET", headers: { authorization: `Bearer ${token}` }, pool: paths, concurrency: CONCURRENCY, seconds: SECONDS });
+  const ours = await runLoadClient({ url, method: "GET", headers: { authorization: `Bearer ${token}` }, pool: paths, concurrency: CONCURRENCY, seconds: SECONDS });
   const gatewayCpuUsPerRequest = ((await cpuMicros(child.pid as number)) - cpuBefore) / ours.requests;
   progress(`load: ${FEW} connections for ${SECONDS} s against the gateway…`);
-  const few = await load({ url, method: "GET", headers: { authorization: `Bearer ${token}` }, pool: paths, concurrency: FEW, seconds: SECONDS });
+  const few = await runLoadClient({ url, method: "GET", headers: { authorization: `Bearer ${token}` }, pool: paths, concurrency: FEW, seconds: SECONDS });
   child.kill("SIGTERM");
   if ((await exited) !== 0) throw new Error("the gateway did not stop cleanly");
   gatewayProcess = undefined;
@@ -148,7 +125,7 @@ try {
     JSON.stringify({ jsonrpc: "2.0", id: i, method: "eth_call", params: [{ to: registry, data: abi.encodeFunctionData("caseOf", [syntheticKey("case", (i * 7919) % CASES)]) }, "latest"] }),
   );
   progress(`baseline: the same load as eth_call caseOf straight to the chain node…`);
-  const naive = await load({ url: consortium.anvil.rpcUrl, method: "POST", headers: {}, pool: bodies, concurrency: CONCURRENCY, seconds: SECONDS });
+  const naive = await runLoadClient({ url: consortium.anvil.rpcUrl, method: "POST", headers: {}, pool: bodies, concurrency: CONCURRENCY, seconds: SECONDS });
   progress(`chain node: ${Math.round(naive.requestsPerSecond).toLocaleString("en")} req/s, p99 ${naive.p99ms.toFixed(2)} ms`);
 
   const ratio = Math.round((ours.requestsPerSecond / naive.requestsPerSecond) * 100) / 100;

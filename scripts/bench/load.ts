@@ -18,6 +18,7 @@ import { startGateway } from "../../node/gateway.js";
 import { openDatabase } from "../../node/store/database.js";
 import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { syntheticCaseLines } from "../lib/synthetic-cases.js";
+import { runLoadClient } from "./load-client-run.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
@@ -31,41 +32,6 @@ const progress = (line: string) => console.log(`[bench:load] ${line}`);
 const key = (label: string, i: number) => `0x01${createHash("sha256").update(`caseledger/bench/load/${label}/${i}`).digest("hex").slice(2)}`;
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface CheckResult {
-  requests: number;
-  errors: number;
-  requestsPerSecond: number;
-  p50ms: number;
-  p99ms: number;
-  maxMs: number;
-}
-
-/** The ownership checks from their own process (autocannon), with its progress read from stderr. */
-function checks(spec: object, onProgress: (requests: number, non2xx: number) => void): Promise<CheckResult> {
-  const client = fileURLToPath(new URL("./load-client.ts", import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", client], { stdio: ["pipe", "pipe", "pipe"] });
-    child.stdin.end(JSON.stringify(spec));
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (c) => (out += c));
-    child.stderr.on("data", (c: Buffer) => {
-      err += c.toString();
-      const lines = err.split("\n");
-      err = lines.pop() ?? "";
-      for (const line of lines) {
-        try {
-          const p = (JSON.parse(line) as { progress?: { requests: number; non2xx: number } }).progress;
-          if (p) onProgress(p.requests, p.non2xx);
-        } catch {
-          process.stderr.write(`${line}\n`);
-        }
-      }
-    });
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim()) as CheckResult) : reject(new Error(`load client exited ${code}`))));
-  });
-}
 
 interface GatewayProcess {
   url: string;
@@ -257,7 +223,7 @@ try {
   }, 5_000);
 
   progress(`load: ${UPLOADERS} uploaders × ${ROWS.toLocaleString("en")} rows, ${CHECKERS} ownership-check connections, ${RECORDERS} evidence recorders, ${SECONDS} s…`);
-  const checking = checks({ url: agency.url, method: "GET", headers: { authorization: `Bearer ${agencyToken}` }, pool: paths, concurrency: CHECKERS, seconds: SECONDS, progressEverySeconds: 5 }, (requests, non2xx) => {
+  const checking = runLoadClient({ url: agency.url, method: "GET", headers: { authorization: `Bearer ${agencyToken}` }, pool: paths, concurrency: CHECKERS, seconds: SECONDS, progressEverySeconds: 5 }, (requests, non2xx) => {
     checked = { requests, non2xx };
     markStarted();
   });
