@@ -1,7 +1,7 @@
 import { isInvisible, nfkc } from "./identity/normalize-text.js";
 
 /**
- * Amounts of money as integer fen (1 yuan = 100 fen), per DESIGN.md "Case lists": NFKC; strip `￥ ¥ RMB 元`
+ * Amounts of money as integer fen (1 yuan = 100 fen), per docs/design.md §6: NFKC; strip `￥ ¥ RMB 元`
  * and thousands separators; at most 2 decimals. No floating point anywhere: the digits go straight into a bigint.
  *
  * Accepted, around the number and in any order: white space, the currency marks `¥` (`￥` after NFKC), `RMB`,

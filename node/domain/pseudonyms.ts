@@ -5,7 +5,7 @@ import { isCanonicalId18 } from "./identity/id-number.js";
 import { isWellFormedUnicode } from "./identity/normalize-text.js";
 
 /**
- * The pseudonymous keys that go on chain instead of PII, per DESIGN.md "Identity and pseudonyms":
+ * The pseudonymous keys that go on chain instead of PII, per docs/design.md §12:
  *   debtorKey = HMAC-SHA256(pepper_v, "caseledger/debtor/v1\0" + canonicalId18)
  *   caseKey   = HMAC-SHA256(pepper_v, "caseledger/case/v1\0" + originatorMemberId + "\0" + loanRef)
  * (strings UTF-8 encoded, the member id in decimal without leading zeros).

@@ -1,6 +1,6 @@
 /**
  * Every route the gateway mounts, by hand: method, express path, who may call it, what it does. The OpenAPI
- * document (`GET /v1/openapi.json`) is generated from this list, and test/node/http/openapi.test.ts fails when
+ * document (`GET /v1/openapi.json`) is generated from this list, and test/node/http/console-api.test.ts fails when
  * a mounted route is missing here (or a listed one is not mounted). Add a line with every new route.
  */
 export interface DocumentedRoute {

@@ -44,7 +44,7 @@ export interface AllocationDeps {
 const nowSeconds = (deps: AllocationDeps) => Math.floor((deps.now?.() ?? Date.now()) / 1000);
 
 /**
- * Previews and commits allocations (DESIGN.md "Matching and assignment"): the list's accepted cases, minus those
+ * Previews and commits allocations (docs/design.md §13): the list's accepted cases, minus those
  * already held on chain, matched against the lender's agency list with co-debt taken from the chain index.
  */
 export class AllocationService {

@@ -19,7 +19,7 @@ export interface LetterRecord {
   caseKey: string;
   agencyId: number;
   creditorId: number;
-  /** Masked as DESIGN.md says (`张*`): the only personal data a letter or the public page ever shows. */
+  /** Masked as docs/design.md §7 says (`张*`): the only personal data a letter or the public page ever shows. */
   debtorName: string;
   /** Loan reference with all but its last 4 characters masked. */
   loanRef: string;

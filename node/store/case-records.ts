@@ -49,5 +49,5 @@ export interface CaseListSummary {
   error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 
-/** A report row as stored: the DESIGN.md shape, plus `update` when the loan_ref was already this lender's. */
+/** A report row as stored: docs/design.md §10's shape, plus `update` when the loan_ref was already this lender's. */
 export type StoredReportRow = ReportRow & { update?: true };

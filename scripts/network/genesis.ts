@@ -58,7 +58,7 @@ export interface GenesisFile {
 /**
  * The genesis: QBFT with the given validators (node-key addresses), free gas (zero base fee; nodes run with
  * min-gas-price=0, so legacy transactions at gas price 0 are mined), Besu's default contract size limit (the
- * contracts stay under it: see the test), no pre-funded accounts (nothing costs anything).
+ * contracts stay under it: test/network/example.test.ts), no pre-funded accounts (nothing costs anything).
  */
 export function buildGenesis(spec: NetworkSpec, validators: string[], evmVersion: string, timestampSeconds: number): GenesisFile {
   const config: Record<string, unknown> = { chainId: spec.chainId };

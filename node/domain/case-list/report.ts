@@ -3,7 +3,7 @@ import { readCaseListBatches } from "../csv/read-case-list.js";
 import type { CaseListEncoding } from "../csv/encoding.js";
 import { CaseListValidator, type CaseListValidatorOptions, type ReportRow, type ReportTotals, type ValidatedRow } from "./validator.js";
 
-/** The validation report of DESIGN.md: the one shape the CLI, the REST API and the web page give. */
+/** The validation report of docs/design.md §10: the one shape the CLI, the REST API and the web page give. */
 export interface ValidationReport {
   file: string;
   encoding: CaseListEncoding;

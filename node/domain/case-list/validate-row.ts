@@ -34,7 +34,7 @@ export type RowValidation =
 const KNOWN = new Set<string>(CASE_FIELDS);
 
 /**
- * Validates one row (canonical field → raw cell text) per DESIGN.md "Case lists". Every field is checked,
+ * Validates one row (canonical field → raw cell text) per docs/design.md §9. Every field is checked,
  * so that a row's report lists all its problems at once, not only the first.
  */
 export function validateRow(values: Readonly<Record<string, string>>, today?: Date): RowValidation {

@@ -5,7 +5,7 @@ import { type ValidCase, fingerprintInto, validateRow } from "./validate-row.js"
 
 export type RowStatus = "accepted" | "duplicate" | "rejected";
 
-/** One row of the validation report (DESIGN.md): no raw PII, ever. */
+/** One row of the validation report (docs/design.md §10): no raw PII, ever. */
 export interface ReportRow {
   line: number;
   loanRef: string;

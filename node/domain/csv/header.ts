@@ -1,9 +1,9 @@
 import { CaseListFileError } from "../errors.js";
 
 /**
- * The header of a case list: which column holds which canonical field (DESIGN.md "Case lists").
+ * The header of a case list: which column holds which canonical field (docs/design.md §8).
  * Names are compared after NFKC, trimming and lower-casing (so `LOAN_REF`, full-width `ｌｏａｎ＿ｒｅｆ` and
- * ` 合同编号 ` all match); the alias lists are exactly those of the design, nothing fuzzy.
+ * ` 合同编号 ` all match); the alias lists are exactly those of docs/design.md §8, nothing fuzzy.
  */
 export const CASE_FIELDS = [
   "loan_ref",
@@ -43,7 +43,7 @@ const FIELD_BY_NAME: ReadonlyMap<string, CaseField> = new Map(
   CASE_FIELDS.flatMap((field) => [field, ...FIELD_ALIASES[field]].map((alias) => [normalizeHeaderName(alias), field] as const)),
 );
 
-/** The canonical field a header name stands for, or null for a column the design does not know. */
+/** The canonical field a header name stands for, or null for a column docs/design.md §8 does not name. */
 export function fieldOfHeader(name: string): CaseField | null {
   return FIELD_BY_NAME.get(normalizeHeaderName(name)) ?? null;
 }

@@ -1,5 +1,5 @@
 /**
- * What an evidence record is evidence of (DESIGN.md, "Evidence records and receipts"): the disposal steps of a case
+ * What an evidence record is evidence of (docs/design.md §16): the disposal steps of a case
  * from handover to settlement. The list is normative; a record of any other kind is not a v1 record.
  */
 export const EVIDENCE_KINDS = [

@@ -31,7 +31,7 @@ export interface Notice {
 }
 
 /**
- * The evidence kind of each event. DESIGN.md's kinds have no "recall": a recall notice is recorded as `other`
+ * The evidence kind of each event. docs/design.md §16 has no "recall" kind: a recall notice is recorded as `other`
  * (its document says `event: "recall"`).
  */
 export const NOTICE_KINDS: Record<NoticeEvent, EvidenceKind> = {

@@ -8,7 +8,7 @@ export const RECORD_VERSION = 1;
 export const SALT_BYTES = 16;
 
 /**
- * One evidence record (DESIGN.md, normative). Its canonical JSON (RFC 8785) is what the member's Merkle log holds:
+ * One evidence record (docs/design.md §16). Its canonical JSON (RFC 8785) is what the member's Merkle log holds:
  * leaf = SHA-256(0x00 ‖ UTF-8 bytes of the canonical JSON). No personal data: the case is named by its pseudonymous
  * key, the content by its hash.
  *

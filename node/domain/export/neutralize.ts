@@ -1,5 +1,5 @@
 /**
- * Cells on their way out to a spreadsheet (CSV download, XLSX), per DESIGN.md "Case lists": a cell that starts
+ * Cells on their way out to a spreadsheet (CSV download, XLSX), per docs/design.md §11: a cell that starts
  * with `=`, `+`, `-`, `@`, tab or CR — or the full-width `＝ ＋ － ＠`, which some spreadsheet input methods
  * turn into the ASCII ones — is prefixed with `'`, so that it is always shown as text and never evaluated as a
  * formula (CSV/formula injection, OWASP). Apply it to text cells; a column of amounts formatted by formatFen

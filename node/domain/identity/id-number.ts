@@ -1,7 +1,7 @@
 import { nfkcWithoutSpaces } from "./normalize-text.js";
 
 /**
- * 居民身份证号码 (GB 11643-1999), per DESIGN.md "Identity and pseudonyms".
+ * 居民身份证号码 (GB 11643-1999), per docs/design.md §3.
  *
  * Canonical form: NFKC, every white space (ASCII, no-break, ideographic…) or zero-width character removed,
  * uppercase. 18 characters = 17 digits + check character (digit or X); 15 digits (first-generation cards)

@@ -1,7 +1,7 @@
 import { isInvisible, nfkc } from "./normalize-text.js";
 
 /**
- * Mainland mobile numbers, per DESIGN.md "Identity and pseudonyms": NFKC; remove white space, `-`, `(`, `)`;
+ * Mainland mobile numbers, per docs/design.md §5: NFKC; remove white space, `-`, `(`, `)`;
  * strip a leading `+86`, `0086` or `86` only when 11 digits remain; then `^1[3-9]\d{9}$`.
  * An empty cell is allowed (the caller reports warning PHONE_EMPTY); anything else that fails is PHONE_INVALID.
  * Full-width forms (＋８６ １３８－…, （…）) become ASCII through NFKC.

@@ -17,7 +17,7 @@ import { SCORE_SCALE, TieBreak, formatScore, scoreUnits } from "./score.js";
 import type { Allocation, AllocationInput, CaseToAllocate, Decision } from "./types.js";
 
 /**
- * The allocation preview of DESIGN.md "Matching and assignment", rules 2–4 (rule 1, de-duplication, is done
+ * The allocation preview of docs/design.md §13, rules 2–4 (rule 1, de-duplication, is done
  * before: every case here is new and unique). Cases are decided one by one in the order given, each taking one
  * place of capacity from its agency:
  *

@@ -1,4 +1,4 @@
-/** The matching and allocation domain (DESIGN.md "Matching and assignment"): pure, no I/O. */
+/** The matching and allocation domain (docs/design.md §13): pure, no I/O. */
 export { allocate } from "./allocate.js";
 export { MATCHING_INPUT_ERRORS, MatchingInputError, type MatchingInputErrorCode } from "./input-error.js";
 export {

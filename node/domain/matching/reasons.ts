@@ -7,7 +7,7 @@ import { formatFen } from "../money.js";
  *
  * Assigned:
  *   CO_DEBT            the debtor already has an active case (any creditor's) with an agency on this lender's list
- *                      that has room: that agency gets the case (DESIGN.md rule 2).
+ *                      that has room: that agency gets the case (docs/design.md §13 rule 2).
  *   SAME_DEBTOR_BATCH  an earlier case of the same debtor in this batch went to an agency that still has room.
  *   MATCHED            the best-scoring agency whose profile fits (rule 3).
  * Unmatched, from the most to the least specific:

@@ -1,7 +1,7 @@
 import { hash } from "node:crypto";
 
 /**
- * The ranking of DESIGN.md rule 3: score = 0.6 × recovery over the last 90 days (0.5 without history)
+ * The ranking of docs/design.md §13 rule 3: score = 0.6 × recovery over the last 90 days (0.5 without history)
  * + 0.4 × remaining capacity share (remaining / capacity), higher is better; equal scores are decided by
  * SHA-256(caseKey ‖ agencyId), lowest wins.
  *

@@ -1,5 +1,5 @@
 /**
- * The shapes of the matching and allocation domain (DESIGN.md "Matching and assignment"): what goes into an
+ * The shapes of the matching and allocation domain (docs/design.md §13): what goes into an
  * allocation preview and what comes out. Pure data, no behaviour.
  */
 import type { ReasonCode } from "./reasons.js";

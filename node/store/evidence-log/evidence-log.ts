@@ -74,7 +74,7 @@ const MAX_GROUP_RECORDS = 5_000;
 const CASE_CACHE = 20_000;
 
 /**
- * The member's evidence log: records (DESIGN.md's canonical JSON) in an RFC 6962 Merkle log (MerkleLogStore), with
+ * The member's evidence log: records (docs/design.md §16) in an RFC 6962 Merkle log (MerkleLogStore), with
  * an index by case and each record chained to its case's previous one (`prev`).
  *
  * Crash-safe: a record, its leaf, the tree nodes it completes, its case index and the new size are written in one

@@ -12,7 +12,7 @@ import { propertyParameters } from "../../support/property.js";
  * The HTTP layer under hostile input, against real gateways (a lender's and an agency's) on random ports with anvil:
  * malformed JSON, wrong content types, huge headers, path traversal in file and blob names, Unicode tricks in names
  * and loan refs. Every answer is a clean 4xx (or a 2xx where the input is merely odd) in the error shape of
- * DESIGN.md, never a 500, never a crash, never the bytes of a file outside the served directories.
+ * docs/design.md §18, never a 500, never a crash, never the bytes of a file outside the served directories.
  */
 interface RawResponse {
   status: number;

@@ -12,7 +12,7 @@ import { expectFileError } from "./helpers.js";
 const REQUIRED_ZH = ["合同编号", "姓名", "身份证号", "本金", "欠款余额", "逾期天数"];
 
 describe("case list header", () => {
-  it("has exactly the aliases of DESIGN.md", () => {
+  it("has exactly the aliases of docs/design.md §8", () => {
     expect(FIELD_ALIASES).to.deep.equal({
       loan_ref: ["合同编号", "借据号", "贷款编号"],
       name: ["姓名", "借款人姓名"],

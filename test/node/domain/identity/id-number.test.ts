@@ -201,7 +201,7 @@ describe("identity/id-number", () => {
   });
 
   describe("parseIdNumber, 15 digits (first-generation cards)", () => {
-    it("upgrades the DESIGN.md example 130503670401001 to 130503196704010016", () => {
+    it("upgrades the docs/design.md §3 example 130503670401001 to 130503196704010016", () => {
       expect(parsed("130503670401001")).to.deep.equal({
         ok: true,
         id18: "130503196704010016",
