@@ -4,7 +4,7 @@ import { canonicalBytes } from "./canonical-json.js";
 /**
  * The package a lender's gateway sends to an agency's gateway after an assignment is on chain: the case details
  * the agency needs to work the cases (personal data included — this is the one place it leaves the lender), signed
- * by the lender member's registered key. Its SHA-256 is what gets notarized.
+ * by the lender member's registered key. Its SHA-256 is what gets notarized (docs/design.md §15).
  */
 export const HANDOVER_FORMAT = "caseledger-handover/1";
 /** A package older than this is refused (replays); clocks of members are assumed within a minute. */
