@@ -78,7 +78,7 @@ async function deploy() {
   await members.admit(lender2.address, ROLE.LENDER, ethers.ZeroHash);
   await members.admit(agency.address, ROLE.AGENCY, ethers.ZeroHash);
   await members.admit(court.address, ROLE.COURT | ROLE.OPERATOR, ethers.ZeroHash);
-  return { members, cases, lender, lender2, agency, ids: { lender2: 2, agency: 3, court: 4 } };
+  return { members, cases, lender, lender2, agency, court, ids: { lender2: 2, agency: 3, court: 4 } };
 }
 type World = Awaited<ReturnType<typeof deploy>>;
 
@@ -175,8 +175,7 @@ describe("domain/consortium against the compiled contracts", function () {
     const w = await loadFixture(deploy);
     // The court member lacks both roles: as creditor it cannot register, as agency it cannot be assigned.
     expect(ACTOR_ROLE).to.deep.equal({ creditor: ROLE.LENDER, agency: ROLE.AGENCY });
-    const [, , , , court] = await ethers.getSigners();
-    await expect(w.cases.connect(court!).register([CASE], [DEBTOR])).to.be.revertedWithCustomError(w.members, "MemberRegistryMissingRole");
+    await expect(w.cases.connect(w.court).register([CASE], [DEBTOR])).to.be.revertedWithCustomError(w.members, "MemberRegistryMissingRole");
     await expect(w.cases.connect(w.lender).registerAndAssign(w.ids.court, (await time.latest()) + DAY, [CASE], [DEBTOR]))
       .to.be.revertedWithCustomError(w.members, "MemberRegistryMissingRole");
   });
