@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
+import { MAX_BATCH, MAX_MANDATE_DAYS } from "./domain/consortium/index.js";
 
 /**
  * The gateway's one configuration object, validated at start. Every setting that may have a default has a
@@ -144,7 +145,7 @@ export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
       profile: (profile ? profileName : DEFAULTS.chainProfile) as ChainProfile,
       rpcUrl: url(chain.rpcUrl, "chain.rpcUrl", DEFAULTS.rpcUrl),
       deploymentFile: path(chain.deploymentFile, "chain.deploymentFile"),
-      batchSize: int(chain.batchSize, "chain.batchSize", DEFAULTS.chainBatchSize, 1, 500),
+      batchSize: int(chain.batchSize, "chain.batchSize", DEFAULTS.chainBatchSize, 1, MAX_BATCH),
       logPageBlocks: int(chain.logPageBlocks, "chain.logPageBlocks", profile?.logPageBlocks ?? DEFAULTS.logPageBlocks, 1, 100_000),
       gasPrice: gasPrice(chain.gasPrice, "chain.gasPrice"),
     },
@@ -158,7 +159,7 @@ export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
       port: int(http.port, "http.port", DEFAULTS.httpPort, 0, 65_535),
       uploadLimitBytes: int(http.uploadLimitBytes, "http.uploadLimitBytes", DEFAULTS.uploadLimitBytes, 1, 2 ** 40),
     },
-    mandateDays: int(root.mandateDays, "mandateDays", DEFAULTS.mandateDays, 1, 730),
+    mandateDays: int(root.mandateDays, "mandateDays", DEFAULTS.mandateDays, 1, MAX_MANDATE_DAYS),
     rateLimits: {
       publicBurst: int(limits.publicBurst, "rateLimits.publicBurst", DEFAULTS.rateLimits.publicBurst, 1, 1_000_000),
       publicPerMinute: int(limits.publicPerMinute, "rateLimits.publicPerMinute", DEFAULTS.rateLimits.publicPerMinute, 1, 1_000_000),

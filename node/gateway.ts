@@ -9,6 +9,7 @@ import { SendLock } from "./chain/send-lock.js";
 import { connectContracts, type ConsortiumContracts } from "./chain/contracts.js";
 import { readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
+import { ROLE } from "./domain/consortium/index.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
 import { consoleParts } from "./http/console-parts.js";
@@ -246,7 +247,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   let refreshing: Promise<void> | undefined;
   const refreshActiveAgency = () =>
     (refreshing ??= contracts.memberRegistry
-      .isActive(config.memberId, 2)
+      .isActive(config.memberId, ROLE.AGENCY)
       .then(
         (value) => void (activeAgency = { value, at: Date.now() }),
         () => void (activeAgency ??= { value: false, at: 0 }),

@@ -1,5 +1,5 @@
 import type { Interface } from "ethers";
-import { type CaseStatusName, isHeldStatus } from "./case-status.js";
+import { type CaseStatusName, isHeldStatus } from "../domain/consortium/index.js";
 import { ChainError } from "./errors.js";
 import { type RawLog, fromHex } from "./rpc.js";
 

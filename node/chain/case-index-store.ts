@@ -6,7 +6,7 @@ import {
   historyEntry,
   isHeldRecord,
 } from "./case-events.js";
-import { isHeldAt } from "./case-status.js";
+import { isHeldAt } from "../domain/consortium/index.js";
 import { ChainError } from "./errors.js";
 import { type KvOperation, type KvStore, del, pad, parseJson, prefixRange, put } from "./kv-store.js";
 

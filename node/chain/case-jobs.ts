@@ -1,4 +1,4 @@
-import { type CaseStatusName, isHeldStatus } from "./case-status.js";
+import { type CaseStatusName, isHeldStatus } from "../domain/consortium/index.js";
 import { ChainError } from "./errors.js";
 
 /** A case with its debtor, for the registering kinds. */

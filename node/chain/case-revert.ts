@@ -1,5 +1,5 @@
 import { type ErrorDescription, Interface } from "ethers";
-import { caseStatusName } from "./case-status.js";
+import { caseStatusName } from "../domain/consortium/index.js";
 
 /**
  * A custom error of CaseRegistry (or of MemberRegistry, whose errors a CaseRegistry call passes on), decoded

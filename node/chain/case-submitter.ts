@@ -2,10 +2,10 @@ import { EventEmitter } from "node:events";
 import { type Interface, NonceManager, type Signer, type TransactionReceipt, type TransactionRequest } from "ethers";
 import type { CaseRegistry, MemberRegistry } from "../../types/ethers-contracts/index.js";
 import { DEFAULTS } from "../config.js";
+import { caseStatusName, MAX_BATCH } from "../domain/consortium/index.js";
 import { type CaseJobSpec, type ChainCaseState, type JobItem, jobCall, reachedTarget } from "./case-jobs.js";
 import { CaseOutbox, type ItemRecord, type ItemStatus, type JobRecord } from "./case-outbox.js";
 import { type DecodedRevert, decodeRevert, revertInterface } from "./case-revert.js";
-import { caseStatusName } from "./case-status.js";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
 import type { KvStore } from "./kv-store.js";
@@ -132,7 +132,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   constructor(options: CaseSubmitterOptions) {
     super();
     const batchSize = options.batchSize ?? DEFAULTS.chainBatchSize;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 500) {
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
       throw new RangeError("batchSize must be an integer from 1 to 500");
     }
     if (!options.signer.provider) throw new TypeError("the signer needs a provider");

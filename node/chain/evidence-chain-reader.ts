@@ -10,6 +10,7 @@ import {
   encodeRootAt,
   words,
 } from "../domain/evidence/chain-facts.js";
+import { MEMBER_STATUS } from "../domain/consortium/index.js";
 
 /**
  * Asks a chain node, over plain JSON-RPC (fetch; no ethers, so that `caseledger verify` starts fast), what a verifier
@@ -121,7 +122,7 @@ export async function readChainFacts(rpc: JsonRpcCaller, questions: ChainQuestio
           answer = await ethCall(encodeMemberOf(questions.member), registry);
         } catch (error) {
           // MemberRegistry reverts (MemberRegistryUnknownMember) for an id never admitted.
-          if (error instanceof JsonRpcError && !error.network) return { status: 0, roles: 0 };
+          if (error instanceof JsonRpcError && !error.network) return { status: MEMBER_STATUS.None, roles: 0 };
           throw error;
         }
         const m = decodeMember(answer);

@@ -2,6 +2,7 @@ import { Router } from "express";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
 import type { CaseJobSpec } from "../chain/case-jobs.js";
+import { isHeldAt } from "../domain/consortium/index.js";
 import { maskIdNumber } from "../domain/identity/id-number.js";
 import { maskName } from "../domain/identity/name.js";
 import { maskPhone } from "../domain/identity/phone.js";
@@ -39,7 +40,7 @@ export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Route
     if (!stored && !chain) return undefined;
     const now = Math.floor(Date.now() / 1000);
     const isCreditor = chain ? chain.creditorId === memberId : stored?.creditorId === memberId;
-    const holds = !!chain && chain.agencyId === memberId && (chain.status === "Assigned" || chain.status === "Accepted") && chain.until >= now;
+    const holds = !!chain && chain.agencyId === memberId && isHeldAt(chain, now);
     if (!isCreditor && !holds && !(chain && chain.agencyId === memberId)) return undefined;
     let person: Partial<CasePii> | undefined;
     if (stored) {

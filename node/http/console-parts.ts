@@ -2,6 +2,7 @@ import express, { Router } from "express";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { GatewayConfig } from "../config.js";
+import { ROLE } from "../domain/consortium/index.js";
 import { AuthorizationLetters } from "../services/authorization-letters.js";
 import { directoryFileOf, MemberDirectory } from "../services/member-directory.js";
 import type { GatewayDatabase } from "../store/database.js";
@@ -40,7 +41,7 @@ export function consoleParts(deps: ConsolePartsDeps): {
   const isActiveAgency = async () => {
     if (!active || Date.now() - active.at > 10_000) {
       try {
-        active = { value: await contracts.memberRegistry.isActive(config.memberId, 2), at: Date.now() };
+        active = { value: await contracts.memberRegistry.isActive(config.memberId, ROLE.AGENCY), at: Date.now() };
       } catch {
         active ??= { value: false, at: 0 };
       }

@@ -1,7 +1,7 @@
 import { Router } from "express";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
-import { isHeldAt } from "../chain/case-status.js";
+import { isExpiredAt, isHeldAt } from "../domain/consortium/index.js";
 import { maskName } from "../domain/identity/name.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase } from "../store/database.js";
@@ -21,7 +21,7 @@ export interface PortfolioDeps {
 /** A case's state for the console: the chain's status, "Expired" for a held status past its mandate, "NotOnChain" before any assignment. */
 export function displayStatus(record: CaseRecord | undefined, nowSeconds: number): string {
   if (!record) return "NotOnChain";
-  if ((record.status === "Assigned" || record.status === "Accepted") && !isHeldAt(record, nowSeconds)) return "Expired";
+  if (isExpiredAt(record, nowSeconds)) return "Expired";
   return record.status;
 }
 

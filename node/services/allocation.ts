@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
+import { isHeldAt, MAX_MANDATE_DAYS } from "../domain/consortium/index.js";
 import { allocate, type CaseToAllocate, type Decision } from "../domain/matching/index.js";
 import { toProfile, type StoredAgency } from "../store/agency-records.js";
 import type { CaseListSummary, StoredCase } from "../store/case-records.js";
@@ -74,7 +75,7 @@ export class AllocationService {
       if (!stored) continue;
       const onChain = await indexer.caseOf(stored.caseKey);
       if (onChain) {
-        const held = (onChain.status === "Assigned" || onChain.status === "Accepted") && onChain.until >= now;
+        const held = isHeldAt(onChain, now);
         if (held || onChain.status === "Settled" || onChain.status === "Closed") {
           skipped.push({ caseKey: stored.caseKey, loanRef: stored.loanRef, status: held ? "held" : onChain.status });
           continue;
@@ -133,7 +134,7 @@ export class AllocationService {
       if (record.state !== "preview") {
         throw new ApiError("CONFLICT", "该分配已提交或已作废 / this allocation was already committed or discarded", { state: record.state });
       }
-      if (!Number.isSafeInteger(mandateDays) || mandateDays < 1 || mandateDays > 730) {
+      if (!Number.isSafeInteger(mandateDays) || mandateDays < 1 || mandateDays > MAX_MANDATE_DAYS) {
         throw new ApiError("VALIDATION_FAILED", "委托期限应为 1 至 730 天 / the mandate must be 1 to 730 days");
       }
       const until = nowSeconds(this.deps) + mandateDays * 86_400;

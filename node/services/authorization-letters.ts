@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
+import { isExpiredAt, isHeldAt, isHeldStatus } from "../domain/consortium/index.js";
 import { maskName } from "../domain/identity/name.js";
 import { isPseudonymKey } from "../domain/pseudonyms.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
@@ -63,7 +64,6 @@ const MESSAGES: Record<PublicState, string> = {
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 const iso = (seconds: number) => (seconds > 0 ? new Date(seconds * 1000).toISOString() : null);
-const isHeld = (r: CaseRecord) => r.status === "Assigned" || r.status === "Accepted";
 
 export function maskLoanRef(loanRef: string): string {
   const chars = Array.from(loanRef);
@@ -101,7 +101,7 @@ export class AuthorizationLetters {
     if (!record || record.agencyId !== this.deps.memberId) {
       throw notFound(`本机构名下没有这个案件 / no case ${caseKey} of this agency`);
     }
-    if (!isHeld(record) || record.until < this.#now() || !(await this.deps.isActiveAgency())) {
+    if (!isHeldAt(record, this.#now()) || !(await this.deps.isActiveAgency())) {
       throw new ServiceError("CONFLICT", "本机构目前对该案件没有有效委托，不能出具授权书 / this agency holds no current mandate for the case: no letter", {
         status: record.status,
       });
@@ -142,8 +142,8 @@ export class AuthorizationLetters {
     const now = this.#now();
     let state: PublicState;
     if (!record || record.creditorId !== letter.creditorId) state = "creditor-changed";
-    else if (!isHeld(record) || record.agencyId !== letter.agencyId) state = "ended";
-    else if (record.until < now) state = "expired";
+    else if (!isHeldStatus(record.status) || record.agencyId !== letter.agencyId) state = "ended";
+    else if (isExpiredAt(record, now)) state = "expired";
     else if (!(await this.deps.isActiveAgency())) state = "agency-suspended";
     else state = "authorized";
     const sameMandate = record !== undefined && (state === "authorized" || state === "expired");

@@ -1,6 +1,6 @@
 import type { CaseIndexer } from "../chain/case-indexer.js";
-import { isHeldAt } from "../chain/case-status.js";
 import type { CaseHistoryEntry } from "../chain/case-events.js";
+import { isHeldAt } from "../domain/consortium/index.js";
 import type { EvidenceRecord } from "../domain/evidence/record.js";
 import { anchoredReceipt, type PendingReceipt, RECEIPT_FORMAT, type Receipt } from "../domain/evidence/receipt.js";
 import { toBytes32 } from "../domain/merkle/index.js";

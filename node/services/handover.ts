@@ -2,6 +2,7 @@ import { verifyMessage } from "ethers";
 import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
+import { caseStatusName, isActiveWithRole, isHeldAt, ROLE } from "../domain/consortium/index.js";
 import { checkHandover, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
 import { agencyKey, type StoredAgency } from "../store/agency-records.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
@@ -260,9 +261,7 @@ export class HandoverReceiver {
       if (isNetworkError(error)) throw error;
       return undefined;
     });
-    const LENDER = 1;
-    const ACTIVE = 1n;
-    if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || BigInt(creditor.status) !== ACTIVE || (Number(creditor.roles) & LENDER) === 0) {
+    if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || !isActiveWithRole(creditor, ROLE.LENDER)) {
       throw new ServiceError("FORBIDDEN", "签名者不是该债权人成员的当前密钥 / not signed by the creditor member's current key", { problem: "SIGNER" }, { status: 403 });
     }
     const [seenNonce, seenHash] = await store.sub.meta.getMany([nonce, `received/${signed.packageHash}`]);
@@ -274,8 +273,7 @@ export class HandoverReceiver {
     const at = new Date().toISOString();
     pkg.cases.forEach((c, i) => {
       const s = states[i]!;
-      const status = Number(s.status);
-      const held = (status === 2 || status === 3) && Number(s.until) >= now;
+      const held = isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, now);
       if (Number(s.creditorId) !== pkg.creditorId || Number(s.agencyId) !== this.deps.memberId || !held) {
         rejected.push({ caseKey: c.caseKey, reason: "链上未显示该案件由此债权人委托给本机构 / the chain does not show this case assigned here by this creditor" });
         return;

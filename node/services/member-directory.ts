@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import { canonicalJson } from "../domain/canonical-json.js";
+import { memberStatusName } from "../domain/consortium/index.js";
 
 /**
  * The consortium's public member directory: who member 3 is (name, roles, where its gateway answers).
@@ -32,8 +33,6 @@ export interface DirectoryEntry extends MemberMetadata {
   /** Chain status: Active, Suspended, Removed, or None when unknown. */
   status: string;
 }
-
-const STATUS = ["None", "Active", "Suspended", "Removed"] as const;
 
 /** keccak256 of the RFC 8785 canonical JSON: the value to register as the member's metadataHash. */
 export function metadataHash(metadata: MemberMetadata): string {
@@ -73,7 +72,7 @@ export class MemberDirectory {
               id,
               ...metadata,
               verified: onChain.metadataHash.toLowerCase() === metadataHash(metadata),
-              status: STATUS[Number(onChain.status)] ?? "None",
+              status: memberStatusName(onChain.status),
             };
           } catch {
             return { id, ...metadata, verified: false, status: "None" };

@@ -1,11 +1,16 @@
+import { hasRole, isRoleName, MEMBER_STATUS, ROLE_BY_NAME } from "../domain/consortium/index.js";
+
 /** This gateway's own member as MemberRegistry has it: status and roles. */
 export type MemberState = "active" | "suspended" | "removed" | "unknown";
 
-const STATES: Record<number, MemberState> = { 1: "active", 2: "suspended", 3: "removed" };
-const ROLE_BITS = { lender: 1, agency: 2, court: 4, operator: 8 } as const;
+const STATES: Record<number, MemberState> = {
+  [MEMBER_STATUS.Active]: "active",
+  [MEMBER_STATUS.Suspended]: "suspended",
+  [MEMBER_STATUS.Removed]: "removed",
+};
 
 export interface MemberStatusDeps {
-  /** `MemberRegistry.memberOf(id)`: status (1 active, 2 suspended, 3 removed) and the role bitmask. */
+  /** `MemberRegistry.memberOf(id)`: the status (MEMBER_STATUS) and the role bitmask. */
   memberOf(memberId: number): Promise<{ status: bigint | number; roles: bigint | number }>;
   memberId: number;
   /** How often the chain is asked again (default 10 s). */
@@ -32,8 +37,7 @@ export class MemberStatus {
   /** Whether the member holds an on-chain role (lender, agency, court); undefined while unknown. */
   holdsRole(role: string): boolean | undefined {
     if (this.#roles === undefined) return undefined;
-    const bit = ROLE_BITS[role as keyof typeof ROLE_BITS];
-    return bit !== undefined && (this.#roles & bit) !== 0;
+    return isRoleName(role) && hasRole(this.#roles, ROLE_BY_NAME[role]);
   }
 
   /** Asks the chain now; keeps the last known state when it cannot be reached. */

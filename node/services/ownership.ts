@@ -1,6 +1,7 @@
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
 import { LOAN_REF_MAX_LENGTH } from "../domain/case-list/validate-row.js";
+import { isExpiredAt, isHeldStatus } from "../domain/consortium/index.js";
 import { parseIdNumber } from "../domain/identity/id-number.js";
 import { codePointLength, isWellFormedUnicode, nfkc } from "../domain/identity/normalize-text.js";
 import { isoTime } from "../log/iso-time.js";
@@ -107,8 +108,8 @@ export class OwnershipService {
     if (!record) {
       return { ...base, authorized: false, creditorId: null, agencyId: null, status: "None", assignedAt: null, until: null, expired: false, reason: REASONS.unknown };
     }
-    const assigned = record.status === "Assigned" || record.status === "Accepted";
-    const expired = assigned && now > record.until;
+    const assigned = isHeldStatus(record.status);
+    const expired = isExpiredAt(record, now);
     const mine = record.agencyId === this.deps.memberId;
     const authorized = assigned && !expired && mine && activeAgency;
     const reason = authorized

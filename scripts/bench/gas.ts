@@ -4,6 +4,7 @@
  * section of BENCHMARKS.md. Run by `hardhat run` on the in-process Hardhat network.
  */
 import { network } from "hardhat";
+import { ROLE } from "../../node/domain/consortium/index.js";
 import { consistencyProof, leafHash, rootOf, toBytes32 } from "../../node/domain/merkle/index.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
@@ -25,8 +26,8 @@ if (!operator || !lender || !agency) throw new Error("the benchmark needs three 
 const members = await ethers.deployContract("MemberRegistry", [operator.address]);
 const cases = await ethers.deployContract("CaseRegistry", [await members.getAddress()]);
 const evidence = await ethers.deployContract("EvidenceRegistry", [await members.getAddress()]);
-await (await members.admit(lender.address, 1, ethers.ZeroHash)).wait();
-await (await members.admit(agency.address, 2, ethers.ZeroHash)).wait();
+await (await members.admit(lender.address, ROLE.LENDER, ethers.ZeroHash)).wait();
+await (await members.admit(agency.address, ROLE.AGENCY, ethers.ZeroHash)).wait();
 const LENDER_ID = 1;
 const AGENCY_ID = 2;
 

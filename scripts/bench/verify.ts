@@ -13,6 +13,7 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEV_KEY, startAnvil } from "../../node/chain/anvil.js";
 import { connectContracts } from "../../node/chain/contracts.js";
 import { ensureDeployment } from "../../node/chain/deployment.js";
+import { ROLE } from "../../node/domain/consortium/index.js";
 import { recordJson } from "../../node/domain/evidence/record.js";
 import { type AnchoredReceipt, RECEIPT_FORMAT } from "../../node/domain/evidence/receipt.js";
 import { leafHash, toBytes32 } from "../../node/domain/merkle/index.js";
@@ -39,7 +40,7 @@ try {
   const { deployment } = await ensureDeployment({ provider, signer: operator, file: join(dir, "deployment.json") });
   const contracts = await connectContracts(deployment, operator);
   const member = Wallet.createRandom().connect(provider);
-  await (await contracts.memberRegistry.admit(member.address, 2, `0x${"11".repeat(32)}`)).wait();
+  await (await contracts.memberRegistry.admit(member.address, ROLE.AGENCY, `0x${"11".repeat(32)}`)).wait();
   await (await operator.sendTransaction({ to: member.address, value: 10n ** 18n })).wait();
 
   // A synthetic 10 MB recording, its record as the only leaf of member 1's log, anchored.

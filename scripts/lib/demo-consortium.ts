@@ -13,13 +13,13 @@ import { freePort } from "../../node/chain/anvil.js";
 import { connectContracts } from "../../node/chain/contracts.js";
 import type { Deployment } from "../../node/chain/deployment.js";
 import { parseConfig } from "../../node/config.js";
+import { ROLE_BY_NAME } from "../../node/domain/consortium/index.js";
 import { validateAgencyProfile } from "../../node/domain/matching/index.js";
 import { type Gateway, startGateway } from "../../node/gateway.js";
 import { type DirectoryFile, directoryFileOf, type MemberMetadata, metadataHash } from "../../node/services/member-directory.js";
 import type { StaffRole } from "../../node/services/staff-tokens.js";
 import { agencyKey, SELF_PROFILE_KEY, toStored } from "../../node/store/agency-records.js";
 
-export const ROLE_BITS = { lender: 1, agency: 2, court: 4, operator: 8 } as const;
 type RoleName = "lender" | "agency" | "court";
 
 export interface DemoMemberSpec {
@@ -134,7 +134,7 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
     const hash = metadataHash(metadata);
     let id = Number(await registry.memberIdOf(address));
     if (id === 0) {
-      await (await registry.admit(address, ROLE_BITS[spec.role], hash)).wait();
+      await (await registry.admit(address, ROLE_BY_NAME[spec.role], hash)).wait();
       id = Number(await registry.memberIdOf(address));
       log(`成员已加入联盟 / member admitted: #${id} ${spec.name} (${spec.role})`);
     } else if ((await registry.memberOf(id)).metadataHash.toLowerCase() !== hash) {

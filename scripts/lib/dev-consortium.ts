@@ -37,7 +37,7 @@ export interface TestConsortium {
   stop(): Promise<void>;
 }
 
-export const ROLE = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;
+export { ROLE } from "../../node/domain/consortium/index.js";
 
 /**
  * `persistChain: false` keeps the chain in anvil's memory only: anvil rewrites its whole state file every second, which

@@ -8,9 +8,8 @@ import { type AnvilNode, startAnvil } from "../../node/chain/anvil.js";
 import { connectContracts } from "../../node/chain/contracts.js";
 import { ensureDeployment } from "../../node/chain/deployment.js";
 import { parseConfig } from "../../node/config.js";
+import { ROLE } from "../../node/domain/consortium/index.js";
 import { type Gateway, startGateway } from "../../node/gateway.js";
-
-const COURT = 4;
 
 /**
  * The Besu profile end to end, on anvil standing in for Besu's free gas (base fee 0, gas price 0): the contracts
@@ -44,7 +43,7 @@ describe("e2e: a gateway with chain.profile \"besu\" on a free-gas chain", funct
     const { deployment } = await ensureDeployment({ provider, signer, file: deploymentFile, gasPrice: 0n });
     const operator = await connectContracts(deployment, signer);
     const member = Wallet.createRandom();
-    await (await operator.memberRegistry.admit(member.address, COURT, `0x${randomBytes(32).toString("hex")}`, { type: 0, gasPrice: 0n })).wait();
+    await (await operator.memberRegistry.admit(member.address, ROLE.COURT, `0x${randomBytes(32).toString("hex")}`, { type: 0, gasPrice: 0n })).wait();
 
     const home = join(dir, "court");
     await mkdir(join(home, "keys"), { recursive: true, mode: 0o700 });

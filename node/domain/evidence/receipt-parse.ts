@@ -1,3 +1,4 @@
+import { MAX_PROOF_LENGTH } from "../consortium/limits.js";
 import { type AnchorRef, anchoredReceipt, type Checkpoint, MAX_RECEIPT_BYTES, MAX_RECORD_BYTES, RECEIPT_FORMAT, type Receipt } from "./receipt.js";
 
 /** Where a receipt comes from: its file's text or bytes, an already parsed JSON value, or only its size (too big to read). */
@@ -18,7 +19,6 @@ export type ReceiptParse =
 
 const HASH = /^0x[0-9a-f]{64}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const MAX_PROOF = 64;
 
 /**
  * Whether `text` (not valid JSON) looks cut short rather than malformed: it opens an object or array that never
@@ -94,7 +94,7 @@ export function parseReceipt(source: ReceiptSource): ReceiptParse {
     return { ok: true, receipt: { format: RECEIPT_FORMAT, status: "pending", record: r.record, leafHash: r.leafHash, leafIndex: r.leafIndex, issuedAt: r.issuedAt } };
   }
   const proof = r.inclusionProof;
-  if (!Array.isArray(proof) || proof.length > MAX_PROOF) return bad("inclusionProof");
+  if (!Array.isArray(proof) || proof.length > MAX_PROOF_LENGTH) return bad("inclusionProof");
   for (let i = 0; i < proof.length; i++) {
     if (typeof proof[i] !== "string" || !HASH.test(proof[i] as string)) return bad(`inclusionProof[${i}]`);
   }

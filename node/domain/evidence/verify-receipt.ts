@@ -1,3 +1,4 @@
+import { memberStatusName } from "../consortium/member-status.js";
 import { fromHex, leafHash, toBytes32, verifyInclusion } from "../merkle/index.js";
 import type { ChainFacts } from "./chain-facts.js";
 import { ZERO_HASH } from "./chain-facts.js";
@@ -32,7 +33,6 @@ export interface VerifyInput {
 /** A claimed capture time may run ahead of the anchor's block time by this much (clocks of members and validators). */
 export const CLOCK_SKEW_SECONDS = 300;
 
-const MEMBER_STATUS = ["None", "Active", "Suspended", "Removed"] as const;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 const M = {
@@ -264,7 +264,7 @@ export function verifyReceipt(input: VerifyInput): VerificationResult {
   if (trust.member !== undefined && trust.member !== record.member) {
     steps.set("member", "failed", "MEMBER_NOT_EXPECTED", { member: record.member, expectedMember: trust.member });
   } else if (chain?.reachable && "status" in chain.member) {
-    const status = MEMBER_STATUS[chain.member.status] ?? "None";
+    const status = memberStatusName(chain.member.status);
     if (status === "None") steps.set("member", "failed", "MEMBER_UNKNOWN", { member: record.member });
     else steps.set("member", "passed", "MEMBER_OK", { member: record.member, status, roles: chain.member.roles });
   } else steps.set("member", "not-checked", "MEMBER_NOT_CHECKED", { member: record.member });

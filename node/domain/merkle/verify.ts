@@ -1,13 +1,13 @@
+import { MAX_PROOF_LENGTH } from "../consortium/limits.js";
 import { equalHashes, type Hash, isHash, nodeHash } from "./hash.js";
+
+export { MAX_PROOF_LENGTH };
 
 /**
  * Proof verification, RFC 9162 §2.1.3.2 and §2.1.4.2: the same algorithm as contracts/libraries/MerkleLog.sol,
  * so that a receipt verified here and on chain gets the same answer. Never throws on bad input: anything
  * malformed is simply not a valid proof.
  */
-
-/** Proofs longer than this cannot belong to a tree of fewer than 2^63 leaves (same bound as on chain). */
-export const MAX_PROOF_LENGTH = 64;
 
 function isCount(n: unknown): n is number {
   return typeof n === "number" && Number.isSafeInteger(n) && n >= 0;

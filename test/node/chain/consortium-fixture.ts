@@ -6,6 +6,7 @@ import { Level } from "level";
 import { ANVIL_CHAIN_ID, ANVIL_DEV_KEY, type AnvilNode, startAnvil } from "../../../node/chain/anvil.js";
 import { type ConsortiumContracts, connectContracts } from "../../../node/chain/contracts.js";
 import { type Deployment, ensureDeployment } from "../../../node/chain/deployment.js";
+import { ROLE } from "../../../node/domain/consortium/index.js";
 
 /**
  * A real anvil with the consortium deployed and four members admitted, for the chain adapter's tests.
@@ -19,8 +20,6 @@ export const DEV_KEYS = {
 } as const;
 export type MemberName = keyof typeof DEV_KEYS;
 
-const LENDER = 1;
-const AGENCY = 2;
 export const DAY = 86_400;
 
 /** A synthetic bytes32 key (no personal data behind it): `testKey("case", 7)`. */
@@ -64,7 +63,7 @@ export async function startConsortium(): Promise<Consortium> {
     const contracts = await connectContracts(deployment, operator);
     const ids = {} as Record<MemberName, number>;
     for (const name of Object.keys(DEV_KEYS) as MemberName[]) {
-      const roles = name.startsWith("lender") ? LENDER : AGENCY;
+      const roles = name.startsWith("lender") ? ROLE.LENDER : ROLE.AGENCY;
       const signer = new Wallet(DEV_KEYS[name]).address;
       await (await contracts.memberRegistry.admit(signer, roles, testKey("metadata", roles))).wait();
       ids[name] = Number(await contracts.memberRegistry.memberIdOf(signer));

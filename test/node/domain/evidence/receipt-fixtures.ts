@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { MEMBER_STATUS, ROLE } from "../../../../node/domain/consortium/index.js";
 import { inclusionProof, leafHash, rootOf, toBytes32 } from "../../../../node/domain/merkle/index.js";
 import type { ChainFacts } from "../../../../node/domain/evidence/chain-facts.js";
 import { type EvidenceRecord, recordJson } from "../../../../node/domain/evidence/record.js";
@@ -63,7 +64,7 @@ export function fixture(): Fixture {
       rootAt: root,
       anchorTx: { found: true, status: 1, blockNumber: 42, to: CONTRACT, anchored: [{ member: MEMBER, treeSize: 11, root }] },
       block: { number: 42, timestamp: blockTime },
-      member: { status: 1, roles: 2 },
+      member: { status: MEMBER_STATUS.Active, roles: ROLE.AGENCY },
     },
     trust: { contract: CONTRACT, chainId: CHAIN_ID },
     leaves,

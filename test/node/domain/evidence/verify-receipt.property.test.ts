@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { canonicalJson } from "../../../../node/domain/canonical-json.js";
+import { MEMBER_STATUS } from "../../../../node/domain/consortium/index.js";
 import { type ChainFacts, questionsFor, ZERO_HASH } from "../../../../node/domain/evidence/chain-facts.js";
 import { EVIDENCE_KINDS } from "../../../../node/domain/evidence/kinds.js";
 import { parseReceipt, type ReceiptSource } from "../../../../node/domain/evidence/receipt-parse.js";
@@ -38,7 +39,7 @@ function honestChain(source: ReceiptSource): ChainFacts {
     rootAt: anchored ? F.receipt.checkpoint.root : ZERO_HASH,
     anchorTx: q.txHash === F.receipt.anchor.txHash ? F.chain.anchorTx : { found: false },
     block: q.blockNumber === F.receipt.anchor.blockNumber ? F.chain.block : q.blockNumber < 1_000 ? { number: q.blockNumber, timestamp: F.receipt.anchor.blockTime + q.blockNumber } : null,
-    member: member === MEMBER ? F.chain.member : { status: 0, roles: 0 },
+    member: member === MEMBER ? F.chain.member : { status: MEMBER_STATUS.None, roles: 0 },
   };
 }
 

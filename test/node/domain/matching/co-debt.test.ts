@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { allocate, type DebtorHolding } from "../../../../node/domain/matching/index.js";
-import { LENDER, agency, caseOf, holding, holdingsFrom, input, key, only, stats } from "./helpers.js";
+import { LENDER_ID, agency, caseOf, holding, holdingsFrom, input, key, only, stats } from "./helpers.js";
 
 const DEBTOR = key("debtor shared");
 
@@ -16,7 +16,7 @@ describe("node/domain/matching co-debt and one agency per debtor", () => {
         holding(DEBTOR, 1, 2, 7),
         holding(DEBTOR, 2, 2, 7), // creditor 2 again
         holding(DEBTOR, 3, 3, 8),
-        holding(DEBTOR, 4, LENDER, 7), // the lender's own: not another creditor
+        holding(DEBTOR, 4, LENDER_ID, 7), // the lender's own: not another creditor
       ];
       const result = allocate(input({ cases: [shared(1)], agencies: [agency(7)], holdingsOf: holdingsFrom(holdings) }));
       expect(only(result).otherCreditors).to.equal(2);
@@ -58,7 +58,7 @@ describe("node/domain/matching co-debt and one agency per debtor", () => {
     });
 
     it("counts the lender's own active case with an agency as the debtor's agency too", () => {
-      const holdingsOf = holdingsFrom([holding(DEBTOR, 1, LENDER, 7)]);
+      const holdingsOf = holdingsFrom([holding(DEBTOR, 1, LENDER_ID, 7)]);
       const result = allocate(input({ cases: [shared(1)], agencies: [agency(3), agency(7)], holdingsOf, stats: [stats(3, 0, 1)] }));
       expect(only(result).agencyId).to.equal(7);
       expect(only(result).reason.code).to.equal("CO_DEBT");

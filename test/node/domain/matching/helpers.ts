@@ -17,7 +17,8 @@ export function key(label: string): string {
   return `0x${createHash("sha256").update(label, "utf8").digest("hex")}`;
 }
 
-export const LENDER = 1;
+/** The allocating lender's member id. */
+export const LENDER_ID = 1;
 
 /** A profile that takes everything everywhere unless told otherwise. */
 export function agency(agencyId: number, overrides: Partial<AgencyProfile> = {}): AgencyProfile {
@@ -60,7 +61,7 @@ export function holdingsFrom(list: readonly DebtorHolding[]): (debtorKey: string
 }
 
 export function input(partial: Partial<AllocationInput> & Pick<AllocationInput, "cases" | "agencies">): AllocationInput {
-  return { lenderId: LENDER, stats: [], holdingsOf: () => [], ...partial };
+  return { lenderId: LENDER_ID, stats: [], holdingsOf: () => [], ...partial };
 }
 
 /** The one decision of a one-case allocation. */

@@ -1,0 +1,22 @@
+import type { CaseStatusName } from "./case-status.js";
+
+/**
+ * The statuses under which an agency holds a case while its mandate runs (`CaseSlot.isAssigned` on chain). Past
+ * `until` the status stays but the holding ends: expiry is never stored, it follows from the time.
+ */
+export const HELD_STATUSES: readonly CaseStatusName[] = ["Assigned", "Accepted"];
+
+/** Assigned or Accepted: the statuses under which an agency holds a case (while `until` has not passed). */
+export function isHeldStatus(status: CaseStatusName): boolean {
+  return HELD_STATUSES.includes(status);
+}
+
+/** Held now: a held status and `until` (inclusive) not yet passed at `nowSeconds`, as the contract reads it. */
+export function isHeldAt(state: { status: CaseStatusName; until: number }, nowSeconds: number): boolean {
+  return isHeldStatus(state.status) && state.until >= nowSeconds;
+}
+
+/** A held status whose mandate ran out before `nowSeconds`: the case is nobody's, though its status still says held. */
+export function isExpiredAt(state: { status: CaseStatusName; until: number }, nowSeconds: number): boolean {
+  return isHeldStatus(state.status) && state.until < nowSeconds;
+}

@@ -1,0 +1,23 @@
+/**
+ * The role bits of `MemberRoles` (MemberRegistry). A member may hold several: an AMC that buys a package and also
+ * collects is LENDER | AGENCY. OPERATOR grants nothing in governance; it marks the operator's own member.
+ */
+export const ROLE = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;
+export type RoleBit = (typeof ROLE)[keyof typeof ROLE];
+
+/** Every known bit: the registry rejects a roles mask with any other bit. */
+export const ALL_ROLES = ROLE.LENDER | ROLE.AGENCY | ROLE.COURT | ROLE.OPERATOR;
+
+/** The bit of each role by the lower-case name the gateway's staff tokens and config use. */
+export const ROLE_BY_NAME = { lender: ROLE.LENDER, agency: ROLE.AGENCY, court: ROLE.COURT, operator: ROLE.OPERATOR } as const;
+export type RoleName = keyof typeof ROLE_BY_NAME;
+
+export function isRoleName(name: string): name is RoleName {
+  return Object.hasOwn(ROLE_BY_NAME, name);
+}
+
+/** Whether the bitmask `roles` holds every bit of `role`, as `MemberRegistry.isActive` reads it. */
+export function hasRole(roles: bigint | number, role: RoleBit | number): boolean {
+  const bits = Number(roles);
+  return (bits & role) === role;
+}
