@@ -8,7 +8,7 @@ import { type DecodedRevert, decodeRevert, revertInterface } from "./case-revert
 import { caseStatusName } from "./case-status.js";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
-import type { KvStore } from "./kv-store.js";
+import type { KvStore } from "../store/kv-store.js";
 import { isNetworkError, sleep, waitForReceipt, withTimeout } from "./rpc.js";
 import { pendingNonce, SendLock } from "./send-lock.js";
 
