@@ -16,6 +16,8 @@ import { consoleParts } from "./http/console-parts.js";
 import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
+import type { Clock } from "./domain/clock.js";
+import { CaseService } from "./services/cases.js";
 import { handoverRouter } from "./http/handover-router.js";
 import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
@@ -45,7 +47,6 @@ import { EvidenceVerifier } from "./services/evidence-verify.js";
 import { BlobStore } from "./store/blob-store.js";
 import { AnchorStore } from "./store/evidence-log/anchor-store.js";
 import { EvidenceLog } from "./store/evidence-log/evidence-log.js";
-import { withFastBatches } from "./store/evidence-log/fast-batch-kv.js";
 import { AuditLog } from "./store/audit-log.js";
 import { MemberStatus } from "./services/member-status.js";
 import { auditRouter } from "./http/audit-router.js";
@@ -108,9 +109,9 @@ async function loadSecrets(config: GatewayConfig) {
  * Whether the store takes a durable write now (one small synced put): LevelDB keeps refusing writes after an I/O
  * error such as a full disk until it is reopened, while reads go on working.
  */
-async function probeStore(store: GatewayDatabase): Promise<{ writable: boolean; code?: string }> {
+async function probeStore(store: GatewayDatabase, clock: Clock): Promise<{ writable: boolean; code?: string }> {
   try {
-    await store.sub.meta.put("health/probe", new Date().toISOString(), { sync: true } as never);
+    await store.probe.write(new Date(clock()).toISOString());
     return { writable: true };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
@@ -121,13 +122,15 @@ async function probeStore(store: GatewayDatabase): Promise<{ writable: boolean; 
 /** Starts one member's gateway: store, chain connection, HTTP. The composition root. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<Gateway> {
   const log = options.log ?? jsonLog;
+  // The one place that reads the system clock; everything else is handed this.
+  const clock: Clock = options.clock ?? Date.now;
   const { signingKey, pepper, storeKey } = await loadSecrets(config);
   const deployment = await readDeployment(config.chain.deploymentFile);
   if (!deployment) {
     throw new ChainError("DEPLOYMENT_MISSING", `no deployment record at ${config.chain.deploymentFile}; deploy first (npm run deploy)`);
   }
   const store = await openDatabase(config.dataDir);
-  const recovered = await recoverCaseLists(store);
+  const recovered = await recoverCaseLists(store, clock);
   if (recovered.discarded.length || recovered.finished.length) log({ level: "warn", msg: "recovered case lists", ...recovered });
 
   const provider = new JsonRpcProvider(config.chain.rpcUrl, Network.from(deployment.chainId), {
@@ -138,7 +141,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const signer = new NonceManager(wallet);
   const cipher = new PiiCipher(storeKey);
   const tokens = new StaffTokens(store, config.memberId);
-  const audit = await AuditLog.open(store);
+  const audit = await AuditLog.open(store.audit, clock);
   const contracts = await connectContracts(deployment, provider);
   const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId });
   await memberStatus.start();
@@ -169,7 +172,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     gasPrice: config.chain.gasPrice,
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
-  const evidenceKv = withFastBatches(store.db, store.kv.evidence);
+  const evidenceKv = store.kv.evidence;
   const evidenceLog = await EvidenceLog.open(evidenceKv, config.memberId);
   const anchors = new AnchorStore(evidenceKv);
   const blobs = new BlobStore(config.dataDir);
@@ -281,7 +284,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     } catch (error) {
       chain = { reachable: false, chainId: deployment.chainId, error: (error as Error).message.slice(0, 200) };
     }
-    const [outbox, index, storeHealth] = await Promise.all([submitter.health().catch(() => undefined), indexer.status().catch(() => undefined), probeStore(store)]);
+    const [outbox, index, storeHealth] = await Promise.all([submitter.health().catch(() => undefined), indexer.status().catch(() => undefined), probeStore(store, clock)]);
     return {
       status: chain.reachable && storeHealth.writable ? "ok" : "degraded",
       memberId: config.memberId,
@@ -296,7 +299,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   };
 
   const allocationRoutes = allocationsRouter(allocations, handovers);
-  const caseRoutes = casesRouter({ store, cipher, indexer, submitter, memberId: config.memberId });
+  const caseRoutes = casesRouter(new CaseService({ store, cipher, indexer, submitter, memberId: config.memberId, clock }));
   const web = consoleParts({ config, store, cipher, indexer, contracts, clock: options.clock });
   const limits = config.rateLimits;
   const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60 });
@@ -309,7 +312,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter({
-        ingest: { store, cipher, pepper, memberId: config.memberId },
+        ingest: { store, cipher, pepper, memberId: config.memberId, clock },
         store,
         uploadLimitBytes: config.http.uploadLimitBytes,
       }),

@@ -8,7 +8,7 @@ import {
 } from "./case-events.js";
 import { isHeldAt } from "../domain/consortium/index.js";
 import { ChainError } from "./errors.js";
-import { type KvOperation, type KvStore, del, pad, parseJson, prefixRange, put } from "./kv-store.js";
+import { type KvOperation, type KvStore, del, pad, parseJson, prefixRange, put } from "../store/kv-store.js";
 
 /**
  * LevelDB layout of the case index, inside the (sub)level the indexer is given. Every key but `meta` lives

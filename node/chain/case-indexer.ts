@@ -3,7 +3,7 @@ import { DEFAULTS } from "../config.js";
 import { type CaseHistoryEntry, type CaseRecord, decodeCaseLogs } from "./case-events.js";
 import { type CasePage, CaseIndexStore, type Holding, type IndexCursor, type PageOptions } from "./case-index-store.js";
 import { ChainError } from "./errors.js";
-import type { KvStore } from "./kv-store.js";
+import type { KvStore } from "../store/kv-store.js";
 import { type RawBlockHeader, type RawLog, type RpcClient, fromHex, isNetworkError, sleep, toHex, withTimeout } from "./rpc.js";
 
 export interface CaseIndexerOptions {

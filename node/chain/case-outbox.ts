@@ -1,7 +1,7 @@
 import type { TxRef } from "./case-events.js";
 import { type CaseJobKind, type CaseJobParams, type CaseJobSpec, type JobItem, normalizeJob } from "./case-jobs.js";
 import { ChainError } from "./errors.js";
-import { type KvOperation, type KvStore, del, pad, parseJson, prefixRange, put } from "./kv-store.js";
+import { type KvOperation, type KvStore, del, pad, parseJson, prefixRange, put } from "../store/kv-store.js";
 
 /**
  * The durable outbox of chain work, in the (sub)level it is given. Every write is one atomic batch, flushed

@@ -8,7 +8,7 @@ import { CaseOutbox, type ItemRecord, type ItemStatus, type JobRecord } from "./
 import { type DecodedRevert, decodeRevert, revertInterface } from "./case-revert.js";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
-import type { KvStore } from "./kv-store.js";
+import type { KvStore } from "../store/kv-store.js";
 import { isNetworkError, sleep, waitForReceipt, withTimeout } from "./rpc.js";
 import { pendingNonce, SendLock } from "./send-lock.js";
 

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { validateAgencyProfile } from "../domain/matching/index.js";
-import { agencyKey, SELF_PROFILE_KEY, type StoredAgency, toStored } from "../store/agency-records.js";
+import { type StoredAgency, toStored } from "../store/agency-records.js";
 import type { GatewayDatabase } from "../store/database.js";
 import { ApiError, notFound } from "./api-error.js";
 import { requireRole } from "./auth.js";
@@ -30,12 +30,10 @@ export function agenciesRouter(store: GatewayDatabase): Router {
   const router = Router();
   router.use(requireRole("lender"));
   router.get("/", async (_req, res) => {
-    const agencies: StoredAgency[] = [];
-    for await (const value of store.sub.agencies.values({ gt: "a/", lt: "a/\uffff" })) agencies.push(value as StoredAgency);
-    res.json({ agencies });
+    res.json({ agencies: await store.agencies.list() });
   });
   router.get("/:id", async (req, res) => {
-    const found = await store.sub.agencies.get(agencyKey(Number(req.params.id)));
+    const found = await store.agencies.get(Number(req.params.id));
     if (!found) throw notFound(`agency ${req.params.id}`);
     res.json(found);
   });
@@ -43,13 +41,13 @@ export function agenciesRouter(store: GatewayDatabase): Router {
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id) || id < 1) throw new ApiError("VALIDATION_FAILED", "机构编号无效 / invalid agency id");
     const agency = validated(req.body, id);
-    await store.sub.agencies.put(agencyKey(id), agency);
+    await store.agencies.put(agency);
     res.json(agency);
   });
   router.delete("/:id", async (req, res) => {
-    const key = agencyKey(Number(req.params.id));
-    if (!(await store.sub.agencies.get(key))) throw notFound(`agency ${req.params.id}`);
-    await store.sub.agencies.del(key);
+    const id = Number(req.params.id);
+    if (!(await store.agencies.get(id))) throw notFound(`agency ${req.params.id}`);
+    await store.agencies.del(id);
     res.status(204).end();
   });
   return router;
@@ -60,13 +58,13 @@ export function profileRouter(store: GatewayDatabase, memberId: number): Router 
   const router = Router();
   router.use(requireRole("agency"));
   router.get("/", async (_req, res) => {
-    const found = await store.sub.agencies.get(SELF_PROFILE_KEY);
+    const found = await store.agencies.self();
     if (!found) throw notFound("profile (not set yet)");
     res.json(found);
   });
   router.put("/", async (req, res) => {
     const agency = validated(req.body, memberId);
-    await store.sub.agencies.put(SELF_PROFILE_KEY, agency);
+    await store.agencies.putSelf(agency);
     res.json(agency);
   });
   return router;

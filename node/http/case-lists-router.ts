@@ -2,7 +2,7 @@ import { Router } from "express";
 import { safeFileName } from "../domain/export/file-name.js";
 import { toCsvLine } from "../domain/export/neutralize.js";
 import type { CaseListSummary } from "../store/case-records.js";
-import { readReportRows, type ReportRowFilter } from "../store/case-list-rows.js";
+import type { ReportRowFilter } from "../store/case-list-rows.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { IngestDeps } from "../services/case-list-ingest.js";
 import { ingestCaseList } from "../services/case-list-ingest.js";
@@ -24,7 +24,7 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
   router.use(requireRole("lender"));
 
   const summaryOf = async (id: string): Promise<CaseListSummary> => {
-    const summary = (await deps.store.sub.lists.get(id)) as CaseListSummary | undefined;
+    const summary = await deps.store.caseLists.get(id);
     if (!summary) throw notFound(`case list ${id}`);
     return summary;
   };
@@ -50,7 +50,7 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
 
   router.get("/", async (_req, res) => {
     const lists: CaseListSummary[] = [];
-    for await (const value of deps.store.sub.lists.values({ reverse: true, limit: 200 })) lists.push(value as CaseListSummary);
+    for await (const summary of deps.store.caseLists.recent(200)) lists.push(summary);
     res.json({ lists });
   });
 
@@ -70,7 +70,7 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
       throw new ApiError("VALIDATION_FAILED", "status 只能是 accepted、duplicate 或 rejected / status must be accepted, duplicate or rejected");
     }
     const rows = [];
-    for await (const row of readReportRows(deps.store, summary.id, filter)) {
+    for await (const row of deps.store.reportRows.rows(summary.id, filter)) {
       if (rows.length === limit) break;
       rows.push(row);
     }
@@ -84,7 +84,7 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
     res.attachment(`${summary.file.replace(/\.csv$/i, "")}.rejected.csv`);
     // A BOM so that spreadsheet programs read the Chinese as UTF-8.
     res.write(`\ufeff${toCsvLine(["line", "loan_ref", "status", "field", "code", "message"])}`);
-    for await (const row of readReportRows(deps.store, summary.id)) {
+    for await (const row of deps.store.reportRows.rows(summary.id)) {
       if (row.status === "accepted") continue;
       const issues = row.errors.length ? row.errors : [{ field: "", code: row.status.toUpperCase(), message: "" }];
       for (const e of issues) res.write(toCsvLine([String(row.line), row.loanRef, row.status, e.field, e.code, e.message]));

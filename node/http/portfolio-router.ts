@@ -96,8 +96,7 @@ export function portfolioRouter(deps: PortfolioDeps): Router {
       });
       batch = [];
     };
-    for await (const value of deps.store.sub.cases.values()) {
-      const stored = value as StoredCase;
+    for await (const stored of deps.store.cases.all()) {
       if (stored.creditorId !== deps.memberId) continue;
       batch.push(stored);
       if (batch.length === 500) await flush();
@@ -149,7 +148,7 @@ export function caseSummariesRouter(deps: PortfolioDeps): Router {
     const page = asAgency
       ? await deps.indexer.casesOfAgency(deps.memberId, { limit, after })
       : await deps.indexer.casesOfCreditor(deps.memberId, { limit, after });
-    const stored = (await deps.store.sub.cases.getMany(page.cases.map((c) => c.caseKey))) as Array<StoredCase | undefined>;
+    const stored = await deps.store.cases.getMany(page.cases.map((c) => c.caseKey));
     const now = Math.floor((deps.now?.() ?? Date.now()) / 1000);
     const cases = await Promise.all(
       page.cases.map(async (record, i) => {

@@ -70,7 +70,7 @@ export function consolePublicRouter(deps: SessionDeps, limiter: RateLimiter): Ro
     if (typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest)) {
       throw new ApiError("VALIDATION_FAILED", "tokenSha256 应为 64 位十六进制 / tokenSha256 must be 64 hex characters");
     }
-    const record = (await deps.store.sub.tokens.get(digest)) as StaffToken | undefined;
+    const record = await deps.store.tokens.get(digest);
     const mine = !!record && !record.revokedAt && record.memberId === deps.memberId && !(record.expiresAt && Date.parse(record.expiresAt) <= Date.now());
     res.json({ mine, memberId: deps.memberId, memberName: mine ? deps.memberName : undefined });
   });

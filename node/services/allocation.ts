@@ -4,32 +4,11 @@ import type { CaseSubmitter } from "../chain/case-submitter.js";
 import { isHeldAt, MAX_MANDATE_DAYS } from "../domain/consortium/index.js";
 import { allocate, type CaseToAllocate, type Decision } from "../domain/matching/index.js";
 import { toProfile, type StoredAgency } from "../store/agency-records.js";
-import type { CaseListSummary, StoredCase } from "../store/case-records.js";
-import { readReportRows } from "../store/case-list-rows.js";
+import type { AllocationRecord } from "../store/allocation-repository.js";
 import type { GatewayDatabase } from "../store/database.js";
 import { ServiceError as ApiError, notFound } from "./service-error.js";
 
-export type AllocationState = "preview" | "committing" | "committed" | "discarded";
-
-/** An allocation of one case list: the preview a lender reviews, then its commit to the chain. */
-export interface AllocationRecord {
-  id: string;
-  listId: string;
-  state: AllocationState;
-  createdAt: string;
-  createdBy: string;
-  decisions: Array<Omit<Decision, "score"> & { score?: number; loanRef: string; outstandingFen: string }>;
-  byAgency: Array<{ agencyId: number; name: string; cases: number; outstandingFen: string }>;
-  unmatched: number;
-  /** Accepted cases of the list not allocated because they are already held, settled or closed on chain. */
-  skipped: Array<{ caseKey: string; loanRef: string; status: string }>;
-  commit?: {
-    committedAt: string;
-    committedBy: string;
-    until: number;
-    jobs: Array<{ agencyId: number; jobId: string; kind: "registerAndAssign" | "assign"; cases: number }>;
-  };
-}
+export type { AllocationRecord, AllocationState } from "../store/allocation-repository.js";
 
 export interface AllocationDeps {
   store: GatewayDatabase;
@@ -55,14 +34,14 @@ export class AllocationService {
   constructor(private readonly deps: AllocationDeps) {}
 
   async get(id: string): Promise<AllocationRecord> {
-    const record = (await this.deps.store.sub.allocations.get(id)) as AllocationRecord | undefined;
+    const record = await this.deps.store.allocations.get(id);
     if (!record) throw notFound(`allocation ${id}`);
     return record;
   }
 
   async preview(listId: string, staff: string): Promise<AllocationRecord> {
     const { store, indexer } = this.deps;
-    const list = (await store.sub.lists.get(listId)) as CaseListSummary | undefined;
+    const list = await store.caseLists.get(listId);
     if (!list) throw notFound(`case list ${listId}`);
     if (list.state !== "ready") throw new ApiError("CONFLICT", "清单尚未处理完成 / the list is not ready", { state: list.state });
     const now = nowSeconds(this.deps);
@@ -70,8 +49,8 @@ export class AllocationService {
     const cases: CaseToAllocate[] = [];
     const meta = new Map<string, { loanRef: string; outstandingFen: string }>();
     const skipped: AllocationRecord["skipped"] = [];
-    for await (const row of readReportRows(store, listId, { status: "accepted" })) {
-      const stored = (await store.sub.cases.get(row.caseKey!)) as StoredCase | undefined;
+    for await (const row of store.reportRows.rows(listId, { status: "accepted" })) {
+      const stored = await store.cases.get(row.caseKey!);
       if (!stored) continue;
       const onChain = await indexer.caseOf(stored.caseKey);
       if (onChain) {
@@ -92,7 +71,7 @@ export class AllocationService {
     }
 
     const agencies: StoredAgency[] = [];
-    for await (const value of store.sub.agencies.values({ gt: "a/", lt: "a/\uffff" })) agencies.push(value as StoredAgency);
+    agencies.push(...(await store.agencies.list()));
     const stats = await Promise.all(
       agencies.map(async (a) => ({ agencyId: a.agencyId, activeCases: await indexer.activeCount(a.agencyId, now) })),
     );
@@ -118,7 +97,7 @@ export class AllocationService {
       unmatched: allocation.unmatched,
       skipped,
     };
-    await store.sub.allocations.put(record.id, record);
+    await store.allocations.put(record);
     return record;
   }
 
@@ -141,7 +120,7 @@ export class AllocationService {
       const groups = new Map<number, Array<{ caseKey: string; debtorKey: string; onChain: boolean }>>();
       for (const d of record.decisions) {
         if (d.agencyId === null) continue;
-        const stored = (await this.deps.store.sub.cases.get(d.caseKey)) as StoredCase;
+        const stored = (await this.deps.store.cases.get(d.caseKey))!;
         const onChain = (await this.deps.indexer.caseOf(d.caseKey)) !== undefined;
         const group = groups.get(d.agencyId) ?? [];
         group.push({ caseKey: d.caseKey, debtorKey: stored.debtorKey, onChain });
@@ -167,7 +146,7 @@ export class AllocationService {
         state: "committing",
         commit: { committedAt: new Date().toISOString(), committedBy: staff, until, jobs },
       };
-      await this.deps.store.sub.allocations.put(id, committed);
+      await this.deps.store.allocations.put(committed);
       return committed;
     } finally {
       this.#committing.delete(id);
@@ -186,7 +165,7 @@ export class AllocationService {
     const totals = jobs.reduce((t, j) => ({ total: t.total + j.total, done: t.done + j.done, failed: t.failed + j.failed }), { total: 0, done: 0, failed: 0 });
     if (record.state === "committing" && jobs.every((j) => j.status === "done")) {
       record.state = "committed";
-      await this.deps.store.sub.allocations.put(id, record);
+      await this.deps.store.allocations.put(record);
     }
     return { id: record.id, listId: record.listId, state: record.state, until: record.commit?.until, jobs, ...totals };
   }

@@ -5,7 +5,8 @@ import { isExpiredAt, isHeldAt, isHeldStatus } from "../domain/consortium/index.
 import { maskName } from "../domain/identity/name.js";
 import { isPseudonymKey } from "../domain/pseudonyms.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
-import type { GatewayDatabase, Sublevel } from "../store/database.js";
+import type { LetterRecord } from "../store/authorization-letter-repository.js";
+import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import { ServiceError, notFound } from "./service-error.js";
 
@@ -16,17 +17,7 @@ import { ServiceError, notFound } from "./service-error.js";
  * anything else — there is nothing to enumerate. The answer is read from the chain index every time, so after
  * a recall, a return, a sale of the case or the end of the mandate the same QR code says "not authorized".
  */
-export interface LetterRecord {
-  caseKey: string;
-  agencyId: number;
-  creditorId: number;
-  /** Masked as docs/design.md §7 says (`张*`): the only personal data a letter or the public page ever shows. */
-  debtorName: string;
-  /** Loan reference with all but its last 4 characters masked. */
-  loanRef: string;
-  issuedAt: string;
-  issuedBy: string;
-}
+export type { LetterRecord } from "../store/authorization-letter-repository.js";
 
 export interface Letter extends LetterRecord {
   agencyName: string;
@@ -83,11 +74,7 @@ export interface AuthorizationLetterDeps {
 }
 
 export class AuthorizationLetters {
-  readonly #letters: Sublevel;
-
-  constructor(private readonly deps: AuthorizationLetterDeps) {
-    this.#letters = deps.store.db.sublevel<string, unknown>("authLetters", { valueEncoding: "json" }) as unknown as Sublevel;
-  }
+  constructor(private readonly deps: AuthorizationLetterDeps) {}
 
   #now(): number {
     return Math.floor((this.deps.now?.() ?? Date.now()) / 1000);
@@ -106,7 +93,7 @@ export class AuthorizationLetters {
         status: record.status,
       });
     }
-    const stored = (await this.deps.store.sub.cases.get(caseKey)) as StoredCase | undefined;
+    const stored = await this.deps.store.cases.get(caseKey);
     let debtorName = "—";
     if (stored) debtorName = maskName(this.deps.cipher.openJson<CasePii>(stored.pii, caseKey).name);
     const token = randomBytes(32).toString("base64url");
@@ -119,7 +106,7 @@ export class AuthorizationLetters {
       issuedAt: new Date(this.#now() * 1000).toISOString(),
       issuedBy: staff.slice(0, 100),
     };
-    await this.#letters.put(digest(token), letter);
+    await this.deps.store.authLetters.put(digest(token), letter);
     return {
       token,
       path: `/a/${token}`,
@@ -136,7 +123,7 @@ export class AuthorizationLetters {
 
   /** The public answer for a token; 404 (one message for every kind of wrong token) when it names no letter. */
   async lookup(token: string): Promise<PublicAnswer> {
-    const letter = TOKEN_PATTERN.test(token) ? ((await this.#letters.get(digest(token))) as LetterRecord | undefined) : undefined;
+    const letter = TOKEN_PATTERN.test(token) ? await this.deps.store.authLetters.get(digest(token)) : undefined;
     if (!letter) throw notFound("授权码无效或不存在 / this authorization code is not valid");
     const record = await this.deps.indexer.caseOf(letter.caseKey);
     const now = this.#now();

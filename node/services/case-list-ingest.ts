@@ -5,8 +5,9 @@ import type { ByteChunks } from "../domain/csv/read-case-list.js";
 import { CaseListFileError } from "../domain/errors.js";
 import type { Pepper } from "../domain/pseudonyms.js";
 import type { CasePii, CaseListSummary, StoredCase } from "../store/case-records.js";
-import { readReportRows } from "../store/case-list-rows.js";
-import { type GatewayDatabase, pad, rangeOf } from "../store/database.js";
+import type { Clock } from "../domain/clock.js";
+import type { GatewayDatabase } from "../store/database.js";
+import { LoanRefIndex } from "../store/loan-ref-index.js";
 import { PiiCipher } from "../store/pii-cipher.js";
 import { ByteWriter, ReportChunkWriter, writeStoredCase } from "../store/record-encodings.js";
 
@@ -15,6 +16,7 @@ export interface IngestDeps {
   cipher: PiiCipher;
   pepper: Pepper;
   memberId: number;
+  clock: Clock;
 }
 
 export interface IngestInput {
@@ -44,8 +46,8 @@ class RowBatch {
 }
 
 /** Time-ordered, unguessable list ids. */
-export function newListId(): string {
-  return `L${Date.now().toString(36)}${randomBytes(4).toString("hex")}`;
+export function newListId(now: number): string {
+  return `L${now.toString(36)}${randomBytes(4).toString("hex")}`;
 }
 
 /**
@@ -56,12 +58,11 @@ export function newListId(): string {
  * its failed summary; so is an upload interrupted by a crash ({@link recoverCaseLists}).
  */
 export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Promise<CaseListSummary> {
-  const { store, cipher, memberId } = deps;
-  const { sub } = store;
-  const id = newListId();
-  const now = new Date().toISOString();
+  const { store, cipher, memberId, clock } = deps;
+  const id = newListId(clock());
+  const now = new Date(clock()).toISOString();
   const summary: CaseListSummary = { id, file: input.file, state: "ingesting", uploadedBy: input.uploadedBy, createdAt: now };
-  await sub.lists.put(id, summary);
+  await store.caseLists.put(summary);
 
   let batch = new RowBatch();
   let chunk = 0;
@@ -105,7 +106,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     };
     const start = batch.bytes.length;
     batch.caseKeys.push(value.caseKey);
-    batch.loanRefKeys.push(`${memberId}/${value.loanRef}`);
+    batch.loanRefKeys.push(LoanRefIndex.key(memberId, value.loanRef));
     batch.reportIndex.push(index);
     if (writeStoredCase(batch.bytes, stored, sealed)) {
       batch.valueEnds.push(batch.bytes.length);
@@ -115,36 +116,29 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     }
   };
   const write = async (full: RowBatch) => {
-    const existing = await sub.loanRefs.getMany(full.loanRefKeys);
-    const ops: unknown[] = [];
+    const existing = await store.loanRefs.caseKeysOf(full.loanRefKeys);
+    const ops = store.batch();
     const buffer = full.bytes.buffer;
     let start = 0;
     for (let i = 0; i < full.caseKeys.length; i++) {
       const caseKey = full.caseKeys[i] as string;
       const end = full.valueEnds[i] as number;
       const object = full.objects.get(i);
-      const encoded = object ? { value: object } : { valueEncoding: "buffer", value: buffer.subarray(start, end) };
+      const bytes = buffer.subarray(start, end);
       start = end;
       if (existing[i] !== undefined) {
         full.report.markUpdate(full.reportIndex[i] as number);
         updates += 1;
-        ops.push({ type: "put", sublevel: sub.staging, key: `${id}/${caseKey}`, ...encoded });
+        if (object) store.staging.putIn(ops, id, object);
+        else store.staging.putEncodedIn(ops, id, caseKey, bytes);
       } else {
-        ops.push(
-          { type: "put", sublevel: sub.cases, key: caseKey, ...encoded },
-          { type: "put", sublevel: sub.loanRefs, key: full.loanRefKeys[i], value: caseKey },
-        );
+        if (object) store.cases.putIn(ops, object);
+        else store.cases.putEncodedIn(ops, caseKey, bytes);
+        store.loanRefs.putKeyIn(ops, full.loanRefKeys[i] as string, caseKey);
       }
     }
-    const reportChunk = full.report.take();
-    ops.push({
-      type: "put",
-      sublevel: sub.listRows,
-      key: `${id}/${pad(chunk++)}`,
-      value: reportChunk,
-      ...(Buffer.isBuffer(reportChunk) ? { valueEncoding: "buffer" } : {}),
-    });
-    await store.db.batch(ops as never);
+    store.reportRows.putChunkIn(ops, id, chunk++, full.report.take());
+    await ops.write();
   };
 
   let report;
@@ -167,7 +161,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     const failed: CaseListSummary = {
       ...summary,
       state: "failed",
-      completedAt: new Date().toISOString(),
+      completedAt: new Date(clock()).toISOString(),
       error:
         error instanceof CaseListFileError
           ? { code: error.code, message: error.message, details: error.details }
@@ -175,7 +169,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     };
     try {
       await rollBackList(store, id);
-      await sub.lists.put(id, failed);
+      await store.caseLists.put(failed);
     } catch {
       // The store refuses writes (a full disk): the list stays "ingesting" and recoverCaseLists rolls it back at the
       // next start. The caller gets the first error, which says what went wrong.
@@ -189,77 +183,70 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     encoding: report.encoding,
     totals: { ...report.totals, updates },
   };
-  await sub.lists.put(id, committing);
+  await store.caseLists.put(committing);
   await applyStagedUpdates(store, id);
-  const ready: CaseListSummary = { ...committing, state: "ready", completedAt: new Date().toISOString() };
-  await sub.lists.put(id, ready);
+  const ready: CaseListSummary = { ...committing, state: "ready", completedAt: new Date(clock()).toISOString() };
+  await store.caseLists.put(ready);
   return ready;
 }
 
 /** Applies a list's staged updates of known cases (idempotent: safe to resume after a crash). */
 export async function applyStagedUpdates(store: GatewayDatabase, listId: string): Promise<void> {
-  const { sub } = store;
-  let ops: unknown[] = [];
-  for await (const [key, value] of sub.staging.iterator(rangeOf(listId))) {
-    const stored = value as StoredCase;
-    const previous = (await sub.cases.get(stored.caseKey)) as StoredCase | undefined;
+  let ops = store.batch();
+  for await (const stored of store.staging.of(listId)) {
+    const previous = await store.cases.get(stored.caseKey);
     const merged: StoredCase = previous ? { ...stored, createdAt: previous.createdAt, creditorId: previous.creditorId } : stored;
-    ops.push(
-      { type: "put", sublevel: sub.cases, key: stored.caseKey, value: merged },
-      { type: "put", sublevel: sub.loanRefs, key: `${stored.originatorId}/${stored.loanRef}`, value: stored.caseKey },
-      { type: "del", sublevel: sub.staging, key },
-    );
+    store.cases.putIn(ops, merged);
+    store.loanRefs.putIn(ops, stored.originatorId, stored.loanRef, stored.caseKey);
+    store.staging.delIn(ops, listId, stored.caseKey);
     if (ops.length >= FLUSH_ROWS * 4) {
-      await store.db.batch(ops as never);
-      ops = [];
+      await ops.write();
+      ops = store.batch();
     }
   }
-  if (ops.length) await store.db.batch(ops as never);
+  if (ops.length) await ops.write();
 }
 
 /** Undoes what a list wrote: the new cases it created, its staged updates and its report; its summary stays. */
 export async function rollBackList(store: GatewayDatabase, listId: string): Promise<void> {
-  const { sub } = store;
-  let ops: unknown[] = [];
-  for await (const row of readReportRows(store, listId)) {
+  let ops = store.batch();
+  for await (const row of store.reportRows.rows(listId)) {
     if (row.status !== "accepted" || row.update || !row.caseKey) continue;
-    const stored = (await sub.cases.get(row.caseKey)) as StoredCase | undefined;
+    const stored = await store.cases.get(row.caseKey);
     if (!stored || stored.listId !== listId) continue;
-    ops.push(
-      { type: "del", sublevel: sub.cases, key: row.caseKey },
-      { type: "del", sublevel: sub.loanRefs, key: `${stored.originatorId}/${stored.loanRef}` },
-    );
+    store.cases.delIn(ops, row.caseKey);
+    store.loanRefs.delIn(ops, stored.originatorId, stored.loanRef);
     if (ops.length >= FLUSH_ROWS * 3) {
-      await store.db.batch(ops as never);
-      ops = [];
+      await ops.write();
+      ops = store.batch();
     }
   }
-  if (ops.length) await store.db.batch(ops as never);
-  await sub.staging.clear(rangeOf(listId));
-  await sub.listRows.clear(rangeOf(listId));
+  if (ops.length) await ops.write();
+  await store.staging.clear(listId);
+  await store.reportRows.clear(listId);
 }
 
 /**
  * Brings lists that were being written when the gateway stopped to a consistent state: an interrupted read
  * was never acknowledged and is rolled back; an interrupted commit is finished.
  */
-export async function recoverCaseLists(store: GatewayDatabase): Promise<{ discarded: string[]; finished: string[] }> {
+export async function recoverCaseLists(store: GatewayDatabase, clock: Clock): Promise<{ discarded: string[]; finished: string[] }> {
   const discarded: string[] = [];
   const finished: string[] = [];
-  for await (const [id, value] of store.sub.lists.iterator()) {
-    const summary = value as CaseListSummary;
+  for await (const summary of store.caseLists.all()) {
+    const id = summary.id;
     if (summary.state === "ingesting") {
       await rollBackList(store, id);
-      await store.sub.lists.put(id, {
+      await store.caseLists.put({
         ...summary,
         state: "failed",
-        completedAt: new Date().toISOString(),
+        completedAt: new Date(clock()).toISOString(),
         error: { code: "INTERRUPTED", message: "上传被中断，请重新上传 / the upload was interrupted; upload it again" },
       });
       discarded.push(id);
     } else if (summary.state === "committing") {
       await applyStagedUpdates(store, id);
-      await store.sub.lists.put(id, { ...summary, state: "ready", completedAt: new Date().toISOString() });
+      await store.caseLists.put({ ...summary, state: "ready", completedAt: new Date(clock()).toISOString() });
       finished.push(id);
     }
   }

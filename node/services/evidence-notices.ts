@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
-import { type KvStore, pad } from "../chain/kv-store.js";
+import { type KvStore, pad } from "../store/kv-store.js";
 import { type Notice, NOTICE_FORMAT, NOTICE_KINDS, NOTICE_MEDIA_TYPE, type NoticeEvent, noticeText } from "../domain/evidence/notices.js";
 import type { RecordDraft } from "../store/evidence-log/evidence-log.js";
 import type { EvidenceService } from "./evidence.js";

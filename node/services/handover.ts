@@ -4,8 +4,9 @@ import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import { caseStatusName, isActiveWithRole, isHeldAt, ROLE } from "../domain/consortium/index.js";
 import { checkHandover, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
-import { agencyKey, type StoredAgency } from "../store/agency-records.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
+import type { HandoverDelivery } from "../store/handover-deliveries.js";
+import type { HandoverReceipt } from "../store/handover-receipts.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import type { AuditLog } from "../store/audit-log.js";
@@ -15,15 +16,8 @@ import { ServiceError } from "./service-error.js";
 /** Cases per package: a package is one HTTP request and one notarized hash. */
 export const HANDOVER_CHUNK = 1_000;
 
-export interface HandoverDelivery {
-  jobId: string;
-  agencyId: number;
-  state: "pending" | "delivered" | "failed";
-  attempts: number;
-  packages: Array<{ packageHash: string; cases: number; accepted: number; rejected: number }>;
-  lastError?: string;
-  updatedAt: string;
-}
+export type { HandoverDelivery } from "../store/handover-deliveries.js";
+export type { HandoverReceipt } from "../store/handover-receipts.js";
 
 export interface HandoverSenderDeps {
   store: GatewayDatabase;
@@ -38,8 +32,6 @@ export interface HandoverSenderDeps {
   onDelivered?: (delivery: { packageHash: string; agencyId: number; caseKeys: string[] }) => void | Promise<void>;
   retryMs?: number;
 }
-
-const deliveryKey = (jobId: string) => `handover/${jobId}`;
 
 /**
  * Lender side: once an assignment job is on chain, sends the assigned cases' details to the agency's gateway,
@@ -60,11 +52,11 @@ export class HandoverSender {
   /** Records that `jobId` (an assignment to `agencyId`) must be handed over when done. */
   async expect(jobId: string, agencyId: number): Promise<void> {
     const delivery: HandoverDelivery = { jobId, agencyId, state: "pending", attempts: 0, packages: [], updatedAt: new Date().toISOString() };
-    await this.deps.store.sub.meta.put(deliveryKey(jobId), delivery);
+    await this.deps.store.handoverDeliveries.put(delivery);
   }
 
   async delivery(jobId: string): Promise<HandoverDelivery | undefined> {
-    return (await this.deps.store.sub.meta.get(deliveryKey(jobId))) as HandoverDelivery | undefined;
+    return this.deps.store.handoverDeliveries.get(jobId);
   }
 
   start(): void {
@@ -72,8 +64,7 @@ export class HandoverSender {
     const sweep = async () => {
       if (this.#stopped) return;
       try {
-        for await (const value of this.deps.store.sub.meta.values({ gt: "handover/", lt: "handover/\uffff" })) {
-          const d = value as HandoverDelivery;
+        for await (const d of this.deps.store.handoverDeliveries.all()) {
           if (d.state === "pending") await this.#deliver(d.jobId);
         }
       } catch (error) {
@@ -100,7 +91,7 @@ export class HandoverSender {
     if (!job || job.status !== "done") return;
     this.#inFlight.add(jobId);
     try {
-      const agency = (await this.deps.store.sub.agencies.get(agencyKey(delivery.agencyId))) as StoredAgency | undefined;
+      const agency = await this.deps.store.agencies.get(delivery.agencyId);
       if (!agency?.gatewayUrl) throw new Error(`agency ${delivery.agencyId} has no gateway URL in the agency list`);
       const items = await this.deps.submitter.items(jobId, { limit: 1_000_000 });
       const done = items.filter((i) => i.status.state === "done").map((i) => i.caseKey);
@@ -133,7 +124,7 @@ export class HandoverSender {
         packages.push({ packageHash: signed.packageHash, cases: keys.length, accepted: body.accepted ?? 0, rejected: body.rejected?.length ?? 0 });
         await this.deps.onDelivered?.({ packageHash: signed.packageHash, agencyId: delivery.agencyId, caseKeys: keys });
       }
-      await this.deps.store.sub.meta.put(deliveryKey(jobId), {
+      await this.deps.store.handoverDeliveries.put({
         ...delivery,
         state: "delivered",
         attempts: delivery.attempts + 1,
@@ -144,8 +135,8 @@ export class HandoverSender {
     } catch (error) {
       const lastError = (error as Error).message.slice(0, 300);
       // The attempt count is for people; a store that refuses it (a full disk) must not stop the retries.
-      await this.deps.store.sub.meta
-        .put(deliveryKey(jobId), { ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date().toISOString() })
+      await this.deps.store.handoverDeliveries
+        .put({ ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date().toISOString() })
         .catch(() => undefined);
       this.deps.log({ level: "warn", msg: "handover not delivered yet", jobId, agencyId: delivery.agencyId, error: lastError });
     } finally {
@@ -155,7 +146,7 @@ export class HandoverSender {
 
   async #casesOf(caseKeys: string[]): Promise<HandoverCase[]> {
     const out: HandoverCase[] = [];
-    for (const stored of (await this.deps.store.sub.cases.getMany(caseKeys)) as Array<StoredCase | undefined>) {
+    for (const stored of await this.deps.store.cases.getMany(caseKeys)) {
       if (!stored) continue;
       const pii = this.deps.cipher.openJson<CasePii>(stored.pii, stored.caseKey);
       out.push({
@@ -198,12 +189,6 @@ export interface HandoverReceiverDeps {
   audit?: AuditLog;
 }
 
-export interface HandoverReceipt {
-  packageHash: string;
-  accepted: number;
-  rejected: Array<{ caseKey: string; reason: string }>;
-}
-
 const replayed = () => new ServiceError("REPLAYED", "交接包已收到过（重放）/ this package was received before (a replay)", { problem: "REPLAYED" });
 
 const PROBLEM_MESSAGES: Record<string, string> = {
@@ -216,6 +201,7 @@ const PROBLEM_MESSAGES: Record<string, string> = {
   EMPTY: "交接包为空 / the package holds no case",
 };
 
+/** What marks a package's nonce as being received right now. */
 const nonceKey = (creditorId: number, nonce: string) => `handover-nonce/${creditorId}/${nonce}`;
 
 /**
@@ -240,14 +226,14 @@ export class HandoverReceiver {
     if (this.#inFlight.has(nonce) || this.#inFlight.has(signed.packageHash)) throw replayed();
     this.#inFlight.add(nonce).add(signed.packageHash);
     try {
-      return await this.#receive(signed, nonce);
+      return await this.#receive(signed);
     } finally {
       this.#inFlight.delete(nonce);
       this.#inFlight.delete(signed.packageHash);
     }
   }
 
-  async #receive(signed: SignedHandover, nonce: string): Promise<HandoverReceipt> {
+  async #receive(signed: SignedHandover): Promise<HandoverReceipt> {
     const { contracts, store } = this.deps;
     const pkg = signed.package;
     let signer: string;
@@ -264,13 +250,13 @@ export class HandoverReceiver {
     if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || !isActiveWithRole(creditor, ROLE.LENDER)) {
       throw new ServiceError("FORBIDDEN", "签名者不是该债权人成员的当前密钥 / not signed by the creditor member's current key", { problem: "SIGNER" }, { status: 403 });
     }
-    const [seenNonce, seenHash] = await store.sub.meta.getMany([nonce, `received/${signed.packageHash}`]);
-    if (seenNonce !== undefined || seenHash !== undefined) throw replayed();
+    const [seenNonce, seenHash] = await Promise.all([store.handoverNonces.seen(pkg.creditorId, pkg.nonce), store.handoverReceipts.get(signed.packageHash)]);
+    if (seenNonce || seenHash !== undefined) throw replayed();
     const states = await contracts.caseRegistry.casesOf(pkg.cases.map((c) => c.caseKey));
-    const now = Math.floor((this.deps.now?.() ?? Date.now()) / 1000);
+    const now = Math.floor(this.#now() / 1000);
     const rejected: HandoverReceipt["rejected"] = [];
-    const ops: unknown[] = [];
-    const at = new Date().toISOString();
+    const ops = store.batch();
+    const at = new Date(this.#now()).toISOString();
     pkg.cases.forEach((c, i) => {
       const s = states[i]!;
       const held = isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, now);
@@ -297,13 +283,13 @@ export class HandoverReceiver {
         updatedAt: at,
         pii: this.deps.cipher.sealJson(pii, c.caseKey),
       };
-      ops.push({ type: "put", sublevel: store.sub.cases, key: c.caseKey, value: stored });
+      store.cases.putIn(ops, stored);
     });
     const receipt: HandoverReceipt = { packageHash: signed.packageHash, accepted: pkg.cases.length - rejected.length, rejected };
-    ops.push({ type: "put", sublevel: store.sub.meta, key: `received/${signed.packageHash}`, value: { ...receipt, creditorId: pkg.creditorId, receivedAt: at } });
+    store.handoverReceipts.putIn(ops, { ...receipt, creditorId: pkg.creditorId, receivedAt: at });
     const keepUntil = Date.parse(pkg.createdAt) + HANDOVER_MAX_AGE_MS + HANDOVER_MAX_SKEW_MS;
-    ops.push({ type: "put", sublevel: store.sub.meta, key: nonce, value: { keepUntil } });
-    await store.db.batch(ops as never);
+    store.handoverNonces.putIn(ops, pkg.creditorId, pkg.nonce, keepUntil);
+    await ops.write();
     const refused = new Set(rejected.map((r) => r.caseKey));
     const acceptedKeys = pkg.cases.map((c) => c.caseKey).filter((k) => !refused.has(k));
     await this.deps.audit?.append({
@@ -318,20 +304,18 @@ export class HandoverReceiver {
 
   /** Drops nonces whose packages would be refused as too old anyway (at most once a minute). */
   async #prune(): Promise<void> {
-    const now = this.deps.now?.() ?? Date.now();
+    const now = this.#now();
     if (now - this.#prunedAt < 60_000) return;
     this.#prunedAt = now;
-    const stale: string[] = [];
-    for await (const [key, value] of this.deps.store.sub.meta.iterator({ gt: "handover-nonce/", lt: "handover-nonce/\uffff" })) {
-      if ((value as { keepUntil: number }).keepUntil < now) stale.push(key);
-    }
-    if (stale.length) await this.deps.store.sub.meta.batch(stale.map((key) => ({ type: "del" as const, key })));
+    await this.deps.store.handoverNonces.prune(now);
   }
 
   /** How many nonces are kept now (tests: they do not pile up). */
-  async nonceCount(): Promise<number> {
-    let n = 0;
-    for await (const _ of this.deps.store.sub.meta.keys({ gt: "handover-nonce/", lt: "handover-nonce/\uffff" })) n++;
-    return n;
+  nonceCount(): Promise<number> {
+    return this.deps.store.handoverNonces.count();
+  }
+
+  #now(): number {
+    return this.deps.now?.() ?? Date.now();
   }
 }

@@ -1,20 +1,10 @@
 import { hash, randomBytes } from "node:crypto";
+import { STAFF_ROLES, type StaffRole } from "../domain/staff-roles.js";
 import type { GatewayDatabase } from "../store/database.js";
+import type { StaffToken } from "../store/staff-token-repository.js";
 
-/** What a staff member may do at their member's gateway. */
-export const STAFF_ROLES = ["admin", "lender", "agency", "court"] as const;
-export type StaffRole = (typeof STAFF_ROLES)[number];
-
-export interface StaffToken {
-  /** Short public id (for listing and revoking); never enough to authenticate. */
-  id: string;
-  memberId: number;
-  role: StaffRole;
-  name: string;
-  createdAt: string;
-  expiresAt?: string;
-  revokedAt?: string;
-}
+export { STAFF_ROLES, type StaffRole } from "../domain/staff-roles.js";
+export type { StaffToken } from "../store/staff-token-repository.js";
 
 export interface Staff {
   tokenId: string;
@@ -59,7 +49,7 @@ export class StaffTokens {
       createdAt: new Date().toISOString(),
       ...(ttlDays ? { expiresAt: new Date(Date.now() + ttlDays * 86_400_000).toISOString() } : {}),
     };
-    await this.store.sub.tokens.put(digest(secret), record);
+    await this.store.tokens.put(digest(secret), record);
     return { token: secret, record };
   }
 
@@ -72,7 +62,7 @@ export class StaffTokens {
     const key = digest(token);
     let entry = this.#cache.get(key);
     if (!entry) {
-      const record = (await this.store.sub.tokens.get(key)) as StaffToken | undefined;
+      const record = await this.store.tokens.get(key);
       if (!record) return undefined;
       entry = { record, expiresAtMs: record.expiresAt ? Date.parse(record.expiresAt) : Number.POSITIVE_INFINITY };
       if (!record.revokedAt) {
@@ -91,15 +81,14 @@ export class StaffTokens {
 
   async list(): Promise<StaffToken[]> {
     const out: StaffToken[] = [];
-    for await (const value of this.store.sub.tokens.values()) out.push(value as StaffToken);
+    for await (const record of this.store.tokens.all()) out.push(record);
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
   async revoke(id: string): Promise<boolean> {
-    for await (const [key, value] of this.store.sub.tokens.iterator()) {
-      const record = value as StaffToken;
+    for await (const [key, record] of this.store.tokens.entries()) {
       if (record.id === id && !record.revokedAt) {
-        await this.store.sub.tokens.put(key, { ...record, revokedAt: new Date().toISOString() });
+        await this.store.tokens.put(key, { ...record, revokedAt: new Date().toISOString() });
         this.#cache.delete(key);
         return true;
       }
@@ -117,7 +106,6 @@ export class StaffTokens {
   }
 
   async isEmpty(): Promise<boolean> {
-    for await (const _ of this.store.sub.tokens.keys({ limit: 1 })) return false;
-    return true;
+    return this.store.tokens.isEmpty();
   }
 }

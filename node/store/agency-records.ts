@@ -43,7 +43,3 @@ export function toProfile(stored: StoredAgency): AgencyProfile {
   };
 }
 
-/** Key of an agency in the `agencies` sublevel: fixed width so that listing is in id order. */
-export const agencyKey = (agencyId: number) => `a/${String(agencyId).padStart(10, "0")}`;
-/** Key of this gateway's own profile, when the member is an agency. */
-export const SELF_PROFILE_KEY = "self";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../domain/canonical-json.js";
 import { isPseudonymKey } from "../domain/pseudonyms.js";
-import { type GatewayDatabase, pad } from "./database.js";
+import { type AuditEntries, auditKey } from "./audit-entries.js";
 
 /** Who acted: a staff token (by its public id and role), another member's gateway, or this gateway itself. */
 export type AuditActor = { tokenId: string; role: string } | { memberId: number; via: "gateway" } | { system: string };
@@ -50,20 +50,18 @@ export class AuditLog {
   #tail: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly store: GatewayDatabase,
+    private readonly entries: AuditEntries,
     head: { seq: number; hash: string },
     private readonly now: () => number,
   ) {
     this.#head = head;
   }
 
-  static async open(store: GatewayDatabase, now: () => number = Date.now): Promise<AuditLog> {
+  static async open(entries: AuditEntries, now: () => number): Promise<AuditLog> {
     let head = { seq: 0, hash: GENESIS };
-    for await (const value of store.sub.audit.values({ reverse: true, limit: 1 })) {
-      const last = value as AuditEntry;
-      head = { seq: last.seq, hash: last.hash };
-    }
-    return new AuditLog(store, head, now);
+    const last = await entries.last();
+    if (last) head = { seq: last.seq, hash: last.hash };
+    return new AuditLog(entries, head, now);
   }
 
   /** Appends one entry; resolves once it is written. */
@@ -84,7 +82,7 @@ export class AuditLog {
         prev: this.#head.hash,
       };
       const entry: AuditEntry = { ...body, hash: entryHash(body) };
-      await this.store.sub.audit.put(pad(entry.seq, 12), entry);
+      await this.entries.put(entry);
       this.#head = { seq: entry.seq, hash: entry.hash };
       return entry;
     });
@@ -100,7 +98,7 @@ export class AuditLog {
   async page(options: { after?: number; limit?: number } = {}): Promise<{ entries: AuditEntry[]; next: number | null }> {
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 1_000);
     const entries: AuditEntry[] = [];
-    for await (const value of this.store.sub.audit.values({ gt: pad(options.after ?? 0, 12), limit })) entries.push(value as AuditEntry);
+    for await (const entry of this.entries.after(options.after ?? 0, limit)) entries.push(entry);
     return { entries, next: entries.length === limit ? entries[entries.length - 1]!.seq : null };
   }
 
@@ -108,11 +106,10 @@ export class AuditLog {
   async verify(): Promise<{ ok: boolean; entries: number; head: string; brokenAt?: number; problem?: string }> {
     let prev = GENESIS;
     let expected = 1;
-    for await (const [key, value] of this.store.sub.audit.iterator()) {
-      const entry = value as AuditEntry;
+    for await (const [key, entry] of this.entries.entries()) {
       const { hash, ...body } = entry;
       const problem =
-        entry.seq !== expected || key !== pad(expected, 12) ? "sequence" : entry.prev !== prev ? "link" : entryHash(body) !== hash ? "hash" : undefined;
+        entry.seq !== expected || key !== auditKey(expected) ? "sequence" : entry.prev !== prev ? "link" : entryHash(body) !== hash ? "hash" : undefined;
       if (problem) return { ok: false, entries: expected - 1, head: prev, brokenAt: expected, problem };
       prev = hash;
       expected++;

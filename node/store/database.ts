@@ -1,28 +1,50 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { AbstractSublevel } from "abstract-level";
 import { Level } from "level";
-import type { KvStore } from "../chain/kv-store.js";
+import { AgencyRepository } from "./agency-repository.js";
+import { AllocationRepository } from "./allocation-repository.js";
+import { AuditEntries } from "./audit-entries.js";
+import { AuthorizationLetterRepository } from "./authorization-letter-repository.js";
+import { CaseListRepository } from "./case-list-repository.js";
+import { ReportRowStore } from "./case-list-rows.js";
+import { CaseRepository } from "./case-repository.js";
+import { CaseStaging } from "./case-staging.js";
+import { HandoverDeliveries } from "./handover-deliveries.js";
+import { HandoverNonces } from "./handover-nonces.js";
+import { HandoverReceipts } from "./handover-receipts.js";
+import type { KvStore } from "./kv-store.js";
+import { LoanRefIndex } from "./loan-ref-index.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
+import { StaffTokenRepository } from "./staff-token-repository.js";
+import { StoreBatch } from "./store-batch.js";
+import { migrateStore } from "./store-migrations.js";
+import { StoreProbe } from "./store-probe.js";
+import { sublevelKv, withFastBatches } from "./sublevel-kv.js";
+import type { Database, Sublevel } from "./sublevel.js";
+import { Table } from "./table.js";
+
+export type { Database, Sublevel } from "./sublevel.js";
 
 /**
- * The member's LevelDB, one sublevel per concern. Values are JSON; keys are strings whose parts are joined
- * with "/" after being made fixed-width or escaped where order matters.
+ * The member's LevelDB, one sublevel per concern, each owned by one repository of node/store/ (its key layout and
+ * value type). Values are JSON; keys are strings whose parts are joined with "/" after being made fixed-width or
+ * escaped where order matters.
  */
-export type Database = Level<string, unknown>;
-export type Sublevel = AbstractSublevel<Database, string | Buffer | Uint8Array, string, unknown>;
-
 export const SUBLEVELS = [
   "cases", // caseKey → StoredCase (PII sealed)
-  "loanRefs", // creditorId/loanRef → caseKey
+  "loanRefs", // originatorId/loanRef → caseKey
   "lists", // listId → CaseListSummary
   "listRows", // listId/chunk(10) → ReportRow[] (the report of a list, in file order, a chunk per write)
   "staging", // listId/caseKey → StoredCase: updates of known cases, applied when the list is complete
   "tokens", // sha256(token) → StaffToken
   "agencies", // agencyId → AgencyProfile (a lender's agency list; an agency's own profile under "self")
   "allocations", // allocationId → Allocation preview / commit state
-  "meta",
   "audit", // seq(12) → AuditEntry: the append-only, hash-chained log of staff actions
+  "authLetters", // sha256(token) → LetterRecord
+  "handoverDeliveries", // jobId → HandoverDelivery (lender side)
+  "handoverReceipts", // packageHash → receipt (agency side, kept for good)
+  "handoverNonces", // creditorId/nonce → { keepUntil } (agency side, pruned)
+  "health", // "probe" → the time of the last health check's synced write
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
 
@@ -42,38 +64,77 @@ const WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /**
  * Sublevels of strings (their owners' own JSON), needing no other encoding: node/chain's index and outbox, and the
- * evidence log with its anchor state (node/store/evidence-log).
+ * evidence log with its anchor state (node/store/evidence-log), whose batches go through the root database.
  */
 export const KV_SUBLEVELS = ["chainIndex", "outbox", "evidence"] as const;
 export type KvSublevelName = (typeof KV_SUBLEVELS)[number];
 
 export interface GatewayDatabase {
-  db: Database;
-  sub: Record<SublevelName, Sublevel>;
+  cases: CaseRepository;
+  loanRefs: LoanRefIndex;
+  caseLists: CaseListRepository;
+  reportRows: ReportRowStore;
+  staging: CaseStaging;
+  tokens: StaffTokenRepository;
+  agencies: AgencyRepository;
+  allocations: AllocationRepository;
+  audit: AuditEntries;
+  authLetters: AuthorizationLetterRepository;
+  handoverDeliveries: HandoverDeliveries;
+  handoverReceipts: HandoverReceipts;
+  handoverNonces: HandoverNonces;
+  probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
+  /** A write to several repositories that lands whole or not at all. */
+  batch(): StoreBatch;
+  /** Compacts the whole LevelDB (benchmarks: a store that has settled after a bulk load). */
+  compact(): Promise<void>;
   close(): Promise<void>;
 }
 
+function openSublevel(db: Database, name: SublevelName): Sublevel {
+  return db.sublevel<string, unknown>(name, { valueEncoding: (VALUE_ENCODINGS[name] ?? "json") as "json" });
+}
+
+/** classic-level (Node's LevelDB binding) compacts; `level`'s types do not say so, as browsers' levels do not. */
+function canCompact(db: object): db is { compactRange(from: string, to: string): Promise<void> } {
+  return typeof (db as { compactRange?: unknown }).compactRange === "function";
+}
+
+/** Opens the member's store and brings a store written by an older gateway up to date ({@link migrateStore}). */
 export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
   const dir = join(dataDir, "store");
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const db = new Level<string, unknown>(dir, { valueEncoding: "json", writeBufferSize: WRITE_BUFFER_BYTES });
   await db.open();
-  const sub = Object.fromEntries(
-    SUBLEVELS.map((name) => [name, db.sublevel<string, unknown>(name, { valueEncoding: (VALUE_ENCODINGS[name] ?? "json") as "json" })]),
-  ) as Record<SublevelName, Sublevel>;
-  const kv = Object.fromEntries(
-    KV_SUBLEVELS.map((name) => [name, db.sublevel<string, string>(name, { valueEncoding: "utf8" }) as unknown as KvStore]),
-  ) as Record<KvSublevelName, KvStore>;
-  return { db, sub, kv, close: () => db.close() };
-}
-
-/** Fixed-width decimal, so that keys sort numerically. */
-export function pad(n: number, width = 10): string {
-  return String(n).padStart(width, "0");
-}
-
-/** Upper bound of a key range under `prefix/` (keys are strings; "\uffff" sorts after every character used). */
-export function rangeOf(prefix: string): { gt: string; lt: string } {
-  return { gt: `${prefix}/`, lt: `${prefix}/\uffff` };
+  const sub = Object.fromEntries(SUBLEVELS.map((name) => [name, openSublevel(db, name)])) as Record<SublevelName, Sublevel>;
+  await migrateStore(db, sub);
+  const strings = (name: KvSublevelName) => db.sublevel<string, string>(name, { valueEncoding: "utf8" });
+  const kv: Record<KvSublevelName, KvStore> = {
+    chainIndex: sublevelKv(strings("chainIndex")),
+    outbox: sublevelKv(strings("outbox")),
+    evidence: withFastBatches(db, strings("evidence")),
+  };
+  return {
+    cases: new CaseRepository(new Table(sub.cases)),
+    loanRefs: new LoanRefIndex(new Table(sub.loanRefs)),
+    caseLists: new CaseListRepository(new Table(sub.lists)),
+    reportRows: new ReportRowStore(new Table(sub.listRows)),
+    staging: new CaseStaging(new Table(sub.staging)),
+    tokens: new StaffTokenRepository(new Table(sub.tokens)),
+    agencies: new AgencyRepository(new Table(sub.agencies)),
+    allocations: new AllocationRepository(new Table(sub.allocations)),
+    audit: new AuditEntries(new Table(sub.audit)),
+    authLetters: new AuthorizationLetterRepository(new Table(sub.authLetters)),
+    handoverDeliveries: new HandoverDeliveries(new Table(sub.handoverDeliveries)),
+    handoverReceipts: new HandoverReceipts(new Table(sub.handoverReceipts)),
+    handoverNonces: new HandoverNonces(new Table(sub.handoverNonces)),
+    probe: new StoreProbe(sub.health),
+    kv,
+    batch: () => new StoreBatch(db),
+    compact: async () => {
+      if (canCompact(db)) await db.compactRange("\u0000", "\uffff");
+    },
+    close: () => db.close(),
+  };
 }

@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { type CaseChange, applyCaseChange, historyEntry } from "../../node/chain/case-events.js";
 import { CaseIndexStore } from "../../node/chain/case-index-store.js";
-import { type KvBatchOptions, type KvOperation, type KvRange, type KvStore, pad } from "../../node/chain/kv-store.js";
+import { type KvBatchOptions, type KvOperation, type KvRange, type KvStore, pad } from "../../node/store/kv-store.js";
 
 export const PER_TX = 200;
 /** Distinct debtors: the rest of the cases are second cases of a debtor (co-debt across the list). */

@@ -18,7 +18,7 @@ let accepted = 0;
 
 if (mode === "streaming") {
   const summary = await ingestCaseList(
-    { store, cipher, pepper, memberId: 1 },
+    { store, cipher, pepper, memberId: 1, clock: Date.now },
     {
       file: "bench.csv",
       chunks: createReadStream(file, { highWaterMark: 1 << 20 }),
@@ -48,7 +48,26 @@ if (mode === "streaming") {
     if (result.accepted) {
       accepted += 1;
       const { caseKey } = result.accepted;
-      await store.sub.cases.put(caseKey, { ...result.accepted, principalFen: "0", outstandingFen: "0", pii: cipher.sealJson(result.accepted.name, caseKey) });
+      const a = result.accepted;
+      const at = new Date().toISOString();
+      await store.cases.put({
+        caseKey,
+        debtorKey: a.debtorKey,
+        loanRef: a.loanRef,
+        originatorId: 1,
+        creditorId: 1,
+        provinceCode: a.provinceCode,
+        region: a.region,
+        product: a.product,
+        principalFen: "0",
+        outstandingFen: "0",
+        overdueDays: a.overdueDays,
+        listId: "naive",
+        line,
+        createdAt: at,
+        updatedAt: at,
+        pii: cipher.sealJson(a.name, caseKey),
+      });
     }
   }
 }

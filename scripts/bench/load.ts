@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import type { GatewayConfig } from "../../node/config.js";
 import { startGateway } from "../../node/gateway.js";
 import { openDatabase } from "../../node/store/database.js";
+import { LoanRefIndex } from "../../node/store/loan-ref-index.js";
 import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { syntheticCaseLines } from "../lib/synthetic-cases.js";
 import { runLoadClient } from "./load-client-run.js";
@@ -270,11 +271,11 @@ try {
   const store = await openDatabase(lenderConfig.dataDir);
   try {
     for (const upload of uploads) {
-      const summary = (await store.sub.lists.get(upload.id)) as { state: string; totals?: { accepted: number } } | undefined;
+      const summary = await store.caseLists.get(upload.id);
       if (summary?.state !== "ready" || summary.totals?.accepted !== upload.accepted) notReady++;
-      const refs = Array.from({ length: upload.rows }, (_, i) => `${lenderConfig.memberId}/${upload.prefix}-${String(i).padStart(8, "0")}`);
-      const caseKeys = (await store.sub.loanRefs.getMany(refs)) as Array<string | undefined>;
-      const cases = await store.sub.cases.getMany(caseKeys.filter((k): k is string => typeof k === "string"));
+      const refs = Array.from({ length: upload.rows }, (_, i) => LoanRefIndex.key(lenderConfig.memberId, `${upload.prefix}-${String(i).padStart(8, "0")}`));
+      const caseKeys = await store.loanRefs.caseKeysOf(refs);
+      const cases = await store.cases.getMany(caseKeys.filter((k): k is string => typeof k === "string"));
       missingCases += refs.length - cases.filter((c) => c !== undefined).length;
     }
   } finally {

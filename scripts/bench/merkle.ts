@@ -13,7 +13,6 @@ import { leafHash, toBytes32, verifyConsistency, verifyInclusion } from "../../n
 import { recordJson } from "../../node/domain/evidence/record.js";
 import { openDatabase } from "../../node/store/database.js";
 import { EvidenceLog, type RecordDraft } from "../../node/store/evidence-log/evidence-log.js";
-import { withFastBatches } from "../../node/store/evidence-log/fast-batch-kv.js";
 import { MerkleLogStore } from "../../node/store/evidence-log/merkle-log-store.js";
 import { mergeEvidenceResult } from "./evidence-results.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
@@ -43,7 +42,7 @@ const dir = await mkdtemp(join(tmpdir(), "caseledger-bench-merkle-"));
 try {
   // 1. The Merkle log itself (MerkleLogStore): leaves, tree nodes, stored records, size; 1,000 leaves per fsync'd batch.
   const store = await openDatabase(join(dir, "tree"));
-  const tree = await MerkleLogStore.open(withFastBatches(store.db, store.kv.evidence));
+  const tree = await MerkleLogStore.open(store.kv.evidence);
   say(`appending ${LEAVES.toLocaleString("en")} records to the Merkle log, ${BATCH} per batch (sync)…`);
   // Only the log's own work is timed: hashing each record into its leaf, the tree, and the batch on disk. Making up
   // the synthetic records (three SHA-256 each) is not.
@@ -93,7 +92,7 @@ try {
 
   // 3. The whole evidence log: records validated and chained per case, the per-case index, group commit.
   const evidenceStore = await openDatabase(join(dir, "evidence"));
-  const log = await EvidenceLog.open(withFastBatches(evidenceStore.db, evidenceStore.kv.evidence), 7);
+  const log = await EvidenceLog.open(evidenceStore.kv.evidence, 7);
   const evidenceRate = async (cases: number, offset: number) => {
     let ms = 0;
     for (let i = 0; i < RECORDS; i += BATCH) {

@@ -18,7 +18,7 @@ import { validateAgencyProfile } from "../../node/domain/matching/index.js";
 import { type Gateway, startGateway } from "../../node/gateway.js";
 import { type DirectoryFile, directoryFileOf, type MemberMetadata, metadataHash } from "../../node/services/member-directory.js";
 import type { StaffRole } from "../../node/services/staff-tokens.js";
-import { agencyKey, SELF_PROFILE_KEY, toStored } from "../../node/store/agency-records.js";
+import { toStored } from "../../node/store/agency-records.js";
 
 type RoleName = "lender" | "agency" | "court";
 
@@ -188,9 +188,9 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
       const result = validateAgencyProfile({ agencyId: agency.id, name: agency.spec.name, ...agency.spec.profile });
       if (!result.ok) throw new Error(`demo profile of ${agency.spec.slug}: ${JSON.stringify(result.errors)}`);
       const stored = toStored(result.profile, agency.gateway.url);
-      await agency.gateway.store.sub.agencies.put(SELF_PROFILE_KEY, stored);
+      await agency.gateway.store.agencies.putSelf(stored);
       for (const lender of running.filter((m) => m.spec.role === "lender")) {
-        await lender.gateway.store.sub.agencies.put(agencyKey(agency.id), stored);
+        await lender.gateway.store.agencies.put(stored);
       }
     }
 

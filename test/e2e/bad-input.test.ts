@@ -98,7 +98,7 @@ describe("e2e: bad input, and no raw PII anywhere the gateway writes", function 
     const before = (await api.get("/v1/case-lists")).body.lists.filter((l: { state: string }) => l.state === "ready").length;
     const cases = async () => {
       let n = 0;
-      for await (const _ of gateway.store.sub.cases.keys()) n += 1;
+      for await (const _ of gateway.store.cases.keys()) n += 1;
       return n;
     };
     const count = await cases();

@@ -1,4 +1,4 @@
-import { type KvStore, pad, prefixRange } from "../../chain/kv-store.js";
+import { type KvStore, pad, prefixRange } from "../kv-store.js";
 import type { AnchorRef } from "../../domain/evidence/receipt.js";
 
 /** A checkpoint of the log as anchored on chain, with the transaction that did it. */

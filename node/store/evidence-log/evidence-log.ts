@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { type Hash, leafHash, toBytes32 } from "../../domain/merkle/index.js";
 import { type EvidenceRecord, RECORD_VERSION, recordJson, SALT_BYTES } from "../../domain/evidence/record.js";
 import { validateRecord } from "../../domain/evidence/record-validation.js";
-import { type KvOperation, type KvStore, prefixRange } from "../../chain/kv-store.js";
+import { type KvOperation, type KvStore, prefixRange } from "../kv-store.js";
 import { CASE_CHUNK, type CaseIndex, caseChunkKey, caseKeyOf, type StoredEntry } from "./log-keys.js";
 import { MerkleLogStore } from "./merkle-log-store.js";
 

@@ -1,4 +1,4 @@
-import { pad } from "../../chain/kv-store.js";
+import { pad } from "../kv-store.js";
 
 /**
  * Key layout of the evidence sublevel (string keys and values; numbers fixed-width so that keys sort numerically).

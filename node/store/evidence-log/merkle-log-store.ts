@@ -1,5 +1,5 @@
 import { EMPTY_ROOT, fromHex, type Hash, nodeHash, toHex } from "../../domain/merkle/index.js";
-import type { KvOperation, KvStore } from "../../chain/kv-store.js";
+import type { KvOperation, KvStore } from "../kv-store.js";
 import { entryTileKey, leafTileKey, nodeKey, SIZE_KEY, TILE_LEVEL, TILE_SIZE } from "./log-keys.js";
 import { consistencyRanges, inclusionRanges, type LeafRange, nodesCompletedBy, type PerfectNode, perfectParts } from "./subtrees.js";
 

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import { Level } from "level";
 import type { CaseChange } from "../../../node/chain/case-events.js";
 import { CaseIndexStore } from "../../../node/chain/case-index-store.js";
-import type { KvStore } from "../../../node/chain/kv-store.js";
+import type { KvStore } from "../../../node/store/kv-store.js";
 import { testKey } from "./consortium-fixture.js";
 
 /** The index store's reads against a real LevelDB (the chain side is in case-indexer.test.ts). */

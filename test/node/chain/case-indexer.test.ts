@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import type { Level } from "level";
 import { type CaseIndexerOptions, CaseIndexer, type GapReport, type SyncProgress } from "../../../node/chain/case-indexer.js";
-import type { KvStore } from "../../../node/chain/kv-store.js";
+import type { KvStore } from "../../../node/store/kv-store.js";
 import { type Consortium, DAY, type MemberName, startConsortium, testKey } from "./consortium-fixture.js";
 
 /** The event indexer against a real anvil, with its index in a real LevelDB. */

@@ -11,7 +11,6 @@ import { EvidenceService } from "../../../node/services/evidence.js";
 import { BlobStore } from "../../../node/store/blob-store.js";
 import { type AnchorRecord, AnchorStore } from "../../../node/store/evidence-log/anchor-store.js";
 import { EvidenceLog, type RecordDraft } from "../../../node/store/evidence-log/evidence-log.js";
-import { withFastBatches } from "../../../node/store/evidence-log/fast-batch-kv.js";
 import { type Consortium, DEV_KEYS, startConsortium } from "./consortium-fixture.js";
 
 const draft = (i: number): RecordDraft => ({
@@ -66,7 +65,7 @@ describe("node/chain: EvidenceAnchorer", function () {
     member = c.ids.agency;
     wallet = new Wallet(DEV_KEYS.agency, c.provider);
     store = await openDatabase(c.dir);
-    const kv = withFastBatches(store.db, store.kv.evidence);
+    const kv = store.kv.evidence;
     log = await EvidenceLog.open(kv, member);
     anchors = new AnchorStore(kv);
   });
@@ -126,7 +125,7 @@ describe("node/chain: EvidenceAnchorer", function () {
   }
 
   it("recovers anchors the store lost from the chain's events", async () => {
-    const kv = withFastBatches(store.db, store.kv.evidence);
+    const kv = store.kv.evidence;
     for await (const key of kv.keys({ gte: "a/", lt: "a/\uffff" })) await kv.batch([{ type: "del", key }], {});
     expect(await anchors.latest()).to.equal(undefined);
     await anchorer().reconcile();
@@ -209,11 +208,11 @@ describe("node/chain: EvidenceAnchorer", function () {
   it("halts — never anchors — when the chain's checkpoint is not the log's (a fork)", async () => {
     const other = await openDatabase(`${c.dir}/forked`);
     try {
-      const forkLog = await EvidenceLog.open(withFastBatches(other.db, other.kv.evidence), member);
+      const forkLog = await EvidenceLog.open(other.kv.evidence, member);
       await forkLog.append(Array.from({ length: log.size + 2 }, (_, i) => ({ ...draft(i), contentSize: 1 })));
       const a = new EvidenceAnchorer({
         evidenceLog: forkLog,
-        anchors: new AnchorStore(withFastBatches(other.db, other.kv.evidence)),
+        anchors: new AnchorStore(other.kv.evidence),
         registry: c.contracts.evidenceRegistry,
         wallet,
         memberId: member,

@@ -267,22 +267,21 @@ describe("http: access control matrix (every route × every staff role × own / 
   });
 
   it("notices an edited, a removed or a reordered audit entry", async () => {
-    const { pad } = await import("../../../node/store/database.js");
-    const sub = home.store.sub.audit;
-    const third = (await sub.get(pad(3, 12))) as AuditEntry;
-    await sub.put(pad(3, 12), { ...third, status: 200 === third.status ? 204 : 200 });
+    const entries = home.store.audit;
+    const third = (await entries.get(3)) as AuditEntry;
+    await entries.putAt(3, { ...third, status: 200 === third.status ? 204 : 200 });
     expect(await home.audit.verify()).to.deep.include({ ok: false, brokenAt: 3, problem: "hash" });
-    await sub.put(pad(3, 12), third);
+    await entries.putAt(3, third);
     expect((await home.audit.verify()).ok).to.equal(true);
-    const fifth = await sub.get(pad(5, 12));
-    await sub.del(pad(5, 12));
+    const fifth = (await entries.get(5)) as AuditEntry;
+    await entries.del(5);
     expect(await home.audit.verify()).to.deep.include({ ok: false, brokenAt: 5, problem: "sequence" });
-    await sub.put(pad(5, 12), fifth);
-    const second = (await sub.get(pad(2, 12))) as AuditEntry;
-    const fourth = (await sub.get(pad(4, 12))) as AuditEntry;
-    await sub.put(pad(2, 12), { ...fourth, seq: 2 });
+    await entries.putAt(5, fifth);
+    const second = (await entries.get(2)) as AuditEntry;
+    const fourth = (await entries.get(4)) as AuditEntry;
+    await entries.putAt(2, { ...fourth, seq: 2 });
     expect(await home.audit.verify()).to.deep.include({ ok: false, brokenAt: 2, problem: "link" });
-    await sub.put(pad(2, 12), second);
+    await entries.putAt(2, second);
     expect((await home.audit.verify()).ok).to.equal(true);
   });
 });

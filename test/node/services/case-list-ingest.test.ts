@@ -6,7 +6,6 @@ import { expect } from "chai";
 import { CaseListFileError } from "../../../node/domain/errors.js";
 import type { Pepper } from "../../../node/domain/pseudonyms.js";
 import type { CasePii, CaseListSummary, StoredCase, StoredReportRow } from "../../../node/store/case-records.js";
-import { readReportRows } from "../../../node/store/case-list-rows.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { ingestCaseList, recoverCaseLists } from "../../../node/services/case-list-ingest.js";
@@ -18,9 +17,9 @@ const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,�
 const ID = syntheticId18("19790615", "246", "440106");
 const NAME = "测试专用姓名";
 
-async function collect<T>(iterator: AsyncIterable<[string, unknown]>): Promise<Array<[string, T]>> {
-  const out: Array<[string, T]> = [];
-  for await (const [k, v] of iterator) out.push([k, v as T]);
+async function collect<T>(iterator: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const value of iterator) out.push(value);
   return out;
 }
 
@@ -29,10 +28,10 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
   let dir: string;
   let store: GatewayDatabase;
   const cipher = new PiiCipher(randomBytes(32));
-  const deps = () => ({ store, cipher, pepper, memberId: 1 });
+  const deps = () => ({ store, cipher, pepper, memberId: 1, clock: Date.now });
   const rowsOf = async (listId: string) => {
     const rows: StoredReportRow[] = [];
-    for await (const row of readReportRows(store, listId)) rows.push(row);
+    for await (const row of store.reportRows.rows(listId)) rows.push(row);
     return rows;
   };
 
@@ -57,11 +56,11 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
       [3, "rejected"],
     ]);
     const caseKey = rows[0]!.caseKey!;
-    const stored = (await store.sub.cases.get(caseKey)) as StoredCase;
+    const stored = (await store.cases.get(caseKey))!;
     expect(stored).to.include({ loanRef: "A-1", principalFen: "100000", outstandingFen: "80000", overdueDays: 40, creditorId: 1 });
     expect(cipher.openJson<CasePii>(stored.pii, caseKey)).to.deep.equal({ name: NAME, idNumber: ID, phone: "13912345678", extra: {} });
-    expect(await store.sub.loanRefs.get("1/A-1")).to.equal(caseKey);
-    expect(await collect(store.sub.staging.iterator())).to.deep.equal([]);
+    expect(await store.loanRefs.caseKeyOf(1, "A-1")).to.equal(caseKey);
+    expect(await collect(store.staging.all())).to.deep.equal([]);
 
     await store.close();
     const files = await readdir(join(dir, "store"));
@@ -84,8 +83,8 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
     expect(second.totals).to.include({ accepted: 2, updates: 1 });
     const rows = await rowsOf(second.id);
     expect(rows.map((r) => r.update ?? false)).to.deep.equal([true, false]);
-    const caseKey = (await store.sub.loanRefs.get("1/A-1")) as string;
-    const stored = (await store.sub.cases.get(caseKey)) as StoredCase;
+    const caseKey = (await store.loanRefs.caseKeyOf(1, "A-1")) as string;
+    const stored = (await store.cases.get(caseKey))!;
     expect(stored).to.include({ outstandingFen: "5000", overdueDays: 31, listId: second.id });
   });
 
@@ -95,37 +94,38 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
     let failure: unknown;
     await ingestCaseList(deps(), { file: "broken.csv", chunks, uploadedBy: "s" }).catch((e: unknown) => (failure = e));
     expect(failure).to.be.instanceOf(CaseListFileError);
-    const lists = await collect<CaseListSummary>(store.sub.lists.iterator());
+    const lists = await collect<CaseListSummary>(store.caseLists.all());
     expect(lists).to.have.length(1);
-    expect(lists[0]![1]).to.deep.include({ state: "failed" });
-    expect(lists[0]![1].error!.code).to.equal("FILE_ENCODING");
-    for (const name of ["cases", "staging", "listRows", "loanRefs"] as const) {
-      expect(await collect(store.sub[name].iterator()), name).to.deep.equal([]);
-    }
+    expect(lists[0]!).to.deep.include({ state: "failed" });
+    expect(lists[0]!.error!.code).to.equal("FILE_ENCODING");
+    expect(await collect(store.cases.all()), "cases").to.deep.equal([]);
+    expect(await collect(store.staging.all()), "staging").to.deep.equal([]);
+    expect(await store.reportRows.chunkCount(lists[0]!.id), "listRows").to.equal(0);
+    expect(await collect(store.loanRefs.entries()), "loanRefs").to.deep.equal([]);
   });
 
   it("recovers after a crash: an interrupted read is rolled back, an interrupted commit finished", async () => {
     const done = await ingestCaseList(deps(), { file: "a.csv", chunks: [enc.encode(`${HEADER}\nA-1,${NAME},${ID},,1,1,1\n`)], uploadedBy: "s" });
-    const known = (await store.sub.cases.get((await store.sub.loanRefs.get("1/A-1")) as string)) as StoredCase;
+    const known = (await store.cases.get((await store.loanRefs.caseKeyOf(1, "A-1"))!))!;
     // As if the process had died mid-read: a list with one new case written and its report chunk.
     const fresh: StoredCase = { ...known, caseKey: "0x02bb", loanRef: "C-1", debtorKey: "0x03cc", listId: "Lreading" };
-    await store.sub.lists.put("Lreading", { ...done, id: "Lreading", state: "ingesting" });
-    await store.sub.cases.put(fresh.caseKey, fresh);
-    await store.sub.loanRefs.put("1/C-1", fresh.caseKey);
-    await store.sub.listRows.put("Lreading/0000000000", [
+    await store.caseLists.put({ ...done, id: "Lreading", state: "ingesting" });
+    await store.cases.put(fresh);
+    await store.loanRefs.put(1, "C-1", fresh.caseKey);
+    await store.reportRows.put("Lreading", 0, [
       { line: 2, loanRef: "C-1", status: "accepted", caseKey: fresh.caseKey, debtorKey: fresh.debtorKey, warnings: [], errors: [] },
     ]);
     // …and mid-commit: a staged update not yet applied.
-    await store.sub.lists.put("Lcommitting", { ...done, id: "Lcommitting", state: "committing" });
-    await store.sub.staging.put(`Lcommitting/${known.caseKey}`, { ...known, outstandingFen: "7", listId: "Lcommitting" });
-    const result = await recoverCaseLists(store);
+    await store.caseLists.put({ ...done, id: "Lcommitting", state: "committing" });
+    await store.staging.put("Lcommitting", { ...known, outstandingFen: "7", listId: "Lcommitting" });
+    const result = await recoverCaseLists(store, Date.now);
     expect(result).to.deep.equal({ discarded: ["Lreading"], finished: ["Lcommitting"] });
-    expect(((await store.sub.lists.get("Lreading")) as CaseListSummary).error!.code).to.equal("INTERRUPTED");
-    expect(((await store.sub.lists.get("Lcommitting")) as CaseListSummary).state).to.equal("ready");
-    expect(await store.sub.cases.get(fresh.caseKey)).to.equal(undefined);
-    expect(await store.sub.loanRefs.get("1/C-1")).to.equal(undefined);
-    expect(((await store.sub.cases.get(known.caseKey)) as StoredCase).outstandingFen).to.equal("7");
-    expect(await collect(store.sub.staging.iterator())).to.deep.equal([]);
-    expect(await collect(store.sub.listRows.iterator({ gt: "Lreading/", lt: "Lreading/\uffff" }))).to.deep.equal([]);
+    expect((await store.caseLists.get("Lreading"))!.error!.code).to.equal("INTERRUPTED");
+    expect((await store.caseLists.get("Lcommitting"))!.state).to.equal("ready");
+    expect(await store.cases.get(fresh.caseKey)).to.equal(undefined);
+    expect(await store.loanRefs.caseKeyOf(1, "C-1")).to.equal(undefined);
+    expect((await store.cases.get(known.caseKey))!.outstandingFen).to.equal("7");
+    expect(await collect(store.staging.all())).to.deep.equal([]);
+    expect(await store.reportRows.chunkCount("Lreading")).to.equal(0);
   });
 });

@@ -27,7 +27,7 @@ describe("node/services/staff-tokens (LevelDB on disk)", function () {
     expect(await tokens.verify(token), "again, from the cache").to.deep.equal(staff);
     // A fresh instance (a restarted gateway) reads the same record; the secret itself is stored nowhere.
     expect(await new StaffTokens(store, 7).verify(token)).to.deep.equal(staff);
-    for await (const [key, value] of store.sub.tokens.iterator()) {
+    for await (const [key, value] of store.tokens.entries()) {
       expect(key).to.match(/^[0-9a-f]{64}$/);
       expect(JSON.stringify(value)).to.not.include(token.slice(4));
     }

@@ -21,7 +21,7 @@ describe("node/store/audit-log", () => {
   });
 
   it("numbers concurrent appends in call order, pages them, and continues the chain after a reopen", async () => {
-    const audit = await AuditLog.open(store);
+    const audit = await AuditLog.open(store.audit, Date.now);
     const written = await Promise.all(Array.from({ length: 25 }, (_, i) => audit.append({ actor: { tokenId: "ab12", role: "lender" }, action: `POST /v1/x${i}` })));
     expect(written.map((e) => e.seq)).to.deep.equal(Array.from({ length: 25 }, (_, i) => i + 1));
     expect(written[1]!.prev).to.equal(written[0]!.hash);
@@ -29,7 +29,7 @@ describe("node/store/audit-log", () => {
     expect(first.entries.map((e) => e.action)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `POST /v1/x${i}`));
     expect(first.next).to.equal(10);
     expect((await audit.page({ after: 20, limit: 10 })).next).to.equal(null);
-    const reopened = await AuditLog.open(store);
+    const reopened = await AuditLog.open(store.audit, Date.now);
     expect(reopened.head).to.deep.equal({ seq: 25, hash: written[24]!.hash });
     const next = await reopened.append({ actor: { system: "handover" }, action: "handover.delivered" });
     expect(next).to.deep.include({ seq: 26, prev: written[24]!.hash });
@@ -37,7 +37,7 @@ describe("node/store/audit-log", () => {
   });
 
   it("keeps case keys and plain ids only: anything else a caller hands in is dropped", async () => {
-    const audit = await AuditLog.open(store);
+    const audit = await AuditLog.open(store.audit, Date.now);
     const keys = Array.from({ length: MAX_AUDIT_CASE_KEYS + 5 }, (_, i) => key(i));
     const entry = await audit.append({
       actor: { tokenId: "clt_secret-张三", role: "lender-with-a-very-long-role-name" },

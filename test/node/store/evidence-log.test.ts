@@ -9,7 +9,6 @@ import { BlobStore, BlobTooLargeError } from "../../../node/store/blob-store.js"
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { AnchorStore } from "../../../node/store/evidence-log/anchor-store.js";
 import { EvidenceLog, type RecordDraft } from "../../../node/store/evidence-log/evidence-log.js";
-import { withFastBatches } from "../../../node/store/evidence-log/fast-batch-kv.js";
 import { consistencyRanges, inclusionRanges, perfectParts } from "../../../node/store/evidence-log/subtrees.js";
 
 const caseKey = (i: number) => `0x${createHash("sha256").update(`case-${i}`).digest("hex")}`;
@@ -32,7 +31,7 @@ describe("node/store: the evidence log (RFC 6962 in LevelDB)", function () {
 
   const open = async () => {
     store = await openDatabase(dir);
-    return EvidenceLog.open(withFastBatches(store.db, store.kv.evidence), 7);
+    return EvidenceLog.open(store.kv.evidence, 7);
   };
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "caseledger-evidence-log-"));
