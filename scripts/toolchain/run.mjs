@@ -5,7 +5,7 @@
 // Node >= 22.13 the machine's own Node is used.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { copyBuildAssets } from "./build-assets.mjs";
@@ -119,12 +119,28 @@ const DIST = join(ROOT, "dist");
  */
 async function build(args = [], { toStderr = false } = {}) {
   if (args.includes("--clean")) rmSync(DIST, { recursive: true, force: true });
-  const compiled = await run([BIN.hardhat, "compile", "--quiet"], { toStderr });
-  if (compiled.code !== 0) return compiled.code;
+  if (contractsChangedSinceBuild()) {
+    const compiled = await run([BIN.hardhat, "compile", "--quiet"], { toStderr });
+    if (compiled.code !== 0) return compiled.code;
+  }
   const typed = await run([BIN.tsc, "-b", "tsconfig.build.json"], { toStderr });
   if (typed.code !== 0) return typed.code;
   copyBuildAssets(ROOT, DIST);
   return 0;
+}
+
+/**
+ * Whether the contracts may have changed since the last build copied their artifacts: Hardhat takes seconds only to
+ * find that nothing changed, which `npm run caseledger` would pay on every command.
+ */
+function contractsChangedSinceBuild() {
+  const copied = join(DIST, "artifacts", "contracts");
+  const needed = [copied, join(ROOT, "artifacts", "contracts"), join(ROOT, "types")];
+  if (!needed.every((path) => existsSync(path))) return true;
+  const sources = [join(ROOT, "hardhat.config.ts"), join(ROOT, "package-lock.json")];
+  for (const file of readdirSync(join(ROOT, "contracts"), { recursive: true })) sources.push(join(ROOT, "contracts", String(file)));
+  const builtAt = statSync(copied).mtimeMs;
+  return sources.some((file) => statSync(file).mtimeMs > builtAt);
 }
 
 /** Builds, then runs the built `script` (a path under dist/) with `args`. */
