@@ -8,6 +8,8 @@ import { expect } from "chai";
 import { PROJECT_ROOT } from "../../node/paths.js";
 import { FILE, fixture } from "../node/domain/evidence/receipt-fixtures.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
+import { ROLE, startConsortium } from "../support/consortium.js";
+import { spawnGateway, writeProcessConfig } from "../support/gateway-process.js";
 
 const exec = promisify(execFile);
 
@@ -121,6 +123,28 @@ describe("e2e: the npm package, installed and run on Node 20", function () {
     const tampered = await caseledger(["verify", "other.mp3", "recording.receipt.json", "--json"]);
     expect(tampered.code).to.equal(1);
     expect(JSON.parse(tampered.stdout).verdict).to.equal("invalid");
+  });
+
+  it("runs a member's gateway on Node 20 against a chain: contract ABIs, web console and its vendor files from the package", async () => {
+    const consortium = await startConsortium([{ name: "lender", roles: ROLE.LENDER }]);
+    try {
+      const { file } = await writeProcessConfig(consortium, { name: "lender" });
+      const main = join(app, "node_modules", "caseledger", "dist", "node", "main.js");
+      const gateway = await spawnGateway("lender", file, { command: [node20!, main], env: { PATH: env.PATH ?? "" } });
+      try {
+        // Started: it connected to the deployment with the ABIs of dist/artifacts.
+        expect((await gateway.api.get("/v1/me")).body).to.include({ role: "admin" });
+        for (const path of ["/", "/verify", "/console/console.js", "/console/vendor/chartist.js", "/console/vendor/qrcode.mjs"]) {
+          const res = await fetch(`${gateway.url}${path}`);
+          expect(res.status, path).to.equal(200);
+          expect((await res.text()).length, path).to.be.greaterThan(100);
+        }
+      } finally {
+        await gateway.stop();
+      }
+    } finally {
+      await consortium.stop();
+    }
   });
 
   it("loads the whole gateway on Node 20: without a config it prints its usage and exits 2", async () => {
