@@ -149,6 +149,7 @@ async function runBuilt(script, args, { nodeFlags = [], quietBuild = false } = {
   if (built !== 0) return built;
   return (await run([...nodeFlags, join(DIST, script), ...args])).code;
 }
+
 const GATEWAY_HEAP = "--max-old-space-size=256";
 
 /** Counts mocha's summary lines ("N passing", "N failing") in captured output. */
