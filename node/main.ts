@@ -1,5 +1,6 @@
 /**
- * `node --import tsx node/main.ts --config FILE` — runs one member's gateway until SIGINT/SIGTERM.
+ * `node dist/node/main.js --config FILE` (this file, built; `npm run gateway -- --config FILE` builds first) —
+ * runs one member's gateway until SIGINT/SIGTERM.
  * When no admin token is active (first start, or all revoked or expired), it creates one and prints it once:
  * whoever may start the gateway may administer it.
  */
@@ -13,7 +14,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({ options: { config: { type: "string" } } });
   const file = values.config ?? process.env.CASELEDGER_CONFIG;
   if (!file) {
-    console.error("用法 / usage: node --import tsx node/main.ts --config FILE (or CASELEDGER_CONFIG)");
+    console.error("用法 / usage: node dist/node/main.js --config FILE (or CASELEDGER_CONFIG)");
     return 2;
   }
   const config = await loadConfig(file);

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ChainError } from "./errors.js";
-import { PROJECT_ROOT } from "../paths.js";
+import { CODE_ROOT } from "../paths.js";
 
 /** The consortium contracts, in deployment order. */
 export const CONTRACT_NAMES = ["MemberRegistry", "CaseRegistry", "EvidenceRegistry"] as const;
@@ -17,7 +17,7 @@ export interface Artifact {
   immutableReferences?: Record<string, ReadonlyArray<{ start: number; length: number }>>;
 }
 
-export async function loadArtifact(name: ContractName, root: string = PROJECT_ROOT): Promise<Artifact> {
+export async function loadArtifact(name: ContractName, root: string = CODE_ROOT): Promise<Artifact> {
   const file = join(root, "artifacts", "contracts", `${name}.sol`, `${name}.json`);
   try {
     return JSON.parse(await readFile(file, "utf8")) as Artifact;

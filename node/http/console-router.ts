@@ -3,12 +3,12 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type Response, Router } from "express";
-import { PROJECT_ROOT } from "../paths.js";
+import { CODE_ROOT } from "../paths.js";
 import { notFound } from "./api-error.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 const require = createRequire(import.meta.url);
-const WEB_DIR = join(PROJECT_ROOT, "node", "web");
+const WEB_DIR = join(CODE_ROOT, "node", "web");
 
 /** The console's own files (node/web), by the name they are served under /console/. */
 const FILES: Record<string, string> = {

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Router } from "express";
-import { PROJECT_ROOT } from "../paths.js";
+import { CODE_ROOT } from "../paths.js";
 
-export const VERIFIER_PAGE = join(PROJECT_ROOT, "node", "web", "verifier.html");
+export const VERIFIER_PAGE = join(CODE_ROOT, "node", "web", "verifier.html");
 
 /**
  * `GET /verify` (no token): the static verifier page, as is — the same file a court can save and open from disk.

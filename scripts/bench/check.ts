@@ -4,8 +4,8 @@
  * keep-alive connections for a bounded time. Baseline, same run, same load: asking the chain node directly
  * (`eth_call CaseRegistry.caseOf`) — what an agency would do without the gateway's index.
  *
- * The gateway runs as `npm run gateway` runs it (node/main.ts, 256 MB heap, JSON access log on stdout, here a
- * file), in its own process, so that its CPU time per request can be read from /proc: on a machine shared
+ * The gateway runs as `npm run gateway` runs it (node/main.ts, from the sources here rather than the build: the
+ * same code once loaded; 256 MB heap, JSON access log on stdout, here a file), in its own process, so that its CPU time per request can be read from /proc: on a machine shared
  * with other work that figure is steadier than requests per second. `BENCH_CHECK_CPU_PROF=DIR` writes a
  * V8 CPU profile of the gateway under load into DIR.
  * Writes scripts/bench/results/check.json and BENCHMARKS.md.

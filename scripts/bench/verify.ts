@@ -76,9 +76,9 @@ try {
   await writeFile(filePath, file);
   await writeFile(receiptPath, JSON.stringify(receipt));
 
-  const cli = join(PROJECT_ROOT, "bin", "caseledger.mjs");
-  const online = [cli, "verify", filePath, receiptPath, "--rpc", anvil.rpcUrl, "--contract", contract, "--json"];
-  const offline = [cli, "verify", filePath, receiptPath, "--json"];
+  const cli = ["--import", "tsx", join(PROJECT_ROOT, "bin", "caseledger.ts")];
+  const online = [...cli, "verify", filePath, receiptPath, "--rpc", anvil.rpcUrl, "--contract", contract, "--json"];
+  const offline = [...cli, "verify", filePath, receiptPath, "--json"];
   timeProcess(process.execPath, online); // warm tsx's transform cache, as any second run has it
   const onlineRuns: number[] = [];
   const offlineRuns: number[] = [];

@@ -5,9 +5,10 @@
 // Node >= 22.13 the machine's own Node is used.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { copyBuildAssets } from "./build-assets.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIN_NODE = [22, 13];
@@ -44,7 +45,9 @@ function ensureInstalled() {
   const [cmd, args] = isRecentNode(process.version)
     ? ["npm", npmArgs]
     : ["npx", ["-y", "-p", "node@22", "--", "npm", ...npmArgs]];
-  const result = spawnSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  // This Node first on PATH: npm's `#!/usr/bin/env node` would otherwise pick the machine's own (older) Node.
+  const env = { ...process.env, PATH: [dirname(process.execPath), process.env.PATH ?? ""].join(delimiter) };
+  const result = spawnSync(cmd, args, { cwd: ROOT, env, stdio: ["ignore", "inherit", "inherit"] });
   if (result.status !== 0) {
     say("依赖安装失败，请检查与 npm 仓库的网络连接后重试", "installing dependencies failed; check access to the npm registry and retry");
     process.exit(result.status ?? 1);
@@ -77,13 +80,16 @@ function taskEnv(extra = {}) {
   return { ...process.env, PATH: path, ...extra };
 }
 
-/** Runs a command, streaming its output; resolves with its exit code and (optionally) its captured stdout. */
-function run(args, { env = {}, capture = false } = {}) {
+/**
+ * Runs a command, streaming its output; resolves with its exit code and (optionally) its captured stdout.
+ * `toStderr` sends its stdout to stderr, so that a build before a command leaves the command's stdout to it alone.
+ */
+function run(args, { env = {}, capture = false, toStderr = false } = {}) {
   return new Promise((resolvePromise) => {
     const child = spawn(NODE(), args, {
       cwd: ROOT,
       env: taskEnv(env),
-      stdio: ["inherit", capture ? "pipe" : "inherit", "inherit"],
+      stdio: ["inherit", capture ? "pipe" : toStderr ? process.stderr : "inherit", "inherit"],
     });
     let out = "";
     if (capture) {
@@ -104,6 +110,46 @@ function run(args, { env = {}, capture = false } = {}) {
 }
 
 const tsx = (script, args = []) => ["--import", "tsx", script, ...args];
+const DIST = join(ROOT, "dist");
+
+/**
+ * `npm run build`: the contracts (their ABIs and the typechain types the code imports), then node/, bin/ and
+ * scripts/start.ts compiled to dist/ (incremental: quick when nothing changed), then the files that run beside
+ * them. `--clean` builds from nothing, so that nothing of a deleted source is left in dist/ (npm pack uses it).
+ */
+async function build(args = [], { toStderr = false } = {}) {
+  if (args.includes("--clean")) rmSync(DIST, { recursive: true, force: true });
+  if (contractsChangedSinceBuild()) {
+    const compiled = await run([BIN.hardhat, "compile", "--quiet"], { toStderr });
+    if (compiled.code !== 0) return compiled.code;
+  }
+  const typed = await run([BIN.tsc, "-b", "tsconfig.build.json"], { toStderr });
+  if (typed.code !== 0) return typed.code;
+  copyBuildAssets(ROOT, DIST);
+  return 0;
+}
+
+/**
+ * Whether the contracts may have changed since the last build copied their artifacts: Hardhat takes seconds only to
+ * find that nothing changed, which `npm run caseledger` would pay on every command.
+ */
+function contractsChangedSinceBuild() {
+  const copied = join(DIST, "artifacts", "contracts");
+  const needed = [copied, join(ROOT, "artifacts", "contracts"), join(ROOT, "types")];
+  if (!needed.every((path) => existsSync(path))) return true;
+  const sources = [join(ROOT, "hardhat.config.ts"), join(ROOT, "package-lock.json")];
+  for (const file of readdirSync(join(ROOT, "contracts"), { recursive: true })) sources.push(join(ROOT, "contracts", String(file)));
+  const builtAt = statSync(copied).mtimeMs;
+  return sources.some((file) => statSync(file).mtimeMs > builtAt);
+}
+
+/** Builds, then runs the built `script` (a path under dist/) with `args`. */
+async function runBuilt(script, args, { nodeFlags = [], quietBuild = false } = {}) {
+  const built = await build([], { toStderr: quietBuild });
+  if (built !== 0) return built;
+  return (await run([...nodeFlags, join(DIST, script), ...args])).code;
+}
+
 const GATEWAY_HEAP = "--max-old-space-size=256";
 
 /** Counts mocha's summary lines ("N passing", "N failing") in captured output. */
@@ -143,13 +189,13 @@ const TASKS = {
   test,
   compile: () => run([BIN.hardhat, "compile"]).then((r) => r.code),
   lint: () => run([BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"]).then((r) => r.code),
-  start: async (args) => {
-    const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
-    if (compiled.code !== 0) return compiled.code;
-    return (await run(tsx("scripts/start.ts", args))).code;
-  },
+  build,
+  // The demo consortium's gateways run in the start script's process: from the build, like a member's gateway.
+  start: (args) => runBuilt("scripts/start.js", args),
   // A member gateway streams everything it ingests: a bounded heap keeps its memory predictable (see BENCHMARKS.md).
-  gateway: (args) => run([GATEWAY_HEAP, ...tsx("node/main.ts", args)]).then((r) => r.code),
+  gateway: (args) => runBuilt("node/main.js", args, { nodeFlags: [GATEWAY_HEAP] }),
+  // The command an installed package provides, from this checkout's build; its stdout is the command's alone.
+  caseledger: (args) => runBuilt("bin/caseledger.js", args, { quietBuild: true }),
   "demo:data": (args) => run(tsx("scripts/demo-data.ts", args)).then((r) => r.code),
   "network:generate": (args) => run(tsx("scripts/network/generate.ts", args)).then((r) => r.code),
   deploy: async (args) => {

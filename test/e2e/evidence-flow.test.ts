@@ -10,6 +10,7 @@ import { connectContracts } from "../../node/chain/contracts.js";
 import { PROJECT_ROOT } from "../../node/paths.js";
 import { apiClient, eventually } from "../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
+import { CLI } from "../support/cli.js";
 
 const run = promisify(execFile);
 const key = (label: string) => keccak256(toUtf8Bytes(`caseledger/test/e2e-evidence/${label}`));
@@ -18,7 +19,7 @@ const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).
 /** `caseledger verify` as a user runs it: a real process, its output and exit code. */
 async function caseledger(args: string[]): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await run(process.execPath, [join(PROJECT_ROOT, "bin", "caseledger.mjs"), ...args], { cwd: PROJECT_ROOT });
+    const { stdout } = await run(process.execPath, [...CLI, ...args], { cwd: PROJECT_ROOT });
     return { code: 0, stdout };
   } catch (e) {
     const err = e as { code: number; stdout: string };

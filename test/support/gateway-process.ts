@@ -53,9 +53,16 @@ export async function writeProcessConfig(consortium: TestConsortium, spec: Membe
 export async function spawnGateway(
   name: string,
   file: string,
-  options: { token?: string; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: {
+    token?: string;
+    env?: Record<string, string>;
+    timeoutMs?: number;
+    /** The Node binary and the gateway's entry: by default the sources through tsx (a build, installed, in the package test). */
+    command?: readonly [node: string, main: string];
+  } = {},
 ): Promise<GatewayProcess> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "node/main.ts", "--config", file], {
+  const [node, ...entry] = options.command ?? [process.execPath, "--import", "tsx", "node/main.ts"];
+  const proc = spawn(node, [...entry, "--config", file], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
-import { PROJECT_ROOT } from "../../../node/paths.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+import { CLI } from "../../support/cli.js";
 
 /** Runs `caseledger` as a real process; `input` goes to its stdin. */
 function caseledger(args: string[], env: Record<string, string>, input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "caseledger.mjs"), ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));

@@ -4,15 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
-import { PROJECT_ROOT } from "../../../node/paths.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+import { CLI } from "../../support/cli.js";
 
 const run = promisify(execFile);
 
 /** The `caseledger` command as a user runs it: a real process, its stdout, stderr and exit code. */
 async function caseledger(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, "bin", "caseledger.mjs"), ...args], { cwd });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { cwd });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

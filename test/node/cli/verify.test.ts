@@ -3,8 +3,8 @@ import { open, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { PROJECT_ROOT } from "../../../node/paths.js";
 import { fixture } from "../domain/evidence/receipt-fixtures.js";
+import { CLI } from "../../support/cli.js";
 
 const TWO_GIB = 2 * 1024 ** 3;
 
@@ -17,7 +17,7 @@ async function peakRssKb(pid: number): Promise<number> {
 /** `caseledger verify` as a real process, sampling its peak memory while it hashes. */
 function verify(args: string[]): Promise<{ code: number; stdout: string; peakMB: number }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "caseledger.mjs"), "verify", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...CLI, "verify", ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let peak = 0;
     child.stdout.on("data", (c) => (stdout += c));
