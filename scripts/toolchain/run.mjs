@@ -108,6 +108,7 @@ const GATEWAY_HEAP = "--max-old-space-size=256";
 
 /** Counts mocha's summary lines ("N passing", "N failing") in captured output. */
 function mochaCounts(output) {
+  // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes (ESC sequences) mocha prints
   const clean = output.replace(/\u001b\[[0-9;]*m/g, "");
   const count = (word) => [...clean.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
   return { passed: count("passing"), failed: count("failing") };
