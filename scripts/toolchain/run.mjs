@@ -68,7 +68,39 @@ const BIN = {
   hardhat: join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js"),
   tsc: join(ROOT, "node_modules", "typescript", "bin", "tsc"),
   solhint: join(ROOT, "node_modules", "solhint", "solhint.js"),
+  eslint: join(ROOT, "node_modules", "eslint", "bin", "eslint.js"),
+  depcruise: join(ROOT, "node_modules", "dependency-cruiser", "bin", "dependency-cruiser.mjs"),
+  knip: join(ROOT, "node_modules", "knip", "bin", "knip.js"),
 };
+
+// The linters, each with its configuration file at the root: solhint (.solhint.json), ESLint (eslint.config.js,
+// with eslint-suppressions.json), dependency-cruiser (.dependency-cruiser.cjs) and knip (knip.json).
+const KNOWN_VIOLATIONS = ".dependency-cruiser-known-violations.json";
+const CRUISED = ["node", "bin", "scripts", "test"];
+const LINTERS = {
+  solhint: [BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"],
+  eslint: [BIN.eslint, "--max-warnings", "0", "."],
+  "dependency-cruiser": [BIN.depcruise, "--config", ".dependency-cruiser.cjs", "--ignore-known", KNOWN_VIOLATIONS, ...CRUISED],
+  knip: [BIN.knip, "--no-progress"],
+};
+
+/** Compiles the contracts first: the TypeScript linters read the contract types Hardhat generates. */
+async function afterCompile(task) {
+  const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
+  return compiled.code === 0 ? task() : compiled.code;
+}
+
+/** Runs the linters one after the other; fails if any failed, after running them all. */
+function lint(names) {
+  return afterCompile(async () => {
+    let failed = 0;
+    for (const name of names) {
+      process.stdout.write(`\n== ${name} ==\n`);
+      if ((await run(LINTERS[name])).code !== 0) failed += 1;
+    }
+    return failed === 0 ? 0 : 1;
+  });
+}
 
 /** Environment of every task: the chosen Node first on PATH, so that tools spawning `node` get it too. */
 function taskEnv(extra = {}) {
@@ -128,7 +160,7 @@ async function test(extraArgs) {
   };
   await run([BIN.hardhat, "compile", "--quiet"]);
   await check("tsc --noEmit", [BIN.tsc, "--noEmit", "-p", "."]);
-  await check("solhint", [BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"]);
+  for (const [name, args] of Object.entries(LINTERS)) await check(name, args);
   process.stdout.write("\n== mocha (contracts, gateway) ==\n");
   const mocha = await run([BIN.hardhat, "test", "mocha", ...extraArgs], { capture: true });
   const counts = mochaCounts(mocha.out);
@@ -143,7 +175,19 @@ async function test(extraArgs) {
 const TASKS = {
   test,
   compile: () => run([BIN.hardhat, "compile"]).then((r) => r.code),
-  lint: () => run([BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"]).then((r) => r.code),
+  lint: () => lint(Object.keys(LINTERS)),
+  "lint:sol": (args) => run([...LINTERS.solhint, ...args]).then((r) => r.code),
+  // `npm run lint:ts -- --prune-suppressions` drops the suppressions of violations that are gone.
+  "lint:ts": (args) => afterCompile(() => run([...LINTERS.eslint, ...args]).then((r) => r.code)),
+  deps: (args) => afterCompile(() => run([...LINTERS["dependency-cruiser"], ...args]).then((r) => r.code)),
+  // Drops the known violations that are fixed; never adds one.
+  "deps:baseline": () =>
+    afterCompile(() =>
+      run([BIN.depcruise, "--config", ".dependency-cruiser.cjs", "--baseline-mode", "shrink-only", "--baseline", KNOWN_VIOLATIONS, ...CRUISED]).then(
+        (r) => r.code,
+      ),
+    ),
+  knip: (args) => afterCompile(() => run([...LINTERS.knip, ...args]).then((r) => r.code)),
   start: async (args) => {
     const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
     if (compiled.code !== 0) return compiled.code;
