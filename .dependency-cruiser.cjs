@@ -77,6 +77,13 @@ module.exports = {
       to: { path: ["^scripts/", "^test/"] },
     },
     {
+      name: "product-not-to-dev-deps",
+      severity: "error",
+      comment: "What the gateway and the CLI import at run time must be a dependency: devDependencies are not installed with the package.",
+      from: { path: ["^node/", "^bin/"] },
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "not-to-unresolvable",
       severity: "error",
       comment: "An import that resolves to nothing fails at run time (the console's browser modules import URLs the gateway serves).",
