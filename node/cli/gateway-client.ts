@@ -53,7 +53,7 @@ export async function callGateway(
       },
       body: init.json === undefined ? init.body : JSON.stringify(init.json),
       ...(init.duplex ? { duplex: init.duplex } : {}),
-    } as RequestInit);
+    });
   } catch (error) {
     throw new CliError(EXIT.UNAVAILABLE, `无法连接网关 / cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
   }

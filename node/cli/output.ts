@@ -1,8 +1,8 @@
 /** Where the CLI writes: stdout for results, stderr for progress; progress bars only on a terminal. */
 export interface Output {
   json: boolean;
-  out(line: string): void;
-  err(line: string): void;
+  out: (line: string) => void;
+  err: (line: string) => void;
   /** A progress line that rewrites itself on a terminal and prints plain lines (sparingly) otherwise. */
   progress(text: string): void;
   done(): void;

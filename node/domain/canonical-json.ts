@@ -20,7 +20,7 @@ function serialize(value: unknown, path: string): string {
       return JSON.stringify(value);
     case "object": {
       if (Array.isArray(value)) return `[${value.map((v, i) => serialize(v, `${path}[${i}]`)).join(",")}]`;
-      const entries = Object.keys(value as object)
+      const entries = Object.keys(value)
         .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
         .map((k) => `${JSON.stringify(k)}:${serialize((value as Record<string, unknown>)[k], `${path}.${k}`)}`);

@@ -2,8 +2,9 @@ import type { NextFunction, Request, Response } from "express";
 import { CaseListFileError } from "../domain/errors.js";
 import { ApiError } from "./api-error.js";
 import { outageError } from "./outage-errors.js";
+import type { Logger } from "../log/logger.js";
 
-export type Logger = (event: Record<string, unknown>) => void;
+export type { Logger };
 
 interface HttpError {
   status: number;

@@ -1,4 +1,4 @@
-import type { Logger } from "../http/error-handler.js";
+import type { Logger } from "./logger.js";
 import { isoTime } from "./iso-time.js";
 import { writeAllSync } from "./write-all-sync.js";
 

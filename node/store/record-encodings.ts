@@ -513,7 +513,7 @@ function readReportRow(r: ByteReader): StoredReportRow {
 
 function readReportChunk(r: ByteReader): StoredReportRow[] {
   const count = r.uint();
-  const rows: StoredReportRow[] = new Array(count);
+  const rows = new Array<StoredReportRow>(count);
   for (let i = 0; i < count; i++) rows[i] = readReportRow(r);
   return rows;
 }

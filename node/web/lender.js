@@ -61,10 +61,10 @@ async function uploadPage(view, ctx) {
     start(e.dataTransfer?.files?.[0]);
   });
   view.append(card(t("tab_upload"), zone, status));
-  await recentLists(view, ctx);
+  await recentLists(view);
 }
 
-async function recentLists(view, ctx) {
+async function recentLists(view) {
   const { lists } = await get("/v1/case-lists");
   view.append(
     card(
@@ -84,8 +84,8 @@ async function recentLists(view, ctx) {
   );
 }
 
-async function listsPage(view, ctx) {
-  await recentLists(view, ctx);
+async function listsPage(view) {
+  await recentLists(view);
 }
 
 // ── validation report ───────────────────────────────────────────────────────────────────────────────────

@@ -26,6 +26,12 @@ const RUNS = 5;
 const say = (line: string) => console.log(`[bench:verify] ${line}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** The verdict in `caseledger verify --json` output (undefined when the output has none). */
+function verdictOf(stdout: string): unknown {
+  const answer: unknown = JSON.parse(stdout);
+  return typeof answer === "object" && answer !== null && "verdict" in answer ? answer.verdict : undefined;
+}
+
 function timeProcess(cmd: string, args: string[]): { ms: number; code: number | null; stdout: string } {
   const t = performance.now();
   const r = spawnSync(cmd, args, { cwd: PROJECT_ROOT, encoding: "utf8" });
@@ -85,10 +91,10 @@ try {
   const baselineRuns: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const on = timeProcess(process.execPath, online);
-    if (on.code !== 0 || JSON.parse(on.stdout).verdict !== "valid") throw new Error(`verify did not say valid: ${on.stdout.slice(0, 500)}`);
+    if (on.code !== 0 || verdictOf(on.stdout) !== "valid") throw new Error(`verify did not say valid: ${on.stdout.slice(0, 500)}`);
     onlineRuns.push(on.ms);
     const off = timeProcess(process.execPath, offline);
-    if (JSON.parse(off.stdout).verdict !== "incomplete") throw new Error("offline verify did not say incomplete");
+    if (verdictOf(off.stdout) !== "incomplete") throw new Error("offline verify did not say incomplete");
     offlineRuns.push(off.ms);
     baselineRuns.push(timeProcess("sha256sum", [filePath]).ms);
   }

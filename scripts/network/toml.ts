@@ -19,6 +19,7 @@ export class TomlError extends Error {
 const KEY = /^[A-Za-z0-9_-]+$/;
 
 function quote(value: string): string {
+  // eslint-disable-next-line no-control-regex -- TOML basic strings forbid exactly these control characters
   if (/[\u0000-\u001f\u007f]/.test(value)) throw new RangeError(`control character in TOML string ${JSON.stringify(value)}`);
   return `"${value.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }

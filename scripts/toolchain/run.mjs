@@ -71,7 +71,39 @@ const BIN = {
   hardhat: join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js"),
   tsc: join(ROOT, "node_modules", "typescript", "bin", "tsc"),
   solhint: join(ROOT, "node_modules", "solhint", "solhint.js"),
+  eslint: join(ROOT, "node_modules", "eslint", "bin", "eslint.js"),
+  depcruise: join(ROOT, "node_modules", "dependency-cruiser", "bin", "dependency-cruiser.mjs"),
+  knip: join(ROOT, "node_modules", "knip", "bin", "knip.js"),
 };
+
+// The linters, each with its configuration file at the root: solhint (.solhint.json), ESLint (eslint.config.js,
+// with eslint-suppressions.json), dependency-cruiser (.dependency-cruiser.cjs) and knip (knip.json).
+const KNOWN_VIOLATIONS = ".dependency-cruiser-known-violations.json";
+const CRUISED = ["node", "bin", "scripts", "test"];
+const LINTERS = {
+  solhint: [BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"],
+  eslint: [BIN.eslint, "--max-warnings", "0", "."],
+  "dependency-cruiser": [BIN.depcruise, "--config", ".dependency-cruiser.cjs", "--ignore-known", KNOWN_VIOLATIONS, ...CRUISED],
+  knip: [BIN.knip, "--no-progress"],
+};
+
+/** Compiles the contracts first: the TypeScript linters read the contract types Hardhat generates. */
+async function afterCompile(task) {
+  const compiled = await run([BIN.hardhat, "compile", "--quiet"]);
+  return compiled.code === 0 ? task() : compiled.code;
+}
+
+/** Runs the linters one after the other; fails if any failed, after running them all. */
+function lint(names) {
+  return afterCompile(async () => {
+    let failed = 0;
+    for (const name of names) {
+      process.stdout.write(`\n== ${name} ==\n`);
+      if ((await run(LINTERS[name])).code !== 0) failed += 1;
+    }
+    return failed === 0 ? 0 : 1;
+  });
+}
 
 /** Environment of every task: the chosen Node first on PATH, so that tools spawning `node` get it too. */
 function taskEnv(extra = {}) {
@@ -154,6 +186,7 @@ const GATEWAY_HEAP = "--max-old-space-size=256";
 
 /** Counts mocha's summary lines ("N passing", "N failing") in captured output. */
 function mochaCounts(output) {
+  // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes (ESC sequences) mocha prints
   const clean = output.replace(/\u001b\[[0-9;]*m/g, "");
   const count = (word) => [...clean.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
   return { passed: count("passing"), failed: count("failing") };
@@ -173,7 +206,7 @@ async function test(extraArgs) {
   };
   await run([BIN.hardhat, "compile", "--quiet"]);
   await check("tsc --noEmit", [BIN.tsc, "--noEmit", "-p", "."]);
-  await check("solhint", [BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"]);
+  for (const [name, args] of Object.entries(LINTERS)) await check(name, args);
   process.stdout.write("\n== mocha (contracts, gateway) ==\n");
   const mocha = await run([BIN.hardhat, "test", "mocha", ...extraArgs], { capture: true });
   const counts = mochaCounts(mocha.out);
@@ -188,10 +221,22 @@ async function test(extraArgs) {
 const TASKS = {
   test,
   compile: () => run([BIN.hardhat, "compile"]).then((r) => r.code),
-  lint: () => run([BIN.solhint, "--max-warnings", "0", "contracts/**/*.sol", "scripts/bench/contracts/**/*.sol"]).then((r) => r.code),
   build,
   // The demo consortium's gateways run in the start script's process: from the build, like a member's gateway.
   start: (args) => runBuilt("scripts/start.js", args),
+  lint: () => lint(Object.keys(LINTERS)),
+  "lint:sol": (args) => run([...LINTERS.solhint, ...args]).then((r) => r.code),
+  // `npm run lint:ts -- --prune-suppressions` drops the suppressions of violations that are gone.
+  "lint:ts": (args) => afterCompile(() => run([...LINTERS.eslint, ...args]).then((r) => r.code)),
+  deps: (args) => afterCompile(() => run([...LINTERS["dependency-cruiser"], ...args]).then((r) => r.code)),
+  // Drops the known violations that are fixed; never adds one.
+  "deps:baseline": () =>
+    afterCompile(() =>
+      run([BIN.depcruise, "--config", ".dependency-cruiser.cjs", "--baseline-mode", "shrink-only", "--baseline", KNOWN_VIOLATIONS, ...CRUISED]).then(
+        (r) => r.code,
+      ),
+    ),
+  knip: (args) => afterCompile(() => run([...LINTERS.knip, ...args]).then((r) => r.code)),
   // A member gateway streams everything it ingests: a bounded heap keeps its memory predictable (see BENCHMARKS.md).
   gateway: (args) => runBuilt("node/main.js", args, { nodeFlags: [GATEWAY_HEAP] }),
   // The command an installed package provides, from this checkout's build; its stdout is the command's alone.

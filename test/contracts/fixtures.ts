@@ -6,6 +6,7 @@ import { network } from "hardhat";
  */
 export const connection = await network.create();
 export const { ethers, networkHelpers } = connection;
+// eslint-disable-next-line @typescript-eslint/unbound-method -- Hardhat binds the helpers' methods to their instance
 export const { loadFixture, time } = networkHelpers;
 
 export const Role = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;

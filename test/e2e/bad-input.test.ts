@@ -109,7 +109,7 @@ describe("e2e: bad input, and no raw PII anywhere the gateway writes", function 
       ["too large", `${HEADER}\n${"9".repeat(3 * 1024 * 1024)}`, 413, "PAYLOAD_TOO_LARGE"],
     ] as const;
     for (const [what, body, status, code] of cases_) {
-      const r = await api.upload(`${what}.csv`, body as string | Uint8Array);
+      const r = await api.upload(`${what}.csv`, body);
       expect(r.status, what).to.equal(status);
       expect(r.body.error.code, what).to.equal(code);
     }

@@ -135,7 +135,7 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     await page.waitForFunction(() => (globalThis as any).document.querySelectorAll("#report-rows tbody tr").length >= 40);
     await shot(page, "02-report");
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-rejected")]);
-    const rejected = await readFile((await download.path())!, "utf8");
+    const rejected = await readFile(await download.path(), "utf8");
     expect(rejected).to.include("ID_CHECK_DIGIT").and.to.include("REF_CONFLICT");
 
     await page.click("#preview-allocation");
@@ -186,7 +186,7 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     await page.click("#evidence-submit");
     await page.waitForSelector("#receipt-download", { timeout: 60_000 });
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#receipt-download")]);
-    receiptText = await readFile((await download.path())!, "utf8");
+    receiptText = await readFile(await download.path(), "utf8");
     expect(JSON.parse(receiptText).status).to.equal("anchored");
     await context.close();
   });

@@ -51,7 +51,7 @@ describe("e2e: evidence log, anchoring through kill -9, and verification four wa
     });
     child = proc;
     let stderr = "";
-    proc.stderr!.on("data", (chunk: Buffer) => {
+    proc.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
       const match = /initial admin token \(shown once\): (\S+)/.exec(stderr);
       if (match && !token) token = match[1];

@@ -87,10 +87,10 @@ describe("e2e: five member gateways as separate processes on one chain", functio
     cases.c2 = await keyOf(cfc, up2.body.id, "C-2");
     cases.c3 = await keyOf(cfc, up2.body.id, "C-3");
     // The collector serves this lender only in Beijing, but already works the shared debtor: it keeps him.
-    expect(byRef[cases.c1!]).to.deep.include({ agencyId: 3, otherCreditors: 1 });
-    expect(byRef[cases.c1!].reason.code).to.equal("CO_DEBT");
-    expect(byRef[cases.c2!].agencyId).to.equal(4);
-    expect(byRef[cases.c3!].agencyId).to.equal(4);
+    expect(byRef[cases.c1]).to.deep.include({ agencyId: 3, otherCreditors: 1 });
+    expect(byRef[cases.c1].reason.code).to.equal("CO_DEBT");
+    expect(byRef[cases.c2].agencyId).to.equal(4);
+    expect(byRef[cases.c3].agencyId).to.equal(4);
     expect((await cfc.post(`/v1/allocations/${preview2.id}/commit`, { mandateDays: 60 })).status).to.equal(202);
     await committed(cfc, preview2.id);
     const cfcHandovers = await delivered(cfc, preview2.id, 2);

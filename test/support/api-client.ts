@@ -16,7 +16,7 @@ export function apiClient(baseUrl: string, token?: string) {
         ...(body === undefined || isRaw ? {} : { "content-type": "application/json" }),
         ...headers,
       },
-      body: body === undefined ? undefined : isRaw ? (body as string | Uint8Array) : JSON.stringify(body),
+      body: body === undefined ? undefined : isRaw ? body : JSON.stringify(body),
     });
     const text = await res.text();
     let parsed: unknown = text;

@@ -75,5 +75,5 @@ export async function chainView(consortium: TestConsortium): Promise<{ provider:
 export async function assignedKeys(contracts: ConsortiumContracts): Promise<string[]> {
   const registry = contracts.caseRegistry;
   const logs = await registry.queryFilter(registry.filters.CasesAssigned(), 0, "latest");
-  return logs.flatMap((log) => ("args" in log ? (log.args.caseKeys as string[]) : []).map((k) => k.toLowerCase()));
+  return logs.flatMap((log) => ("args" in log ? log.args.caseKeys : []).map((k) => k.toLowerCase()));
 }

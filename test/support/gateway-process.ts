@@ -72,14 +72,14 @@ export async function spawnGateway(
     out = (out + chunk.toString()).slice(-200_000);
   };
   // First listeners: `out` is complete when the start-up listeners below read it.
-  proc.stdout!.on("data", collect);
-  proc.stderr!.on("data", collect);
+  proc.stdout.on("data", collect);
+  proc.stderr.on("data", collect);
   const started = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`gateway ${name} did not start:\n${out.slice(-2_000)}`)), options.timeoutMs ?? 60_000);
     const finish = (error?: Error, value?: { url: string; token: string }) => {
       clearTimeout(timer);
-      proc.stdout!.off("data", onData);
-      proc.stderr!.off("data", onData);
+      proc.stdout.off("data", onData);
+      proc.stderr.off("data", onData);
       proc.off("exit", onExit);
       if (error) {
         proc.kill("SIGKILL");
@@ -92,8 +92,8 @@ export async function spawnGateway(
       if (url && token) finish(undefined, { url, token });
     };
     const onExit = (code: number | null) => finish(new Error(`gateway ${name} exited (${code}):\n${out.slice(-2_000)}`));
-    proc.stdout!.on("data", onData);
-    proc.stderr!.on("data", onData);
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", onData);
     proc.once("exit", onExit);
   });
   const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));

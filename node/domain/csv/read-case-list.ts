@@ -128,6 +128,7 @@ export class CaseListReader {
   }
 
   private checkUsable(): void {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the caller's own failure unchanged
     if (this.failure !== undefined) throw this.failure;
     if (this.ended) throw new Error("CaseListReader: input already ended");
   }

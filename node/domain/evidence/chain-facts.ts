@@ -69,7 +69,6 @@ export function questionsFor(receipt: AnchoredReceipt, member: number, pinnedCon
 
 export const encodeRootAt = (member: number, treeSize: number) => `${ABI.rootAt}${word(member)}${word(treeSize)}`;
 export const encodeMemberOf = (member: number) => `${ABI.memberOf}${word(member)}`;
-export const encodeLatestCheckpoint = (member: number) => `${ABI.latestCheckpoint}${word(member)}`;
 
 /** The 32-byte words of ABI-encoded return data. */
 export function words(hex: string): string[] {
@@ -90,12 +89,6 @@ export const wordToNumber = (w: string | undefined): number => {
 export function decodeAddressWord(w: string | undefined): string {
   if (w === undefined || !/^0{24}[0-9a-f]{40}$/.test(w)) throw new TypeError("not an address word");
   return `0x${w.slice(24)}`;
-}
-
-/** latestCheckpoint's (root, treeSize, anchoredAt, blockNumber). */
-export function decodeLatestCheckpoint(hex: string): { root: string; treeSize: number; anchoredAt: number; blockNumber: number } {
-  const [root, size, at, block] = words(hex);
-  return { root: `0x${root ?? ""}`, treeSize: wordToNumber(size), anchoredAt: wordToNumber(at), blockNumber: wordToNumber(block) };
 }
 
 /** memberOf's (signer, roles, status, metadataHash). */

@@ -35,10 +35,3 @@ export class ContentHasher {
     return { sha256: this.#sha256.digest("hex"), size: this.#size, ...(this.#sm3 ? { sm3: this.#sm3.digest() } : {}) };
   }
 }
-
-/** Digests of a whole stream of chunks (a file read stream, an HTTP request). */
-export async function digestStream(chunks: AsyncIterable<Uint8Array>, options: { sm3?: boolean } = {}) {
-  const hasher = new ContentHasher(options);
-  for await (const chunk of chunks) hasher.update(chunk);
-  return hasher.digest();
-}

@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { canonicalJson } from "../canonical-json.js";
 import type { EvidenceKind } from "./kinds.js";
 
 /** The record format's version (`v`). */
@@ -42,7 +41,7 @@ export function newSalt(): string {
 /**
  * The record's canonical JSON text (RFC 8785): exactly the bytes that are hashed into the log. Written out in the
  * fixed key order JCS gives these keys (UTF-16 order) — the log's hot path; the tests check it against the generic
- * {@link canonicalJson} for every field combination. Only for records that passed validation.
+ * canonicalJson (canonical-json.ts) for every field combination. Only for records that passed validation.
  */
 export function recordJson(r: EvidenceRecord): string {
   const s = JSON.stringify;

@@ -113,7 +113,3 @@ export function createSm3(): Sm3Hasher {
   };
   return hasher;
 }
-
-export function sm3Hex(data: Uint8Array | string): string {
-  return createSm3().update(typeof data === "string" ? new TextEncoder().encode(data) : data).digest();
-}

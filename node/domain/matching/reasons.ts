@@ -25,8 +25,6 @@ export const REASON_CODES = [
 ] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
-export type AssignedReasonCode = "CO_DEBT" | "SAME_DEBTOR_BATCH" | "MATCHED";
-export type UnmatchedReasonCode = Exclude<ReasonCode, AssignedReasonCode>;
 
 /** Which side of a profile a case falls outside of (NO_AGENCY_RANGE): `combination` = each fits some agency, none fits both. */
 export type RangeMiss = "outstanding" | "overdue" | "both" | "combination";

@@ -281,7 +281,7 @@ export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
       return !cached;
     });
     const stored = unknown.length > 0 ? await this.#db.getMany(unknown.map(caseKeyOf)) : [];
-    unknown.forEach((key, i) => cases.set(key, stored[i] === undefined ? undefined : (JSON.parse(stored[i]!) as CaseIndex)));
+    unknown.forEach((key, i) => cases.set(key, stored[i] === undefined ? undefined : (JSON.parse(stored[i]) as CaseIndex)));
     return cases;
   }
 }

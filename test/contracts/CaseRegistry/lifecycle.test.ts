@@ -268,7 +268,7 @@ describe("CaseRegistry", () => {
           expect(s.until).to.equal(c.until);
           expect(s.creditorId).to.equal(state === "None" ? 0 : 1);
           expect(await c.w.cr.isAssignedTo(c.k, c.w.ids.agency)).to.equal(
-            (state === "Assigned" || state === "Accepted") as boolean,
+            state === "Assigned" || state === "Accepted",
           );
         });
       }

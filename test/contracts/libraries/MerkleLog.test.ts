@@ -22,7 +22,6 @@ import {
   flipAt,
   prng,
   randomBytes,
-  swapAt,
   UniformTree,
 } from "../../support/merkle-vectors.js";
 
@@ -208,7 +207,7 @@ describe("MerkleLog (Solidity) against the TypeScript reference", () => {
       const lengths = [0, 1, 2, 31, 32, 33, 55, 56, 63, 64, 65, 100, 1000, 4096];
       const records = lengths.map((n) => randomBytes(rng, n));
       const onChain = await Promise.all(
-        records.map((r) => harness.getFunction("leafHash").staticCall(r) as Promise<string>),
+        records.map((r) => harness.getFunction("leafHash").staticCall(r)),
       );
       records.forEach((r, i) => expect(onChain[i], `length ${r.length}`).to.equal(b32(leafHash(r))));
       // The CT leaves; the empty record hashes to the root of the one-leaf tree.
@@ -228,8 +227,8 @@ describe("MerkleLog (Solidity) against the TypeScript reference", () => {
         const l = randomBytes(rng, 32);
         const r = randomBytes(rng, 32);
         const [lr, rl] = await Promise.all([
-          harness.getFunction("nodeHash").staticCall(b32(l), b32(r)) as Promise<string>,
-          harness.getFunction("nodeHash").staticCall(b32(r), b32(l)) as Promise<string>,
+          harness.getFunction("nodeHash").staticCall(b32(l), b32(r)),
+          harness.getFunction("nodeHash").staticCall(b32(r), b32(l)),
         ]);
         expect(lr).to.equal(b32(nodeHash(l, r)));
         expect(rl).to.equal(b32(nodeHash(r, l)));
@@ -242,7 +241,7 @@ describe("MerkleLog (Solidity) against the TypeScript reference", () => {
       // The CT root of two leaves is the node over their leaf hashes.
       const [l0, l1] = await Promise.all(
         [CT_LEAVES[0], CT_LEAVES[1]].map(
-          (h) => harness.getFunction("leafHash").staticCall(`0x${h}`) as Promise<string>,
+          (h) => harness.getFunction("leafHash").staticCall(`0x${h}`),
         ),
       );
       expect(await harness.getFunction("nodeHash").staticCall(l0 as string, l1 as string)).to.equal(ctRoot(2));

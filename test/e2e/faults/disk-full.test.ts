@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect } from "chai";
+import type { ApiResponse } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { syntheticList } from "../../support/fault-helpers.js";
 import { type GatewayProcess, spawnGateway, writeProcessConfig } from "../../support/gateway-process.js";
@@ -53,7 +54,7 @@ describe("e2e faults: the disk of the data directory fills up", function () {
     const kept = await api.upload("kept.csv", syntheticList(50, "KEPT"));
     expect(kept.status).to.equal(201);
 
-    let refused;
+    let refused: (ApiResponse & { prefix: string }) | undefined;
     const acknowledged: string[] = [kept.body.id];
     for (let i = 0; i < 12 && !refused; i++) {
       const r = await api.upload(`fill-${i}.csv`, syntheticList(20_000, `FILL${i}`, 100 + i)).catch((error: unknown) => {

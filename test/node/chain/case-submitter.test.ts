@@ -51,7 +51,7 @@ describe("node/chain/case-submitter (anvil)", function () {
   const assignedOnChain = async () => {
     const registry = c.contracts.caseRegistry;
     const logs = await registry.queryFilter(registry.filters.CasesAssigned(), c.deployment.deployBlock, "latest");
-    return logs.flatMap((log) => ("args" in log ? (log.args.caseKeys as string[]) : []));
+    return logs.flatMap((log) => ("args" in log ? log.args.caseKeys : []));
   };
   const until = async (days = 30) => (await c.now()) + days * DAY;
   const codeOf = (error: unknown) => (error instanceof ChainError ? error.code : String(error));

@@ -68,7 +68,7 @@ describe("node/http: /v1/case-lists", function () {
   });
 
   it("downloads rejected rows as CSV with formulas neutralized", async () => {
-    const summary = await (await upload(`${CSV}\n=HYPERLINK(\"x\"),测试丁,bad,,1,1,1`)).json();
+    const summary = await (await upload(`${CSV}\n=HYPERLINK("x"),测试丁,bad,,1,1,1`)).json();
     const res = await call(`/v1/case-lists/${summary.id}/rejected.csv`, { token: lenderToken });
     expect(res.status).to.equal(200);
     expect(res.headers.get("content-type")).to.match(/^text\/csv/);

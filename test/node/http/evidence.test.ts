@@ -186,7 +186,7 @@ describe("node/http: /v1/evidence and /v1/verify", function () {
       headers: { authorization: await agencyAuth(), "content-type": "audio/wav" },
       body: Readable.toWeb(body) as ReadableStream,
       duplex: "half",
-    } as RequestInit);
+    });
     clearInterval(timer);
     const json = (await res.json()) as { contentSize: number; contentSha256: string };
     expect(res.status).to.equal(201);

@@ -134,7 +134,7 @@ describe("http: staff tokens, suspension, size limits, headers, secrets in logs,
         },
       }),
       duplex: "half",
-    } as RequestInit);
+    });
     expect(chunked.status).to.equal(413);
     const huge = await raw(lender.url, { path: "/v1/health", headers: { "x-padding": "p".repeat(MAX_HEADER_BYTES + 1) } });
     expect(huge.status).to.equal(431);

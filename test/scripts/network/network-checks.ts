@@ -120,7 +120,7 @@ export async function checkNetworkDir(dir: string, spec: NetworkSpec, evmVersion
       expect(cfg["host-allowlist"]).to.not.include("*");
     }
     // docker-compose.yml mounts the shared genesis, this node's config, key and data where the config says.
-    const service = compose.split(/\n(?=  [a-z][a-z0-9-]*:)/).find((block) => block.startsWith(`  ${name}:`));
+    const service = compose.split(/\n(?= {2}[a-z][a-z0-9-]*:)/).find((block) => block.startsWith(`  ${name}:`));
     expect(service, `service ${name}`).to.be.a("string");
     for (const mount of [
       `./genesis.json:${CONTAINER.genesis}:ro`,

@@ -106,11 +106,11 @@ export function planRows(debtors: Debtor[], seeds: RowSeed[]): PlannedRow[] {
         break;
       case "badCheck":
         cells[2] = d.id.slice(0, 17) + (d.id.endsWith("0") ? "1" : "0");
-        pii.push(cells[2]!);
+        pii.push(cells[2]);
         break;
       case "badPhone":
         cells[3] = `12${d.phone.slice(2)}`;
-        pii.push(cells[3]!);
+        pii.push(cells[3]);
         break;
       case "longName":
         cells[1] = d.name.repeat(Math.ceil(5_000 / d.name.length));

@@ -207,7 +207,7 @@ export const TAMPERINGS: Tampering[] = [
   },
   {
     name: "a genuine receipt of another member than the one expected",
-    input: (f) => ({ receipt: json(f.receipt), file: f.file, chain: f.chain, trust: { ...f.trust, member: MEMBER + 1 } as never }),
+    input: (f) => ({ receipt: json(f.receipt), file: f.file, chain: f.chain, trust: { ...f.trust, member: MEMBER + 1 } }),
     verdict: "invalid",
     failedStep: "member",
     code: "MEMBER_NOT_EXPECTED",
@@ -247,7 +247,7 @@ export const TAMPERINGS: Tampering[] = [
       const leaves = [...f.leaves];
       leaves[5] = leafHash(Buffer.from(record));
       const root = toBytes32(rootOf(leaves));
-      const receipt = { ...f.receipt, record, leafHash: toBytes32(leaves[5]!), inclusionProof: inclusionProof(leaves, 5).map(toBytes32), checkpoint: { treeSize: 11, root } };
+      const receipt = { ...f.receipt, record, leafHash: toBytes32(leaves[5]), inclusionProof: inclusionProof(leaves, 5).map(toBytes32), checkpoint: { treeSize: 11, root } };
       return { receipt: json(receipt), file: f.file, chain: { ...f.chain, rootAt: root, anchorTx: { found: true, status: 1, blockNumber: 42, to: CONTRACT, anchored: [{ member: MEMBER, treeSize: 11, root }] } }, trust: f.trust };
     },
     verdict: "invalid",

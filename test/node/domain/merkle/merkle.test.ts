@@ -553,6 +553,7 @@ describe("merkle (RFC 6962 reference)", () => {
       expect(verifyInclusion(leaf, 2, 8, new Array<Hash>(3), root)).to.equal(false);
       expect(verifyInclusion(leaf, 0, 2, new Array<Hash>(1), rootOf(leaves, 2))).to.equal(false);
       const holey = [...proof];
+      // eslint-disable-next-line @typescript-eslint/no-array-delete -- the hole is the point of this case
       delete holey[1];
       expect(verifyInclusion(leaf, 2, 8, holey, root)).to.equal(false);
       expect(verifyConsistency(3, 8, oldRoot, root, new Array<Hash>(cProof.length))).to.equal(false);
