@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { Router } from "express";
 import type { MemberDirectory } from "../services/member-directory.js";
-import type { StaffToken } from "../services/staff-tokens.js";
 import type { GatewayDatabase } from "../store/database.js";
 import { ApiError } from "./api-error.js";
 import type { RateLimiter } from "./rate-limit.js";

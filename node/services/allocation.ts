@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
 import { isHeldAt, MAX_MANDATE_DAYS } from "../domain/consortium/index.js";
-import { allocate, type CaseToAllocate, type Decision } from "../domain/matching/index.js";
+import { allocate, type CaseToAllocate } from "../domain/matching/index.js";
 import { toProfile, type StoredAgency } from "../store/agency-records.js";
 import type { AllocationRecord } from "../store/allocation-repository.js";
 import type { GatewayDatabase } from "../store/database.js";
 import { ServiceError as ApiError, notFound } from "./service-error.js";
 
-export type { AllocationRecord, AllocationState } from "../store/allocation-repository.js";
+export type { AllocationRecord } from "../store/allocation-repository.js";
 
 export interface AllocationDeps {
   store: GatewayDatabase;

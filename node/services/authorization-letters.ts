@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { CaseIndexer } from "../chain/case-indexer.js";
-import type { CaseRecord } from "../chain/case-events.js";
 import { isExpiredAt, isHeldAt, isHeldStatus } from "../domain/consortium/index.js";
 import { maskName } from "../domain/identity/name.js";
 import { isPseudonymKey } from "../domain/pseudonyms.js";
-import type { CasePii, StoredCase } from "../store/case-records.js";
+import type { CasePii } from "../store/case-records.js";
 import type { LetterRecord } from "../store/authorization-letter-repository.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";

@@ -1,34 +1,9 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../domain/canonical-json.js";
 import { isPseudonymKey } from "../domain/pseudonyms.js";
-import { type AuditEntries, auditKey } from "./audit-entries.js";
+import { type AuditActor, type AuditEntries, type AuditEntry, type AuditInput, auditKey } from "./audit-entries.js";
 
-/** Who acted: a staff token (by its public id and role), another member's gateway, or this gateway itself. */
-export type AuditActor = { tokenId: string; role: string } | { memberId: number; via: "gateway" } | { system: string };
-
-/** What callers hand in. Case keys only — never names, ID numbers, phones or loan refs. */
-export interface AuditInput {
-  actor: AuditActor;
-  /** `POST /v1/cases/actions`, or a service's own name for what it did (`handover.received`). */
-  action: string;
-  /** The HTTP status the action ended with, when it came over HTTP. */
-  status?: number;
-  caseKeys?: readonly string[];
-  /** Ids of what the action named or created (list, allocation, job, token, evidence record, package hash). */
-  ref?: Record<string, string | number>;
-}
-
-export interface AuditEntry extends Omit<AuditInput, "caseKeys"> {
-  seq: number;
-  at: string;
-  /** At most MAX_AUDIT_CASE_KEYS; `caseCount` says how many the action touched. */
-  caseKeys?: string[];
-  caseCount?: number;
-  /** `hash` of the entry before (64 zeros for the first). */
-  prev: string;
-  /** SHA-256 of `prev` and the canonical JSON of the entry without `hash`. */
-  hash: string;
-}
+export type { AuditEntry, AuditInput } from "./audit-entries.js";
 
 export const MAX_AUDIT_CASE_KEYS = 1_000;
 const GENESIS = "0".repeat(64);

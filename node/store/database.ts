@@ -22,31 +22,7 @@ import { StoreProbe } from "./store-probe.js";
 import { sublevelKv, withFastBatches } from "./sublevel-kv.js";
 import type { Database, Sublevel } from "./sublevel.js";
 import { Table } from "./table.js";
-
-export type { Database, Sublevel } from "./sublevel.js";
-
-/**
- * The member's LevelDB, one sublevel per concern, each owned by one repository of node/store/ (its key layout and
- * value type). Values are JSON; keys are strings whose parts are joined with "/" after being made fixed-width or
- * escaped where order matters.
- */
-export const SUBLEVELS = [
-  "cases", // caseKey → StoredCase (PII sealed)
-  "loanRefs", // originatorId/loanRef → caseKey
-  "lists", // listId → CaseListSummary
-  "listRows", // listId/chunk(10) → ReportRow[] (the report of a list, in file order, a chunk per write)
-  "staging", // listId/caseKey → StoredCase: updates of known cases, applied when the list is complete
-  "tokens", // sha256(token) → StaffToken
-  "agencies", // agencyId → AgencyProfile (a lender's agency list; an agency's own profile under "self")
-  "allocations", // allocationId → Allocation preview / commit state
-  "audit", // seq(12) → AuditEntry: the append-only, hash-chained log of staff actions
-  "authLetters", // sha256(token) → LetterRecord
-  "handoverDeliveries", // jobId → HandoverDelivery (lender side)
-  "handoverReceipts", // packageHash → receipt (agency side, kept for good)
-  "handoverNonces", // creditorId/nonce → { keepUntil } (agency side, pruned)
-  "health", // "probe" → the time of the last health check's synced write
-] as const;
-export type SublevelName = (typeof SUBLEVELS)[number];
+import { SUBLEVELS, type SublevelName } from "./sublevel-names.js";
 
 /**
  * The sublevels an upload writes one entry per row to, in compact binary (node/store/record-encodings.ts); readers

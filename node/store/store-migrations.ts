@@ -1,4 +1,4 @@
-import type { SublevelName } from "./database.js";
+import type { SublevelName } from "./sublevel-names.js";
 import { StoreBatch } from "./store-batch.js";
 import type { Database, Sublevel } from "./sublevel.js";
 

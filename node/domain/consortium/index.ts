@@ -4,26 +4,20 @@
  * from here; test/node/domain/consortium checks them against the compiled contracts.
  */
 export { CASE_STATUS, CASE_STATUSES, type CaseStatusName, caseStatusName } from "./case-status.js";
-export { HELD_STATUSES, isExpiredAt, isHeldAt, isHeldStatus } from "./holding.js";
+export { isExpiredAt, isHeldAt, isHeldStatus } from "./holding.js";
 export {
   ACTOR_ROLE,
   CASE_ACTIONS,
   CASE_TRANSITIONS,
   type CaseAction,
-  type CaseActor,
-  type CaseTransition,
-  type MandateCondition,
   transitionOf,
 } from "./lifecycle.js";
 export { MAX_BATCH, MAX_MANDATE_DAYS, MAX_MANDATE_SECONDS, MAX_PROOF_LENGTH } from "./limits.js";
-export { ALL_ROLES, ROLE, ROLE_BY_NAME, type RoleBit, type RoleName, hasRole, isRoleName } from "./member-roles.js";
+export { ALL_ROLES, ROLE, ROLE_BY_NAME, hasRole, isRoleName } from "./member-roles.js";
 export {
   MEMBER_STATUS,
   MEMBER_STATUSES,
-  type MemberStanding,
-  type MemberStatusName,
   isActiveAgency,
-  isActiveStatus,
   isActiveWithRole,
   memberStatusName,
 } from "./member-status.js";

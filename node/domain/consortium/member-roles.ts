@@ -3,7 +3,7 @@
  * collects is LENDER | AGENCY. OPERATOR grants nothing in governance; it marks the operator's own member.
  */
 export const ROLE = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;
-export type RoleBit = (typeof ROLE)[keyof typeof ROLE];
+type RoleBit = (typeof ROLE)[keyof typeof ROLE];
 
 /** Every known bit: the registry rejects a roles mask with any other bit. */
 export const ALL_ROLES = ROLE.LENDER | ROLE.AGENCY | ROLE.COURT | ROLE.OPERATOR;
@@ -17,7 +17,7 @@ export function isRoleName(name: string): name is RoleName {
 }
 
 /** Whether the bitmask `roles` holds every bit of `role`, as `MemberRegistry.isActive` reads it. */
-export function hasRole(roles: bigint | number, role: RoleBit | number): boolean {
+export function hasRole(roles: bigint | number, role: number): boolean {
   const bits = Number(roles);
   return (bits & role) === role;
 }

@@ -49,7 +49,7 @@ async function astOf(fullyQualifiedName: string): Promise<unknown> {
 
 function* nodes(tree: unknown): Generator<AstNode> {
   if (tree === null || typeof tree !== "object") return;
-  yield tree as AstNode;
+  yield tree;
   for (const child of Object.values(tree)) yield* nodes(child);
 }
 
