@@ -1,3 +1,4 @@
+import { msg } from "../messages/message.js";
 import { Router } from "express";
 import { validateAgencyProfile } from "../domain/matching/index.js";
 import { agencyKey, SELF_PROFILE_KEY, type StoredAgency, toStored } from "../store/agency-records.js";
@@ -13,7 +14,7 @@ function parseGatewayUrl(raw: unknown): string | undefined {
   } catch {
     // reported below
   }
-  throw new ApiError("VALIDATION_FAILED", "gatewayUrl 应为 http(s) 地址 / gatewayUrl must be an http(s) URL", [
+  throw new ApiError("VALIDATION_FAILED", msg("api.GATEWAY_URL_INVALID"), [
     { field: "gatewayUrl", code: "URL_INVALID" },
   ]);
 }
@@ -21,7 +22,7 @@ function parseGatewayUrl(raw: unknown): string | undefined {
 function validated(body: unknown, agencyId?: number): StoredAgency {
   const raw = { ...(body as Record<string, unknown>), ...(agencyId === undefined ? {} : { agencyId }) };
   const result = validateAgencyProfile(raw);
-  if (!result.ok) throw new ApiError("VALIDATION_FAILED", "机构资料无效 / invalid agency profile", result.errors);
+  if (!result.ok) throw new ApiError("VALIDATION_FAILED", msg("api.AGENCY_PROFILE_INVALID"), result.errors);
   return toStored(result.profile, parseGatewayUrl((body as Record<string, unknown>)?.gatewayUrl));
 }
 
@@ -41,7 +42,7 @@ export function agenciesRouter(store: GatewayDatabase): Router {
   });
   router.put("/:id", async (req, res) => {
     const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id < 1) throw new ApiError("VALIDATION_FAILED", "机构编号无效 / invalid agency id");
+    if (!Number.isSafeInteger(id) || id < 1) throw new ApiError("VALIDATION_FAILED", msg("api.AGENCY_ID_INVALID"));
     const agency = validated(req.body, id);
     await store.sub.agencies.put(agencyKey(id), agency);
     res.json(agency);

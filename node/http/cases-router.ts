@@ -1,3 +1,4 @@
+import { msg } from "../messages/message.js";
 import { Router } from "express";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
@@ -70,7 +71,7 @@ export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Route
 
   cases.get("/:caseKey", async (req, res) => {
     const key = req.params.caseKey.toLowerCase();
-    if (!isPseudonymKey(key)) throw new ApiError("VALIDATION_FAILED", "caseKey 格式错误 / malformed caseKey");
+    if (!isPseudonymKey(key)) throw new ApiError("VALIDATION_FAILED", msg("api.CASE_KEY_MALFORMED"));
     const result = await view((await store.sub.cases.get(key)) as StoredCase | undefined, key);
     if (!result) throw notFound(`case ${key}`);
     res.json({ ...result, history: await indexer.history(key) });
@@ -82,7 +83,7 @@ export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Route
     const allowed: readonly string[] = role === "admin" ? [...LENDER_ACTIONS, ...AGENCY_ACTIONS] : role === "lender" ? LENDER_ACTIONS : role === "agency" ? AGENCY_ACTIONS : [];
     if (!allowed.includes(action)) throw forbidden(`action ${String(action)} is not one your role may take`);
     if (!Array.isArray(caseKeys) || caseKeys.length === 0 || caseKeys.length > 100_000 || !caseKeys.every(isPseudonymKey)) {
-      throw new ApiError("VALIDATION_FAILED", "caseKeys 应为非空的案件键数组 / caseKeys must be a non-empty array of case keys");
+      throw new ApiError("VALIDATION_FAILED", msg("api.CASE_KEYS_INVALID"));
     }
     let spec: CaseJobSpec;
     if (action === "extend") spec = { kind: "extend", until: Number(until), caseKeys };
@@ -92,7 +93,7 @@ export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Route
       const job = await submitter.enqueue(spec);
       res.status(202).location(`/v1/jobs/${job.id}`).json(job);
     } catch (error) {
-      if ((error as { code?: string }).code === "JOB_INVALID") throw new ApiError("VALIDATION_FAILED", (error as Error).message);
+      if ((error as { code?: string }).code === "JOB_INVALID") throw new ApiError("VALIDATION_FAILED", msg("api.JOB_INVALID", { problem: (error as Error).message }));
       throw error;
     }
   });

@@ -1,3 +1,4 @@
+import { msg } from "../messages/message.js";
 import { Router } from "express";
 import type { MemberStatus } from "../services/member-status.js";
 import { MAX_TOKEN_TTL_DAYS, STAFF_ROLES, type StaffRole, type StaffTokens } from "../services/staff-tokens.js";
@@ -27,7 +28,7 @@ export function staffTokensRouter(tokens: StaffTokens, status: MemberStatus): Ro
     if (errors.length) {
       throw new ApiError(
         "VALIDATION_FAILED",
-        `令牌参数无效：role 为 ${STAFF_ROLES.join("/")} 且为本成员在链上的角色，name 为 1–100 个字符，ttlDays 为 1–${MAX_TOKEN_TTL_DAYS} / invalid token request: role one of ${STAFF_ROLES.join(", ")} held by this member on chain, name 1–100 characters, ttlDays 1–${MAX_TOKEN_TTL_DAYS}`,
+        msg("api.TOKEN_REQUEST_INVALID", { rolesZh: STAFF_ROLES.join("/"), rolesEn: STAFF_ROLES.join(", "), maxTtlDays: MAX_TOKEN_TTL_DAYS }),
         errors,
       );
     }

@@ -1,3 +1,4 @@
+import { msg } from "../messages/message.js";
 import { randomBytes } from "node:crypto";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
@@ -63,7 +64,7 @@ export class AllocationService {
     const { store, indexer } = this.deps;
     const list = (await store.sub.lists.get(listId)) as CaseListSummary | undefined;
     if (!list) throw notFound(`case list ${listId}`);
-    if (list.state !== "ready") throw new ApiError("CONFLICT", "清单尚未处理完成 / the list is not ready", { state: list.state });
+    if (list.state !== "ready") throw new ApiError("CONFLICT", msg("api.LIST_NOT_READY"), { state: list.state });
     const now = nowSeconds(this.deps);
 
     const cases: CaseToAllocate[] = [];
@@ -126,15 +127,15 @@ export class AllocationService {
    * on chain). Acknowledged once the jobs are in the durable outbox; the chain work goes on in the background.
    */
   async commit(id: string, staff: string, mandateDays = this.deps.mandateDays): Promise<AllocationRecord> {
-    if (this.#committing.has(id)) throw new ApiError("CONFLICT", "该分配正在提交 / this allocation is being committed");
+    if (this.#committing.has(id)) throw new ApiError("CONFLICT", msg("api.ALLOCATION_COMMITTING"));
     this.#committing.add(id);
     try {
       const record = await this.get(id);
       if (record.state !== "preview") {
-        throw new ApiError("CONFLICT", "该分配已提交或已作废 / this allocation was already committed or discarded", { state: record.state });
+        throw new ApiError("CONFLICT", msg("api.ALLOCATION_CLOSED"), { state: record.state });
       }
       if (!Number.isSafeInteger(mandateDays) || mandateDays < 1 || mandateDays > 730) {
-        throw new ApiError("VALIDATION_FAILED", "委托期限应为 1 至 730 天 / the mandate must be 1 to 730 days");
+        throw new ApiError("VALIDATION_FAILED", msg("api.MANDATE_DAYS_INVALID"));
       }
       const until = nowSeconds(this.deps) + mandateDays * 86_400;
       const groups = new Map<number, Array<{ caseKey: string; debtorKey: string; onChain: boolean }>>();

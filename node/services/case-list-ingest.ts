@@ -1,3 +1,4 @@
+import { bilingual, msg } from "../messages/message.js";
 import { randomBytes } from "node:crypto";
 import { validateCaseList } from "../domain/case-list/report.js";
 import type { ReportTotals, ValidatedRow } from "../domain/case-list/validator.js";
@@ -171,7 +172,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
       error:
         error instanceof CaseListFileError
           ? { code: error.code, message: error.message, details: error.details }
-          : { code: "INGEST_FAILED", message: "读取失败 / reading the upload failed" },
+          : { code: "INGEST_FAILED", message: bilingual(msg("api.INGEST_FAILED")) },
     };
     try {
       await rollBackList(store, id);
@@ -254,7 +255,7 @@ export async function recoverCaseLists(store: GatewayDatabase): Promise<{ discar
         ...summary,
         state: "failed",
         completedAt: new Date().toISOString(),
-        error: { code: "INTERRUPTED", message: "上传被中断，请重新上传 / the upload was interrupted; upload it again" },
+        error: { code: "INTERRUPTED", message: bilingual(msg("api.INTERRUPTED")) },
       });
       discarded.push(id);
     } else if (summary.state === "committing") {

@@ -1,3 +1,4 @@
+import { bilingual, msg } from "../messages/message.js";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
@@ -87,6 +88,6 @@ export class MemberDirectory {
   /** The member's name when the directory has a verified entry for it, otherwise "成员 #id / member #id". */
   async nameOf(id: number): Promise<string> {
     const entry = (await this.list()).find((e) => e.id === id);
-    return entry?.verified ? entry.name : `成员 #${id} / member #${id}`;
+    return entry?.verified ? entry.name : bilingual(msg("api.MEMBER_NUMBER", { id }));
   }
 }

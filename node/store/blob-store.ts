@@ -1,3 +1,4 @@
+import { bilingual, msg } from "../messages/message.js";
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
@@ -8,7 +9,7 @@ import { ContentHasher } from "../domain/evidence/content-digest.js";
 export class BlobTooLargeError extends Error {
   override readonly name = "BlobTooLargeError";
   constructor(readonly maxBytes: number) {
-    super(`内容超过大小上限 / the content is larger than ${maxBytes} bytes`);
+    super(bilingual(msg("api.CONTENT_TOO_LARGE", { maxBytes })));
   }
 }
 

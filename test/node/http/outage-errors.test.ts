@@ -1,3 +1,4 @@
+import { msg } from "../../../node/messages/message.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +25,7 @@ describe("node/http/outage-errors", () => {
     expect(isStoreError(levelError("LEVEL_DATABASE_NOT_OPEN", "Database is not open"))).to.equal(true);
     expect(outageError(levelError("LEVEL_CORRUPTION", "Corruption: bad block"))).to.include({ code: "STORE_UNAVAILABLE", status: 503 });
     expect(outageError(new Error("something else"))).to.equal(undefined);
-    expect(outageError(new ApiError("CHAIN_UNAVAILABLE", "x"))).to.equal(undefined); // already an API error
+    expect(outageError(new ApiError("CHAIN_UNAVAILABLE", msg("api.CHAIN_UNAVAILABLE")))).to.equal(undefined); // already an API error
   });
 
   it("answers a real LevelDB failure (a database closed underneath) 503 STORE_UNAVAILABLE with Retry-After, and a chain outage 503 CHAIN_UNAVAILABLE", async () => {
