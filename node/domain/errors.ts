@@ -1,5 +1,5 @@
 import { CATALOG } from "../messages/catalog.js";
-import { bilingual as words, msg } from "../messages/message.js";
+import { bilingual, msg } from "../messages/message.js";
 
 /**
  * Stable codes for everything wrong with a case list; their Chinese and English words are in the message catalog.
@@ -14,11 +14,6 @@ export type FieldErrorCode = keyof typeof FIELD_ERRORS;
 export type FieldWarningCode = keyof typeof FIELD_WARNINGS;
 export type FileErrorCode = keyof typeof FILE_ERRORS;
 
-/** "中文 / English" of words not (yet) in the catalog: composed texts such as matching reasons and encoding hints. */
-export function bilingual(message: { zh: string; en: string }): string {
-  return `${message.zh} / ${message.en}`;
-}
-
 /** One problem with one field of one row, as the validation report carries it. */
 export interface FieldIssue<Code extends string = FieldErrorCode> {
   field: string;
@@ -27,11 +22,11 @@ export interface FieldIssue<Code extends string = FieldErrorCode> {
 }
 
 export function fieldError(field: string, code: FieldErrorCode): FieldIssue {
-  return { field, code, message: words(msg(`field.${code}`)) };
+  return { field, code, message: bilingual(msg(`field.${code}`)) };
 }
 
 export function fieldWarning(field: string, code: FieldWarningCode): FieldIssue<FieldWarningCode> {
-  return { field, code, message: words(msg(`fieldWarning.${code}`)) };
+  return { field, code, message: bilingual(msg(`fieldWarning.${code}`)) };
 }
 
 /** A whole-file failure (not CSV, unreadable encoding, header without a required column…). */
@@ -42,6 +37,6 @@ export class CaseListFileError extends Error {
     readonly details: Record<string, unknown> = {},
     options?: { cause?: unknown },
   ) {
-    super(words(msg(`file.${code}`)), options);
+    super(bilingual(msg(`file.${code}`)), options);
   }
 }

@@ -115,6 +115,32 @@ export const CATALOG = {
     MEMBER_UNKNOWN: { zh: "成员合约中没有这个成员", en: "the member registry has no such member" },
     MEMBER_NOT_EXPECTED: { zh: "记录出自另一成员，不是所期望的成员", en: "the record comes from another member than the one expected" },
   },
+  /** Why a case went to an agency or stayed with the lender (the codes of ../domain/matching/reasons.ts), and what rule 2 passed over. */
+  reason: {
+    CO_DEBT: { zh: "共债：债务人已由机构 {agencyId} 处置", en: "co-debt: debtor already with agency {agencyId}" },
+    SAME_DEBTOR_BATCH: { zh: "同一债务人：随本批次中该债务人的前一案件分配给机构 {agencyId}", en: "same debtor: follows the debtor's earlier case in this batch to agency {agencyId}" },
+    MATCHED: { zh: "地区 {region}，得分 {score}", en: "region {region}, score {score}" },
+    NO_AGENCY_REGION: { zh: "无机构服务地区 {region}", en: "no agency serves region {region}" },
+    NO_AGENCY_RANGE_OUTSTANDING: { zh: "服务地区 {region} 的机构均不接受欠款余额 {yuan} 元", en: "no agency serving region {region} takes an outstanding of {yuan} yuan" },
+    NO_AGENCY_RANGE_OVERDUE: { zh: "服务地区 {region} 的机构均不接受逾期 {overdueDays} 天", en: "no agency serving region {region} takes {overdueDays} days overdue" },
+    NO_AGENCY_RANGE_BOTH: { zh: "服务地区 {region} 的机构均不接受欠款余额 {yuan} 元，也不接受逾期 {overdueDays} 天", en: "no agency serving region {region} takes an outstanding of {yuan} yuan, nor {overdueDays} days overdue" },
+    NO_AGENCY_RANGE_COMBINATION: { zh: "服务地区 {region} 的机构没有一家同时接受欠款余额 {yuan} 元与逾期 {overdueDays} 天", en: "no agency serving region {region} takes both an outstanding of {yuan} yuan and {overdueDays} days overdue" },
+    NO_CAPACITY: { zh: "地区 {region} 的合适机构均已满额（机构 {idsZh}）", en: "every eligible agency for region {region} is at capacity ({agenciesEn})" },
+    PASSED_NOT_LISTED: { zh: "；共债机构 {idsZh} 不在本贷款机构的合作名单中", en: "; co-debt {agenciesEn} {beEn} not on this lender's agency list" },
+    PASSED_CO_DEBT_FULL: { zh: "；共债机构 {idsZh} 已满额", en: "; co-debt {agenciesEn} {beEn} at capacity" },
+    PASSED_BATCH_FULL: { zh: "；本批次中该债务人前一案件的机构 {idsZh} 已满额", en: "; {agenciesEn}, which got the debtor's earlier case in this batch, {beEn} at capacity" },
+  },
+  /** Details of a FILE_NOT_CSV or FILE_ENCODING error: what to do about the file. */
+  encodingHint: {
+    SPREADSHEET: { zh: "这是 Excel 等表格文件，请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后再上传", en: "this is a spreadsheet or other binary file; in Excel use Save As “CSV UTF-8 (Comma delimited)” and upload that" },
+    BINARY: { zh: "请上传逗号分隔的 CSV 文本文件", en: "upload a comma-separated CSV text file" },
+    UTF16: { zh: "文件是 UTF-16 编码，请另存为 UTF-8 或 GBK 编码的 CSV", en: "the file is UTF-16; save it as CSV in UTF-8 or GBK" },
+    UTF32: { zh: "文件是 UTF-32 编码，请另存为 UTF-8 或 GBK 编码的 CSV", en: "the file is UTF-32; save it as CSV in UTF-8 or GBK" },
+    UNSUPPORTED: { zh: "既不是 UTF-8 也不是 GB18030/GBK 编码（可能是 Big5 或其他编码），请另存为 UTF-8 编码的 CSV", en: "neither UTF-8 nor GB18030/GBK (perhaps Big5 or another encoding); save the file as CSV UTF-8" },
+    TRUNCATED: { zh: "文件末尾的字符不完整（文件可能被截断）", en: "the last character of the file is cut off (truncated file?)" },
+    ASCII_THEN_NOT_UTF8: { zh: "文件开头只有英文字符，按 UTF-8 读取，但此处的字节不是 UTF-8（文件可能是 GBK 编码），请另存为 UTF-8 编码的 CSV", en: "the start of the file is plain ASCII, read as UTF-8, but this byte is not UTF-8 (a GBK file?); save the file as CSV UTF-8" },
+    MIXED: { zh: "文件开头按 {encoding} 识别，但此处的字节不符合该编码（文件可能混用了编码），请统一另存为 UTF-8 编码的 CSV", en: "the start of the file is {encoding} but this byte is not (mixed encodings?); save the whole file as CSV UTF-8" },
+  },
   evidenceInput: {
     CASE_KEY_INVALID: { zh: "caseKey 应为 0x 加 64 位十六进制", en: "caseKey must be 0x and 64 hex digits" },
     KIND_INVALID: { zh: "kind 应为 {kindsZh} 之一", en: "kind must be one of {kindsEn}" },
