@@ -1,3 +1,4 @@
+import type { FileErrorCode } from "../domain/errors.js";
 import { bilingual, type Message, type MessageId, msg, type ParamsOf } from "../messages/message.js";
 
 /** Every error an API client can get, as a stable code with its HTTP status. */
@@ -37,7 +38,7 @@ export class ServiceError<Id extends MessageId = MessageId> extends Error {
   readonly messageId: Id;
   readonly params: ParamsOf<Id>;
   constructor(
-    readonly code: ApiErrorCode | string,
+    readonly code: ApiErrorCode | FileErrorCode,
     text: Message<Id>,
     readonly details?: unknown,
     options?: { cause?: unknown; status?: number },
