@@ -195,6 +195,28 @@ export const CATALOG = {
     TX_UNAVAILABLE: { zh: "锚定交易回执不可得，未核对", en: "the anchor transaction's receipt was unavailable and not checked" },
     BLOCK_UNAVAILABLE: { zh: "锚定区块不可得，区块时间未核对", en: "the anchor block was unavailable; its time was not checked" },
   },
+  /**
+   * What went wrong talking to the chain or deploying to it, one sentence per ChainError code; the error's own
+   * message is the operator's detail (English, for the log), shown after these words.
+   */
+  chain: {
+    ANVIL_NOT_INSTALLED: { zh: "未安装本地链节点 anvil", en: "the local chain node anvil is not installed" },
+    ANVIL_START_FAILED: { zh: "本地链节点 anvil 未能启动", en: "the local chain node anvil did not start" },
+    RPC_UNAVAILABLE: { zh: "区块链节点不可达或应答有误", en: "the chain node is unreachable or answered wrongly" },
+    CHAIN_MISMATCH: { zh: "节点所在的链与部署记录不符", en: "the node is on another chain than the deployment record" },
+    DEPLOYMENT_MISSING: { zh: "未找到合约部署记录", en: "the contracts' deployment record is missing" },
+    DEPLOYMENT_CODE_MISMATCH: { zh: "链上合约代码与部署记录不符", en: "the contract code on chain differs from the deployment record" },
+    DEPLOYMENT_INVALID: { zh: "合约部署记录无效", en: "the deployment record is invalid" },
+    ARTIFACT_MISSING: { zh: "未找到编译后的合约", en: "a compiled contract is missing" },
+    KEY_MISSING: { zh: "缺少签名密钥", en: "a signing key is missing" },
+    CHAIN_REORGED: { zh: "读取期间链发生了变化，请重新同步", en: "the chain changed while it was read; sync again" },
+    RPC_TIMEOUT: { zh: "区块链节点未在时限内应答", en: "the chain node did not answer in time" },
+    STORE_CORRUPT: { zh: "链索引或发送队列的本地数据损坏", en: "the local data of the chain index or the outbox is corrupt" },
+    JOB_INVALID: { zh: "上链任务无效", en: "the chain job is invalid" },
+    JOB_NOT_FOUND: { zh: "没有这个上链任务", en: "no such chain job" },
+    JOB_TIMEOUT: { zh: "上链任务未在时限内完成", en: "the chain job did not finish in time" },
+    SUBMITTER_STOPPED: { zh: "上链任务的后台进程已停止", en: "the worker sending chain jobs stopped" },
+  },
   anchor: {
     INTERVAL_INVALID: { zh: "锚定间隔应为 0.1 秒到 1 天（{variable}）", en: "the anchor interval must be from 0.1 s to 1 day ({variable})" },
     EVERY_RECORDS_INVALID: { zh: "每次锚定的记录数应为 1 到 10,000,000（{variable}）", en: "records per anchor must be from 1 to 10,000,000 ({variable})" },

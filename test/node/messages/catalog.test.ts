@@ -16,9 +16,9 @@ function sources(dir: string): string[] {
   });
 }
 
-/** Every source file of the gateway, the CLI and the console, without the catalog itself. */
+/** Every source file of the gateway, the CLI and the console, without the catalog itself; and the scripts (deploy…). */
 const FILES = sources(NODE_DIR).filter((path) => !relative(NODE_DIR, path).startsWith("messages"));
-const TEXT = FILES.map((path) => readFileSync(path, "utf8")).join("\n");
+const TEXT = [...FILES, ...sources(join(PROJECT_ROOT, "scripts"))].map((path) => readFileSync(path, "utf8")).join("\n");
 const ENTRIES = Object.entries(CATALOG).flatMap(([section, codes]) =>
   Object.entries(codes as Record<string, { zh: string; en: string }>).map(([code, entry]) => ({ section, code, ...entry })),
 );
