@@ -37,7 +37,7 @@ export function agenciesRouter(store: GatewayDatabase): Router {
   });
   router.get("/:id", async (req, res) => {
     const found = await store.sub.agencies.get(agencyKey(Number(req.params.id)));
-    if (!found) throw notFound(`agency ${req.params.id}`);
+    if (!found) throw notFound("agency", req.params.id);
     res.json(found);
   });
   router.put("/:id", async (req, res) => {
@@ -49,7 +49,7 @@ export function agenciesRouter(store: GatewayDatabase): Router {
   });
   router.delete("/:id", async (req, res) => {
     const key = agencyKey(Number(req.params.id));
-    if (!(await store.sub.agencies.get(key))) throw notFound(`agency ${req.params.id}`);
+    if (!(await store.sub.agencies.get(key))) throw notFound("agency", req.params.id);
     await store.sub.agencies.del(key);
     res.status(204).end();
   });
@@ -62,7 +62,7 @@ export function profileRouter(store: GatewayDatabase, memberId: number): Router 
   router.use(requireRole("agency"));
   router.get("/", async (_req, res) => {
     const found = await store.sub.agencies.get(SELF_PROFILE_KEY);
-    if (!found) throw notFound("profile (not set yet)");
+    if (!found) throw new ApiError("NOT_FOUND", msg("api.PROFILE_NOT_SET"));
     res.json(found);
   });
   router.put("/", async (req, res) => {

@@ -1,7 +1,7 @@
 import { msg } from "../messages/message.js";
 import type { NextFunction, Request, Response } from "express";
 import type { Staff, StaffRole, StaffTokens } from "../services/staff-tokens.js";
-import { ApiError, forbidden } from "./api-error.js";
+import { ApiError } from "./api-error.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 declare module "express-serve-static-core" {
@@ -54,7 +54,7 @@ export function authenticate(tokens: StaffTokens, failures?: RateLimiter) {
 export function requireRole(...roles: StaffRole[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!hasRole(req.staff, roles)) {
-      throw forbidden(`this needs the role ${roles.join(" or ")}`);
+      throw new ApiError("FORBIDDEN", msg("api.ROLE_REQUIRED", { rolesZh: roles.join(" 或 "), rolesEn: roles.join(" or ") }));
     }
     next();
   };

@@ -26,7 +26,7 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
 
   const summaryOf = async (id: string): Promise<CaseListSummary> => {
     const summary = (await deps.store.sub.lists.get(id)) as CaseListSummary | undefined;
-    if (!summary) throw notFound(`case list ${id}`);
+    if (!summary) throw notFound("caseList", id);
     return summary;
   };
 

@@ -10,7 +10,7 @@ import { isPseudonymKey } from "../domain/pseudonyms.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
-import { ApiError, forbidden, notFound } from "./api-error.js";
+import { ApiError, notFound } from "./api-error.js";
 import { requireRole } from "./auth.js";
 
 export interface CasesRouterDeps {
@@ -73,7 +73,7 @@ export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Route
     const key = req.params.caseKey.toLowerCase();
     if (!isPseudonymKey(key)) throw new ApiError("VALIDATION_FAILED", msg("api.CASE_KEY_MALFORMED"));
     const result = await view((await store.sub.cases.get(key)) as StoredCase | undefined, key);
-    if (!result) throw notFound(`case ${key}`);
+    if (!result) throw notFound("case", key);
     res.json({ ...result, history: await indexer.history(key) });
   });
 
@@ -81,7 +81,7 @@ export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Route
     const { action, caseKeys, until, toCreditorId } = req.body ?? {};
     const role = req.staff!.role;
     const allowed: readonly string[] = role === "admin" ? [...LENDER_ACTIONS, ...AGENCY_ACTIONS] : role === "lender" ? LENDER_ACTIONS : role === "agency" ? AGENCY_ACTIONS : [];
-    if (!allowed.includes(action)) throw forbidden(`action ${String(action)} is not one your role may take`);
+    if (!allowed.includes(action)) throw new ApiError("FORBIDDEN", msg("api.ACTION_NOT_ALLOWED", { action: String(action) }));
     if (!Array.isArray(caseKeys) || caseKeys.length === 0 || caseKeys.length > 100_000 || !caseKeys.every(isPseudonymKey)) {
       throw new ApiError("VALIDATION_FAILED", msg("api.CASE_KEYS_INVALID"));
     }
@@ -101,7 +101,7 @@ export function casesRouter(deps: CasesRouterDeps): { cases: Router; jobs: Route
   const jobs = Router();
   jobs.get("/:id", async (req, res) => {
     const job = await submitter.job(req.params.id);
-    if (!job) throw notFound(`job ${req.params.id}`);
+    if (!job) throw notFound("job", req.params.id);
     const failed = (await submitter.items(job.id, { limit: 1_000_000 })).filter((i) => i.status.state === "failed");
     res.json({ ...job, failedItems: failed.slice(0, 1_000) });
   });

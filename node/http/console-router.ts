@@ -86,7 +86,7 @@ export function consoleRouter(publicLimiter?: RateLimiter): Router {
   router.get("/a/:token", ...limited, async (_req, res) => send(res, join(WEB_DIR, "public.html"), "text/html"));
   router.get("/console/vendor/:file", async (req, res) => {
     const entry = own(VENDOR, req.params.file);
-    if (!entry) throw notFound(`file ${req.params.file}`);
+    if (!entry) throw notFound("file", req.params.file);
     await send(res, vendorPath(entry[0], entry[1]), entry[2], 3600);
   });
   // The message catalog, so the console words codes and parameters as the API and the CLI do, from one source.
@@ -96,7 +96,7 @@ export function consoleRouter(publicLimiter?: RateLimiter): Router {
   });
   router.get("/console/:file", async (req, res) => {
     const type = own(FILES, req.params.file);
-    if (!type) throw notFound(`file ${req.params.file}`);
+    if (!type) throw notFound("file", req.params.file);
     await send(res, join(WEB_DIR, req.params.file), type);
   });
   return router;

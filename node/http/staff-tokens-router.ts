@@ -36,7 +36,7 @@ export function staffTokensRouter(tokens: StaffTokens, status: MemberStatus): Ro
     res.status(201).location(`/v1/staff-tokens/${issued.record.id}`).json(issued);
   });
   router.delete("/:id", async (req, res) => {
-    if (!/^[0-9a-f]{12}$/.test(req.params.id) || !(await tokens.revoke(req.params.id))) throw notFound(`staff token ${req.params.id}`);
+    if (!/^[0-9a-f]{12}$/.test(req.params.id) || !(await tokens.revoke(req.params.id))) throw notFound("staffToken", req.params.id);
     res.status(204).end();
   });
   return router;

@@ -56,14 +56,14 @@ export class AllocationService {
 
   async get(id: string): Promise<AllocationRecord> {
     const record = (await this.deps.store.sub.allocations.get(id)) as AllocationRecord | undefined;
-    if (!record) throw notFound(`allocation ${id}`);
+    if (!record) throw notFound("allocation", id);
     return record;
   }
 
   async preview(listId: string, staff: string): Promise<AllocationRecord> {
     const { store, indexer } = this.deps;
     const list = (await store.sub.lists.get(listId)) as CaseListSummary | undefined;
-    if (!list) throw notFound(`case list ${listId}`);
+    if (!list) throw notFound("caseList", listId);
     if (list.state !== "ready") throw new ApiError("CONFLICT", msg("api.LIST_NOT_READY"), { state: list.state });
     const now = nowSeconds(this.deps);
 

@@ -7,7 +7,7 @@ import { isPseudonymKey } from "../domain/pseudonyms.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase, Sublevel } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
-import { ServiceError, notFound } from "./service-error.js";
+import { ServiceError } from "./service-error.js";
 
 /**
  * Authorization letters: an agency that holds a case right now issues a printable letter whose QR code opens a

@@ -9,7 +9,7 @@ import type { AnchorStore } from "../store/evidence-log/anchor-store.js";
 import { BlobTooLargeError, type BlobStore } from "../store/blob-store.js";
 import type { EvidenceLog, LogEntry, RecordDraft } from "../store/evidence-log/evidence-log.js";
 import { parseDigest, parseEvidenceMeta, parseSize } from "./evidence-input.js";
-import { forbidden, notFound, ServiceError } from "./service-error.js";
+import { notFound, ServiceError } from "./service-error.js";
 
 /** Named default: the largest file the gateway accepts as evidence (a long video). Hash-only evidence has no limit. */
 export const EVIDENCE_MAX_FILE_BYTES = 8 * 1024 ** 3;
@@ -124,14 +124,14 @@ export class EvidenceService {
 
   async get(id: number): Promise<EvidenceView> {
     const entry = await this.deps.log.entry(id);
-    if (!entry) throw notFound(`evidence ${id}`);
+    if (!entry) throw notFound("evidence", id);
     return this.#view(entry, await this.#anchoredSize());
   }
 
   /** The content of a record when this gateway has it: a kept file, or a notice it wrote itself. */
   async content(id: number): Promise<{ mediaType: string; size: number; body: NodeJS.ReadableStream | string }> {
     const entry = await this.deps.log.entry(id);
-    if (!entry) throw notFound(`evidence ${id}`);
+    if (!entry) throw notFound("evidence", id);
     const record = JSON.parse(entry.record) as EvidenceRecord;
     if (entry.inline !== undefined) return { mediaType: record.mediaType, size: record.contentSize, body: entry.inline };
     if (!entry.kept || !(await this.deps.blobs.has(record.contentSha256))) throw new ServiceError("NOT_FOUND", msg("api.CONTENT_NOT_KEPT", { id }));
@@ -160,7 +160,7 @@ export class EvidenceService {
    */
   async receipt(id: number): Promise<Receipt> {
     const entry = await this.deps.log.entry(id);
-    if (!entry) throw notFound(`evidence ${id}`);
+    if (!entry) throw notFound("evidence", id);
     let anchor = await this.deps.anchors.covering(entry.index);
     if (anchor) {
       const onChain = await this.deps.chainCheckpointSize?.(anchor.treeSize);

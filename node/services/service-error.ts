@@ -1,5 +1,5 @@
 import type { FileErrorCode } from "../domain/errors.js";
-import { bilingual, type Message, type MessageId, msg, type ParamsOf } from "../messages/message.js";
+import { bilingual, type Catalog, type Message, type MessageId, msg, type ParamsOf, render } from "../messages/message.js";
 
 /** Every error an API client can get, as a stable code with its HTTP status. */
 export const API_ERRORS = {
@@ -55,5 +55,6 @@ export class ServiceError<Id extends MessageId = MessageId> extends Error {
   }
 }
 
-export const notFound = (what: string) => new ServiceError("NOT_FOUND", msg("api.NOT_FOUND", { what }));
-export const forbidden = (why: string) => new ServiceError("FORBIDDEN", msg("api.FORBIDDEN", { why }));
+/** 404 for one thing by its id, e.g. `notFound("caseList", id)`. */
+export const notFound = (thing: keyof Catalog["thing"], id: string | number) =>
+  new ServiceError("NOT_FOUND", msg("api.NOT_FOUND", { thingZh: render(msg(`thing.${thing}`), "zh"), thingEn: render(msg(`thing.${thing}`), "en"), id }));
