@@ -55,7 +55,8 @@ class Steps {
 }
 
 /** The failed step's message in one language, for the summary. */
-const reasonOf = (step: VerificationStep | undefined, lang: Lang): string => (step ? render(msg(`receipt.${step.code as Code}`), lang) : "");
+const reasonOf = (step: VerificationStep | undefined, lang: Lang): string => (step && isCode(step.code) ? render(msg(`receipt.${step.code}`), lang) : "");
+const isCode = (code: string): code is Code => Object.hasOwn(M, code);
 
 function finish(steps: Steps, parts: Omit<VerificationResult, "format" | "verdict" | "failedStep" | "summary" | "steps" | "notChecked">): VerificationResult {
   const failed = steps.list.find((s) => s.verdict === "failed");

@@ -31,6 +31,8 @@ export const PROFILE_ERRORS = {
 } as const;
 
 export type ProfileErrorCode = keyof typeof PROFILE_ERRORS;
+/** A code of the profile's own (its words in the catalog's `profile` section), not one shared with case-list rows. */
+const isProfileOnly = (code: ProfileErrorCode): code is keyof typeof CATALOG.profile => Object.hasOwn(CATALOG.profile, code);
 export type ProfileIssue = FieldIssue<ProfileErrorCode>;
 export type ProfileValidation = { ok: true; profile: AgencyProfile } | { ok: false; errors: ProfileIssue[] };
 
@@ -40,7 +42,7 @@ const DIGITS = /^[0-9]+$/;
 export function validateAgencyProfile(raw: unknown): ProfileValidation {
   const errors: ProfileIssue[] = [];
   const fail = (field: string, code: ProfileErrorCode): undefined => {
-    errors.push({ field, code, message: bilingual(msg(code in CATALOG.profile ? `profile.${code as keyof typeof CATALOG.profile}` : `field.${code as keyof typeof FIELD_ERRORS}`)) });
+    errors.push({ field, code, message: bilingual(isProfileOnly(code) ? msg(`profile.${code}`) : msg(`field.${code}`)) });
     return undefined;
   };
   if (!isRecord(raw)) {
