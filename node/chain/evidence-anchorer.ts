@@ -1,6 +1,6 @@
-import { bilingual, type Message, msg } from "../messages/message.js";
 import { EventEmitter } from "node:events";
 import { type Provider, Transaction, type Wallet } from "ethers";
+import { bilingual, type Message, msg } from "../messages/message.js";
 import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
 import { ABI } from "../domain/evidence/chain-facts.js";
 import { equalHashes, fromHex, toBytes32 } from "../domain/merkle/index.js";

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import { validateAgencyProfile } from "../domain/matching/index.js";
 import { agencyKey, SELF_PROFILE_KEY, type StoredAgency, toStored } from "../store/agency-records.js";
 import type { GatewayDatabase } from "../store/database.js";

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import express, { type Express, type NextFunction, type Request, type Response, Router } from "express";
+import { msg } from "../messages/message.js";
 import type { StaffTokens } from "../services/staff-tokens.js";
 import { logRequest } from "./access-log.js";
 import { authenticate } from "./auth.js";

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { AuditLog } from "../store/audit-log.js";
 import { ApiError } from "./api-error.js";
 import { requireRole } from "./auth.js";

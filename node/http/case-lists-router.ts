@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import { safeFileName } from "../domain/export/file-name.js";
 import { toCsvLine } from "../domain/export/neutralize.js";
 import type { CaseListSummary } from "../store/case-records.js";

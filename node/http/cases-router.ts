@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
 import type { CaseJobSpec } from "../chain/case-jobs.js";

@@ -1,6 +1,6 @@
-import { bilingual, msg } from "../messages/message.js";
 import { STATUS_CODES, type Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { bilingual, msg } from "../messages/message.js";
 
 /**
  * Answers requests that Node's HTTP parser refuses before express sees them (headers over the size limit, a

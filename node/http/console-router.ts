@@ -1,9 +1,9 @@
-import { CATALOG } from "../messages/catalog.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type Response, Router } from "express";
+import { CATALOG } from "../messages/catalog.js";
 import { PROJECT_ROOT } from "../paths.js";
 import { notFound } from "./api-error.js";
 import type { RateLimiter } from "./rate-limit.js";

@@ -1,5 +1,5 @@
-import { bilingual, msg } from "../messages/message.js";
 import type { NextFunction, Request, Response } from "express";
+import { bilingual, msg } from "../messages/message.js";
 import { CaseListFileError } from "../domain/errors.js";
 import { ApiError } from "./api-error.js";
 import { outageError } from "./outage-errors.js";

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { AnchorerStatus } from "../chain/evidence-anchorer.js";
 import { receiptFileName } from "../domain/evidence/receipt.js";
 import type { EvidenceService } from "../services/evidence.js";

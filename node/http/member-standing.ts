@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import type { NextFunction, Request, Response } from "express";
+import { msg } from "../messages/message.js";
 import type { MemberStatus } from "../services/member-status.js";
 import { ApiError } from "./api-error.js";
 

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
 import { isHeldAt } from "../chain/case-status.js";

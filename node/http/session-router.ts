@@ -1,6 +1,6 @@
-import { msg } from "../messages/message.js";
 import { createHash } from "node:crypto";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { MemberDirectory } from "../services/member-directory.js";
 import type { StaffToken } from "../services/staff-tokens.js";
 import type { GatewayDatabase } from "../store/database.js";

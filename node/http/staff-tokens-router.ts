@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { MemberStatus } from "../services/member-status.js";
 import { MAX_TOKEN_TTL_DAYS, STAFF_ROLES, type StaffRole, type StaffTokens } from "../services/staff-tokens.js";
 import { ApiError, notFound } from "./api-error.js";

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import { ContentHasher } from "../domain/evidence/content-digest.js";
 import { MAX_RECEIPT_BYTES } from "../domain/evidence/receipt.js";
 import type { ReceiptSource } from "../domain/evidence/receipt-parse.js";

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import { randomBytes } from "node:crypto";
+import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
 import { allocate, type CaseToAllocate, type Decision } from "../domain/matching/index.js";

@@ -1,5 +1,5 @@
-import { bilingual, msg } from "../messages/message.js";
 import { createHash, randomBytes } from "node:crypto";
+import { bilingual, msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
 import { maskName } from "../domain/identity/name.js";

@@ -1,5 +1,5 @@
-import { bilingual, msg } from "../messages/message.js";
 import { randomBytes } from "node:crypto";
+import { bilingual, msg } from "../messages/message.js";
 import { validateCaseList } from "../domain/case-list/report.js";
 import type { ReportTotals, ValidatedRow } from "../domain/case-list/validator.js";
 import type { ByteChunks } from "../domain/csv/read-case-list.js";

@@ -1,5 +1,5 @@
-import { msg } from "../messages/message.js";
 import type { Wallet } from "ethers";
+import { msg } from "../messages/message.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
 import { decodeRevert, revertInterface } from "../chain/case-revert.js";

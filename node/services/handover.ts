@@ -1,5 +1,5 @@
-import { bilingual, msg } from "../messages/message.js";
 import { verifyMessage } from "ethers";
+import { bilingual, msg } from "../messages/message.js";
 import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";

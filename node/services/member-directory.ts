@@ -1,7 +1,7 @@
-import { bilingual, msg } from "../messages/message.js";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { bilingual, msg } from "../messages/message.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import { canonicalJson } from "../domain/canonical-json.js";
 

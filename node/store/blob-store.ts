@@ -1,8 +1,8 @@
-import { bilingual, msg } from "../messages/message.js";
 import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { bilingual, msg } from "../messages/message.js";
 import { ContentHasher } from "../domain/evidence/content-digest.js";
 
 /** The content was larger than allowed; nothing was kept. */

@@ -1,6 +1,6 @@
-import { bilingual, msg } from "../../messages/message.js";
 import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
+import { bilingual, msg } from "../../messages/message.js";
 import { type Hash, leafHash, toBytes32 } from "../../domain/merkle/index.js";
 import { type EvidenceRecord, RECORD_VERSION, recordJson, SALT_BYTES } from "../../domain/evidence/record.js";
 import { validateRecord } from "../../domain/evidence/record-validation.js";

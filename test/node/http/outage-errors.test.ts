@@ -1,10 +1,10 @@
-import { msg } from "../../../node/messages/message.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import express from "express";
 import { Level } from "level";
+import { msg } from "../../../node/messages/message.js";
 import { ChainError } from "../../../node/chain/errors.js";
 import { ApiError } from "../../../node/http/api-error.js";
 import { errorHandler } from "../../../node/http/error-handler.js";
