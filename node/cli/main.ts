@@ -14,6 +14,7 @@ ${REMOTE_HELP}
 
   caseledger <command> --help for the options of a command.
   caseledger --version        版本 / the version
+  CASELEDGER_LANG=zh|en       只用一种语言提示问题 / word problems in one language (default: both)
 
 ${VALIDATE_HELP}`;
 
