@@ -206,8 +206,6 @@ export interface HandoverReceipt {
 
 const replayed = () => new ServiceError("REPLAYED", msg("handover.REPLAYED"), { problem: "REPLAYED" });
 
-
-
 const nonceKey = (creditorId: number, nonce: string) => `handover-nonce/${creditorId}/${nonce}`;
 
 /**
