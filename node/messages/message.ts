@@ -1,7 +1,7 @@
 import { CATALOG } from "./catalog.js";
 
 export type Catalog = typeof CATALOG;
-export type Section = keyof Catalog;
+type Section = keyof Catalog;
 export type Lang = "zh" | "en";
 
 /** Every message id, `section.CODE`. */
