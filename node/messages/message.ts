@@ -18,7 +18,7 @@ type TemplateOf<Id extends MessageId> = Id extends `${infer S extends Section}.$
 /** The `{name}` placeholders of a template, as a union of names. */
 type Placeholders<T extends string> = T extends `${string}{${infer Name}}${infer Rest}` ? Name | Placeholders<Rest> : never;
 
-/** The parameters a message takes, typed from its templates: `msg("api.NOT_FOUND", { what })`. */
+/** The parameters a message takes, typed from its templates: `msg("api.CHAIN_REFUSED", { reason })`. */
 export type ParamsOf<Id extends MessageId> = { [P in Placeholders<TemplateOf<Id>>]: string | number };
 
 /** A message not yet put into words: an id and its parameters. */

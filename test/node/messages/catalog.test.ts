@@ -72,4 +72,14 @@ describe("message catalog", () => {
     expect(fill("{a} and {b}", { a: 1 })).to.equal("1 and {b}");
     expect(entryOf("api.toString")).to.equal(undefined);
   });
+
+  it("types each message's parameters from its placeholders (checked by tsc)", () => {
+    // @ts-expect-error: api.CHAIN_REFUSED takes { reason }
+    msg("api.CHAIN_REFUSED");
+    // @ts-expect-error: the parameter is `reason`, not `why`
+    msg("api.CHAIN_REFUSED", { why: "x" });
+    // @ts-expect-error: no such message
+    msg("api.NO_SUCH_MESSAGE");
+    expect(bilingual(msg("api.CHAIN_REFUSED", { reason: "NotActive" }))).to.equal("链上拒绝：NotActive / the chain refused: NotActive");
+  });
 });
