@@ -1,3 +1,4 @@
+import { VERSION } from "./version.js";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
@@ -53,7 +54,6 @@ import { auditRouter } from "./http/audit-router.js";
 import { staffTokensRouter } from "./http/staff-tokens-router.js";
 import { RateLimiter } from "./http/rate-limit.js";
 
-export const VERSION = "0.1.0";
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
 

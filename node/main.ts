@@ -7,7 +7,9 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.js";
 import { describeError } from "./chain/describe-error.js";
+import { ChainError } from "./chain/errors.js";
 import { jsonLog, startGateway } from "./gateway.js";
+import { bilingual } from "./messages/message.js";
 import { SecretFileError } from "./store/secret-file.js";
 
 async function main(): Promise<number> {
@@ -37,6 +39,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof ConfigError || error instanceof SecretFileError) console.error(error.message);
+    else if (error instanceof ChainError) console.error(`[caseledger] 启动失败 / start failed: ${bilingual(error.text)} (${describeError(error)})`);
     else console.error(`[caseledger] 启动失败 / start failed: ${describeError(error)}`);
     process.exit(error instanceof ConfigError || error instanceof SecretFileError ? 4 : 1);
   },

@@ -1,29 +1,13 @@
-/** What went wrong talking to the chain or deploying to it, as a stable code that callers branch on. */
-export type ChainErrorCode =
-  | "ANVIL_NOT_INSTALLED"
-  | "ANVIL_START_FAILED"
-  | "RPC_UNAVAILABLE"
-  | "CHAIN_MISMATCH"
-  | "DEPLOYMENT_MISSING"
-  | "DEPLOYMENT_CODE_MISMATCH"
-  | "DEPLOYMENT_INVALID"
-  | "ARTIFACT_MISSING"
-  | "KEY_MISSING"
-  /** The chain changed under a page being read (a reorg or a node restarted from older state); sync again. */
-  | "CHAIN_REORGED"
-  /** An RPC call did not answer within its time limit. */
-  | "RPC_TIMEOUT"
-  /** The indexer's or the outbox's LevelDB data is not what this code wrote. */
-  | "STORE_CORRUPT"
-  /** A job given to the submitter is malformed (empty, duplicate keys, out-of-range ids or times). */
-  | "JOB_INVALID"
-  | "JOB_NOT_FOUND"
-  /** waitForJob gave up before the job finished. */
-  | "JOB_TIMEOUT"
-  /** The submitter's worker stopped (stop(), or a test hook simulating a crash). */
-  | "SUBMITTER_STOPPED";
+import type { CATALOG } from "../messages/catalog.js";
+import { type Message, msg } from "../messages/message.js";
 
-/** Base error of the chain adapter: a short message, a code, and the cause kept. */
+/**
+ * What went wrong talking to the chain or deploying to it, as a stable code that callers branch on; each code's words
+ * are in the message catalog (section `chain`).
+ */
+export type ChainErrorCode = keyof typeof CATALOG.chain;
+
+/** Base error of the chain adapter: a code, a short English detail for the log, and the cause kept. */
 export class ChainError extends Error {
   override readonly name = "ChainError";
   constructor(
@@ -32,5 +16,10 @@ export class ChainError extends Error {
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  /** The code's words, for an edge to show a person (the detail follows in the log). */
+  get text(): Message {
+    return msg(`chain.${this.code}`);
   }
 }

@@ -1,3 +1,5 @@
+import { bilingual, msg } from "../messages/message.js";
+
 /**
  * When the evidence log's checkpoint is anchored, with named defaults that suit a collection agency: a few thousand
  * records a day, receipts wanted within minutes, and anchoring gas under 100 a record once 1,000 records share an
@@ -39,10 +41,10 @@ export function anchorSettings(overrides: Partial<AnchorSettings> = {}, env: Nod
   if (records !== undefined && records !== "") fromEnv.everyRecords = Number(records);
   const settings = { ...ANCHOR_DEFAULTS, ...fromEnv, ...overrides };
   if (!Number.isSafeInteger(settings.intervalMs) || settings.intervalMs < 100 || settings.intervalMs > 86_400_000) {
-    throw new AnchorSettingsError(`锚定间隔应为 0.1 秒到 1 天 / the anchor interval must be from 0.1 s to 1 day (${ANCHOR_ENV.intervalSeconds})`);
+    throw new AnchorSettingsError(bilingual(msg("anchor.INTERVAL_INVALID", { variable: ANCHOR_ENV.intervalSeconds })));
   }
   if (!Number.isSafeInteger(settings.everyRecords) || settings.everyRecords < 1 || settings.everyRecords > 10_000_000) {
-    throw new AnchorSettingsError(`每次锚定的记录数应为 1 到 10,000,000 / records per anchor must be from 1 to 10,000,000 (${ANCHOR_ENV.everyRecords})`);
+    throw new AnchorSettingsError(bilingual(msg("anchor.EVERY_RECORDS_INVALID", { variable: ANCHOR_ENV.everyRecords })));
   }
   return settings;
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { type Provider, Transaction, type Wallet } from "ethers";
+import { bilingual, type Message, msg } from "../messages/message.js";
 import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
 import { ABI } from "../domain/evidence/chain-facts.js";
 import { equalHashes, fromHex, toBytes32 } from "../domain/merkle/index.js";
@@ -70,7 +71,12 @@ export interface AnchorerEvents {
 
 class Halt extends Error {}
 /** The chain and the log disagree: anchoring stops; never "fixed" automatically. */
-class Fork extends Error {}
+/** The chain's checkpoint and the local log disagree: an id with parameters, put into words where it is reported. */
+class Fork extends Error {
+  constructor(readonly text: Message) {
+    super(bilingual(text));
+  }
+}
 
 /**
  * Anchors the evidence log's checkpoint on chain — `intervalMs` after the last anchor or after `everyRecords` new
@@ -333,11 +339,11 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     }
     if (chain.treeSize > 0) {
       if (chain.treeSize > this.#o.evidenceLog.size) {
-        throw new Fork(`链上检查点 ${chain.treeSize} 大于本地日志 ${this.#o.evidenceLog.size} / the chain's checkpoint (${chain.treeSize} records) is larger than the log (${this.#o.evidenceLog.size})`);
+        throw new Fork(msg("anchor.CHECKPOINT_AHEAD", { treeSize: chain.treeSize, logSize: this.#o.evidenceLog.size }));
       }
       const ours = await this.#o.evidenceLog.root(chain.treeSize);
       if (!equalHashes(ours, fromHex(chain.root))) {
-        throw new Fork(`链上检查点 ${chain.treeSize} 的根与本地日志不同 / the chain's root at ${chain.treeSize} differs from the log's: a fork`);
+        throw new Fork(msg("anchor.ROOT_DIFFERS", { treeSize: chain.treeSize }));
       }
       if (!local || local.treeSize < chain.treeSize) await this.#recoverFromEvents(local?.blockNumber, chain);
     }
@@ -364,7 +370,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
         const root = `0x${log.data.slice(2, 66)}`.toLowerCase();
         if (await this.#o.anchors.at(treeSize)) continue;
         const ours = treeSize <= this.#o.evidenceLog.size ? toBytes32(await this.#o.evidenceLog.root(treeSize)) : undefined;
-        if (ours !== root) throw new Fork(`链上检查点 ${treeSize} 与本地日志不一致 / the chain's checkpoint at ${treeSize} is not the log's`);
+        if (ours !== root) throw new Fork(msg("anchor.CHECKPOINT_DIFFERS", { treeSize }));
         await this.#recordMined(treeSize, root, log.transactionHash, log.blockNumber);
         this.#note({ level: "info", msg: "evidence anchor recovered from the chain", treeSize, txHash: log.transactionHash });
       }

@@ -7,7 +7,8 @@ import { CaseListFileError } from "../domain/errors.js";
 import { parsePepperFile } from "../domain/pseudonyms.js";
 import { loadConfig } from "../config.js";
 import { readSecretFile } from "../store/secret-file.js";
-import { EXIT, type Output } from "./output.js";
+import { msg } from "../messages/message.js";
+import { EXIT, type Output, words } from "./output.js";
 
 export const VALIDATE_HELP = `用法 / usage: caseledger cases validate FILE [--json] (--config FILE | --pepper FILE --member ID)
   校验案件清单，离线运行，不需要区块链 / validates a case list offline; no chain needed
@@ -71,7 +72,7 @@ export async function casesValidate(args: string[], io: Output): Promise<number>
       io.out(`  拒绝 rejected ${t.rejected.toLocaleString("en")}`);
       const problems = report.rows.filter((r) => r.status !== "accepted");
       for (const row of problems.slice(0, 50)) {
-        const what = row.errors.length ? row.errors.map((e) => `${e.field} ${e.code}: ${e.message}`).join("; ") : row.status;
+        const what = row.errors.length ? row.errors.map((e) => `${e.field} ${e.code}: ${words(msg(`field.${e.code}`))}`).join("; ") : row.status;
         io.out(`  line ${row.line} ${row.loanRef || "(no loan_ref)"}: ${what}`);
       }
       if (problems.length > 50) io.out(`  … ${problems.length - 50} more (use --json for all)`);
@@ -83,7 +84,7 @@ export async function casesValidate(args: string[], io: Output): Promise<number>
       if (io.json) io.out(JSON.stringify({ file: basename(file), error: { code: error.code, message: error.message, details: error.details } }));
       else {
         const details = Object.keys(error.details).length ? ` ${JSON.stringify(error.details)}` : "";
-        io.err(`${basename(file)}: ${error.code}: ${error.message}${details}`);
+        io.err(`${basename(file)}: ${error.code}: ${words(msg(`file.${error.code}`))}${details}`);
       }
       return EXIT.BAD_INPUT;
     }

@@ -1,3 +1,4 @@
+import { VERSION } from "../version.js";
 import { ConfigError } from "../config.js";
 import { SecretFileError } from "../store/secret-file.js";
 import { casesAllocate, casesCheck, casesCommit, casesUpload, REMOTE_HELP } from "./cases-remote.js";
@@ -12,6 +13,8 @@ ${REMOTE_HELP}
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
 
   caseledger <command> --help for the options of a command.
+  caseledger --version        版本 / the version
+  CASELEDGER_LANG=zh|en       只用一种语言提示问题 / word problems in one language (default: both)
 
 ${VALIDATE_HELP}`;
 
@@ -32,6 +35,10 @@ export async function main(argv: string[]): Promise<number> {
   const io = createOutput(json);
   const words = COMMANDS[argv.slice(0, 2).join(" ")] ? 2 : 1;
   const command = COMMANDS[argv.slice(0, words).join(" ")];
+  if (argv[0] === "--version") {
+    io.out(VERSION);
+    return EXIT.OK;
+  }
   if (!command) {
     (argv.length === 0 || argv.includes("--help") ? io.out : io.err)(HELP);
     return argv.length === 0 || argv.includes("--help") ? EXIT.OK : EXIT.USAGE;

@@ -1,3 +1,13 @@
+import { bilingual, type Message, render } from "../messages/message.js";
+
+/**
+ * A catalog message in the user's language: CASELEDGER_LANG=zh or en gives that one; otherwise both, "中文 / English",
+ * as the API gives them.
+ */
+export function words(message: Message, lang = process.env.CASELEDGER_LANG): string {
+  return lang === "zh" || lang === "en" ? render(message, lang) : bilingual(message);
+}
+
 /** Where the CLI writes: stdout for results, stderr for progress; progress bars only on a terminal. */
 export interface Output {
   json: boolean;

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import { validateAgencyProfile } from "../domain/matching/index.js";
 import { type StoredAgency, toStored } from "../store/agency-records.js";
 import type { GatewayDatabase } from "../store/database.js";
@@ -13,7 +14,7 @@ function parseGatewayUrl(raw: unknown): string | undefined {
   } catch {
     // reported below
   }
-  throw new ApiError("VALIDATION_FAILED", "gatewayUrl 应为 http(s) 地址 / gatewayUrl must be an http(s) URL", [
+  throw new ApiError("VALIDATION_FAILED", msg("api.GATEWAY_URL_INVALID"), [
     { field: "gatewayUrl", code: "URL_INVALID" },
   ]);
 }
@@ -21,7 +22,7 @@ function parseGatewayUrl(raw: unknown): string | undefined {
 function validated(body: unknown, agencyId?: number): StoredAgency {
   const raw = { ...(body as Record<string, unknown>), ...(agencyId === undefined ? {} : { agencyId }) };
   const result = validateAgencyProfile(raw);
-  if (!result.ok) throw new ApiError("VALIDATION_FAILED", "机构资料无效 / invalid agency profile", result.errors);
+  if (!result.ok) throw new ApiError("VALIDATION_FAILED", msg("api.AGENCY_PROFILE_INVALID"), result.errors);
   return toStored(result.profile, parseGatewayUrl((body as Record<string, unknown>)?.gatewayUrl));
 }
 
@@ -34,19 +35,19 @@ export function agenciesRouter(store: GatewayDatabase): Router {
   });
   router.get("/:id", async (req, res) => {
     const found = await store.agencies.get(Number(req.params.id));
-    if (!found) throw notFound(`agency ${req.params.id}`);
+    if (!found) throw notFound("agency", req.params.id);
     res.json(found);
   });
   router.put("/:id", async (req, res) => {
     const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id) || id < 1) throw new ApiError("VALIDATION_FAILED", "机构编号无效 / invalid agency id");
+    if (!Number.isSafeInteger(id) || id < 1) throw new ApiError("VALIDATION_FAILED", msg("api.AGENCY_ID_INVALID"));
     const agency = validated(req.body, id);
     await store.agencies.put(agency);
     res.json(agency);
   });
   router.delete("/:id", async (req, res) => {
     const id = Number(req.params.id);
-    if (!(await store.agencies.get(id))) throw notFound(`agency ${req.params.id}`);
+    if (!(await store.agencies.get(id))) throw notFound("agency", req.params.id);
     await store.agencies.del(id);
     res.status(204).end();
   });
@@ -59,7 +60,7 @@ export function profileRouter(store: GatewayDatabase, memberId: number): Router 
   router.use(requireRole("agency"));
   router.get("/", async (_req, res) => {
     const found = await store.agencies.self();
-    if (!found) throw notFound("profile (not set yet)");
+    if (!found) throw new ApiError("NOT_FOUND", msg("api.PROFILE_NOT_SET"));
     res.json(found);
   });
   router.put("/", async (req, res) => {

@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response, Router } from "express";
+import { msg } from "../messages/message.js";
 import type { StaffTokens } from "../services/staff-tokens.js";
 import { logRequest } from "./access-log.js";
 import { authenticate } from "./auth.js";
@@ -82,7 +83,7 @@ export function createApp(parts: AppParts): Express {
   for (const [path, router] of Object.entries(parts.staffRoutes)) v1.use(path, router);
   app.use("/v1", v1);
   app.use((req: Request) => {
-    throw new ApiError("NOT_FOUND", `没有这个接口 / no such endpoint: ${req.method} ${redacted(req.path)}`);
+    throw new ApiError("NOT_FOUND", msg("api.NO_SUCH_ENDPOINT", { method: req.method, path: redacted(req.path) }));
   });
   app.use(errorHandler(parts.log));
   return app;

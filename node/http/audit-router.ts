@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { AuditLog } from "../store/audit-log.js";
 import { ApiError } from "./api-error.js";
 import { requireRole } from "./auth.js";
@@ -11,7 +12,7 @@ export function auditRouter(audit: AuditLog): Router {
     const after = req.query.after === undefined ? 0 : Number(req.query.after);
     const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
     if (!Number.isSafeInteger(after) || after < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 1_000) {
-      throw new ApiError("VALIDATION_FAILED", "after 为非负整数，limit 为 1–1000 / after is a non-negative integer, limit 1–1000");
+      throw new ApiError("VALIDATION_FAILED", msg("api.AUDIT_PAGE_INVALID"));
     }
     res.json({ ...(await audit.page({ after, limit })), head: audit.head });
   });

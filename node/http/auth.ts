@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
+import { msg } from "../messages/message.js";
 import type { Staff, StaffRole, StaffTokens } from "../services/staff-tokens.js";
-import { ApiError, forbidden } from "./api-error.js";
+import { ApiError } from "./api-error.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 declare module "express-serve-static-core" {
@@ -34,7 +35,7 @@ export function authenticate(tokens: StaffTokens, failures?: RateLimiter) {
       const client = req.ip ?? "?";
       if (failures.blocked(client)) {
         res.set("Retry-After", String(failures.retryAfterSeconds(client)));
-        throw new ApiError("RATE_LIMITED", "失败的登录尝试过多，请稍后再试 / too many failed attempts, try again later");
+        throw new ApiError("RATE_LIMITED", msg("api.TOO_MANY_FAILED_LOGINS"));
       }
     }
     const header = req.get("authorization") ?? "";
@@ -42,7 +43,7 @@ export function authenticate(tokens: StaffTokens, failures?: RateLimiter) {
     if (!staff) {
       // A request without credentials guesses nothing; only a presented token that fails counts.
       if (header) failures?.take(req.ip ?? "?");
-      throw new ApiError("UNAUTHENTICATED", "需要有效的访问令牌 / a valid bearer token is required");
+      throw new ApiError("UNAUTHENTICATED", msg("api.TOKEN_REQUIRED"));
     }
     req.staff = staff;
     next();
@@ -53,7 +54,7 @@ export function authenticate(tokens: StaffTokens, failures?: RateLimiter) {
 export function requireRole(...roles: StaffRole[]) {
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!hasRole(req.staff, roles)) {
-      throw forbidden(`this needs the role ${roles.join(" or ")}`);
+      throw new ApiError("FORBIDDEN", msg("api.ROLE_REQUIRED", { rolesZh: roles.join(" 或 "), rolesEn: roles.join(" or ") }));
     }
     next();
   };

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import { safeFileName } from "../domain/export/file-name.js";
 import { toCsvLine } from "../domain/export/neutralize.js";
 import type { CaseListSummary } from "../store/case-records.js";
@@ -25,18 +26,18 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
 
   const summaryOf = async (id: string): Promise<CaseListSummary> => {
     const summary = await deps.store.caseLists.get(id);
-    if (!summary) throw notFound(`case list ${id}`);
+    if (!summary) throw notFound("caseList", id);
     return summary;
   };
 
   router.post("/", async (req, res) => {
     const type = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!CSV_TYPES.has(type)) {
-      throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "请以 text/csv 上传案件清单 / upload the case list as text/csv", { contentType: type || null });
+      throw new ApiError("UNSUPPORTED_MEDIA_TYPE", msg("api.UPLOAD_NOT_CSV"), { contentType: type || null });
     }
     const length = Number(req.get("content-length") ?? NaN);
     if (Number.isFinite(length) && length > deps.uploadLimitBytes) {
-      throw new ApiError("PAYLOAD_TOO_LARGE", "文件超过大小上限 / the file is larger than allowed", { maxBytes: deps.uploadLimitBytes });
+      throw new ApiError("PAYLOAD_TOO_LARGE", msg("api.UPLOAD_TOO_LARGE"), { maxBytes: deps.uploadLimitBytes });
     }
     const file = safeFileName(String(req.query.name ?? req.get("x-file-name") ?? ""), "upload.csv");
     const summary = await ingestCaseList(deps.ingest, {
@@ -67,7 +68,7 @@ export function caseListsRouter(deps: CaseListsRouterDeps): Router {
       afterLine: req.query.after === undefined ? undefined : Number(req.query.after),
     };
     if (filter.status && !["accepted", "duplicate", "rejected"].includes(filter.status)) {
-      throw new ApiError("VALIDATION_FAILED", "status 只能是 accepted、duplicate 或 rejected / status must be accepted, duplicate or rejected");
+      throw new ApiError("VALIDATION_FAILED", msg("api.LIST_STATUS_INVALID"));
     }
     const rows = [];
     for await (const row of deps.store.reportRows.rows(summary.id, filter)) {

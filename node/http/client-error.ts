@@ -1,5 +1,6 @@
 import { STATUS_CODES, type Server } from "node:http";
 import type { Duplex } from "node:stream";
+import { bilingual, msg } from "../messages/message.js";
 
 /**
  * Answers requests that Node's HTTP parser refuses before express sees them (headers over the size limit, a
@@ -14,11 +15,11 @@ export function answerClientErrors(server: Server): void {
     }
     const [status, code, message] =
       error.code === "HPE_HEADER_OVERFLOW"
-        ? [431, "HEADERS_TOO_LARGE", "请求头过大 / request headers too large"]
+        ? ([431, "HEADERS_TOO_LARGE", msg("api.HEADERS_TOO_LARGE")] as const)
         : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
-          ? [408, "REQUEST_TIMEOUT", "请求超时 / request timed out"]
-          : [400, "BAD_REQUEST", "HTTP 请求格式错误 / malformed HTTP request"];
-    const body = JSON.stringify({ error: { code, message } });
+          ? ([408, "REQUEST_TIMEOUT", msg("api.REQUEST_TIMEOUT")] as const)
+          : ([400, "BAD_REQUEST", msg("api.MALFORMED_HTTP")] as const);
+    const body = JSON.stringify({ error: { code, message: bilingual(message) } });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { type Response, Router } from "express";
+import { CATALOG } from "../messages/catalog.js";
 import { CODE_ROOT } from "../paths.js";
 import { notFound } from "./api-error.js";
 import type { RateLimiter } from "./rate-limit.js";
@@ -63,7 +64,8 @@ const CSP = [
 /**
  * The web console: `GET /` (the staff console: lender, agency and court pages after login), `GET /a/:token`
  * (the public page behind an authorization letter's QR code), `GET /console/:file` (its scripts and styles),
- * `GET /console/vendor/:file` (chartist, qrcode-generator from node_modules). Plain HTML, CSS and ES modules —
+ * `GET /console/vendor/:file` (chartist, qrcode-generator from node_modules), `GET /console/messages.json` (the
+ * message catalog, see ../messages/catalog.ts). Plain HTML, CSS and ES modules —
  * no framework, no build step.
  */
 export function consoleRouter(publicLimiter?: RateLimiter): Router {
@@ -84,12 +86,17 @@ export function consoleRouter(publicLimiter?: RateLimiter): Router {
   router.get("/a/:token", ...limited, async (_req, res) => send(res, join(WEB_DIR, "public.html"), "text/html"));
   router.get("/console/vendor/:file", async (req, res) => {
     const entry = own(VENDOR, req.params.file);
-    if (!entry) throw notFound(`file ${req.params.file}`);
+    if (!entry) throw notFound("file", req.params.file);
     await send(res, vendorPath(entry[0], entry[1]), entry[2], 3600);
+  });
+  // The message catalog, so the console words codes and parameters as the API and the CLI do, from one source.
+  const messages = JSON.stringify(CATALOG);
+  router.get("/console/messages.json", (_req, res) => {
+    res.set({ "Content-Type": "application/json; charset=utf-8", "Content-Security-Policy": CSP }).send(messages);
   });
   router.get("/console/:file", async (req, res) => {
     const type = own(FILES, req.params.file);
-    if (!type) throw notFound(`file ${req.params.file}`);
+    if (!type) throw notFound("file", req.params.file);
     await send(res, join(WEB_DIR, req.params.file), type);
   });
   return router;

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import { bilingual, msg } from "../messages/message.js";
 import { CaseListFileError } from "../domain/errors.js";
 import { ApiError } from "./api-error.js";
 import { outageError } from "./outage-errors.js";
@@ -28,13 +29,13 @@ function isClientHttpError(error: unknown): error is HttpError {
 function clientError(error: HttpError): ApiError {
   const reason = error.type ?? error.code;
   const details = reason ? { reason } : undefined;
-  if (error.status === 413) return new ApiError("PAYLOAD_TOO_LARGE", "请求体过大 / request body too large", details);
-  if (error.status === 415) return new ApiError("UNSUPPORTED_MEDIA_TYPE", "不支持的请求体编码或字符集 / unsupported content encoding or charset", details);
+  if (error.status === 413) return new ApiError("PAYLOAD_TOO_LARGE", msg("api.BODY_TOO_LARGE"), details);
+  if (error.status === 415) return new ApiError("UNSUPPORTED_MEDIA_TYPE", msg("api.BODY_ENCODING"), details);
   if (error.code?.startsWith("Z_") || error.code?.startsWith("ERR__")) {
-    return new ApiError("BAD_REQUEST", "请求体无法按 Content-Encoding 解压 / the request body does not decompress as its Content-Encoding says", details);
+    return new ApiError("BAD_REQUEST", msg("api.BODY_NOT_DECOMPRESSED"), details);
   }
-  if (error instanceof URIError) return new ApiError("BAD_REQUEST", "路径中的百分号编码无效 / the path has an invalid percent-encoding", details);
-  return new ApiError("BAD_REQUEST", "请求无效 / bad request", details, { status: error.status });
+  if (error instanceof URIError) return new ApiError("BAD_REQUEST", msg("api.PATH_ESCAPE_INVALID"), details);
+  return new ApiError("BAD_REQUEST", msg("api.BAD_REQUEST"), details, { status: error.status });
 }
 
 /**
@@ -53,16 +54,16 @@ export function errorHandler(log: Logger) {
       api = outage;
     } else if (error instanceof CaseListFileError) {
       const status = error.code === "FILE_TOO_LARGE" ? 413 : 400;
-      api = new ApiError(error.code, error.message, error.details, { status });
+      api = new ApiError(error.code, msg(`file.${error.code}`), error.details, { status });
     } else if ((error as { type?: string }).type === "entity.too.large") {
-      api = new ApiError("PAYLOAD_TOO_LARGE", "请求体过大 / request body too large");
+      api = new ApiError("PAYLOAD_TOO_LARGE", msg("api.BODY_TOO_LARGE"));
     } else if ((error as { type?: string }).type === "entity.parse.failed") {
-      api = new ApiError("BAD_REQUEST", "请求体不是有效的 JSON / the request body is not valid JSON");
+      api = new ApiError("BAD_REQUEST", msg("api.BODY_NOT_JSON"));
     } else if (isClientHttpError(error)) {
       api = clientError(error);
     } else {
       log({ level: "error", msg: "unhandled error", method: req.method, path: req.path, error: String((error as Error)?.stack ?? error) });
-      api = new ApiError("INTERNAL", "服务器内部错误 / internal error");
+      api = new ApiError("INTERNAL", msg("api.INTERNAL"));
     }
     if (res.headersSent) {
       res.destroy();
@@ -73,6 +74,6 @@ export function errorHandler(log: Logger) {
     if (!req.complete) res.set("Connection", "close");
     const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (api.status === 503 || api.status === 507) res.set("Retry-After", String(typeof retryAfter === "number" ? retryAfter : 5));
-    res.status(api.status).json({ error: { code: api.code, message: api.message, ...(api.details === undefined ? {} : { details: api.details }) } });
+    res.status(api.status).json({ error: { code: api.code, message: bilingual(api.text), ...(api.details === undefined ? {} : { details: api.details }) } });
   };
 }

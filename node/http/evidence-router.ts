@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { AnchorerStatus } from "../chain/evidence-anchorer.js";
 import { receiptFileName } from "../domain/evidence/receipt.js";
 import type { EvidenceService } from "../services/evidence.js";
@@ -16,7 +17,7 @@ const flag = (value: unknown) => value === "true" || value === "1" || value === 
 
 function idOf(raw: string): number {
   const id = Number(raw);
-  if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(id)) throw new ApiError("VALIDATION_FAILED", "证据编号应为非负整数 / the evidence id is a non-negative integer");
+  if (!/^\d{1,16}$/.test(raw) || !Number.isSafeInteger(id)) throw new ApiError("VALIDATION_FAILED", msg("api.EVIDENCE_ID_INVALID"));
   return id;
 }
 
@@ -37,7 +38,7 @@ export function evidenceRouter(deps: EvidenceRouterDeps): Router {
   router.post("/", recorders, async (req, res) => {
     const type = (req.get("content-type") ?? "application/octet-stream").split(";")[0]!.trim().toLowerCase();
     if (type === "application/json" || type === "multipart/form-data") {
-      throw new ApiError("UNSUPPORTED_MEDIA_TYPE", "请以原始字节上传文件（或用 /v1/evidence/hash 提交摘要）/ send the file as the raw body (or its hash to /v1/evidence/hash)");
+      throw new ApiError("UNSUPPORTED_MEDIA_TYPE", msg("api.EVIDENCE_BODY_TYPE"));
     }
     const query = req.query as Record<string, unknown>;
     const view = await deps.evidence.recordFile({ ...query, mediaType: query.mediaType ?? type }, req, {
@@ -49,14 +50,14 @@ export function evidenceRouter(deps: EvidenceRouterDeps): Router {
   });
 
   router.post("/hash", recorders, async (req, res) => {
-    if (!req.body || typeof req.body !== "object") throw new ApiError("VALIDATION_FAILED", "请提交 JSON / send JSON");
+    if (!req.body || typeof req.body !== "object") throw new ApiError("VALIDATION_FAILED", msg("api.SEND_JSON"));
     const view = await deps.evidence.recordHash(req.body as Record<string, unknown>, req.staff?.tokenId);
     res.status(201).location(`/v1/evidence/${view.id}`).json(view);
   });
 
   router.get("/", readers, async (req, res) => {
     const caseKey = req.query.caseKey;
-    if (typeof caseKey !== "string") throw new ApiError("VALIDATION_FAILED", "请给出 caseKey / give caseKey");
+    if (typeof caseKey !== "string") throw new ApiError("VALIDATION_FAILED", msg("api.CASE_KEY_MISSING"));
     const after = req.query.after === undefined ? undefined : idOf(String(req.query.after));
     const limit = req.query.limit === undefined ? undefined : Number(req.query.limit) || undefined;
     res.json(await deps.evidence.list(caseKey, { after, limit }));
@@ -85,9 +86,9 @@ export function evidenceRouter(deps: EvidenceRouterDeps): Router {
 
   router.post("/:leafHash/court-verification", requireRole("court"), async (req, res) => {
     const leafHash = String(req.params.leafHash).toLowerCase();
-    if (!/^0x[0-9a-f]{64}$/.test(leafHash)) throw new ApiError("VALIDATION_FAILED", "路径应为记录的叶哈希 / the path must be the record's leaf hash (0x…)");
+    if (!/^0x[0-9a-f]{64}$/.test(leafHash)) throw new ApiError("VALIDATION_FAILED", msg("api.LEAF_HASH_PATH"));
     const receipt = (req.body as { receipt?: unknown } | undefined)?.receipt;
-    if (receipt === undefined) throw new ApiError("VALIDATION_FAILED", "请在请求体中给出 receipt / give the receipt in the body");
+    if (receipt === undefined) throw new ApiError("VALIDATION_FAILED", msg("api.RECEIPT_MISSING_IN_BODY"));
     res.status(201).json(await deps.verifier.recordCourtVerification(leafHash, receipt));
   });
 

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import { msg } from "../messages/message.js";
 import type { MemberStatus } from "../services/member-status.js";
 import { ApiError } from "./api-error.js";
 
@@ -14,6 +15,6 @@ export function requireActiveMember(status: MemberStatus) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const state = status.state;
     if (state === "active" || state === "unknown" || (STILL_ALLOWED.test(req.path) && (req.method === "GET" || !req.path.startsWith("/me")))) return next();
-    throw new ApiError("MEMBER_SUSPENDED", `本成员在联盟中已被${state === "removed" ? "移除" : "暂停"} / this member is ${state} in the consortium`, { status: state });
+    throw new ApiError("MEMBER_SUSPENDED", msg(state === "removed" ? "api.MEMBER_REMOVED" : "api.MEMBER_SUSPENDED"), { status: state });
   };
 }

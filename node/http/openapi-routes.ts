@@ -1,3 +1,5 @@
+import { VERSION } from "../version.js";
+
 /**
  * Every route the gateway mounts, by hand: method, express path, who may call it, what it does. The OpenAPI
  * document (`GET /v1/openapi.json`) is generated from this list, and test/node/http/console-api.test.ts fails when
@@ -24,7 +26,7 @@ export interface DocumentedRoute {
 
 export const VERSION_INFO = {
   title: "CaseLedger gateway API",
-  version: "0.1.0",
+  version: VERSION,
   description:
     "One gateway per member institution. Staff authenticate with `Authorization: Bearer <token>`. Errors: `{ error: { code, message, details } }`. 每个成员机构一个网关；错误格式统一。",
 };
@@ -35,6 +37,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   // pages
   { method: "GET", path: "/", role: "none", tag: "pages", summary: "web console (staff log in with their token)", produces: "text/html" },
   { method: "GET", path: "/a/:token", role: "none", tag: "pages", summary: "public page behind an authorization letter's QR code", produces: "text/html" },
+  { method: "GET", path: "/console/messages.json", role: "none", tag: "pages", summary: "the message catalog: every error and warning code with its Chinese and English words", produces: "application/json" },
   { method: "GET", path: "/console/:file", role: "none", tag: "pages", summary: "the console's scripts and styles", produces: "text/javascript" },
   { method: "GET", path: "/console/vendor/:file", role: "none", tag: "pages", summary: "chartist and qrcode-generator, from their npm packages", produces: "text/javascript" },
   // public API

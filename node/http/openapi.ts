@@ -44,7 +44,7 @@ const errorSchema = {
     error: {
       type: "object",
       required: ["code", "message"],
-      properties: { code: { type: "string" }, message: { type: "string", description: "中文 / English" }, details: {} },
+      properties: { code: { type: "string" }, message: { type: "string", description: "zh / en：中文在前，英文在后" }, details: {} },
     },
   },
 };

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { OwnershipService } from "../services/ownership.js";
 import { ApiError } from "./api-error.js";
 import { requireRole } from "./auth.js";
@@ -21,13 +22,13 @@ export function ownershipRouter(service: OwnershipService): Router {
     else {
       throw new ApiError(
         "VALIDATION_FAILED",
-        "请给出 caseKey，或 creditorId 与 loanRef；按身份证号查询请用 POST / give caseKey, or creditorId and loanRef; for an ID number use POST",
+        msg("api.OWNERSHIP_QUERY"),
       );
     }
   });
   router.post("/", async (req, res) => {
     const idNumber = req.body?.idNumber;
-    if (typeof idNumber !== "string") throw new ApiError("VALIDATION_FAILED", "请在请求体中给出 idNumber / give idNumber in the body");
+    if (typeof idNumber !== "string") throw new ApiError("VALIDATION_FAILED", msg("api.ID_NUMBER_MISSING"));
     res.json(await service.byIdNumber(idNumber));
   });
   return router;

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
 import { isExpiredAt, isHeldAt } from "../domain/consortium/index.js";
@@ -143,7 +144,7 @@ export function caseSummariesRouter(deps: PortfolioDeps): Router {
   router.get("/", async (req, res) => {
     const limit = Math.min(Number(req.query.limit ?? 50) || 50, 500);
     const after = typeof req.query.after === "string" && req.query.after ? req.query.after : undefined;
-    if (after !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(after)) throw new ApiError("VALIDATION_FAILED", "after 应为案件键 / after must be a case key");
+    if (after !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(after)) throw new ApiError("VALIDATION_FAILED", msg("api.AFTER_NOT_CASE_KEY"));
     const asAgency = req.staff!.role === "agency" || req.query.as === "agency";
     const page = asAgency
       ? await deps.indexer.casesOfAgency(deps.memberId, { limit, after })

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
+import { msg } from "../messages/message.js";
 import { ApiError } from "./api-error.js";
 
 /**
@@ -59,7 +60,7 @@ export class RateLimiter {
       const client = req.ip ?? req.socket.remoteAddress ?? "?";
       if (this.take(client)) return next();
       res.set("Retry-After", String(this.retryAfterSeconds(client)));
-      throw new ApiError("RATE_LIMITED", "请求过于频繁，请稍后再试 / too many requests, try again shortly");
+      throw new ApiError("RATE_LIMITED", msg("api.RATE_LIMITED"));
     };
   }
 }

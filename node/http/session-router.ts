@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { MemberDirectory } from "../services/member-directory.js";
 import type { GatewayDatabase } from "../store/database.js";
 import { ApiError } from "./api-error.js";
@@ -67,7 +68,7 @@ export function consolePublicRouter(deps: SessionDeps, limiter: RateLimiter): Ro
     }
     const digest = (body as { tokenSha256?: unknown } | undefined)?.tokenSha256;
     if (typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest)) {
-      throw new ApiError("VALIDATION_FAILED", "tokenSha256 应为 64 位十六进制 / tokenSha256 must be 64 hex characters");
+      throw new ApiError("VALIDATION_FAILED", msg("api.TOKEN_HASH_INVALID"));
     }
     const record = await deps.store.tokens.get(digest);
     const mine = !!record && !record.revokedAt && record.memberId === deps.memberId && !(record.expiresAt && Date.parse(record.expiresAt) <= Date.now());

@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import type { MemberStatus } from "../services/member-status.js";
 import { MAX_TOKEN_TTL_DAYS, STAFF_ROLES, type StaffRole, type StaffTokens } from "../services/staff-tokens.js";
 import { ApiError, notFound } from "./api-error.js";
@@ -27,7 +28,7 @@ export function staffTokensRouter(tokens: StaffTokens, status: MemberStatus): Ro
     if (errors.length) {
       throw new ApiError(
         "VALIDATION_FAILED",
-        `令牌参数无效：role 为 ${STAFF_ROLES.join("/")} 且为本成员在链上的角色，name 为 1–100 个字符，ttlDays 为 1–${MAX_TOKEN_TTL_DAYS} / invalid token request: role one of ${STAFF_ROLES.join(", ")} held by this member on chain, name 1–100 characters, ttlDays 1–${MAX_TOKEN_TTL_DAYS}`,
+        msg("api.TOKEN_REQUEST_INVALID", { rolesZh: STAFF_ROLES.join("/"), rolesEn: STAFF_ROLES.join(", "), maxTtlDays: MAX_TOKEN_TTL_DAYS }),
         errors,
       );
     }
@@ -35,7 +36,7 @@ export function staffTokensRouter(tokens: StaffTokens, status: MemberStatus): Ro
     res.status(201).location(`/v1/staff-tokens/${issued.record.id}`).json(issued);
   });
   router.delete("/:id", async (req, res) => {
-    if (!/^[0-9a-f]{12}$/.test(req.params.id) || !(await tokens.revoke(req.params.id))) throw notFound(`staff token ${req.params.id}`);
+    if (!/^[0-9a-f]{12}$/.test(req.params.id) || !(await tokens.revoke(req.params.id))) throw notFound("staffToken", req.params.id);
     res.status(204).end();
   });
   return router;

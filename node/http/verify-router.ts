@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { msg } from "../messages/message.js";
 import { ContentHasher } from "../domain/evidence/content-digest.js";
 import { MAX_RECEIPT_BYTES } from "../domain/evidence/receipt.js";
 import type { ReceiptSource } from "../domain/evidence/receipt-parse.js";
@@ -19,7 +20,7 @@ export function verifyRouter(verifier: EvidenceVerifier): Router {
     const type = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type === "application/json") {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      if (body.receipt === undefined) throw new ApiError("VALIDATION_FAILED", "请给出 receipt / give the receipt");
+      if (body.receipt === undefined) throw new ApiError("VALIDATION_FAILED", msg("api.RECEIPT_MISSING"));
       const sha256 = parseDigest(body.sha256, "sha256", false);
       const file = sha256 ? { sha256, ...(body.size === undefined ? {} : { size: parseSize(body.size) }), ...(body.sm3 ? { sm3: parseDigest(body.sm3, "sm3", true)! } : {}) } : undefined;
       const expectMember = body.expectMember === undefined ? undefined : Number(body.expectMember);
@@ -27,7 +28,7 @@ export function verifyRouter(verifier: EvidenceVerifier): Router {
       return;
     }
     const header = req.get("x-caseledger-receipt");
-    if (!header) throw new ApiError("VALIDATION_FAILED", "文件方式需在 X-Caseledger-Receipt 头中给出回执（base64）/ with a file body, give the receipt as base64 in X-Caseledger-Receipt");
+    if (!header) throw new ApiError("VALIDATION_FAILED", msg("api.RECEIPT_HEADER_MISSING"));
     const bytes = Buffer.from(header, header.includes("-") || header.includes("_") ? "base64url" : "base64");
     const source: ReceiptSource = bytes.length > MAX_RECEIPT_BYTES ? { oversized: bytes.length } : { bytes };
     // SM3 too when the record has one: it costs little beside reading the file.

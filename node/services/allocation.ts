@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
 import { isHeldAt, MAX_MANDATE_DAYS } from "../domain/consortium/index.js";
@@ -35,15 +36,15 @@ export class AllocationService {
 
   async get(id: string): Promise<AllocationRecord> {
     const record = await this.deps.store.allocations.get(id);
-    if (!record) throw notFound(`allocation ${id}`);
+    if (!record) throw notFound("allocation", id);
     return record;
   }
 
   async preview(listId: string, staff: string): Promise<AllocationRecord> {
     const { store, indexer } = this.deps;
     const list = await store.caseLists.get(listId);
-    if (!list) throw notFound(`case list ${listId}`);
-    if (list.state !== "ready") throw new ApiError("CONFLICT", "清单尚未处理完成 / the list is not ready", { state: list.state });
+    if (!list) throw notFound("caseList", listId);
+    if (list.state !== "ready") throw new ApiError("CONFLICT", msg("api.LIST_NOT_READY"), { state: list.state });
     const now = nowSeconds(this.deps);
 
     const cases: CaseToAllocate[] = [];
@@ -106,15 +107,15 @@ export class AllocationService {
    * on chain). Acknowledged once the jobs are in the durable outbox; the chain work goes on in the background.
    */
   async commit(id: string, staff: string, mandateDays = this.deps.mandateDays): Promise<AllocationRecord> {
-    if (this.#committing.has(id)) throw new ApiError("CONFLICT", "该分配正在提交 / this allocation is being committed");
+    if (this.#committing.has(id)) throw new ApiError("CONFLICT", msg("api.ALLOCATION_COMMITTING"));
     this.#committing.add(id);
     try {
       const record = await this.get(id);
       if (record.state !== "preview") {
-        throw new ApiError("CONFLICT", "该分配已提交或已作废 / this allocation was already committed or discarded", { state: record.state });
+        throw new ApiError("CONFLICT", msg("api.ALLOCATION_CLOSED"), { state: record.state });
       }
       if (!Number.isSafeInteger(mandateDays) || mandateDays < 1 || mandateDays > MAX_MANDATE_DAYS) {
-        throw new ApiError("VALIDATION_FAILED", "委托期限应为 1 至 730 天 / the mandate must be 1 to 730 days");
+        throw new ApiError("VALIDATION_FAILED", msg("api.MANDATE_DAYS_INVALID"));
       }
       const until = nowSeconds(this.deps) + mandateDays * 86_400;
       const groups = new Map<number, Array<{ caseKey: string; debtorKey: string; onChain: boolean }>>();

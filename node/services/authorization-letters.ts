@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { bilingual, msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import { isExpiredAt, isHeldAt, isHeldStatus } from "../domain/consortium/index.js";
 import { maskName } from "../domain/identity/name.js";
@@ -7,7 +8,7 @@ import type { CasePii } from "../store/case-records.js";
 import type { LetterRecord } from "../store/authorization-letter-repository.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
-import { ServiceError, notFound } from "./service-error.js";
+import { ServiceError } from "./service-error.js";
 
 /**
  * Authorization letters: an agency that holds a case right now issues a printable letter whose QR code opens a
@@ -43,13 +44,6 @@ export interface PublicAnswer {
   checkedAt: string;
 }
 
-const MESSAGES: Record<PublicState, string> = {
-  authorized: "该机构目前已获授权处理此案件 / the agency is currently authorized for this case",
-  ended: "委托已结束（召回、退回、结清或关闭），该机构目前无权处理此案件 / the mandate has ended (recalled, returned, settled or closed): the agency is NOT authorized now",
-  expired: "委托已过期，该机构目前无权处理此案件 / the mandate has expired: the agency is NOT authorized now",
-  "creditor-changed": "案件已转让给其他债权人，此授权书不再有效 / the case now belongs to another creditor: this letter is no longer valid",
-  "agency-suspended": "该机构已被联盟暂停，目前无权处理任何案件 / the agency is suspended by the consortium: it is NOT authorized now",
-};
 
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const digest = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
@@ -82,13 +76,13 @@ export class AuthorizationLetters {
   /** Issues a letter for a case this agency holds right now; 404 for a case that is not this agency's, 409 when its mandate is over. */
   async issue(caseKeyRaw: string, staff: string): Promise<{ token: string; path: string; letter: Letter }> {
     const caseKey = caseKeyRaw.toLowerCase();
-    if (!isPseudonymKey(caseKey)) throw new ServiceError("VALIDATION_FAILED", "caseKey 格式错误 / malformed caseKey");
+    if (!isPseudonymKey(caseKey)) throw new ServiceError("VALIDATION_FAILED", msg("api.CASE_KEY_MALFORMED"));
     const record = await this.deps.indexer.caseOf(caseKey);
     if (!record || record.agencyId !== this.deps.memberId) {
-      throw notFound(`本机构名下没有这个案件 / no case ${caseKey} of this agency`);
+      throw new ServiceError("NOT_FOUND", msg("letter.NOT_THIS_AGENCYS", { caseKey }));
     }
     if (!isHeldAt(record, this.#now()) || !(await this.deps.isActiveAgency())) {
-      throw new ServiceError("CONFLICT", "本机构目前对该案件没有有效委托，不能出具授权书 / this agency holds no current mandate for the case: no letter", {
+      throw new ServiceError("CONFLICT", msg("letter.NO_MANDATE"), {
         status: record.status,
       });
     }
@@ -123,7 +117,7 @@ export class AuthorizationLetters {
   /** The public answer for a token; 404 (one message for every kind of wrong token) when it names no letter. */
   async lookup(token: string): Promise<PublicAnswer> {
     const letter = TOKEN_PATTERN.test(token) ? await this.deps.store.authLetters.get(digest(token)) : undefined;
-    if (!letter) throw notFound("授权码无效或不存在 / this authorization code is not valid");
+    if (!letter) throw new ServiceError("NOT_FOUND", msg("letter.CODE_UNKNOWN"));
     const record = await this.deps.indexer.caseOf(letter.caseKey);
     const now = this.#now();
     let state: PublicState;
@@ -136,7 +130,7 @@ export class AuthorizationLetters {
     return {
       authorized: state === "authorized",
       state,
-      message: MESSAGES[state],
+      message: bilingual(msg(`letter.${state}`)),
       agency: this.deps.memberName,
       creditor: await this.deps.nameOf(letter.creditorId),
       debtor: letter.debtorName,

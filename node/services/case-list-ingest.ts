@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { bilingual, msg } from "../messages/message.js";
 import { validateCaseList } from "../domain/case-list/report.js";
 import type { ReportTotals, ValidatedRow } from "../domain/case-list/validator.js";
 import type { ByteChunks } from "../domain/csv/read-case-list.js";
@@ -165,7 +166,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
       error:
         error instanceof CaseListFileError
           ? { code: error.code, message: error.message, details: error.details }
-          : { code: "INGEST_FAILED", message: "读取失败 / reading the upload failed" },
+          : { code: "INGEST_FAILED", message: bilingual(msg("api.INGEST_FAILED")) },
     };
     try {
       await rollBackList(store, id);
@@ -241,7 +242,7 @@ export async function recoverCaseLists(store: GatewayDatabase, clock: Clock): Pr
         ...summary,
         state: "failed",
         completedAt: new Date(clock()).toISOString(),
-        error: { code: "INTERRUPTED", message: "上传被中断，请重新上传 / the upload was interrupted; upload it again" },
+        error: { code: "INTERRUPTED", message: bilingual(msg("api.INTERRUPTED")) },
       });
       discarded.push(id);
     } else if (summary.state === "committing") {

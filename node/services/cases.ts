@@ -11,7 +11,8 @@ import type { StaffRole } from "../domain/staff-roles.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
-import { forbidden, notFound, ServiceError } from "./service-error.js";
+import { msg } from "../messages/message.js";
+import { notFound, ServiceError } from "./service-error.js";
 
 export interface CaseServiceDeps {
   store: GatewayDatabase;
@@ -87,9 +88,9 @@ export class CaseService {
   /** One case with its history on chain; not found for a case this member may not see. */
   async get(caseKeyRaw: string) {
     const key = caseKeyRaw.toLowerCase();
-    if (!isPseudonymKey(key)) throw new ServiceError("VALIDATION_FAILED", "caseKey 格式错误 / malformed caseKey");
+    if (!isPseudonymKey(key)) throw new ServiceError("VALIDATION_FAILED", msg("api.CASE_KEY_MALFORMED"));
     const result = await this.#view(await this.deps.store.cases.get(key), key);
-    if (!result) throw notFound(`case ${key}`);
+    if (!result) throw notFound("case", key);
     return { ...result, history: await this.deps.indexer.history(key) };
   }
 
@@ -97,9 +98,9 @@ export class CaseService {
   async act(role: StaffRole, request: CaseActionRequest) {
     const { action, caseKeys, until, toCreditorId } = request;
     const allowed: readonly string[] = role === "admin" ? [...LENDER_ACTIONS, ...AGENCY_ACTIONS] : role === "lender" ? LENDER_ACTIONS : role === "agency" ? AGENCY_ACTIONS : [];
-    if (typeof action !== "string" || !allowed.includes(action)) throw forbidden(`action ${String(action)} is not one your role may take`);
+    if (typeof action !== "string" || !allowed.includes(action)) throw new ServiceError("FORBIDDEN", msg("api.ACTION_NOT_ALLOWED", { action: String(action) }));
     if (!Array.isArray(caseKeys) || caseKeys.length === 0 || caseKeys.length > 100_000 || !caseKeys.every(isPseudonymKey)) {
-      throw new ServiceError("VALIDATION_FAILED", "caseKeys 应为非空的案件键数组 / caseKeys must be a non-empty array of case keys");
+      throw new ServiceError("VALIDATION_FAILED", msg("api.CASE_KEYS_INVALID"));
     }
     let spec: CaseJobSpec;
     if (action === "extend") spec = { kind: "extend", until: Number(until), caseKeys };
@@ -108,7 +109,7 @@ export class CaseService {
     try {
       return await this.deps.submitter.enqueue(spec);
     } catch (error) {
-      if ((error as { code?: string }).code === "JOB_INVALID") throw new ServiceError("VALIDATION_FAILED", (error as Error).message);
+      if ((error as { code?: string }).code === "JOB_INVALID") throw new ServiceError("VALIDATION_FAILED", msg("api.JOB_INVALID", { problem: (error as Error).message }));
       throw error;
     }
   }
@@ -117,7 +118,7 @@ export class CaseService {
   async job(id: string) {
     const { submitter } = this.deps;
     const job = await submitter.job(id);
-    if (!job) throw notFound(`job ${id}`);
+    if (!job) throw notFound("job", id);
     const failed = (await submitter.items(job.id, { limit: 1_000_000 })).filter((i) => i.status.state === "failed");
     return { ...job, failedItems: failed.slice(0, 1_000) };
   }

@@ -1,4 +1,5 @@
 import type { Wallet } from "ethers";
+import { msg } from "../messages/message.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
 import { decodeRevert, revertInterface } from "../chain/case-revert.js";
@@ -67,17 +68,17 @@ export class EvidenceVerifier {
     const byStep = new Map(verification.steps.map((s) => [s.step, s]));
     const parsed = parseReceipt(source);
     if (!parsed.ok || parsed.receipt.status !== "anchored") {
-      throw new ServiceError("VALIDATION_FAILED", "需要已锚定的有效回执 / an anchored, well-formed receipt is needed", { verification });
+      throw new ServiceError("VALIDATION_FAILED", msg("api.RECEIPT_NOT_ANCHORED"), { verification });
     }
     if (parsed.receipt.leafHash !== leafHash.toLowerCase()) {
-      throw new ServiceError("VALIDATION_FAILED", "路径中的叶哈希与回执不符 / the leaf hash in the path is not the receipt's", { verification });
+      throw new ServiceError("VALIDATION_FAILED", msg("api.LEAF_HASH_NOT_RECEIPTS"), { verification });
     }
     if (byStep.get("anchor")?.code === "CHAIN_UNREACHABLE") {
-      throw new ServiceError("CHAIN_UNAVAILABLE", "区块链节点不可达 / the chain node is unreachable", { verification });
+      throw new ServiceError("CHAIN_UNAVAILABLE", msg("api.CHAIN_UNREACHABLE"), { verification });
     }
     for (const step of ["record", "inclusion", "anchor"] as const) {
       if (byStep.get(step)?.verdict !== "passed") {
-        throw new ServiceError("VALIDATION_FAILED", `回执未通过核验（${step}）/ the receipt does not verify (${step})`, { verification });
+        throw new ServiceError("VALIDATION_FAILED", msg("api.RECEIPT_DOES_NOT_VERIFY", { step }), { verification });
       }
     }
     const receipt = parsed.receipt;
@@ -97,16 +98,16 @@ export class EvidenceVerifier {
         );
       });
       const mined = await tx.wait(1, 60_000);
-      if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", "交易未在时限内上链 / the transaction was not mined in time");
+      if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", msg("api.TX_NOT_MINED"));
       return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };
     } catch (error) {
       if (error instanceof ServiceError) throw error;
-      if (isNetworkError(error)) throw new ServiceError("CHAIN_UNAVAILABLE", "区块链节点不可达 / the chain node is unreachable");
+      if (isNetworkError(error)) throw new ServiceError("CHAIN_UNAVAILABLE", msg("api.CHAIN_UNREACHABLE"));
       const revert = decodeRevert(revertInterface(this.deps.contracts.evidenceRegistry.interface, this.deps.contracts.memberRegistry.interface), error);
       if (revert?.name.startsWith("MemberRegistry")) {
-        throw new ServiceError("FORBIDDEN", "本成员不是有效的法院成员 / this member is not an active court member", { revert: revert.name }, { status: 403 });
+        throw new ServiceError("FORBIDDEN", msg("api.NOT_A_COURT"), { revert: revert.name }, { status: 403 });
       }
-      throw new ServiceError("CONFLICT", `链上拒绝 / the chain refused: ${revert?.name ?? describeError(error)}`, { revert: revert?.name }, { status: 409 });
+      throw new ServiceError("CONFLICT", msg("api.CHAIN_REFUSED", { reason: revert?.name ?? describeError(error) }), { revert: revert?.name }, { status: 409 });
     }
   }
 }

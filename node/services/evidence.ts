@@ -1,3 +1,4 @@
+import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseHistoryEntry } from "../chain/case-events.js";
 import { isHeldAt } from "../domain/consortium/index.js";
@@ -8,7 +9,7 @@ import type { AnchorStore } from "../store/evidence-log/anchor-store.js";
 import { BlobTooLargeError, type BlobStore } from "../store/blob-store.js";
 import type { EvidenceLog, LogEntry, RecordDraft } from "../store/evidence-log/evidence-log.js";
 import { parseDigest, parseEvidenceMeta, parseSize } from "./evidence-input.js";
-import { forbidden, notFound, ServiceError } from "./service-error.js";
+import { notFound, ServiceError } from "./service-error.js";
 
 /** Named default: the largest file the gateway accepts as evidence (a long video). Hash-only evidence has no limit. */
 export const EVIDENCE_MAX_FILE_BYTES = 8 * 1024 ** 3;
@@ -65,11 +66,11 @@ export class EvidenceService {
   /** 403 unless this member holds the case now, as the chain index shows it; 404 when the chain does not know it. */
   async assertHolds(caseKey: string): Promise<void> {
     const state = await this.deps.indexer.caseOf(caseKey);
-    if (!state || state.status === "None") throw notFound(`case ${caseKey} (链上没有这个案件 / the chain has no such case)`);
+    if (!state || state.status === "None") throw new ServiceError("NOT_FOUND", msg("api.CASE_NOT_ON_CHAIN", { caseKey }));
     const now = Math.floor(Date.now() / 1000);
     const creditor = state.creditorId === this.deps.memberId;
     const agency = state.agencyId === this.deps.memberId && isHeldAt(state, now);
-    if (!creditor && !agency) throw forbidden("本机构未持有该案件（非债权人，也无有效委托）/ this member does not hold the case (neither its creditor nor its agency under a running mandate)");
+    if (!creditor && !agency) throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
   }
 
   /** Records a file streamed in `chunks`. */
@@ -85,7 +86,7 @@ export class EvidenceService {
       content = await this.deps.blobs.put(chunks, { keep: options.keep, sm3: options.sm3, maxBytes: this.deps.maxFileBytes ?? EVIDENCE_MAX_FILE_BYTES });
     } catch (error) {
       if (error instanceof BlobTooLargeError) {
-        throw new ServiceError("PAYLOAD_TOO_LARGE", error.message, { maxBytes: error.maxBytes });
+        throw new ServiceError("PAYLOAD_TOO_LARGE", msg("api.CONTENT_TOO_LARGE", { maxBytes: error.maxBytes }), { maxBytes: error.maxBytes });
       }
       throw error;
     }
@@ -123,24 +124,24 @@ export class EvidenceService {
 
   async get(id: number): Promise<EvidenceView> {
     const entry = await this.deps.log.entry(id);
-    if (!entry) throw notFound(`evidence ${id}`);
+    if (!entry) throw notFound("evidence", id);
     return this.#view(entry, await this.#anchoredSize());
   }
 
   /** The content of a record when this gateway has it: a kept file, or a notice it wrote itself. */
   async content(id: number): Promise<{ mediaType: string; size: number; body: NodeJS.ReadableStream | string }> {
     const entry = await this.deps.log.entry(id);
-    if (!entry) throw notFound(`evidence ${id}`);
+    if (!entry) throw notFound("evidence", id);
     const record = JSON.parse(entry.record) as EvidenceRecord;
     if (entry.inline !== undefined) return { mediaType: record.mediaType, size: record.contentSize, body: entry.inline };
-    if (!entry.kept || !(await this.deps.blobs.has(record.contentSha256))) throw notFound(`content of evidence ${id} (未保存在本网关 / not kept at this gateway)`);
+    if (!entry.kept || !(await this.deps.blobs.has(record.contentSha256))) throw new ServiceError("NOT_FOUND", msg("api.CONTENT_NOT_KEPT", { id }));
     return { mediaType: record.mediaType, size: record.contentSize, body: this.deps.blobs.read(record.contentSha256) };
   }
 
   /** A case's records at this member, and its timeline: records and chain events in time order. */
   async list(caseKey: string, options: { after?: number; limit?: number } = {}): Promise<{ caseKey: string; records: EvidenceView[]; timeline: TimelineItem[]; next: number | null }> {
     const key = caseKey.toLowerCase();
-    if (!/^0x[0-9a-f]{64}$/.test(key)) throw new ServiceError("VALIDATION_FAILED", "caseKey 格式错误 / malformed caseKey");
+    if (!/^0x[0-9a-f]{64}$/.test(key)) throw new ServiceError("VALIDATION_FAILED", msg("api.CASE_KEY_MALFORMED"));
     const limit = Math.min(Math.max(options.limit ?? 200, 1), 1_000);
     const entries = await this.deps.log.entriesOfCase(key, { after: options.after, limit });
     const anchored = await this.#anchoredSize();
@@ -159,7 +160,7 @@ export class EvidenceService {
    */
   async receipt(id: number): Promise<Receipt> {
     const entry = await this.deps.log.entry(id);
-    if (!entry) throw notFound(`evidence ${id}`);
+    if (!entry) throw notFound("evidence", id);
     let anchor = await this.deps.anchors.covering(entry.index);
     if (anchor) {
       const onChain = await this.deps.chainCheckpointSize?.(anchor.treeSize);

@@ -1,4 +1,5 @@
 import { verifyMessage } from "ethers";
+import { bilingual, msg } from "../messages/message.js";
 import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
@@ -189,17 +190,7 @@ export interface HandoverReceiverDeps {
   audit?: AuditLog;
 }
 
-const replayed = () => new ServiceError("REPLAYED", "交接包已收到过（重放）/ this package was received before (a replay)", { problem: "REPLAYED" });
-
-const PROBLEM_MESSAGES: Record<string, string> = {
-  FORMAT: "交接包格式错误 / malformed handover package",
-  HASH_MISMATCH: "交接包哈希不符 / the package hash does not match its content",
-  TOO_OLD: "交接包已过期 / the package is too old",
-  FROM_THE_FUTURE: "交接包时间在未来 / the package is dated in the future",
-  WRONG_AGENCY: "交接包不是发给本机构的 / the package is addressed to another agency",
-  WRONG_CHAIN: "交接包属于另一条链或合约 / the package is for another chain or contract",
-  EMPTY: "交接包为空 / the package holds no case",
-};
+const replayed = () => new ServiceError("REPLAYED", msg("handover.REPLAYED"), { problem: "REPLAYED" });
 
 /** What marks a package's nonce as being received right now. */
 const nonceKey = (creditorId: number, nonce: string) => `handover-nonce/${creditorId}/${nonce}`;
@@ -220,7 +211,7 @@ export class HandoverReceiver {
   async receive(signed: SignedHandover): Promise<HandoverReceipt> {
     const caseRegistry = await this.deps.contracts.caseRegistry.getAddress();
     const problem = checkHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.now?.() });
-    if (problem) throw new ServiceError("VALIDATION_FAILED", PROBLEM_MESSAGES[problem] ?? problem, { problem });
+    if (problem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${problem}`), { problem });
     const pkg = signed.package;
     const nonce = nonceKey(pkg.creditorId, pkg.nonce);
     if (this.#inFlight.has(nonce) || this.#inFlight.has(signed.packageHash)) throw replayed();
@@ -240,7 +231,7 @@ export class HandoverReceiver {
     try {
       signer = verifyMessage(Buffer.from(signed.packageHash.slice(2), "hex"), signed.signature);
     } catch {
-      throw new ServiceError("FORBIDDEN", "签名无效 / invalid signature", { problem: "SIGNATURE" }, { status: 403 });
+      throw new ServiceError("FORBIDDEN", msg("handover.SIGNATURE"), { problem: "SIGNATURE" }, { status: 403 });
     }
     // An unknown member reverts (refused below); the node not answering is a 503, so the sender retries later.
     const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch((error: unknown) => {
@@ -248,7 +239,7 @@ export class HandoverReceiver {
       return undefined;
     });
     if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || !isActiveWithRole(creditor, ROLE.LENDER)) {
-      throw new ServiceError("FORBIDDEN", "签名者不是该债权人成员的当前密钥 / not signed by the creditor member's current key", { problem: "SIGNER" }, { status: 403 });
+      throw new ServiceError("FORBIDDEN", msg("handover.SIGNER"), { problem: "SIGNER" }, { status: 403 });
     }
     const [seenNonce, seenHash] = await Promise.all([store.handoverNonces.seen(pkg.creditorId, pkg.nonce), store.handoverReceipts.get(signed.packageHash)]);
     if (seenNonce || seenHash !== undefined) throw replayed();
@@ -261,7 +252,7 @@ export class HandoverReceiver {
       const s = states[i]!;
       const held = isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, now);
       if (Number(s.creditorId) !== pkg.creditorId || Number(s.agencyId) !== this.deps.memberId || !held) {
-        rejected.push({ caseKey: c.caseKey, reason: "链上未显示该案件由此债权人委托给本机构 / the chain does not show this case assigned here by this creditor" });
+        rejected.push({ caseKey: c.caseKey, reason: bilingual(msg("handover.NOT_ASSIGNED_HERE")) });
         return;
       }
       const pii: CasePii = { name: c.name, idNumber: c.idNumber, phone: c.phone, extra: c.extra ?? {} };

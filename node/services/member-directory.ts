@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { bilingual, msg } from "../messages/message.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import { canonicalJson } from "../domain/canonical-json.js";
 import { memberStatusName } from "../domain/consortium/index.js";
@@ -86,6 +87,6 @@ export class MemberDirectory {
   /** The member's name when the directory has a verified entry for it, otherwise "成员 #id / member #id". */
   async nameOf(id: number): Promise<string> {
     const entry = (await this.list()).find((e) => e.id === id);
-    return entry?.verified ? entry.name : `成员 #${id} / member #${id}`;
+    return entry?.verified ? entry.name : bilingual(msg("api.MEMBER_NUMBER", { id }));
   }
 }

@@ -1,3 +1,4 @@
+import { bilingual, msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
 import { LOAN_REF_MAX_LENGTH } from "../domain/case-list/validate-row.js";
@@ -39,11 +40,11 @@ export interface OwnershipDeps {
 }
 
 const REASONS = {
-  unknown: "链上没有这个案件 / no such case on chain",
-  other: "案件由其他机构持有或从未委托本机构 / the case is held by another agency or was never assigned to this one",
-  expired: "委托已过期 / the mandate has expired",
-  ended: "委托已结束（退回、召回、结清或关闭）/ the mandate has ended (returned, recalled, settled or closed)",
-  suspended: "本机构已被暂停 / this agency is suspended",
+  unknown: bilingual(msg("ownership.unknown")),
+  other: bilingual(msg("ownership.other")),
+  expired: bilingual(msg("ownership.expired")),
+  ended: bilingual(msg("ownership.ended")),
+  suspended: bilingual(msg("ownership.suspended")),
 } as const;
 
 /**
@@ -54,19 +55,19 @@ export class OwnershipService {
   constructor(private readonly deps: OwnershipDeps) {}
 
   async byCaseKey(caseKey: string): Promise<OwnershipAnswer> {
-    if (!isPseudonymKey(caseKey)) throw new ServiceError("VALIDATION_FAILED", "caseKey 应为 0x 开头的 64 位十六进制 / caseKey must be 0x + 64 hex");
+    if (!isPseudonymKey(caseKey)) throw new ServiceError("VALIDATION_FAILED", msg("ownership.CASE_KEY_INVALID"));
     this.#assertChain();
     return this.#answer(caseKey.toLowerCase(), await this.deps.indexer.caseOf(caseKey.toLowerCase()), await this.deps.isActiveAgency());
   }
 
   /** The case key of a loan reference is derived with the originating lender's id (the creditor unless sold). */
   async byLoanRef(creditorId: number, loanRef: string): Promise<OwnershipAnswer> {
-    if (!Number.isSafeInteger(creditorId) || creditorId < 1) throw new ServiceError("VALIDATION_FAILED", "creditorId 无效 / invalid creditorId");
+    if (!Number.isSafeInteger(creditorId) || creditorId < 1) throw new ServiceError("VALIDATION_FAILED", msg("ownership.CREDITOR_INVALID"));
     // Canonical as the case-list validator makes it (NFKC, trimmed), then judged: a loan ref of only white space or a
     // BOM is empty once trimmed, and must be a 400 like any other invalid one, not reach caseKey() and its TypeError.
     const canonical = typeof loanRef === "string" ? nfkc(loanRef).trim() : "";
     if (canonical === "" || codePointLength(canonical) > LOAN_REF_MAX_LENGTH || !isWellFormedUnicode(canonical)) {
-      throw new ServiceError("VALIDATION_FAILED", "loanRef 无效 / invalid loanRef");
+      throw new ServiceError("VALIDATION_FAILED", msg("ownership.LOAN_REF_INVALID"));
     }
     return this.byCaseKey(caseKeyOf(this.deps.pepper, creditorId, canonical));
   }
@@ -74,7 +75,7 @@ export class OwnershipService {
   /** Every case of this debtor: the ones this agency holds first. */
   async byIdNumber(idNumber: string): Promise<{ debtorKey: string; cases: OwnershipAnswer[] }> {
     const parsed = parseIdNumber(idNumber ?? "");
-    if (!parsed.ok) throw new ServiceError("VALIDATION_FAILED", "身份证号无效 / invalid ID number", { code: parsed.code });
+    if (!parsed.ok) throw new ServiceError("VALIDATION_FAILED", msg("ownership.ID_NUMBER_INVALID"), { code: parsed.code });
     const debtorKey = debtorKeyOf(this.deps.pepper, parsed.id18);
     this.#assertChain();
     const now = this.#now();
@@ -88,7 +89,7 @@ export class OwnershipService {
   /** An ownership answer is a statement about the chain now: with the node away it could be stale (a recall unseen). */
   #assertChain(): void {
     if (this.deps.chainReachable && !this.deps.chainReachable()) {
-      throw new ServiceError("CHAIN_UNAVAILABLE", "区块链节点暂时不可达，无法确认当前委托，请稍后重试；在确认前请勿联系债务人 / the chain node is unreachable, so the mandate cannot be confirmed now — retry later, and do not contact the debtor before it is", { retryAfterSeconds: 5 });
+      throw new ServiceError("CHAIN_UNAVAILABLE", msg("ownership.CHAIN_UNCONFIRMED"), { retryAfterSeconds: 5 });
     }
   }
 

@@ -1,3 +1,6 @@
+import type { FileErrorCode } from "../domain/errors.js";
+import { bilingual, type Catalog, type Message, type MessageId, msg, type ParamsOf, render } from "../messages/message.js";
+
 /** Every error an API client can get, as a stable code with its HTTP status. */
 export const API_ERRORS = {
   BAD_REQUEST: 400,
@@ -25,22 +28,33 @@ export const API_ERRORS = {
 export type ApiErrorCode = keyof typeof API_ERRORS;
 
 /**
- * An error a service raises for its caller: a stable code, a bilingual message, details. The HTTP layer turns it
- * into `{ error: { code, message, details } }` with the code's status; the CLI prints it.
+ * An error a service raises for its caller: a stable code (the API's, which sets the HTTP status), a message id
+ * with typed parameters, details. The HTTP layer puts the message into words from the catalog and answers
+ * `{ error: { code, message, details } }` with the code's status; the CLI prints it.
  */
-export class ServiceError extends Error {
+export class ServiceError<Id extends MessageId = MessageId> extends Error {
   override readonly name = "ServiceError";
   readonly status: number;
+  readonly messageId: Id;
+  readonly params: ParamsOf<Id>;
   constructor(
-    readonly code: ApiErrorCode | string,
-    message: string,
+    readonly code: ApiErrorCode | FileErrorCode,
+    text: Message<Id>,
     readonly details?: unknown,
     options?: { cause?: unknown; status?: number },
   ) {
-    super(message, options);
+    super(bilingual(text), options);
+    this.messageId = text.id;
+    this.params = text.params;
     this.status = options?.status ?? API_ERRORS[code as ApiErrorCode] ?? 400;
+  }
+
+  /** The message id and parameters, for an edge to put into words. */
+  get text(): Message<Id> {
+    return { id: this.messageId, params: this.params };
   }
 }
 
-export const notFound = (what: string) => new ServiceError("NOT_FOUND", `未找到 / not found: ${what}`);
-export const forbidden = (why: string) => new ServiceError("FORBIDDEN", `无权限 / forbidden: ${why}`);
+/** 404 for one thing by its id, e.g. `notFound("caseList", id)`. */
+export const notFound = (thing: keyof Catalog["thing"], id: string | number) =>
+  new ServiceError("NOT_FOUND", msg("api.NOT_FOUND", { thingZh: render(msg(`thing.${thing}`), "zh"), thingEn: render(msg(`thing.${thing}`), "en"), id }));

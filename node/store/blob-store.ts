@@ -2,13 +2,14 @@ import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { bilingual, msg } from "../messages/message.js";
 import { ContentHasher } from "../domain/evidence/content-digest.js";
 
 /** The content was larger than allowed; nothing was kept. */
 export class BlobTooLargeError extends Error {
   override readonly name = "BlobTooLargeError";
   constructor(readonly maxBytes: number) {
-    super(`内容超过大小上限 / the content is larger than ${maxBytes} bytes`);
+    super(bilingual(msg("api.CONTENT_TOO_LARGE", { maxBytes })));
   }
 }
 

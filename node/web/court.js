@@ -1,7 +1,7 @@
 // Court pages: verify a file against its receipt (hashed in the browser; the file never leaves the machine), record the
 // verification on chain, and the static verifier page (/verify) that also works saved to disk.
 import { post } from "./api.js";
-import { pick, t } from "./i18n.js";
+import { pick, say, t } from "./i18n.js";
 import { card, clear, errorNote, h, note } from "./ui.js";
 
 async function sha256File(file) {
@@ -83,7 +83,7 @@ function verdictBox(v) {
     { class: `answer ${ok ? "yes" : "no"}`, id: "verdict", "data-verdict": v.verdict },
     h("div", { class: "verdict" }, `${ok ? "✔" : "✘"} ${t(`verdict_${v.verdict}`)}`),
     h("p", {}, pick(v.summary)),
-    h("ul", { class: "issues" }, (v.steps ?? []).map((s) => h("li", {}, h("code", {}, `${s.step}: ${s.verdict}`), " ", pick(s.message)))),
+    h("ul", { class: "issues" }, (v.steps ?? []).map((s) => h("li", {}, h("code", {}, `${s.step}: ${s.verdict}`), " ", say("receipt", s.code, s.message)))),
     v.timeBracket ? h("p", { class: "small" }, `capturedAt ${v.timeBracket.capturedAtClaimed} · ≤ ${v.timeBracket.anchoredNoLaterThan ?? "—"}`) : null,
     (v.notChecked ?? []).length ? h("ul", { class: "issues small" }, v.notChecked.map((n) => h("li", {}, pick(n)))) : null,
   );

@@ -381,6 +381,23 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
+/** The gateway's message catalog (section → code → { zh, en }): the same words the API and the CLI use. */
+const MESSAGES = await fetch("/console/messages.json")
+  .then((res) => (res.ok ? res.json() : {}))
+  .catch(() => ({}));
+
+/** The codes of one catalog section, in catalog order (e.g. the field error codes of a case-list report). */
+export function codes(section) {
+  return Object.keys(MESSAGES[section] ?? {});
+}
+
+/** A coded message in the page's language from the catalog; the gateway's own words when the code is not in it. */
+export function say(section, code, fallback, vars = {}) {
+  const entry = MESSAGES[section]?.[code];
+  if (!entry) return pick(fallback);
+  return entry[lang].replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
+}
+
 /** The gateway's messages are "中文 / English": show the half in the page's language when there is exactly one split. */
 export function pick(message) {
   if (typeof message !== "string") return "";

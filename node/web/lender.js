@@ -1,12 +1,10 @@
 // Lender pages: upload, validation report, allocation preview and commit, cases, portfolio.
 import { ApiError, download, get, post, upload } from "./api.js";
-import { day, money, pick, t, when } from "./i18n.js";
+import { codes, day, money, pick, say, t, when } from "./i18n.js";
 import { badge, card, clear, errorNote, h, note, progressBar, short, stat, table } from "./ui.js";
 
-const ERROR_CODES = [
-  "FIELD_MISSING", "FIELD_TOO_LONG", "ID_FORMAT", "ID_CHECK_DIGIT", "ID_BIRTH_DATE", "PHONE_INVALID", "AMOUNT_NOT_NUMBER",
-  "AMOUNT_NEGATIVE", "AMOUNT_TOO_PRECISE", "AMOUNT_TOO_LARGE", "INTEGER_INVALID", "DUPLICATE_ROW", "REF_CONFLICT", "ROW_COLUMNS",
-];
+/** Field error codes of a case-list report, from the gateway's message catalog. */
+const ERROR_CODES = codes("field");
 
 export async function render(view, ctx) {
   const pages = { upload: uploadPage, lists: listsPage, list: reportPage, allocation: allocationPage, cases: casesPage, portfolio: portfolioPage };
@@ -40,7 +38,7 @@ async function uploadPage(view, ctx) {
     } catch (error) {
       clear(status).append(
         error instanceof ApiError && (error.code === "FILE_NOT_CSV" || error.code === "FILE_ENCODING" || error.code === "UNSUPPORTED_MEDIA_TYPE")
-          ? note("error", `${t("upload_failed")}：${t("not_csv")}`, `${pick(error.message)} · ${error.code}`)
+          ? note("error", `${t("upload_failed")}：${t("not_csv")}`, `${say("file", error.code, error.message)} · ${error.code}`)
           : errorNote(error, t("upload_failed")),
       );
     }
@@ -126,7 +124,7 @@ async function reportPage(view, ctx) {
                   ? h("ul", { class: "issues" }, h("li", {}, h("code", {}, "DUPLICATE_ROW"), " ", t("duplicate_row")))
                   : [...r.errors, ...r.warnings].length === 0
                   ? "—"
-                  : h("ul", { class: "issues" }, [...r.errors, ...r.warnings].map((e) => h("li", {}, h("code", {}, e.code), " ", e.field ? `${e.field}: ` : "", pick(e.message)))),
+                  : h("ul", { class: "issues" }, [...r.errors, ...r.warnings].map((e) => h("li", {}, h("code", {}, e.code), " ", e.field ? `${e.field}: ` : "", say(r.errors.includes(e) ? "field" : "fieldWarning", e.code, e.message)))),
             },
           ],
           page.rows,

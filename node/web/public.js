@@ -1,5 +1,5 @@
 // The page behind an authorization letter's QR code: no login, masked data only, one case per code.
-import { applyStatic, day, getLang, pick, setLang, t, when } from "./i18n.js";
+import { applyStatic, day, getLang, pick, say, setLang, t, when } from "./i18n.js";
 import { clear, h, note } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -39,7 +39,7 @@ function render() {
         "div",
         { class: `answer ${a.authorized ? "yes" : "no"}`, id: "public-answer", "data-state": a.state },
         h("div", { class: "verdict" }, a.authorized ? `✔ ${t("authorized_yes")}` : `✘ ${t("authorized_no")}`),
-        h("p", {}, pick(a.message)),
+        h("p", {}, say("letter", a.state, a.message)),
         h(
           "dl",
           { class: "facts" },

@@ -1,4 +1,5 @@
-import { bilingual, CaseListFileError } from "../errors.js";
+import { bilingual, type Message, msg } from "../../messages/message.js";
+import { CaseListFileError } from "../errors.js";
 
 /**
  * Encoding of a case list: detected once from a sample of the first bytes, then enforced over the whole
@@ -29,14 +30,11 @@ const GB18030_BOM = [0x84, 0x31, 0x95, 0x33] as const;
 interface Signature {
   bytes: readonly number[];
   what: string;
-  hint: { zh: string; en: string };
+  hint: Message;
 }
 
-const SPREADSHEET_HINT = {
-  zh: "这是 Excel 等表格文件，请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后再上传",
-  en: "this is a spreadsheet or other binary file; in Excel use Save As “CSV UTF-8 (Comma delimited)” and upload that",
-};
-const BINARY_HINT = { zh: "请上传逗号分隔的 CSV 文本文件", en: "upload a comma-separated CSV text file" };
+const SPREADSHEET_HINT = msg("encodingHint.SPREADSHEET");
+const BINARY_HINT = msg("encodingHint.BINARY");
 
 /** Magic numbers of files people upload by mistake instead of a CSV export. */
 const SIGNATURES: readonly Signature[] = [
@@ -52,14 +50,8 @@ const SIGNATURES: readonly Signature[] = [
   { bytes: [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], what: "rar", hint: BINARY_HINT },
 ];
 
-const UTF16_HINT = {
-  zh: "文件是 UTF-16 编码，请另存为 UTF-8 或 GBK 编码的 CSV",
-  en: "the file is UTF-16; save it as CSV in UTF-8 or GBK",
-};
-const UTF32_HINT = {
-  zh: "文件是 UTF-32 编码，请另存为 UTF-8 或 GBK 编码的 CSV",
-  en: "the file is UTF-32; save it as CSV in UTF-8 or GBK",
-};
+const UTF16_HINT = msg("encodingHint.UTF16");
+const UTF32_HINT = msg("encodingHint.UTF32");
 
 function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
   if (bytes.length < prefix.length) return false;
@@ -239,10 +231,7 @@ export function detectEncoding(sample: Uint8Array, complete: boolean): EncodingD
   if (decodes("utf-8", body, !complete)) return { encoding: "utf-8", bomLength: 0 };
 
   const utf8Offset = firstInvalidByte("utf-8", body);
-  const unsupported = {
-    zh: "既不是 UTF-8 也不是 GB18030/GBK 编码（可能是 Big5 或其他编码），请另存为 UTF-8 编码的 CSV",
-    en: "neither UTF-8 nor GB18030/GBK (perhaps Big5 or another encoding); save the file as CSV UTF-8",
-  };
+  const unsupported = msg("encodingHint.UNSUPPORTED");
   let text: string;
   try {
     text = fatalDecoder("gb18030").decode(body, { stream: !complete });
@@ -380,16 +369,10 @@ export class CaseListDecoder {
   private encodingFailure(offset: number, reason: "invalid" | "truncated"): CaseListFileError {
     const hint =
       reason === "truncated"
-        ? { zh: "文件末尾的字符不完整（文件可能被截断）", en: "the last character of the file is cut off (truncated file?)" }
+        ? msg("encodingHint.TRUNCATED")
         : this.sampleWasAscii
-          ? {
-              zh: "文件开头只有英文字符，按 UTF-8 读取，但此处的字节不是 UTF-8（文件可能是 GBK 编码），请另存为 UTF-8 编码的 CSV",
-              en: "the start of the file is plain ASCII, read as UTF-8, but this byte is not UTF-8 (a GBK file?); save the file as CSV UTF-8",
-            }
-          : {
-            zh: `文件开头按 ${this.encoding} 识别，但此处的字节不符合该编码（文件可能混用了编码），请统一另存为 UTF-8 编码的 CSV`,
-            en: `the start of the file is ${this.encoding} but this byte is not (mixed encodings?); save the whole file as CSV UTF-8`,
-          };
+          ? msg("encodingHint.ASCII_THEN_NOT_UTF8")
+          : msg("encodingHint.MIXED", { encoding: String(this.encoding) });
     return new CaseListFileError("FILE_ENCODING", { encoding: this.encoding, offset, reason, hint: bilingual(hint) });
   }
 }

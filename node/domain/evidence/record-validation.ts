@@ -1,3 +1,5 @@
+import { CATALOG } from "../../messages/catalog.js";
+import { bilingual, msg } from "../../messages/message.js";
 import { canonicalJson } from "../canonical-json.js";
 import { isEvidenceKind, EVIDENCE_KINDS } from "./kinds.js";
 import { type EvidenceRecord, RECORD_VERSION } from "./record.js";
@@ -9,20 +11,7 @@ export interface RecordProblem {
   message: string;
 }
 
-export type RecordProblemCode =
-  | "RECORD_NOT_OBJECT"
-  | "FIELD_MISSING"
-  | "FIELD_UNKNOWN"
-  | "VERSION_UNSUPPORTED"
-  | "MEMBER_INVALID"
-  | "CASE_KEY_INVALID"
-  | "KIND_INVALID"
-  | "HASH_INVALID"
-  | "SIZE_INVALID"
-  | "MEDIA_TYPE_INVALID"
-  | "TIME_INVALID"
-  | "SALT_INVALID"
-  | "PREV_INVALID";
+export type RecordProblemCode = keyof typeof CATALOG.evidenceRecord;
 
 export type RecordCheck = { ok: true; record: EvidenceRecord } | { ok: false; problems: RecordProblem[] };
 
@@ -38,23 +27,13 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MAX_UINT32 = 2 ** 32 - 1;
 
-const MESSAGES: Record<RecordProblemCode, string> = {
-  RECORD_NOT_OBJECT: "存证记录应为 JSON 对象 / the record must be a JSON object",
-  FIELD_MISSING: "缺少必填字段 / a required field is missing",
-  FIELD_UNKNOWN: "v1 记录不含此字段 / a v1 record has no such field",
-  VERSION_UNSUPPORTED: "不支持的记录版本（应为 1）/ unsupported record version (must be 1)",
-  MEMBER_INVALID: "成员编号应为 1 到 4294967295 的整数 / member must be an integer from 1 to 4294967295",
-  CASE_KEY_INVALID: "caseKey 应为 0x 加 64 位小写十六进制且非零 / caseKey must be 0x and 64 lowercase hex digits, not zero",
-  KIND_INVALID: `类型无效，应为 ${EVIDENCE_KINDS.join("、")} 之一 / kind must be one of ${EVIDENCE_KINDS.join(", ")}`,
-  HASH_INVALID: "摘要应为 64 位小写十六进制 / a digest must be 64 lowercase hex digits",
-  SIZE_INVALID: "内容长度应为非负安全整数 / contentSize must be a non-negative safe integer",
-  MEDIA_TYPE_INVALID: "媒体类型应为小写 type/subtype（不带参数）/ mediaType must be a lowercase type/subtype without parameters",
-  TIME_INVALID: "时间应为 UTC 的 ISO 8601 格式（如 2026-01-02T03:04:05.678Z）/ time must be ISO 8601 UTC such as 2026-01-02T03:04:05.678Z",
-  SALT_INVALID: "盐值应为 32 位小写十六进制（16 字节）/ salt must be 32 lowercase hex digits (16 bytes)",
-  PREV_INVALID: "prev 应为上一条记录的叶哈希（0x 加 64 位十六进制）/ prev must be the previous record's leaf hash (0x and 64 hex digits)",
-};
 
-const problem = (field: string, code: RecordProblemCode): RecordProblem => ({ field, code, message: MESSAGES[code] });
+const problem = (field: string, code: RecordProblemCode): RecordProblem => ({
+  field,
+  code,
+  message: bilingual(code === "KIND_INVALID" ? msg("evidenceRecord.KIND_INVALID", KINDS) : msg(`evidenceRecord.${code}`)),
+});
+const KINDS = { kindsZh: EVIDENCE_KINDS.join("、"), kindsEn: EVIDENCE_KINDS.join(", ") };
 
 /** Whether `text` is an ISO 8601 UTC time in `toISOString()` form that names a real instant. */
 export function isIsoUtc(text: unknown): text is string {

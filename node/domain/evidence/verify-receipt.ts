@@ -1,3 +1,5 @@
+import { CATALOG } from "../../messages/catalog.js";
+import { bilingual, type Lang, msg, render } from "../../messages/message.js";
 import { memberStatusName } from "../consortium/member-status.js";
 import { fromHex, leafHash, toBytes32, verifyInclusion } from "../merkle/index.js";
 import type { ChainFacts } from "./chain-facts.js";
@@ -35,67 +37,26 @@ export const CLOCK_SKEW_SECONDS = 300;
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
-const M = {
-  RECEIPT_OK: "回执格式正确 / the receipt is well-formed",
-  RECEIPT_TOO_LARGE: "回执文件过大，未读取（上限 64 KiB）/ the receipt is too large to be one (limit 64 KiB); not read",
-  RECEIPT_EMPTY: "回执为空 / the receipt is empty",
-  RECEIPT_TRUNCATED: "回执不完整（被截断）/ the receipt is cut short (truncated)",
-  RECEIPT_NOT_JSON: "回执不是 JSON / the receipt is not JSON",
-  RECEIPT_NOT_OBJECT: "回执应为 JSON 对象 / the receipt must be a JSON object",
-  RECEIPT_FORMAT_UNKNOWN: "不是 CaseLedger 存证回执（format 不符）/ not a CaseLedger evidence receipt (unknown format)",
-  RECEIPT_FIELD_INVALID: "回执字段缺失或格式错误 / a receipt field is missing or malformed",
-  PREVIOUS_STEP_FAILED: "前一步失败，无法检查 / not checked: an earlier step failed",
-  RECORD_OK: "存证记录有效且为规范 JSON / the record is valid canonical JSON",
-  RECORD_NOT_JSON: "存证记录不是 JSON / the record is not JSON",
-  RECORD_NOT_CANONICAL: "存证记录不是规范 JSON（RFC 8785），已被改动 / the record is not in canonical JSON (RFC 8785): it was altered",
-  RECORD_INVALID: "存证记录字段无效 / the record has invalid fields",
-  LEAF_HASH_MISMATCH: "回执中的叶哈希与记录不符 / the receipt's leaf hash does not match its record",
-  FILE_OK: "文件摘要与记录一致 / the file's hash matches the record",
-  FILE_NOT_GIVEN: "未提供文件，无法比对摘要 / no file given: its hash was not compared",
-  FILE_HASH_MISMATCH: "文件的 SHA-256 与记录不符：不是存证时的文件 / the file's SHA-256 differs from the record: not the file that was recorded",
-  FILE_SIZE_MISMATCH: "文件长度与记录不符 / the file's size differs from the record",
-  FILE_SM3_MISMATCH: "文件的 SM3 与记录不符 / the file's SM3 differs from the record",
-  INCLUSION_OK: "记录在该成员的日志中（包含证明有效）/ the record is in the member's log (the inclusion proof holds)",
-  NOT_YET_ANCHORED: "待定回执：记录已入日志但尚未上链锚定，请稍后向网关重新获取回执 / pending receipt: the record is logged but not yet anchored; fetch the receipt again later",
-  INCLUSION_INDEX_OUT_OF_RANGE: "叶序号不小于树大小 / the leaf index is not below the tree size",
-  INCLUSION_PROOF_LENGTH: "包含证明的长度与叶序号和树大小不符 / the inclusion proof has the wrong length for this leaf index and tree size",
-  INCLUSION_PROOF_MISMATCH: "包含证明不成立：记录、叶序号、树大小、证明或根哈希被改动 / the inclusion proof fails: the record, leaf index, tree size, proof or root was altered",
-  ANCHOR_NOT_CHECKED_OFFLINE: "离线：未向区块链核对锚定 / offline: the anchor was not checked against the chain",
-  CHAIN_UNREACHABLE: "区块链节点不可达，未核对锚定 / the chain node could not be reached: the anchor was not checked",
-  ANCHOR_WRONG_CHAIN: "回执属于另一条链 / the receipt belongs to another chain",
-  ANCHOR_WRONG_CONTRACT: "回执指向的存证合约不是本联盟的 / the receipt names another registry contract than this consortium's",
-  CHECKPOINT_NOT_ANCHORED: "该检查点从未在链上锚定 / this checkpoint was never anchored on chain",
-  ANCHOR_ROOT_MISMATCH: "链上锚定的根哈希与回执不符 / the root anchored on chain differs from the receipt's",
-  ANCHOR_TX_NOT_FOUND: "链上找不到回执所述的锚定交易 / the chain has no such anchor transaction",
-  ANCHOR_TX_MISMATCH: "回执所述交易并未锚定此检查点 / the receipt's transaction did not anchor this checkpoint",
-  ANCHOR_BLOCK_MISMATCH: "锚定交易不在回执所述区块 / the anchor transaction is not in the receipt's block",
-  ANCHOR_BLOCK_NOT_FOUND: "链上没有回执所述区块 / the chain has no such block",
-  ANCHOR_TIME_MISMATCH: "区块时间与回执不符 / the block's time differs from the receipt's",
-  ANCHOR_CONTRACT_NOT_PINNED: "链上确有此根，但合约地址取自回执本身，未与联盟公布的地址核对 / the root is on chain, but at the registry address the receipt itself names, not one this verifier was told to trust",
-  ANCHORED: "检查点已在链上锚定 / the checkpoint is anchored on chain",
-  TIME_OK: "时间区间成立 / the time bracket holds",
-  TIME_NOT_CONFIRMED: "锚定时间未经链上确认 / the anchor time is not confirmed on chain",
-  TIME_AFTER_ANCHOR: "声称的采集时间晚于锚定区块时间：不可能 / the claimed capture time is after the anchor block's time: impossible",
-  MEMBER_OK: "记录者为联盟成员 / recorded by a consortium member",
-  MEMBER_NOT_CHECKED: "未向成员合约核对记录者 / the recording member was not checked against the member registry",
-  MEMBER_UNKNOWN: "成员合约中没有这个成员 / the member registry has no such member",
-  MEMBER_NOT_EXPECTED: "记录出自另一成员，不是所期望的成员 / the record comes from another member than the one expected",
-} as const;
+const M = CATALOG.receipt;
 type Code = keyof typeof M;
 
 class Steps {
   readonly list: VerificationStep[] = [];
   readonly notChecked: string[] = [];
   set(step: StepName, verdict: StepVerdict, code: Code, details?: Record<string, unknown>): VerificationStep {
-    const entry: VerificationStep = { step, verdict, code, message: M[code], ...(details ? { details } : {}) };
+    const entry: VerificationStep = { step, verdict, code, message: bilingual(msg(`receipt.${code}`)), ...(details ? { details } : {}) };
     this.list.push(entry);
-    if (verdict === "not-checked" && code !== "PREVIOUS_STEP_FAILED") this.notChecked.push(M[code]);
+    if (verdict === "not-checked" && code !== "PREVIOUS_STEP_FAILED") this.notChecked.push(entry.message);
     return entry;
   }
   skipRest(after: StepName): void {
     for (const step of STEP_NAMES.slice(STEP_NAMES.indexOf(after) + 1)) this.set(step, "not-checked", "PREVIOUS_STEP_FAILED");
   }
 }
+
+/** The failed step's message in one language, for the summary. */
+const reasonOf = (step: VerificationStep | undefined, lang: Lang): string => (step && isCode(step.code) ? render(msg(`receipt.${step.code}`), lang) : "");
+const isCode = (code: string): code is Code => Object.hasOwn(M, code);
 
 function finish(steps: Steps, parts: Omit<VerificationResult, "format" | "verdict" | "failedStep" | "summary" | "steps" | "notChecked">): VerificationResult {
   const failed = steps.list.find((s) => s.verdict === "failed");
@@ -104,12 +65,9 @@ function finish(steps: Steps, parts: Omit<VerificationResult, "format" | "verdic
   else if (steps.list.some((s) => s.verdict === "pending")) verdict = "pending";
   else if (steps.list.some((s) => s.verdict === "not-checked")) verdict = "incomplete";
   else verdict = "valid";
-  const summary = {
-    valid: "有效：文件与回执一致，记录已在链上锚定 / valid: the file matches the receipt and the record is anchored on chain",
-    invalid: `无效：${failed?.step ?? ""} 一步未通过 — ${failed?.message ?? ""} / invalid: the ${failed?.step ?? ""} step failed`,
-    pending: "待定：记录尚未上链锚定 / pending: the record is not anchored yet",
-    incomplete: "未完成：未发现问题，但有些项目未能检查（见 notChecked），不能视为有效 / incomplete: nothing failed, but some checks could not be made (see notChecked); not a valid verdict",
-  }[verdict];
+  const summary = bilingual(
+    verdict === "invalid" ? msg("verdict.invalid", { step: failed?.step ?? "", reasonZh: reasonOf(failed, "zh"), reasonEn: reasonOf(failed, "en") }) : msg(`verdict.${verdict}`),
+  );
   return { format: VERIFICATION_FORMAT, verdict, failedStep: failed?.step ?? null, summary, steps: steps.list, notChecked: steps.notChecked, ...parts };
 }
 
@@ -247,8 +205,8 @@ export function verifyReceipt(input: VerifyInput): VerificationResult {
         steps.set("anchor", "passed", "ANCHORED", checked);
         anchorConfirmed = true;
         blockTimeConfirmed = txChecked && blockChecked;
-        if (!txChecked) steps.notChecked.push("锚定交易回执不可得，未核对 / the anchor transaction's receipt was unavailable and not checked");
-        if (!blockChecked) steps.notChecked.push("锚定区块不可得，区块时间未核对 / the anchor block was unavailable; its time was not checked");
+        if (!txChecked) steps.notChecked.push(bilingual(msg("verdict.TX_UNAVAILABLE")));
+        if (!blockChecked) steps.notChecked.push(bilingual(msg("verdict.BLOCK_UNAVAILABLE")));
       }
     }
   }

@@ -1,9 +1,9 @@
-import { bilingual } from "../errors.js";
+import { type Message, msg, render } from "../../messages/message.js";
 import { formatFen } from "../money.js";
 
 /**
  * Why a case went to an agency, or stayed with the lender: stable codes (part of the API, like the case-list
- * codes in ../errors.ts — never rename one, only add) and the "中文 / English" message a person reads.
+ * codes in ../errors.ts — never rename one, only add); the words a person reads are in the message catalog.
  *
  * Assigned:
  *   CO_DEBT            the debtor already has an active case (any creditor's) with an agency on this lender's list
@@ -37,86 +37,56 @@ export interface PassedOver {
   from: "chain" | "batch";
 }
 
-interface Text {
-  zh: string;
-  en: string;
+export function coDebtText(agencyId: number): Message {
+  return msg("reason.CO_DEBT", { agencyId });
 }
 
-export function coDebtText(agencyId: number): Text {
-  return { zh: `共债：债务人已由机构 ${agencyId} 处置`, en: `co-debt: debtor already with agency ${agencyId}` };
+export function sameDebtorText(agencyId: number): Message {
+  return msg("reason.SAME_DEBTOR_BATCH", { agencyId });
 }
 
-export function sameDebtorText(agencyId: number): Text {
-  return {
-    zh: `同一债务人：随本批次中该债务人的前一案件分配给机构 ${agencyId}`,
-    en: `same debtor: follows the debtor's earlier case in this batch to agency ${agencyId}`,
-  };
+export function matchedText(region: string, score: string): Message {
+  return msg("reason.MATCHED", { region, score });
 }
 
-export function matchedText(region: string, score: string): Text {
-  return { zh: `地区 ${region}，得分 ${score}`, en: `region ${region}, score ${score}` };
+export function noRegionText(region: string): Message {
+  return msg("reason.NO_AGENCY_REGION", { region });
 }
 
-export function noRegionText(region: string): Text {
-  return { zh: `无机构服务地区 ${region}`, en: `no agency serves region ${region}` };
-}
-
-export function noRangeText(region: string, miss: RangeMiss, outstandingFen: bigint, overdueDays: number): Text {
-  const yuan = formatFen(outstandingFen);
+export function noRangeText(region: string, miss: RangeMiss, outstandingFen: bigint, overdueDays: number): Message {
+  const params = { region, yuan: formatFen(outstandingFen), overdueDays };
   switch (miss) {
     case "outstanding":
-      return {
-        zh: `服务地区 ${region} 的机构均不接受欠款余额 ${yuan} 元`,
-        en: `no agency serving region ${region} takes an outstanding of ${yuan} yuan`,
-      };
+      return msg("reason.NO_AGENCY_RANGE_OUTSTANDING", params);
     case "overdue":
-      return {
-        zh: `服务地区 ${region} 的机构均不接受逾期 ${overdueDays} 天`,
-        en: `no agency serving region ${region} takes ${overdueDays} days overdue`,
-      };
+      return msg("reason.NO_AGENCY_RANGE_OVERDUE", params);
     case "both":
-      return {
-        zh: `服务地区 ${region} 的机构均不接受欠款余额 ${yuan} 元，也不接受逾期 ${overdueDays} 天`,
-        en: `no agency serving region ${region} takes an outstanding of ${yuan} yuan, nor ${overdueDays} days overdue`,
-      };
+      return msg("reason.NO_AGENCY_RANGE_BOTH", params);
     case "combination":
-      return {
-        zh: `服务地区 ${region} 的机构没有一家同时接受欠款余额 ${yuan} 元与逾期 ${overdueDays} 天`,
-        en: `no agency serving region ${region} takes both an outstanding of ${yuan} yuan and ${overdueDays} days overdue`,
-      };
+      return msg("reason.NO_AGENCY_RANGE_COMBINATION", params);
   }
 }
 
-export function noCapacityText(region: string, full: readonly number[]): Text {
-  return {
-    zh: `地区 ${region} 的合适机构均已满额（机构 ${full.join("、")}）`,
-    en: `every eligible agency for region ${region} is at capacity (${agencies(full)})`,
-  };
+export function noCapacityText(region: string, full: readonly number[]): Message {
+  return msg("reason.NO_CAPACITY", { region, ...agencies(full) });
 }
 
 /** The text of a decision, with what rule 2 passed over appended to both languages. */
-export function reasonMessage(text: Text, passedOver: readonly PassedOver[]): string {
-  if (passedOver.length === 0) return bilingual(text);
-  let zh = text.zh;
-  let en = text.en;
+export function reasonMessage(text: Message, passedOver: readonly PassedOver[]): string {
   const notListed = passedOver.filter((p) => p.why === "NOT_IN_LENDER_LIST").map((p) => p.agencyId);
   const fullChain = passedOver.filter((p) => p.why === "AT_CAPACITY" && p.from === "chain").map((p) => p.agencyId);
   const fullBatch = passedOver.filter((p) => p.why === "AT_CAPACITY" && p.from === "batch").map((p) => p.agencyId);
-  if (notListed.length > 0) {
-    zh += `；共债机构 ${notListed.join("、")} 不在本贷款机构的合作名单中`;
-    en += `; co-debt ${agencies(notListed)} ${notListed.length > 1 ? "are" : "is"} not on this lender's agency list`;
-  }
-  if (fullChain.length > 0) {
-    zh += `；共债机构 ${fullChain.join("、")} 已满额`;
-    en += `; co-debt ${agencies(fullChain)} ${fullChain.length > 1 ? "are" : "is"} at capacity`;
-  }
-  if (fullBatch.length > 0) {
-    zh += `；本批次中该债务人前一案件的机构 ${fullBatch.join("、")} 已满额`;
-    en += `; ${agencies(fullBatch)}, which got the debtor's earlier case in this batch, ${fullBatch.length > 1 ? "are" : "is"} at capacity`;
-  }
-  return bilingual({ zh, en });
+  const parts = [
+    text,
+    ...(notListed.length > 0 ? [msg("reason.PASSED_NOT_LISTED", agencies(notListed))] : []),
+    ...(fullChain.length > 0 ? [msg("reason.PASSED_CO_DEBT_FULL", agencies(fullChain))] : []),
+    ...(fullBatch.length > 0 ? [msg("reason.PASSED_BATCH_FULL", agencies(fullBatch))] : []),
+  ];
+  // Each part is worded in one language and the parts joined, so both halves read as one sentence each.
+  return `${parts.map((part) => render(part, "zh")).join("")} / ${parts.map((part) => render(part, "en")).join("")}`;
 }
 
-function agencies(ids: readonly number[]): string {
-  return `${ids.length > 1 ? "agencies" : "agency"} ${ids.join(", ")}`;
+/** Agency ids as each language lists them, and the English words that agree with their number. */
+function agencies(ids: readonly number[]): { idsZh: string; agenciesEn: string; beEn: string } {
+  return { idsZh: ids.join("、"), agenciesEn: `${ids.length > 1 ? "agencies" : "agency"} ${ids.join(", ")}`, beEn: ids.length > 1 ? "are" : "is" };
 }

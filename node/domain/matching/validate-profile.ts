@@ -1,4 +1,6 @@
-import { FIELD_ERRORS, type FieldIssue, bilingual } from "../errors.js";
+import { CATALOG } from "../../messages/catalog.js";
+import { bilingual, msg } from "../../messages/message.js";
+import { FIELD_ERRORS, type FieldIssue } from "../errors.js";
 import { normalizeName } from "../identity/name.js";
 import { nfkc } from "../identity/normalize-text.js";
 import { FEN_LIMIT } from "../money.js";
@@ -25,16 +27,12 @@ export const PROFILE_ERRORS = {
   FIELD_TOO_LONG: FIELD_ERRORS.FIELD_TOO_LONG,
   INTEGER_INVALID: FIELD_ERRORS.INTEGER_INVALID,
   AMOUNT_TOO_LARGE: FIELD_ERRORS.AMOUNT_TOO_LARGE,
-  NOT_AN_OBJECT: { zh: "机构资料应为 JSON 对象", en: "the agency profile must be a JSON object" },
-  FIELD_TYPE: { zh: "字段类型错误", en: "the field has the wrong type" },
-  AGENCY_ID_INVALID: { zh: "机构编号应为 1 至 4294967295 的整数", en: "agencyId must be a whole number 1…4294967295" },
-  REGIONS_EMPTY: { zh: "至少应服务一个地区（全部地区用 \"*\"）", en: "at least one region is needed (\"*\" for all)" },
-  REGION_INVALID: { zh: "地区应为 \"*\" 或 11 至 82 的两位省级代码", en: "a region is \"*\" or a 2-digit province code 11…82" },
-  FEN_INVALID: { zh: "金额应为以分为单位的非负整数", en: "the amount must be a whole number of fen ≥ 0" },
-  RANGE_INVERTED: { zh: "最小值大于最大值", en: "min is greater than max" },
+  ...CATALOG.profile,
 } as const;
 
 export type ProfileErrorCode = keyof typeof PROFILE_ERRORS;
+/** A code of the profile's own (its words in the catalog's `profile` section), not one shared with case-list rows. */
+const isProfileOnly = (code: ProfileErrorCode): code is keyof typeof CATALOG.profile => Object.hasOwn(CATALOG.profile, code);
 export type ProfileIssue = FieldIssue<ProfileErrorCode>;
 export type ProfileValidation = { ok: true; profile: AgencyProfile } | { ok: false; errors: ProfileIssue[] };
 
@@ -44,7 +42,7 @@ const DIGITS = /^[0-9]+$/;
 export function validateAgencyProfile(raw: unknown): ProfileValidation {
   const errors: ProfileIssue[] = [];
   const fail = (field: string, code: ProfileErrorCode): undefined => {
-    errors.push({ field, code, message: bilingual(PROFILE_ERRORS[code]) });
+    errors.push({ field, code, message: bilingual(isProfileOnly(code) ? msg(`profile.${code}`) : msg(`field.${code}`)) });
     return undefined;
   };
   if (!isRecord(raw)) {

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
+import { bilingual, msg } from "../../messages/message.js";
 import { type Hash, leafHash, toBytes32 } from "../../domain/merkle/index.js";
 import { type EvidenceRecord, RECORD_VERSION, recordJson, SALT_BYTES } from "../../domain/evidence/record.js";
 import { validateRecord } from "../../domain/evidence/record-validation.js";
@@ -186,7 +187,7 @@ export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
         ...(known === undefined ? {} : { prev: known.last }),
       };
       const check = validateRecord(record);
-      if (!check.ok) throw new EvidenceLogError("RECORD_INVALID", "存证记录无效 / invalid evidence record", check.problems);
+      if (!check.ok) throw new EvidenceLogError("RECORD_INVALID", bilingual(msg("api.RECORD_INVALID")), check.problems);
       const text = recordJson(record);
       const leaf = leafHash(Buffer.from(text, "utf8"));
       const index = first + i;

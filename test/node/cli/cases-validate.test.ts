@@ -10,9 +10,9 @@ import { CLI } from "../../support/cli.js";
 const run = promisify(execFile);
 
 /** The `caseledger` command as a user runs it: a real process, its stdout, stderr and exit code. */
-async function caseledger(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+async function caseledger(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { cwd });
+    const { stdout, stderr } = await run(process.execPath, [...CLI, ...args], { cwd, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -62,6 +62,16 @@ describe("node/cli: caseledger cases validate", function () {
     const good = await caseledger([...base, "good.csv", ...secrets], dir);
     expect(good.code).to.equal(0);
     expect(good.stdout).to.match(/accepted 1/);
+  });
+
+  it("words problems in the user's language with CASELEDGER_LANG, in both languages without it", async () => {
+    const both = await caseledger([...base, "list.csv", ...secrets], dir);
+    expect(both.stdout).to.include("id_number ID_CHECK_DIGIT: 身份证号校验位错误 / ID number check character is wrong");
+    const en = await caseledger([...base, "list.csv", ...secrets], dir, { CASELEDGER_LANG: "en" });
+    expect(en.stdout).to.include("id_number ID_CHECK_DIGIT: ID number check character is wrong\n");
+    const zh = await caseledger([...base, "picture.csv", ...secrets], dir, { CASELEDGER_LANG: "zh" });
+    expect(zh.stderr).to.include("FILE_NOT_CSV: 文件不是 CSV 文本");
+    expect(zh.stderr).to.not.include("the file is not CSV text");
   });
 
   it("exits 3 for a file that is not CSV, 4 for a world-readable pepper, 2 for bad usage", async () => {

@@ -48,6 +48,7 @@ const TABLE: Record<string, Row> = {
   "GET /a/:token": { path: `/a/${"A".repeat(43)}`, ok: 200 },
   "GET /console/:file": { path: "/console/console.js", ok: 200 },
   "GET /console/vendor/:file": { path: "/console/vendor/qrcode.mjs", ok: 200 },
+  "GET /console/messages.json": { ok: 200 },
   "GET /verify": { ok: 200 },
   "GET /v1/health": { ok: 200 },
   "GET /v1/openapi.json": { ok: 200 },

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import express from "express";
 import { Level } from "level";
+import { msg } from "../../../node/messages/message.js";
 import { ChainError } from "../../../node/chain/errors.js";
 import { ApiError } from "../../../node/http/api-error.js";
 import { errorHandler } from "../../../node/http/error-handler.js";
@@ -24,7 +25,7 @@ describe("node/http/outage-errors", () => {
     expect(isStoreError(levelError("LEVEL_DATABASE_NOT_OPEN", "Database is not open"))).to.equal(true);
     expect(outageError(levelError("LEVEL_CORRUPTION", "Corruption: bad block"))).to.include({ code: "STORE_UNAVAILABLE", status: 503 });
     expect(outageError(new Error("something else"))).to.equal(undefined);
-    expect(outageError(new ApiError("CHAIN_UNAVAILABLE", "x"))).to.equal(undefined); // already an API error
+    expect(outageError(new ApiError("CHAIN_UNAVAILABLE", msg("api.CHAIN_UNAVAILABLE")))).to.equal(undefined); // already an API error
   });
 
   it("answers a real LevelDB failure (a database closed underneath) 503 STORE_UNAVAILABLE with Retry-After, and a chain outage 503 CHAIN_UNAVAILABLE", async () => {
