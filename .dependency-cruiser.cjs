@@ -23,9 +23,11 @@ module.exports = {
     {
       name: "domain-is-pure",
       severity: "error",
-      comment: "node/domain holds the rules on plain values: no I/O layer, no npm package, only node: builtins.",
+      comment:
+        "node/domain holds the rules on plain values: no I/O layer, no npm package, only node: builtins — and the message " +
+        "ids of node/messages, with which it names a problem (code and parameters) that an edge puts into words.",
       from: { path: "^node/domain/" },
-      to: { pathNot: ["^node/domain/"], dependencyTypesNot: ["core"] },
+      to: { pathNot: ["^node/domain/", "^node/messages/"], dependencyTypesNot: ["core"] },
     },
     {
       name: "services-not-edges",
@@ -61,6 +63,13 @@ module.exports = {
       comment: "Logging is used by every layer, so it depends on none of them.",
       from: { path: "^node/log/" },
       to: { path: "^node/", pathNot: "^node/log/" },
+    },
+    {
+      name: "messages-is-a-leaf",
+      severity: "error",
+      comment: "The message catalog is named by every layer (domain included), so it depends on none of them.",
+      from: { path: "^node/messages/" },
+      to: { path: "^node/", pathNot: "^node/messages/" },
     },
     {
       name: "only-the-root-composes",

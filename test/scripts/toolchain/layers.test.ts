@@ -23,7 +23,8 @@ function violationName(v: IViolation): string {
 describe("scripts/toolchain: the layering rules (.dependency-cruiser.cjs)", () => {
   const tree: Record<string, string> = {
     "node/domain/pure.ts": 'import { readFile } from "node:fs/promises";\nimport { stored } from "../store/values.ts";\nexport const pure = [readFile, stored];\n',
-    "node/domain/ping.ts": 'import { pong } from "./pong.ts";\nexport const ping = () => pong;\n',
+    "node/domain/ping.ts": 'import { pong } from "./pong.ts";\nimport { msg } from "../messages/message.ts";\nexport const ping = () => [pong, msg];\n',
+    "node/messages/message.ts": 'import { log } from "../log/log.ts";\nexport const msg = log;\n',
     "node/domain/pong.ts": 'import { ping } from "./ping.ts";\nexport const pong = () => ping;\n',
     "node/store/values.ts": 'import { rpc } from "../chain/rpc.ts";\nexport const stored = rpc;\n',
     "node/store/types.ts": "export type Row = { id: number };\n",
@@ -59,6 +60,7 @@ describe("scripts/toolchain: the layering rules (.dependency-cruiser.cjs)", () =
         "domain-is-pure: node/domain/pure.ts → node/store/values.ts",
         "edges-through-services: node/http/route.ts → node/chain/rpc.ts",
         "log-is-a-leaf: node/log/log.ts → node/http/route.ts",
+        "messages-is-a-leaf: node/messages/message.ts → node/log/log.ts",
         "no-circular: node/chain/rpc.ts, node/http/route.ts, node/services/serve.ts",
         "no-circular: node/domain/ping.ts, node/domain/pong.ts",
         "only-the-root-composes: node/cli/main.ts → node/gateway.ts",
