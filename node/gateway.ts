@@ -18,6 +18,10 @@ import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
 import type { Clock } from "./domain/clock.js";
 import { CaseService } from "./services/cases.js";
+import { AgencyService } from "./services/agencies.js";
+import { CaseListService } from "./services/case-lists.js";
+import { cachedActiveAgency } from "./services/active-agency.js";
+import { StaffTokenAdmin } from "./services/staff-token-admin.js";
 import { handoverRouter } from "./http/handover-router.js";
 import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
@@ -140,7 +144,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const wallet = new Wallet(`0x${signingKey.toString("hex")}`, provider);
   const signer = new NonceManager(wallet);
   const cipher = new PiiCipher(storeKey);
-  const tokens = new StaffTokens(store, config.memberId);
+  const tokens = new StaffTokens(store, config.memberId, clock);
   const audit = await AuditLog.open(store.audit, clock);
   const contracts = await connectContracts(deployment, provider);
   const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId });
@@ -173,7 +177,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
   const evidenceKv = store.kv.evidence;
-  const evidenceLog = await EvidenceLog.open(evidenceKv, config.memberId);
+  const evidenceLog = await EvidenceLog.open(evidenceKv, config.memberId, clock);
   const anchors = new AnchorStore(evidenceKv);
   const blobs = new BlobStore(config.dataDir);
   await blobs.cleanTemporary();
@@ -198,6 +202,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     blobs,
     indexer,
     memberId: config.memberId,
+    clock,
     // Read afresh for every receipt and view: a cached answer could outlive a node restarted from an older state.
     chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
   });
@@ -217,6 +222,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     log,
+    clock,
   });
   const handovers = new HandoverSender({
     store,
@@ -227,6 +233,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     log,
+    clock,
     onDelivered: async (delivery) => {
       await notices.handover(delivery);
       // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
@@ -241,25 +248,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     submitter,
     memberId: config.memberId,
     mandateDays: config.mandateDays,
-    now: options.clock,
+    clock,
+    deliveryOf: (jobId) => handovers.delivery(jobId),
     onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
   });
-  // Whether this member is an active agency, at most 10 s old: ownership answers must follow a suspension.
-  // One question to the chain at a time: under load, every check arriving while the answer is stale waits for it.
-  let activeAgency: { value: boolean; at: number } | undefined;
-  let refreshing: Promise<void> | undefined;
-  const refreshActiveAgency = () =>
-    (refreshing ??= contracts.memberRegistry
-      .isActive(config.memberId, ROLE.AGENCY)
-      .then(
-        (value) => void (activeAgency = { value, at: Date.now() }),
-        () => void (activeAgency ??= { value: false, at: 0 }),
-      )
-      .finally(() => (refreshing = undefined)));
-  const isActiveAgency = async () => {
-    if (!activeAgency || Date.now() - activeAgency.at > 10_000) await refreshActiveAgency();
-    return (activeAgency as { value: boolean }).value;
-  };
+  const isActiveAgency = cachedActiveAgency({ ask: () => contracts.memberRegistry.isActive(config.memberId, ROLE.AGENCY), clock });
   const ownership = new OwnershipService({
     indexer,
     pepper,
@@ -268,9 +261,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     caseRegistry: caseRegistryAddress,
     isActiveAgency,
     chainReachable: () => indexer.chainReachable,
-    now: options.clock,
+    clock,
   });
-  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit });
+  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock });
 
   const health = async (): Promise<HealthStatus> => {
     let chain: HealthStatus["chain"];
@@ -298,11 +291,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     };
   };
 
-  const allocationRoutes = allocationsRouter(allocations, handovers);
+  const allocationRoutes = allocationsRouter(allocations);
   const caseRoutes = casesRouter(new CaseService({ store, cipher, indexer, submitter, memberId: config.memberId, clock }));
-  const web = consoleParts({ config, store, cipher, indexer, contracts, clock: options.clock });
+  const web = consoleParts({ config, store, cipher, indexer, contracts, clock, isActiveAgency });
+  const agencies = new AgencyService({ store, memberId: config.memberId, clock });
   const limits = config.rateLimits;
-  const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60 });
+  const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60, clock });
   const app = createApp({
     tokens,
     log,
@@ -311,13 +305,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     audit,
     publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
-      "/case-lists": caseListsRouter({
-        ingest: { store, cipher, pepper, memberId: config.memberId, clock },
-        store,
-        uploadLimitBytes: config.http.uploadLimitBytes,
-      }),
-      "/agencies": agenciesRouter(store),
-      "/profile": profileRouter(store, config.memberId),
+      "/case-lists": caseListsRouter(
+        new CaseListService({ ingest: { store, cipher, pepper, memberId: config.memberId, clock }, store, uploadLimitBytes: config.http.uploadLimitBytes }),
+      ),
+      "/agencies": agenciesRouter(agencies),
+      "/profile": profileRouter(agencies),
       "/case-lists/": allocationRoutes.lists,
       "/allocations": allocationRoutes.allocations,
       "/cases": caseRoutes.cases,
@@ -325,7 +317,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/ownership": ownershipRouter(ownership),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),
-      "/staff-tokens": staffTokensRouter(tokens, memberStatus),
+      "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       ...web.staffRoutes,
     },
