@@ -17,9 +17,9 @@ import { type GatewayDatabase, openDatabase } from "../../../node/store/database
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-const LENDER = 1;
-const AGENCY = 2;
-const OTHER_AGENCY = 3;
+const LENDER_ID = 1;
+const AGENCY_ID = 2;
+const OTHER_AGENCY_ID = 3;
 const T0 = Date.UTC(2026, 0, 1);
 const NAME = "测试专用姓名";
 const ID = syntheticId18("19800101", "321", "440106");
@@ -48,8 +48,8 @@ describe("node/services/cases (LevelDB on disk, a fixed clock)", function () {
   const record = (caseKey: string, fields: Partial<CaseRecord>): CaseRecord => ({
     caseKey,
     debtorKey: `0x${"d".repeat(64)}`,
-    creditorId: LENDER,
-    agencyId: AGENCY,
+    creditorId: LENDER_ID,
+    agencyId: AGENCY_ID,
     status: "Assigned",
     assignedAt: T0 / 1000 - 10,
     until: T0 / 1000 + 3_600,
@@ -88,7 +88,7 @@ describe("node/services/cases (LevelDB on disk, a fixed clock)", function () {
     chain.clear();
     enqueued.length = 0;
     const csv = `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nL-1,${NAME},${ID},${PHONE},1000,800,40\n`;
-    const summary = await ingestCaseList({ store, cipher, pepper, memberId: LENDER, clock: () => now }, { file: "a.csv", chunks: [new TextEncoder().encode(csv)], uploadedBy: "staff" });
+    const summary = await ingestCaseList({ store, cipher, pepper, memberId: LENDER_ID, clock: () => now }, { file: "a.csv", chunks: [new TextEncoder().encode(csv)], uploadedBy: "staff" });
     for await (const row of store.reportRows.rows(summary.id)) caseKey = row.caseKey!;
     chain.set(caseKey, record(caseKey, {}));
   });
@@ -98,15 +98,15 @@ describe("node/services/cases (LevelDB on disk, a fixed clock)", function () {
   });
 
   it("shows the creditor its case with the personal data opened", async () => {
-    const view = await serviceOf(LENDER).get(caseKey);
+    const view = await serviceOf(LENDER_ID).get(caseKey);
     expect(view.masked).to.equal(false);
     expect(view.person).to.include({ name: NAME, idNumber: ID, phone: PHONE });
     expect(view).to.not.have.property("pii");
-    expect(view).to.include({ loanRef: "L-1", creditorId: LENDER });
+    expect(view).to.include({ loanRef: "L-1", creditorId: LENDER_ID });
   });
 
   it("shows the agency the case in full while its mandate runs, masked once it has expired", async () => {
-    const agency = serviceOf(AGENCY);
+    const agency = serviceOf(AGENCY_ID);
     const held = await agency.get(caseKey);
     expect(held.masked).to.equal(false);
     expect(held.person).to.include({ name: NAME, idNumber: ID, phone: PHONE });
@@ -120,30 +120,30 @@ describe("node/services/cases (LevelDB on disk, a fixed clock)", function () {
 
   it("masks the case for the agency once the lender recalled it", async () => {
     chain.set(caseKey, record(caseKey, { status: "Recalled" }));
-    const view = await serviceOf(AGENCY).get(caseKey);
+    const view = await serviceOf(AGENCY_ID).get(caseKey);
     expect(view.masked).to.equal(true);
     expect(view.person?.name).to.equal(maskName(NAME));
   });
 
   it("answers not found to a member that is neither creditor nor agency, and refuses a malformed key", async () => {
-    expect((await rejected(serviceOf(OTHER_AGENCY).get(caseKey))).code).to.equal("NOT_FOUND");
-    expect((await rejected(serviceOf(LENDER).get(`0x${"e".repeat(64)}`))).code, "on neither chain nor store").to.equal("NOT_FOUND");
-    expect((await rejected(serviceOf(LENDER).get("L-1"))).code).to.equal("VALIDATION_FAILED");
+    expect((await rejected(serviceOf(OTHER_AGENCY_ID).get(caseKey))).code).to.equal("NOT_FOUND");
+    expect((await rejected(serviceOf(LENDER_ID).get(`0x${"e".repeat(64)}`))).code, "on neither chain nor store").to.equal("NOT_FOUND");
+    expect((await rejected(serviceOf(LENDER_ID).get("L-1"))).code).to.equal("VALIDATION_FAILED");
   });
 
   it("finds the lender's case by its loan reference, and lists by role", async () => {
-    const lender = serviceOf(LENDER);
+    const lender = serviceOf(LENDER_ID);
     const byRef = await lender.list({ role: "lender", asAgency: false, loanRef: "L-1", limit: 10 });
     expect(byRef.cases).to.have.length(1);
     expect(byRef.cases[0]).to.include({ caseKey, masked: false });
     expect((await lender.list({ role: "lender", asAgency: false, loanRef: "L-404", limit: 10 })).cases).to.deep.equal([]);
     expect((await lender.list({ role: "lender", asAgency: false, limit: 10 })).cases.map((c) => c?.caseKey)).to.deep.equal([caseKey]);
-    expect((await serviceOf(AGENCY).list({ role: "agency", asAgency: false, limit: 10 })).cases.map((c) => c?.caseKey)).to.deep.equal([caseKey]);
-    expect((await serviceOf(OTHER_AGENCY).list({ role: "agency", asAgency: false, limit: 10 })).cases).to.deep.equal([]);
+    expect((await serviceOf(AGENCY_ID).list({ role: "agency", asAgency: false, limit: 10 })).cases.map((c) => c?.caseKey)).to.deep.equal([caseKey]);
+    expect((await serviceOf(OTHER_AGENCY_ID).list({ role: "agency", asAgency: false, limit: 10 })).cases).to.deep.equal([]);
   });
 
   it("queues only the actions the staff member's role may take; a court takes none", async () => {
-    const lender = serviceOf(LENDER);
+    const lender = serviceOf(LENDER_ID);
     expect((await rejected(lender.act("court", { action: "recall", caseKeys: [caseKey] }))).code).to.equal("FORBIDDEN");
     expect((await rejected(lender.act("agency", { action: "recall", caseKeys: [caseKey] }))).code).to.equal("FORBIDDEN");
     expect((await rejected(lender.act("lender", { action: "accept", caseKeys: [caseKey] }))).code).to.equal("FORBIDDEN");
@@ -152,7 +152,7 @@ describe("node/services/cases (LevelDB on disk, a fixed clock)", function () {
     expect(enqueued).to.deep.equal([]);
 
     await lender.act("lender", { action: "extend", caseKeys: [caseKey], until: "1800000000" });
-    await serviceOf(AGENCY).act("agency", { action: "accept", caseKeys: [caseKey] });
+    await serviceOf(AGENCY_ID).act("agency", { action: "accept", caseKeys: [caseKey] });
     await lender.act("admin", { action: "returnCases", caseKeys: [caseKey] });
     expect(enqueued).to.deep.equal([
       { kind: "extend", until: 1_800_000_000, caseKeys: [caseKey] },
