@@ -31,8 +31,8 @@ import { HandoverReceiver, HandoverSender } from "./services/handover.js";
 import { OwnershipService } from "./services/ownership.js";
 import { caseListsRouter } from "./http/case-lists-router.js";
 import type { Logger } from "./http/error-handler.js";
-import { healthRouter, type HealthStatus } from "./http/health-router.js";
-import { isDiskFull } from "./http/outage-errors.js";
+import { healthRouter } from "./http/health-router.js";
+import { HealthService, type HealthStatus } from "./services/health.js";
 import { recoverCaseLists } from "./services/case-list-ingest.js";
 import { StaffTokens } from "./services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "./store/database.js";
@@ -107,20 +107,6 @@ async function loadSecrets(config: GatewayConfig) {
   const pepper = parsePepperFile(await readSecretFile(config.secrets.pepperFile, "pepper"));
   const storeKey = parseHexKey(await readSecretFile(config.secrets.storeKeyFile, "store key"), "store key");
   return { signingKey, pepper, storeKey };
-}
-
-/**
- * Whether the store takes a durable write now (one small synced put): LevelDB keeps refusing writes after an I/O
- * error such as a full disk until it is reopened, while reads go on working.
- */
-async function probeStore(store: GatewayDatabase, clock: Clock): Promise<{ writable: boolean; code?: string }> {
-  try {
-    await store.probe.write(new Date(clock()).toISOString());
-    return { writable: true };
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { writable: false, code: isDiskFull(error) ? "STORAGE_FULL" : typeof code === "string" ? code : "STORE_UNAVAILABLE" };
-  }
 }
 
 /** Starts one member's gateway: store, chain connection, HTTP. The composition root. */
@@ -265,31 +251,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock });
 
-  const health = async (): Promise<HealthStatus> => {
-    let chain: HealthStatus["chain"];
-    try {
-      // eth_blockNumber itself: ethers caches getBlockNumber(), and health must see the node as it is now.
-      const blockNumber = await Promise.race([
-        provider.send("eth_blockNumber", []).then((hex: string) => Number(hex)),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), 2_000)),
-      ]);
-      chain = { reachable: true, chainId: deployment.chainId, blockNumber };
-    } catch (error) {
-      chain = { reachable: false, chainId: deployment.chainId, error: (error as Error).message.slice(0, 200) };
-    }
-    const [outbox, index, storeHealth] = await Promise.all([submitter.health().catch(() => undefined), indexer.status().catch(() => undefined), probeStore(store, clock)]);
-    return {
-      status: chain.reachable && storeHealth.writable ? "ok" : "degraded",
-      memberId: config.memberId,
-      memberName: config.memberName,
-      version: VERSION,
-      chain,
-      store: storeHealth,
-      outbox,
-      index,
-      evidence: anchorer.status(),
-    };
-  };
+  const healthService = new HealthService({
+    memberId: config.memberId,
+    memberName: config.memberName,
+    version: VERSION,
+    chainId: deployment.chainId,
+    // eth_blockNumber itself: ethers caches getBlockNumber(), and health must see the node as it is now.
+    blockNumber: () => provider.send("eth_blockNumber", []).then((hex: string) => Number(hex)),
+    store,
+    clock,
+    outbox: () => submitter.health(),
+    index: () => indexer.status(),
+    evidence: () => anchorer.status(),
+  });
+  const health = () => healthService.check();
 
   const allocationRoutes = allocationsRouter(allocations);
   const caseRoutes = casesRouter(new CaseService({ store, cipher, indexer, submitter, memberId: config.memberId, clock }));
@@ -303,7 +278,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     authFailures,
     memberStatus,
     audit,
-    publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/v1/health": healthRouter(healthService), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({ ingest: { store, cipher, pepper, memberId: config.memberId, clock }, store, uploadLimitBytes: config.http.uploadLimitBytes }),
