@@ -18,13 +18,13 @@ export interface PortfolioDeps {
 }
 
 /** A case's state for the console: the chain's status, "Expired" for a held status past its mandate, "NotOnChain" before any assignment. */
-export function displayStatus(record: CaseRecord | undefined, nowSeconds: number): string {
+function displayStatus(record: CaseRecord | undefined, nowSeconds: number): string {
   if (!record) return "NotOnChain";
   if (isExpiredAt(record, nowSeconds)) return "Expired";
   return record.status;
 }
 
-export const AGING_BUCKETS = [
+const AGING_BUCKETS = [
   { bucket: "0-30", max: 30 },
   { bucket: "31-90", max: 90 },
   { bucket: "91-180", max: 180 },
