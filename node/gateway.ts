@@ -19,6 +19,10 @@ import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
 import type { Clock } from "./domain/clock.js";
 import { CaseService } from "./services/cases.js";
+import { AgencyService } from "./services/agencies.js";
+import { CaseListService } from "./services/case-lists.js";
+import { cachedActiveAgency } from "./services/active-agency.js";
+import { StaffTokenAdmin } from "./services/staff-token-admin.js";
 import { handoverRouter } from "./http/handover-router.js";
 import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
@@ -28,8 +32,8 @@ import { HandoverReceiver, HandoverSender } from "./services/handover.js";
 import { OwnershipService } from "./services/ownership.js";
 import { caseListsRouter } from "./http/case-lists-router.js";
 import type { Logger } from "./http/error-handler.js";
-import { healthRouter, type HealthStatus } from "./http/health-router.js";
-import { isDiskFull } from "./http/outage-errors.js";
+import { healthRouter } from "./http/health-router.js";
+import { HealthService, type HealthStatus } from "./services/health.js";
 import { recoverCaseLists } from "./services/case-list-ingest.js";
 import { StaffTokens } from "./services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "./store/database.js";
@@ -105,20 +109,6 @@ async function loadSecrets(config: GatewayConfig) {
   return { signingKey, pepper, storeKey };
 }
 
-/**
- * Whether the store takes a durable write now (one small synced put): LevelDB keeps refusing writes after an I/O
- * error such as a full disk until it is reopened, while reads go on working.
- */
-async function probeStore(store: GatewayDatabase, clock: Clock): Promise<{ writable: boolean; code?: string }> {
-  try {
-    await store.probe.write(new Date(clock()).toISOString());
-    return { writable: true };
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { writable: false, code: isDiskFull(error) ? "STORAGE_FULL" : typeof code === "string" ? code : "STORE_UNAVAILABLE" };
-  }
-}
-
 /** Starts one member's gateway: store, chain connection, HTTP. The composition root. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<Gateway> {
   const log = options.log ?? jsonLog;
@@ -140,7 +130,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const wallet = new Wallet(`0x${signingKey.toString("hex")}`, provider);
   const signer = new NonceManager(wallet);
   const cipher = new PiiCipher(storeKey);
-  const tokens = new StaffTokens(store, config.memberId);
+  const tokens = new StaffTokens(store, config.memberId, clock);
   const audit = await AuditLog.open(store.audit, clock);
   const contracts = await connectContracts(deployment, provider);
   const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId });
@@ -173,7 +163,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
   const evidenceKv = store.kv.evidence;
-  const evidenceLog = await EvidenceLog.open(evidenceKv, config.memberId);
+  const evidenceLog = await EvidenceLog.open(evidenceKv, config.memberId, clock);
   const anchors = new AnchorStore(evidenceKv);
   const blobs = new BlobStore(config.dataDir);
   await blobs.cleanTemporary();
@@ -198,6 +188,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     blobs,
     indexer,
     memberId: config.memberId,
+    clock,
     // Read afresh for every receipt and view: a cached answer could outlive a node restarted from an older state.
     chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
   });
@@ -217,6 +208,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     log,
+    clock,
   });
   const handovers = new HandoverSender({
     store,
@@ -227,6 +219,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     log,
+    clock,
     onDelivered: async (delivery) => {
       await notices.handover(delivery);
       // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
@@ -241,25 +234,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     submitter,
     memberId: config.memberId,
     mandateDays: config.mandateDays,
-    now: options.clock,
+    clock,
+    deliveryOf: (jobId) => handovers.delivery(jobId),
     onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
   });
-  // Whether this member is an active agency, at most 10 s old: ownership answers must follow a suspension.
-  // One question to the chain at a time: under load, every check arriving while the answer is stale waits for it.
-  let activeAgency: { value: boolean; at: number } | undefined;
-  let refreshing: Promise<void> | undefined;
-  const refreshActiveAgency = () =>
-    (refreshing ??= contracts.memberRegistry
-      .isActive(config.memberId, ROLE.AGENCY)
-      .then(
-        (value) => void (activeAgency = { value, at: Date.now() }),
-        () => void (activeAgency ??= { value: false, at: 0 }),
-      )
-      .finally(() => (refreshing = undefined)));
-  const isActiveAgency = async () => {
-    if (!activeAgency || Date.now() - activeAgency.at > 10_000) await refreshActiveAgency();
-    return (activeAgency as { value: boolean }).value;
-  };
+  const isActiveAgency = cachedActiveAgency({ ask: () => contracts.memberRegistry.isActive(config.memberId, ROLE.AGENCY), clock });
   const ownership = new OwnershipService({
     indexer,
     pepper,
@@ -268,56 +247,44 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     caseRegistry: caseRegistryAddress,
     isActiveAgency,
     chainReachable: () => indexer.chainReachable,
-    now: options.clock,
+    clock,
   });
-  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit });
+  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock });
 
-  const health = async (): Promise<HealthStatus> => {
-    let chain: HealthStatus["chain"];
-    try {
-      // eth_blockNumber itself: ethers caches getBlockNumber(), and health must see the node as it is now.
-      const blockNumber = await Promise.race([
-        provider.send("eth_blockNumber", []).then((hex: string) => Number(hex)),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), 2_000)),
-      ]);
-      chain = { reachable: true, chainId: deployment.chainId, blockNumber };
-    } catch (error) {
-      chain = { reachable: false, chainId: deployment.chainId, error: (error as Error).message.slice(0, 200) };
-    }
-    const [outbox, index, storeHealth] = await Promise.all([submitter.health().catch(() => undefined), indexer.status().catch(() => undefined), probeStore(store, clock)]);
-    return {
-      status: chain.reachable && storeHealth.writable ? "ok" : "degraded",
-      memberId: config.memberId,
-      memberName: config.memberName,
-      version: VERSION,
-      chain,
-      store: storeHealth,
-      outbox,
-      index,
-      evidence: anchorer.status(),
-    };
-  };
+  const healthService = new HealthService({
+    memberId: config.memberId,
+    memberName: config.memberName,
+    version: VERSION,
+    chainId: deployment.chainId,
+    // eth_blockNumber itself: ethers caches getBlockNumber(), and health must see the node as it is now.
+    blockNumber: () => provider.send("eth_blockNumber", []).then((hex: string) => Number(hex)),
+    store,
+    clock,
+    outbox: () => submitter.health(),
+    index: () => indexer.status(),
+    evidence: () => anchorer.status(),
+  });
+  const health = () => healthService.check();
 
-  const allocationRoutes = allocationsRouter(allocations, handovers);
+  const allocationRoutes = allocationsRouter(allocations);
   const caseRoutes = casesRouter(new CaseService({ store, cipher, indexer, submitter, memberId: config.memberId, clock }));
-  const web = consoleParts({ config, store, cipher, indexer, contracts, clock: options.clock });
+  const web = consoleParts({ config, store, cipher, indexer, contracts, clock, isActiveAgency });
+  const agencies = new AgencyService({ store, memberId: config.memberId, clock });
   const limits = config.rateLimits;
-  const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60 });
+  const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60, clock });
   const app = createApp({
     tokens,
     log,
     authFailures,
     memberStatus,
     audit,
-    publicRoutes: { "/v1/health": healthRouter(health), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/v1/health": healthRouter(healthService), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
-      "/case-lists": caseListsRouter({
-        ingest: { store, cipher, pepper, memberId: config.memberId, clock },
-        store,
-        uploadLimitBytes: config.http.uploadLimitBytes,
-      }),
-      "/agencies": agenciesRouter(store),
-      "/profile": profileRouter(store, config.memberId),
+      "/case-lists": caseListsRouter(
+        new CaseListService({ ingest: { store, cipher, pepper, memberId: config.memberId, clock }, store, uploadLimitBytes: config.http.uploadLimitBytes }),
+      ),
+      "/agencies": agenciesRouter(agencies),
+      "/profile": profileRouter(agencies),
       "/case-lists/": allocationRoutes.lists,
       "/allocations": allocationRoutes.allocations,
       "/cases": caseRoutes.cases,
@@ -325,7 +292,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/ownership": ownershipRouter(ownership),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),
-      "/staff-tokens": staffTokensRouter(tokens, memberStatus),
+      "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       ...web.staffRoutes,
     },

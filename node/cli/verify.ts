@@ -1,15 +1,7 @@
-import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
-import { httpJsonRpc, readChainFacts } from "../chain/evidence-chain-reader.js";
-import { type ChainFacts, questionsFor } from "../domain/evidence/chain-facts.js";
-import { ContentHasher } from "../domain/evidence/content-digest.js";
-import { parseRecordText } from "../domain/evidence/record-validation.js";
-import { MAX_RECEIPT_BYTES } from "../domain/evidence/receipt.js";
-import { parseReceipt, type ReceiptSource } from "../domain/evidence/receipt-parse.js";
 import type { VerificationResult } from "../domain/evidence/verification.js";
-import { verifyReceipt } from "../domain/evidence/verify-receipt.js";
+import { verifyEvidenceFile } from "../services/file-verification.js";
 import { EXIT, type Output } from "./output.js";
 
 export const VERIFY_HELP = `用法 / usage: caseledger verify FILE RECEIPT [--rpc URL] [--contract ADDRESS] [--chain-id N] [--member ID] [--json]
@@ -21,25 +13,6 @@ export const VERIFY_HELP = `用法 / usage: caseledger verify FILE RECEIPT [--rp
   --member ID        期望的记录成员 / the member the evidence must come from
   --json             输出 JSON 结果 / print the verification result as JSON
   exit codes: 0 valid · 1 invalid (a step failed) · 2 usage · 3 file unreadable · 5 incomplete or pending (not everything could be checked)`;
-
-/** Reads a receipt file, refusing to read one too large to be a receipt. */
-async function receiptSource(file: string): Promise<ReceiptSource> {
-  const size = (await stat(file)).size;
-  if (size > MAX_RECEIPT_BYTES) return { oversized: size };
-  return { bytes: await readFile(file) };
-}
-
-/** SHA-256 (and SM3 when the record has one) of a file, streamed: memory stays bounded whatever its size. */
-async function digestFile(file: string, sm3: boolean, io: Output) {
-  const hasher = new ContentHasher({ sm3 });
-  const size = (await stat(file)).size;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) {
-    hasher.update(chunk as Buffer);
-    if (size > 64 * 1024 * 1024) io.progress(`计算摘要 / hashing: ${Math.floor((hasher.size / size) * 100)} %`);
-  }
-  io.done();
-  return hasher.digest();
-}
 
 const VERDICT_WORDS: Record<VerificationResult["verdict"], string> = {
   valid: "有效 / VALID",
@@ -103,25 +76,14 @@ export async function verifyCommand(args: string[], io: Output): Promise<number>
     return EXIT.USAGE;
   }
 
-  const source = await receiptSource(receiptFile);
-  const parsed = parseReceipt(source);
-  const record = parsed.ok ? parseRecordText(parsed.receipt.record) : undefined;
-  const digest = await digestFile(file, !!(record?.ok && record.record.sm3), io);
-
-  let chain: ChainFacts | undefined;
-  if (values.rpc && parsed.ok && parsed.receipt.status === "anchored" && record?.ok) {
-    chain = await readChainFacts(httpJsonRpc(values.rpc), questionsFor(parsed.receipt, record.record.member, values.contract));
-  }
-  const result = verifyReceipt({
-    receipt: source,
-    file: digest,
-    ...(chain ? { chain } : {}),
-    trust: {
-      ...(values.contract ? { contract: values.contract } : {}),
-      ...(chainId !== undefined ? { chainId } : {}),
-      ...(member !== undefined ? { member } : {}),
-    },
+  const result = await verifyEvidenceFile({
+    file,
+    receiptFile,
+    rpc: values.rpc,
+    trust: { contract: values.contract, chainId, member },
+    onHashing: (fraction) => io.progress(`计算摘要 / hashing: ${Math.floor(fraction * 100)} %`),
   });
+  io.done();
   if (io.json) io.out(JSON.stringify(result, null, 2));
   else printResult(result, io, { file: basename(file), receipt: basename(receiptFile) });
   if (result.verdict === "valid") return EXIT.OK;

@@ -2,9 +2,11 @@ import express, { Router } from "express";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { GatewayConfig } from "../config.js";
-import { ROLE } from "../domain/consortium/index.js";
+import type { Clock } from "../domain/clock.js";
 import { AuthorizationLetters } from "../services/authorization-letters.js";
 import { directoryFileOf, MemberDirectory } from "../services/member-directory.js";
+import { PortfolioService } from "../services/portfolio.js";
+import { SessionService } from "../services/session.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import { authorizationLetterRouter, publicAuthorizationsRouter } from "./authorizations-router.js";
@@ -20,7 +22,9 @@ export interface ConsolePartsDeps {
   cipher: PiiCipher;
   indexer: CaseIndexer;
   contracts: ConsortiumContracts;
-  clock?: () => number;
+  clock: Clock;
+  /** Whether this member is an active agency on chain now (cached by the caller). */
+  isActiveAgency: () => Promise<boolean>;
 }
 
 /**
@@ -34,41 +38,22 @@ export function consoleParts(deps: ConsolePartsDeps): {
   directory: MemberDirectory;
   letters: AuthorizationLetters;
 } {
-  const { config, store, cipher, indexer, contracts } = deps;
-  const directory = new MemberDirectory({ file: directoryFileOf(config.chain.deploymentFile), contracts });
-  const nameOf = (id: number) => (id === config.memberId ? Promise.resolve(config.memberName) : directory.nameOf(id));
-  let active: { value: boolean; at: number } | undefined;
-  const isActiveAgency = async () => {
-    if (!active || Date.now() - active.at > 10_000) {
-      try {
-        active = { value: await contracts.memberRegistry.isActive(config.memberId, ROLE.AGENCY), at: Date.now() };
-      } catch {
-        active ??= { value: false, at: 0 };
-      }
-    }
-    return active.value;
-  };
-  const letters = new AuthorizationLetters({
-    store,
-    cipher,
-    indexer,
-    memberId: config.memberId,
-    memberName: config.memberName,
-    nameOf,
-    isActiveAgency,
-    now: deps.clock,
-  });
-  const session = { store, directory, memberId: config.memberId, memberName: config.memberName };
+  const { config, store, cipher, indexer, contracts, clock } = deps;
+  const memberId = config.memberId;
+  const directory = new MemberDirectory({ file: directoryFileOf(config.chain.deploymentFile), contracts, clock });
+  const nameOf = (id: number) => (id === memberId ? Promise.resolve(config.memberName) : directory.nameOf(id));
+  const letters = new AuthorizationLetters({ store, cipher, indexer, memberId, memberName: config.memberName, nameOf, isActiveAgency: deps.isActiveAgency, clock });
+  const session = new SessionService({ store, directory, memberId, memberName: config.memberName, clock });
+  const portfolio = new PortfolioService({ store, cipher, indexer, memberId, nameOf, clock });
   // Public endpoints, per client address (config.rateLimits; by default 30 at once, then 30 a minute); at most
   // 10,000 addresses kept. The QR-code page and its check share a bucket; the console's login probe has its own.
   const limits = config.rateLimits;
-  const publicLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000 });
-  const probeLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000 });
+  const publicLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000, clock });
+  const probeLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000, clock });
   const probeBody = Router();
   probeBody.use(express.text({ type: "text/plain", limit: "1kb" }));
   probeBody.use(consolePublicRouter(session, probeLimiter));
   const { me, members } = sessionRouter(session);
-  const portfolio = { store, cipher, indexer, memberId: config.memberId, nameOf, now: deps.clock };
   return {
     publicRoutes: {
       "/": consoleRouter(publicLimiter),

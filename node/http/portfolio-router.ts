@@ -1,176 +1,32 @@
 import { Router } from "express";
-import { msg } from "../messages/message.js";
-import type { CaseIndexer } from "../chain/case-indexer.js";
-import type { CaseRecord } from "../chain/case-events.js";
-import { isExpiredAt, isHeldAt } from "../domain/consortium/index.js";
-import { maskName } from "../domain/identity/name.js";
-import type { CasePii, StoredCase } from "../store/case-records.js";
-import type { GatewayDatabase } from "../store/database.js";
-import type { PiiCipher } from "../store/pii-cipher.js";
-import { ApiError } from "./api-error.js";
+import type { PortfolioService } from "../services/portfolio.js";
 import { requireRole } from "./auth.js";
 
-export interface PortfolioDeps {
-  store: GatewayDatabase;
-  cipher: PiiCipher;
-  indexer: CaseIndexer;
-  memberId: number;
-  nameOf: (memberId: number) => Promise<string>;
-  now?: () => number;
-}
-
-/** A case's state for the console: the chain's status, "Expired" for a held status past its mandate, "NotOnChain" before any assignment. */
-export function displayStatus(record: CaseRecord | undefined, nowSeconds: number): string {
-  if (!record) return "NotOnChain";
-  if (isExpiredAt(record, nowSeconds)) return "Expired";
-  return record.status;
-}
-
-export const AGING_BUCKETS = [
-  { bucket: "0-30", max: 30 },
-  { bucket: "31-90", max: 90 },
-  { bucket: "91-180", max: 180 },
-  { bucket: "181-360", max: 360 },
-  { bucket: "361+", max: Number.POSITIVE_INFINITY },
-] as const;
-
-interface Agg {
-  cases: number;
-  outstandingFen: bigint;
-}
-const add = (map: Map<string, Agg>, key: string, fen: bigint) => {
-  const a = map.get(key) ?? { cases: 0, outstandingFen: 0n };
-  a.cases += 1;
-  a.outstandingFen += fen;
-  map.set(key, a);
-};
-
-/**
- * `GET /v1/portfolio` (lender): the lender's own cases by status, outstanding and recovery by agency, and aging —
- * the console's charts. Recovery of an agency = outstanding of the cases it settled ÷ outstanding of every case
- * it was last assigned (the chain keeps the current or last agency of a case). Computed from the store and the
- * chain index; cached for 5 s so that a dashboard left open costs little.
- */
-export function portfolioRouter(deps: PortfolioDeps): Router {
+/** `GET /v1/portfolio` (lender): the lender's own cases by status, outstanding and recovery by agency, and aging — the console's charts. */
+export function portfolioRouter(service: PortfolioService): Router {
   const router = Router();
   router.use(requireRole("lender"));
-  let cache: { at: number; body: unknown } | undefined;
-
   router.get("/", async (_req, res) => {
-    if (cache && Date.now() - cache.at < 5_000) {
-      res.json(cache.body);
-      return;
-    }
-    const now = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-    const byStatus = new Map<string, Agg>();
-    const aging = new Map<string, Agg>();
-    const agencies = new Map<number, { active: Agg; settled: Agg; assigned: Agg }>();
-    let total: Agg = { cases: 0, outstandingFen: 0n };
-    let batch: StoredCase[] = [];
-    const flush = async () => {
-      const records = await Promise.all(batch.map((c) => deps.indexer.caseOf(c.caseKey)));
-      batch.forEach((c, i) => {
-        const record = records[i];
-        const fen = BigInt(c.outstandingFen);
-        total = { cases: total.cases + 1, outstandingFen: total.outstandingFen + fen };
-        add(byStatus, displayStatus(record, now), fen);
-        const bucket = AGING_BUCKETS.find((b) => c.overdueDays <= b.max)!.bucket;
-        add(aging, bucket, fen);
-        if (record && record.agencyId) {
-          const a = agencies.get(record.agencyId) ?? {
-            active: { cases: 0, outstandingFen: 0n },
-            settled: { cases: 0, outstandingFen: 0n },
-            assigned: { cases: 0, outstandingFen: 0n },
-          };
-          a.assigned.cases += 1;
-          a.assigned.outstandingFen += fen;
-          if (isHeldAt(record, now)) {
-            a.active.cases += 1;
-            a.active.outstandingFen += fen;
-          }
-          if (record.status === "Settled") {
-            a.settled.cases += 1;
-            a.settled.outstandingFen += fen;
-          }
-          agencies.set(record.agencyId, a);
-        }
-      });
-      batch = [];
-    };
-    for await (const stored of deps.store.cases.all()) {
-      if (stored.creditorId !== deps.memberId) continue;
-      batch.push(stored);
-      if (batch.length === 500) await flush();
-    }
-    await flush();
-    const fen = (a: Agg) => ({ cases: a.cases, outstandingFen: a.outstandingFen.toString() });
-    const body = {
-      memberId: deps.memberId,
-      asOf: new Date(now * 1000).toISOString(),
-      totals: fen(total),
-      byStatus: [...byStatus.entries()].map(([status, a]) => ({ status, ...fen(a) })).sort((a, b) => b.cases - a.cases),
-      byAgency: await Promise.all(
-        [...agencies.entries()]
-          .sort((a, b) => a[0] - b[0])
-          .map(async ([agencyId, a]) => ({
-            agencyId,
-            name: await deps.nameOf(agencyId),
-            activeCases: a.active.cases,
-            outstandingFen: a.active.outstandingFen.toString(),
-            assignedCases: a.assigned.cases,
-            assignedFen: a.assigned.outstandingFen.toString(),
-            settledCases: a.settled.cases,
-            recoveredFen: a.settled.outstandingFen.toString(),
-            recoveryRate: a.assigned.outstandingFen > 0n ? Number((a.settled.outstandingFen * 10_000n) / a.assigned.outstandingFen) / 10_000 : 0,
-          })),
-      ),
-      aging: AGING_BUCKETS.map((b) => ({ bucket: b.bucket, ...fen(aging.get(b.bucket) ?? { cases: 0, outstandingFen: 0n }) })),
-    };
-    cache = { at: Date.now(), body };
-    res.json(body);
+    res.json(await service.portfolio());
   });
   return router;
 }
 
 /**
- * `GET /v1/case-summaries?after=&limit=` (lender, agency): the member's cases from the chain index, each with
- * what the console lists — loan reference, masked debtor name, outstanding, days overdue — from this gateway's
- * store (an agency has them once the lender's handover arrived). Names are always masked in lists; the full
- * details are one click away (`GET /v1/cases/:caseKey`) for the member that holds the case.
+ * `GET /v1/case-summaries?after=&limit=` (lender, agency): the member's cases as the console lists them, names
+ * masked; the full details are one click away (`GET /v1/cases/:caseKey`) for the member that holds the case.
  */
-export function caseSummariesRouter(deps: PortfolioDeps): Router {
+export function caseSummariesRouter(service: PortfolioService): Router {
   const router = Router();
   router.use(requireRole("lender", "agency"));
   router.get("/", async (req, res) => {
-    const limit = Math.min(Number(req.query.limit ?? 50) || 50, 500);
-    const after = typeof req.query.after === "string" && req.query.after ? req.query.after : undefined;
-    if (after !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(after)) throw new ApiError("VALIDATION_FAILED", msg("api.AFTER_NOT_CASE_KEY"));
-    const asAgency = req.staff!.role === "agency" || req.query.as === "agency";
-    const page = asAgency
-      ? await deps.indexer.casesOfAgency(deps.memberId, { limit, after })
-      : await deps.indexer.casesOfCreditor(deps.memberId, { limit, after });
-    const stored = await deps.store.cases.getMany(page.cases.map((c) => c.caseKey));
-    const now = Math.floor((deps.now?.() ?? Date.now()) / 1000);
-    const cases = await Promise.all(
-      page.cases.map(async (record, i) => {
-        const s = stored[i];
-        return {
-          caseKey: record.caseKey,
-          loanRef: s?.loanRef ?? null,
-          debtor: s ? maskName(deps.cipher.openJson<CasePii>(s.pii, s.caseKey).name) : null,
-          outstandingFen: s?.outstandingFen ?? null,
-          overdueDays: s?.overdueDays ?? null,
-          status: displayStatus(record, now),
-          creditorId: record.creditorId,
-          creditor: await deps.nameOf(record.creditorId),
-          agencyId: record.agencyId || null,
-          agency: record.agencyId ? await deps.nameOf(record.agencyId) : null,
-          assignedAt: record.assignedAt || null,
-          until: record.until || null,
-        };
+    res.json(
+      await service.summaries({
+        asAgency: req.staff!.role === "agency" || req.query.as === "agency",
+        limit: Math.min(Number(req.query.limit ?? 50) || 50, 500),
+        after: typeof req.query.after === "string" && req.query.after ? req.query.after : undefined,
       }),
     );
-    res.json({ cases, next: page.next ?? null });
   });
   return router;
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { msg } from "../messages/message.js";
+import type { Clock } from "../domain/clock.js";
 import { ApiError } from "./api-error.js";
 
 /**
@@ -11,12 +12,12 @@ export class RateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
-    private readonly options: { burst: number; perSecond: number; maxClients?: number; now?: () => number },
+    private readonly options: { burst: number; perSecond: number; maxClients?: number; clock: Clock },
   ) {}
 
   /** Takes one token for `client`; false when its bucket is empty. */
   take(client: string): boolean {
-    const now = this.options.now?.() ?? Date.now();
+    const now = this.options.clock();
     const previous = this.#buckets.get(client);
     let tokens = this.options.burst;
     if (previous) {
@@ -46,7 +47,7 @@ export class RateLimiter {
   #tokensOf(client: string): number {
     const previous = this.#buckets.get(client);
     if (!previous) return this.options.burst;
-    const now = this.options.now?.() ?? Date.now();
+    const now = this.options.clock();
     return Math.min(this.options.burst, previous.tokens + ((now - previous.at) / 1000) * this.options.perSecond);
   }
 

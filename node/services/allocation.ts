@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
+import type { Clock } from "../domain/clock.js";
 import { isHeldAt, MAX_MANDATE_DAYS } from "../domain/consortium/index.js";
 import { allocate, type CaseToAllocate } from "../domain/matching/index.js";
 import { toProfile, type StoredAgency } from "../store/agency-records.js";
 import type { AllocationRecord } from "../store/allocation-repository.js";
 import type { GatewayDatabase } from "../store/database.js";
+import type { HandoverDelivery } from "../store/handover-deliveries.js";
 import { ServiceError as ApiError, notFound } from "./service-error.js";
 
 export type { AllocationRecord } from "../store/allocation-repository.js";
@@ -17,12 +19,14 @@ export interface AllocationDeps {
   submitter: CaseSubmitter;
   memberId: number;
   mandateDays: number;
-  now?: () => number;
+  clock: Clock;
+  /** The handover of an assignment job's cases to its agency, once there is one. */
+  deliveryOf: (jobId: string) => Promise<HandoverDelivery | undefined>;
   /** Told of every assignment job as it is enqueued (the handover sender waits for it). */
   onAssignmentJob?: (jobId: string, agencyId: number) => Promise<void>;
 }
 
-const nowSeconds = (deps: AllocationDeps) => Math.floor((deps.now?.() ?? Date.now()) / 1000);
+const nowSeconds = (deps: AllocationDeps) => Math.floor(deps.clock() / 1000);
 
 /**
  * Previews and commits allocations (docs/design.md §13): the list's accepted cases, minus those
@@ -88,10 +92,10 @@ export class AllocationService {
       holdingsOf: (debtorKey) => (holdings.get(debtorKey) ?? []).map((h) => ({ ...h, debtorKey })),
     });
     const record: AllocationRecord = {
-      id: `A${Date.now().toString(36)}${randomBytes(4).toString("hex")}`,
+      id: `A${this.deps.clock().toString(36)}${randomBytes(4).toString("hex")}`,
       listId,
       state: "preview",
-      createdAt: new Date().toISOString(),
+      createdAt: new Date(this.deps.clock()).toISOString(),
       createdBy: staff,
       decisions: allocation.decisions.map((d) => ({ ...d, ...(meta.get(d.caseKey) as { loanRef: string; outstandingFen: string }) })),
       byAgency: allocation.byAgency.map((a) => ({ ...a, outstandingFen: a.outstandingFen.toString() })),
@@ -145,13 +149,39 @@ export class AllocationService {
       const committed: AllocationRecord = {
         ...record,
         state: "committing",
-        commit: { committedAt: new Date().toISOString(), committedBy: staff, until, jobs },
+        commit: { committedAt: new Date(this.deps.clock()).toISOString(), committedBy: staff, until, jobs },
       };
       await this.deps.store.allocations.put(committed);
       return committed;
     } finally {
       this.#committing.delete(id);
     }
+  }
+
+  /** A preview as it is; once committed, its progress and the handovers of its cases to the agencies. */
+  async view(id: string) {
+    const record = await this.get(id);
+    if (record.state === "preview") return record;
+    const progress = await this.progress(id);
+    const handovers: HandoverDelivery[] = [];
+    for (const job of (await this.get(id)).commit?.jobs ?? []) {
+      const delivery = await this.deps.deliveryOf(job.jobId);
+      if (delivery) handovers.push(delivery);
+    }
+    return { ...progress, handovers };
+  }
+
+  /** Why each case went where it went. */
+  async decisions(id: string) {
+    const record = await this.get(id);
+    return { id: record.id, decisions: record.decisions, byAgency: record.byAgency, unmatched: record.unmatched, skipped: record.skipped };
+  }
+
+  /** Commits a preview and answers with its progress and the cases this commit assigns (for the audit entry). */
+  async commitWithProgress(id: string, staff: string, mandateDays?: number) {
+    await this.commit(id, staff, mandateDays);
+    const assignedCaseKeys = (await this.get(id)).decisions.filter((d) => d.agencyId !== null).map((d) => d.caseKey);
+    return { progress: await this.progress(id), assignedCaseKeys };
   }
 
   /** The allocation with the progress of its jobs; marks it committed once every job is done. */

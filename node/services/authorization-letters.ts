@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { bilingual, msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
+import type { Clock } from "../domain/clock.js";
 import { isExpiredAt, isHeldAt, isHeldStatus } from "../domain/consortium/index.js";
 import { maskName } from "../domain/identity/name.js";
 import { isPseudonymKey } from "../domain/pseudonyms.js";
@@ -63,14 +64,14 @@ export interface AuthorizationLetterDeps {
   nameOf: (memberId: number) => Promise<string>;
   /** Whether this member is an active agency on chain (the caller caches it). */
   isActiveAgency: () => Promise<boolean>;
-  now?: () => number;
+  clock: Clock;
 }
 
 export class AuthorizationLetters {
   constructor(private readonly deps: AuthorizationLetterDeps) {}
 
   #now(): number {
-    return Math.floor((this.deps.now?.() ?? Date.now()) / 1000);
+    return Math.floor(this.deps.clock() / 1000);
   }
 
   /** Issues a letter for a case this agency holds right now; 404 for a case that is not this agency's, 409 when its mandate is over. */

@@ -17,8 +17,8 @@ import { notFound, ServiceError } from "./service-error.js";
 export interface CaseServiceDeps {
   store: GatewayDatabase;
   cipher: PiiCipher;
-  indexer: CaseIndexer;
-  submitter: CaseSubmitter;
+  indexer: Pick<CaseIndexer, "caseOf" | "casesOfAgency" | "casesOfCreditor" | "history">;
+  submitter: Pick<CaseSubmitter, "enqueue" | "job" | "items">;
   memberId: number;
   clock: Clock;
 }

@@ -19,7 +19,8 @@ const fail = (field: string, code: string, text: Message) => new ServiceError("V
  * Checks and normalizes what a staff member gives with a piece of evidence (query string or JSON): every field's
  * problem is reported by name, never with its value.
  */
-export function parseEvidenceMeta(raw: Record<string, unknown>, now = Date.now()): EvidenceMeta {
+/** `now` (milliseconds since the epoch) is the capture time when none is given. */
+export function parseEvidenceMeta(raw: Record<string, unknown>, now: number): EvidenceMeta {
   const caseKey = typeof raw.caseKey === "string" ? raw.caseKey.toLowerCase() : raw.caseKey;
   if (!isCaseKey(caseKey)) throw fail("caseKey", "CASE_KEY_INVALID", msg("evidenceInput.CASE_KEY_INVALID"));
   if (!isEvidenceKind(raw.kind)) {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
+import type { Clock } from "../domain/clock.js";
 import { type KvStore, pad } from "../store/kv-store.js";
 import { type Notice, NOTICE_FORMAT, NOTICE_KINDS, NOTICE_MEDIA_TYPE, type NoticeEvent, noticeText } from "../domain/evidence/notices.js";
 import type { RecordDraft } from "../store/evidence-log/evidence-log.js";
@@ -14,6 +15,7 @@ export interface EvidenceNoticesDeps {
   chainId: number;
   caseRegistry: string;
   log: (event: Record<string, unknown>) => void;
+  clock: Clock;
 }
 
 const EVENTS: Partial<Record<JobRecord["kind"], NoticeEvent>> = {
@@ -56,7 +58,7 @@ export class EvidenceNotices {
 
   /** One `handover` record per case of a package the agency's gateway accepted. */
   async handover(delivery: { packageHash: string; agencyId: number; caseKeys: string[] }): Promise<void> {
-    const at = new Date().toISOString();
+    const at = new Date(this.deps.clock()).toISOString();
     await this.deps.evidence.recordSystem(
       delivery.caseKeys.map((caseKey) =>
         this.#draft({ ...this.#base("handover", caseKey), agencyId: delivery.agencyId, packageHash: delivery.packageHash }, at),
@@ -84,7 +86,7 @@ export class EvidenceNotices {
       const cursor = { type: "put" as const, key: CURSOR, value: String(seq + 1) };
       if (event && (await this.deps.db.get(doneKey(id))) === undefined) {
         const items = await this.deps.submitter.items(id, { limit: 1_000_000 });
-        const at = new Date().toISOString();
+        const at = new Date(this.deps.clock()).toISOString();
         const drafts = items.flatMap((item) => {
           if (item.status.state !== "done") return [];
           const tx = item.status.txHash === undefined ? {} : { txHash: item.status.txHash, blockNumber: item.status.block };

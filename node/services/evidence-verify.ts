@@ -8,11 +8,13 @@ import { type JsonRpcCaller, readChainFacts } from "../chain/evidence-chain-read
 import { isNetworkError } from "../chain/rpc.js";
 import { pendingNonce, SendLock } from "../chain/send-lock.js";
 import { type ChainFacts, questionsFor } from "../domain/evidence/chain-facts.js";
-import type { ContentDigest } from "../domain/evidence/content-digest.js";
+import { type ContentDigest, ContentHasher } from "../domain/evidence/content-digest.js";
 import { parseRecordText } from "../domain/evidence/record-validation.js";
+import { MAX_RECEIPT_BYTES } from "../domain/evidence/receipt.js";
 import { parseReceipt, type ReceiptSource } from "../domain/evidence/receipt-parse.js";
 import type { VerificationResult } from "../domain/evidence/verification.js";
 import { verifyReceipt } from "../domain/evidence/verify-receipt.js";
+import { parseDigest, parseSize } from "./evidence-input.js";
 import { ServiceError } from "./service-error.js";
 
 export interface EvidenceVerifierDeps {
@@ -56,6 +58,27 @@ export class EvidenceVerifier {
       ...(chain ? { chain } : {}),
       trust: { contract, chainId: this.deps.chainId, ...(expectMember !== undefined ? { member: expectMember } : {}) },
     });
+  }
+
+  /** A receipt with a file's hash as JSON: `{ receipt, sha256?, size?, sm3?, expectMember? }`. */
+  async verifyHashed(body: Record<string, unknown>): Promise<VerificationResult> {
+    if (body.receipt === undefined) throw new ServiceError("VALIDATION_FAILED", msg("api.RECEIPT_MISSING"));
+    const sha256 = parseDigest(body.sha256, "sha256", false);
+    const file = sha256 ? { sha256, ...(body.size === undefined ? {} : { size: parseSize(body.size) }), ...(body.sm3 ? { sm3: parseDigest(body.sm3, "sm3", true)! } : {}) } : undefined;
+    const expectMember = body.expectMember === undefined ? undefined : Number(body.expectMember);
+    return this.verify({ value: body.receipt }, file, Number.isSafeInteger(expectMember) ? expectMember : undefined);
+  }
+
+  /** A receipt (base64 or base64url of its JSON) with the file itself, streamed and hashed, never stored. */
+  async verifyStreamed(receiptBase64: string | undefined, chunks: AsyncIterable<Uint8Array>): Promise<VerificationResult> {
+    if (!receiptBase64) throw new ServiceError("VALIDATION_FAILED", msg("api.RECEIPT_HEADER_MISSING"));
+    const bytes = Buffer.from(receiptBase64, receiptBase64.includes("-") || receiptBase64.includes("_") ? "base64url" : "base64");
+    const source: ReceiptSource = bytes.length > MAX_RECEIPT_BYTES ? { oversized: bytes.length } : { bytes };
+    // SM3 too when the record has one: it costs little beside reading the file.
+    const wantsSm3 = /"sm3":"/.test(bytes.toString("utf8"));
+    const hasher = new ContentHasher({ sm3: wantsSm3 });
+    for await (const chunk of chunks) hasher.update(chunk);
+    return this.verify(source, hasher.digest());
   }
 
   /**

@@ -1,6 +1,7 @@
 import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseHistoryEntry } from "../chain/case-events.js";
+import type { Clock } from "../domain/clock.js";
 import { isHeldAt } from "../domain/consortium/index.js";
 import type { EvidenceRecord } from "../domain/evidence/record.js";
 import { anchoredReceipt, type PendingReceipt, RECEIPT_FORMAT, type Receipt } from "../domain/evidence/receipt.js";
@@ -20,6 +21,7 @@ export interface EvidenceServiceDeps {
   blobs: BlobStore;
   indexer: Pick<CaseIndexer, "caseOf" | "history">;
   memberId: number;
+  clock: Clock;
   maxFileBytes?: number;
   /**
    * The size of the member's latest checkpoint on chain right now (undefined when the node does not answer): a
@@ -67,7 +69,7 @@ export class EvidenceService {
   async assertHolds(caseKey: string): Promise<void> {
     const state = await this.deps.indexer.caseOf(caseKey);
     if (!state || state.status === "None") throw new ServiceError("NOT_FOUND", msg("api.CASE_NOT_ON_CHAIN", { caseKey }));
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.deps.clock() / 1000);
     const creditor = state.creditorId === this.deps.memberId;
     const agency = state.agencyId === this.deps.memberId && isHeldAt(state, now);
     if (!creditor && !agency) throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
@@ -79,7 +81,7 @@ export class EvidenceService {
     chunks: AsyncIterable<Uint8Array>,
     options: { keep: boolean; sm3: boolean; by?: string },
   ): Promise<EvidenceView> {
-    const meta = parseEvidenceMeta(raw);
+    const meta = parseEvidenceMeta(raw, this.deps.clock());
     await this.assertHolds(meta.caseKey);
     let content;
     try {
@@ -106,7 +108,7 @@ export class EvidenceService {
 
   /** Records the hash and size of media kept elsewhere. */
   async recordHash(raw: Record<string, unknown>, by?: string): Promise<EvidenceView> {
-    const meta = parseEvidenceMeta(raw);
+    const meta = parseEvidenceMeta(raw, this.deps.clock());
     const contentSha256 = parseDigest(raw.contentSha256, "contentSha256", true)!;
     const sm3 = parseDigest(raw.sm3, "sm3", false);
     const contentSize = parseSize(raw.contentSize);
@@ -173,7 +175,7 @@ export class EvidenceService {
         record: entry.record,
         leafHash: entry.leafHash,
         leafIndex: entry.index,
-        issuedAt: new Date().toISOString(),
+        issuedAt: new Date(this.deps.clock()).toISOString(),
       };
       return pending;
     }

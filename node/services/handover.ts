@@ -3,6 +3,7 @@ import { bilingual, msg } from "../messages/message.js";
 import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
+import type { Clock } from "../domain/clock.js";
 import { caseStatusName, isActiveWithRole, isHeldAt, ROLE } from "../domain/consortium/index.js";
 import { checkHandover, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
@@ -11,7 +12,6 @@ import type { HandoverReceipt } from "../store/handover-receipts.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import type { AuditLog } from "../store/audit-log.js";
-import type { AllocationRecord } from "./allocation.js";
 import { ServiceError } from "./service-error.js";
 
 /** Cases per package: a package is one HTTP request and one notarized hash. */
@@ -29,6 +29,7 @@ export interface HandoverSenderDeps {
   chainId: number;
   caseRegistry: string;
   log: (event: Record<string, unknown>) => void;
+  clock: Clock;
   /** Called with every delivered package's hash (the evidence log notarizes it). */
   onDelivered?: (delivery: { packageHash: string; agencyId: number; caseKeys: string[] }) => void | Promise<void>;
   retryMs?: number;
@@ -52,7 +53,7 @@ export class HandoverSender {
 
   /** Records that `jobId` (an assignment to `agencyId`) must be handed over when done. */
   async expect(jobId: string, agencyId: number): Promise<void> {
-    const delivery: HandoverDelivery = { jobId, agencyId, state: "pending", attempts: 0, packages: [], updatedAt: new Date().toISOString() };
+    const delivery: HandoverDelivery = { jobId, agencyId, state: "pending", attempts: 0, packages: [], updatedAt: new Date(this.deps.clock()).toISOString() };
     await this.deps.store.handoverDeliveries.put(delivery);
   }
 
@@ -109,7 +110,7 @@ export class HandoverSender {
           creditorId: this.deps.memberId,
           agencyId: delivery.agencyId,
           assignment: { txHash, until },
-          createdAt: new Date().toISOString(),
+          createdAt: new Date(this.deps.clock()).toISOString(),
           nonce: newNonce(),
           cases,
         };
@@ -130,14 +131,14 @@ export class HandoverSender {
         state: "delivered",
         attempts: delivery.attempts + 1,
         packages,
-        updatedAt: new Date().toISOString(),
+        updatedAt: new Date(this.deps.clock()).toISOString(),
       } satisfies HandoverDelivery);
       this.deps.log({ level: "info", msg: "handover delivered", jobId, agencyId: delivery.agencyId, packages: packages.length });
     } catch (error) {
       const lastError = (error as Error).message.slice(0, 300);
       // The attempt count is for people; a store that refuses it (a full disk) must not stop the retries.
       await this.deps.store.handoverDeliveries
-        .put({ ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date().toISOString() })
+        .put({ ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date(this.deps.clock()).toISOString() })
         .catch(() => undefined);
       this.deps.log({ level: "warn", msg: "handover not delivered yet", jobId, agencyId: delivery.agencyId, error: lastError });
     } finally {
@@ -169,23 +170,13 @@ export class HandoverSender {
   }
 }
 
-/** The deliveries of an allocation's jobs. */
-export async function deliveriesOf(sender: HandoverSender, record: AllocationRecord): Promise<HandoverDelivery[]> {
-  const out: HandoverDelivery[] = [];
-  for (const job of record.commit?.jobs ?? []) {
-    const d = await sender.delivery(job.jobId);
-    if (d) out.push(d);
-  }
-  return out;
-}
-
 export interface HandoverReceiverDeps {
   store: GatewayDatabase;
   cipher: PiiCipher;
   contracts: ConsortiumContracts;
   memberId: number;
   chainId: number;
-  now?: () => number;
+  clock: Clock;
   /** Where received packages are recorded (who sent which cases). */
   audit?: AuditLog;
 }
@@ -210,7 +201,7 @@ export class HandoverReceiver {
 
   async receive(signed: SignedHandover): Promise<HandoverReceipt> {
     const caseRegistry = await this.deps.contracts.caseRegistry.getAddress();
-    const problem = checkHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.now?.() });
+    const problem = checkHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.clock() });
     if (problem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${problem}`), { problem });
     const pkg = signed.package;
     const nonce = nonceKey(pkg.creditorId, pkg.nonce);
@@ -307,6 +298,6 @@ export class HandoverReceiver {
   }
 
   #now(): number {
-    return this.deps.now?.() ?? Date.now();
+    return this.deps.clock();
   }
 }

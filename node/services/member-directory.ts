@@ -4,6 +4,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { bilingual, msg } from "../messages/message.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import { canonicalJson } from "../domain/canonical-json.js";
+import type { Clock } from "../domain/clock.js";
 import { memberStatusName } from "../domain/consortium/index.js";
 
 /**
@@ -49,13 +50,13 @@ export class MemberDirectory {
   #cache: { at: number; entries: DirectoryEntry[] } | undefined;
 
   constructor(
-    private readonly deps: { file: string; contracts: ConsortiumContracts; ttlMs?: number },
+    private readonly deps: { file: string; contracts: ConsortiumContracts; clock: Clock; ttlMs?: number },
   ) {}
 
   /** Every member of the file, checked against the chain (cached for `ttlMs`, default 15 s). */
   async list(): Promise<DirectoryEntry[]> {
     const ttl = this.deps.ttlMs ?? 15_000;
-    if (this.#cache && Date.now() - this.#cache.at < ttl) return this.#cache.entries;
+    if (this.#cache && this.deps.clock() - this.#cache.at < ttl) return this.#cache.entries;
     let file: DirectoryFile | undefined;
     try {
       file = JSON.parse(await readFile(this.deps.file, "utf8")) as DirectoryFile;
@@ -80,7 +81,7 @@ export class MemberDirectory {
           }
         }),
     );
-    this.#cache = { at: Date.now(), entries };
+    this.#cache = { at: this.deps.clock(), entries };
     return entries;
   }
 

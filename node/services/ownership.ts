@@ -2,6 +2,7 @@ import { bilingual, msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseRecord } from "../chain/case-events.js";
 import { LOAN_REF_MAX_LENGTH } from "../domain/case-list/validate-row.js";
+import type { Clock } from "../domain/clock.js";
 import { isExpiredAt, isHeldStatus } from "../domain/consortium/index.js";
 import { parseIdNumber } from "../domain/identity/id-number.js";
 import { codePointLength, isWellFormedUnicode, nfkc } from "../domain/identity/normalize-text.js";
@@ -36,7 +37,7 @@ export interface OwnershipDeps {
   isActiveAgency: () => Promise<boolean>;
   /** False while the chain node does not answer: the index may be behind, so no answer is given (503). */
   chainReachable?: () => boolean;
-  now?: () => number;
+  clock: Clock;
 }
 
 const REASONS = {
@@ -94,7 +95,7 @@ export class OwnershipService {
   }
 
   #now(): number {
-    return Math.floor((this.deps.now?.() ?? Date.now()) / 1000);
+    return Math.floor(this.deps.clock() / 1000);
   }
 
   #answer(caseKey: string, record: CaseRecord | undefined, activeAgency: boolean): OwnershipAnswer {
@@ -105,7 +106,7 @@ export class OwnershipService {
       txHash: record?.assignment?.txHash ?? record?.registered.txHash ?? null,
       block: record?.assignment?.block ?? record?.registered.block ?? null,
     };
-    const base = { caseKey, checkedAt: isoTime(this.deps.now?.() ?? Date.now()), proof };
+    const base = { caseKey, checkedAt: isoTime(this.deps.clock()), proof };
     if (!record) {
       return { ...base, authorized: false, creditorId: null, agencyId: null, status: "None", assignedAt: null, until: null, expired: false, reason: REASONS.unknown };
     }

@@ -1,4 +1,5 @@
 import { hash, randomBytes } from "node:crypto";
+import type { Clock } from "../domain/clock.js";
 import { STAFF_ROLES, type StaffRole } from "../domain/staff-roles.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { StaffToken } from "../store/staff-token-repository.js";
@@ -36,6 +37,7 @@ export class StaffTokens {
   constructor(
     private readonly store: GatewayDatabase,
     private readonly memberId: number,
+    private readonly clock: Clock,
   ) {}
 
   async create(role: StaffRole, name: string, ttlDays = DEFAULT_TOKEN_TTL_DAYS): Promise<{ token: string; record: StaffToken }> {
@@ -46,8 +48,8 @@ export class StaffTokens {
       memberId: this.memberId,
       role,
       name: name.slice(0, 100),
-      createdAt: new Date().toISOString(),
-      ...(ttlDays ? { expiresAt: new Date(Date.now() + ttlDays * 86_400_000).toISOString() } : {}),
+      createdAt: new Date(this.clock()).toISOString(),
+      ...(ttlDays ? { expiresAt: new Date(this.clock() + ttlDays * 86_400_000).toISOString() } : {}),
     };
     await this.store.tokens.put(digest(secret), record);
     return { token: secret, record };
@@ -72,7 +74,7 @@ export class StaffTokens {
     }
     const { record, expiresAtMs } = entry;
     if (record.revokedAt || record.memberId !== this.memberId) return undefined;
-    if (expiresAtMs <= Date.now()) {
+    if (expiresAtMs <= this.clock()) {
       this.#cache.delete(key);
       return undefined;
     }
@@ -88,7 +90,7 @@ export class StaffTokens {
   async revoke(id: string): Promise<boolean> {
     for await (const [key, record] of this.store.tokens.entries()) {
       if (record.id === id && !record.revokedAt) {
-        await this.store.tokens.put(key, { ...record, revokedAt: new Date().toISOString() });
+        await this.store.tokens.put(key, { ...record, revokedAt: new Date(this.clock()).toISOString() });
         this.#cache.delete(key);
         return true;
       }
@@ -98,7 +100,7 @@ export class StaffTokens {
 
   /** Whether some admin token is neither revoked nor expired (else the gateway prints a new one at start). */
   async hasActiveAdmin(): Promise<boolean> {
-    const now = Date.now();
+    const now = this.clock();
     for (const t of await this.list()) {
       if (t.role === "admin" && !t.revokedAt && !(t.expiresAt && Date.parse(t.expiresAt) <= now)) return true;
     }

@@ -13,7 +13,8 @@ export interface StoredAgency {
   updatedAt: string;
 }
 
-export function toStored(profile: AgencyProfile, gatewayUrl: string | undefined): StoredAgency {
+/** `updatedAt` is the caller's clock reading (milliseconds since the epoch). */
+export function toStored(profile: AgencyProfile, gatewayUrl: string | undefined, updatedAtMs: number): StoredAgency {
   return {
     agencyId: profile.agencyId,
     name: profile.name,
@@ -25,7 +26,7 @@ export function toStored(profile: AgencyProfile, gatewayUrl: string | undefined)
     overdueDays: { ...profile.overdueDays },
     capacity: profile.capacity,
     ...(gatewayUrl ? { gatewayUrl } : {}),
-    updatedAt: new Date().toISOString(),
+    updatedAt: new Date(updatedAtMs).toISOString(),
   };
 }
 

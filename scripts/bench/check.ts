@@ -71,7 +71,7 @@ try {
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   await verifySeed(store.kv.chainIndex, spec);
   progress(`index written and compacted in ${seedSeconds.toFixed(1)} s; its first ${2 * PER_TX} cases match what the indexer writes`);
-  const token = (await new StaffTokens(store, agencyConfig.memberId).create("agency", "bench")).token;
+  const token = (await new StaffTokens(store, agencyConfig.memberId, Date.now).create("agency", "bench")).token;
   await store.close();
 
   // The gateway as `npm run gateway` runs it, its stdout (the JSON access log) into a file.

@@ -92,7 +92,7 @@ try {
 
   // 3. The whole evidence log: records validated and chained per case, the per-case index, group commit.
   const evidenceStore = await openDatabase(join(dir, "evidence"));
-  const log = await EvidenceLog.open(evidenceStore.kv.evidence, 7);
+  const log = await EvidenceLog.open(evidenceStore.kv.evidence, 7, Date.now);
   const evidenceRate = async (cases: number, offset: number) => {
     let ms = 0;
     for (let i = 0; i < RECORDS; i += BATCH) {

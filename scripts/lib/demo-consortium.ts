@@ -187,7 +187,7 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
     for (const agency of agencies) {
       const result = validateAgencyProfile({ agencyId: agency.id, name: agency.spec.name, ...agency.spec.profile });
       if (!result.ok) throw new Error(`demo profile of ${agency.spec.slug}: ${JSON.stringify(result.errors)}`);
-      const stored = toStored(result.profile, agency.gateway.url);
+      const stored = toStored(result.profile, agency.gateway.url, Date.now());
       await agency.gateway.store.agencies.putSelf(stored);
       for (const lender of running.filter((m) => m.spec.role === "lender")) {
         await lender.gateway.store.agencies.put(stored);

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
 import { bilingual, msg } from "../../messages/message.js";
+import type { Clock } from "../../domain/clock.js";
 import { type Hash, leafHash, toBytes32 } from "../../domain/merkle/index.js";
 import { type EvidenceRecord, RECORD_VERSION, recordJson, SALT_BYTES } from "../../domain/evidence/record.js";
 import { validateRecord } from "../../domain/evidence/record-validation.js";
@@ -90,16 +91,19 @@ export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
   #writing = false;
   readonly #cases = new Map<string, CaseIndex>();
 
-  private constructor(db: KvStore, tree: MerkleLogStore, memberId: number) {
+  readonly #clock: Clock;
+
+  private constructor(db: KvStore, tree: MerkleLogStore, memberId: number, clock: Clock) {
     super();
+    this.#clock = clock;
     this.#db = db;
     this.#tree = tree;
     this.memberId = memberId;
   }
 
   /** Opens the log in `db` (the `evidence` sublevel) for `memberId`. */
-  static async open(db: KvStore, memberId: number): Promise<EvidenceLog> {
-    return new EvidenceLog(db, await MerkleLogStore.open(db), memberId);
+  static async open(db: KvStore, memberId: number, clock: Clock): Promise<EvidenceLog> {
+    return new EvidenceLog(db, await MerkleLogStore.open(db), memberId, clock);
   }
 
   /** Records acknowledged so far. */
@@ -168,7 +172,7 @@ export class EvidenceLog extends EventEmitter<EvidenceLogEvents> {
     const cases = await this.#caseIndexes(drafts.map((d) => d.caseKey));
     const ops: KvOperation[] = [...extraOps];
     const salts = randomBytes(SALT_BYTES * drafts.length).toString("hex");
-    const recordedAt = new Date().toISOString();
+    const recordedAt = new Date(this.#clock()).toISOString();
     const first = this.#tree.size;
     const entries: LogEntry[] = [];
     const leaves = drafts.map((draft, i) => {

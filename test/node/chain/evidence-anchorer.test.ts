@@ -66,7 +66,7 @@ describe("node/chain: EvidenceAnchorer", function () {
     wallet = new Wallet(DEV_KEYS.agency, c.provider);
     store = await openDatabase(c.dir);
     const kv = store.kv.evidence;
-    log = await EvidenceLog.open(kv, member);
+    log = await EvidenceLog.open(kv, member, Date.now);
     anchors = new AnchorStore(kv);
   });
   after(async () => {
@@ -162,7 +162,7 @@ describe("node/chain: EvidenceAnchorer", function () {
     expect(lost?.treeSize).to.equal(keptSize + 3);
     const a = anchorer(undefined, { intervalMs: 300, everyRecords: 1_000_000, retryInitialMs: 100, retryMaxMs: 400 });
     const indexer = { caseOf: async () => undefined, history: async () => [] };
-    const service = new EvidenceService({ log, anchors, blobs: new BlobStore(c.dir), indexer, memberId: member, chainCheckpointSize: (atLeast) => a.chainCheckpointSize(0, atLeast) });
+    const service = new EvidenceService({ log, anchors, blobs: new BlobStore(c.dir), indexer, memberId: member, clock: Date.now, chainCheckpointSize: (atLeast) => a.chainCheckpointSize(0, atLeast) });
     expect((await service.receipt(keptSize + 2)).status).to.equal("anchored");
 
     await c.restartChain(old);
@@ -208,7 +208,7 @@ describe("node/chain: EvidenceAnchorer", function () {
   it("halts — never anchors — when the chain's checkpoint is not the log's (a fork)", async () => {
     const other = await openDatabase(`${c.dir}/forked`);
     try {
-      const forkLog = await EvidenceLog.open(other.kv.evidence, member);
+      const forkLog = await EvidenceLog.open(other.kv.evidence, member, Date.now);
       await forkLog.append(Array.from({ length: log.size + 2 }, (_, i) => ({ ...draft(i), contentSize: 1 })));
       const a = new EvidenceAnchorer({
         evidenceLog: forkLog,

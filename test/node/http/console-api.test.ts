@@ -205,7 +205,7 @@ describe("http: console endpoints (me, members, probe, portfolio, case summaries
       memberName: "agency",
       nameOf: async (id) => `#${id}`,
       isActiveAgency: async () => true,
-      now: () => Date.now() + 31 * 86_400_000,
+      clock: () => Date.now() + 31 * 86_400_000,
     });
     const answer = await later.lookup(issued.body.token);
     expect(answer).to.include({ authorized: false, state: "expired" });
@@ -259,7 +259,7 @@ describe("http: console endpoints (me, members, probe, portfolio, case summaries
     let limited = 0;
     for (let i = 0; i < 40; i++) if ((await P.get(`/v1/public/authorizations/${"B".repeat(43)}`)).status === 429) limited++;
     expect(limited).to.be.greaterThan(0);
-    const limiter = new RateLimiter({ burst: 2, perSecond: 1, maxClients: 100, now: () => 0 });
+    const limiter = new RateLimiter({ burst: 2, perSecond: 1, maxClients: 100, clock: () => 0 });
     expect([limiter.take("x"), limiter.take("x"), limiter.take("x")]).to.deep.equal([true, true, false]);
     for (let i = 0; i < 1_000; i++) limiter.take(`10.0.${i >> 8}.${i & 255}`);
     expect(limiter.size).to.equal(100);

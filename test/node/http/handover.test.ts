@@ -145,7 +145,7 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     expect(await count()).to.equal(4);
     // The same gateway's store and chain, its clock 20 minutes on: the next package prunes the old nonces.
     const later = Date.now() + 20 * 60_000;
-    const receiver = new HandoverReceiver({ store: agency.store, cipher: agency.cipher, contracts: agency.contracts, memberId: 2, chainId, now: () => later });
+    const receiver = new HandoverReceiver({ store: agency.store, cipher: agency.cipher, contracts: agency.contracts, memberId: 2, chainId, clock: () => later });
     await receiver.receive(await signHandover(pkg({ createdAt: new Date(later).toISOString() }), lenderWallet));
     expect(await count()).to.equal(1);
   });

@@ -8,7 +8,8 @@ import { msg } from "../../../node/messages/message.js";
 import { ChainError } from "../../../node/chain/errors.js";
 import { ApiError } from "../../../node/http/api-error.js";
 import { errorHandler } from "../../../node/http/error-handler.js";
-import { isDiskFull, isStoreError, outageError } from "../../../node/http/outage-errors.js";
+import { outageError } from "../../../node/http/outage-errors.js";
+import { isDiskFull, isStoreError } from "../../../node/store/store-errors.js";
 import { apiClient } from "../../support/api-client.js";
 
 /** The chain node or the store being away is a 503/507 with a code and a Retry-After, never a 500. */

@@ -4,7 +4,7 @@ import { RateLimiter } from "../../../node/http/rate-limit.js";
 describe("node/http/rate-limit", () => {
   it("peeks without taking, and says how long until the next token", () => {
     let now = 0;
-    const limiter = new RateLimiter({ burst: 2, perSecond: 0.2, now: () => now });
+    const limiter = new RateLimiter({ burst: 2, perSecond: 0.2, clock: () => now });
     expect(limiter.blocked("a")).to.equal(false);
     expect(limiter.size).to.equal(0); // a peek keeps no bucket
     expect([limiter.take("a"), limiter.take("a"), limiter.take("a")]).to.deep.equal([true, true, false]);

@@ -31,7 +31,7 @@ describe("node/store: the evidence log (RFC 6962 in LevelDB)", function () {
 
   const open = async () => {
     store = await openDatabase(dir);
-    return EvidenceLog.open(store.kv.evidence, 7);
+    return EvidenceLog.open(store.kv.evidence, 7, Date.now);
   };
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "caseledger-evidence-log-"));

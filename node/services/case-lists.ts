@@ -1,0 +1,102 @@
+import { toCsvLine } from "../domain/export/neutralize.js";
+import type { CaseListSummary, StoredReportRow } from "../store/case-records.js";
+import type { ReportRowFilter } from "../store/case-list-rows.js";
+import type { GatewayDatabase } from "../store/database.js";
+import { type IngestDeps, type IngestInput, ingestCaseList } from "./case-list-ingest.js";
+import { notFound, ServiceError } from "./service-error.js";
+import { msg } from "../messages/message.js";
+
+const CSV_TYPES = new Set(["text/csv", "application/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"]);
+const REPORT_PAGE_MAX = 1_000;
+
+export interface CaseListServiceDeps {
+  ingest: IngestDeps;
+  store: GatewayDatabase;
+  uploadLimitBytes: number;
+}
+
+export interface CaseListUpload {
+  /** The media type as sent, lower case, without parameters ("" when none). */
+  contentType: string;
+  /** The declared size in bytes, when the client gave one. */
+  contentLength?: number;
+  file: string;
+  chunks: IngestInput["chunks"];
+  uploadedBy: string;
+}
+
+export interface ReportQuery {
+  limit?: number;
+  status?: unknown;
+  code?: string;
+  afterLine?: number;
+}
+
+/** A lender's case lists: upload (streamed), summaries, the validation report, and the rejected rows as CSV. */
+export class CaseListService {
+  constructor(private readonly deps: CaseListServiceDeps) {}
+
+  async #summaryOf(id: string): Promise<CaseListSummary> {
+    const summary = await this.deps.store.caseLists.get(id);
+    if (!summary) throw notFound("caseList", id);
+    return summary;
+  }
+
+  async upload(upload: CaseListUpload): Promise<CaseListSummary> {
+    const { uploadLimitBytes } = this.deps;
+    if (!CSV_TYPES.has(upload.contentType)) {
+      throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", msg("api.UPLOAD_NOT_CSV"), { contentType: upload.contentType || null });
+    }
+    if (upload.contentLength !== undefined && Number.isFinite(upload.contentLength) && upload.contentLength > uploadLimitBytes) {
+      throw new ServiceError("PAYLOAD_TOO_LARGE", msg("api.UPLOAD_TOO_LARGE"), { maxBytes: uploadLimitBytes });
+    }
+    return ingestCaseList(this.deps.ingest, { file: upload.file, chunks: upload.chunks, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes });
+  }
+
+  /** The 200 most recent lists. */
+  async recent(): Promise<{ lists: CaseListSummary[] }> {
+    const lists: CaseListSummary[] = [];
+    for await (const summary of this.deps.store.caseLists.recent(200)) lists.push(summary);
+    return { lists };
+  }
+
+  get(id: string): Promise<CaseListSummary> {
+    return this.#summaryOf(id);
+  }
+
+  /** A page of a list's report rows, filtered by status or code; `next` is the last line when more may follow. */
+  async report(id: string, query: ReportQuery) {
+    const summary = await this.#summaryOf(id);
+    const limit = Math.min(query.limit || 200, REPORT_PAGE_MAX);
+    const filter: ReportRowFilter = { status: query.status as ReportRowFilter["status"], code: query.code, afterLine: query.afterLine };
+    if (filter.status && !["accepted", "duplicate", "rejected"].includes(filter.status)) {
+      throw new ServiceError("VALIDATION_FAILED", msg("api.LIST_STATUS_INVALID"));
+    }
+    const rows: StoredReportRow[] = [];
+    for await (const row of this.deps.store.reportRows.rows(summary.id, filter)) {
+      if (rows.length === limit) break;
+      rows.push(row);
+    }
+    const next = rows.length === limit ? rows[rows.length - 1]!.line : null;
+    return { id: summary.id, file: summary.file, encoding: summary.encoding, state: summary.state, totals: summary.totals, rows, next };
+  }
+
+  /**
+   * The rows not accepted, one line per issue, as CSV lines (the header first) for spreadsheet programs. Not found
+   * is thrown before any line, so that the caller can still answer with an error.
+   */
+  async rejectedCsv(id: string): Promise<{ fileName: string; lines: AsyncGenerator<string> }> {
+    const summary = await this.#summaryOf(id);
+    const rows = this.deps.store.reportRows;
+    async function* lines() {
+      // A BOM so that spreadsheet programs read the Chinese as UTF-8.
+      yield `\ufeff${toCsvLine(["line", "loan_ref", "status", "field", "code", "message"])}`;
+      for await (const row of rows.rows(summary.id)) {
+        if (row.status === "accepted") continue;
+        const issues = row.errors.length ? row.errors : [{ field: "", code: row.status.toUpperCase(), message: "" }];
+        for (const e of issues) yield toCsvLine([String(row.line), row.loanRef, row.status, e.field, e.code, e.message]);
+      }
+    }
+    return { fileName: `${summary.file.replace(/\.csv$/i, "")}.rejected.csv`, lines: lines() };
+  }
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import type { Pepper } from "../../../node/domain/pseudonyms.js";
+import { CaseListService } from "../../../node/services/case-lists.js";
+import type { ServiceError } from "../../../node/services/service-error.js";
+import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
+import { PiiCipher } from "../../../node/store/pii-cipher.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+
+const pepper: Pepper = { version: 1, secret: new Uint8Array(32).fill(5) };
+const ID = syntheticId18("19850505", "111", "110101");
+
+async function rejected(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ServiceError;
+  }
+  throw new Error("expected a refusal");
+}
+
+describe("node/services/case-lists (LevelDB on disk)", function () {
+  this.timeout(30_000);
+  let dir: string;
+  let store: GatewayDatabase;
+  let service: CaseListService;
+  const csv = `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nA-1,测试甲,${ID},13912345678,100,80,40\nA-2,测试乙,bad-id,,1,1,1\n`;
+  const upload = (fields: Partial<Parameters<CaseListService["upload"]>[0]> = {}) =>
+    service.upload({ contentType: "text/csv", file: "a.csv", chunks: [new TextEncoder().encode(csv)], uploadedBy: "staff", ...fields });
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "caseledger-case-lists-"));
+    store = await openDatabase(dir);
+    service = new CaseListService({ ingest: { store, cipher: new PiiCipher(randomBytes(32)), pepper, memberId: 1, clock: () => Date.UTC(2026, 0, 1) }, store, uploadLimitBytes: 1_000 });
+  });
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses an upload that is not CSV or declared larger than allowed, before reading it", async () => {
+    const notCsv = await rejected(upload({ contentType: "application/json" }));
+    expect(notCsv.code).to.equal("UNSUPPORTED_MEDIA_TYPE");
+    expect(notCsv.details).to.deep.equal({ contentType: "application/json" });
+    const tooLarge = await rejected(upload({ contentLength: 1_001 }));
+    expect(tooLarge.code).to.equal("PAYLOAD_TOO_LARGE");
+    expect(tooLarge.details).to.deep.equal({ maxBytes: 1_000 });
+    expect((await service.recent()).lists).to.deep.equal([]);
+  });
+
+  it("pages the report by status, and writes the rejected rows as CSV with one line per issue", async () => {
+    const summary = await upload();
+    expect((await service.recent()).lists.map((l) => l.id)).to.deep.equal([summary.id]);
+    expect(await service.get(summary.id)).to.deep.equal(summary);
+    const report = await service.report(summary.id, { status: "rejected" });
+    expect(report.rows.map((r) => r.line)).to.deep.equal([3]);
+    expect(report.next).to.equal(null);
+    const first = await service.report(summary.id, { limit: 1 });
+    expect(first.next).to.equal(2);
+    expect((await rejected(service.report(summary.id, { status: "odd" }))).code).to.equal("VALIDATION_FAILED");
+    expect((await rejected(service.report("nope", {}))).code).to.equal("NOT_FOUND");
+
+    const csvOut = await service.rejectedCsv(summary.id);
+    expect(csvOut.fileName).to.equal("a.rejected.csv");
+    const lines: string[] = [];
+    for await (const line of csvOut.lines) lines.push(line);
+    expect(lines[0]!.startsWith("\ufeffline,loan_ref,status")).to.equal(true);
+    expect(lines.slice(1).every((l) => l.startsWith("3,A-2,rejected,"))).to.equal(true);
+    expect(lines.join("")).to.not.include(ID);
+    expect((await rejected(service.rejectedCsv("nope"))).code).to.equal("NOT_FOUND");
+  });
+});
