@@ -88,7 +88,7 @@ export interface StartOptions {
   log?: Logger;
   /** Milliseconds since the epoch; mandates are judged against it (tests move it to see expiry). */
   clock?: () => number;
-  /** When the evidence log is anchored (defaults: ANCHOR_DEFAULTS; the environment may override them). */
+  /** When the evidence log is anchored: overrides config.evidence (itself DEFAULTS.evidence, the file, the environment). */
   evidence?: Partial<AnchorSettings>;
 }
 
@@ -129,6 +129,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const recovered = await recoverCaseLists(store);
   if (recovered.discarded.length || recovered.finished.length) log({ level: "warn", msg: "recovered case lists", ...recovered });
 
+  const t = config.timeouts;
   const provider = new JsonRpcProvider(config.chain.rpcUrl, Network.from(deployment.chainId), {
     staticNetwork: true,
     pollingInterval: 500,
@@ -139,8 +140,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const tokens = new StaffTokens(store, config.memberId);
   const audit = await AuditLog.open(store);
   const contracts = await connectContracts(deployment, provider);
-  const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId });
-  await memberStatus.start();
+  const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId, refreshMs: config.timeouts.memberStatusRefreshMs });
+  await memberStatus.start(config.timeouts.quickRpcMs);
   const caseRegistryAddress = deployment.contracts.CaseRegistry.address;
 
   // The indexer finds a gap first; the submitter and the anchorer then check what of theirs the chain lost.
@@ -151,13 +152,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     deployBlock: deployment.deployBlock,
     db: store.kv.chainIndex,
     pageBlocks: config.chain.logPageBlocks,
+    rpcTimeoutMs: t.rpcMs,
     onGap: (gap) => {
       log({ level: "warn", msg: "chain gap: rebuilding the case index", ...gap });
       for (const listener of chainGapListeners) listener();
     },
     onError: (error) => log({ level: "warn", msg: "indexer", error: String((error as Error)?.message ?? error).slice(0, 300) }),
   });
+  // One lock for the one signing key: the submitter, the anchorer and the court's verification all send with it.
   const sendLock = new SendLock();
+  const chainTimeouts = { rpcTimeoutMs: t.rpcMs, receiptTimeoutMs: t.receiptMs, receiptPollMs: t.receiptPollMs };
   const submitter = new CaseSubmitter({
     sendLock,
     contracts,
@@ -166,6 +170,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     db: store.kv.outbox,
     batchSize: config.chain.batchSize,
     gasPrice: config.chain.gasPrice,
+    ...chainTimeouts,
+    retry: { initialMs: t.retryInitialMs, maxMs: t.retryMaxMs },
+    probeIntervalMs: t.submitterProbeMs,
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
   const evidenceKv = withFastBatches(store.db, store.kv.evidence);
@@ -182,9 +189,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberId: config.memberId,
     chainId: deployment.chainId,
     deployBlock: deployment.deployBlock,
-    settings: options.evidence,
+    settings: { ...config.evidence, ...options.evidence },
     pageBlocks: config.chain.logPageBlocks,
     gasPrice: config.chain.gasPrice,
+    ...chainTimeouts,
+    quickRpcTimeoutMs: t.quickRpcMs,
+    probeIntervalMs: t.anchorerProbeMs,
+    stopGraceMs: t.stopGraceMs,
     log,
   });
   chainGapListeners.push(() => submitter.noticeChainGap(), () => anchorer.noticeChainGap());
@@ -198,12 +209,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
   });
   const verifier = new EvidenceVerifier({
-    rpc: httpJsonRpc(config.chain.rpcUrl),
+    rpc: httpJsonRpc(config.chain.rpcUrl, t.verifyRpcMs),
     chainId: deployment.chainId,
     contracts,
     wallet,
     gasPrice: config.chain.gasPrice,
     sendLock,
+    receiptTimeoutMs: t.verifyReceiptMs,
+    receiptPollMs: t.receiptPollMs,
   });
   const notices = new EvidenceNotices({
     evidence,
@@ -223,6 +236,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,
     log,
+    retryMs: t.handoverRetryMs,
+    requestTimeoutMs: t.handoverRequestMs,
     onDelivered: async (delivery) => {
       await notices.handover(delivery);
       // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
@@ -240,7 +255,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     now: options.clock,
     onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
   });
-  // Whether this member is an active agency, at most 10 s old: ownership answers must follow a suspension.
+  // Whether this member is an active agency, at most memberStatusRefreshMs (10 s) old: ownership answers must follow a suspension.
   // One question to the chain at a time: under load, every check arriving while the answer is stale waits for it.
   let activeAgency: { value: boolean; at: number } | undefined;
   let refreshing: Promise<void> | undefined;
@@ -253,7 +268,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       )
       .finally(() => (refreshing = undefined)));
   const isActiveAgency = async () => {
-    if (!activeAgency || Date.now() - activeAgency.at > 10_000) await refreshActiveAgency();
+    if (!activeAgency || Date.now() - activeAgency.at > t.memberStatusRefreshMs) await refreshActiveAgency();
     return (activeAgency as { value: boolean }).value;
   };
   const ownership = new OwnershipService({
@@ -274,7 +289,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       // eth_blockNumber itself: ethers caches getBlockNumber(), and health must see the node as it is now.
       const blockNumber = await Promise.race([
         provider.send("eth_blockNumber", []).then((hex: string) => Number(hex)),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), 2_000)),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), t.quickRpcMs)),
       ]);
       chain = { reachable: true, chainId: deployment.chainId, blockNumber };
     } catch (error) {
@@ -334,9 +349,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   answerClientErrors(server);
   // Uploads of hundreds of megabytes take a while; keep idle sockets bounded all the same.
-  server.requestTimeout = 30 * 60_000;
-  server.headersTimeout = 30_000;
-  indexer.start(1_000);
+  server.requestTimeout = t.httpRequestMs;
+  server.headersTimeout = t.httpHeadersMs;
+  indexer.start(t.indexerPollMs);
   submitter.start();
   handovers.start();
   anchorer.start();

@@ -13,6 +13,8 @@ export type ChainErrorCode =
   | "CHAIN_REORGED"
   /** An RPC call did not answer within its time limit. */
   | "RPC_TIMEOUT"
+  /** A transaction the node has is not mined within the receipt timeout; its receipt is looked up again later. */
+  | "RECEIPT_PENDING"
   /** The indexer's or the outbox's LevelDB data is not what this code wrote. */
   | "STORE_CORRUPT"
   /** A job given to the submitter is malformed (empty, duplicate keys, out-of-range ids or times). */

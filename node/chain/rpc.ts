@@ -101,10 +101,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * The receipt of a transaction, asking the node every `pollMs` until it has one or `timeoutMs` has passed (then
- * null). Deliberately not ethers' `waitForTransaction`, which waits on block events: under load on anvil (automine,
- * no block unless a transaction comes) it was seen waiting its whole timeout for a transaction mined long before,
- * which stalled anchoring for two minutes (scripts/bench/load.ts). A plain question to the node cannot miss a block.
+ * The receipt of a transaction, asking the node at once, then after 25 ms, doubling up to `pollMs`, until it has one
+ * or `timeoutMs` has passed (then null). The one way the gateway waits for a receipt. Deliberately not ethers'
+ * `response.wait`/`waitForTransaction`, which wait on block events: under load on anvil (automine, no block unless a
+ * transaction comes) they were seen waiting their whole timeout for a transaction mined long before, which stalled
+ * anchoring (scripts/bench/load.ts) and case assignment (scripts/bench/assign.ts) for minutes. A plain question to
+ * the node cannot miss a block; the short first pauses keep an automining chain's batches back to back.
  */
 export async function waitForReceipt<R>(
   provider: { getTransactionReceipt(hash: string): Promise<R | null> },
@@ -113,10 +115,11 @@ export async function waitForReceipt<R>(
   options: { pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<R | null> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const pollMs = options.pollMs ?? 250;
+  for (let pause = Math.min(25, pollMs); ; pause = Math.min(pause * 2, pollMs)) {
     const receipt = await provider.getTransactionReceipt(txHash);
     if (receipt) return receipt;
     if (Date.now() >= deadline || options.signal?.aborted) return null;
-    await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())), options.signal);
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())), options.signal);
   }
 }

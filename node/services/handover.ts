@@ -10,6 +10,7 @@ import type { PiiCipher } from "../store/pii-cipher.js";
 import type { AuditLog } from "../store/audit-log.js";
 import type { AllocationRecord } from "./allocation.js";
 import { ServiceError } from "./service-error.js";
+import { DEFAULTS } from "../config.js";
 
 /** Cases per package: a package is one HTTP request and one notarized hash. */
 export const HANDOVER_CHUNK = 1_000;
@@ -35,7 +36,10 @@ export interface HandoverSenderDeps {
   log: (event: Record<string, unknown>) => void;
   /** Called with every delivered package's hash (the evidence log notarizes it). */
   onDelivered?: (delivery: { packageHash: string; agencyId: number; caseKeys: string[] }) => void | Promise<void>;
+  /** Undelivered packages are tried again this often (DEFAULTS.timeouts.handoverRetryMs). */
   retryMs?: number;
+  /** One delivery to the agency's gateway (DEFAULTS.timeouts.handoverRequestMs). */
+  requestTimeoutMs?: number;
 }
 
 const deliveryKey = (jobId: string) => `handover/${jobId}`;
@@ -78,7 +82,7 @@ export class HandoverSender {
       } catch (error) {
         this.#warn("sweep", error);
       }
-      if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.deps.retryMs ?? 5_000);
+      if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.deps.retryMs ?? DEFAULTS.timeouts.handoverRetryMs);
     };
     void sweep();
   }
@@ -125,7 +129,7 @@ export class HandoverSender {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify(signed),
-          signal: AbortSignal.timeout(60_000),
+          signal: AbortSignal.timeout(this.deps.requestTimeoutMs ?? DEFAULTS.timeouts.handoverRequestMs),
         });
         const body = (await res.json().catch(() => ({}))) as { accepted?: number; rejected?: unknown[]; error?: { code?: string } };
         if (!res.ok) throw new Error(`agency gateway answered ${res.status} ${body.error?.code ?? ""}`);
