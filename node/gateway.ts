@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
-import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
+import { JsonRpcProvider, Network, Wallet } from "ethers";
 import type { GatewayConfig } from "./config.js";
 import { CaseIndexer } from "./chain/case-indexer.js";
 import { CaseSubmitter } from "./chain/case-submitter.js";
@@ -61,7 +61,6 @@ export interface Gateway {
   store: GatewayDatabase;
   tokens: StaffTokens;
   provider: JsonRpcProvider;
-  signer: NonceManager;
   wallet: Wallet;
   contracts: ConsortiumContracts;
   indexer: CaseIndexer;
@@ -135,7 +134,6 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     pollingInterval: 500,
   });
   const wallet = new Wallet(`0x${signingKey.toString("hex")}`, provider);
-  const signer = new NonceManager(wallet);
   const cipher = new PiiCipher(storeKey);
   const tokens = new StaffTokens(store, config.memberId);
   const audit = await AuditLog.open(store);
@@ -366,7 +364,6 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     store,
     tokens,
     provider,
-    signer,
     wallet,
     contracts,
     indexer,
