@@ -96,11 +96,12 @@ export interface SubmitterEvents {
 }
 
 /**
- * Sends the outbox's jobs to CaseRegistry, strictly in order, in transactions of `batchSize` items.
+ * Sends the outbox's jobs to CaseRegistry, strictly in order, in transactions of `batchSize` items: the case strategy
+ * of the chain worker (chain-worker.ts), which runs the loop, signs, records, broadcasts and waits.
  *
  * - Idempotent: before each transaction it reads `casesOf` and drops items already in the job's target state,
- *   and a transaction recorded as in flight is looked up by hash first; so a crash between mining and marking
- *   never sends a case twice.
+ *   and a transaction is recorded in flight before its broadcast and looked up by hash first after a crash or a
+ *   receipt timeout; so a crash anywhere between signing and marking never sends a case twice.
  * - A revert that names an item (every per-item CaseRegistry error does: its first argument is the index) marks
  *   that item failed, in words, and the rest is sent again. A revert about the whole call (not a member, a bad
  *   `until`) fails the job's pending items: it would fail every transaction the same way.

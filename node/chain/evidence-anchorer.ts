@@ -84,6 +84,7 @@ class Fork extends Error {}
  * Anchors the evidence log's checkpoint on chain — `intervalMs` after the last anchor or after `everyRecords` new
  * records, whichever comes first — with the consistency proof from the member's latest anchored checkpoint, which it
  * reads from the chain (`latestCheckpoint`) before every attempt.
+ * The anchoring strategy of the chain worker (chain-worker.ts), which runs the loop, signs, records, broadcasts and waits.
  *
  * - Never the same checkpoint twice: a transaction is signed and recorded as in flight (sync) before it is broadcast;
  *   after a crash or an error, that transaction's fate is looked up before anything else is sent, and nothing is
