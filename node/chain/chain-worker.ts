@@ -1,7 +1,7 @@
-import { type Provider, Transaction, type TransactionReceipt, type Wallet } from "ethers";
+import { type Provider, Transaction, type Wallet } from "ethers";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
-import { isNetworkError, sleep, waitForReceipt, withTimeout } from "./rpc.js";
+import { freshReceipts, isNetworkError, type MinedReceipt, sleep, waitForReceipt, withTimeout } from "./rpc.js";
 import { pendingNonce, type SendLock } from "./send-lock.js";
 
 /** Exponential backoff after a failed step. */
@@ -89,6 +89,7 @@ export class ChainWorker {
   readonly #strategy: ChainWorkStrategy;
   readonly provider: Provider;
   readonly now: () => number;
+  readonly #receipts: ReturnType<typeof freshReceipts>;
   #loop: { abort: AbortController; done: Promise<void> } | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
@@ -103,6 +104,7 @@ export class ChainWorker {
     this.#o = options;
     this.#strategy = strategy;
     this.provider = options.wallet.provider;
+    this.#receipts = freshReceipts(this.provider);
     this.now = options.now ?? Date.now;
   }
 
@@ -206,10 +208,10 @@ export class ChainWorker {
   }
 
   /** The receipt of a broadcast transaction (mined or reverted), polled; RECEIPT_PENDING when none comes in time. */
-  async receipt(txHash: string, signal?: AbortSignal): Promise<TransactionReceipt> {
+  async receipt(txHash: string, signal?: AbortSignal): Promise<MinedReceipt> {
     const { receiptMs, receiptPollMs, rpcMs } = this.#o.timeouts;
     const receipt = await this.rpc(
-      waitForReceipt(this.provider, txHash, receiptMs, { pollMs: receiptPollMs, ...(signal && { signal }) }),
+      waitForReceipt(this.#receipts, txHash, receiptMs, { pollMs: receiptPollMs, ...(signal && { signal }) }),
       "transaction receipt",
       receiptMs + rpcMs,
     );
@@ -221,8 +223,8 @@ export class ChainWorker {
    * The fate of a transaction recorded before a crash or a timeout: its receipt (mined or reverted), or undefined
    * when the node never had it (signed, then a crash before the broadcast; or dropped). Waits while it is pending.
    */
-  async settle(txHash: string, signal?: AbortSignal): Promise<TransactionReceipt | undefined> {
-    const receipt = await this.rpc(this.provider.getTransactionReceipt(txHash), "eth_getTransactionReceipt");
+  async settle(txHash: string, signal?: AbortSignal): Promise<MinedReceipt | undefined> {
+    const receipt = await this.rpc(this.#receipts.getTransactionReceipt(txHash), "eth_getTransactionReceipt");
     if (receipt) return receipt;
     const pending = await this.rpc(this.provider.getTransaction(txHash), "eth_getTransactionByHash");
     if (!pending) return undefined;

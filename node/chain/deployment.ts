@@ -4,7 +4,7 @@ import { Contract, ContractFactory, type JsonRpcProvider, type Signer, isAddress
 import { type Artifact, CONTRACT_NAMES, type ContractName, codeMatchesArtifact, loadArtifact } from "./artifacts.js";
 import { DEFAULTS } from "../config.js";
 import { ChainError } from "./errors.js";
-import { waitForReceipt } from "./rpc.js";
+import { freshReceipts, waitForReceipt } from "./rpc.js";
 
 /** Where the consortium contracts live: `data/deployment.json`. */
 export interface Deployment {
@@ -161,7 +161,7 @@ export async function ensureDeployment(options: EnsureDeploymentOptions): Promis
     const factory = new ContractFactory(artifacts[name].abi as never, artifacts[name].bytecode, signer);
     const contract = await factory.deploy(...args, overrides);
     const sent = contract.deploymentTransaction();
-    const receipt = sent && (await waitForReceipt(provider, sent.hash, DEFAULTS.timeouts.receiptMs, { pollMs: DEFAULTS.timeouts.receiptPollMs }));
+    const receipt = sent && (await waitForReceipt(freshReceipts(provider), sent.hash, DEFAULTS.timeouts.receiptMs, { pollMs: DEFAULTS.timeouts.receiptPollMs }));
     if (!receipt || receipt.status !== 1) throw new ChainError("DEPLOYMENT_INVALID", `deploying ${name} failed`);
     const address = await contract.getAddress();
     deployed[name] = {

@@ -4,7 +4,7 @@ import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
 import { decodeRevert, revertInterface } from "../chain/case-revert.js";
 import { describeError } from "../chain/describe-error.js";
 import { type JsonRpcCaller, readChainFacts } from "../chain/evidence-chain-reader.js";
-import { isNetworkError, waitForReceipt } from "../chain/rpc.js";
+import { freshReceipts, isNetworkError, waitForReceipt } from "../chain/rpc.js";
 import { pendingNonce, type SendLock } from "../chain/send-lock.js";
 import { DEFAULTS } from "../config.js";
 import { type ChainFacts, questionsFor } from "../domain/evidence/chain-facts.js";
@@ -103,7 +103,7 @@ export class EvidenceVerifier {
       const { receiptTimeoutMs = DEFAULTS.timeouts.verifyReceiptMs, receiptPollMs = DEFAULTS.timeouts.receiptPollMs } = this.deps;
       const provider = this.deps.wallet.provider;
       if (!provider) throw new TypeError("the wallet needs a provider");
-      const mined = await waitForReceipt(provider, tx.hash, receiptTimeoutMs, { pollMs: receiptPollMs });
+      const mined = await waitForReceipt(freshReceipts(provider), tx.hash, receiptTimeoutMs, { pollMs: receiptPollMs });
       if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", "交易未在时限内上链 / the transaction was not mined in time");
       if (mined.status !== 1) throw Object.assign(new Error(`transaction ${mined.hash} reverted`), { code: "CALL_EXCEPTION" });
       return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };

@@ -37,7 +37,8 @@ const consortium = await startConsortium(
 );
 try {
   const lender = consortium.member("lender");
-  const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, Network.from(consortium.deployment.chainId), { staticNetwork: true });
+  // As the gateway's provider: no 10 ms stall before each request (a batch makes about seven in a row).
+  const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, Network.from(consortium.deployment.chainId), { staticNetwork: true, batchStallTime: 0 });
   const wallet = new Wallet(lender.wallet.privateKey, provider);
   const contracts = await connectContracts(consortium.deployment, provider);
   const store = await openDatabase(join(consortium.dir, "bench-store"));
