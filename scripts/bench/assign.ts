@@ -13,7 +13,7 @@ import { connectContracts } from "../../node/chain/contracts.js";
 import { SendLock } from "../../node/chain/send-lock.js";
 import { openDatabase } from "../../node/store/database.js";
 import { ROLE, startConsortium } from "../lib/dev-consortium.js";
-import { cpuSeconds } from "./cpu-time.js";
+import { cpuSeconds, machineTicks } from "./cpu-time.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
 // 10,000 by default: anvil itself slows as its state grows (past ~15,000 cases a batch of 200 took seconds, and a
@@ -44,11 +44,11 @@ try {
   const store = await openDatabase(join(consortium.dir, "bench-store"));
 
   const anvilPid = consortium.anvil.process.pid;
-  type Slice = { from: number; to: number; seconds: number; casesPerSecond: number; benchCpuPercent?: number; anvilCpuPercent?: number };
+  type Slice = { from: number; to: number; seconds: number; casesPerSecond: number; benchCpuPercent?: number; anvilCpuPercent?: number; machineBusyPercent?: number };
   const run = async (label: string, count: number, batchSize: number) => {
     const submitter = new CaseSubmitter({ contracts, signer: wallet, sendLock: new SendLock(), memberId: lender.id, db: store.kv.outbox, batchSize, ...(process.env.BENCH_ASSIGN_DEBUG ? { log: (line: string) => console.error(`\n[submitter] ${line}`) } : {}) });
     const slices: Slice[] = [];
-    let mark = { done: 0, at: performance.now(), benchCpu: process.cpuUsage(), anvilCpu: cpuSeconds(anvilPid) };
+    let mark = { done: 0, at: performance.now(), benchCpu: process.cpuUsage(), anvilCpu: cpuSeconds(anvilPid), machine: machineTicks() };
     const percent = (cpuSeconds: number, wallSeconds: number) => Math.round((cpuSeconds / wallSeconds) * 100);
     submitter.on("progress", (p) => {
       process.stdout.write(`\r  ${label}: ${p.done.toLocaleString("en")}/${p.total.toLocaleString("en")}`);
@@ -60,9 +60,13 @@ try {
       const anvilCpu = cpuSeconds(anvilPid);
       const slice: Slice = { from: mark.done, to: resolved, seconds, casesPerSecond: (resolved - mark.done) / seconds, benchCpuPercent: percent((bench.user + bench.system) / 1e6, seconds) };
       if (anvilCpu !== undefined && mark.anvilCpu !== undefined) slice.anvilCpuPercent = percent(anvilCpu - mark.anvilCpu, seconds);
+      const machine = machineTicks();
+      if (machine && mark.machine && machine.total > mark.machine.total) {
+        slice.machineBusyPercent = Math.round(((machine.busy - mark.machine.busy) / (machine.total - mark.machine.total)) * 100);
+      }
       slices.push(slice);
-      process.stdout.write(`\n  ${label}: cases ${slice.from.toLocaleString("en")}–${slice.to.toLocaleString("en")}: ${Math.round(slice.casesPerSecond).toLocaleString("en")} cases/s (bench ${slice.benchCpuPercent} % CPU, anvil ${slice.anvilCpuPercent ?? "?"} %)\n`);
-      mark = { done: resolved, at, benchCpu: process.cpuUsage(), anvilCpu };
+      process.stdout.write(`\n  ${label}: cases ${slice.from.toLocaleString("en")}–${slice.to.toLocaleString("en")}: ${Math.round(slice.casesPerSecond).toLocaleString("en")} cases/s (bench ${slice.benchCpuPercent} % CPU, anvil ${slice.anvilCpuPercent ?? "?"} %, machine ${slice.machineBusyPercent ?? "?"} % busy)\n`);
+      mark = { done: resolved, at, benchCpu: process.cpuUsage(), anvilCpu, machine };
     });
     const items = Array.from({ length: count }, (_, i) => ({ caseKey: key(`${label}/case`, i), debtorKey: key(`${label}/debtor`, i) }));
     const until = Math.floor(Date.now() / 1000) + 90 * 86_400;
@@ -91,7 +95,7 @@ try {
   progress(
     `${everySliceHeld ? "every" : "NOT every"} ${SLICE.toLocaleString("en")}-case slice held ≥ ${TARGET_PER_SECOND} cases/s ` +
       `(slowest: cases ${slowest.from.toLocaleString("en")}–${slowest.to.toLocaleString("en")}, ${Math.round(slowest.casesPerSecond)} cases/s, ` +
-      `bench ${slowest.benchCpuPercent} % CPU, anvil ${slowest.anvilCpuPercent ?? "?"} % CPU)`,
+      `bench ${slowest.benchCpuPercent} % CPU, anvil ${slowest.anvilCpuPercent ?? "?"} % CPU, machine ${slowest.machineBusyPercent ?? "?"} % busy)`,
   );
   await store.close();
   provider.destroy();
@@ -123,11 +127,11 @@ outbox, \`casesOf\` check before every batch, receipts awaited) registering and 
 Batching is ${result.ratios.casesPerSecond}× faster and costs ${result.ratios.gasPerCase}× less gas per case.
 
 Per ${SLICE.toLocaleString("en")}-case slice of the batched run (CPU: share of one core used by the benchmark process, which runs the
-submitter, and by anvil): ${everySliceHeld ? "every" : "**not every**"} slice held ≥ ${TARGET_PER_SECOND} cases/s.
+submitter, and by anvil; machine: share of all cores busy with any work, this run's or not): ${everySliceHeld ? "every" : "**not every**"} slice held ≥ ${TARGET_PER_SECOND} cases/s.
 
-| cases | cases/s | bench CPU | anvil CPU |
-| --- | --- | --- | --- |
-${ours.slices.map((s) => `| ${s.from.toLocaleString("en")}–${s.to.toLocaleString("en")} | ${Math.round(s.casesPerSecond).toLocaleString("en")} | ${s.benchCpuPercent ?? "?"} % | ${s.anvilCpuPercent ?? "?"} % |`).join("\n")}`,
+| cases | cases/s | bench CPU | anvil CPU | machine busy |
+| --- | --- | --- | --- | --- |
+${ours.slices.map((s) => `| ${s.from.toLocaleString("en")}–${s.to.toLocaleString("en")} | ${Math.round(s.casesPerSecond).toLocaleString("en")} | ${s.benchCpuPercent ?? "?"} % | ${s.anvilCpuPercent ?? "?"} % | ${s.machineBusyPercent ?? "?"} % |`).join("\n")}`,
   );
   progress(`wrote ${file} and BENCHMARKS.md`);
 } finally {

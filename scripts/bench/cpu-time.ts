@@ -19,3 +19,21 @@ export function cpuSeconds(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * The whole machine's CPU ticks so far, busy and in total, from /proc/stat; undefined where there is none. Between two
+ * readings, busy / total is how loaded the machine was: near 100 % with the measured processes far below it means
+ * they were waiting for a core that other work held.
+ */
+export function machineTicks(): { busy: number; total: number } | undefined {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
+    const [, ...fields] = line.trim().split(/\s+/);
+    const ticks = fields.map(Number);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
