@@ -7,7 +7,6 @@ import { equalHashes, fromHex, toBytes32 } from "../domain/merkle/index.js";
 import type { AnchorRecord, AnchorStore } from "../store/evidence-log/anchor-store.js";
 import type { EvidenceLog } from "../store/evidence-log/evidence-log.js";
 import { ChainWorker, hook } from "./chain-worker.js";
-import { describeError } from "./describe-error.js";
 import { type AnchorSettings, anchorSettings } from "./evidence-anchor-settings.js";
 import type { SendLock } from "./send-lock.js";
 
