@@ -26,6 +26,68 @@ export const DEFAULTS = {
    * request with a token from that address is 429 until the bucket refills, so tokens cannot be guessed at speed.
    */
   rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12 },
+  /** Every time limit and period of the gateway, in milliseconds (config section `timeouts`). */
+  timeouts: {
+    /** Each JSON-RPC call of the case submitter, the evidence anchorer and the case indexer. */
+    rpcMs: 30_000,
+    /** One wait for a transaction's receipt; past it the worker retries later, looking the transaction up by hash. */
+    receiptMs: 120_000,
+    /** Longest pause between two receipt questions (the first is asked at once, then 25 ms, doubling up to this). */
+    receiptPollMs: 250,
+    /** Backoff of the case submitter after a failed step: first wait, longest wait (doubling in between). */
+    retryInitialMs: 500,
+    retryMaxMs: 30_000,
+    /** While idle, the case submitter pings the node this often, so that health answers true to fact. */
+    submitterProbeMs: 5_000,
+    /** While idle, the anchorer reads the chain's checkpoint this often, to notice an anchor the chain lost. */
+    anchorerProbeMs: 2_000,
+    /** The case indexer reads new blocks this often. */
+    indexerPollMs: 1_000,
+    /** Questions that must answer quickly or count as "chain unreachable": /v1/health, the checkpoint read of receipts. */
+    quickRpcMs: 2_000,
+    /** Reads of the court's verification (receipt facts from the chain). */
+    verifyRpcMs: 10_000,
+    /** A court's recordVerification transaction: the request waits this long for its receipt (then 503). */
+    verifyReceiptMs: 60_000,
+    /** One delivery of a handover package to an agency's gateway. */
+    handoverRequestMs: 60_000,
+    /** Undelivered handover packages are tried again this often. */
+    handoverRetryMs: 5_000,
+    /** The member's own status (active, suspended) is read from the chain this often. */
+    memberStatusRefreshMs: 10_000,
+    /** At stop, how long a worker step that waits on the chain is given to finish (its state is on disk first). */
+    stopGraceMs: 5_000,
+    /** HTTP: request headers must arrive within this; a whole request (a large upload) within httpRequestMs. */
+    httpHeadersMs: 30_000,
+    httpRequestMs: 30 * 60_000,
+  },
+  /**
+   * When the evidence log's checkpoint is anchored (config section `evidence`), with defaults that suit a collection
+   * agency: a few thousand records a day, receipts wanted within minutes, and anchoring gas under 100 a record once
+   * 1,000 records share an anchor (BENCHMARKS.md). Whichever comes first: `intervalMs` after the last anchor, or
+   * `everyRecords` new records.
+   */
+  evidence: {
+    /** At most a minute between a record and its anchor while records come in. */
+    intervalMs: 60_000,
+    /** A burst of 1,000 records is anchored at once (≈ 80 gas a record). */
+    everyRecords: 1_000,
+    /** Backoff after a failed anchoring attempt: first wait, longest wait. */
+    retryInitialMs: 1_000,
+    retryMaxMs: 60_000,
+  },
+} as const;
+
+/**
+ * Environment variables that override the config file (documented in README, "member.json"). Nothing else in the
+ * gateway reads the environment, except CASELEDGER_CONFIG (main.ts: which file) and the CLI's CASELEDGER_GATEWAY and
+ * CASELEDGER_TOKEN.
+ */
+export const ENV_OVERRIDES = {
+  /** evidence.intervalMs, in seconds. */
+  anchorIntervalSeconds: "CASELEDGER_ANCHOR_INTERVAL_S",
+  /** evidence.everyRecords. */
+  anchorEveryRecords: "CASELEDGER_ANCHOR_EVERY_RECORDS",
 } as const;
 
 /**
@@ -70,7 +132,12 @@ export interface GatewayConfig {
   http: { host: string; port: number; uploadLimitBytes: number };
   mandateDays: number;
   rateLimits: RateLimits;
+  timeouts: Timeouts;
+  evidence: EvidenceSettings;
 }
+
+export type Timeouts = { -readonly [K in keyof typeof DEFAULTS.timeouts]: number };
+export type EvidenceSettings = { -readonly [K in keyof typeof DEFAULTS.evidence]: number };
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -81,11 +148,13 @@ export class ConfigError extends Error {
 
 type Raw = Record<string, unknown>;
 
+const DAY_MS = 86_400_000;
+
 /**
- * Validates `raw` (the parsed config file; relative paths are resolved against `baseDir`) and returns the
- * config, or throws a ConfigError listing every problem at once.
+ * Validates `raw` (the parsed config file; relative paths are resolved against `baseDir`; ENV_OVERRIDES in `env` win
+ * over it) and returns the config, or throws a ConfigError listing every problem at once.
  */
-export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
+export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const problems: string[] = [];
   const obj = (value: unknown, path: string): Raw => {
     if (value === undefined) return {};
@@ -98,6 +167,18 @@ export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
   const secrets = obj(root.secrets, "secrets");
   const http = obj(root.http, "http");
   const limits = obj(root.rateLimits, "rateLimits");
+  const timeouts = obj(root.timeouts, "timeouts");
+  const evidence = { ...obj(root.evidence, "evidence") };
+  const fromEnv = (name: string, scale: number): number | string | undefined => {
+    const value = env[name];
+    if (value === undefined || value === "") return undefined;
+    const n = Number(value) * scale;
+    return Number.isFinite(n) ? Math.round(n) : `${name}=${value}`;
+  };
+  const interval = fromEnv(ENV_OVERRIDES.anchorIntervalSeconds, 1_000);
+  if (interval !== undefined) evidence.intervalMs = interval;
+  const every = fromEnv(ENV_OVERRIDES.anchorEveryRecords, 1);
+  if (every !== undefined) evidence.everyRecords = every;
 
   const int = (value: unknown, path: string, fallback: number | undefined, min: number, max: number): number => {
     if (value === undefined && fallback !== undefined) return fallback;
@@ -166,7 +247,21 @@ export function parseConfig(raw: unknown, baseDir: string): GatewayConfig {
       authFailureBurst: int(limits.authFailureBurst, "rateLimits.authFailureBurst", DEFAULTS.rateLimits.authFailureBurst, 1, 1_000_000),
       authFailurePerMinute: int(limits.authFailurePerMinute, "rateLimits.authFailurePerMinute", DEFAULTS.rateLimits.authFailurePerMinute, 1, 1_000_000),
     },
+    timeouts: Object.fromEntries(
+      Object.entries(DEFAULTS.timeouts).map(([name, fallback]) => [name, int(timeouts[name], `timeouts.${name}`, fallback, 1, DAY_MS)]),
+    ) as Timeouts,
+    evidence: {
+      intervalMs: int(evidence.intervalMs, `evidence.intervalMs (${ENV_OVERRIDES.anchorIntervalSeconds} in seconds)`, DEFAULTS.evidence.intervalMs, 100, DAY_MS),
+      everyRecords: int(evidence.everyRecords, `evidence.everyRecords (${ENV_OVERRIDES.anchorEveryRecords})`, DEFAULTS.evidence.everyRecords, 1, 10_000_000),
+      retryInitialMs: int(evidence.retryInitialMs, "evidence.retryInitialMs", DEFAULTS.evidence.retryInitialMs, 1, DAY_MS),
+      retryMaxMs: int(evidence.retryMaxMs, "evidence.retryMaxMs", DEFAULTS.evidence.retryMaxMs, 1, DAY_MS),
+    },
   };
+  for (const unknown of Object.keys(timeouts).filter((name) => !Object.hasOwn(DEFAULTS.timeouts, name))) {
+    problems.push(`timeouts.${unknown} is not a setting (${Object.keys(DEFAULTS.timeouts).join(", ")})`);
+  }
+  if (config.timeouts.retryInitialMs > config.timeouts.retryMaxMs) problems.push("timeouts.retryInitialMs must not exceed timeouts.retryMaxMs");
+  if (config.evidence.retryInitialMs > config.evidence.retryMaxMs) problems.push("evidence.retryInitialMs must not exceed evidence.retryMaxMs");
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -2,7 +2,7 @@ import { VERSION } from "./version.js";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
-import { JsonRpcProvider, Network, NonceManager, Wallet } from "ethers";
+import { JsonRpcProvider, Network, Wallet } from "ethers";
 import type { GatewayConfig } from "./config.js";
 import { CaseIndexer } from "./chain/case-indexer.js";
 import { CaseSubmitter } from "./chain/case-submitter.js";
@@ -67,7 +67,6 @@ export interface Gateway {
   store: GatewayDatabase;
   tokens: StaffTokens;
   provider: JsonRpcProvider;
-  signer: NonceManager;
   wallet: Wallet;
   contracts: ConsortiumContracts;
   indexer: CaseIndexer;
@@ -94,7 +93,7 @@ export interface StartOptions {
   log?: Logger;
   /** Milliseconds since the epoch; mandates are judged against it (tests move it to see expiry). */
   clock?: () => number;
-  /** When the evidence log is anchored (defaults: ANCHOR_DEFAULTS; the environment may override them). */
+  /** When the evidence log is anchored: overrides config.evidence (itself DEFAULTS.evidence, the file, the environment). */
   evidence?: Partial<AnchorSettings>;
 }
 
@@ -123,18 +122,21 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const recovered = await recoverCaseLists(store, clock);
   if (recovered.discarded.length || recovered.finished.length) log({ level: "warn", msg: "recovered case lists", ...recovered });
 
+  const t = config.timeouts;
+  // No stall before each request (ethers waits 10 ms by default to batch them): the chain workers make their calls one
+  // after another, about seven per transaction, and the stalls were a third of a batch's time (bench:assign).
   const provider = new JsonRpcProvider(config.chain.rpcUrl, Network.from(deployment.chainId), {
     staticNetwork: true,
     pollingInterval: 500,
+    batchStallTime: 0,
   });
   const wallet = new Wallet(`0x${signingKey.toString("hex")}`, provider);
-  const signer = new NonceManager(wallet);
   const cipher = new PiiCipher(storeKey);
   const tokens = new StaffTokens(store, config.memberId, clock);
   const audit = await AuditLog.open(store.audit, clock);
   const contracts = await connectContracts(deployment, provider);
-  const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId });
-  await memberStatus.start();
+  const memberStatus = new MemberStatus({ memberOf: (id) => contracts.memberRegistry.memberOf(id), memberId: config.memberId, refreshMs: config.timeouts.memberStatusRefreshMs });
+  await memberStatus.start(config.timeouts.quickRpcMs);
   const caseRegistryAddress = deployment.contracts.CaseRegistry.address;
 
   // The indexer finds a gap first; the submitter and the anchorer then check what of theirs the chain lost.
@@ -145,13 +147,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     deployBlock: deployment.deployBlock,
     db: store.kv.chainIndex,
     pageBlocks: config.chain.logPageBlocks,
+    rpcTimeoutMs: t.rpcMs,
     onGap: (gap) => {
       log({ level: "warn", msg: "chain gap: rebuilding the case index", ...gap });
       for (const listener of chainGapListeners) listener();
     },
     onError: (error) => log({ level: "warn", msg: "indexer", error: String((error as Error)?.message ?? error).slice(0, 300) }),
   });
+  // One lock for the one signing key: the submitter, the anchorer and the court's verification all send with it.
   const sendLock = new SendLock();
+  const chainTimeouts = { rpcTimeoutMs: t.rpcMs, receiptTimeoutMs: t.receiptMs, receiptPollMs: t.receiptPollMs };
   const submitter = new CaseSubmitter({
     sendLock,
     contracts,
@@ -160,6 +165,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     db: store.kv.outbox,
     batchSize: config.chain.batchSize,
     gasPrice: config.chain.gasPrice,
+    ...chainTimeouts,
+    retry: { initialMs: t.retryInitialMs, maxMs: t.retryMaxMs },
+    probeIntervalMs: t.submitterProbeMs,
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
   const evidenceKv = store.kv.evidence;
@@ -176,9 +184,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberId: config.memberId,
     chainId: deployment.chainId,
     deployBlock: deployment.deployBlock,
-    settings: options.evidence,
+    settings: { ...config.evidence, ...options.evidence },
     pageBlocks: config.chain.logPageBlocks,
     gasPrice: config.chain.gasPrice,
+    ...chainTimeouts,
+    quickRpcTimeoutMs: t.quickRpcMs,
+    probeIntervalMs: t.anchorerProbeMs,
+    stopGraceMs: t.stopGraceMs,
     log,
   });
   chainGapListeners.push(() => submitter.noticeChainGap(), () => anchorer.noticeChainGap());
@@ -193,12 +205,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
   });
   const verifier = new EvidenceVerifier({
-    rpc: httpJsonRpc(config.chain.rpcUrl),
+    rpc: httpJsonRpc(config.chain.rpcUrl, t.verifyRpcMs),
     chainId: deployment.chainId,
     contracts,
     wallet,
     gasPrice: config.chain.gasPrice,
     sendLock,
+    receiptTimeoutMs: t.verifyReceiptMs,
+    receiptPollMs: t.receiptPollMs,
   });
   const notices = new EvidenceNotices({
     evidence,
@@ -220,6 +234,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     caseRegistry: caseRegistryAddress,
     log,
     clock,
+    retryMs: t.handoverRetryMs,
+    requestTimeoutMs: t.handoverRequestMs,
     onDelivered: async (delivery) => {
       await notices.handover(delivery);
       // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
@@ -238,7 +254,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     deliveryOf: (jobId) => handovers.delivery(jobId),
     onAssignmentJob: (jobId, agencyId) => handovers.expect(jobId, agencyId),
   });
-  const isActiveAgency = cachedActiveAgency({ ask: () => contracts.memberRegistry.isActive(config.memberId, ROLE.AGENCY), clock });
+  const isActiveAgency = cachedActiveAgency({ ask: () => contracts.memberRegistry.isActive(config.memberId, ROLE.AGENCY), clock, maxAgeMs: t.memberStatusRefreshMs });
   const ownership = new OwnershipService({
     indexer,
     pepper,
@@ -260,6 +276,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     blockNumber: () => provider.send("eth_blockNumber", []).then((hex: string) => Number(hex)),
     store,
     clock,
+    chainTimeoutMs: t.quickRpcMs,
     outbox: () => submitter.health(),
     index: () => indexer.status(),
     evidence: () => anchorer.status(),
@@ -305,9 +322,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   answerClientErrors(server);
   // Uploads of hundreds of megabytes take a while; keep idle sockets bounded all the same.
-  server.requestTimeout = 30 * 60_000;
-  server.headersTimeout = 30_000;
-  indexer.start(1_000);
+  server.requestTimeout = t.httpRequestMs;
+  server.headersTimeout = t.httpHeadersMs;
+  indexer.start(t.indexerPollMs);
   submitter.start();
   handovers.start();
   anchorer.start();
@@ -322,7 +339,6 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     store,
     tokens,
     provider,
-    signer,
     wallet,
     contracts,
     indexer,

@@ -95,7 +95,7 @@ export class CaseIndexer {
     if (!Number.isSafeInteger(options.deployBlock) || options.deployBlock < 0) throw new RangeError("bad deployBlock");
     this.#options = options;
     this.#pageBlocks = pageBlocks;
-    this.#timeoutMs = options.rpcTimeoutMs ?? 30_000;
+    this.#timeoutMs = options.rpcTimeoutMs ?? DEFAULTS.timeouts.rpcMs;
     this.#store = new CaseIndexStore(options.db);
   }
 
@@ -154,7 +154,7 @@ export class CaseIndexer {
   }
 
   /** Syncs every `intervalMs` until stop(); failures go to onError and the loop goes on. */
-  start(intervalMs = 2_000): void {
+  start(intervalMs: number = DEFAULTS.timeouts.indexerPollMs): void {
     if (this.#loop) return;
     const abort = new AbortController();
     const done = (async () => {

@@ -1,21 +1,22 @@
 import { EventEmitter } from "node:events";
-import { type Interface, NonceManager, type Signer, type TransactionReceipt, type TransactionRequest } from "ethers";
+import type { Interface, Wallet } from "ethers";
 import type { CaseRegistry, MemberRegistry } from "../../types/ethers-contracts/index.js";
 import { DEFAULTS } from "../config.js";
 import { caseStatusName, MAX_BATCH } from "../domain/consortium/index.js";
+import { ChainWorker, Halt, hook } from "./chain-worker.js";
 import { type CaseJobSpec, type ChainCaseState, type JobItem, jobCall, reachedTarget } from "./case-jobs.js";
 import { CaseOutbox, type ItemRecord, type ItemStatus, type JobRecord } from "./case-outbox.js";
 import { type DecodedRevert, decodeRevert, revertInterface } from "./case-revert.js";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
 import type { KvStore } from "../store/kv-store.js";
-import { isNetworkError, sleep, waitForReceipt, withTimeout } from "./rpc.js";
-import { pendingNonce, SendLock } from "./send-lock.js";
+import { isNetworkError } from "./rpc.js";
+import type { SendLock } from "./send-lock.js";
 
 export interface RetryPolicy {
-  /** First wait after a failure. Default 500 ms. */
+  /** First wait after a failure. Default DEFAULTS.timeouts.retryInitialMs. */
   initialMs?: number;
-  /** Longest wait (the backoff stops growing here). Default 30 s. */
+  /** Longest wait (the backoff stops growing here). Default DEFAULTS.timeouts.retryMaxMs. */
   maxMs?: number;
   /** Growth per failure. Default 2. */
   factor?: number;
@@ -26,7 +27,9 @@ export interface RetryPolicy {
  * as a killed process would: nothing more is written, and a new submitter on the same store takes over.
  */
 export interface SubmitterHooks {
-  /** The transaction was broadcast; the outbox does not know its hash yet. */
+  /** The transaction is signed and recorded in flight; not broadcast yet. */
+  afterSign?(info: { jobId: string; txHash: string; indexes: number[] }): void | Promise<void>;
+  /** The transaction was broadcast; its receipt is not awaited yet. */
   afterSend?(info: { jobId: string; txHash: string; indexes: number[] }): void | Promise<void>;
   /** The transaction is mined; its items are not yet marked done. */
   afterMined?(info: { jobId: string; txHash: string; block: number; indexes: number[] }): void | Promise<void>;
@@ -35,8 +38,8 @@ export interface SubmitterHooks {
 export interface CaseSubmitterOptions {
   /** The registries (any runner: the submitter connects them to its signer). */
   contracts: { caseRegistry: CaseRegistry; memberRegistry: MemberRegistry };
-  /** The gateway's signing key: an ethers Wallet with a provider (wrapped in a NonceManager here), or a NonceManager. */
-  signer: Signer;
+  /** The gateway's signing key, with a provider. */
+  signer: Wallet;
   /** The gateway's member id: the creditor of its registrations (the agency of its accepts and returns). */
   memberId: number;
   /** The sublevel the outbox owns. */
@@ -49,16 +52,20 @@ export interface CaseSubmitterOptions {
   retry?: RetryPolicy;
   /** Failures of one batch that are neither network errors nor a decodable revert before its items are marked failed. Default 5. */
   maxAttempts?: number;
-  /** Time limit of each RPC call. Default 30 s. */
+  /** Time limit of each RPC call. Default DEFAULTS.timeouts.rpcMs. */
   rpcTimeoutMs?: number;
-  /** How long to wait for a receipt before looking again later. Default 120 s. */
+  /** How long to wait for a receipt before looking again later. Default DEFAULTS.timeouts.receiptMs. */
   receiptTimeoutMs?: number;
-  /** When idle, ping the node this often so that health() stays true to fact. Default 5 s. */
+  /** Longest pause between two receipt questions. Default DEFAULTS.timeouts.receiptPollMs. */
+  receiptPollMs?: number;
+  /** When idle, ping the node this often so that health() stays true to fact. Default DEFAULTS.timeouts.submitterProbeMs. */
   probeIntervalMs?: number;
   hooks?: SubmitterHooks;
   log?: (line: string) => void;
-  /** Shared with the other senders of this key (the anchorer): nonce read and broadcast under it. */
-  sendLock?: SendLock;
+  /** The key's one send lock, shared with its other senders (the anchorer, the court's verification). */
+  sendLock: SendLock;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
 }
 
 export interface JobProgress {
@@ -88,15 +95,13 @@ export interface SubmitterEvents {
   reopened: [Array<{ jobId: string; items: number; lostTxs: number }>];
 }
 
-/** Thrown out of a hook: the worker stops where it is. */
-class Halt extends Error {}
-
 /**
- * Sends the outbox's jobs to CaseRegistry, strictly in order, in transactions of `batchSize` items.
+ * Sends the outbox's jobs to CaseRegistry, strictly in order, in transactions of `batchSize` items: the case strategy
+ * of the chain worker (chain-worker.ts), which runs the loop, signs, records, broadcasts and waits.
  *
  * - Idempotent: before each transaction it reads `casesOf` and drops items already in the job's target state,
- *   and a transaction recorded as in flight is looked up by hash first; so a crash between mining and marking
- *   never sends a case twice.
+ *   and a transaction is recorded in flight before its broadcast and looked up by hash first after a crash or a
+ *   receipt timeout; so a crash anywhere between signing and marking never sends a case twice.
  * - A revert that names an item (every per-item CaseRegistry error does: its first argument is the index) marks
  *   that item failed, in words, and the rest is sent again. A revert about the whole call (not a member, a bad
  *   `until`) fails the job's pending items: it would fail every transaction the same way.
@@ -108,22 +113,12 @@ class Halt extends Error {}
 export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
   readonly outbox: CaseOutbox;
   readonly #options: CaseSubmitterOptions;
-  readonly #signer: NonceManager;
+  readonly #worker: ChainWorker;
   readonly #registry: CaseRegistry;
   readonly #errors: Interface;
   readonly #batchSize: number;
-  readonly #retry: Required<RetryPolicy>;
-  readonly #timeoutMs: number;
-  readonly #sendLock: SendLock;
-  #loop: { abort: AbortController; done: Promise<void> } | undefined;
-  #wake: (() => void) | undefined;
-  #woken = false;
-  #reachable = true;
-  #lastContact = 0;
-  #lastError: string | undefined;
-  #backoffMs = 0;
+  readonly #probeMs: number;
   #attempts = 0;
-  #halted = false;
   /** Look for transactions the chain lost before sending more: at start, when the node is back, after a gap. */
   #checkLost = true;
   /** The newest transaction recorded as mined: the idle probe asks the node whether it still has it. */
@@ -135,23 +130,48 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
       throw new RangeError("batchSize must be an integer from 1 to 500");
     }
-    if (!options.signer.provider) throw new TypeError("the signer needs a provider");
+    const t = DEFAULTS.timeouts;
     this.#options = options;
     this.#batchSize = batchSize;
-    this.#retry = { initialMs: 500, maxMs: 30_000, factor: 2, ...options.retry };
-    this.#timeoutMs = options.rpcTimeoutMs ?? 30_000;
-    this.#signer = options.signer instanceof NonceManager ? options.signer : new NonceManager(options.signer);
-    this.#registry = options.contracts.caseRegistry.connect(this.#signer) as CaseRegistry;
+    this.#probeMs = options.probeIntervalMs ?? t.submitterProbeMs;
+    this.#worker = new ChainWorker(
+      {
+        wallet: options.signer,
+        sendLock: options.sendLock,
+        gasPrice: options.gasPrice,
+        timeouts: {
+          rpcMs: options.rpcTimeoutMs ?? t.rpcMs,
+          receiptMs: options.receiptTimeoutMs ?? t.receiptMs,
+          receiptPollMs: options.receiptPollMs ?? t.receiptPollMs,
+        },
+        backoff: { initialMs: t.retryInitialMs, maxMs: t.retryMaxMs, factor: 2, ...options.retry },
+        ...(options.now && { now: options.now }),
+      },
+      {
+        step: async (signal) => {
+          if (this.#checkLost) await this.#reopenLost();
+          const id = await this.outbox.firstOpenJob();
+          if (id === undefined) return false;
+          await this.#processJob(id, signal);
+          return true;
+        },
+        idleMs: () => this.#probeMs,
+        probe: () => this.#probe(),
+        reconnected: () => {
+          this.#checkLost = true;
+        },
+        retried: (ms, error) => this.#options.log?.(`chain work retried in ${ms} ms: ${describeError(error)}`),
+      },
+    );
+    this.#registry = options.contracts.caseRegistry.connect(options.signer) as CaseRegistry;
     this.#errors = revertInterface(options.contracts.caseRegistry.interface, options.contracts.memberRegistry.interface);
     this.outbox = new CaseOutbox(options.db);
-    this.#sendLock = options.sendLock ?? new SendLock();
   }
 
   /** Stores the job (flushed to disk) and wakes the worker. The resolved job is the acknowledgement. */
   async enqueue(spec: CaseJobSpec): Promise<JobRecord> {
     const job = await this.outbox.enqueue(spec);
-    this.#woken = true;
-    this.#wake?.();
+    this.#worker.wake();
     return job;
   }
 
@@ -165,11 +185,12 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
 
   async health(): Promise<SubmitterHealth> {
     const stats = await this.outbox.stats();
+    const lastError = this.#worker.lastError;
     return {
-      chainReachable: this.#reachable,
+      chainReachable: this.#worker.reachable,
       ...stats,
-      running: this.#loop !== undefined,
-      ...(this.#lastError !== undefined && { lastError: this.#lastError }),
+      running: this.#worker.running,
+      ...(lastError !== undefined && { lastError }),
     };
   }
 
@@ -183,7 +204,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
       const job = await this.outbox.job(id);
       if (!job) throw new ChainError("JOB_NOT_FOUND", `no job ${id}`);
       if (job.status === "done") return job;
-      if (this.#halted) throw new ChainError("SUBMITTER_STOPPED", `the worker halted before job ${id} was done`);
+      if (this.#worker.halted) throw new ChainError("SUBMITTER_STOPPED", `the worker halted before job ${id} was done`);
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new ChainError("JOB_TIMEOUT", `job ${id} is not done after ${options.timeoutMs ?? 60_000} ms (${job.done + job.failed} of ${job.total} items resolved)`);
@@ -206,84 +227,29 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
    */
   noticeChainGap(): void {
     this.#checkLost = true;
-    this.#woken = true;
-    this.#wake?.();
+    this.#worker.wake();
   }
 
   /** Starts the worker (idempotent). */
   start(): void {
-    if (this.#loop) return;
-    const abort = new AbortController();
-    this.#loop = { abort, done: this.#run(abort.signal) };
+    this.#worker.start();
   }
 
   /** Stops the worker after its current step; resolves when it has stopped. Pending work stays in the outbox. */
-  async stop(): Promise<void> {
-    const loop = this.#loop;
-    if (!loop) return;
-    loop.abort.abort();
-    this.#wake?.();
-    await loop.done;
-    this.#loop = undefined;
+  stop(): Promise<void> {
+    return this.#worker.stop();
   }
 
-  // ── worker ─────────────────────────────────────────────────────────────────────────────────────────
+  // ── strategy ───────────────────────────────────────────────────────────────────────────────────────
 
-  async #run(signal: AbortSignal): Promise<void> {
-    while (!signal.aborted) {
-      try {
-        this.#woken = false;
-        if (this.#checkLost) await this.#reopenLost();
-        const id = await this.outbox.firstOpenJob();
-        if (id === undefined) {
-          await this.#idle(signal);
-          continue;
-        }
-        await this.#processJob(id, signal);
-        this.#backoffMs = 0;
-      } catch (error) {
-        if (error instanceof Halt) {
-          this.#halted = true;
-          this.#lastError = `halted: ${describeError(error.cause)}`;
-          this.#loop = undefined;
-          return;
-        }
-        if (signal.aborted) return;
-        this.#noteError(error);
-        this.#backoffMs = Math.min(
-          this.#retry.maxMs,
-          this.#backoffMs === 0 ? this.#retry.initialMs : this.#backoffMs * this.#retry.factor,
-        );
-        this.#options.log?.(`chain work retried in ${this.#backoffMs} ms: ${describeError(error)}`);
-        await sleep(this.#backoffMs, signal);
-      }
-    }
-  }
-
-  /** Waits for enqueue() or the probe interval; pings the node so that health() notices a node going away. */
-  async #idle(signal: AbortSignal): Promise<void> {
-    const probeMs = this.#options.probeIntervalMs ?? 5_000;
-    if (this.#woken) return; // enqueue() ran while the worker was looking
-    const woken = new AbortController();
-    const onAbort = () => woken.abort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    this.#wake = onAbort;
-    try {
-      await sleep(probeMs, woken.signal);
-    } finally {
-      this.#wake = undefined;
-      signal.removeEventListener("abort", onAbort);
-    }
-    if (!woken.signal.aborted && Date.now() - this.#lastContact >= probeMs) {
-      try {
-        // The newest transaction still there is the cheapest sign that the chain did not lose any of ours.
-        const lastTx = this.#lastTx;
-        if (lastTx === undefined) await this.#rpc(this.#provider().getBlockNumber(), "eth_blockNumber");
-        else if (!(await this.#rpc(this.#provider().getTransactionReceipt(lastTx), "eth_getTransactionReceipt"))) this.#checkLost = true;
-      } catch (error) {
-        this.#noteError(error);
-      }
-    }
+  /** Pings the node when nothing else did for a probe interval, so that health() notices a node going away. */
+  async #probe(): Promise<void> {
+    if (this.#worker.now() - this.#worker.lastContact < this.#probeMs) return;
+    // The newest transaction still there is the cheapest sign that the chain did not lose any of ours.
+    const lastTx = this.#lastTx;
+    const provider = this.#worker.provider;
+    if (lastTx === undefined) await this.#worker.rpc(provider.getBlockNumber(), "eth_blockNumber");
+    else if (!(await this.#worker.rpc(provider.getTransactionReceipt(lastTx), "eth_getTransactionReceipt"))) this.#checkLost = true;
   }
 
   /**
@@ -293,14 +259,14 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
    * read again and reopened unless the chain still shows them done. Then the nonce is read afresh.
    */
   async #reopenLost(): Promise<void> {
-    const provider = this.#provider();
+    const provider = this.#worker.provider;
     let survivor: string | undefined;
     let scanned = 0;
     const reopened: Array<{ jobId: string; items: number; lostTxs: number }> = [];
     for await (const job of this.outbox.jobsNewestFirst()) {
       const lost: string[] = [];
       for (const tx of [...job.txs].reverse()) {
-        if (await this.#rpc(provider.getTransactionReceipt(tx.txHash), "eth_getTransactionReceipt")) {
+        if (await this.#worker.rpc(provider.getTransactionReceipt(tx.txHash), "eth_getTransactionReceipt")) {
           survivor = tx.txHash;
           break;
         }
@@ -316,7 +282,6 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     this.#lastTx = survivor;
     this.#checkLost = false;
     if (reopened.length > 0) {
-      this.#signer.reset();
       reopened.reverse(); // oldest job first: the order they are sent again in
       this.#options.log?.(`the chain lost transactions of ${reopened.length} job(s) (a node restarted from an older state?); their items are queued again: ${JSON.stringify(reopened)}`);
       this.emit("reopened", reopened);
@@ -355,17 +320,16 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
       if (signal.aborted || this.#checkLost) return;
       const batch = await this.outbox.nextPending(id, this.#batchSize);
       if (batch.length === 0) return;
-      await this.#processBatch(job, batch);
+      await this.#processBatch(job, batch, signal);
     }
   }
 
-  async #processBatch(job: JobRecord, batch: ItemRecord[]): Promise<void> {
+  async #processBatch(job: JobRecord, batch: ItemRecord[], signal: AbortSignal): Promise<void> {
     try {
-      await this.#sendBatch(job, batch);
+      await this.#sendBatch(job, batch, signal);
       this.#attempts = 0;
-      this.#lastError = undefined;
+      this.#worker.lastError = undefined;
     } catch (error) {
-      this.#signer.reset();
       if (error instanceof Halt || isNetworkError(error)) throw error;
       if (++this.#attempts < (this.#options.maxAttempts ?? 5) || (await this.outbox.inflight(job.id))) throw error;
       // A failure that is neither the node being away nor a revert naming its cause, again and again.
@@ -379,11 +343,11 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     }
   }
 
-  async #sendBatch(job: JobRecord, batch: ItemRecord[]): Promise<void> {
-    // 1. A transaction sent before a crash or a receipt timeout: its receipt decides.
+  async #sendBatch(job: JobRecord, batch: ItemRecord[], signal: AbortSignal): Promise<void> {
+    // 1. A transaction recorded before a crash or a receipt timeout: its receipt decides.
     const inflight = await this.outbox.inflight(job.id);
     if (inflight) {
-      const receipt = await this.#receiptOf(inflight.txHash);
+      const receipt = await this.#worker.settle(inflight.txHash, signal);
       if (receipt?.status === 1) {
         await this.#resolve(
           job,
@@ -392,7 +356,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
         );
         return; // the next batch is read again
       }
-      await this.outbox.clearInflight(job.id); // reverted or dropped: the steps below decide what is left to send
+      await this.outbox.clearInflight(job.id); // reverted or never broadcast: the steps below decide what is left to send
     }
 
     // 2. Items already where the job takes them (sent before a crash, or by someone else) are done.
@@ -409,12 +373,13 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
 
     // 3. Estimate; each revert naming an item fails that item and the rest is tried again.
     const registry = await this.#registry.getAddress();
+    const from = this.#options.signer.address;
     while (rest.length > 0) {
       const { method, args } = jobCall(job.kind, job.params, rest);
-      const request: TransactionRequest = { to: registry, data: (this.#registry.interface as Interface).encodeFunctionData(method, args) };
+      const request = { to: registry, data: (this.#registry.interface as Interface).encodeFunctionData(method, args) };
       let gas: bigint;
       try {
-        gas = await this.#rpc(this.#signer.estimateGas(request), "eth_estimateGas");
+        gas = await this.#worker.rpc(this.#worker.provider.estimateGas({ ...request, from }), "eth_estimateGas");
       } catch (error) {
         const revert = decodeRevert(this.#errors, error);
         if (!revert) throw error;
@@ -432,52 +397,41 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
         continue;
       }
 
-      // 4. Send, record in flight, wait, record done — unless the chain was found to have changed meanwhile.
+      // 4. Sign, record in flight, broadcast, wait, record done — unless the chain was found to have changed meanwhile.
       if (this.#checkLost) return;
-      const gasLimit = gas + gas / 5n;
-      const fee = this.#options.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#options.gasPrice };
-      const { response, nonce } = await this.#sendLock.run(async () => {
-        // From the node each time: another sender of this key (the anchorer) may have used the next one.
-        const address = await this.#signer.getAddress();
-        const nonce = await this.#rpc(pendingNonce(this.#provider(), address), "eth_getTransactionCount");
-        const response = await this.#rpc(this.#signer.signer.sendTransaction({ ...request, gasLimit, nonce, ...fee }), "eth_sendRawTransaction");
-        return { response, nonce };
-      });
       const indexes = rest.map((item) => item.index);
-      await this.#hook(() => this.#options.hooks?.afterSend?.({ jobId: job.id, txHash: response.hash, indexes }));
-      await this.outbox.setInflight(job.id, { txHash: response.hash, nonce, indexes, sentAt: new Date().toISOString() });
-      const receipt = await this.#rpc(
-        response.wait(1, this.#options.receiptTimeoutMs ?? 120_000),
-        "transaction receipt",
-        (this.#options.receiptTimeoutMs ?? 120_000) + this.#timeoutMs,
+      const info = (txHash: string) => ({ jobId: job.id, txHash, indexes });
+      const txHash = await this.#worker.send(
+        request,
+        gas,
+        {
+          record: ({ txHash, nonce, signedAt }) => this.outbox.setInflight(job.id, { txHash, nonce, indexes, sentAt: signedAt }),
+          forget: () => this.outbox.clearInflight(job.id),
+        },
+        {
+          afterSign: (hash) => this.#options.hooks?.afterSign?.(info(hash)),
+          afterBroadcast: (hash) => this.#options.hooks?.afterSend?.(info(hash)),
+        },
       );
-      if (!receipt) throw new ChainError("RPC_TIMEOUT", `no receipt for ${response.hash}`);
+      const receipt = await this.#worker.receipt(txHash, signal);
+      if (receipt.status !== 1) {
+        await this.outbox.clearInflight(job.id);
+        throw new Error(`transaction ${txHash} reverted`); // the next attempt's estimate names the cause
+      }
       const block = receipt.blockNumber;
-      await this.#hook(() => this.#options.hooks?.afterMined?.({ jobId: job.id, txHash: receipt.hash, block, indexes }));
+      await hook(() => this.#options.hooks?.afterMined?.({ ...info(txHash), block }));
       await this.#resolve(
         job,
-        indexes.map((index) => ({ index, status: { state: "done", txHash: receipt.hash, block } })),
-        { tx: { txHash: receipt.hash, block }, clearInflight: true },
+        indexes.map((index) => ({ index, status: { state: "done", txHash, block } })),
+        { tx: { txHash, block }, clearInflight: true },
       );
-      this.#options.log?.(`${job.id}: ${job.kind} of ${indexes.length} cases in block ${block} (${receipt.hash})`);
+      this.#options.log?.(`${job.id}: ${job.kind} of ${indexes.length} cases in block ${block} (${txHash})`);
       return;
     }
   }
 
-  /** The receipt of a transaction sent earlier; waits while it is still pending; undefined when the node lost it. */
-  async #receiptOf(txHash: string): Promise<TransactionReceipt | undefined> {
-    const provider = this.#provider();
-    const receipt = await this.#rpc(provider.getTransactionReceipt(txHash), "eth_getTransactionReceipt");
-    if (receipt) return receipt;
-    const tx = await this.#rpc(provider.getTransaction(txHash), "eth_getTransactionByHash");
-    if (!tx) return undefined;
-    const timeout = this.#options.receiptTimeoutMs ?? 120_000;
-    const mined = await this.#rpc(waitForReceipt(provider, txHash, timeout), "transaction receipt", timeout + this.#timeoutMs);
-    return mined ?? undefined;
-  }
-
   async #casesOf(caseKeys: string[]): Promise<ChainCaseState[]> {
-    const states = await this.#rpc(this.#registry.casesOf(caseKeys), "casesOf");
+    const states = await this.#worker.rpc(this.#registry.casesOf(caseKeys), "casesOf");
     return states.map((s) => ({
       creditorId: Number(s.creditorId),
       agencyId: Number(s.agencyId),
@@ -506,41 +460,6 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     Object.assign(job, after);
     this.emit("progress", { jobId: job.id, kind: job.kind, total: job.total, done: job.done, failed: job.failed });
     if (after.status === "done") this.emit("jobDone", after);
-  }
-
-  async #hook(run: () => void | Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      throw new Halt("halted by a hook", { cause: error });
-    }
-  }
-
-  /** Every RPC goes through here: a time limit, and the node's reachability for health(). */
-  async #rpc<T>(promise: Promise<T>, what: string, timeoutMs = this.#timeoutMs): Promise<T> {
-    try {
-      const value = await withTimeout(promise, timeoutMs, what);
-      // Back after an outage: the node may have come back from an older state file.
-      if (!this.#reachable) this.#checkLost = true;
-      this.#reachable = true;
-      this.#lastContact = Date.now();
-      return value;
-    } catch (error) {
-      if (isNetworkError(error)) this.#reachable = false;
-      else this.#lastContact = Date.now();
-      throw error;
-    }
-  }
-
-  #noteError(error: unknown): void {
-    if (isNetworkError(error)) this.#reachable = false;
-    this.#lastError = describeError(error);
-  }
-
-  #provider() {
-    const provider = this.#signer.provider;
-    if (!provider) throw new TypeError("the signer needs a provider");
-    return provider;
   }
 }
 

@@ -2,7 +2,9 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Contract, ContractFactory, type JsonRpcProvider, type Signer, isAddress, keccak256 } from "ethers";
 import { type Artifact, CONTRACT_NAMES, type ContractName, codeMatchesArtifact, loadArtifact } from "./artifacts.js";
+import { DEFAULTS } from "../config.js";
 import { ChainError } from "./errors.js";
+import { freshReceipts, waitForReceipt } from "./rpc.js";
 
 /** Where the consortium contracts live: `data/deployment.json`. */
 export interface Deployment {
@@ -158,7 +160,8 @@ export async function ensureDeployment(options: EnsureDeploymentOptions): Promis
     const args = name === "MemberRegistry" ? [operator] : [deployed.MemberRegistry.address];
     const factory = new ContractFactory(artifacts[name].abi as never, artifacts[name].bytecode, signer);
     const contract = await factory.deploy(...args, overrides);
-    const receipt = await contract.deploymentTransaction()?.wait();
+    const sent = contract.deploymentTransaction();
+    const receipt = sent && (await waitForReceipt(freshReceipts(provider), sent.hash, DEFAULTS.timeouts.receiptMs, { pollMs: DEFAULTS.timeouts.receiptPollMs }));
     if (!receipt || receipt.status !== 1) throw new ChainError("DEPLOYMENT_INVALID", `deploying ${name} failed`);
     const address = await contract.getAddress();
     deployed[name] = {

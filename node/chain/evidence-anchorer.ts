@@ -1,15 +1,15 @@
 import { EventEmitter } from "node:events";
-import { type Provider, Transaction, type Wallet } from "ethers";
+import type { Wallet } from "ethers";
 import { bilingual, type Message, msg } from "../messages/message.js";
 import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
+import { DEFAULTS } from "../config.js";
 import { ABI } from "../domain/evidence/chain-facts.js";
 import { equalHashes, fromHex, toBytes32 } from "../domain/merkle/index.js";
 import type { AnchorRecord, AnchorStore } from "../store/evidence-log/anchor-store.js";
 import type { EvidenceLog } from "../store/evidence-log/evidence-log.js";
-import { describeError } from "./describe-error.js";
+import { ChainWorker, hook } from "./chain-worker.js";
 import { type AnchorSettings, anchorSettings } from "./evidence-anchor-settings.js";
-import { isNetworkError, sleep, waitForReceipt, withTimeout } from "./rpc.js";
-import { pendingNonce, SendLock } from "./send-lock.js";
+import type { SendLock } from "./send-lock.js";
 
 /** Points where a real crash could happen; a hook that throws stops the worker on the spot (as kill -9 would). */
 export interface AnchorerHooks {
@@ -37,14 +37,22 @@ export interface EvidenceAnchorerOptions {
   gasPrice?: bigint;
   /** eth_getLogs pages (Besu's limit: 5,000). */
   pageBlocks?: number;
+  /** Time limits (defaults: DEFAULTS.timeouts): each RPC call, one receipt wait, the longest pause between receipt questions. */
   rpcTimeoutMs?: number;
   receiptTimeoutMs?: number;
-  /** While idle, read the chain's checkpoint this often, to notice one it lost. Default 2 s. */
+  receiptPollMs?: number;
+  /** The checkpoint read of receipts and views: past it the chain counts as unreachable. Default DEFAULTS.timeouts.quickRpcMs. */
+  quickRpcTimeoutMs?: number;
+  /** While idle, read the chain's checkpoint this often, to notice one it lost. Default DEFAULTS.timeouts.anchorerProbeMs. */
   probeIntervalMs?: number;
+  /** At stop(), how long a step waiting on the chain is given. Default DEFAULTS.timeouts.stopGraceMs. */
+  stopGraceMs?: number;
   hooks?: AnchorerHooks;
   log?: (event: Record<string, unknown>) => void;
-  /** Shared with the other senders of this key (the case submitter): nonce read and broadcast under it. */
-  sendLock?: SendLock;
+  /** The key's one send lock, shared with its other senders (the case submitter, the court's verification). */
+  sendLock: SendLock;
+  /** Milliseconds since the epoch. */
+  now?: () => number;
 }
 
 export interface AnchorerStatus {
@@ -69,7 +77,6 @@ export interface AnchorerEvents {
   anchored: [AnchorRecord];
 }
 
-class Halt extends Error {}
 /** The chain and the log disagree: anchoring stops; never "fixed" automatically. */
 /** The chain's checkpoint and the local log disagree: an id with parameters, put into words where it is reported. */
 class Fork extends Error {
@@ -82,6 +89,7 @@ class Fork extends Error {
  * Anchors the evidence log's checkpoint on chain — `intervalMs` after the last anchor or after `everyRecords` new
  * records, whichever comes first — with the consistency proof from the member's latest anchored checkpoint, which it
  * reads from the chain (`latestCheckpoint`) before every attempt.
+ * The anchoring strategy of the chain worker (chain-worker.ts), which runs the loop, signs, records, broadcasts and waits.
  *
  * - Never the same checkpoint twice: a transaction is signed and recorded as in flight (sync) before it is broadcast;
  *   after a crash or an error, that transaction's fate is looked up before anything else is sent, and nothing is
@@ -96,86 +104,128 @@ class Fork extends Error {
 export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   readonly #o: EvidenceAnchorerOptions;
   readonly settings: AnchorSettings;
-  readonly #provider: Provider;
-  #loop: { abort: AbortController; done: Promise<void> } | undefined;
-  #wake: (() => void) | undefined;
+  readonly #worker: ChainWorker;
+  readonly #probeMs: number;
   #reconciled = false;
-  #reachable = true;
-  #lastError: string | undefined;
   #halted: string | undefined;
   #latest: AnchorRecord | undefined;
-  #lastAnchorAt = Date.now();
+  #lastAnchorAt: number;
   #lastProbeAt = 0;
   #chainCheckpoint: { treeSize: number; at: number } | undefined;
   #firstUnanchoredAt: number | undefined;
   readonly #onAppended = () => {
-    this.#firstUnanchoredAt ??= Date.now();
-    if (this.#o.evidenceLog.size - (this.#latest?.treeSize ?? 0) >= this.settings.everyRecords) this.#wake?.();
+    this.#firstUnanchoredAt ??= this.#worker.now();
+    if (this.#o.evidenceLog.size - (this.#latest?.treeSize ?? 0) >= this.settings.everyRecords) this.#worker.wake();
   };
 
   constructor(options: EvidenceAnchorerOptions) {
     super();
     this.#o = options;
     this.settings = anchorSettings(options.settings);
-    if (!options.wallet.provider) throw new TypeError("the wallet needs a provider");
-    this.#provider = options.wallet.provider;
+    const t = DEFAULTS.timeouts;
+    this.#probeMs = options.probeIntervalMs ?? t.anchorerProbeMs;
+    this.#worker = new ChainWorker(
+      {
+        wallet: options.wallet,
+        sendLock: options.sendLock,
+        gasPrice: options.gasPrice,
+        timeouts: {
+          rpcMs: options.rpcTimeoutMs ?? t.rpcMs,
+          receiptMs: options.receiptTimeoutMs ?? t.receiptMs,
+          receiptPollMs: options.receiptPollMs ?? t.receiptPollMs,
+        },
+        backoff: { initialMs: this.settings.retryInitialMs, maxMs: this.settings.retryMaxMs, factor: 2 },
+        ...(options.now && { now: options.now }),
+      },
+      {
+        step: async () => {
+          if (!this.#reconciled) await this.reconcile();
+          if (this.#due()) {
+            await this.#anchorOnce();
+            this.#lastAnchorAt = this.#worker.now();
+          }
+          return false; // the idle sleep ends at once when another anchor is due
+        },
+        idleMs: () => {
+          if (this.#due()) return 0;
+          const untilInterval = Math.max(50, this.settings.intervalMs - (this.#worker.now() - this.#lastAnchorAt));
+          return Math.min(untilInterval, this.#probeMs, 5_000);
+        },
+        probe: async () => {
+          if (this.#worker.now() - this.#lastProbeAt < this.#probeMs) return;
+          this.#lastProbeAt = this.#worker.now();
+          await this.#readCheckpoint();
+        },
+        // Back after an outage: the node may have come back from an older state file; settle with it first.
+        reconnected: () => {
+          this.#reconciled = false;
+        },
+        retried: (inMs) => {
+          this.#reconciled = false;
+          this.#note({ level: "warn", msg: "evidence anchor retried", inMs, error: this.#worker.lastError });
+        },
+        fatal: (error) => {
+          if (!(error instanceof Fork)) return false;
+          this.#halted = error.message;
+          this.#note({ level: "error", msg: "evidence anchoring halted", error: error.message });
+          return true;
+        },
+        ended: () => this.#o.evidenceLog.off("appended", this.#onAppended),
+      },
+    );
+    this.#lastAnchorAt = this.#worker.now();
   }
 
   status(): AnchorerStatus {
     const logSize = this.#o.evidenceLog.size;
     const anchoredSize = this.#latest?.treeSize ?? 0;
     const lag = Math.max(0, logSize - anchoredSize);
+    const lastError = this.#worker.lastError;
     return {
-      running: this.#loop !== undefined,
+      running: this.#worker.running,
       logSize,
       anchoredSize,
       lag,
-      lagSeconds: lag > 0 && this.#firstUnanchoredAt !== undefined ? Math.round((Date.now() - this.#firstUnanchoredAt) / 1000) : 0,
+      lagSeconds: lag > 0 && this.#firstUnanchoredAt !== undefined ? Math.round((this.#worker.now() - this.#firstUnanchoredAt) / 1000) : 0,
       lastAnchor: this.#latest
         ? { treeSize: this.#latest.treeSize, txHash: this.#latest.txHash, blockNumber: this.#latest.blockNumber, blockTime: this.#latest.blockTime }
         : null,
-      chainReachable: this.#reachable,
+      chainReachable: this.#worker.reachable,
       ...(this.#halted !== undefined && { halted: this.#halted }),
-      ...(this.#lastError !== undefined && { lastError: this.#lastError }),
+      ...(lastError !== undefined && { lastError }),
       settings: { intervalMs: this.settings.intervalMs, everyRecords: this.settings.everyRecords },
     };
   }
 
   /** Starts the worker (idempotent). */
   start(): void {
-    if (this.#loop) return;
+    if (this.#worker.running) return;
     this.#o.evidenceLog.on("appended", this.#onAppended);
-    const abort = new AbortController();
-    this.#loop = { abort, done: this.#run(abort.signal) };
+    this.#worker.start();
   }
 
   /**
    * Stops after the current step; resolves when stopped, or after `graceMs` when that step waits on a chain that does
    * not answer — safe, since every step's state is on disk first (an in-flight transaction is settled on next start).
    */
-  async stop(graceMs = 5_000): Promise<void> {
-    const loop = this.#loop;
-    if (!loop) return;
+  async stop(graceMs = this.#o.stopGraceMs ?? DEFAULTS.timeouts.stopGraceMs): Promise<void> {
+    if (!this.#worker.running) return;
     this.#o.evidenceLog.off("appended", this.#onAppended);
-    loop.abort.abort();
-    this.#wake?.();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([loop.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-    this.#loop = undefined;
+    await this.#worker.stop(graceMs);
   }
 
   /**
    * The size of the member's latest checkpoint on chain, read at most `maxAgeMs` ago — read afresh whenever the value
    * kept is below `atLeast` (the caller is about to call something unanchored: it must be sure) — or undefined when
-   * the node does not answer within 2 s. Receipts and views use it so that nothing is reported anchored that the chain
-   * does not have; a checkpoint smaller than the store's makes the worker reconcile (and anchor again) at once.
+   * the node does not answer within the quick RPC limit (2 s). Receipts and views use it so that nothing is reported
+   * anchored that the chain does not have; a checkpoint smaller than the store's makes the worker reconcile (and
+   * anchor again) at once.
    */
   async chainCheckpointSize(maxAgeMs = 1_000, atLeast = 0): Promise<number | undefined> {
     const cached = this.#chainCheckpoint;
-    if (cached && Date.now() - cached.at <= maxAgeMs && cached.treeSize >= atLeast) return cached.treeSize;
+    if (cached && this.#worker.now() - cached.at <= maxAgeMs && cached.treeSize >= atLeast) return cached.treeSize;
     try {
-      return (await this.#readCheckpoint(2_000)).treeSize;
+      return (await this.#readCheckpoint(this.#o.quickRpcTimeoutMs ?? DEFAULTS.timeouts.quickRpcMs)).treeSize;
     } catch {
       return undefined;
     }
@@ -184,10 +234,10 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   /** Asks the chain for the latest checkpoint; a smaller one than the store's (the chain lost anchors) starts a reconcile. */
   async #readCheckpoint(timeoutMs?: number): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
     const chain = await this.#chainLatest(timeoutMs);
-    this.#chainCheckpoint = { treeSize: chain.treeSize, at: Date.now() };
+    this.#chainCheckpoint = { treeSize: chain.treeSize, at: this.#worker.now() };
     if (chain.treeSize < (this.#latest?.treeSize ?? 0) && this.#reconciled) {
       this.#reconciled = false;
-      this.#wake?.();
+      this.#worker.wake();
     }
     return chain;
   }
@@ -195,7 +245,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   /** The indexer found the chain changed under it: settle with the chain before anchoring again. */
   noticeChainGap(): void {
     this.#reconciled = false;
-    this.#wake?.();
+    this.#worker.wake();
   }
 
   /** Anchors now whatever the schedule says (tests, an operator's "anchor now"); resolves with the anchor or undefined. */
@@ -204,100 +254,20 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     return this.#anchorOnce();
   }
 
-  // ── worker ─────────────────────────────────────────────────────────────────────────────────────────
-
-  async #run(signal: AbortSignal): Promise<void> {
-    let backoff = 0;
-    while (!signal.aborted) {
-      try {
-        if (!this.#reconciled) await this.reconcile();
-        if (this.#due()) {
-          await this.#anchorOnce();
-          this.#lastAnchorAt = Date.now();
-        }
-        backoff = 0;
-        await this.#idle(signal);
-      } catch (error) {
-        if (error instanceof Halt) {
-          this.#lastError = `halted: ${describeError(error.cause)}`;
-          this.#loop = undefined;
-          this.#o.evidenceLog.off("appended", this.#onAppended);
-          return;
-        }
-        if (error instanceof Fork) {
-          this.#halted = error.message;
-          this.#o.evidenceLog.off("appended", this.#onAppended);
-          this.#note({ level: "error", msg: "evidence anchoring halted", error: error.message });
-          this.#loop = undefined;
-          return;
-        }
-        if (signal.aborted) return;
-        this.#reconciled = false;
-        this.#lastError = describeError(error);
-        if (isNetworkError(error)) this.#reachable = false;
-        backoff = Math.min(this.settings.retryMaxMs, backoff === 0 ? this.settings.retryInitialMs : backoff * 2);
-        this.#note({ level: "warn", msg: "evidence anchor retried", inMs: backoff, error: this.#lastError });
-        await sleep(backoff, signal);
-      }
-    }
-  }
+  // ── strategy ───────────────────────────────────────────────────────────────────────────────────────
 
   #due(): boolean {
     const pending = this.#o.evidenceLog.size - (this.#latest?.treeSize ?? 0);
     if (pending <= 0) return false;
-    return pending >= this.settings.everyRecords || Date.now() - this.#lastAnchorAt >= this.settings.intervalMs;
-  }
-
-  async #idle(signal: AbortSignal): Promise<void> {
-    if (this.#due() || signal.aborted) return;
-    const woken = new AbortController();
-    const wake = () => woken.abort();
-    signal.addEventListener("abort", wake, { once: true });
-    this.#wake = wake;
-    try {
-      const untilInterval = Math.max(50, this.settings.intervalMs - (Date.now() - this.#lastAnchorAt));
-      const probeMs = this.#o.probeIntervalMs ?? 2_000;
-      await sleep(Math.min(untilInterval, probeMs, 5_000), woken.signal);
-    } finally {
-      this.#wake = undefined;
-      signal.removeEventListener("abort", wake);
-    }
-    if (signal.aborted || Date.now() - this.#lastProbeAt < (this.#o.probeIntervalMs ?? 2_000)) return;
-    this.#lastProbeAt = Date.now();
-    try {
-      await this.#readCheckpoint();
-    } catch (error) {
-      this.#lastError = describeError(error);
-    }
+    return pending >= this.settings.everyRecords || this.#worker.now() - this.#lastAnchorAt >= this.settings.intervalMs;
   }
 
   #note(event: Record<string, unknown>): void {
     this.#o.log?.(event);
   }
 
-  async #rpc<T>(promise: Promise<T>, what: string, timeoutMs = this.#o.rpcTimeoutMs ?? 30_000): Promise<T> {
-    try {
-      const value = await withTimeout(promise, timeoutMs, what);
-      // Back after an outage: the node may have come back from an older state file; settle with it first.
-      if (!this.#reachable) this.#reconciled = false;
-      this.#reachable = true;
-      return value;
-    } catch (error) {
-      if (isNetworkError(error)) this.#reachable = false;
-      throw error;
-    }
-  }
-
-  async #hook(run: () => void | Promise<void>): Promise<void> {
-    try {
-      await run();
-    } catch (error) {
-      throw new Halt("halted by a hook", { cause: error });
-    }
-  }
-
   async #chainLatest(timeoutMs?: number): Promise<{ root: string; treeSize: number; anchoredAt: number; blockNumber: number }> {
-    const c = await this.#rpc(this.#o.registry.latestCheckpoint(this.#o.memberId), "latestCheckpoint", timeoutMs);
+    const c = await this.#worker.rpc(this.#o.registry.latestCheckpoint(this.#o.memberId), "latestCheckpoint", timeoutMs);
     return { root: c.root.toLowerCase(), treeSize: Number(c.treeSize), anchoredAt: Number(c.anchoredAt), blockNumber: Number(c.blockNumber) };
   }
 
@@ -310,24 +280,10 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     const { anchors } = this.#o;
     const inflight = await anchors.inflight();
     if (inflight) {
-      const receipt = await this.#rpc(this.#provider.getTransactionReceipt(inflight.txHash), "eth_getTransactionReceipt");
-      if (receipt?.status === 1) {
-        await this.#recordMined(inflight.treeSize, inflight.root, inflight.txHash, receipt.blockNumber);
-      } else if (receipt) {
-        await anchors.clearInflight();
-      } else {
-        const pending = await this.#rpc(this.#provider.getTransaction(inflight.txHash), "eth_getTransactionByHash");
-        if (pending) {
-          const timeout = this.#o.receiptTimeoutMs ?? 120_000;
-          const mined = await this.#rpc(waitForReceipt(this.#provider, inflight.txHash, timeout), "transaction receipt", timeout + 5_000);
-          if (mined?.status === 1) await this.#recordMined(inflight.treeSize, inflight.root, inflight.txHash, mined.blockNumber);
-          else if (mined) await anchors.clearInflight();
-          else throw new Error(`anchor transaction ${inflight.txHash} is still pending`);
-        } else {
-          // Signed but never reached the node (a crash before the broadcast): nothing happened on chain.
-          await anchors.clearInflight();
-        }
-      }
+      // Mined: recorded. Reverted, or signed and never reached the node (a crash before the broadcast): forgotten.
+      const receipt = await this.#worker.settle(inflight.txHash);
+      if (receipt?.status === 1) await this.#recordMined(inflight.treeSize, inflight.root, inflight.txHash, receipt.blockNumber);
+      else await anchors.clearInflight();
     }
 
     const chain = await this.#chainLatest();
@@ -361,8 +317,8 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     const from = afterBlock === undefined ? this.#o.deployBlock : afterBlock + 1;
     while (to >= from) {
       const lo = Math.max(from, to - page + 1);
-      const logs = await this.#rpc(
-        this.#provider.getLogs({ address: contract, topics: [ABI.checkpointAnchoredTopic, memberTopic], fromBlock: lo, toBlock: to }),
+      const logs = await this.#worker.rpc(
+        this.#worker.provider.getLogs({ address: contract, topics: [ABI.checkpointAnchoredTopic, memberTopic], fromBlock: lo, toBlock: to }),
         "eth_getLogs",
       );
       for (const log of logs) {
@@ -379,7 +335,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
   }
 
   async #recordMined(treeSize: number, root: string, txHash: string, blockNumber: number): Promise<AnchorRecord> {
-    const block = await this.#rpc(this.#provider.getBlock(blockNumber), "eth_getBlockByNumber");
+    const block = await this.#worker.rpc(this.#worker.provider.getBlock(blockNumber), "eth_getBlockByNumber");
     if (!block) throw new Error(`block ${blockNumber} is missing`);
     const anchor: AnchorRecord = {
       treeSize,
@@ -392,7 +348,7 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     };
     await this.#o.anchors.recordAnchored(anchor);
     if (!this.#latest || this.#latest.treeSize < treeSize) this.#latest = anchor;
-    if ((this.#chainCheckpoint?.treeSize ?? 0) < treeSize) this.#chainCheckpoint = { treeSize, at: Date.now() };
+    if ((this.#chainCheckpoint?.treeSize ?? 0) < treeSize) this.#chainCheckpoint = { treeSize, at: this.#worker.now() };
     return anchor;
   }
 
@@ -411,39 +367,35 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     }
     const root = toBytes32(await this.#o.evidenceLog.root(size));
     const proof = chain.treeSize === 0 ? [] : (await this.#o.evidenceLog.consistencyProof(chain.treeSize, size)).map(toBytes32);
-    const registry = this.#o.registry.connect(this.#o.wallet) as EvidenceRegistry;
+    const registry = this.#o.registry;
     const address = await registry.getAddress();
     const data = registry.interface.encodeFunctionData("anchor", [size, root, proof]);
     const request = { to: address, data, from: this.#o.wallet.address };
-    const gas = await this.#rpc(this.#provider.estimateGas(request), "eth_estimateGas");
-    const fee = this.#o.gasPrice === undefined ? {} : { type: 0, gasPrice: this.#o.gasPrice };
-    // Nonce to broadcast under the key's send lock: the case submitter signs with the same key.
-    const txHash = await (this.#o.sendLock ?? new SendLock()).run(async () => {
-      const nonce = await this.#rpc(pendingNonce(this.#provider, this.#o.wallet.address), "eth_getTransactionCount");
-      const populated = await this.#rpc(
-        this.#o.wallet.populateTransaction({ ...request, gasLimit: gas + gas / 5n, nonce, chainId: this.#o.chainId, ...fee }),
-        "populate transaction",
-      );
-      const signed = await this.#o.wallet.signTransaction(populated);
-      const hash = Transaction.from(signed).hash!;
-      await this.#o.anchors.setInflight({ treeSize: size, root, txHash: hash, nonce, previousTreeSize: chain.treeSize, signedAt: new Date().toISOString() });
-      await this.#hook(() => this.#o.hooks?.afterSign?.({ treeSize: size, txHash: hash }));
-      await this.#rpc(this.#provider.broadcastTransaction(signed), "eth_sendRawTransaction");
-      return hash;
-    });
-    await this.#hook(() => this.#o.hooks?.afterBroadcast?.({ treeSize: size, txHash }));
-    const timeout = this.#o.receiptTimeoutMs ?? 120_000;
-    const receipt = await this.#rpc(waitForReceipt(this.#provider, txHash, timeout), "transaction receipt", timeout + 5_000);
-    if (!receipt) throw new Error(`no receipt for anchor transaction ${txHash} yet`);
+    const gas = await this.#worker.rpc(this.#worker.provider.estimateGas(request), "eth_estimateGas");
+    // Recorded in flight before the broadcast, under the key's send lock: the case submitter signs with the same key.
+    const txHash = await this.#worker.send(
+      { to: address, data },
+      gas,
+      {
+        record: ({ txHash, nonce, signedAt }) =>
+          this.#o.anchors.setInflight({ treeSize: size, root, txHash, nonce, previousTreeSize: chain.treeSize, signedAt }),
+        forget: () => this.#o.anchors.clearInflight(),
+      },
+      {
+        afterSign: (hash) => this.#o.hooks?.afterSign?.({ treeSize: size, txHash: hash }),
+        afterBroadcast: (hash) => this.#o.hooks?.afterBroadcast?.({ treeSize: size, txHash: hash }),
+      },
+    );
+    const receipt = await this.#worker.receipt(txHash);
     if (receipt.status !== 1) {
       await this.#o.anchors.clearInflight();
       this.#reconciled = false;
       throw new Error(`anchor transaction ${txHash} reverted`);
     }
-    await this.#hook(() => this.#o.hooks?.afterMined?.({ treeSize: size, txHash, blockNumber: receipt.blockNumber }));
+    await hook(() => this.#o.hooks?.afterMined?.({ treeSize: size, txHash, blockNumber: receipt.blockNumber }));
     const anchor = await this.#recordMined(size, root, txHash, receipt.blockNumber);
-    this.#lastError = undefined;
-    this.#firstUnanchoredAt = this.#o.evidenceLog.size > size ? Date.now() : undefined;
+    this.#worker.lastError = undefined;
+    this.#firstUnanchoredAt = this.#o.evidenceLog.size > size ? this.#worker.now() : undefined;
     this.#note({ level: "info", msg: "evidence anchored", treeSize: size, previousTreeSize: chain.treeSize, txHash, block: receipt.blockNumber });
     this.emit("anchored", anchor);
     return anchor;

@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../config.js";
 import {
   ABI,
   type AnchorTxFacts,
@@ -32,7 +33,7 @@ export class JsonRpcError extends Error {
 }
 
 /** A JSON-RPC client over HTTP(S) with a time limit per call. */
-export function httpJsonRpc(url: string, timeoutMs = 10_000): JsonRpcCaller {
+export function httpJsonRpc(url: string, timeoutMs: number = DEFAULTS.timeouts.verifyRpcMs): JsonRpcCaller {
   let id = 0;
   return {
     async call(method, params) {

@@ -1,3 +1,4 @@
+import { JsonRpcApiProvider, JsonRpcProvider, type Provider } from "ethers";
 import { ChainError } from "./errors.js";
 
 /**
@@ -101,10 +102,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * The receipt of a transaction, asking the node every `pollMs` until it has one or `timeoutMs` has passed (then
- * null). Deliberately not ethers' `waitForTransaction`, which waits on block events: under load on anvil (automine,
- * no block unless a transaction comes) it was seen waiting its whole timeout for a transaction mined long before,
- * which stalled anchoring for two minutes (scripts/bench/load.ts). A plain question to the node cannot miss a block.
+ * The receipt of a transaction, asking the node at once, then after 25 ms, doubling up to `pollMs`, until it has one
+ * or `timeoutMs` has passed (then null). The one way the gateway waits for a receipt. Deliberately not ethers'
+ * `response.wait`/`waitForTransaction`, which wait on block events: under load on anvil (automine, no block unless a
+ * transaction comes) they were seen waiting their whole timeout for a transaction mined long before, which stalled
+ * anchoring (scripts/bench/load.ts) and case assignment (scripts/bench/assign.ts) for minutes. A plain question to
+ * the node cannot miss a block; the short first pauses keep an automining chain's batches back to back.
  */
 export async function waitForReceipt<R>(
   provider: { getTransactionReceipt(hash: string): Promise<R | null> },
@@ -113,10 +116,69 @@ export async function waitForReceipt<R>(
   options: { pollMs?: number; signal?: AbortSignal } = {},
 ): Promise<R | null> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  const pollMs = options.pollMs ?? 250;
+  for (let pause = Math.min(25, pollMs); ; pause = Math.min(pause * 2, pollMs)) {
     const receipt = await provider.getTransactionReceipt(txHash);
     if (receipt) return receipt;
     if (Date.now() >= deadline || options.signal?.aborted) return null;
-    await sleep(Math.min(options.pollMs ?? 250, Math.max(0, deadline - Date.now())), options.signal);
+    await sleep(Math.min(pause, Math.max(0, deadline - Date.now())), options.signal);
   }
+}
+
+/** What the gateway needs of a transaction's receipt. */
+export interface MinedReceipt {
+  hash: string;
+  blockNumber: number;
+  /** 1: succeeded; 0: reverted. */
+  status: number;
+}
+
+/**
+ * One JSON-RPC call over Node's own fetch and JSON parser. For large answers (a receipt of a batch of 200 cases carries
+ * 201 logs, ~150 KB) ethers' byte-by-byte UTF-8 decoding of the body cost more CPU than the rest of a batch's work.
+ * A node that cannot be reached or answers other than JSON-RPC is RPC_UNAVAILABLE (a network error).
+ */
+export async function nativeJsonRpc(url: string, method: string, params: unknown[]): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  } catch (cause) {
+    throw new ChainError("RPC_UNAVAILABLE", `${method}: the node cannot be reached`, { cause });
+  }
+  const body: unknown = await res.json().catch(() => undefined);
+  if (!res.ok || !body || typeof body !== "object") throw new ChainError("RPC_UNAVAILABLE", `${method}: the node answered HTTP ${res.status}, not JSON-RPC`);
+  const { result, error } = body as { result?: unknown; error?: { message?: unknown } };
+  if (error) throw new Error(`${method}: ${String(error.message ?? "error").slice(0, 200)}`);
+  return result;
+}
+
+/**
+ * Receipts read from the node itself on every question. ethers' providers answer an identical request from a 250 ms
+ * cache, so a poll that was told "not mined yet" kept hearing it for 250 ms: on an automining chain that was most of
+ * the time a batch took (bench:assign). Only what the gateway reads of a receipt is kept; over HTTP the answer is
+ * parsed natively (nativeJsonRpc).
+ */
+export function freshReceipts(provider: Provider): { getTransactionReceipt(hash: string): Promise<MinedReceipt | null> } {
+  if (provider instanceof JsonRpcApiProvider) {
+    const url = provider instanceof JsonRpcProvider ? provider._getConnection().url : undefined;
+    const ask = (hash: string): Promise<unknown> =>
+      url?.startsWith("http") ? nativeJsonRpc(url, "eth_getTransactionReceipt", [hash]) : provider.send("eth_getTransactionReceipt", [hash]);
+    return {
+      async getTransactionReceipt(hash) {
+        const raw = await ask(hash);
+        if (raw === null || raw === undefined) return null;
+        const { transactionHash, blockNumber, status } = raw as { transactionHash?: unknown; blockNumber?: unknown; status?: unknown };
+        if (typeof transactionHash !== "string" || typeof blockNumber !== "string" || typeof status !== "string") {
+          throw new ChainError("RPC_UNAVAILABLE", `the node answered a malformed receipt for ${hash}`);
+        }
+        return { hash: transactionHash, blockNumber: fromHex(blockNumber), status: fromHex(status) };
+      },
+    };
+  }
+  return {
+    async getTransactionReceipt(hash) {
+      const receipt = await provider.getTransactionReceipt(hash);
+      return receipt && { hash: receipt.hash, blockNumber: receipt.blockNumber, status: receipt.status ?? 0 };
+    },
+  };
 }

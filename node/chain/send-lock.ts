@@ -1,7 +1,8 @@
 /**
- * One member key, two senders (the case submitter and the evidence anchorer): each reads the account's pending nonce
- * and broadcasts under this lock, so that they never sign two transactions with the same nonce — one of which the
- * node would drop, leaving its sender waiting for a receipt that never comes.
+ * One member key, several senders (the case submitter, the evidence anchorer, a court's verification): each reads the
+ * account's pending nonce and broadcasts under this lock, so that they never sign two transactions with the same
+ * nonce — one of which the node would drop, leaving its sender waiting for a receipt that never comes. One lock per
+ * key, made in the composition root (node/gateway.ts); every sender requires it, none makes its own.
  */
 export class SendLock {
   #tail: Promise<unknown> = Promise.resolve();

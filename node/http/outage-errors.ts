@@ -1,6 +1,5 @@
 import { msg } from "../messages/message.js";
-import { isNetworkError } from "../chain/rpc.js";
-import { isDiskFull, isStoreError } from "../store/store-errors.js";
+import { outageOf } from "../services/outage.js";
 import { ApiError } from "./api-error.js";
 
 /** Seconds a client should wait before retrying a request refused because the chain node or the store is away. */
@@ -13,13 +12,14 @@ export const RETRY_AFTER_SECONDS = { chain: 5, store: 30 } as const;
  */
 export function outageError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return undefined;
-  if (isNetworkError(error)) {
+  const outage = outageOf(error);
+  if (outage === "chain") {
     return new ApiError("CHAIN_UNAVAILABLE", msg("api.CHAIN_UNAVAILABLE"), { retryAfterSeconds: RETRY_AFTER_SECONDS.chain });
   }
-  if (isDiskFull(error)) {
+  if (outage === "storageFull") {
     return new ApiError("STORAGE_FULL", msg("api.STORAGE_FULL"), { retryAfterSeconds: RETRY_AFTER_SECONDS.store });
   }
-  if (isStoreError(error)) {
+  if (outage === "store") {
     return new ApiError("STORE_UNAVAILABLE", msg("api.STORE_UNAVAILABLE"), { retryAfterSeconds: RETRY_AFTER_SECONDS.store });
   }
   return undefined;

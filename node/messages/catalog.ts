@@ -211,6 +211,7 @@ export const CATALOG = {
     KEY_MISSING: { zh: "缺少签名密钥", en: "a signing key is missing" },
     CHAIN_REORGED: { zh: "读取期间链发生了变化，请重新同步", en: "the chain changed while it was read; sync again" },
     RPC_TIMEOUT: { zh: "区块链节点未在时限内应答", en: "the chain node did not answer in time" },
+    RECEIPT_PENDING: { zh: "交易已在节点中但尚未上链，稍后再查其回执", en: "the node has the transaction but it is not mined yet; its receipt is looked up again later" },
     STORE_CORRUPT: { zh: "链索引或发送队列的本地数据损坏", en: "the local data of the chain index or the outbox is corrupt" },
     JOB_INVALID: { zh: "上链任务无效", en: "the chain job is invalid" },
     JOB_NOT_FOUND: { zh: "没有这个上链任务", en: "no such chain job" },

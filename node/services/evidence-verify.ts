@@ -5,8 +5,9 @@ import type { EvidenceRegistry } from "../../types/ethers-contracts/index.js";
 import { decodeRevert, revertInterface } from "../chain/case-revert.js";
 import { describeError } from "../chain/describe-error.js";
 import { type JsonRpcCaller, readChainFacts } from "../chain/evidence-chain-reader.js";
-import { isNetworkError } from "../chain/rpc.js";
-import { pendingNonce, SendLock } from "../chain/send-lock.js";
+import { freshReceipts, isNetworkError, waitForReceipt } from "../chain/rpc.js";
+import { pendingNonce, type SendLock } from "../chain/send-lock.js";
+import { DEFAULTS } from "../config.js";
 import { type ChainFacts, questionsFor } from "../domain/evidence/chain-facts.js";
 import { type ContentDigest, ContentHasher } from "../domain/evidence/content-digest.js";
 import { parseRecordText } from "../domain/evidence/record-validation.js";
@@ -27,8 +28,11 @@ export interface EvidenceVerifierDeps {
   wallet: Wallet;
   /** Send recordVerification as a legacy transaction at this gas price (config chain.gasPrice; Besu: 0). */
   gasPrice?: bigint;
-  /** Shared with the other senders of this key. */
-  sendLock?: SendLock;
+  /** The key's one send lock, shared with its other senders (the case submitter, the anchorer). */
+  sendLock: SendLock;
+  /** How long the court's recordVerification is awaited (DEFAULTS.timeouts.verifyReceiptMs), and the longest pause between receipt questions. */
+  receiptTimeoutMs?: number;
+  receiptPollMs?: number;
 }
 
 /** What the chain is asked for a receipt (undefined when the receipt cannot get that far). */
@@ -109,7 +113,7 @@ export class EvidenceVerifier {
     const registry = this.deps.contracts.evidenceRegistry.connect(this.deps.wallet) as EvidenceRegistry;
     try {
       const fee = this.deps.gasPrice === undefined ? {} : { type: 0, gasPrice: this.deps.gasPrice };
-      const tx = await (this.deps.sendLock ?? new SendLock()).run(async () => {
+      const tx = await this.deps.sendLock.run(async () => {
         const nonce = await pendingNonce(this.deps.wallet.provider, this.deps.wallet.address);
         return registry.recordVerification(
           member,
@@ -120,8 +124,12 @@ export class EvidenceVerifier {
           { nonce, ...fee },
         );
       });
-      const mined = await tx.wait(1, 60_000);
+      const { receiptTimeoutMs = DEFAULTS.timeouts.verifyReceiptMs, receiptPollMs = DEFAULTS.timeouts.receiptPollMs } = this.deps;
+      const provider = this.deps.wallet.provider;
+      if (!provider) throw new TypeError("the wallet needs a provider");
+      const mined = await waitForReceipt(freshReceipts(provider), tx.hash, receiptTimeoutMs, { pollMs: receiptPollMs });
       if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", msg("api.TX_NOT_MINED"));
+      if (mined.status !== 1) throw Object.assign(new Error(`transaction ${mined.hash} reverted`), { code: "CALL_EXCEPTION" });
       return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };
     } catch (error) {
       if (error instanceof ServiceError) throw error;

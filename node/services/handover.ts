@@ -13,6 +13,7 @@ import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import type { AuditLog } from "../store/audit-log.js";
 import { ServiceError } from "./service-error.js";
+import { DEFAULTS } from "../config.js";
 
 /** Cases per package: a package is one HTTP request and one notarized hash. */
 export const HANDOVER_CHUNK = 1_000;
@@ -32,7 +33,10 @@ export interface HandoverSenderDeps {
   clock: Clock;
   /** Called with every delivered package's hash (the evidence log notarizes it). */
   onDelivered?: (delivery: { packageHash: string; agencyId: number; caseKeys: string[] }) => void | Promise<void>;
+  /** Undelivered packages are tried again this often (DEFAULTS.timeouts.handoverRetryMs). */
   retryMs?: number;
+  /** One delivery to the agency's gateway (DEFAULTS.timeouts.handoverRequestMs). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -72,7 +76,7 @@ export class HandoverSender {
       } catch (error) {
         this.#warn("sweep", error);
       }
-      if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.deps.retryMs ?? 5_000);
+      if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.deps.retryMs ?? DEFAULTS.timeouts.handoverRetryMs);
     };
     void sweep();
   }
@@ -119,7 +123,7 @@ export class HandoverSender {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify(signed),
-          signal: AbortSignal.timeout(60_000),
+          signal: AbortSignal.timeout(this.deps.requestTimeoutMs ?? DEFAULTS.timeouts.handoverRequestMs),
         });
         const body = (await res.json().catch(() => ({}))) as { accepted?: number; rejected?: unknown[]; error?: { code?: string } };
         if (!res.ok) throw new Error(`agency gateway answered ${res.status} ${body.error?.code ?? ""}`);

@@ -1,4 +1,5 @@
 import { hasRole, isRoleName, MEMBER_STATUS, ROLE_BY_NAME } from "../domain/consortium/index.js";
+import { DEFAULTS } from "../config.js";
 
 /** This gateway's own member as MemberRegistry has it: status and roles. */
 export type MemberState = "active" | "suspended" | "removed" | "unknown";
@@ -53,9 +54,9 @@ export class MemberStatus {
   }
 
   /** First read (bounded by `timeoutMs`), then a refresh every `refreshMs`. */
-  async start(timeoutMs = 2_000): Promise<void> {
+  async start(timeoutMs: number = DEFAULTS.timeouts.quickRpcMs): Promise<void> {
     await Promise.race([this.refresh(), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-    this.#timer = setInterval(() => void this.refresh(), this.deps.refreshMs ?? 10_000);
+    this.#timer = setInterval(() => void this.refresh(), this.deps.refreshMs ?? DEFAULTS.timeouts.memberStatusRefreshMs);
     this.#timer.unref();
   }
 

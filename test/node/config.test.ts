@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CHAIN_PROFILES, ConfigError, DEFAULTS, parseConfig } from "../../node/config.js";
+import { CHAIN_PROFILES, ConfigError, DEFAULTS, ENV_OVERRIDES, parseConfig } from "../../node/config.js";
 
 describe("node/config", () => {
   const minimal = {
@@ -71,5 +71,48 @@ describe("node/config", () => {
     ] as const) {
       expect(() => parseConfig({ ...minimal, chain: { ...minimal.chain, ...chain } }, "/")).to.throw(ConfigError, field);
     }
+  });
+
+  it("fills every timeout and the anchoring settings from the named defaults, and takes the file's values", () => {
+    const config = parseConfig(minimal, "/", {});
+    expect(config.timeouts).to.deep.equal(DEFAULTS.timeouts);
+    expect(config.evidence).to.deep.equal(DEFAULTS.evidence);
+    const custom = parseConfig({ ...minimal, timeouts: { receiptMs: 5_000, receiptPollMs: 100 }, evidence: { intervalMs: 5_000, everyRecords: 10 } }, "/", {});
+    expect(custom.timeouts).to.include({ receiptMs: 5_000, receiptPollMs: 100, rpcMs: DEFAULTS.timeouts.rpcMs });
+    expect(custom.evidence).to.deep.equal({ ...DEFAULTS.evidence, intervalMs: 5_000, everyRecords: 10 });
+  });
+
+  it("lets the documented environment variables override the anchoring schedule, and nothing else", () => {
+    const env = { [ENV_OVERRIDES.anchorIntervalSeconds]: "0.5", [ENV_OVERRIDES.anchorEveryRecords]: "3", CASELEDGER_RPC_MS: "1" };
+    const config = parseConfig({ ...minimal, evidence: { intervalMs: 9_000, everyRecords: 90 } }, "/", env);
+    expect(config.evidence).to.include({ intervalMs: 500, everyRecords: 3 });
+    expect(config.timeouts.rpcMs).to.equal(DEFAULTS.timeouts.rpcMs);
+    expect(parseConfig(minimal, "/", { [ENV_OVERRIDES.anchorIntervalSeconds]: "" }).evidence.intervalMs).to.equal(DEFAULTS.evidence.intervalMs);
+  });
+
+  it("names every timeout or anchoring setting out of range, unknown, or given by a bad environment value", () => {
+    try {
+      parseConfig(
+        { ...minimal, timeouts: { receiptMs: 0, rpcMs: "30s", retryInitialMs: 9_000, retryMaxMs: 1_000, receiptMS: 5 }, evidence: { intervalMs: 50, retryInitialMs: 2, retryMaxMs: 1 } },
+        "/",
+        { [ENV_OVERRIDES.anchorEveryRecords]: "many" },
+      );
+      expect.fail("accepted invalid timeouts");
+    } catch (e) {
+      expect(e).to.be.instanceOf(ConfigError);
+      const problems = (e as ConfigError).problems.join("\n");
+      for (const field of [
+        /timeouts\.receiptMs must be an integer from 1/,
+        /timeouts\.rpcMs must be an integer/,
+        /timeouts\.receiptMS is not a setting/,
+        /timeouts\.retryInitialMs must not exceed timeouts\.retryMaxMs/,
+        /evidence\.intervalMs \(CASELEDGER_ANCHOR_INTERVAL_S in seconds\) must be an integer from 100/,
+        /evidence\.everyRecords \(CASELEDGER_ANCHOR_EVERY_RECORDS\) must be an integer/,
+        /evidence\.retryInitialMs must not exceed evidence\.retryMaxMs/,
+      ]) {
+        expect(problems).to.match(field);
+      }
+    }
+    expect(() => parseConfig({ ...minimal, timeouts: [] }, "/", {})).to.throw(ConfigError, /timeouts must be an object/);
   });
 });

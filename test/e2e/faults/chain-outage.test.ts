@@ -143,7 +143,11 @@ describe("e2e faults: the chain node down for a while, then back from an older s
       }, 40_000, "the lost assignments re-sent");
       const keys = await assignedKeys(contracts);
       expect(keys.filter((k) => lost.caseKeys.includes(k))).to.have.length(25);
-      const reopened = (await api.get(`/v1/jobs/${job.id}`)).body;
+      // The chain has the last batch a moment before the outbox records it done.
+      const reopened = await eventually(async () => {
+        const j = (await api.get(`/v1/jobs/${job.id}`)).body;
+        return j.status === "done" ? j : undefined;
+      }, 10_000, "the reopened job to finish");
       expect(reopened).to.include({ status: "done", done: 25, failed: 0 });
       expect(reopened.lostTxs.length).to.be.greaterThan(0);
       const status = await fullyAnchored(api, 40_000);

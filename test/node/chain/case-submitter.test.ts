@@ -6,6 +6,7 @@ import { CaseIndexer } from "../../../node/chain/case-indexer.js";
 import { type ItemRecord, type JobRecord } from "../../../node/chain/case-outbox.js";
 import { CaseSubmitter, type CaseSubmitterOptions, type JobProgress } from "../../../node/chain/case-submitter.js";
 import { ChainError } from "../../../node/chain/errors.js";
+import { SendLock } from "../../../node/chain/send-lock.js";
 import { type Consortium, DAY, type MemberName, startConsortium, testKey } from "./consortium-fixture.js";
 
 /** The batching submitter against a real anvil, with its outbox in a real LevelDB. */
@@ -30,6 +31,7 @@ describe("node/chain/case-submitter (anvil)", function () {
       signer: c.wallet(member),
       memberId: c.ids[member],
       db: store.sublevel(`outbox-${member}`),
+      sendLock: new SendLock(),
       retry: { initialMs: 50, maxMs: 400 },
       probeIntervalMs: 200,
       ...extra,
@@ -176,43 +178,56 @@ describe("node/chain/case-submitter (anvil)", function () {
     expect(records[0]!.status).to.deep.include({ state: "done", txHash: crashed });
   });
 
-  it("after a crash between sending and recording the transaction, or a transaction sent by hand, finds the cases already on chain", async () => {
-    const items = cases("sent", 30);
-    const end = await until();
-    // The first 10 went out by hand (another tool, or this gateway before it lost its store).
-    const lender = await c.as("lender");
-    await (
-      await lender.caseRegistry.registerAndAssign(c.ids.agency, end, items.slice(0, 10).map((i) => i.caseKey), items.slice(0, 10).map((i) => i.debtorKey))
-    ).wait();
-    let sent = 0;
-    const first = submitter("lender", {
-      batchSize: 10,
-      hooks: {
-        afterSend: () => {
-          if (++sent === 1) throw new Error("simulated crash");
+  for (const point of ["afterSign", "afterSend"] as const) {
+    const when = point === "afterSign" ? "signing and recording the transaction (before its broadcast)" : "broadcasting the transaction";
+    it(`after a crash just after ${when}, beside a transaction sent by hand, sends each case once`, async () => {
+      const items = cases(`sent-${point}`, 30);
+      const end = await until();
+      // The first 10 went out by hand (another tool, or this gateway before it lost its store).
+      const lender = await c.as("lender");
+      await (
+        await lender.caseRegistry.registerAndAssign(c.ids.agency, end, items.slice(0, 10).map((i) => i.caseKey), items.slice(0, 10).map((i) => i.debtorKey))
+      ).wait();
+      let crashed: string | undefined;
+      const first = submitter("lender", {
+        batchSize: 10,
+        hooks: {
+          [point]: ({ txHash }: { txHash: string }) => {
+            crashed ??= txHash;
+            throw new Error("simulated crash");
+          },
         },
-      },
+      });
+      first.start();
+      const { id } = await first.enqueue({ kind: "registerAndAssign", agencyId: c.ids.agency, until: end, items });
+      for (const deadline = Date.now() + 10_000; crashed === undefined && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      await first.stop();
+      // Recorded before the broadcast: the restarted worker looks the transaction up by hash first.
+      expect((await first.outbox.inflight(id))?.txHash).to.equal(crashed);
+      const broadcast = (await c.provider.getTransaction(crashed!)) !== null;
+      expect(broadcast).to.equal(point === "afterSend");
+
+      const second = submitter("lender", { batchSize: 10 });
+      second.start();
+      const job = await second.waitForJob(id, { timeoutMs: 30_000 });
+      expect(job).to.include({ done: 30, failed: 0 });
+      const records = await allItems(second, job);
+      expect(records.slice(0, 10).every((r) => r.status.state === "done" && r.status.alreadyOnChain)).to.equal(true);
+      // Items 10–19: the crashed transaction when it was broadcast; otherwise signed again and sent (the same batch
+      // from the same nonce may sign to the same hash). Either way it is on chain once.
+      expect(job.txs).to.have.length(2);
+      if (point === "afterSend") expect(job.txs[0]!.txHash).to.equal(crashed);
+      expect((await c.provider.getTransactionReceipt(job.txs[0]!.txHash))?.blockNumber).to.equal(job.txs[0]!.block);
+      expect(records.slice(10, 20).every((r) => r.status.state === "done" && r.status.txHash === job.txs[0]!.txHash)).to.equal(true);
+      expect(records.slice(20).every((r) => r.status.state === "done" && r.status.txHash === job.txs[1]!.txHash)).to.equal(true);
+      expect(await second.outbox.inflight(id)).to.equal(undefined);
+      expect((await assignedOnChain()).filter((k) => items.some((i) => i.caseKey === k))).to.have.length(30);
+
+      // The same job again: nothing to send.
+      const again = await second.enqueue({ kind: "registerAndAssign", agencyId: c.ids.agency, until: end, items });
+      expect(await second.waitForJob(again.id, { timeoutMs: 10_000 })).to.include({ done: 30, failed: 0 }).and.deep.include({ txs: [] });
     });
-    first.start();
-    const { id } = await first.enqueue({ kind: "registerAndAssign", agencyId: c.ids.agency, until: end, items });
-    for (const deadline = Date.now() + 10_000; sent === 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
-    await first.stop();
-    expect(await first.outbox.inflight(id)).to.equal(undefined);
-
-    const second = submitter("lender", { batchSize: 10 });
-    second.start();
-    const job = await second.waitForJob(id, { timeoutMs: 30_000 });
-    expect(job).to.include({ done: 30, failed: 0 });
-    expect(job.txs).to.have.length(1); // only items 20–29 needed a transaction
-    const records = await allItems(second, job);
-    expect(records.slice(0, 20).every((r) => r.status.state === "done" && r.status.alreadyOnChain)).to.equal(true);
-    expect(records.slice(20).every((r) => r.status.state === "done" && r.status.txHash === job.txs[0]!.txHash)).to.equal(true);
-    expect(await assignedOnChain()).to.have.length(30);
-
-    // The same job again: nothing to send.
-    const again = await second.enqueue({ kind: "registerAndAssign", agencyId: c.ids.agency, until: end, items });
-    expect(await second.waitForJob(again.id, { timeoutMs: 10_000 })).to.include({ done: 30, failed: 0 }).and.deep.include({ txs: [] });
-  });
+  }
 
   it("acknowledges jobs while the node is down, reports it unreachable, and drains when it is back", async () => {
     const lender = submitter("lender");

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { EvidenceAnchorer, type AnchorerHooks } from "../../../node/chain/evidence-anchorer.js";
+import { SendLock } from "../../../node/chain/send-lock.js";
 import { toBytes32 } from "../../../node/domain/merkle/index.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import type { AnchoredReceipt } from "../../../node/domain/evidence/receipt.js";
@@ -44,6 +45,7 @@ describe("node/chain: EvidenceAnchorer", function () {
       memberId: member,
       chainId: c.deployment.chainId,
       deployBlock: c.deployment.deployBlock,
+      sendLock: new SendLock(),
       settings,
       hooks,
       rpcTimeoutMs: 5_000,
@@ -218,6 +220,7 @@ describe("node/chain: EvidenceAnchorer", function () {
         memberId: member,
         chainId: c.deployment.chainId,
         deployBlock: c.deployment.deployBlock,
+        sendLock: new SendLock(),
         settings: { intervalMs: 100, everyRecords: 1, retryInitialMs: 100, retryMaxMs: 400 },
       });
       const before = await sent();

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import { ANVIL_DEV_KEY, type AnvilNode, startAnvil } from "../../../node/chain/anvil.js";
-import { waitForReceipt } from "../../../node/chain/rpc.js";
+import { freshReceipts, waitForReceipt } from "../../../node/chain/rpc.js";
 
 /** waitForReceipt against a real anvil whose blocks the test mines by hand (automine off). */
 describe("node/chain/rpc: waitForReceipt", function () {
@@ -36,5 +36,15 @@ describe("node/chain/rpc: waitForReceipt", function () {
     expect(Date.now() - started).to.be.at.least(400);
     await provider.send("evm_mine", []);
     expect((await waitForReceipt(provider, tx.hash, 1_000))?.hash).to.equal(tx.hash);
+  });
+
+  it("freshReceipts asks the node every time, where ethers answers from its 250 ms cache", async () => {
+    const tx = await wallet.sendTransaction({ to: wallet.address, value: 3n });
+    expect(await provider.getTransactionReceipt(tx.hash)).to.equal(null); // now cached as "not mined"
+    await provider.send("evm_mine", []);
+    const fresh = await freshReceipts(provider).getTransactionReceipt(tx.hash);
+    expect(fresh).to.deep.include({ hash: tx.hash, status: 1 });
+    expect(fresh?.blockNumber).to.equal(await provider.send("eth_blockNumber", []).then(Number));
+    expect(await freshReceipts(provider).getTransactionReceipt(`0x${"ab".repeat(32)}`)).to.equal(null);
   });
 });
