@@ -148,7 +148,7 @@ export async function nativeJsonRpc(url: string, method: string, params: unknown
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok || !body || typeof body !== "object") throw new ChainError("RPC_UNAVAILABLE", `${method}: the node answered HTTP ${res.status}, not JSON-RPC`);
   const { result, error } = body as { result?: unknown; error?: { message?: unknown } };
-  if (error) throw new Error(`${method}: ${String(error.message ?? "error").slice(0, 200)}`);
+  if (error) throw new Error(`${method}: ${(typeof error.message === "string" ? error.message : "error").slice(0, 200)}`);
   return result;
 }
 

@@ -1,5 +1,4 @@
 import { Router } from "express";
-import { msg } from "../messages/message.js";
 import { safeFileName } from "../domain/export/file-name.js";
 import type { CaseListService } from "../services/case-lists.js";
 import { requireRole } from "./auth.js";

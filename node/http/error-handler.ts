@@ -47,7 +47,7 @@ export function errorHandler(log: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     let api: ApiError;
     const outage = outageError(error);
-    if (error instanceof ApiError) api = error;
+    if (error instanceof ApiError) api = error as ApiError;
     else if (outage) {
       // The cause in the log (driver messages may hold paths); the client gets the code and a retry hint.
       log({ level: "warn", msg: "request refused: dependency unavailable", code: outage.code, method: req.method, path: req.path, error: String((error as Error)?.message ?? error).slice(0, 300) });

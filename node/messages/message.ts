@@ -49,7 +49,7 @@ export function fill(template: string, params: Readonly<Record<string, string | 
 export function render(message: Message, lang: Lang): string {
   const entry = entryOf(message.id);
   if (!entry) return message.id;
-  return fill(entry[lang], message.params as Readonly<Record<string, string | number>>);
+  return fill(entry[lang], message.params);
 }
 
 /** "中文 / English": the form the API and the CLI give every message in. */

@@ -14,7 +14,7 @@ export interface AgencyServiceDeps {
 function parseGatewayUrl(raw: unknown): string | undefined {
   if (raw === undefined || raw === null || raw === "") return undefined;
   try {
-    const url = new URL(String(raw));
+    const url = new URL(typeof raw === "string" ? raw : "");
     if (url.protocol === "http:" || url.protocol === "https:") return url.toString().replace(/\/$/, "");
   } catch {
     // reported below

@@ -22,8 +22,8 @@ export class StaffTokenAdmin {
   }
 
   /** A new token: its secret is in this answer only. */
-  async issue(request: TokenRequest): Promise<{ token: string; record: StaffToken }> {
-    const { role, name, ttlDays } = request;
+  async issue(request: unknown): Promise<{ token: string; record: StaffToken }> {
+    const { role, name, ttlDays } = (typeof request === "object" && request !== null ? request : {}) as TokenRequest;
     const errors: Array<{ field: string; code: string }> = [];
     if (typeof role !== "string" || !STAFF_ROLES.includes(role as StaffRole)) errors.push({ field: "role", code: "ROLE_UNKNOWN" });
     else if (role !== "admin" && this.deps.status.holdsRole(role) === false) errors.push({ field: "role", code: "ROLE_NOT_HELD" });

@@ -1,7 +1,7 @@
 /** Walks an error and its causes (LevelDB wraps the binding's error; ethers wraps the socket's). */
 function* chain(error: unknown): Generator<{ code?: unknown; message?: unknown }> {
   for (let e: unknown = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
-    yield e as { code?: unknown; message?: unknown };
+    yield e;
     e = (e as { cause?: unknown }).cause;
   }
 }

@@ -3,7 +3,6 @@
  * collects is LENDER | AGENCY. OPERATOR grants nothing in governance; it marks the operator's own member.
  */
 export const ROLE = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8 } as const;
-type RoleBit = (typeof ROLE)[keyof typeof ROLE];
 
 /** Every known bit: the registry rejects a roles mask with any other bit. */
 export const ALL_ROLES = ROLE.LENDER | ROLE.AGENCY | ROLE.COURT | ROLE.OPERATOR;
