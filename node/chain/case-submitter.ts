@@ -3,7 +3,7 @@ import type { Interface, Wallet } from "ethers";
 import type { CaseRegistry, MemberRegistry } from "../../types/ethers-contracts/index.js";
 import { DEFAULTS } from "../config.js";
 import { caseStatusName, MAX_BATCH } from "../domain/consortium/index.js";
-import { ChainWorker, Halt, hook } from "./chain-worker.js";
+import { ChainWorker, Halt, hook, workerOptions } from "./chain-worker.js";
 import { type CaseJobSpec, type ChainCaseState, type JobItem, jobCall, reachedTarget } from "./case-jobs.js";
 import { CaseOutbox, type ItemRecord, type ItemStatus, type JobRecord } from "./case-outbox.js";
 import { type DecodedRevert, decodeRevert, revertInterface } from "./case-revert.js";
@@ -135,18 +135,7 @@ export class CaseSubmitter extends EventEmitter<SubmitterEvents> {
     this.#batchSize = batchSize;
     this.#probeMs = options.probeIntervalMs ?? t.submitterProbeMs;
     this.#worker = new ChainWorker(
-      {
-        wallet: options.signer,
-        sendLock: options.sendLock,
-        gasPrice: options.gasPrice,
-        timeouts: {
-          rpcMs: options.rpcTimeoutMs ?? t.rpcMs,
-          receiptMs: options.receiptTimeoutMs ?? t.receiptMs,
-          receiptPollMs: options.receiptPollMs ?? t.receiptPollMs,
-        },
-        backoff: { initialMs: t.retryInitialMs, maxMs: t.retryMaxMs, factor: 2, ...options.retry },
-        ...(options.now && { now: options.now }),
-      },
+      workerOptions(options.signer, options, { initialMs: t.retryInitialMs, maxMs: t.retryMaxMs, factor: 2, ...options.retry }),
       {
         step: async (signal) => {
           if (this.#checkLost) await this.#reopenLost();

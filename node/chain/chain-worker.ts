@@ -1,4 +1,5 @@
 import { type Provider, Transaction, type Wallet } from "ethers";
+import { DEFAULTS } from "../config.js";
 import { describeError } from "./describe-error.js";
 import { ChainError } from "./errors.js";
 import { freshReceipts, isNetworkError, type MinedReceipt, sleep, waitForReceipt, withTimeout } from "./rpc.js";
@@ -50,6 +51,33 @@ export interface ChainWorkerOptions {
   backoff: Backoff;
   /** Milliseconds since the epoch (tests move it). */
   now?: () => number;
+}
+
+/** What a strategy's own options say about sending; each time limit left out is the gateway config's default. */
+export interface WorkerSendOptions {
+  sendLock: SendLock;
+  gasPrice?: bigint;
+  rpcTimeoutMs?: number;
+  receiptTimeoutMs?: number;
+  receiptPollMs?: number;
+  now?: () => number;
+}
+
+/** The worker's options from a strategy's: the one place where its time limits meet their defaults. */
+export function workerOptions(wallet: Wallet, options: WorkerSendOptions, backoff: Backoff): ChainWorkerOptions {
+  const t = DEFAULTS.timeouts;
+  return {
+    wallet,
+    sendLock: options.sendLock,
+    gasPrice: options.gasPrice,
+    timeouts: {
+      rpcMs: options.rpcTimeoutMs ?? t.rpcMs,
+      receiptMs: options.receiptTimeoutMs ?? t.receiptMs,
+      receiptPollMs: options.receiptPollMs ?? t.receiptPollMs,
+    },
+    backoff,
+    ...(options.now && { now: options.now }),
+  };
 }
 
 /** Thrown out of a test hook: the worker stops where it is, as a killed process would. */

@@ -7,7 +7,7 @@ import { ABI } from "../domain/evidence/chain-facts.js";
 import { equalHashes, fromHex, toBytes32 } from "../domain/merkle/index.js";
 import type { AnchorRecord, AnchorStore } from "../store/evidence-log/anchor-store.js";
 import type { EvidenceLog } from "../store/evidence-log/evidence-log.js";
-import { ChainWorker, hook } from "./chain-worker.js";
+import { ChainWorker, hook, workerOptions } from "./chain-worker.js";
 import { type AnchorSettings, anchorSettings } from "./evidence-anchor-settings.js";
 import type { SendLock } from "./send-lock.js";
 
@@ -122,21 +122,9 @@ export class EvidenceAnchorer extends EventEmitter<AnchorerEvents> {
     super();
     this.#o = options;
     this.settings = anchorSettings(options.settings);
-    const t = DEFAULTS.timeouts;
-    this.#probeMs = options.probeIntervalMs ?? t.anchorerProbeMs;
+    this.#probeMs = options.probeIntervalMs ?? DEFAULTS.timeouts.anchorerProbeMs;
     this.#worker = new ChainWorker(
-      {
-        wallet: options.wallet,
-        sendLock: options.sendLock,
-        gasPrice: options.gasPrice,
-        timeouts: {
-          rpcMs: options.rpcTimeoutMs ?? t.rpcMs,
-          receiptMs: options.receiptTimeoutMs ?? t.receiptMs,
-          receiptPollMs: options.receiptPollMs ?? t.receiptPollMs,
-        },
-        backoff: { initialMs: this.settings.retryInitialMs, maxMs: this.settings.retryMaxMs, factor: 2 },
-        ...(options.now && { now: options.now }),
-      },
+      workerOptions(options.wallet, options, { initialMs: this.settings.retryInitialMs, maxMs: this.settings.retryMaxMs, factor: 2 }),
       {
         step: async () => {
           if (!this.#reconciled) await this.reconcile();
