@@ -3,20 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { AgencyService } from "../../../node/services/agencies.js";
-import type { ServiceError } from "../../../node/services/service-error.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
+import { rejected } from "./refusal.js";
 
 const T0 = Date.UTC(2026, 0, 1);
 const profile = { name: "示例催收", regions: ["44", "11"], outstandingFen: { min: "0", max: "100000000" }, overdueDays: { min: 30 }, capacity: 5000, gatewayUrl: "http://127.0.0.1:9/" };
-
-async function rejected(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("node/services/agencies (LevelDB on disk)", function () {
   this.timeout(30_000);

@@ -5,22 +5,13 @@ import { join } from "node:path";
 import { expect } from "chai";
 import type { Pepper } from "../../../node/domain/pseudonyms.js";
 import { CaseListService } from "../../../node/services/case-lists.js";
-import type { ServiceError } from "../../../node/services/service-error.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+import { rejected } from "./refusal.js";
 
 const pepper: Pepper = { version: 1, secret: new Uint8Array(32).fill(5) };
 const ID = syntheticId18("19850505", "111", "110101");
-
-async function rejected(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("node/services/case-lists (LevelDB on disk)", function () {
   this.timeout(30_000);

@@ -12,10 +12,10 @@ import { maskPhone } from "../../../node/domain/identity/phone.js";
 import type { Pepper } from "../../../node/domain/pseudonyms.js";
 import { ingestCaseList } from "../../../node/services/case-list-ingest.js";
 import { CaseService } from "../../../node/services/cases.js";
-import type { ServiceError } from "../../../node/services/service-error.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+import { rejected } from "./refusal.js";
 
 const LENDER_ID = 1;
 const AGENCY_ID = 2;
@@ -25,15 +25,6 @@ const NAME = "测试专用姓名";
 const ID = syntheticId18("19800101", "321", "440106");
 const PHONE = "13912345678";
 const pepper: Pepper = { version: 1, secret: new Uint8Array(32).fill(7) };
-
-async function rejected(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("node/services/cases (LevelDB on disk, a fixed clock)", function () {
   this.timeout(30_000);

@@ -2,19 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import type { ServiceError } from "../../../node/services/service-error.js";
 import { StaffTokenAdmin } from "../../../node/services/staff-token-admin.js";
 import { StaffTokens } from "../../../node/services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
-
-async function rejected(promise: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ServiceError;
-  }
-  throw new Error("expected a refusal");
-}
+import { rejected } from "./refusal.js";
 
 describe("node/services/staff-token-admin (LevelDB on disk)", function () {
   this.timeout(30_000);
