@@ -48,6 +48,7 @@ import { verifyRouter } from "./http/verify-router.js";
 import { answerClientErrors } from "./http/client-error.js";
 import { EvidenceService } from "./services/evidence.js";
 import { EvidenceNotices } from "./services/evidence-notices.js";
+import { EvidenceNoticeMarks } from "./store/evidence-notice-marks.js";
 import { EvidenceVerifier } from "./services/evidence-verify.js";
 import { BlobStore } from "./store/blob-store.js";
 import { AnchorStore } from "./store/evidence-log/anchor-store.js";
@@ -217,7 +218,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const notices = new EvidenceNotices({
     evidence,
     submitter,
-    db: evidenceKv,
+    marks: new EvidenceNoticeMarks(evidenceKv),
     memberId: config.memberId,
     chainId: deployment.chainId,
     caseRegistry: caseRegistryAddress,

@@ -65,6 +65,9 @@ export interface OutboxStats {
 const SYNC = { sync: true };
 const idx = (index: number) => pad(index, 8);
 
+/** A job's id: its sequence number in the outbox, fixed-width so that ids sort in the order jobs were enqueued. */
+export const jobIdAt = (seq: number): string => `job-${pad(seq)}`;
+
 export class CaseOutbox {
   readonly #db: KvStore;
   #writes: Promise<unknown> = Promise.resolve();
@@ -85,7 +88,7 @@ export class CaseOutbox {
     const { kind, params, items } = normalizeJob(spec);
     return this.#serial(async () => {
       const seq = (parseJson<number>(await this.#db.get("seq")) ?? 0) + 1;
-      const id = `job-${pad(seq)}`;
+      const id = jobIdAt(seq);
       const job: JobRecord = {
         id,
         kind,

@@ -8,9 +8,8 @@ import type { Pepper } from "../domain/pseudonyms.js";
 import type { CasePii, CaseListSummary, StoredCase } from "../store/case-records.js";
 import type { Clock } from "../domain/clock.js";
 import type { GatewayDatabase } from "../store/database.js";
-import { LoanRefIndex } from "../store/loan-ref-index.js";
-import { PiiCipher } from "../store/pii-cipher.js";
-import { ByteWriter, ReportChunkWriter, writeStoredCase } from "../store/record-encodings.js";
+import { CaseListBatch } from "../store/case-list-batch.js";
+import type { PiiCipher } from "../store/pii-cipher.js";
 
 export interface IngestDeps {
   store: GatewayDatabase;
@@ -31,21 +30,6 @@ export interface IngestInput {
 /** Rows per LevelDB batch, and per stored chunk of the report. */
 const FLUSH_ROWS = 2_000;
 
-/** The rows of one write: the report chunk, and the accepted cases as encoded bytes. */
-class RowBatch {
-  rows = 0;
-  readonly report = new ReportChunkWriter();
-  readonly bytes = new ByteWriter(FLUSH_ROWS * 320);
-  readonly caseKeys: string[] = [];
-  readonly loanRefKeys: string[] = [];
-  /** Index of each accepted case's row in the report chunk. */
-  readonly reportIndex: number[] = [];
-  /** End of each case's bytes in `bytes` (it starts where the previous one ends). */
-  readonly valueEnds: number[] = [];
-  /** Cases that do not fit the binary form (none from the validator), by position: stored as objects. */
-  readonly objects = new Map<number, StoredCase>();
-}
-
 /** Time-ordered, unguessable list ids. */
 export function newListId(now: number): string {
   return `L${now.toString(36)}${randomBytes(4).toString("hex")}`;
@@ -65,7 +49,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
   const summary: CaseListSummary = { id, file: input.file, state: "ingesting", uploadedBy: input.uploadedBy, createdAt: now };
   await store.caseLists.put(summary);
 
-  let batch = new RowBatch();
+  let batch = new CaseListBatch(FLUSH_ROWS);
   let chunk = 0;
   let updates = 0;
   // One batch is written while the next 2,000 rows are validated: LevelDB writes on its own thread.
@@ -74,7 +58,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
     await writing;
     if (batch.rows === 0) return;
     const full = batch;
-    batch = new RowBatch();
+    batch = new CaseListBatch(FLUSH_ROWS);
     writing = write(full);
     // Awaited by the next flush or at the end; until then a failed write (a full disk) must not be an unhandled
     // rejection, which would take the whole process down.
@@ -82,8 +66,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
   };
   // Each row is sealed and encoded as it comes, so that only bytes wait for the batch's write, not objects.
   const add = (row: ValidatedRow) => {
-    const index = batch.report.add(row.report);
-    batch.rows += 1;
+    const index = batch.addRow(row.report);
     const value = row.accepted;
     if (!value) return;
     const pii: CasePii = { name: value.name, idNumber: value.idNumber, phone: value.phone, extra: value.extra };
@@ -105,40 +88,14 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
       createdAt: now,
       updatedAt: now,
     };
-    const start = batch.bytes.length;
-    batch.caseKeys.push(value.caseKey);
-    batch.loanRefKeys.push(LoanRefIndex.key(memberId, value.loanRef));
-    batch.reportIndex.push(index);
-    if (writeStoredCase(batch.bytes, stored, sealed)) {
-      batch.valueEnds.push(batch.bytes.length);
-    } else {
-      batch.valueEnds.push(start);
-      batch.objects.set(batch.caseKeys.length - 1, { ...stored, pii: PiiCipher.format(sealed) });
-    }
+    batch.addCase(index, stored, sealed);
   };
-  const write = async (full: RowBatch) => {
-    const existing = await store.loanRefs.caseKeysOf(full.loanRefKeys);
+  // Cases whose loanRef the lender already has are updates: staged, and applied once the whole file is read.
+  const write = async (full: CaseListBatch) => {
+    const known = await full.known(store.loanRefs);
     const ops = store.batch();
-    const buffer = full.bytes.buffer;
-    let start = 0;
-    for (let i = 0; i < full.caseKeys.length; i++) {
-      const caseKey = full.caseKeys[i] as string;
-      const end = full.valueEnds[i] as number;
-      const object = full.objects.get(i);
-      const bytes = buffer.subarray(start, end);
-      start = end;
-      if (existing[i] !== undefined) {
-        full.report.markUpdate(full.reportIndex[i] as number);
-        updates += 1;
-        if (object) store.staging.putIn(ops, id, object);
-        else store.staging.putEncodedIn(ops, id, caseKey, bytes);
-      } else {
-        if (object) store.cases.putIn(ops, object);
-        else store.cases.putEncodedIn(ops, caseKey, bytes);
-        store.loanRefs.putKeyIn(ops, full.loanRefKeys[i] as string, caseKey);
-      }
-    }
-    store.reportRows.putChunkIn(ops, id, chunk++, full.report.take());
+    full.writeTo(ops, store, id, chunk++, known);
+    for (const update of known) if (update) updates += 1;
     await ops.write();
   };
 

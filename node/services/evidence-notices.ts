@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { Clock } from "../domain/clock.js";
-import { type KvStore, pad } from "../store/kv-store.js";
+import { jobIdAt } from "../chain/case-outbox.js";
+import type { EvidenceNoticeMarks } from "../store/evidence-notice-marks.js";
 import { type Notice, NOTICE_FORMAT, NOTICE_KINDS, NOTICE_MEDIA_TYPE, type NoticeEvent, noticeText } from "../domain/evidence/notices.js";
 import type { RecordDraft } from "../store/evidence-log/evidence-log.js";
 import type { EvidenceService } from "./evidence.js";
@@ -9,8 +10,8 @@ import type { EvidenceService } from "./evidence.js";
 export interface EvidenceNoticesDeps {
   evidence: EvidenceService;
   submitter: Pick<CaseSubmitter, "job" | "items" | "on" | "off">;
-  /** The evidence sublevel: `j/…` keys mark jobs whose notices are recorded. */
-  db: KvStore;
+  /** Which finished jobs' notices are recorded. */
+  marks: EvidenceNoticeMarks;
   memberId: number;
   chainId: number;
   caseRegistry: string;
@@ -24,9 +25,6 @@ const EVENTS: Partial<Record<JobRecord["kind"], NoticeEvent>> = {
   recall: "recall",
   settle: "settlement",
 };
-const CURSOR = "j/cursor";
-const doneKey = (jobId: string) => `j/done/${jobId}`;
-const jobId = (seq: number) => `job-${pad(seq)}`;
 
 /**
  * Records the gateway's own evidence automatically: a `handover` record per case of each delivered handover package
@@ -76,15 +74,14 @@ export class EvidenceNotices {
   }
 
   async #sweepOnce(): Promise<void> {
-    let seq = Number((await this.deps.db.get(CURSOR)) ?? 0);
+    const { marks } = this.deps;
+    let seq = await marks.cursor();
     for (;;) {
-      const id = jobId(seq + 1);
+      const id = jobIdAt(seq + 1);
       const job = await this.deps.submitter.job(id);
       if (!job || job.status !== "done") return;
       const event = EVENTS[job.kind];
-      const marker = { type: "put" as const, key: doneKey(id), value: "1" };
-      const cursor = { type: "put" as const, key: CURSOR, value: String(seq + 1) };
-      if (event && (await this.deps.db.get(doneKey(id))) === undefined) {
+      if (event && !(await marks.recorded(id))) {
         const items = await this.deps.submitter.items(id, { limit: 1_000_000 });
         const at = new Date(this.deps.clock()).toISOString();
         const drafts = items.flatMap((item) => {
@@ -94,10 +91,10 @@ export class EvidenceNotices {
           const assignment = event === "assignment" ? { agencyId: job.params.agencyId, until: job.params.until } : {};
           return [this.#draft({ ...base, ...assignment, ...tx, jobId: id }, at)];
         });
-        await this.deps.evidence.recordSystem(drafts, [marker, cursor]);
+        await this.deps.evidence.recordSystem(drafts, marks.recordedOps(id, seq + 1));
         this.deps.log({ level: "info", msg: "evidence notices recorded", jobId: id, event, records: drafts.length });
       } else {
-        await this.deps.evidence.recordSystem([], [cursor]);
+        await this.deps.evidence.recordSystem([], marks.skippedOps(seq + 1));
       }
       seq++;
     }

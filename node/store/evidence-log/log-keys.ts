@@ -14,7 +14,7 @@ import { pad } from "../kv-store.js";
  *                               the indexes of its last (partial) chunk of 256
  *   c/<caseKey>/<chunk:8>     → JSON array of the indexes of a full chunk of 256 records of the case
  *   a/…                       → the anchorer's state (anchor-store.ts)
- *   j/…                       → automatic notices already recorded (services/evidence-notices.ts)
+ *   j/…                       → automatic notices already recorded (store/evidence-notice-marks.ts)
  */
 export const TILE_LEVEL = 6;
 export const TILE_SIZE = 2 ** TILE_LEVEL;
