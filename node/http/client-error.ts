@@ -1,6 +1,6 @@
 import { STATUS_CODES, type Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { bilingual, msg } from "../messages/message.js";
+import { msg, onTheWire } from "../messages/message.js";
 
 /**
  * Answers requests that Node's HTTP parser refuses before express sees them (headers over the size limit, a
@@ -19,7 +19,7 @@ export function answerClientErrors(server: Server): void {
         : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
           ? ([408, "REQUEST_TIMEOUT", msg("api.REQUEST_TIMEOUT")] as const)
           : ([400, "BAD_REQUEST", msg("api.MALFORMED_HTTP")] as const);
-    const body = JSON.stringify({ error: { code, message: bilingual(message) } });
+    const body = JSON.stringify({ error: { code, ...onTheWire(message) } });
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

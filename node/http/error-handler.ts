@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import { bilingual, msg } from "../messages/message.js";
+import { msg, onTheWire } from "../messages/message.js";
 import { CaseListFileError } from "../domain/errors.js";
 import { ApiError } from "./api-error.js";
 import { outageError } from "./outage-errors.js";
@@ -74,6 +74,6 @@ export function errorHandler(log: Logger) {
     if (!req.complete) res.set("Connection", "close");
     const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (api.status === 503 || api.status === 507) res.set("Retry-After", String(typeof retryAfter === "number" ? retryAfter : 5));
-    res.status(api.status).json({ error: { code: api.code, message: bilingual(api.text), ...(api.details === undefined ? {} : { details: api.details }) } });
+    res.status(api.status).json({ error: { code: api.code, ...onTheWire(api.text), ...(api.details === undefined ? {} : { details: api.details }) } });
   };
 }

@@ -56,3 +56,12 @@ export function render(message: Message, lang: Lang): string {
 export function bilingual(message: Message): string {
   return `${render(message, "zh")} / ${render(message, "en")}`;
 }
+
+/**
+ * A message as an API body carries it: the words in both languages (what clients have always read), and the id and
+ * parameters, so that a client with the catalog (the console) renders it in its own language instead of splitting prose.
+ */
+export function onTheWire(message: Message): { message: string; messageId: MessageId; params?: Readonly<Record<string, string | number>> } {
+  const params = message.params as Readonly<Record<string, string | number>>;
+  return { message: bilingual(message), messageId: message.id, ...(Object.keys(params).length > 0 && { params }) };
+}

@@ -2,7 +2,7 @@ import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseJobSpec } from "../chain/case-jobs.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
 import type { Clock } from "../domain/clock.js";
-import { isHeldAt } from "../domain/consortium/index.js";
+import { actionsOpenTo, isHeldAt, statusAt } from "../domain/consortium/index.js";
 import { maskIdNumber } from "../domain/identity/id-number.js";
 import { maskName } from "../domain/identity/name.js";
 import { maskPhone } from "../domain/identity/phone.js";
@@ -65,7 +65,9 @@ export class CaseService {
       person = isCreditor || holds ? pii : { name: maskName(pii.name), idNumber: maskIdNumber(pii.idNumber), phone: maskPhone(pii.phone) };
     }
     const { pii: _sealed, ...details } = stored ?? ({} as Partial<StoredCase>);
-    return { caseKey, ...details, person, chain: chain ?? null, masked: !(isCreditor || holds) };
+    // The steps this member may take now, decided here from the lifecycle table: the console only shows them.
+    const actions = chain ? actionsOpenTo(chain, memberId, now) : [];
+    return { caseKey, ...details, person, chain: chain ?? null, masked: !(isCreditor || holds), status: statusAt(chain, now), actions };
   }
 
   /** A page of the member's cases (as creditor, or as agency), or the one case of a loan reference. */

@@ -1,7 +1,6 @@
 import type { CaseIndexer } from "../chain/case-indexer.js";
-import type { CaseRecord } from "../chain/case-events.js";
 import type { Clock } from "../domain/clock.js";
-import { isExpiredAt, isHeldAt } from "../domain/consortium/index.js";
+import { isHeldAt, statusAt } from "../domain/consortium/index.js";
 import { maskName } from "../domain/identity/name.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase } from "../store/database.js";
@@ -19,11 +18,6 @@ export interface PortfolioDeps {
 }
 
 /** A case's state for the console: the chain's status, "Expired" for a held status past its mandate, "NotOnChain" before any assignment. */
-function displayStatus(record: CaseRecord | undefined, nowSeconds: number): string {
-  if (!record) return "NotOnChain";
-  if (isExpiredAt(record, nowSeconds)) return "Expired";
-  return record.status;
-}
 
 const AGING_BUCKETS = [
   { bucket: "0-30", max: 30 },
@@ -77,7 +71,7 @@ export class PortfolioService {
         const record = records[i];
         const fen = BigInt(c.outstandingFen);
         total = { cases: total.cases + 1, outstandingFen: total.outstandingFen + fen };
-        add(byStatus, displayStatus(record, now), fen);
+        add(byStatus, statusAt(record, now), fen);
         const bucket = AGING_BUCKETS.find((b) => c.overdueDays <= b.max)!.bucket;
         add(aging, bucket, fen);
         if (record && record.agencyId) {
@@ -157,7 +151,9 @@ export class PortfolioService {
           debtor: s ? maskName(deps.cipher.openJson<CasePii>(s.pii, s.caseKey).name) : null,
           outstandingFen: s?.outstandingFen ?? null,
           overdueDays: s?.overdueDays ?? null,
-          status: displayStatus(record, now),
+          status: statusAt(record, now),
+          // Whether the agency holds it now (status and mandate): the console offers letters and evidence by this.
+          held: isHeldAt(record, now),
           creditorId: record.creditorId,
           creditor: await deps.nameOf(record.creditorId),
           agencyId: record.agencyId || null,

@@ -36,7 +36,7 @@ async function myCases(view, ctx) {
   };
   await caseList(view, "/v1/case-summaries", (c) => `case/${c.caseKey}`, {
     selectable: true,
-    extraColumns: [{ label: "", cell: (c) => (c.status === "Assigned" || c.status === "Accepted" ? h("a", { href: `#letter/${c.caseKey}`, class: "button small" }, t("letter")) : "") }],
+    extraColumns: [{ label: "", cell: (c) => (c.held ? h("a", { href: `#letter/${c.caseKey}`, class: "button small" }, t("letter")) : "") }],
     actions: (selected) => h("div", { class: "actions" }, bulk("accept", t("accept"), "bulk-accept")(selected), bulk("returnCases", t("return_case"), "bulk-return")(selected), message),
   });
 }
@@ -124,7 +124,7 @@ const KINDS = ["call-recording", "sms", "letter", "visit", "mediation-agreement"
 /** Record a file as evidence for a held case (POST /v1/evidence, raw body), then download its receipt once anchored. */
 async function evidencePage(view) {
   const { cases } = await get("/v1/case-summaries?limit=500");
-  const held = cases.filter((c) => c.status === "Assigned" || c.status === "Accepted");
+  const held = cases.filter((c) => c.held);
   const caseSelect = h("select", { id: "evidence-case" }, held.map((c) => h("option", { value: c.caseKey }, `${c.loanRef ?? c.caseKey.slice(0, 10)} · ${c.debtor ?? ""}`)));
   const kind = h("select", { id: "evidence-kind" }, KINDS.map((k) => h("option", { value: k }, k)));
   const file = h("input", { type: "file", id: "evidence-file" });

@@ -2,11 +2,14 @@
 const KEY = "caseledger.token";
 
 export class ApiError extends Error {
-  constructor(status, code, message, details) {
+  /** `messageId` and `params` name the message in the gateway's catalog (i18n.js renders them in the page's language). */
+  constructor(status, code, message, details, messageId, params) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.messageId = messageId;
+    this.params = params;
   }
 }
 
@@ -34,7 +37,7 @@ async function toError(res) {
     body = undefined;
   }
   const e = body?.error ?? {};
-  return new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.details);
+  return new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.details, e.messageId, e.params);
 }
 
 export async function api(method, path, body, { raw = false } = {}) {
@@ -76,7 +79,7 @@ export function upload(path, file, onProgress) {
       else {
         const e = body?.error ?? {};
         if (xhr.status === 401) onUnauthenticated();
-        reject(new ApiError(xhr.status, e.code ?? `HTTP_${xhr.status}`, e.message ?? xhr.statusText, e.details));
+        reject(new ApiError(xhr.status, e.code ?? `HTTP_${xhr.status}`, e.message ?? xhr.statusText, e.details, e.messageId, e.params));
       }
     };
     xhr.onerror = () => reject(new ApiError(0, "NETWORK", "网络错误 / network error"));

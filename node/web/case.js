@@ -1,9 +1,7 @@
 // One case: details, chain state, on-chain history, evidence timeline; recall (lender), accept/return/letter (agency).
 import { ApiError, get, poll, post } from "./api.js";
-import { day, money, pick, t, when } from "./i18n.js";
+import { day, explain, money, pick, t, when } from "./i18n.js";
 import { badge, card, clear, errorNote, h, note, short, table } from "./ui.js";
-
-const HELD = new Set(["Assigned", "Accepted"]);
 
 export async function render(view, ctx) {
   const caseKey = ctx.arg;
@@ -12,7 +10,7 @@ export async function render(view, ctx) {
     c = await get(`/v1/cases/${encodeURIComponent(caseKey)}`);
   } catch (error) {
     if (error instanceof ApiError && (error.status === 404 || error.status === 400)) {
-      view.append(note("error", t("not_found_or_not_yours"), `${pick(error.message)} · ${error.code}`));
+      view.append(note("error", t("not_found_or_not_yours"), `${explain(error)} · ${error.code}`));
       return;
     }
     throw error;
@@ -25,8 +23,10 @@ export async function render(view, ctx) {
   }
   const nameOf = (id) => (id ? names.get(id) ?? `#${id}` : "—");
   const chain = c.chain;
-  const now = Date.now() / 1000;
-  const status = !chain ? "NotOnChain" : HELD.has(chain.status) && chain.until < now ? "Expired" : chain.status;
+  // The status as read now and the steps open to this member come from the gateway, which applies the consortium's
+  // rules (docs/design.md §14): the page keeps no copy of them.
+  const status = c.status;
+  const open = new Set(c.actions ?? []);
   const message = h("div", { id: "case-message" });
   const actions = h("div", { class: "actions" });
   const isAgency = ctx.me.role === "agency" || (ctx.me.role === "admin" && ctx.me.memberRoles.includes("agency"));
@@ -60,13 +60,13 @@ export async function render(view, ctx) {
     }
   };
 
-  if (isLender && chain && chain.creditorId === ctx.me.memberId && HELD.has(chain.status)) {
+  if (isLender && open.has("recall")) {
     const recall = h("button", { type: "button", class: "danger", id: "recall" }, t("recall"));
     recall.addEventListener("click", () => runAction("recall", recall, t("recall_confirm")));
     actions.append(recall);
   }
-  if (isAgency && chain && chain.agencyId === ctx.me.memberId && status !== "Expired" && HELD.has(chain.status)) {
-    if (chain.status === "Assigned") {
+  if (isAgency && open.has("returnCases")) {
+    if (open.has("accept")) {
       const accept = h("button", { type: "button", class: "primary", id: "accept" }, t("accept"));
       accept.addEventListener("click", () => runAction("accept", accept));
       actions.append(accept);

@@ -398,6 +398,17 @@ export function say(section, code, fallback, vars = {}) {
   return entry[lang].replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 
+/**
+ * An error's message in the page's language: from the catalog when the gateway named it (`messageId`, `params`),
+ * otherwise its own words (an error of the browser itself, or a gateway older than the catalog).
+ */
+export function explain(error) {
+  const id = typeof error?.messageId === "string" ? error.messageId : "";
+  const dot = id.indexOf(".");
+  if (dot > 0) return say(id.slice(0, dot), id.slice(dot + 1), error.message, error.params ?? {});
+  return pick(error?.message ?? String(error));
+}
+
 /** The gateway's messages are "中文 / English": show the half in the page's language when there is exactly one split. */
 export function pick(message) {
   if (typeof message !== "string") return "";

@@ -1,6 +1,6 @@
 // The authorization letter: a printable page (the browser's print makes the PDF) with a QR code that opens the public check page.
 import { ApiError, post } from "./api.js";
-import { day, pick, t, when } from "./i18n.js";
+import { day, explain, t, when } from "./i18n.js";
 import { h, note } from "./ui.js";
 
 export async function render(view, ctx) {
@@ -9,7 +9,7 @@ export async function render(view, ctx) {
   try {
     issued = await post(`/v1/cases/${encodeURIComponent(caseKey)}/authorization-letter`);
   } catch (error) {
-    const text = error instanceof ApiError && error.status === 404 ? t("not_found_or_not_yours") : pick(error.message);
+    const text = error instanceof ApiError && error.status === 404 ? t("not_found_or_not_yours") : explain(error);
     view.append(note("error", `${t("letter_failed")}：${text}`, error.code), h("a", { href: "#mycases", class: "button" }, t("back")));
     return;
   }

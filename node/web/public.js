@@ -1,5 +1,5 @@
 // The page behind an authorization letter's QR code: no login, masked data only, one case per code.
-import { applyStatic, day, getLang, pick, say, setLang, t, when } from "./i18n.js";
+import { applyStatic, day, explain, getLang, say, setLang, t, when } from "./i18n.js";
 import { clear, h, note } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -12,7 +12,7 @@ async function load() {
     const res = await fetch(`/v1/public/authorizations/${encodeURIComponent(token)}`);
     const body = await res.json().catch(() => ({}));
     if (res.ok) answer = body;
-    else failure = { status: res.status, code: body?.error?.code, message: body?.error?.message };
+    else failure = { status: res.status, code: body?.error?.code, message: body?.error?.message, messageId: body?.error?.messageId, params: body?.error?.params };
   } catch (error) {
     failure = { status: 0, message: String(error) };
   }
@@ -30,7 +30,7 @@ function render() {
         ? note("warn", t("pub_rate"))
         : failure.status === 404
           ? h("div", { class: "answer no", id: "public-answer", "data-state": "not-found" }, h("div", { class: "verdict" }, `✘ ${t("authorized_no")}`), h("p", {}, t("pub_not_found")))
-          : note("error", pick(failure.message ?? t("error"))),
+          : note("error", failure.message ? explain(failure) : t("error")),
     );
   } else {
     const a = answer;

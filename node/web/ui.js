@@ -1,5 +1,5 @@
 // Small DOM helpers: elements are built with textContent (never innerHTML with data), so nothing a case list holds can run.
-import { pick, statusLabel, t } from "./i18n.js";
+import { explain, statusLabel, t } from "./i18n.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -41,7 +41,7 @@ export function note(kind, text, extra) {
 
 /** An error from the gateway as a person reads it: the message in the page's language, the code for support. */
 export function errorNote(error, prefix) {
-  const message = pick(error?.message ?? String(error));
+  const message = explain(error);
   return note("error", prefix ? `${prefix}：${message}` : message, error?.code ? `${t("error")} · ${error.code}${error.status ? ` · HTTP ${error.status}` : ""}` : undefined);
 }
 

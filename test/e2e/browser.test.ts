@@ -96,14 +96,22 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     await page.goto(`${lender.url}/`);
     await page.waitForSelector("#login-form");
     const paint = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? performance.now());
+    // Recorded for BENCHMARKS.md, not asserted: speed is measured in benchmarks, never in timed tests.
     timings.loginFirstContentfulPaintMs = Math.round(paint);
-    expect(paint).to.be.below(1_000);
     await page.fill("#token", "clt_wrongwrongwrongwrongwrongwrong");
     await page.click("#login-form button[type=submit]");
     await page.waitForSelector("#login-status .note.error", WAIT);
     expect(await page.textContent("#login-status")).to.include("令牌无效");
     await page.click("#lang");
     expect(await page.textContent("#login-form h2")).to.equal("Log in to the console");
+    // An API error is rendered from the catalog by its id and parameters, in the page's language: no prose is split.
+    const rendered = await page.evaluate(async () => {
+      const url = "/console/i18n.js";
+      const i18n = (await import(url)) as { explain(error: unknown): string };
+      const error = { message: "未找到机构 77 / not found: agency 77", messageId: "api.NOT_FOUND", params: { thingZh: "机构", thingEn: "agency", id: 77 } };
+      return [i18n.explain(error), i18n.explain({ message: "中文 / English" })];
+    });
+    expect(rendered).to.deep.equal(["not found: agency 77", "English"]);
     await page.click("#lang");
     await shot(page, "01-login");
     await context.close();

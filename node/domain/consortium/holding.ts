@@ -20,3 +20,9 @@ export function isHeldAt(state: { status: CaseStatusName; until: number }, nowSe
 export function isExpiredAt(state: { status: CaseStatusName; until: number }, nowSeconds: number): boolean {
   return isHeldStatus(state.status) && state.until < nowSeconds;
 }
+
+/** A case's status as people read it: "Expired" for a held status whose mandate has run out, "NotOnChain" for none. */
+export function statusAt(state: { status: CaseStatusName; until: number } | undefined, nowSeconds: number): CaseStatusName | "Expired" | "NotOnChain" {
+  if (!state) return "NotOnChain";
+  return isExpiredAt(state, nowSeconds) ? "Expired" : state.status;
+}

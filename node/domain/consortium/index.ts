@@ -4,9 +4,10 @@
  * from here; test/node/domain/consortium checks them against the compiled contracts.
  */
 export { CASE_STATUS, CASE_STATUSES, type CaseStatusName, caseStatusName } from "./case-status.js";
-export { isExpiredAt, isHeldAt, isHeldStatus } from "./holding.js";
+export { isExpiredAt, isHeldAt, isHeldStatus, statusAt } from "./holding.js";
 export {
   ACTOR_ROLE,
+  actionsOpenTo,
   CASE_ACTIONS,
   CASE_TRANSITIONS,
   type CaseAction,

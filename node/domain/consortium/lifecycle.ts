@@ -1,4 +1,5 @@
 import type { CaseStatusName } from "./case-status.js";
+import { isExpiredAt } from "./holding.js";
 import { ROLE } from "./member-roles.js";
 
 /** Who may call: the case's creditor (a LENDER member) or its agency (an AGENCY member, the current or last one). */
@@ -86,4 +87,25 @@ export function transitionOf(from: CaseStatusName, action: CaseAction, expired =
   return CASE_TRANSITIONS.find(
     (step) => step.from === from && step.action === action && (step.mandate === "any" || (step.mandate === "expired") === expired),
   );
+}
+
+/** A case as the chain index has it: enough to say who may take which step now. */
+export interface CaseParties {
+  status: CaseStatusName;
+  until: number;
+  creditorId: number;
+  agencyId: number;
+}
+
+/**
+ * The steps `memberId` may take on a case at `nowSeconds`, as CaseRegistry would allow them: the transition exists
+ * from its status (and mandate) and the member is the step's actor. What the console offers as buttons.
+ */
+export function actionsOpenTo(state: CaseParties, memberId: number, nowSeconds: number): CaseAction[] {
+  const expired = isExpiredAt(state, nowSeconds);
+  const party: Record<CaseActor, boolean> = { creditor: state.creditorId === memberId, agency: state.agencyId !== 0 && state.agencyId === memberId };
+  return (Object.keys(CASE_ACTIONS) as CaseAction[]).filter((action) => {
+    const step = transitionOf(state.status, action, expired);
+    return step !== undefined && party[step.actor];
+  });
 }

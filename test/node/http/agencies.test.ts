@@ -49,6 +49,17 @@ describe("node/http: /v1/agencies and /v1/profile", function () {
     expect((await send("GET", "/v1/agencies/4", lender)).status).to.equal(404);
   });
 
+  it("names each error's message by catalog id and parameters beside its words, so a client renders one language", async () => {
+    const missing = await send("GET", "/v1/agencies/77", lender);
+    expect(missing.status).to.equal(404);
+    expect(missing.body.error).to.deep.include({ code: "NOT_FOUND", messageId: "api.NOT_FOUND" });
+    expect(missing.body.error.params).to.deep.include({ id: "77", thingEn: "agency" });
+    expect(missing.body.error.message).to.match(/ \/ not found: agency 77$/);
+    const badId = await send("PUT", "/v1/agencies/0", lender, profile);
+    expect(badId.body.error).to.deep.include({ code: "VALIDATION_FAILED", messageId: "api.AGENCY_ID_INVALID" });
+    expect(badId.body.error).to.not.have.property("params");
+  });
+
   it("rejects an invalid profile with every field's code, and malformed JSON with 400", async () => {
     const bad = await send("PUT", "/v1/agencies/3", lender, { name: "", regions: ["99"], outstandingFen: { min: "5", max: "1" }, capacity: -1, gatewayUrl: "ftp://x" });
     expect(bad.status).to.equal(400);

@@ -101,10 +101,13 @@ describe("node/services/cases (LevelDB on disk, a fixed clock)", function () {
     const held = await agency.get(caseKey);
     expect(held.masked).to.equal(false);
     expect(held.person).to.include({ name: NAME, idNumber: ID, phone: PHONE });
+    expect(held.actions).to.include("returnCases");
 
     now = T0 + 3_601_000; // one second past the mandate's last
     const expired = await agency.get(caseKey);
     expect(expired.masked).to.equal(true);
+    expect(expired.status).to.equal("Expired");
+    expect(expired.actions).to.not.include("returnCases");
     expect(expired.person).to.deep.equal({ name: maskName(NAME), idNumber: maskIdNumber(ID), phone: maskPhone(PHONE) });
     expect(JSON.stringify(expired)).to.not.include(ID).and.not.include(PHONE);
   });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  actionsOpenTo,
   ALL_ROLES,
   CASE_ACTIONS,
   CASE_STATUS,
@@ -16,6 +17,7 @@ import {
   MEMBER_STATUS,
   memberStatusName,
   ROLE,
+  statusAt,
   transitionOf,
 } from "../../../../node/domain/consortium/index.js";
 
@@ -83,5 +85,22 @@ describe("domain/consortium: the rules in one place", () => {
     expect(transitionOf("Closed", "close")).to.equal(undefined);
     expect(transitionOf("Assigned", "accept", true)).to.equal(undefined);
     expect(transitionOf("Accepted", "assign", true)?.to).to.equal("Assigned");
+  });
+
+  it("the steps open to a member: the table's steps from the case's status and mandate, for the step's actor only", () => {
+    const held = { status: "Assigned" as const, until: 1_000, creditorId: 1, agencyId: 3 };
+    expect(actionsOpenTo(held, 3, 1_000)).to.have.members(["accept", "returnCases"]);
+    expect(actionsOpenTo(held, 1, 1_000)).to.include("recall").and.not.include("accept");
+    expect(actionsOpenTo(held, 3, 1_001)).to.not.include("accept").and.not.include("returnCases");
+    expect(actionsOpenTo(held, 7, 1_000)).to.deep.equal([]);
+    // An agency id of 0 is "no agency", never a member.
+    expect(actionsOpenTo({ status: "Registered", until: 0, creditorId: 1, agencyId: 0 }, 0, 1)).to.deep.equal([]);
+  });
+
+  it("the status as people read it: Expired once a held mandate has run out, NotOnChain without a record", () => {
+    expect(statusAt({ status: "Accepted", until: 10 }, 10)).to.equal("Accepted");
+    expect(statusAt({ status: "Accepted", until: 10 }, 11)).to.equal("Expired");
+    expect(statusAt({ status: "Recalled", until: 10 }, 11)).to.equal("Recalled");
+    expect(statusAt(undefined, 11)).to.equal("NotOnChain");
   });
 });
