@@ -82,7 +82,7 @@ export type HandoverProblem =
  */
 export function checkHandover(
   signed: SignedHandover,
-  expect: { agencyId: number; chainId: number; caseRegistry: string; now?: number },
+  expect: { agencyId: number; chainId: number; caseRegistry: string; now: number },
 ): HandoverProblem | undefined {
   const pkg = signed?.package;
   if (!pkg || pkg.format !== HANDOVER_FORMAT || !Array.isArray(pkg.cases) || typeof signed.signature !== "string") return "FORMAT";
@@ -97,7 +97,7 @@ export function checkHandover(
   if (hash !== signed.packageHash) return "HASH_MISMATCH";
   if (pkg.agencyId !== expect.agencyId) return "WRONG_AGENCY";
   if (pkg.chainId !== expect.chainId || pkg.caseRegistry.toLowerCase() !== expect.caseRegistry.toLowerCase()) return "WRONG_CHAIN";
-  const age = (expect.now ?? Date.now()) - Date.parse(pkg.createdAt);
+  const age = expect.now - Date.parse(pkg.createdAt);
   if (!Number.isFinite(age) || age > HANDOVER_MAX_AGE_MS) return "TOO_OLD";
   if (age < -HANDOVER_MAX_SKEW_MS) return "FROM_THE_FUTURE";
   return undefined;

@@ -2,6 +2,9 @@ import { expect } from "chai";
 import { Wallet, verifyMessage } from "ethers";
 import { checkHandover, HANDOVER_FORMAT, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
 
+/** The receiver's clock in these tests: a package is judged against it, never against the machine's. */
+const NOW = Date.UTC(2026, 5, 1, 12);
+
 describe("node/domain/handover", () => {
   const wallet = Wallet.createRandom();
   const pkg = (over: Partial<HandoverPackage> = {}): HandoverPackage => ({
@@ -11,7 +14,7 @@ describe("node/domain/handover", () => {
     creditorId: 1,
     agencyId: 3,
     assignment: { txHash: `0x${"11".repeat(32)}`, until: 2_000_000_000 },
-    createdAt: new Date().toISOString(),
+    createdAt: new Date(NOW).toISOString(),
     nonce: newNonce(),
     cases: [
       {
@@ -31,7 +34,7 @@ describe("node/domain/handover", () => {
     ],
     ...over,
   });
-  const expected = { agencyId: 3, chainId: 31337, caseRegistry: "0x0000000000000000000000000000000000000ABC" };
+  const expected = { agencyId: 3, chainId: 31337, caseRegistry: "0x0000000000000000000000000000000000000ABC", now: NOW };
 
   it("signs the package hash so that the signer's address is recoverable", async () => {
     const signed = await signHandover(pkg(), wallet);
@@ -46,9 +49,9 @@ describe("node/domain/handover", () => {
     expect(checkHandover(tampered, expected)).to.equal("HASH_MISMATCH");
     expect(checkHandover(await signHandover(pkg({ agencyId: 4 }), wallet), expected)).to.equal("WRONG_AGENCY");
     expect(checkHandover(await signHandover(pkg({ chainId: 1 }), wallet), expected)).to.equal("WRONG_CHAIN");
-    const old = new Date(Date.now() - 60 * 60_000).toISOString();
+    const old = new Date(NOW - 60 * 60_000).toISOString();
     expect(checkHandover(await signHandover(pkg({ createdAt: old }), wallet), expected)).to.equal("TOO_OLD");
-    const future = new Date(Date.now() + 10 * 60_000).toISOString();
+    const future = new Date(NOW + 10 * 60_000).toISOString();
     expect(checkHandover(await signHandover(pkg({ createdAt: future }), wallet), expected)).to.equal("FROM_THE_FUTURE");
     expect(checkHandover(await signHandover(pkg({ cases: [] }), wallet), expected)).to.equal("EMPTY");
     expect(checkHandover({ package: { format: "x" } } as never, expected)).to.equal("FORMAT");
