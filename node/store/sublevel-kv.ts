@@ -9,25 +9,26 @@ import type { Database, StringSublevel } from "./sublevel.js";
  */
 export function withFastBatches(root: Database, sublevel: StringSublevel): KvStore {
   const options = { sublevel };
-  return {
-    get: (key) => sublevel.get(key),
-    getMany: (keys) => sublevel.getMany(keys),
-    keys: (range) => sublevel.keys(range),
-    iterator: (range) => sublevel.iterator(range),
-    clear: (range) => sublevel.clear(range),
-    async batch(operations: KvOperation[], batchOptions: KvBatchOptions) {
-      const batch = root.batch();
-      for (const op of operations) {
-        if (op.type === "put") batch.put(op.key, op.value, options);
-        else batch.del(op.key, options);
-      }
-      await batch.write(batchOptions);
-    },
-  };
+  return kvOver(sublevel, () => {
+    const batch = root.batch();
+    return { put: (key, value) => batch.put(key, value, options), del: (key) => batch.del(key, options), write: (o) => batch.write(o) };
+  });
 }
 
 /** A sublevel of strings as a KvStore, its batches its own. */
 export function sublevelKv(sublevel: StringSublevel): KvStore {
+  return kvOver(sublevel, () => sublevel.batch());
+}
+
+/** The part of a chained batch the two stores above use. */
+interface KvBatch {
+  put(key: string, value: string): unknown;
+  del(key: string): unknown;
+  write(options: KvBatchOptions): Promise<void>;
+}
+
+/** Reads straight from the sublevel; writes through whichever chained batch `newBatch` opens. */
+function kvOver(sublevel: StringSublevel, newBatch: () => KvBatch): KvStore {
   return {
     get: (key) => sublevel.get(key),
     getMany: (keys) => sublevel.getMany(keys),
@@ -35,7 +36,7 @@ export function sublevelKv(sublevel: StringSublevel): KvStore {
     iterator: (range) => sublevel.iterator(range),
     clear: (range) => sublevel.clear(range),
     async batch(operations: KvOperation[], batchOptions: KvBatchOptions) {
-      const batch = sublevel.batch();
+      const batch = newBatch();
       for (const op of operations) {
         if (op.type === "put") batch.put(op.key, op.value);
         else batch.del(op.key);

@@ -1,14 +1,9 @@
+import type { KvRange } from "./kv-store.js";
 import type { Sublevel } from "./sublevel.js";
 import type { StoreBatch } from "./store-batch.js";
 
-export interface KeyRange {
-  gt?: string;
-  gte?: string;
-  lt?: string;
-  lte?: string;
-  limit?: number;
-  reverse?: boolean;
-}
+/** A range of keys, as the key-value interface takes it. */
+export type KeyRange = KvRange;
 
 /**
  * One sublevel seen through its value type. The repositories build on it and own the key layout; nothing outside
