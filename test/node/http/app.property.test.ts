@@ -159,7 +159,7 @@ describe("node/http: the gateway under hostile input, properties", function () {
     it("headers over Node's limit → 431 in the error shape, not a bare status line", async () => {
       const res = await raw(lender.url, "GET", "/v1/health", { "x-padding": "a".repeat(20_000) });
       expect(res.status).to.equal(431);
-      expect(JSON.parse(res.body)).to.deep.equal({ error: { code: "HEADERS_TOO_LARGE", message: "请求头过大 / request headers too large" } });
+      expect(JSON.parse(res.body)).to.deep.equal({ error: { code: "HEADERS_TOO_LARGE", message: "请求头过大 / request headers too large", messageId: "api.HEADERS_TOO_LARGE" } });
     });
   });
 
