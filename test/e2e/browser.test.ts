@@ -90,7 +90,7 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     if (Object.keys(timings).length) await writeFile(join(ARTIFACTS, "timings.json"), JSON.stringify(timings, null, 2));
   });
 
-  it("renders the login page fast, refuses a wrong token with a clear message, and switches to English", async () => {
+  it("renders the login page (its first paint recorded), refuses a wrong token with a clear message, and switches to English", async () => {
     const context = await newContext();
     const page = await context.newPage();
     await page.goto(`${lender.url}/`);
