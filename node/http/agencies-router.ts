@@ -1,10 +1,11 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { AgencyService } from "../services/agencies.js";
 import { requireRole } from "./auth.js";
 
 /** `/v1/agencies`: the agencies a lender works with, and their profiles (regions, ranges, capacity). */
 export function agenciesRouter(service: AgencyService): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole("lender"));
   router.get("/", async (_req, res) => {
     res.json({ agencies: await service.list() });
@@ -24,7 +25,7 @@ export function agenciesRouter(service: AgencyService): Router {
 
 /** `/v1/profile`: an agency's own profile, which it gives to the lenders it works with. */
 export function profileRouter(service: AgencyService): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole("agency"));
   router.get("/", async (_req, res) => {
     res.json(await service.ownProfile());

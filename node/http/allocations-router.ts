@@ -1,4 +1,5 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { AllocationService } from "../services/allocation.js";
 import { requireRole } from "./auth.js";
 
@@ -7,14 +8,14 @@ import { requireRole } from "./auth.js";
  * `POST /v1/allocations/:id/commit` (202: the chain work runs in the background; a second commit is 409).
  */
 export function allocationsRouter(service: AllocationService): { lists: Router; allocations: Router } {
-  const lists = Router();
+  const lists = strictRouter();
   lists.use(requireRole("lender"));
   lists.post("/:id/allocation", async (req, res) => {
     const record = await service.preview(req.params.id, req.staff!.name);
     res.status(201).location(`/v1/allocations/${record.id}`).json(record);
   });
 
-  const allocations = Router();
+  const allocations = strictRouter();
   allocations.use(requireRole("lender"));
   allocations.get("/:id", async (req, res) => {
     res.json(await service.view(req.params.id));

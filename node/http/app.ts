@@ -1,4 +1,5 @@
-import express, { type Express, type NextFunction, type Request, type Response, Router } from "express";
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
+import { ROUTING, strictRouter } from "./strict-router.js";
 import { msg } from "../messages/message.js";
 import type { StaffTokens } from "../services/staff-tokens.js";
 import { logRequest } from "./access-log.js";
@@ -37,6 +38,8 @@ const PLAIN_SEGMENT = /^[a-z][a-z0-9.-]{0,30}$/;
 const redacted = (path: string, segments = Infinity) =>
   path.split("/").slice(0, segments).map((p) => (p === "" || PLAIN_SEGMENT.test(p) ? p : ":x")).join("/");
 
+const notFound = (req: Request) => new ApiError("NOT_FOUND", msg("api.NO_SUCH_ENDPOINT", { method: req.method, path: redacted(req.path) }));
+
 /** On every response (the ownership fast path sends the same). */
 export const SECURITY_HEADERS = {
   "X-Content-Type-Options": "nosniff",
@@ -57,6 +60,8 @@ export function createApp(parts: AppParts): Express {
   // Responses are never cached (Cache-Control: no-store), so an ETag would only cost a hash per response.
   app.set("etag", false);
   app.set("query parser", "simple");
+  app.set("case sensitive routing", ROUTING.caseSensitive);
+  app.set("strict routing", ROUTING.strict);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.set(SECURITY_HEADERS);
     next();
@@ -71,19 +76,25 @@ export function createApp(parts: AppParts): Express {
     });
     next();
   });
+  // One spelling per route: a router's root answers at its mount path only (`/v1/cases`, not `/v1/cases/`), which
+  // strict routing alone does not refuse; an empty segment is never a route's.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.path.includes("//") || (req.path.length > 1 && req.path.endsWith("/"))) throw notFound(req);
+    next();
+  });
   const json = express.json({ limit: parts.jsonLimit ?? "1mb", type: ["application/json"] });
   // A handover package carries up to HANDOVER_CHUNK cases with every column of the lender's list: more than 1 MB.
   const handoverJson = express.json({ limit: HANDOVER_BODY_LIMIT, type: ["application/json"] });
   app.use((req: Request, res: Response, next: NextFunction) => (req.path === "/v1/handover" ? handoverJson : json)(req, res, next));
   for (const [path, router] of Object.entries(parts.publicRoutes)) app.use(path, router);
-  const v1 = Router();
+  const v1 = strictRouter();
   v1.use(authenticate(parts.tokens, parts.authFailures));
   if (parts.memberStatus) v1.use(requireActiveMember(parts.memberStatus));
   if (parts.audit) v1.use(auditRequests(parts.audit, parts.log));
   for (const [path, router] of Object.entries(parts.staffRoutes)) v1.use(path, router);
   app.use("/v1", v1);
   app.use((req: Request) => {
-    throw new ApiError("NOT_FOUND", msg("api.NO_SUCH_ENDPOINT", { method: req.method, path: redacted(req.path) }));
+    throw notFound(req);
   });
   app.use(errorHandler(parts.log));
   return app;

@@ -1,4 +1,5 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import { msg } from "../messages/message.js";
 import type { AuditLog } from "../store/audit-log.js";
 import { ApiError } from "./api-error.js";
@@ -6,7 +7,7 @@ import { requireRole } from "./auth.js";
 
 /** `GET /v1/audit?after=&limit=` (admin): the audit log, oldest first; `GET /v1/audit/verify`: its hash chain checked. */
 export function auditRouter(audit: AuditLog): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole("admin"));
   router.get("/", async (req, res) => {
     const after = req.query.after === undefined ? 0 : Number(req.query.after);

@@ -2,26 +2,34 @@ import type { NextFunction, Request, Response } from "express";
 import type { AuditLog } from "../store/audit-log.js";
 import type { Logger } from "./error-handler.js";
 import { DOCUMENTED_ROUTES } from "./openapi-routes.js";
+import { type MatchedRoute, matchedRoute } from "./strict-router.js";
 
 /**
- * The staff routes whose every call goes to the audit log: those that change something (not GET, unless marked
- * read-only with `audit: false`) and the reads that open personal data (marked `audit: true`).
+ * The staff routes whose every call goes to the audit log, as `METHOD path` in the route list's spelling: those that
+ * change something (not GET, unless marked read-only with `audit: false`) and the reads that open personal data
+ * (marked `audit: true`).
  */
-export const AUDITED_ROUTES = DOCUMENTED_ROUTES.filter((r) => r.role !== "none" && (r.audit ?? r.method !== "GET")).map((r) => ({
-  method: r.method,
-  path: r.path,
-  // Matched against the request's own path: the route pattern survives errors, which unwind express's baseUrl.
-  pattern: new RegExp(`^${r.path.replace(/:([A-Za-z0-9_]+)/g, "(?<$1>[^/]+)")}/?$`),
-}));
+export const AUDITED_ROUTES: ReadonlySet<string> = new Set(
+  DOCUMENTED_ROUTES.filter((r) => r.role !== "none" && (r.audit ?? r.method !== "GET")).map((r) => `${r.method} ${r.path}`),
+);
 
-/** Paths (under /v1) of the read-only POSTs without parameters — the ownership check is the hot path: skipped at once. */
-const SKIPPED = new Set(
-  DOCUMENTED_ROUTES.filter((r) => r.role !== "none" && r.method !== "GET" && r.audit === false && !r.path.includes(":")).map((r) => `${r.method} ${r.path.slice(3)}`),
-);
-/** The audited GETs, as patterns of the path under /v1 (few, so a GET costs one or two regex tests). */
-const AUDITED_GETS = DOCUMENTED_ROUTES.filter((r) => r.method === "GET" && r.audit === true).map(
-  (r) => new RegExp(`^${r.path.slice(3).replace(/:[A-Za-z0-9_]+/g, "[^/]+")}/?$`),
-);
+const STAFF_ROUTES = DOCUMENTED_ROUTES.filter((r) => r.role !== "none").map((r) => ({ method: r.method, path: r.path, segments: r.path.split("/") }));
+
+/**
+ * The route list's entry for a request refused before its router reached a route (a role check at the router's
+ * head): segment by segment as express matches under ROUTING (node/http/strict-router.ts), a `:name` taking one
+ * non-empty segment. Only ever the fallback: a route that ran names itself (matchedRoute).
+ */
+function listedRoute(method: string, path: string): MatchedRoute | undefined {
+  const segments = path.split("/");
+  for (const r of STAFF_ROUTES) {
+    if (r.method !== method || r.segments.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    if (r.segments.every((s, i) => (s.startsWith(":") ? segments[i] !== "" && (params[s.slice(1)] = decodeURIComponentSafe(segments[i]!)) !== undefined : s === segments[i])))
+      return { path: r.path, params };
+  }
+  return undefined;
+}
 
 function decodeURIComponentSafe(value: string): string {
   try {
@@ -58,21 +66,12 @@ function caseKeysOf(req: Request, res: Response, params: Record<string, string>)
  */
 export function auditRequests(audit: AuditLog, log: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (req.method === "GET" ? !AUDITED_GETS.some((p) => p.test(req.path)) : SKIPPED.has(`${req.method} ${req.path}`)) return next();
     res.on("finish", () => {
       if (!req.staff) return;
-      const path = req.originalUrl.split("?")[0]!;
-      let params: Record<string, string> | undefined;
-      let route = "";
-      for (const r of AUDITED_ROUTES) {
-        const m = r.method === req.method ? r.pattern.exec(path) : null;
-        if (m) {
-          params = { ...m.groups };
-          route = r.path;
-          break;
-        }
-      }
-      if (!params) return;
+      // The route express ran, in the route list's spelling; never a pattern of the path as the client wrote it.
+      const matched = matchedRoute(res) ?? listedRoute(req.method, req.originalUrl.split("?")[0]!);
+      if (!matched || !AUDITED_ROUTES.has(`${req.method} ${matched.path}`)) return;
+      const { path: route, params } = matched;
       const ref: Record<string, string> = {};
       for (const [name, value] of Object.entries(params)) if (name !== "caseKey") ref[name] = decodeURIComponentSafe(value);
       const location = res.get("location");

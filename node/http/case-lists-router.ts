@@ -1,11 +1,12 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import { safeFileName } from "../domain/export/file-name.js";
 import type { CaseListService } from "../services/case-lists.js";
 import { requireRole } from "./auth.js";
 
 /** `/v1/case-lists`: upload (streamed), summaries, the validation report, rejected rows as CSV. Lender only. */
 export function caseListsRouter(service: CaseListService): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole("lender"));
 
   router.post("/", async (req, res) => {

@@ -1,4 +1,5 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { CaseService } from "../services/cases.js";
 import { requireRole } from "./auth.js";
 
@@ -8,7 +9,7 @@ import { requireRole } from "./auth.js";
  * case service's decision.
  */
 export function casesRouter(service: CaseService): { cases: Router; jobs: Router } {
-  const cases = Router();
+  const cases = strictRouter();
   cases.use(requireRole("lender", "agency"));
 
   cases.get("/", async (req, res) => {
@@ -32,7 +33,7 @@ export function casesRouter(service: CaseService): { cases: Router; jobs: Router
     res.status(202).location(`/v1/jobs/${job.id}`).json(job);
   });
 
-  const jobs = Router();
+  const jobs = strictRouter();
   jobs.get("/:id", async (req, res) => {
     res.json(await service.job(req.params.id));
   });

@@ -1,4 +1,5 @@
-import express, { Router } from "express";
+import express, { type Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { GatewayConfig } from "../config.js";
@@ -50,7 +51,7 @@ export function consoleParts(deps: ConsolePartsDeps): {
   const limits = config.rateLimits;
   const publicLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000, clock });
   const probeLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000, clock });
-  const probeBody = Router();
+  const probeBody = strictRouter();
   probeBody.use(express.text({ type: "text/plain", limit: "1kb" }));
   probeBody.use(consolePublicRouter(session, probeLimiter));
   const { me, members } = sessionRouter(session);

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type Response, Router } from "express";
+import type { Response, Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import { CATALOG } from "../messages/catalog.js";
 import { CODE_ROOT } from "../paths.js";
 import { notFound } from "./api-error.js";
@@ -69,7 +70,7 @@ const CSP = [
  * no framework, no build step.
  */
 export function consoleRouter(publicLimiter?: RateLimiter): Router {
-  const router = Router();
+  const router = strictRouter();
   const cache = new Map<string, Buffer>();
   const send = async (res: Response, path: string, type: string, maxAge = 0) => {
     let body = process.env.CASELEDGER_CONSOLE_DEV ? undefined : cache.get(path);

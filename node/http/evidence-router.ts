@@ -1,4 +1,5 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import { msg } from "../messages/message.js";
 import type { AnchorerStatus } from "../chain/evidence-anchorer.js";
 import { receiptFileName } from "../domain/evidence/receipt.js";
@@ -31,7 +32,7 @@ function idOf(raw: string): number {
  * - `POST /:leafHash/court-verification` `{ receipt }`: a court member records on chain that it verified.
  */
 export function evidenceRouter(deps: EvidenceRouterDeps): Router {
-  const router = Router();
+  const router = strictRouter();
   const recorders = requireRole("lender", "agency");
   const readers = requireRole("lender", "agency", "court");
 

@@ -1,4 +1,5 @@
-import { type Express, Router } from "express";
+import type { Express, Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import { type DocumentedRoute, DOCUMENTED_ROUTES, VERSION_INFO } from "./openapi-routes.js";
 
 export interface MountedRoute {
@@ -84,7 +85,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[] = DOCUMENTED_
 
 /** `GET /v1/openapi.json` (no token). */
 export function openApiRouter(): Router {
-  const router = Router();
+  const router = strictRouter();
   const doc = openApiDocument();
   router.get("/", (_req, res) => {
     res.json(doc);

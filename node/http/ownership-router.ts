@@ -1,4 +1,5 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import { msg } from "../messages/message.js";
 import type { OwnershipService } from "../services/ownership.js";
 import { ApiError } from "./api-error.js";
@@ -13,7 +14,7 @@ export const OWNERSHIP_ROLES = ["agency"] as const;
  * The busiest of them, `GET ?caseKey=` alone, is usually answered by ownershipFastPath before express sees it.
  */
 export function ownershipRouter(service: OwnershipService): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole(...OWNERSHIP_ROLES));
   router.get("/", async (req, res) => {
     const { caseKey, creditorId, loanRef } = req.query as Record<string, string | undefined>;

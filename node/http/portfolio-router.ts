@@ -1,10 +1,11 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { PortfolioService } from "../services/portfolio.js";
 import { requireRole } from "./auth.js";
 
 /** `GET /v1/portfolio` (lender): the lender's own cases by status, outstanding and recovery by agency, and aging — the console's charts. */
 export function portfolioRouter(service: PortfolioService): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole("lender"));
   router.get("/", async (_req, res) => {
     res.json(await service.portfolio());
@@ -17,7 +18,7 @@ export function portfolioRouter(service: PortfolioService): Router {
  * masked; the full details are one click away (`GET /v1/cases/:caseKey`) for the member that holds the case.
  */
 export function caseSummariesRouter(service: PortfolioService): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole("lender", "agency"));
   router.get("/", async (req, res) => {
     res.json(

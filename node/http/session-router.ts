@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { SessionService } from "../services/session.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /** `GET /v1/me` (any staff): who the token belongs to — the console's first call. `GET /v1/members`: the directory. */
 export function sessionRouter(service: SessionService): { me: Router; members: Router } {
-  const me = Router();
+  const me = strictRouter();
   me.get("/", async (req, res) => {
     res.json(await service.me(req.staff!));
   });
-  const members = Router();
+  const members = strictRouter();
   members.get("/", async (_req, res) => {
     res.json(await service.members());
   });
@@ -24,7 +25,7 @@ export function sessionRouter(service: SessionService): { me: Router; members: R
  * the members' names and console URLs (public metadata), so that the console knows whom to ask.
  */
 export function consolePublicRouter(service: SessionService, limiter: RateLimiter): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use((_req, res, next) => {
     // Answers are read by the console of another member's gateway (another origin).
     res.set("Access-Control-Allow-Origin", "*");

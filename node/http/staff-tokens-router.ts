@@ -1,4 +1,5 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { StaffTokenAdmin } from "../services/staff-token-admin.js";
 import { requireRole } from "./auth.js";
 
@@ -7,7 +8,7 @@ import { requireRole } from "./auth.js";
  * to its issue only; lists show public ids.
  */
 export function staffTokensRouter(admin: StaffTokenAdmin): Router {
-  const router = Router();
+  const router = strictRouter();
   router.use(requireRole("admin"));
   router.get("/", async (_req, res) => {
     res.json(await admin.list());

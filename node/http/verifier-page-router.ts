@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import { CODE_ROOT } from "../paths.js";
 
 export const VERIFIER_PAGE = join(CODE_ROOT, "node", "web", "verifier.html");
@@ -12,7 +13,7 @@ export const VERIFIER_PAGE = join(CODE_ROOT, "node", "web", "verifier.html");
  * JSON-RPC requests to whatever chain URL the user types; nothing else loads.
  */
 export function verifierPageRouter(): Router {
-  const router = Router();
+  const router = strictRouter();
   let cached: { html: string; csp: string } | undefined;
   router.get("/", async (_req, res) => {
     if (!cached) {

@@ -1,4 +1,5 @@
-import { Router } from "express";
+import type { Router } from "express";
+import { strictRouter } from "./strict-router.js";
 import type { EvidenceVerifier } from "../services/evidence-verify.js";
 
 /**
@@ -9,7 +10,7 @@ import type { EvidenceVerifier } from "../services/evidence-verify.js";
  * 200 whatever the verdict: the verdict is in the body.
  */
 export function verifyRouter(verifier: EvidenceVerifier): Router {
-  const router = Router();
+  const router = strictRouter();
   router.post("/", async (req, res) => {
     const type = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (type === "application/json") res.json(await verifier.verifyHashed((req.body ?? {}) as Record<string, unknown>));
