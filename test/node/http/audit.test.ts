@@ -45,6 +45,19 @@ const refusedByRouting = (res: RawResponse) => {
   }
 };
 
+interface RouterLike {
+  caseSensitive?: unknown;
+  strict?: unknown;
+  stack: Array<{ handle?: unknown }>;
+}
+const isRouter = (handle: unknown): handle is RouterLike => typeof handle === "function" && Array.isArray((handle as { stack?: unknown }).stack);
+
+/** The app's router and every router mounted under it, however deep. */
+function routersOf(root: unknown): RouterLike[] {
+  if (!isRouter(root)) return [];
+  return [root, ...root.stack.flatMap((layer) => routersOf(layer.handle))];
+}
+
 /** One spelling of a route's path: the route words (never the parameter values) cased, encoded and slashed at random. */
 const spelling = (route: DocumentedRoute) =>
   fc
@@ -145,6 +158,12 @@ describe("http: the audit log and the spelling of a path", function () {
     const right = await send(lender, "POST", "/v1/cases/actions", recall);
     const entries = await entriesAfter(right.seq, 1);
     expect(entries.map((e) => [e.action, e.status])).to.deep.equal([["POST /v1/cases/actions recall", right.res.status]]);
+  });
+
+  it("routes case-sensitively and strictly on the app and in every router it mounts", () => {
+    const routers = routersOf(gateway.app.router);
+    expect(routers.length).to.be.greaterThan(15);
+    expect(routers.filter((r) => r.caseSensitive !== true || r.strict !== true).length, "routers with express's lenient defaults").to.equal(0);
   });
 
   it("refuses a trailing slash, an empty segment and another casing of the ownership check's path", async () => {
