@@ -4,10 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Router } from "express";
+import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { createApp } from "../../../node/http/app.js";
 import { RateLimiter } from "../../../node/http/rate-limit.js";
 import { StaffTokens } from "../../../node/services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
+import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 
 /**
  * Behind a reverse proxy every client arrives from the proxy's address. With `trustProxy` naming that proxy, the
@@ -60,5 +62,35 @@ describe("node/http/app: trustProxy and the failed-token limit", function () {
     const url = await start();
     for (let i = 0; i < 20; i++) expect(await me(url, `clt_guess${i}`, "203.0.113.7")).to.equal(401);
     expect(await me(url, good, "198.51.100.9")).to.equal(429);
+  });
+});
+
+/**
+ * The ownership check's fast path answers without express, so it cannot see the address a proxy forwards for: behind
+ * a trusted proxy it must not answer a client that express would refuse (429) for its failed tokens.
+ */
+describe("node/gateway: trustProxy and the ownership fast path", function () {
+  this.timeout(120_000);
+  let consortium: TestConsortium;
+  let gateway: Gateway;
+
+  before(async () => {
+    consortium = await startConsortium([{ name: "agency", roles: ROLE.AGENCY }]);
+    const config = consortium.member("agency").config;
+    gateway = await startGateway({ ...config, http: { ...config.http, trustProxy: ["127.0.0.1"] } }, { log: () => {} });
+  });
+  after(async () => {
+    await gateway?.close();
+    await consortium?.stop();
+  });
+
+  it("a client locked out for its bad tokens gets 429 from the ownership check too, another client its answer", async () => {
+    const good = (await gateway.tokens.create("agency", "calls")).token;
+    const get = (path: string, token: string, forwardedFor: string) =>
+      fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}`, "x-forwarded-for": forwardedFor } }).then((r) => r.status);
+    for (let i = 0; i < 20; i++) expect(await get("/v1/me", `clt_guess${i}`, "203.0.113.7")).to.equal(401);
+    const ownership = `/v1/ownership?caseKey=0x${"ab".repeat(32)}`;
+    expect(await get(ownership, good, "203.0.113.7")).to.equal(429);
+    expect(await get(ownership, good, "198.51.100.9")).to.equal(200);
   });
 });
