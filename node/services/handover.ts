@@ -12,6 +12,7 @@ import type { HandoverReceipt } from "../store/handover-receipts.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import type { AuditLog } from "../store/audit-log.js";
+import { postHandover } from "./handover-post.js";
 import { ServiceError } from "./service-error.js";
 import { DEFAULTS } from "../config.js";
 
@@ -119,14 +120,11 @@ export class HandoverSender {
           cases,
         };
         const signed = await signHandover(pkg, this.deps.signer);
-        const res = await fetch(`${agency.gatewayUrl}/v1/handover`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(signed),
-          signal: AbortSignal.timeout(this.deps.requestTimeoutMs ?? DEFAULTS.timeouts.handoverRequestMs),
+        const { status, body } = await postHandover(agency.gatewayUrl, signed, {
+          timeoutMs: this.deps.requestTimeoutMs ?? DEFAULTS.timeouts.handoverRequestMs,
+          stopped: () => this.#stopped,
         });
-        const body = (await res.json().catch(() => ({}))) as { accepted?: number; rejected?: unknown[]; error?: { code?: string } };
-        if (!res.ok) throw new Error(`agency gateway answered ${res.status} ${body.error?.code ?? ""}`);
+        if (status < 200 || status > 299) throw new Error(`agency gateway answered ${status} ${body.error?.code ?? ""}`);
         packages.push({ packageHash: signed.packageHash, cases: keys.length, accepted: body.accepted ?? 0, rejected: body.rejected?.length ?? 0 });
         await this.deps.onDelivered?.({ packageHash: signed.packageHash, agencyId: delivery.agencyId, caseKeys: keys });
       }
