@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { isIP } from "node:net";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { MAX_BATCH, MAX_MANDATE_DAYS } from "./domain/consortium/index.js";
 
@@ -25,7 +26,14 @@ export const DEFAULTS = {
    * of 30, then 30 a minute; bearer tokens that fail are allowed a burst of 20, then 12 a minute — beyond that every
    * request with a token from that address is 429 until the bucket refills, so tokens cannot be guessed at speed.
    */
-  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12 },
+  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, handoverBurst: 120, handoverPerMinute: 120 },
+  /**
+   * Off: the client address is the TCP peer and X-Forwarded-For is ignored. A list of proxy addresses: requests from
+   * them are taken to be from the address they forward for (express's "trust proxy" with that list).
+   */
+  trustProxy: [] as readonly string[],
+  /** Off: any address may send handover packages (they are signed). A list of addresses: only those may. */
+  handoverPeers: [] as readonly string[],
   /** Every time limit and period of the gateway, in milliseconds (config section `timeouts`). */
   timeouts: {
     /** Each JSON-RPC call of the case submitter, the evidence anchorer and the case indexer. */
@@ -110,6 +118,9 @@ export interface RateLimits {
   publicPerMinute: number;
   authFailureBurst: number;
   authFailurePerMinute: number;
+  /** `POST /v1/handover`, per client address and per claimed creditor: a burst, then so many a minute. */
+  handoverBurst: number;
+  handoverPerMinute: number;
 }
 
 export interface GatewayConfig {
@@ -129,7 +140,15 @@ export interface GatewayConfig {
     gasPrice: bigint | undefined;
   };
   secrets: { signingKeyFile: string; pepperFile: string; storeKeyFile: string };
-  http: { host: string; port: number; uploadLimitBytes: number };
+  http: {
+    host: string;
+    port: number;
+    uploadLimitBytes: number;
+    /** The reverse proxies whose X-Forwarded-For names the client (empty: none, the TCP peer is the client). */
+    trustProxy: string[];
+    /** The only addresses `POST /v1/handover` answers (empty: any). */
+    handoverPeers: string[];
+  };
   mandateDays: number;
   rateLimits: RateLimits;
   timeouts: Timeouts;
@@ -192,6 +211,12 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
     problems.push(`${path} must be a non-empty string${value === undefined ? " (required)" : ""}`);
     return fallback ?? "";
   };
+  const addresses = (value: unknown, where: string, fallback: readonly string[]): string[] => {
+    if (value === undefined) return [...fallback];
+    if (Array.isArray(value) && value.every((a) => typeof a === "string" && isIP(a.replace(/\/\d{1,3}$/, "")) !== 0)) return value as string[];
+    problems.push(`${where} must be a list of IP addresses (a subnet as address/bits)`);
+    return [...fallback];
+  };
   const path = (value: unknown, where: string, fallback?: string): string => {
     const p = str(value, where, fallback);
     return p === "" ? p : isAbsolute(p) ? p : resolve(baseDir, p);
@@ -239,6 +264,8 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       host: str(http.host, "http.host", DEFAULTS.httpHost),
       port: int(http.port, "http.port", DEFAULTS.httpPort, 0, 65_535),
       uploadLimitBytes: int(http.uploadLimitBytes, "http.uploadLimitBytes", DEFAULTS.uploadLimitBytes, 1, 2 ** 40),
+      trustProxy: addresses(http.trustProxy, "http.trustProxy", DEFAULTS.trustProxy),
+      handoverPeers: addresses(http.handoverPeers, "http.handoverPeers", DEFAULTS.handoverPeers),
     },
     mandateDays: int(root.mandateDays, "mandateDays", DEFAULTS.mandateDays, 1, MAX_MANDATE_DAYS),
     rateLimits: {
@@ -246,6 +273,8 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       publicPerMinute: int(limits.publicPerMinute, "rateLimits.publicPerMinute", DEFAULTS.rateLimits.publicPerMinute, 1, 1_000_000),
       authFailureBurst: int(limits.authFailureBurst, "rateLimits.authFailureBurst", DEFAULTS.rateLimits.authFailureBurst, 1, 1_000_000),
       authFailurePerMinute: int(limits.authFailurePerMinute, "rateLimits.authFailurePerMinute", DEFAULTS.rateLimits.authFailurePerMinute, 1, 1_000_000),
+      handoverBurst: int(limits.handoverBurst, "rateLimits.handoverBurst", DEFAULTS.rateLimits.handoverBurst, 1, 1_000_000),
+      handoverPerMinute: int(limits.handoverPerMinute, "rateLimits.handoverPerMinute", DEFAULTS.rateLimits.handoverPerMinute, 1, 1_000_000),
     },
     timeouts: Object.fromEntries(
       Object.entries(DEFAULTS.timeouts).map(([name, fallback]) => [name, int(timeouts[name], `timeouts.${name}`, fallback, 1, DAY_MS)]),

@@ -290,13 +290,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const agencies = new AgencyService({ store, memberId: config.memberId, clock });
   const limits = config.rateLimits;
   const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60, clock });
+  const handoverLimiter = () => new RateLimiter({ burst: limits.handoverBurst, perSecond: limits.handoverPerMinute / 60, maxClients: 10_000, clock });
+  const handoverRoutes = handoverRouter({ receiver, byAddress: handoverLimiter(), byCreditor: handoverLimiter(), peers: config.http.handoverPeers });
   const app = createApp({
     tokens,
     log,
     authFailures,
+    trustProxy: config.http.trustProxy,
     memberStatus,
     audit,
-    publicRoutes: { "/v1/health": healthRouter(healthService), "/v1/handover": handoverRouter(receiver), "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({ ingest: { store, cipher, pepper, memberId: config.memberId, clock }, store, uploadLimitBytes: config.http.uploadLimitBytes }),
@@ -315,7 +318,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ...web.staffRoutes,
     },
   });
-  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus });
+  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus, behindProxy: config.http.trustProxy.length > 0 });
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => fastOwnership(req, res, () => app(req, res)));
     s.listen(config.http.port, config.http.host, () => resolve(s));

@@ -12,6 +12,9 @@ export const HANDOVER_MAX_AGE_MS = 15 * 60_000;
 /** How far in the future a package's `createdAt` may be (the members' clocks differ a little). */
 export const HANDOVER_MAX_SKEW_MS = 60_000;
 
+/** Cases a package may carry: the sender's chunk (one HTTP request, one notarized hash). */
+export const HANDOVER_MAX_CASES = 1_000;
+
 export interface HandoverCase {
   caseKey: string;
   debtorKey: string;
@@ -74,31 +77,45 @@ export type HandoverProblem =
   | "FROM_THE_FUTURE"
   | "WRONG_AGENCY"
   | "WRONG_CHAIN"
-  | "EMPTY";
+  | "EMPTY"
+  | "TOO_MANY";
+
+type Expected = { agencyId: number; chainId: number; caseRegistry: string; now: number };
 
 /**
- * Checks a received package's shape, hash and freshness (the signature and the chain are checked by the caller,
- * which has the chain). Returns the first problem, or undefined.
+ * The checks that cost next to nothing — shape, addressee, chain, freshness, size — so that a package anyone can
+ * post is refused on them before its hash is computed (canonicalizing megabytes) or its signature recovered.
  */
-export function checkHandover(
-  signed: SignedHandover,
-  expect: { agencyId: number; chainId: number; caseRegistry: string; now: number },
-): HandoverProblem | undefined {
+export function precheckHandover(signed: SignedHandover, expect: Expected): HandoverProblem | undefined {
   const pkg = signed?.package;
   if (!pkg || pkg.format !== HANDOVER_FORMAT || !Array.isArray(pkg.cases) || typeof signed.signature !== "string") return "FORMAT";
   if (typeof pkg.nonce !== "string" || !/^[0-9a-f]{32}$/.test(pkg.nonce) || typeof pkg.createdAt !== "string") return "FORMAT";
-  if (pkg.cases.length === 0) return "EMPTY";
-  let hash: string;
-  try {
-    hash = handoverHash(pkg);
-  } catch {
-    return "FORMAT";
-  }
-  if (hash !== signed.packageHash) return "HASH_MISMATCH";
+  if (typeof signed.packageHash !== "string" || !Number.isSafeInteger(pkg.creditorId) || typeof pkg.caseRegistry !== "string") return "FORMAT";
   if (pkg.agencyId !== expect.agencyId) return "WRONG_AGENCY";
   if (pkg.chainId !== expect.chainId || pkg.caseRegistry.toLowerCase() !== expect.caseRegistry.toLowerCase()) return "WRONG_CHAIN";
   const age = expect.now - Date.parse(pkg.createdAt);
   if (!Number.isFinite(age) || age > HANDOVER_MAX_AGE_MS) return "TOO_OLD";
   if (age < -HANDOVER_MAX_SKEW_MS) return "FROM_THE_FUTURE";
+  if (pkg.cases.length === 0) return "EMPTY";
+  if (pkg.cases.length > HANDOVER_MAX_CASES) return "TOO_MANY";
   return undefined;
+}
+
+/** The expensive check: the package's content hashes to the `packageHash` that was signed. */
+export function checkHandoverHash(signed: SignedHandover): HandoverProblem | undefined {
+  let hash: string;
+  try {
+    hash = handoverHash(signed.package);
+  } catch {
+    return "FORMAT";
+  }
+  return hash === signed.packageHash ? undefined : "HASH_MISMATCH";
+}
+
+/**
+ * Checks a received package's shape, freshness and hash (the signature and the chain are checked by the caller,
+ * which has the chain). Returns the first problem, or undefined.
+ */
+export function checkHandover(signed: SignedHandover, expect: Expected): HandoverProblem | undefined {
+  return precheckHandover(signed, expect) ?? checkHandoverHash(signed);
 }

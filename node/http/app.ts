@@ -27,10 +27,9 @@ export interface AppParts {
   memberStatus?: MemberStatus;
   /** Where staff actions are recorded. */
   audit?: AuditLog;
+  /** The reverse proxies whose X-Forwarded-For names the client (config http.trustProxy; empty: trust none). */
+  trustProxy?: readonly string[];
 }
-
-/** The largest handover package body (gateway to gateway). */
-export const HANDOVER_BODY_LIMIT = "16mb";
 
 /** Path segments that can be logged as they are: route words, not ids or tokens. */
 const PLAIN_SEGMENT = /^[a-z][a-z0-9.-]{0,30}$/;
@@ -62,6 +61,9 @@ export function createApp(parts: AppParts): Express {
   app.set("query parser", "simple");
   app.set("case sensitive routing", ROUTING.caseSensitive);
   app.set("strict routing", ROUTING.strict);
+  // Behind a proxy every client would share its address (one bucket, one lockout for all); only the listed proxies
+  // are believed, so a client cannot pick its own address with a header.
+  app.set("trust proxy", parts.trustProxy && parts.trustProxy.length > 0 ? [...parts.trustProxy] : false);
   app.use((_req: Request, res: Response, next: NextFunction) => {
     res.set(SECURITY_HEADERS);
     next();
@@ -83,9 +85,8 @@ export function createApp(parts: AppParts): Express {
     next();
   });
   const json = express.json({ limit: parts.jsonLimit ?? "1mb", type: ["application/json"] });
-  // A handover package carries up to HANDOVER_CHUNK cases with every column of the lender's list: more than 1 MB.
-  const handoverJson = express.json({ limit: HANDOVER_BODY_LIMIT, type: ["application/json"] });
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path === "/v1/handover" ? handoverJson : json)(req, res, next));
+  // A handover package (more than 1 MB) is read by its router, after the sender's address is rate limited.
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path === "/v1/handover" ? next() : json(req, res, next)));
   for (const [path, router] of Object.entries(parts.publicRoutes)) app.use(path, router);
   const v1 = strictRouter();
   v1.use(authenticate(parts.tokens, parts.authFailures));

@@ -1,12 +1,67 @@
-import type { Router } from "express";
+import { BlockList, isIP } from "node:net";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import { msg } from "../messages/message.js";
 import { strictRouter } from "./strict-router.js";
 import type { HandoverReceiver } from "../services/handover.js";
+import { ApiError } from "./api-error.js";
+import type { RateLimiter } from "./rate-limit.js";
 
-/** `POST /v1/handover`: gateway to gateway, no staff token — the package carries the sending member's signature. */
-export function handoverRouter(receiver: HandoverReceiver): Router {
+/** The largest handover package body (gateway to gateway): HANDOVER_MAX_CASES cases with every column of a list. */
+export const HANDOVER_BODY_LIMIT = "16mb";
+
+export interface HandoverRouterDeps {
+  receiver: HandoverReceiver;
+  /** Per client address, taken before the body is read. */
+  byAddress: RateLimiter;
+  /** Per claimed creditor id: many addresses posting in one member's name share its bucket. */
+  byCreditor: RateLimiter;
+  /** The only addresses (or subnets, address/bits) answered; empty: any. */
+  peers?: readonly string[];
+}
+
+/** An IPv4 client of a dual-stack socket comes as ::ffff:a.b.c.d. */
+const plain = (ip: string) => (ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
+
+function peersOnly(peers: readonly string[]) {
+  const allowed = new BlockList();
+  for (const peer of peers) {
+    const [address = "", bits] = peer.split("/");
+    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
+    if (bits === undefined) allowed.addAddress(address, type);
+    else allowed.addSubnet(address, Number(bits), type);
+  }
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const ip = plain(req.ip ?? "");
+    if (isIP(ip) === 0 || !allowed.check(ip, isIP(ip) === 6 ? "ipv6" : "ipv4")) throw new ApiError("FORBIDDEN", msg("handover.NOT_A_PEER"));
+    next();
+  };
+}
+
+/**
+ * The creditor a package claims to come from (checked against its signature later, by the receiver); none for a
+ * body without a plausible id, which the receiver refuses at once (FORMAT) and the address's bucket has paid for.
+ */
+function claimedCreditor(body: unknown): string | undefined {
+  const id = (body as { package?: { creditorId?: unknown } } | undefined)?.package?.creditorId;
+  return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? `creditor:${id}` : undefined;
+}
+
+/**
+ * `POST /v1/handover`: gateway to gateway, no staff token — the package carries the sending member's signature.
+ * Anyone can post here, so the cheap refusals come first: the peer list, the address's bucket (before a body of up to
+ * 16 MB is read), then the claimed creditor's bucket; the receiver then checks cheap fields before hashing.
+ */
+export function handoverRouter(deps: HandoverRouterDeps): Router {
   const router = strictRouter();
-  router.post("/", async (req, res) => {
-    res.json(await receiver.receive(req.body));
-  });
+  if (deps.peers && deps.peers.length > 0) router.use(peersOnly(deps.peers));
+  router.post(
+    "/",
+    deps.byAddress.middleware(),
+    express.json({ limit: HANDOVER_BODY_LIMIT, type: ["application/json"] }),
+    deps.byCreditor.middleware((req) => claimedCreditor(req.body)),
+    async (req, res) => {
+      res.json(await deps.receiver.receive(req.body));
+    },
+  );
   return router;
 }

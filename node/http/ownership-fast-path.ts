@@ -24,6 +24,11 @@ export interface OwnershipFastPathDeps {
   authFailures?: RateLimiter;
   /** A suspended or removed member's staff are express's to refuse (403 MEMBER_SUSPENDED). */
   memberStatus?: MemberStatus;
+  /**
+   * http.trustProxy is set: the limiter's addresses are the ones proxies forward for, which only express resolves,
+   * so once any address has failed, every request is express's to check.
+   */
+  behindProxy?: boolean;
 }
 
 /**
@@ -54,7 +59,7 @@ export function ownershipFastPath(deps: OwnershipFastPathDeps) {
 async function answer(deps: OwnershipFastPathDeps, req: IncomingMessage, caseKey: string): Promise<{ body: string; tokenId: string } | undefined> {
   // Whatever express would refuse before looking at the token, it refuses: this path never answers first.
   const { authFailures, memberStatus } = deps;
-  if (authFailures && authFailures.size > 0 && authFailures.blocked(req.socket.remoteAddress ?? "?")) return undefined;
+  if (authFailures && authFailures.size > 0 && (deps.behindProxy || authFailures.blocked(req.socket.remoteAddress ?? "?"))) return undefined;
   if (memberStatus && memberStatus.state !== "active" && memberStatus.state !== "unknown") return undefined;
   const staff = await staffOf(deps.tokens, req.headers.authorization);
   if (!staff || !hasRole(staff, OWNERSHIP_ROLES)) return undefined;

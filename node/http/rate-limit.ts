@@ -55,11 +55,15 @@ export class RateLimiter {
     return this.#buckets.size;
   }
 
-  /** Express middleware: 429 with a Retry-After when the caller's bucket is empty. */
-  middleware() {
+  /**
+   * Express middleware: 429 with a Retry-After when the caller's bucket is empty. The caller is the client address
+   * (express's `req.ip`: the TCP peer, or what a trusted proxy forwards for) unless `keyOf` says otherwise; a
+   * request it names no key for is not limited here.
+   */
+  middleware(keyOf: (req: Request) => string | undefined = (req) => req.ip ?? req.socket.remoteAddress ?? "?") {
     return (req: Request, res: Response, next: NextFunction) => {
-      const client = req.ip ?? req.socket.remoteAddress ?? "?";
-      if (this.take(client)) return next();
+      const client = keyOf(req);
+      if (client === undefined || this.take(client)) return next();
       res.set("Retry-After", String(this.retryAfterSeconds(client)));
       throw new ApiError("RATE_LIMITED", msg("api.RATE_LIMITED"));
     };

@@ -161,6 +161,8 @@ export const CATALOG = {
     WRONG_AGENCY: { zh: "交接包不是发给本机构的", en: "the package is addressed to another agency" },
     WRONG_CHAIN: { zh: "交接包属于另一条链或合约", en: "the package is for another chain or contract" },
     EMPTY: { zh: "交接包为空", en: "the package holds no case" },
+    TOO_MANY: { zh: "交接包案件过多（每包最多 1000 件）", en: "the package holds too many cases (at most 1,000 a package)" },
+    NOT_A_PEER: { zh: "该地址不在本网关的交接对端名单中", en: "this address is not among this gateway's handover peers" },
     SIGNATURE: { zh: "签名无效", en: "invalid signature" },
     SIGNER: { zh: "签名者不是该债权人成员的当前密钥", en: "not signed by the creditor member's current key" },
     NOT_ASSIGNED_HERE: { zh: "链上未显示该案件由此债权人委托给本机构", en: "the chain does not show this case assigned here by this creditor" },

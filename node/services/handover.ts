@@ -5,18 +5,19 @@ import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { Clock } from "../domain/clock.js";
 import { caseStatusName, isActiveWithRole, isHeldAt, ROLE } from "../domain/consortium/index.js";
-import { checkHandover, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../domain/handover.js";
+import { checkHandoverHash, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_CASES, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, precheckHandover, signHandover, type SignedHandover } from "../domain/handover.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { HandoverDelivery } from "../store/handover-deliveries.js";
 import type { HandoverReceipt } from "../store/handover-receipts.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import type { AuditLog } from "../store/audit-log.js";
+import { postHandover } from "./handover-post.js";
 import { ServiceError } from "./service-error.js";
 import { DEFAULTS } from "../config.js";
 
 /** Cases per package: a package is one HTTP request and one notarized hash. */
-export const HANDOVER_CHUNK = 1_000;
+export const HANDOVER_CHUNK = HANDOVER_MAX_CASES;
 
 export type { HandoverDelivery } from "../store/handover-deliveries.js";
 export type { HandoverReceipt } from "../store/handover-receipts.js";
@@ -119,14 +120,11 @@ export class HandoverSender {
           cases,
         };
         const signed = await signHandover(pkg, this.deps.signer);
-        const res = await fetch(`${agency.gatewayUrl}/v1/handover`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(signed),
-          signal: AbortSignal.timeout(this.deps.requestTimeoutMs ?? DEFAULTS.timeouts.handoverRequestMs),
+        const { status, body } = await postHandover(agency.gatewayUrl, signed, {
+          timeoutMs: this.deps.requestTimeoutMs ?? DEFAULTS.timeouts.handoverRequestMs,
+          stopped: () => this.#stopped,
         });
-        const body = (await res.json().catch(() => ({}))) as { accepted?: number; rejected?: unknown[]; error?: { code?: string } };
-        if (!res.ok) throw new Error(`agency gateway answered ${res.status} ${body.error?.code ?? ""}`);
+        if (status < 200 || status > 299) throw new Error(`agency gateway answered ${status} ${body.error?.code ?? ""}`);
         packages.push({ packageHash: signed.packageHash, cases: keys.length, accepted: body.accepted ?? 0, rejected: body.rejected?.length ?? 0 });
         await this.deps.onDelivered?.({ packageHash: signed.packageHash, agencyId: delivery.agencyId, caseKeys: keys });
       }
@@ -195,7 +193,9 @@ const nonceKey = (creditorId: number, nonce: string) => `handover-nonce/${credit
  * most HANDOVER_MAX_AGE_MS old), addressed here, signed by the creditor member's current key (MemberRegistry), never
  * seen before (its signed nonce is kept for as long as the package could pass as fresh, its hash for good), and
  * only the cases the chain shows assigned to this agency by that creditor. A replay is 409 `REPLAYED`; the sender
- * signs a new package (new nonce, new time) for every attempt, so a retry is never a replay.
+ * signs a new package (new nonce, new time) for every attempt, so a retry is never a replay. The cheap checks come
+ * first (shape, addressee, chain, freshness, size, the claimed creditor an active lender), then the hash and the
+ * signature: anyone can post a package, and only a plausible one costs the hashing of megabytes.
  */
 export class HandoverReceiver {
   readonly #inFlight = new Set<string>();
@@ -205,7 +205,7 @@ export class HandoverReceiver {
 
   async receive(signed: SignedHandover): Promise<HandoverReceipt> {
     const caseRegistry = await this.deps.contracts.caseRegistry.getAddress();
-    const problem = checkHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.clock() });
+    const problem = precheckHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.clock() });
     if (problem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${problem}`), { problem });
     const pkg = signed.package;
     const nonce = nonceKey(pkg.creditorId, pkg.nonce);
@@ -222,18 +222,25 @@ export class HandoverReceiver {
   async #receive(signed: SignedHandover): Promise<HandoverReceipt> {
     const { contracts, store } = this.deps;
     const pkg = signed.package;
+    // The claimed creditor first (one read of the chain): a package from a member that is not an active lender
+    // is refused before its megabytes are hashed or its signature recovered. An unknown member reverts (refused
+    // below); the node not answering is a 503, so the sender retries later.
+    const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch((error: unknown) => {
+      if (isNetworkError(error)) throw error;
+      return undefined;
+    });
+    if (!creditor || !isActiveWithRole(creditor, ROLE.LENDER)) {
+      throw new ServiceError("FORBIDDEN", msg("handover.SIGNER"), { problem: "SIGNER" }, { status: 403 });
+    }
+    const hashProblem = checkHandoverHash(signed);
+    if (hashProblem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${hashProblem}`), { problem: hashProblem });
     let signer: string;
     try {
       signer = verifyMessage(Buffer.from(signed.packageHash.slice(2), "hex"), signed.signature);
     } catch {
       throw new ServiceError("FORBIDDEN", msg("handover.SIGNATURE"), { problem: "SIGNATURE" }, { status: 403 });
     }
-    // An unknown member reverts (refused below); the node not answering is a 503, so the sender retries later.
-    const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch((error: unknown) => {
-      if (isNetworkError(error)) throw error;
-      return undefined;
-    });
-    if (!creditor || creditor.signer.toLowerCase() !== signer.toLowerCase() || !isActiveWithRole(creditor, ROLE.LENDER)) {
+    if (creditor.signer.toLowerCase() !== signer.toLowerCase()) {
       throw new ServiceError("FORBIDDEN", msg("handover.SIGNER"), { problem: "SIGNER" }, { status: 403 });
     }
     const [seenNonce, seenHash] = await Promise.all([store.handoverNonces.seen(pkg.creditorId, pkg.nonce), store.handoverReceipts.get(signed.packageHash)]);

@@ -17,6 +17,8 @@ export class PiiCipher {
   readonly #key: Buffer;
   /** Random nonces drawn from a pool: one randomBytes call per 4,096 seals instead of one per seal. */
   #pool = Buffer.alloc(0);
+  /** GCM tags are checked at full length: a shorter tag would let a forger try 2^32 values instead of 2^128. */
+  static readonly TAG_BYTES = 16;
   #poolOffset = 0;
 
   constructor(key: Uint8Array) {
@@ -31,7 +33,7 @@ export class PiiCipher {
   /** seal() without the text form: for stores that keep the bytes (node/store/record-encodings.ts). */
   sealParts(plaintext: string, context: string): SealedParts {
     const nonce = this.#nonce();
-    const cipher = createCipheriv("aes-256-gcm", this.#key, nonce);
+    const cipher = createCipheriv("aes-256-gcm", this.#key, nonce, { authTagLength: PiiCipher.TAG_BYTES });
     cipher.setAAD(Buffer.from(context, "utf8"));
     const body = cipher.update(plaintext, "utf8");
     // GCM is a stream mode: final() adds no bytes, it computes the tag.
@@ -50,7 +52,7 @@ export class PiiCipher {
     if (version !== PiiCipher.VERSION || nonce === undefined || body === undefined || tag === undefined) {
       throw new TypeError("not a sealed value");
     }
-    const decipher = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(nonce, "base64url"));
+    const decipher = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(nonce, "base64url"), { authTagLength: PiiCipher.TAG_BYTES });
     decipher.setAAD(Buffer.from(context, "utf8"));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
     return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");

@@ -16,7 +16,12 @@ describe("node/config", () => {
     expect(config.secrets.storeKeyFile).to.equal("/abs/store.key");
     expect(config.chain.rpcUrl).to.equal(DEFAULTS.rpcUrl);
     expect(config.chain.batchSize).to.equal(DEFAULTS.chainBatchSize);
-    expect(config.http).to.deep.equal({ host: "127.0.0.1", port: 0, uploadLimitBytes: DEFAULTS.uploadLimitBytes });
+    // No proxy is trusted and any address may send handover packages, unless the member says otherwise.
+    expect(config.http).to.deep.equal({ host: "127.0.0.1", port: 0, uploadLimitBytes: DEFAULTS.uploadLimitBytes, trustProxy: [], handoverPeers: [] });
+    const behind = parseConfig({ ...minimal, http: { trustProxy: ["127.0.0.1", "10.0.0.0/8"], handoverPeers: ["::1"] } }, "/").http;
+    expect(behind).to.deep.include({ trustProxy: ["127.0.0.1", "10.0.0.0/8"], handoverPeers: ["::1"] });
+    expect(() => parseConfig({ ...minimal, http: { trustProxy: "loopback" } }, "/")).to.throw(ConfigError, /http.trustProxy/);
+    expect(() => parseConfig({ ...minimal, http: { handoverPeers: ["gateway.example"] } }, "/")).to.throw(ConfigError, /http.handoverPeers/);
     expect(config.rateLimits).to.deep.equal(DEFAULTS.rateLimits);
     expect(parseConfig({ ...minimal, rateLimits: { publicBurst: 5 } }, "/").rateLimits).to.deep.include({ publicBurst: 5, publicPerMinute: 30 });
     expect(() => parseConfig({ ...minimal, rateLimits: { authFailureBurst: 0 } }, "/")).to.throw(ConfigError, /rateLimits.authFailureBurst/);

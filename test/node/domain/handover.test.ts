@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Wallet, verifyMessage } from "ethers";
-import { checkHandover, HANDOVER_FORMAT, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
+import { checkHandover, HANDOVER_FORMAT, HANDOVER_MAX_CASES, type HandoverCase, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
 
 /** The receiver's clock in these tests: a package is judged against it, never against the machine's. */
 const NOW = Date.UTC(2026, 5, 1, 12);
@@ -55,5 +55,23 @@ describe("node/domain/handover", () => {
     expect(checkHandover(await signHandover(pkg({ createdAt: future }), wallet), expected)).to.equal("FROM_THE_FUTURE");
     expect(checkHandover(await signHandover(pkg({ cases: [] }), wallet), expected)).to.equal("EMPTY");
     expect(checkHandover({ package: { format: "x" } } as never, expected)).to.equal("FORMAT");
+  });
+
+  it("refuses a package addressed elsewhere, for another chain, stale or too big before hashing it (no case field is read)", () => {
+    let reads = 0;
+    // A case whose every field counts its reads: hashing the package (canonical JSON) reads them all.
+    const counted = Object.defineProperties(
+      {},
+      Object.fromEntries(Object.entries(pkg().cases[0]!).map(([k, v]) => [k, { enumerable: true, get: () => (reads++, v) }])),
+    ) as HandoverCase;
+    const unsigned = (over: Partial<HandoverPackage>) => ({ package: pkg({ cases: [counted], ...over }), packageHash: `0x${"00".repeat(32)}`, signature: "0x" });
+    expect(checkHandover(unsigned({ agencyId: 4 }), expected)).to.equal("WRONG_AGENCY");
+    expect(checkHandover(unsigned({ chainId: 1 }), expected)).to.equal("WRONG_CHAIN");
+    expect(checkHandover(unsigned({ createdAt: new Date(NOW - 60 * 60_000).toISOString() }), expected)).to.equal("TOO_OLD");
+    expect(checkHandover(unsigned({ cases: Array<HandoverCase>(HANDOVER_MAX_CASES + 1).fill(counted) }), expected)).to.equal("TOO_MANY");
+    expect(reads).to.equal(0);
+    // Addressed here, fresh and small: now it is hashed (and the made-up hash does not fit).
+    expect(checkHandover(unsigned({}), expected)).to.equal("HASH_MISMATCH");
+    expect(reads).to.be.greaterThan(0);
   });
 });

@@ -140,7 +140,7 @@ describe("http: access control matrix (every route × every staff role × own / 
     // Hundreds of refused tokens from one address: the failed-attempt limit is tested on its own, elsewhere.
     const roomy = (name: string) => {
       const config = consortium.member(name).config;
-      return { ...config, rateLimits: { publicBurst: 100_000, publicPerMinute: 100_000, authFailureBurst: 100_000, authFailurePerMinute: 100_000 } };
+      return { ...config, rateLimits: { publicBurst: 100_000, publicPerMinute: 100_000, authFailureBurst: 100_000, authFailurePerMinute: 100_000, handoverBurst: 100_000, handoverPerMinute: 100_000 } };
     };
     [home, other, suspended] = await Promise.all([
       startGateway(roomy("home"), { log: () => {} }),

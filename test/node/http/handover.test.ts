@@ -1,14 +1,30 @@
 import { randomBytes } from "node:crypto";
+import { request as httpRequest } from "node:http";
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { connectContracts } from "../../../node/chain/contracts.js";
 import { HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
+import { DEFAULTS } from "../../../node/config.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { HANDOVER_CHUNK, HandoverReceiver } from "../../../node/services/handover.js";
 import type { AuditEntry } from "../../../node/store/audit-log.js";
 import { apiClient } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+
+/** A handover POST from a chosen loopback address: the limits count per client address. */
+function postFrom(url: string, localAddress: string, body: unknown) {
+  return new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+    const req = httpRequest(`${url}/v1/handover`, { method: "POST", headers: { "content-type": "application/json" }, localAddress }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers["retry-after"], body: text }));
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
 
 const key = () => `0x${"1"}${randomBytes(31).toString("hex")}${"1"}`;
 
@@ -148,5 +164,49 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     const receiver = new HandoverReceiver({ store: agency.store, cipher: agency.cipher, contracts: agency.contracts, memberId: 2, chainId, clock: () => later });
     await receiver.receive(await signHandover(pkg({ createdAt: new Date(later).toISOString() }), lenderWallet));
     expect(await count()).to.equal(1);
+  });
+
+  it("refuses a package whose claimed creditor is not an active lender before hashing it (403 SIGNER, not a hash mismatch)", async () => {
+    const signed = await signHandover(pkg({ creditorId: 2 }), lenderWallet);
+    const res = await post({ ...signed, packageHash: `0x${"00".repeat(32)}` });
+    expect(res.status).to.equal(403);
+    expect(res.body.error.details).to.deep.equal({ problem: "SIGNER" });
+  });
+
+  it("answers a flood of garbage from one address with 429 and Retry-After once the address's bucket is empty", async () => {
+    const started = Date.now();
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let i = 0; i < DEFAULTS.rateLimits.handoverBurst + 5; i++) {
+      const res = await postFrom(agency.url, "127.0.0.5", { package: { format: "junk" } });
+      statuses.push(res.status);
+      retryAfter ??= res.retryAfter;
+    }
+    expect(statuses.slice(0, DEFAULTS.rateLimits.handoverBurst).every((s) => s === 400)).to.equal(true);
+    expect(statuses.slice(DEFAULTS.rateLimits.handoverBurst)).to.deep.equal(Array(5).fill(429));
+    expect(Number(retryAfter)).to.be.within(1, 60);
+    expect(Date.now() - started).to.be.below(10_000);
+    // Another address has its own bucket.
+    expect((await postFrom(agency.url, "127.0.0.6", {})).status).to.equal(400);
+  });
+
+  it("limits packages claimed in one creditor's name across addresses, and no other creditor's", async () => {
+    const claimed = { package: { creditorId: 7 } };
+    const statuses: number[] = [];
+    for (let i = 0; i < DEFAULTS.rateLimits.handoverBurst + 1; i++) statuses.push((await postFrom(agency.url, i % 2 ? "127.0.0.7" : "127.0.0.8", claimed)).status);
+    expect(statuses.at(-1)).to.equal(429);
+    expect(statuses.filter((s) => s === 429)).to.have.length(1);
+    expect((await postFrom(agency.url, "127.0.0.9", claimed)).status).to.equal(429);
+    expect((await postFrom(agency.url, "127.0.0.9", { package: { creditorId: 1 } })).status).to.equal(400);
+  });
+
+  it("with http.handoverPeers set, answers only those addresses (403 NOT_A_PEER otherwise)", async () => {
+    await agency.close();
+    const config = consortium.member("agency").config;
+    agency = await startGateway({ ...config, http: { ...config.http, handoverPeers: ["127.0.0.10"] } }, { log: () => {} });
+    const stranger = await postFrom(agency.url, "127.0.0.11", {});
+    expect(stranger.status).to.equal(403);
+    expect(stranger.body).to.include("NOT_A_PEER");
+    expect((await postFrom(agency.url, "127.0.0.10", {})).status).to.equal(400);
   });
 });

@@ -28,6 +28,17 @@ describe("node/store/pii-cipher", () => {
     expect(() => cipher.open("plain text", "case/1")).to.throw(TypeError);
   });
 
+  it("refuses a sealed value whose tag was cut short (a 4- or 12-byte tag is far easier to forge)", () => {
+    const sealed = cipher.seal(SAMPLE, "case/1");
+    const parts = sealed.split(".");
+    const tag = Buffer.from(parts[3]!, "base64url");
+    expect(tag).to.have.length(16);
+    for (const bytes of [12, 4]) {
+      const cut = [...parts.slice(0, 3), tag.subarray(0, bytes).toString("base64url")].join(".");
+      expect(() => cipher.open(cut, "case/1")).to.throw();
+    }
+  });
+
   it("seals JSON values and insists on a 32-byte key", () => {
     const value = { name: "测试乙", amounts: [1, 2] };
     expect(cipher.openJson(cipher.sealJson(value, "x"), "x")).to.deep.equal(value);
