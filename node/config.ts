@@ -24,8 +24,10 @@ export const DEFAULTS = {
    * Per client address: the public endpoints (QR-code check and its page, the console's login probe) answer a burst
    * of 30, then 30 a minute; bearer tokens that fail are allowed a burst of 20, then 12 a minute — beyond that every
    * request with a token from that address is 429 until the bucket refills, so tokens cannot be guessed at speed.
+   * Ownership checks by ID number, per staff token: a burst of 60, then 60 a minute — what a collector dialling by
+   * hand needs, far short of enumerating ID numbers.
    */
-  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12 },
+  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, ownershipByIdBurst: 60, ownershipByIdPerMinute: 60 },
   /** Every time limit and period of the gateway, in milliseconds (config section `timeouts`). */
   timeouts: {
     /** Each JSON-RPC call of the case submitter, the evidence anchorer and the case indexer. */
@@ -110,6 +112,8 @@ export interface RateLimits {
   publicPerMinute: number;
   authFailureBurst: number;
   authFailurePerMinute: number;
+  ownershipByIdBurst: number;
+  ownershipByIdPerMinute: number;
 }
 
 export interface GatewayConfig {
@@ -246,6 +250,8 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       publicPerMinute: int(limits.publicPerMinute, "rateLimits.publicPerMinute", DEFAULTS.rateLimits.publicPerMinute, 1, 1_000_000),
       authFailureBurst: int(limits.authFailureBurst, "rateLimits.authFailureBurst", DEFAULTS.rateLimits.authFailureBurst, 1, 1_000_000),
       authFailurePerMinute: int(limits.authFailurePerMinute, "rateLimits.authFailurePerMinute", DEFAULTS.rateLimits.authFailurePerMinute, 1, 1_000_000),
+      ownershipByIdBurst: int(limits.ownershipByIdBurst, "rateLimits.ownershipByIdBurst", DEFAULTS.rateLimits.ownershipByIdBurst, 1, 1_000_000),
+      ownershipByIdPerMinute: int(limits.ownershipByIdPerMinute, "rateLimits.ownershipByIdPerMinute", DEFAULTS.rateLimits.ownershipByIdPerMinute, 1, 1_000_000),
     },
     timeouts: Object.fromEntries(
       Object.entries(DEFAULTS.timeouts).map(([name, fallback]) => [name, int(timeouts[name], `timeouts.${name}`, fallback, 1, DAY_MS)]),

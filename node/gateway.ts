@@ -24,6 +24,7 @@ import { CaseListService } from "./services/case-lists.js";
 import { cachedActiveAgency } from "./services/active-agency.js";
 import { StaffTokenAdmin } from "./services/staff-token-admin.js";
 import { handoverRouter } from "./http/handover-router.js";
+import { ownershipAuditor } from "./http/ownership-audit.js";
 import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
 import { createJsonLog } from "./log/json-log.js";
@@ -290,6 +291,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const agencies = new AgencyService({ store, memberId: config.memberId, clock });
   const limits = config.rateLimits;
   const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60, clock });
+  const ownershipAudit = ownershipAuditor(audit, log);
+  const byIdNumberLimit = new RateLimiter({ burst: limits.ownershipByIdBurst, perSecond: limits.ownershipByIdPerMinute / 60, clock });
   const app = createApp({
     tokens,
     log,
@@ -307,7 +310,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/allocations": allocationRoutes.allocations,
       "/cases": caseRoutes.cases,
       "/jobs": caseRoutes.jobs,
-      "/ownership": ownershipRouter(ownership),
+      "/ownership": ownershipRouter(ownership, { audit: ownershipAudit, byIdNumberLimit }),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
@@ -315,7 +318,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ...web.staffRoutes,
     },
   });
-  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus });
+  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus, audit: ownershipAudit });
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => fastOwnership(req, res, () => app(req, res)));
     s.listen(config.http.port, config.http.host, () => resolve(s));
