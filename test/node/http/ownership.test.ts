@@ -210,11 +210,19 @@ describe("node/http: the ownership check's fast path answers as express does", f
 
   it("holds each token to its rate of lookups by ID number: 429 with Retry-After after the burst, other tokens unaffected", async () => {
     const token = (await gateway.tokens.create("agency", "enumerator")).token;
+    const tokenId = (await gateway.tokens.list()).find((t) => t.name === "enumerator")?.id;
+    const since = gateway.audit.head.seq;
     for (let i = 0; i < 5; i++) expect((await post(token, debtors.theirs)).status).to.equal(200);
     const limited = await post(token, debtors.theirs);
     expect(limited.status).to.equal(429);
     expect(Number(limited.retryAfter)).to.be.greaterThan(0);
     expect((JSON.parse(limited.text) as { error: { code: string } }).error.code).to.equal("RATE_LIMITED");
+    // The refused lookup is on record too: six from this token, the last one 429.
+    const statuses = await eventually(async () => {
+      const mine = (await gateway.audit.page({ after: since })).entries.filter((e) => "tokenId" in e.actor && e.actor.tokenId === tokenId);
+      return mine.length === 6 ? mine.map((e) => e.status) : undefined;
+    }, 5_000, "the audit entries");
+    expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 429]);
     const fresh = (await gateway.tokens.create("agency", "another desk")).token;
     expect((await post(fresh, debtors.theirs)).status).to.equal(200);
   });
