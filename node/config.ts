@@ -25,8 +25,10 @@ export const DEFAULTS = {
    * Per client address: the public endpoints (QR-code check and its page, the console's login probe) answer a burst
    * of 30, then 30 a minute; bearer tokens that fail are allowed a burst of 20, then 12 a minute — beyond that every
    * request with a token from that address is 429 until the bucket refills, so tokens cannot be guessed at speed.
+   * Ownership checks by ID number, per staff token: a burst of 60, then 60 a minute — what a collector dialling by
+   * hand needs, far short of enumerating ID numbers.
    */
-  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, handoverBurst: 120, handoverPerMinute: 120 },
+  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, handoverBurst: 120, handoverPerMinute: 120, ownershipByIdBurst: 60, ownershipByIdPerMinute: 60 },
   /**
    * Off: the client address is the TCP peer and X-Forwarded-For is ignored. A list of proxy addresses: requests from
    * them are taken to be from the address they forward for (express's "trust proxy" with that list).
@@ -121,6 +123,8 @@ export interface RateLimits {
   /** `POST /v1/handover`, per client address and per claimed creditor: a burst, then so many a minute. */
   handoverBurst: number;
   handoverPerMinute: number;
+  ownershipByIdBurst: number;
+  ownershipByIdPerMinute: number;
 }
 
 export interface GatewayConfig {
@@ -275,6 +279,8 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       authFailurePerMinute: int(limits.authFailurePerMinute, "rateLimits.authFailurePerMinute", DEFAULTS.rateLimits.authFailurePerMinute, 1, 1_000_000),
       handoverBurst: int(limits.handoverBurst, "rateLimits.handoverBurst", DEFAULTS.rateLimits.handoverBurst, 1, 1_000_000),
       handoverPerMinute: int(limits.handoverPerMinute, "rateLimits.handoverPerMinute", DEFAULTS.rateLimits.handoverPerMinute, 1, 1_000_000),
+      ownershipByIdBurst: int(limits.ownershipByIdBurst, "rateLimits.ownershipByIdBurst", DEFAULTS.rateLimits.ownershipByIdBurst, 1, 1_000_000),
+      ownershipByIdPerMinute: int(limits.ownershipByIdPerMinute, "rateLimits.ownershipByIdPerMinute", DEFAULTS.rateLimits.ownershipByIdPerMinute, 1, 1_000_000),
     },
     timeouts: Object.fromEntries(
       Object.entries(DEFAULTS.timeouts).map(([name, fallback]) => [name, int(timeouts[name], `timeouts.${name}`, fallback, 1, DAY_MS)]),

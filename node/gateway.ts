@@ -24,6 +24,7 @@ import { CaseListService } from "./services/case-lists.js";
 import { cachedActiveAgency } from "./services/active-agency.js";
 import { StaffTokenAdmin } from "./services/staff-token-admin.js";
 import { handoverRouter } from "./http/handover-router.js";
+import { ownershipAuditor } from "./http/ownership-audit.js";
 import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
 import { createJsonLog } from "./log/json-log.js";
@@ -292,6 +293,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60, clock });
   const handoverLimiter = () => new RateLimiter({ burst: limits.handoverBurst, perSecond: limits.handoverPerMinute / 60, maxClients: 10_000, clock });
   const handoverRoutes = handoverRouter({ receiver, byAddress: handoverLimiter(), byCreditor: handoverLimiter(), peers: config.http.handoverPeers });
+  const ownershipAudit = ownershipAuditor(audit, log);
+  const byIdNumberLimit = new RateLimiter({ burst: limits.ownershipByIdBurst, perSecond: limits.ownershipByIdPerMinute / 60, clock });
   const app = createApp({
     tokens,
     log,
@@ -310,7 +313,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/allocations": allocationRoutes.allocations,
       "/cases": caseRoutes.cases,
       "/jobs": caseRoutes.jobs,
-      "/ownership": ownershipRouter(ownership),
+      "/ownership": ownershipRouter(ownership, { audit: ownershipAudit, byIdNumberLimit }),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
@@ -318,7 +321,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ...web.staffRoutes,
     },
   });
-  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus, behindProxy: config.http.trustProxy.length > 0 });
+  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus, behindProxy: config.http.trustProxy.length > 0, audit: ownershipAudit });
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => fastOwnership(req, res, () => app(req, res)));
     s.listen(config.http.port, config.http.host, () => resolve(s));

@@ -19,7 +19,8 @@ export interface DocumentedRoute {
   produces?: string;
   /**
    * Whether a call goes to the audit log (node/http/audit.ts). Default: staff routes other than GET. `false` for
-   * POSTs that change nothing; `true` for reads that open personal data.
+   * POSTs that change nothing, and for the ownership check, which writes its own entries (ownership-audit.ts: the
+   * debtor key and the answer, which the middleware does not know); `true` for reads that open personal data.
    */
   audit?: boolean;
 }
@@ -88,7 +89,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J, audit: false },
   // ownership
   { method: "GET", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "does this agency hold the case now (by caseKey, or creditorId and loanRef), with the on-chain proof", query: ["caseKey", "creditorId", "loanRef"] },
-  { method: "POST", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "the same by ID number, in the body (never in a URL)", body: J, audit: false },
+  { method: "POST", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "the debtor's cases this agency holds, by ID number in the body (never in a URL); limited per token", body: J, audit: false },
   // administration (this gateway's staff)
   { method: "GET", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "this gateway's staff tokens: public id, role, name, created, expires, revoked (never the secrets)" },
   { method: "POST", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "issue a staff token { role, name, ttlDays? (1–365, default 90) }; the secret is in this answer only", body: J, status: 201 },

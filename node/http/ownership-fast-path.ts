@@ -7,6 +7,7 @@ import { SECURITY_HEADERS } from "./app.js";
 import { hasRole, staffOf } from "./auth.js";
 import type { Logger } from "./error-handler.js";
 import type { RateLimiter } from "./rate-limit.js";
+import type { OwnershipAuditor } from "./ownership-audit.js";
 import { OWNERSHIP_ROLES } from "./ownership-router.js";
 
 /** Exactly one parameter, a well-formed case key: anything else is the express route's to answer. */
@@ -29,6 +30,8 @@ export interface OwnershipFastPathDeps {
    * so once any address has failed, every request is express's to check.
    */
   behindProxy?: boolean;
+  /** Each answered lookup to the audit log, as the express route does (written without waiting). */
+  audit?: OwnershipAuditor;
 }
 
 /**
@@ -63,5 +66,7 @@ async function answer(deps: OwnershipFastPathDeps, req: IncomingMessage, caseKey
   if (memberStatus && memberStatus.state !== "active" && memberStatus.state !== "unknown") return undefined;
   const staff = await staffOf(deps.tokens, req.headers.authorization);
   if (!staff || !hasRole(staff, OWNERSHIP_ROLES)) return undefined;
-  return { body: JSON.stringify(await deps.service.byCaseKey(caseKey)), tokenId: staff.tokenId };
+  const found = await deps.service.byCaseKey(caseKey);
+  deps.audit?.(staff, "GET", { by: "caseKey", answer: found });
+  return { body: JSON.stringify(found), tokenId: staff.tokenId };
 }

@@ -168,8 +168,7 @@ export const CATALOG = {
     NOT_ASSIGNED_HERE: { zh: "链上未显示该案件由此债权人委托给本机构", en: "the chain does not show this case assigned here by this creditor" },
   },
   ownership: {
-    unknown: { zh: "链上没有这个案件", en: "no such case on chain" },
-    other: { zh: "案件由其他机构持有或从未委托本机构", en: "the case is held by another agency or was never assigned to this one" },
+    notHeld: { zh: "本机构未持有此案件（链上没有，或不是委托给本机构的）", en: "this agency holds no such case (none on chain, or not assigned to this agency)" },
     expired: { zh: "委托已过期", en: "the mandate has expired" },
     ended: { zh: "委托已结束（退回、召回、结清或关闭）", en: "the mandate has ended (returned, recalled, settled or closed)" },
     suspended: { zh: "本机构已被暂停", en: "this agency is suspended" },

@@ -10,7 +10,10 @@ import { isoTime } from "../log/iso-time.js";
 import { caseKey as caseKeyOf, debtorKey as debtorKeyOf, isPseudonymKey, type Pepper } from "../domain/pseudonyms.js";
 import { ServiceError } from "./service-error.js";
 
-/** The answer an agency gets before it contacts anyone: does it hold this case right now, for whom, until when. */
+/**
+ * The answer an agency gets before it contacts anyone: does it hold this case right now, for whom, until when. About
+ * a case it does not hold (and never held) it says only that: creditor, agency, status and proof are null or "None".
+ */
 export interface OwnershipAnswer {
   authorized: boolean;
   caseKey: string;
@@ -41,8 +44,7 @@ export interface OwnershipDeps {
 }
 
 const REASONS = {
-  unknown: bilingual(msg("ownership.unknown")),
-  other: bilingual(msg("ownership.other")),
+  notHeld: bilingual(msg("ownership.notHeld")),
   expired: bilingual(msg("ownership.expired")),
   ended: bilingual(msg("ownership.ended")),
   suspended: bilingual(msg("ownership.suspended")),
@@ -73,14 +75,18 @@ export class OwnershipService {
     return this.byCaseKey(caseKeyOf(this.deps.pepper, creditorId, canonical));
   }
 
-  /** Every case of this debtor: the ones this agency holds first. */
+  /**
+   * The cases of this debtor that this agency holds now, and nothing of the debtor's other cases: their creditors,
+   * agencies and count are other members' business (an agency could otherwise enumerate ID numbers to map a
+   * competitor's portfolio). An empty list says only "not yours".
+   */
   async byIdNumber(idNumber: string): Promise<{ debtorKey: string; cases: OwnershipAnswer[] }> {
     const parsed = parseIdNumber(idNumber ?? "");
     if (!parsed.ok) throw new ServiceError("VALIDATION_FAILED", msg("ownership.ID_NUMBER_INVALID"), { code: parsed.code });
     const debtorKey = debtorKeyOf(this.deps.pepper, parsed.id18);
     this.#assertChain();
     const now = this.#now();
-    const held = await this.deps.indexer.activeHoldings(debtorKey, now);
+    const held = (await this.deps.indexer.activeHoldings(debtorKey, now)).filter((h) => h.agencyId === this.deps.memberId);
     const active = await this.deps.isActiveAgency();
     const cases = await Promise.all(held.map(async (h) => this.#answer(h.caseKey, await this.deps.indexer.caseOf(h.caseKey), active)));
     cases.sort((a, b) => Number(b.authorized) - Number(a.authorized));
@@ -100,38 +106,44 @@ export class OwnershipService {
 
   #answer(caseKey: string, record: CaseRecord | undefined, activeAgency: boolean): OwnershipAnswer {
     const now = this.#now();
+    const checkedAt = isoTime(this.deps.clock());
+    // A case this agency does not hold (another's, or none at all) gets one answer, the same for both: whether it
+    // exists, whose it is and where its assignment is on chain are not this agency's to learn.
+    if (!record || record.agencyId !== this.deps.memberId) {
+      return {
+        caseKey,
+        checkedAt,
+        proof: { chainId: this.deps.chainId, contract: this.deps.caseRegistry, txHash: null, block: null },
+        authorized: false,
+        creditorId: null,
+        agencyId: null,
+        status: "None",
+        assignedAt: null,
+        until: null,
+        expired: false,
+        reason: REASONS.notHeld,
+      };
+    }
     const proof = {
       chainId: this.deps.chainId,
       contract: this.deps.caseRegistry,
-      txHash: record?.assignment?.txHash ?? record?.registered.txHash ?? null,
-      block: record?.assignment?.block ?? record?.registered.block ?? null,
+      txHash: record.assignment?.txHash ?? record.registered.txHash,
+      block: record.assignment?.block ?? record.registered.block,
     };
-    const base = { caseKey, checkedAt: isoTime(this.deps.clock()), proof };
-    if (!record) {
-      return { ...base, authorized: false, creditorId: null, agencyId: null, status: "None", assignedAt: null, until: null, expired: false, reason: REASONS.unknown };
-    }
+    const base = { caseKey, checkedAt, proof };
     const assigned = isHeldStatus(record.status);
     const expired = isExpiredAt(record, now);
-    const mine = record.agencyId === this.deps.memberId;
-    const authorized = assigned && !expired && mine && activeAgency;
-    const reason = authorized
-      ? undefined
-      : !mine
-        ? REASONS.other
-        : !assigned
-          ? REASONS.ended
-          : expired
-            ? REASONS.expired
-            : REASONS.suspended;
+    const authorized = assigned && !expired && activeAgency;
+    const reason = authorized ? undefined : !assigned ? REASONS.ended : expired ? REASONS.expired : REASONS.suspended;
     return {
       ...base,
       authorized,
       creditorId: record.creditorId,
-      agencyId: mine ? record.agencyId : null,
+      agencyId: record.agencyId,
       status: record.status,
-      assignedAt: mine ? record.assignedAt : null,
-      until: mine ? record.until : null,
-      expired: mine && expired,
+      assignedAt: record.assignedAt,
+      until: record.until,
+      expired,
       ...(reason ? { reason } : {}),
     };
   }

@@ -39,8 +39,9 @@ export class AuditEntries {
     return undefined;
   }
 
-  put(entry: AuditEntry): Promise<void> {
-    return this.table.put(auditKey(entry.seq), entry);
+  /** Consecutive entries in one write: all of them or none. */
+  putMany(entries: readonly AuditEntry[]): Promise<void> {
+    return this.table.putMany(entries.map((entry) => [auditKey(entry.seq), entry] as const));
   }
 
   /** Entries after `seq`, oldest first. */

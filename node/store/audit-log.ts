@@ -7,6 +7,7 @@ export type { AuditEntry, AuditInput } from "./audit-entries.js";
 
 export const MAX_AUDIT_CASE_KEYS = 1_000;
 const GENESIS = "0".repeat(64);
+const MAX_ENTRIES_PER_WRITE = 1_000;
 const REF_VALUE = /^[A-Za-z0-9_.:/-]{1,100}$/;
 const ACTION = /^[A-Za-z0-9_.:/ -]{1,100}$/;
 
@@ -22,7 +23,9 @@ function entryHash(entry: Omit<AuditEntry, "hash">): string {
  */
 export class AuditLog {
   #head: { seq: number; hash: string };
-  #tail: Promise<unknown> = Promise.resolve();
+  /** Appends waiting for the write in flight to finish: they go together in the next one. */
+  #waiting: Array<{ input: AuditInput; resolve: (entry: AuditEntry) => void; reject: (error: unknown) => void }> = [];
+  #writing = false;
 
   private constructor(
     private readonly entries: AuditEntries,
@@ -39,30 +42,56 @@ export class AuditLog {
     return new AuditLog(entries, head, now);
   }
 
-  /** Appends one entry; resolves once it is written. */
+  /**
+   * Appends one entry; resolves once it is written. Appends that arrive while a write is in flight are written
+   * together in the next one (one LevelDB batch, in call order): a busy gateway — every ownership check is an
+   * entry — writes a batch per round trip, not an entry. A failed write fails its batch; the head stays where it was.
+   */
   append(input: AuditInput): Promise<AuditEntry> {
-    const run = this.#tail.then(async () => {
-      const keys = (input.caseKeys ?? []).filter((k) => isPseudonymKey(k)).map((k) => k.toLowerCase());
-      const ref = Object.fromEntries(
-        Object.entries(input.ref ?? {}).filter(([k, v]) => /^[A-Za-z]{1,30}$/.test(k) && (typeof v === "number" ? Number.isFinite(v) : REF_VALUE.test(v))),
-      );
-      const body: Omit<AuditEntry, "hash"> = {
-        seq: this.#head.seq + 1,
-        at: new Date(this.now()).toISOString(),
-        actor: sanitizeActor(input.actor),
-        action: ACTION.test(input.action) ? input.action : "unnamed",
-        ...(input.status === undefined ? {} : { status: input.status }),
-        ...(keys.length ? { caseKeys: keys.slice(0, MAX_AUDIT_CASE_KEYS), caseCount: keys.length } : {}),
-        ...(Object.keys(ref).length ? { ref } : {}),
-        prev: this.#head.hash,
-      };
-      const entry: AuditEntry = { ...body, hash: entryHash(body) };
-      await this.entries.put(entry);
-      this.#head = { seq: entry.seq, hash: entry.hash };
-      return entry;
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ input, resolve, reject });
+      if (!this.#writing) void this.#drain();
     });
-    this.#tail = run.catch(() => undefined);
-    return run;
+  }
+
+  async #drain(): Promise<void> {
+    this.#writing = true;
+    while (this.#waiting.length) {
+      // At most MAX_ENTRIES_PER_WRITE a write, so a backlog is written in bounded steps.
+      const batch = this.#waiting.splice(0, MAX_ENTRIES_PER_WRITE);
+      let head = this.#head;
+      const entries = batch.map(({ input }) => {
+        const entry = this.#entry(input, head);
+        head = { seq: entry.seq, hash: entry.hash };
+        return entry;
+      });
+      try {
+        await this.entries.putMany(entries);
+        this.#head = head;
+        batch.forEach(({ resolve }, i) => resolve(entries[i]!));
+      } catch (error) {
+        for (const { reject } of batch) reject(error);
+      }
+    }
+    this.#writing = false;
+  }
+
+  #entry(input: AuditInput, head: { seq: number; hash: string }): AuditEntry {
+    const keys = (input.caseKeys ?? []).filter((k) => isPseudonymKey(k)).map((k) => k.toLowerCase());
+    const ref = Object.fromEntries(
+      Object.entries(input.ref ?? {}).filter(([k, v]) => /^[A-Za-z]{1,30}$/.test(k) && (typeof v === "number" ? Number.isFinite(v) : REF_VALUE.test(v))),
+    );
+    const body: Omit<AuditEntry, "hash"> = {
+      seq: head.seq + 1,
+      at: new Date(this.now()).toISOString(),
+      actor: sanitizeActor(input.actor),
+      action: ACTION.test(input.action) ? input.action : "unnamed",
+      ...(input.status === undefined ? {} : { status: input.status }),
+      ...(keys.length ? { caseKeys: keys.slice(0, MAX_AUDIT_CASE_KEYS), caseCount: keys.length } : {}),
+      ...(Object.keys(ref).length ? { ref } : {}),
+      prev: head.hash,
+    };
+    return { ...body, hash: entryHash(body) };
   }
 
   get head(): { seq: number; hash: string } {

@@ -54,6 +54,11 @@ export class Table<V> {
     if (keys.length) await this.#sublevel.batch(keys.map((key) => ({ type: "del" as const, key })));
   }
 
+  /** Puts entries in one write of this sublevel alone. */
+  async putMany(entries: ReadonlyArray<readonly [string, V]>): Promise<void> {
+    if (entries.length) await this.#sublevel.batch(entries.map(([key, value]) => ({ type: "put" as const, key, value })));
+  }
+
   putIn(batch: StoreBatch, key: string, value: V): void {
     batch.put(this.#sublevel, key, value);
   }

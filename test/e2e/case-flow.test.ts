@@ -152,12 +152,12 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
     const caseKey: string = report.body.rows[0].caseKey;
     agency2 = await startGateway(consortium.member("agency2").config, { log: () => {} });
     const A2 = apiClient(agency2.url, (await agency2.tokens.create("agency", "a2")).token);
-    const other = await eventually(async () => {
-      const r = await A2.get(`/v1/ownership?caseKey=${caseKey}`);
-      return r.body.status === "Assigned" ? r.body : undefined;
-    }, 20_000, "agency 2's index");
-    expect(other).to.include({ authorized: false, agencyId: null, until: null });
-    expect(other.reason).to.match(/another agency/);
+    await eventually(async () => ((await agency2!.indexer.caseOf(caseKey))?.status === "Assigned" ? true : undefined), 20_000, "agency 2's index");
+    // Another agency's case: the answer says "not yours" and nothing of whose, as for a case that does not exist.
+    const other = (await A2.get(`/v1/ownership?caseKey=${caseKey}`)).body;
+    expect(other).to.include({ authorized: false, creditorId: null, agencyId: null, status: "None", until: null });
+    expect(other.proof).to.include({ txHash: null, block: null });
+    expect(other.reason).to.match(/holds no such case/);
     expect((await A2.get(`/v1/cases/${caseKey}`)).status).to.equal(404);
 
     // The agency's gateway, 31 days on: the 30-day mandate has run out.

@@ -25,6 +25,9 @@ describe("node/config", () => {
     expect(config.rateLimits).to.deep.equal(DEFAULTS.rateLimits);
     expect(parseConfig({ ...minimal, rateLimits: { publicBurst: 5 } }, "/").rateLimits).to.deep.include({ publicBurst: 5, publicPerMinute: 30 });
     expect(() => parseConfig({ ...minimal, rateLimits: { authFailureBurst: 0 } }, "/")).to.throw(ConfigError, /rateLimits.authFailureBurst/);
+    expect(config.rateLimits).to.include({ ownershipByIdBurst: 60, ownershipByIdPerMinute: 60 });
+    expect(parseConfig({ ...minimal, rateLimits: { ownershipByIdPerMinute: 10 } }, "/").rateLimits).to.include({ ownershipByIdBurst: 60, ownershipByIdPerMinute: 10 });
+    expect(() => parseConfig({ ...minimal, rateLimits: { ownershipByIdBurst: 0 } }, "/")).to.throw(ConfigError, /rateLimits.ownershipByIdBurst/);
   });
 
   it("has no default for secrets and lists every problem at once", () => {

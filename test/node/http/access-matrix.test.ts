@@ -9,6 +9,7 @@ import { STAFF_ROLES, type StaffRole } from "../../../node/services/staff-tokens
 import type { AuditEntry } from "../../../node/store/audit-log.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+import { roomyLimits } from "../../support/roomy-limits.js";
 
 /**
  * Every documented route × every staff role × the caller's standing → the status it must get, against real gateways
@@ -140,7 +141,7 @@ describe("http: access control matrix (every route × every staff role × own / 
     // Hundreds of refused tokens from one address: the failed-attempt limit is tested on its own, elsewhere.
     const roomy = (name: string) => {
       const config = consortium.member(name).config;
-      return { ...config, rateLimits: { publicBurst: 100_000, publicPerMinute: 100_000, authFailureBurst: 100_000, authFailurePerMinute: 100_000, handoverBurst: 100_000, handoverPerMinute: 100_000 } };
+      return { ...config, rateLimits: roomyLimits(config.rateLimits) };
     };
     [home, other, suspended] = await Promise.all([
       startGateway(roomy("home"), { log: () => {} }),
@@ -256,7 +257,8 @@ describe("http: access control matrix (every route × every staff role × own / 
     expect(upload!.ref?.location).to.match(/^\/v1\/case-lists\//);
     // Refused attempts are recorded too: the court tried to upload.
     expect(entries.some((e) => e.action === "POST /v1/case-lists" && e.status === 403 && "role" in e.actor && e.actor.role === "court")).to.equal(true);
-    // A read that opens personal data is audited with its case key; the ownership check (hot path) is not.
+    // A read that opens personal data is audited with its case key; an ownership check is when it answers (the
+    // matrix's are malformed, 400: nothing was looked up).
     expect(entries.some((e) => e.action === "GET /v1/cases/:caseKey" && e.caseKeys?.[0] === UNKNOWN_KEY)).to.equal(true);
     expect(entries.some((e) => e.action.includes("/v1/ownership") || e.action.includes("/v1/verify") || e.action.startsWith("GET /v1/cases "))).to.equal(false);
     // Unauthenticated requests are nobody's action.

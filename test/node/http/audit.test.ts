@@ -6,6 +6,7 @@ import { DOCUMENTED_ROUTES, type DocumentedRoute } from "../../../node/http/open
 import type { AuditEntry } from "../../../node/store/audit-log.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { propertyParameters } from "../../support/property.js";
+import { roomyLimits } from "../../support/roomy-limits.js";
 
 interface RawResponse {
   status: number;
@@ -112,7 +113,7 @@ describe("http: the audit log and the spelling of a path", function () {
   before(async () => {
     consortium = await startConsortium([{ name: "home", roles: ROLE.LENDER | ROLE.AGENCY | ROLE.COURT }]);
     const config = consortium.member("home").config;
-    const roomy = { ...config, rateLimits: { publicBurst: 100_000, publicPerMinute: 100_000, authFailureBurst: 100_000, authFailurePerMinute: 100_000, handoverBurst: 100_000, handoverPerMinute: 100_000 } };
+    const roomy = { ...config, rateLimits: roomyLimits(config.rateLimits) };
     gateway = await startGateway(roomy, { log: () => {} });
     admin = (await gateway.tokens.create("admin", "audit admin")).token;
     lender = (await gateway.tokens.create("lender", "audit lender")).token;

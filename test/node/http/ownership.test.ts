@@ -6,6 +6,8 @@ import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
 import { connectContracts } from "../../../node/chain/contracts.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { ownershipFastPath } from "../../../node/http/ownership-fast-path.js";
+import { debtorKey } from "../../../node/domain/pseudonyms.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 
@@ -52,7 +54,8 @@ describe("node/http: the ownership check's fast path answers as express does", f
     await (await caseRegistry.recall([cases.recalled])).wait();
     provider.destroy();
 
-    gateway = await startGateway(consortium.member("agency").config, { log: (event) => logs.push(event) });
+    const config = consortium.member("agency").config;
+    gateway = await startGateway({ ...config, rateLimits: { ...config.rateLimits, ownershipByIdBurst: 5, ownershipByIdPerMinute: 1 } }, { log: (event) => logs.push(event) });
     for (const role of ["agency", "admin", "lender"] as const) tokens[role] = (await gateway.tokens.create(role, role)).token;
     const fast = ownershipFastPath({ tokens: gateway.tokens, service: gateway.ownership, log: (event) => logs.push(event) });
     fastUrl = await listen(
@@ -144,6 +147,84 @@ describe("node/http: the ownership check's fast path answers as express does", f
     const fast = await send(fastUrl, "GET", `/v1/ownership?caseKey=${cases.mine}`, tokens.agency);
     expect(fast.log).to.deep.equal({ method: "GET", path: "/v1/ownership/", status: 200, staff: fast.log?.staff, ms: "number" });
     expect(fast.headers["content-type"]).to.equal("application/json; charset=utf-8");
+  });
+
+  /** Two debtors: one whose only case is with the other agency, one with a case here and a case there. */
+  const debtors = { theirs: syntheticId18("19800101", "123", "110101"), both: syntheticId18("19790202", "456", "110101") };
+  const post = async (token: string, idNumber: string) => {
+    const res = await fetch(`${gateway.url}/v1/ownership`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ idNumber }),
+    });
+    return { status: res.status, retryAfter: res.headers.get("retry-after"), text: await res.text() };
+  };
+
+  it("tells an agency about its own cases only: nothing of a debtor's cases with other agencies", async () => {
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const { caseRegistry } = await connectContracts(consortium.deployment, new NonceManager(consortium.member("lender").wallet.connect(provider)));
+    const until = Math.floor(Date.now() / 1000) + 30 * 86_400;
+    const [theirs, both] = [debtorKey(gateway.pepper, debtors.theirs), debtorKey(gateway.pepper, debtors.both)];
+    await (await caseRegistry.registerAndAssign(3, until, [key("debtor-case", 0), key("debtor-case", 1)], [theirs, both])).wait();
+    await (await caseRegistry.registerAndAssign(2, until, [key("debtor-case", 2)], [both])).wait();
+    provider.destroy();
+    await eventually(async () => ((await gateway.indexer.caseOf(key("debtor-case", 2))) ? true : undefined), 20_000, "the index");
+    const token = (await gateway.tokens.create("agency", "portfolio")).token;
+
+    const nothing = await post(token, debtors.theirs);
+    expect(nothing.status).to.equal(200);
+    expect(JSON.parse(nothing.text)).to.deep.equal({ debtorKey: theirs, cases: [] });
+    const mine = JSON.parse((await post(token, debtors.both)).text) as { cases: { caseKey: string; authorized: boolean; agencyId: number }[] };
+    expect(mine.cases.map((c) => [c.caseKey, c.authorized, c.agencyId])).to.deep.equal([[key("debtor-case", 2), true, 2]]);
+    expect(JSON.stringify(mine)).not.to.include(key("debtor-case", 1).slice(2));
+    // By case key, another agency's case answers exactly as a case that does not exist: no creditor, status or proof.
+    const ask = async (caseKey: string) => (await send(fastUrl, "GET", `/v1/ownership?caseKey=${caseKey}`, token)).body;
+    const other = await ask(key("debtor-case", 0));
+    const none = await ask(cases.unknown);
+    expect({ ...other, caseKey: undefined }).to.deep.equal({ ...none, caseKey: undefined });
+    expect(other).to.include({ authorized: false, creditorId: null, status: "None" });
+    expect(other?.proof).to.include({ txHash: null, block: null });
+  });
+
+  it("writes each lookup to the audit log: the debtor key and the answer, never the ID number", async () => {
+    const token = (await gateway.tokens.create("agency", "audited")).token;
+    const tokenId = (await gateway.tokens.list()).find((t) => t.name === "audited")?.id;
+    const since = gateway.audit.head.seq;
+    expect((await post(token, debtors.both)).status).to.equal(200);
+    expect((await post(token, debtors.theirs)).status).to.equal(200);
+    expect((await send(gateway.url, "GET", `/v1/ownership?caseKey=${key("debtor-case", 2)}`, token)).status).to.equal(200);
+    const entries = await eventually(async () => {
+      const page = (await gateway.audit.page({ after: since })).entries.filter((e) => "tokenId" in e.actor && e.actor.tokenId === tokenId);
+      return page.length === 3 ? page : undefined;
+    }, 5_000, "the audit entries");
+    expect(entries.map((e) => [e.action, e.status, e.ref])).to.deep.equal([
+      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper, debtors.both), answer: "authorized" }],
+      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper, debtors.theirs), answer: "not-authorized" }],
+      ["GET /v1/ownership", 200, { answer: "authorized" }],
+    ]);
+    expect(entries[0]?.caseKeys).to.deep.equal([key("debtor-case", 2)]);
+    expect(entries[2]?.caseKeys).to.deep.equal([key("debtor-case", 2)]);
+    const text = JSON.stringify(entries);
+    for (const id of Object.values(debtors)) expect(text).not.to.include(id);
+  });
+
+  it("holds each token to its rate of lookups by ID number: 429 with Retry-After after the burst, other tokens unaffected", async () => {
+    const token = (await gateway.tokens.create("agency", "enumerator")).token;
+    const tokenId = (await gateway.tokens.list()).find((t) => t.name === "enumerator")?.id;
+    const since = gateway.audit.head.seq;
+    for (let i = 0; i < 5; i++) expect((await post(token, debtors.theirs)).status).to.equal(200);
+    const limited = await post(token, debtors.theirs);
+    expect(limited.status).to.equal(429);
+    expect(Number(limited.retryAfter)).to.be.greaterThan(0);
+    expect((JSON.parse(limited.text) as { error: { code: string } }).error.code).to.equal("RATE_LIMITED");
+    // The refused lookup is on record too: six from this token, the last one 429.
+    const statuses = await eventually(async () => {
+      const mine = (await gateway.audit.page({ after: since })).entries.filter((e) => "tokenId" in e.actor && e.actor.tokenId === tokenId);
+      return mine.length === 6 ? mine.map((e) => e.status) : undefined;
+    }, 5_000, "the audit entries");
+    expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 429]);
+    const fresh = (await gateway.tokens.create("agency", "another desk")).token;
+    expect((await post(fresh, debtors.theirs)).status).to.equal(200);
   });
 
   /** A GET to the real gateway (its fast path in front of express) from a loopback address of the test's choosing. */

@@ -36,6 +36,31 @@ describe("node/store/audit-log", () => {
     expect(await reopened.verify()).to.deep.equal({ ok: true, entries: 26, head: next.hash });
   });
 
+  it("writes appends that arrive together in one write each round, in call order; a failed write fails its batch only", async () => {
+    const audit = await AuditLog.open(store.audit, Date.now);
+    const writes: number[] = [];
+    const putMany = store.audit.putMany.bind(store.audit);
+    let failNext = false;
+    store.audit.putMany = (entries) => {
+      writes.push(entries.length);
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new Error("disk full"));
+      }
+      return putMany(entries);
+    };
+    const written = await Promise.all(Array.from({ length: 100 }, (_, i) => audit.append({ actor: { system: "handover" }, action: `x${i}` })));
+    expect(writes).to.deep.equal([1, 99]);
+    expect(written.map((e) => e.action)).to.deep.equal(Array.from({ length: 100 }, (_, i) => `x${i}`));
+    failNext = true;
+    const failed = await Promise.allSettled([audit.append({ actor: { system: "handover" }, action: "lost" })]);
+    expect(failed[0]?.status).to.equal("rejected");
+    expect(audit.head.seq).to.equal(100);
+    const next = await audit.append({ actor: { system: "handover" }, action: "after" });
+    expect(next).to.deep.include({ seq: 101, prev: written[99]!.hash });
+    expect(await audit.verify()).to.deep.equal({ ok: true, entries: 101, head: next.hash });
+  });
+
   it("keeps case keys and plain ids only: anything else a caller hands in is dropped", async () => {
     const audit = await AuditLog.open(store.audit, Date.now);
     const keys = Array.from({ length: MAX_AUDIT_CASE_KEYS + 5 }, (_, i) => key(i));
