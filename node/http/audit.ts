@@ -73,7 +73,8 @@ export function auditRequests(audit: AuditLog, log: Logger) {
       if (!matched || !AUDITED_ROUTES.has(`${req.method} ${matched.path}`)) return;
       const { path: route, params } = matched;
       const ref: Record<string, string> = {};
-      for (const [name, value] of Object.entries(params)) if (name !== "caseKey") ref[name] = decodeURIComponentSafe(value);
+      // Already decoded, by express (req.params) or by listedRoute: a second decode would turn `%2541` into `A`.
+      for (const [name, value] of Object.entries(params)) if (name !== "caseKey") ref[name] = value;
       const location = res.get("location");
       if (location) ref.location = location;
       const body = req.body as { action?: unknown } | undefined;

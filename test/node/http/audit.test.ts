@@ -161,6 +161,15 @@ describe("http: the audit log and the spelling of a path", function () {
     expect(entries.map((e) => [e.action, e.status])).to.deep.equal([["POST /v1/cases/actions recall", right.res.status]]);
   });
 
+  it("records a path parameter as express decoded it, once: `%2541` is never read as `A`", async () => {
+    const res = await send(lender, "DELETE", "/v1/agencies/%2541");
+    expect(refusedByRouting(res.res)).to.equal(false);
+    const entries = await entriesAfter(res.seq, 1);
+    expect(entries.map((e) => e.action)).to.deep.equal(["DELETE /v1/agencies/:id"]);
+    // "%41" is not a value the log keeps (REF_VALUE), so no id at all; decoded twice it would have been "A".
+    expect(entries[0]!.ref?.id).to.equal(undefined);
+  });
+
   it("routes case-sensitively and strictly on the app and in every router it mounts", () => {
     const routers = routersOf(gateway.app.router);
     expect(routers.length).to.be.greaterThan(15);
