@@ -1,3 +1,4 @@
+import { sleep as wait } from "../chain/rpc.js";
 import type { SignedHandover } from "../domain/handover.js";
 
 export interface HandoverAnswer {
@@ -18,7 +19,7 @@ export async function postHandover(
   signed: SignedHandover,
   options: { timeoutMs: number; attempts?: number; sleep?: (ms: number) => Promise<void>; stopped?: () => boolean },
 ): Promise<HandoverAnswer> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   const body = JSON.stringify(signed);
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(`${url}/v1/handover`, {
