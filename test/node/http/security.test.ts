@@ -59,7 +59,7 @@ describe("http: staff tokens, suspension, size limits, headers, secrets in logs,
     const admin = apiClient(lender.url, adminToken);
     const issued = await admin.post("/v1/staff-tokens", { role: "lender", name: "张经理" });
     expect(issued.status).to.equal(201);
-    expect(issued.body.token).to.match(/^clt_[A-Za-z0-9_-]{43}$/);
+    expect(issued.body.token).to.match(/^clt_[1-9][0-9]*_[A-Za-z0-9_-]{43}$/);
     expect(issued.headers.get("location")).to.equal(`/v1/staff-tokens/${issued.body.record.id}`);
     const days = (Date.parse(issued.body.record.expiresAt) - Date.parse(issued.body.record.createdAt)) / 86_400_000;
     // Whole milliseconds (hardhat's chai matchers take closeTo for integers only).
