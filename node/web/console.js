@@ -160,7 +160,7 @@ function tokenMember(token) {
  * its own — a member's gateway that answered "mine" to everything would receive every token pasted anywhere. A token
  * of the earlier form names no member: it is tried here only.
  */
-async function login(token) {
+async function login(token, { handedOver = false } = {}) {
   const status = document.getElementById("login-status");
   if (!/^clt_[A-Za-z0-9_-]{10,200}$/.test(token)) {
     clear(status).append(note("error", t("token_unknown")));
@@ -180,13 +180,14 @@ async function login(token) {
   }
   const member = (directory.members ?? []).find((m) => m.id === issuer);
   const url = member?.gatewayUrl ? safeUrl(member.gatewayUrl) : undefined;
-  if (!url) {
+  if (!url || handedOver) {
+    // Handed over by another console and still not this member's: the directories disagree; no second hop.
     clear(status).append(note("error", t("token_member_unknown", { id: issuer })));
     return;
   }
   clear(status).append(note("info", t("token_elsewhere", { name: member.name })));
   // The fragment never reaches a server or a log; the console there moves it to its session storage.
-  location.href = `${url}/#token=${encodeURIComponent(token)}`;
+  location.href = `${url}/#token=${encodeURIComponent(token)}&handover=1`;
 }
 
 /** An http(s) origin (plus path) without a trailing slash, or undefined: the directory's URL is never a script. */
@@ -236,10 +237,12 @@ window.addEventListener("hashchange", () => {
 });
 
 setLang(getLang());
-const fromFragment = /^#token=([^&]+)/.exec(location.hash);
+const fromFragment = /^#token=([^&]+)(&handover=1)?/.exec(location.hash);
 if (fromFragment) {
+  // A token in the link goes through the same rule as a pasted one: to the member it names, and only there.
   history.replaceState(null, "", location.pathname);
-  await enter(decodeURIComponent(fromFragment[1]));
+  await render();
+  await login(decodeURIComponent(fromFragment[1]), { handedOver: !!fromFragment[2] }).catch((error) => clear(document.getElementById("login-status")).append(errorNote(error)));
 } else if (session.token) {
   await enter(session.token);
 } else {

@@ -131,6 +131,17 @@ describe("e2e: the console trusts no other gateway with a token; the admin's pag
     await paste(page, lender, oldForm);
     await page.waitForSelector("#login-status .note.error", WAIT);
     expect(new URL(page.url()).origin).to.equal(lender.url);
+
+    // A token in a link follows the same rule: B's token in a link to A's console goes on to B, not to A's gateway;
+    // one already handed over once is not passed on again.
+    await page.goto("about:blank");
+    await page.goto(`${lender.url}/#token=${agencyToken}&handover=1`);
+    await page.waitForSelector("#login-status .note.error", WAIT);
+    expect(await page.textContent("#login-status")).to.include("令牌未发送");
+    await page.goto("about:blank");
+    await page.goto(`${lender.url}/#token=${agencyToken}`);
+    await page.waitForURL((url) => url.origin === agency.url, WAIT);
+    await page.waitForSelector("nav a[data-tab]", WAIT);
     await context.close();
 
     const secret = (token: string) => token.slice(-43);

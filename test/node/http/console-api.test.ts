@@ -213,6 +213,8 @@ describe("http: console endpoints (me, members, directory, portfolio, case summa
     expect(page.status).to.equal(200);
     expect(page.headers.get("content-type")).to.match(/text\/html/);
     expect(page.headers.get("content-security-policy")).to.match(/script-src 'self'/);
+    // The console's pages fetch from their own gateway only: a token never leaves by a fetch.
+    expect(page.headers.get("content-security-policy")).to.match(/connect-src 'self';/);
     expect(await page.text()).to.include("/console/console.js");
     const pub = await fetch(`${agency.url}/a/${letterToken}`);
     expect(pub.status).to.equal(200);
