@@ -264,7 +264,7 @@ export const CATALOG = {
     CASE_KEY_MALFORMED: { zh: "caseKey 格式错误", en: "malformed caseKey" },
     CASE_KEYS_INVALID: { zh: "caseKeys 应为非空的案件键数组", en: "caseKeys must be a non-empty array of case keys" },
     AFTER_NOT_CASE_KEY: { zh: "after 应为案件键", en: "after must be a case key" },
-    AUDIT_PAGE_INVALID: { zh: "after 为非负整数，limit 为 1–1000", en: "after is a non-negative integer, limit 1–1000" },
+    AUDIT_PAGE_INVALID: { zh: "after 为非负整数，limit 为 1–1000，action 为 1–200 个字符", en: "after is a non-negative integer, limit 1–1000, action 1–200 characters" },
     TOKEN_REQUEST_INVALID: { zh: "令牌参数无效：role 为 {rolesZh} 且为本成员在链上的角色，name 为 1–100 个字符，ttlDays 为 1–{maxTtlDays}", en: "invalid token request: role one of {rolesEn} held by this member on chain, name 1–100 characters, ttlDays 1–{maxTtlDays}" },
     UPLOAD_NOT_CSV: { zh: "请以 text/csv 上传案件清单", en: "upload the case list as text/csv" },
     UPLOAD_TOO_LARGE: { zh: "文件超过大小上限", en: "the file is larger than allowed" },

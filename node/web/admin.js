@@ -101,13 +101,13 @@ async function auditPage(view) {
   const rows = h("div", { id: "audit-rows" });
   const filter = h("select", { id: "audit-action" }, h("option", { value: "" }, t("all_actions")));
   const more = h("button", { type: "button", id: "audit-more" }, t("next_page"));
-  const entries = [];
+  // The actions seen so far (the filter's choices); the gateway filters, so a rare action is found past the first page.
+  const known = new Set();
+  let entries = [];
   let next = 0;
   const show = () => {
-    const actions = [...new Set(entries.map((e) => e.action))].sort();
     const chosen = filter.value;
-    clear(filter).append(h("option", { value: "" }, t("all_actions")), ...actions.map((a) => h("option", { value: a, selected: a === chosen }, a)));
-    const shown = entries.filter((e) => !chosen || e.action === chosen);
+    clear(filter).append(h("option", { value: "" }, t("all_actions")), ...[...known].sort().map((a) => h("option", { value: a, selected: a === chosen }, a)));
     clear(rows).append(
       table(
         [
@@ -119,19 +119,25 @@ async function auditPage(view) {
           { label: t("audit_cases"), cell: (e) => String(e.caseCount ?? e.caseKeys?.length ?? 0) },
           { label: t("audit_ref"), cell: (e) => (e.ref ? Object.entries(e.ref).map(([k, v]) => `${k}=${v}`).join(" ") : "—") },
         ],
-        shown,
+        entries,
         { rowAttrs: (e) => ({ "data-seq": e.seq, "data-action": e.action }) },
       ),
     );
     more.hidden = next === null;
   };
   const load = async () => {
-    const page = await get(`/v1/audit?after=${next}&limit=100`);
-    entries.push(...page.entries);
+    const action = filter.value ? `&action=${encodeURIComponent(filter.value)}` : "";
+    const page = await get(`/v1/audit?after=${next}&limit=100${action}`);
+    for (const e of page.entries) known.add(e.action);
+    entries = entries.concat(page.entries);
     next = page.next;
     show();
   };
-  filter.addEventListener("change", show);
+  filter.addEventListener("change", () => {
+    entries = [];
+    next = 0;
+    load().catch((error) => rows.prepend(errorNote(error)));
+  });
   more.addEventListener("click", async () => {
     more.disabled = true;
     try {

@@ -188,6 +188,11 @@ describe("e2e: the console trusts no other gateway with a token; the admin's pag
     expect(await page.textContent("#audit-verify")).to.include("已核验");
     await page.waitForSelector('#audit-rows tr[data-action="DELETE /v1/staff-tokens/:id"]', WAIT);
     await page.selectOption("#audit-action", "DELETE /v1/staff-tokens/:id");
+    // The gateway filters (GET /v1/audit?action=): the table is redrawn with that action's entries only.
+    await page.waitForFunction(() => {
+      const rows = [...(globalThis as any).document.querySelectorAll("#audit-rows tr[data-action]")];
+      return rows.length > 0 && rows.every((r: any) => r.getAttribute("data-action") === "DELETE /v1/staff-tokens/:id");
+    }, undefined, WAIT);
     const actions = await page.locator("#audit-rows tr[data-action]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")));
     expect(actions).to.have.length.greaterThan(0);
     expect(new Set(actions)).to.deep.equal(new Set(["DELETE /v1/staff-tokens/:id"]));
