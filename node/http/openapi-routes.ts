@@ -93,6 +93,6 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "this gateway's staff tokens: public id, role, name, created, expires, revoked (never the secrets)" },
   { method: "POST", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "issue a staff token { role, name, ttlDays? (1–365, default 90) }; the secret is in this answer only", body: J, status: 201 },
   { method: "DELETE", path: "/v1/staff-tokens/:id", role: "admin", tag: "admin", summary: "revoke a staff token now (its cached verification is dropped at once)", status: 204 },
-  { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq", query: ["after", "limit"] },
+  { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
 ];
