@@ -235,6 +235,8 @@ describe("http: console endpoints (me, members, directory, portfolio, case summa
     const lenderPage = await size([...shared, "/console/lender.js", "/console/case.js", "/console/charts.js", "/console/vendor/chartist.js"]);
     const agencyPage = await size([...shared, "/console/agency.js", "/console/lender.js", "/console/case.js", "/console/letter.js", "/console/vendor/qrcode.mjs"]);
     const publicPage = await size(["/console/public.js", "/console/i18n.js", "/console/ui.js"]);
+    const adminPage = await size([...shared, "/console/admin.js"]);
+    expect(adminPage).to.be.below(300_000);
     expect(lenderPage).to.be.below(300_000);
     expect(agencyPage).to.be.below(300_000);
     expect(publicPage).to.be.below(300_000);
