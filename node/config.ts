@@ -22,7 +22,7 @@ export const DEFAULTS = {
   /** The embedded development chain; production members set "besu" (CHAIN_PROFILES). */
   chainProfile: "anvil",
   /**
-   * Per client address: the public endpoints (QR-code check and its page, the console's login probe) answer a burst
+   * Per client address: the public endpoints (the QR-code check and its page) answer a burst
    * of 30, then 30 a minute; bearer tokens that fail are allowed a burst of 20, then 12 a minute — beyond that every
    * request with a token from that address is 429 until the bucket refills, so tokens cannot be guessed at speed.
    * Ownership checks by ID number, per staff token: a burst of 60, then 60 a minute — what a collector dialling by

@@ -1,5 +1,4 @@
-import express, { type Router } from "express";
-import { strictRouter } from "./strict-router.js";
+import type { Router } from "express";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { GatewayConfig } from "../config.js";
@@ -30,7 +29,7 @@ export interface ConsolePartsDeps {
 
 /**
  * What the web console needs from a gateway, wired in one place so that the composition root only spreads it:
- * the pages, the public authorization check behind the QR code, the login probe, the directory, and the
+ * the pages, the public authorization check behind the QR code, the directory, and the
  * console's read endpoints (me, members, portfolio, case summaries, authorization letters).
  */
 export function consoleParts(deps: ConsolePartsDeps): {
@@ -47,20 +46,16 @@ export function consoleParts(deps: ConsolePartsDeps): {
   const session = new SessionService({ store, directory, memberId, memberName: config.memberName, clock });
   const portfolio = new PortfolioService({ store, cipher, indexer, memberId, nameOf, clock });
   // Public endpoints, per client address (config.rateLimits; by default 30 at once, then 30 a minute); at most
-  // 10,000 addresses kept. The QR-code page and its check share a bucket; the console's login probe has its own.
+  // 10,000 addresses kept. The QR-code page and its check share a bucket.
   const limits = config.rateLimits;
   const publicLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000, clock });
-  const probeLimiter = new RateLimiter({ burst: limits.publicBurst, perSecond: limits.publicPerMinute / 60, maxClients: 10_000, clock });
-  const probeBody = strictRouter();
-  probeBody.use(express.text({ type: "text/plain", limit: "1kb" }));
-  probeBody.use(consolePublicRouter(session, probeLimiter));
   const { me, members } = sessionRouter(session);
   return {
     publicRoutes: {
       "/": consoleRouter(publicLimiter),
       "/v1/openapi.json": openApiRouter(),
       "/v1/public": publicAuthorizationsRouter(letters, publicLimiter),
-      "/v1/console": probeBody,
+      "/v1/console": consolePublicRouter(session),
     },
     staffRoutes: {
       "/me": me,

@@ -24,6 +24,7 @@ const FILES: Record<string, string> = {
   "lender.js": "text/javascript",
   "agency.js": "text/javascript",
   "court.js": "text/javascript",
+  "admin.js": "text/javascript",
   "letter.js": "text/javascript",
   "public.js": "text/javascript",
   "favicon.svg": "image/svg+xml",
@@ -48,15 +49,15 @@ const own = <T>(table: Record<string, T>, name: string): T | undefined => (Objec
 
 /**
  * Content-Security-Policy of the console's pages: scripts and styles from this gateway only (no inline script),
- * QR images as data: URLs, and fetches to any http(s) gateway (the console asks the consortium's gateways whose
- * a pasted token is, by its hash).
+ * QR images as data: URLs, and fetches to this gateway only: a page never sends a token (or anything else) to
+ * another gateway — a token of another member leaves by a navigation to that member's console, nothing else.
  */
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self' http: https:",
+  "connect-src 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
   "form-action 'self'",

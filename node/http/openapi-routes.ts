@@ -46,8 +46,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/openapi.json", role: "none", tag: "public", summary: "this document" },
   { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's signed package of case details (checked against MemberRegistry and the chain)", body: J },
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
-  { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's members whose metadata matches the chain: names, roles, console URLs" },
-  { method: "POST", path: "/v1/console/probe", role: "none", tag: "public", summary: "is the token with this SHA-256 one of this gateway's (the console's login; rate limited)", body: "text/plain" },
+  { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's active members whose metadata matches the chain: names, roles, console URLs (where the console sends a token naming that member)" },
   // session
   { method: "GET", path: "/v1/me", role: "admin,lender,agency,court", tag: "session", summary: "the member and staff role behind the token" },
   { method: "GET", path: "/v1/members", role: "admin,lender,agency,court", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
@@ -94,6 +93,6 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "this gateway's staff tokens: public id, role, name, created, expires, revoked (never the secrets)" },
   { method: "POST", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "issue a staff token { role, name, ttlDays? (1–365, default 90) }; the secret is in this answer only", body: J, status: 201 },
   { method: "DELETE", path: "/v1/staff-tokens/:id", role: "admin", tag: "admin", summary: "revoke a staff token now (its cached verification is dropped at once)", status: 204 },
-  { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq", query: ["after", "limit"] },
+  { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
 ];

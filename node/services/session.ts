@@ -2,8 +2,6 @@ import type { Clock } from "../domain/clock.js";
 import type { StaffRole } from "../domain/staff-roles.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { MemberDirectory } from "./member-directory.js";
-import { ServiceError } from "./service-error.js";
-import { msg } from "../messages/message.js";
 
 export interface SessionServiceDeps {
   store: GatewayDatabase;
@@ -21,8 +19,8 @@ export interface SessionStaff {
 }
 
 /**
- * What the web console asks before and right after login: who a token belongs to, the member directory, the
- * active members' console URLs, and whether a token (by its SHA-256) is one of this gateway's own.
+ * What the web console asks before and right after login: who a token belongs to, the member directory, and the
+ * active members' console URLs (where a token naming another member is sent).
  */
 export class SessionService {
   constructor(private readonly deps: SessionServiceDeps) {}
@@ -44,19 +42,5 @@ export class SessionService {
       self: this.deps.memberId,
       members: entries.filter((e) => e.verified && e.status === "Active").map((e) => ({ id: e.id, name: e.name, roles: e.roles, gatewayUrl: e.gatewayUrl ?? null })),
     };
-  }
-
-  /**
-   * Whether a token with this SHA-256 is one of this member's, neither revoked nor expired. The digest is all a
-   * gateway stores of a token and authenticates nothing.
-   */
-  async probe(digest: unknown) {
-    const { store, memberId, memberName, clock } = this.deps;
-    if (typeof digest !== "string" || !/^[0-9a-f]{64}$/.test(digest)) {
-      throw new ServiceError("VALIDATION_FAILED", msg("api.TOKEN_HASH_INVALID"));
-    }
-    const record = await store.tokens.get(digest);
-    const mine = !!record && !record.revokedAt && record.memberId === memberId && !(record.expiresAt && Date.parse(record.expiresAt) <= clock());
-    return { mine, memberId, memberName: mine ? memberName : undefined };
   }
 }

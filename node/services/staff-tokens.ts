@@ -15,6 +15,18 @@ export interface Staff {
 }
 
 const PREFIX = "clt_";
+/**
+ * A token names the member that issued it: `clt_<memberId>_<43 base64url>`, so that a console sends it to that
+ * member's gateway (as the chain-verified directory lists it) and to no other. Tokens issued before carry no member:
+ * `clt_<43 base64url>`, 47 characters, which the length alone tells apart from the new form (49 or more).
+ */
+const ISSUED_BY = /^clt_([1-9][0-9]{0,8})_[A-Za-z0-9_-]{43}$/;
+
+/** The member a token names, or undefined for a token of the earlier form (or no token at all). */
+export function tokenMember(token: string): number | undefined {
+  const match = ISSUED_BY.exec(token);
+  return match ? Number(match[1]) : undefined;
+}
 /** Tokens expire: 90 days unless issued for less or more (at most a year). */
 export const DEFAULT_TOKEN_TTL_DAYS = 90;
 export const MAX_TOKEN_TTL_DAYS = 365;
@@ -33,6 +45,11 @@ export class StaffTokens {
    * through this object and drops the entry; expiry is checked on every use.
    */
   readonly #cache = new Map<string, { record: StaffToken; expiresAtMs: number }>();
+  /**
+   * Counts revocations. A verify caches what it read only if no revocation happened since before its read: else a
+   * token revoked between the read and the cache write would stay cached as valid.
+   */
+  #revocations = 0;
 
   constructor(
     private readonly store: GatewayDatabase,
@@ -42,7 +59,7 @@ export class StaffTokens {
 
   async create(role: StaffRole, name: string, ttlDays = DEFAULT_TOKEN_TTL_DAYS): Promise<{ token: string; record: StaffToken }> {
     if (!STAFF_ROLES.includes(role)) throw new TypeError(`unknown role ${role}`);
-    const secret = `${PREFIX}${randomBytes(32).toString("base64url")}`;
+    const secret = `${PREFIX}${this.memberId}_${randomBytes(32).toString("base64url")}`;
     const record: StaffToken = {
       id: randomBytes(6).toString("hex"),
       memberId: this.memberId,
@@ -61,13 +78,16 @@ export class StaffTokens {
    */
   async verify(token: string | undefined): Promise<Staff | undefined> {
     if (!token || !token.startsWith(PREFIX) || token.length > 200) return undefined;
+    const issuer = tokenMember(token);
+    if (issuer !== undefined && issuer !== this.memberId) return undefined;
     const key = digest(token);
     let entry = this.#cache.get(key);
     if (!entry) {
+      const revocationsBefore = this.#revocations;
       const record = await this.store.tokens.get(key);
       if (!record) return undefined;
       entry = { record, expiresAtMs: record.expiresAt ? Date.parse(record.expiresAt) : Number.POSITIVE_INFINITY };
-      if (!record.revokedAt) {
+      if (!record.revokedAt && revocationsBefore === this.#revocations) {
         if (this.#cache.size >= 10_000) this.#cache.clear();
         this.#cache.set(key, entry);
       }
@@ -91,6 +111,8 @@ export class StaffTokens {
     for await (const [key, record] of this.store.tokens.entries()) {
       if (record.id === id && !record.revokedAt) {
         await this.store.tokens.put(key, { ...record, revokedAt: new Date(this.clock()).toISOString() });
+        // After the write: a verify that reads from now on sees the revocation; one that read before will not cache.
+        this.#revocations++;
         this.#cache.delete(key);
         return true;
       }

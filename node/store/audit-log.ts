@@ -15,6 +15,9 @@ function entryHash(entry: Omit<AuditEntry, "hash">): string {
   return createHash("sha256").update(`${entry.prev}\n${canonicalJson(entry)}`).digest("hex");
 }
 
+/** Entries a page filtered by action reads at most. */
+const AUDIT_SCAN_MAX = 10_000;
+
 /**
  * The append-only log of staff actions, in its own sublevel, one entry per key in sequence order. Each entry carries
  * the hash of the one before, so editing, deleting or reordering entries is detectable by `verify()` (cutting off
@@ -98,12 +101,26 @@ export class AuditLog {
     return { ...this.#head };
   }
 
-  /** Entries after `after` (a seq), oldest first. */
-  async page(options: { after?: number; limit?: number } = {}): Promise<{ entries: AuditEntry[]; next: number | null }> {
+  /**
+   * Entries after `after` (a seq), oldest first; with `action`, only entries of that action. A filtered page reads at
+   * most AUDIT_SCAN_MAX entries, so that a rare action costs one bounded read per page: `next` is then where the
+   * reading stopped, and a page may hold fewer than `limit` entries (or none) with more to come.
+   */
+  async page(options: { after?: number; limit?: number; action?: string } = {}): Promise<{ entries: AuditEntry[]; next: number | null }> {
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 1_000);
+    const { action } = options;
     const entries: AuditEntry[] = [];
-    for await (const entry of this.entries.after(options.after ?? 0, limit)) entries.push(entry);
-    return { entries, next: entries.length === limit ? entries[entries.length - 1]!.seq : null };
+    let read = 0;
+    let last = options.after ?? 0;
+    for await (const entry of this.entries.after(last, action === undefined ? limit : AUDIT_SCAN_MAX)) {
+      read++;
+      last = entry.seq;
+      if (action !== undefined && entry.action !== action) continue;
+      entries.push(entry);
+      if (entries.length === limit) break;
+    }
+    const more = entries.length === limit || (action !== undefined && read === AUDIT_SCAN_MAX);
+    return { entries, next: more ? last : null };
   }
 
   /** Re-computes the chain from the first entry: the first entry that does not fit, or ok. */

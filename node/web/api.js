@@ -103,12 +103,6 @@ export async function download(path, fallbackName) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** SHA-256 hex of a string (the login probe); crypto.subtle exists on localhost and https. */
-export async function sha256Hex(text) {
-  const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /** Polls `fn` every `ms` until it returns something truthy, or `timeoutMs` passes (then resolves undefined). */
 export async function poll(fn, { ms = 1000, timeoutMs = 120_000 } = {}) {
   const deadline = Date.now() + timeoutMs;

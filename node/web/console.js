@@ -1,5 +1,5 @@
 // The console's shell: login (by token, on whichever gateway of the consortium it belongs to), tabs per role, routing by hash.
-import { ApiError, get, session, sha256Hex, whenUnauthenticated } from "./api.js";
+import { ApiError, get, session, whenUnauthenticated } from "./api.js";
 import { applyStatic, getLang, setLang, t } from "./i18n.js";
 import { clear, errorNote, h, note } from "./ui.js";
 
@@ -22,6 +22,11 @@ const ROLE_TABS = {
     ["evidence", "tab_evidence"],
   ],
   court: [["verify", "tab_verify"]],
+  admin: [
+    ["tokens", "tab_tokens"],
+    ["audit", "tab_audit"],
+    ["directory", "tab_directory"],
+  ],
 };
 
 /** Which page module renders a route (loaded on demand, so a page loads only its own role's code). */
@@ -38,13 +43,17 @@ const MODULES = {
   evidence: "agency",
   letter: "letter",
   verify: "court",
+  tokens: "admin",
+  audit: "admin",
+  directory: "admin",
 };
 
 const state = { me: undefined, flash: undefined };
 
 function rolesOf(me) {
   if (!me) return [];
-  return me.role === "admin" ? me.memberRoles.filter((r) => ROLE_TABS[r]) : [me.role];
+  // An admin sees its member's pages and its own (tokens, audit log, directory); other staff their role's pages.
+  return me.role === "admin" ? [...me.memberRoles.filter((r) => ROLE_TABS[r] && r !== "admin"), "admin"] : [me.role];
 }
 
 function route() {
@@ -139,43 +148,57 @@ function renderLogin(message) {
   input.focus();
 }
 
+/** The member a token names (`clt_<memberId>_<43 base64url>`, as node/services/staff-tokens.ts issues them). */
+function tokenMember(token) {
+  const match = /^clt_([1-9][0-9]{0,8})_[A-Za-z0-9_-]{43}$/.exec(token);
+  return match ? Number(match[1]) : undefined;
+}
+
 /**
- * Finds the gateway a token belongs to without sending the token anywhere else: each gateway of the directory is
- * asked by the token's SHA-256 (all a gateway keeps of a token). Then the console continues on that gateway.
+ * Sends a token to the gateway of the member it names and to no other: that member's console URL as the
+ * chain-verified directory of this gateway lists it (active members only). No gateway is asked whether a token is
+ * its own — a member's gateway that answered "mine" to everything would receive every token pasted anywhere. A token
+ * of the earlier form names no member: it is tried here only.
  */
-async function login(token) {
+async function login(token, { handedOver = false } = {}) {
+  const status = document.getElementById("login-status");
   if (!/^clt_[A-Za-z0-9_-]{10,200}$/.test(token)) {
-    clear(document.getElementById("login-status")).append(note("error", t("token_unknown")));
+    clear(status).append(note("error", t("token_unknown")));
     return;
   }
-  let digest;
-  try {
-    digest = await sha256Hex(token);
-  } catch {
-    digest = undefined; // no WebCrypto (plain http on another host): only this gateway can be asked
-  }
-  const probe = async (base) => {
-    const res = await fetch(`${base}/v1/console/probe`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ tokenSha256: digest }) });
-    return res.ok ? (await res.json()).mine === true : false;
-  };
-  if (!digest || (await probe(""))) {
+  const issuer = tokenMember(token);
+  if (issuer === undefined) {
     await enter(token);
     return;
   }
-  const directory = await (await fetch("/v1/console/directory")).json();
-  for (const member of directory.members ?? []) {
-    if (member.id === directory.self || !member.gatewayUrl) continue;
-    try {
-      if (await probe(member.gatewayUrl)) {
-        // The fragment never reaches a server or a log; the console there moves it to its session storage.
-        location.href = `${member.gatewayUrl}/#token=${encodeURIComponent(token)}`;
-        return;
-      }
-    } catch {
-      // that gateway is down: try the next one
-    }
+  const res = await fetch("/v1/console/directory");
+  if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, res.statusText);
+  const directory = await res.json();
+  if (issuer === directory.self) {
+    await enter(token);
+    return;
   }
-  clear(document.getElementById("login-status")).append(note("error", t("token_unknown")));
+  const member = (directory.members ?? []).find((m) => m.id === issuer);
+  const url = member?.gatewayUrl ? safeUrl(member.gatewayUrl) : undefined;
+  if (!url || handedOver) {
+    // Handed over by another console and still not this member's: the directories disagree; no second hop.
+    clear(status).append(note("error", t("token_member_unknown", { id: issuer })));
+    return;
+  }
+  clear(status).append(note("info", t("token_elsewhere", { name: member.name })));
+  // The fragment never reaches a server or a log; the console there moves it to its session storage.
+  location.href = `${url}/#token=${encodeURIComponent(token)}&handover=1`;
+}
+
+/** An http(s) origin (plus path) without a trailing slash, or undefined: the directory's URL is never a script. */
+function safeUrl(text) {
+  try {
+    const url = new URL(text);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
+    return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  } catch {
+    return undefined;
+  }
 }
 
 async function enter(token) {
@@ -214,10 +237,12 @@ window.addEventListener("hashchange", () => {
 });
 
 setLang(getLang());
-const fromFragment = /^#token=([^&]+)/.exec(location.hash);
+const fromFragment = /^#token=([^&]+)(&handover=1)?/.exec(location.hash);
 if (fromFragment) {
+  // A token in the link goes through the same rule as a pasted one: to the member it names, and only there.
   history.replaceState(null, "", location.pathname);
-  await enter(decodeURIComponent(fromFragment[1]));
+  await render();
+  await login(decodeURIComponent(fromFragment[1]), { handedOver: !!fromFragment[2] }).catch((error) => clear(document.getElementById("login-status")).append(errorNote(error)));
 } else if (session.token) {
   await enter(session.token);
 } else {

@@ -56,7 +56,6 @@ const TABLE: Record<string, Row> = {
   "POST /v1/handover": { body: () => ({}), ok: 400 },
   "GET /v1/public/authorizations/:token": { path: `/v1/public/authorizations/${"A".repeat(43)}`, ok: 404 },
   "GET /v1/console/directory": { ok: 200 },
-  "POST /v1/console/probe": { body: "not json", contentType: "text/plain", ok: 400 },
   // session
   "GET /v1/me": { ok: 200, whileSuspended: true },
   "GET /v1/members": { ok: 200 },

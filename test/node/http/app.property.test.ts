@@ -172,7 +172,6 @@ describe("node/http: the gateway under hostile input, properties", function () {
       [lender, "PUT", "/v1/agencies/2", () => lenderToken],
       [lender, "POST", "/v1/case-lists/x/allocation", () => lenderToken],
       [agency, "POST", `/v1/evidence/0x${"ab".repeat(32)}/court-verification`, () => agencyToken],
-      [lender, "POST", "/v1/console/probe", () => lenderToken],
     ];
     const bodyArb = fc.oneof(
       fc.string({ unit: "binary", maxLength: 200 }),

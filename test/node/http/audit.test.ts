@@ -141,6 +141,20 @@ describe("http: the audit log and the spelling of a path", function () {
     return { res, seq };
   }
 
+  it("GET /v1/audit?action= pages one action's entries only; a repeated or empty action is 400", async () => {
+    await send(lender, "GET", `/v1/cases/${CASE_KEY}`);
+    const get = async (query: string) => {
+      const res = await fetch(`${gateway.url}/v1/audit?${query}`, { headers: { authorization: `Bearer ${admin}` } });
+      return { status: res.status, body: (await res.json()) as { entries: AuditEntry[]; next: number | null } };
+    };
+    const one = await get(`action=${encodeURIComponent("GET /v1/cases/:caseKey")}&limit=1000`);
+    expect(one.status).to.equal(200);
+    expect(one.body.entries).to.have.length.greaterThan(0);
+    expect(new Set(one.body.entries.map((e) => e.action))).to.deep.equal(new Set(["GET /v1/cases/:caseKey"]));
+    expect((await get("action=a&action=b")).status).to.equal(400);
+    expect((await get("action=")).status).to.equal(400);
+  });
+
   it("refuses GET /v1/Cases/<key> (full personal data) as no route, and audits the route's own spelling", async () => {
     const wrong = await send(lender, "GET", `/v1/Cases/${CASE_KEY}`);
     expect(refusedByRouting(wrong.res), `${wrong.res.status} ${wrong.res.body}`).to.equal(true);

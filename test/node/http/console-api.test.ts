@@ -17,11 +17,11 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 
 /**
  * The console's endpoints against real gateways on anvil: who am I, the member directory (checked against the
- * chain), the login probe, portfolio and case summaries, authorization letters and the public page behind their
+ * chain), the directory, portfolio and case summaries, authorization letters and the public page behind their
  * QR code (following the chain through a recall and past the mandate), rate limits, the console's pages and the
  * OpenAPI document against every mounted route.
  */
-describe("http: console endpoints (me, members, probe, portfolio, case summaries, letters, public check, pages, OpenAPI)", function () {
+describe("http: console endpoints (me, members, directory, portfolio, case summaries, letters, public check, pages, OpenAPI)", function () {
   this.timeout(120_000);
   let consortium: TestConsortium;
   let lender: Gateway;
@@ -92,16 +92,12 @@ describe("http: console endpoints (me, members, probe, portfolio, case summaries
     ]);
   });
 
-  it("POST /v1/console/probe says whether a token is this gateway's, by its SHA-256 only", async () => {
-    const probe = (gw: Gateway, body: string) =>
-      fetch(`${gw.url}/v1/console/probe`, { method: "POST", headers: { "content-type": "text/plain" }, body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any, cors: r.headers.get("access-control-allow-origin") }));
-    const mine = await probe(lender, JSON.stringify({ tokenSha256: sha256(lenderToken) }));
-    expect(mine).to.deep.include({ status: 200, cors: "*" });
-    expect(mine.body).to.include({ mine: true, memberId: 1 });
-    expect((await probe(agency, JSON.stringify({ tokenSha256: sha256(lenderToken) }))).body).to.include({ mine: false });
-    expect((await probe(lender, JSON.stringify({ tokenSha256: sha256("clt_nope") }))).body.mine).to.equal(false);
-    expect((await probe(lender, "not json")).status).to.equal(400);
-    expect((await probe(lender, JSON.stringify({ tokenSha256: lenderToken }))).status).to.equal(400);
+  it("no gateway answers whether a token is its own (POST /v1/console/probe is gone); the directory lists active members' console URLs", async () => {
+    for (const gw of [lender, agency]) {
+      const res = await fetch(`${gw.url}/v1/console/probe`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ tokenSha256: sha256(lenderToken) }) });
+      expect(res.status).to.be.oneOf([401, 404]);
+      expect(JSON.stringify(await res.json())).to.not.include('"mine"');
+    }
     const directory = await apiClient(agency.url).get("/v1/console/directory");
     expect(directory.body.self).to.equal(2);
     expect(directory.body.members.map((m: { gatewayUrl: string }) => m.gatewayUrl)).to.deep.equal([lender.url, agency.url, agency2.url]);
@@ -217,6 +213,8 @@ describe("http: console endpoints (me, members, probe, portfolio, case summaries
     expect(page.status).to.equal(200);
     expect(page.headers.get("content-type")).to.match(/text\/html/);
     expect(page.headers.get("content-security-policy")).to.match(/script-src 'self'/);
+    // The console's pages fetch from their own gateway only: a token never leaves by a fetch.
+    expect(page.headers.get("content-security-policy")).to.match(/connect-src 'self';/);
     expect(await page.text()).to.include("/console/console.js");
     const pub = await fetch(`${agency.url}/a/${letterToken}`);
     expect(pub.status).to.equal(200);
@@ -237,6 +235,8 @@ describe("http: console endpoints (me, members, probe, portfolio, case summaries
     const lenderPage = await size([...shared, "/console/lender.js", "/console/case.js", "/console/charts.js", "/console/vendor/chartist.js"]);
     const agencyPage = await size([...shared, "/console/agency.js", "/console/lender.js", "/console/case.js", "/console/letter.js", "/console/vendor/qrcode.mjs"]);
     const publicPage = await size(["/console/public.js", "/console/i18n.js", "/console/ui.js"]);
+    const adminPage = await size([...shared, "/console/admin.js"]);
+    expect(adminPage).to.be.below(300_000);
     expect(lenderPage).to.be.below(300_000);
     expect(agencyPage).to.be.below(300_000);
     expect(publicPage).to.be.below(300_000);

@@ -3,10 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import type { DirectoryEntry } from "../../../node/services/member-directory.js";
-import type { ServiceError } from "../../../node/services/service-error.js";
 import { SessionService } from "../../../node/services/session.js";
-import { StaffTokens } from "../../../node/services/staff-tokens.js";
-import { tokenDigest } from "../../../node/http/session-router.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 
 describe("node/services/session (LevelDB on disk)", function () {
@@ -31,26 +28,11 @@ describe("node/services/session (LevelDB on disk)", function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("says a token is this member's only while it is neither revoked nor expired, by the service's clock", async () => {
-    const tokens = new StaffTokens(store, 1, () => now);
-    const { token, record } = await tokens.create("lender", "l", 1);
-    expect(await service().probe(tokenDigest(token))).to.deep.equal({ mine: true, memberId: 1, memberName: "甲银行" });
-    now = Date.parse(record.expiresAt!);
-    expect((await service().probe(tokenDigest(token))).mine, "expired").to.equal(false);
-    now = Date.UTC(2026, 0, 1);
-    await tokens.revoke(record.id);
-    expect((await service().probe(tokenDigest(token))).mine, "revoked").to.equal(false);
-    const otherMember = await new StaffTokens(store, 2, () => now).create("agency", "a");
-    expect(await service().probe(tokenDigest(otherMember.token))).to.deep.equal({ mine: false, memberId: 1, memberName: undefined });
-    const malformed = await service()
-      .probe("xyz")
-      .catch((error: ServiceError) => error);
-    expect((malformed as ServiceError).code).to.equal("VALIDATION_FAILED");
-  });
-
   it("lists only verified, active members in the console directory; me carries the member's roles", async () => {
     expect(await service().consoleDirectory()).to.deep.equal({ self: 1, members: [{ id: 1, name: "甲银行", roles: ["lender"], gatewayUrl: "http://127.0.0.1:1" }] });
     expect(await service().me({ role: "lender", name: "l", tokenId: "abc" })).to.deep.equal({ memberId: 1, memberName: "甲银行", memberRoles: ["lender"], role: "lender", staffName: "l", tokenId: "abc" });
     expect((await service().members()).members).to.have.length(3);
+    // No answer about whose a token is: the console sends a token only where the token itself says.
+    expect("probe" in service()).to.equal(false);
   });
 });

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { StaffTokens } from "../../../node/services/staff-tokens.js";
+import { createHash, randomBytes } from "node:crypto";
+import { StaffTokens, tokenMember } from "../../../node/services/staff-tokens.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 
 describe("node/services/staff-tokens (LevelDB on disk)", function () {
@@ -64,5 +65,45 @@ describe("node/services/staff-tokens (LevelDB on disk)", function () {
       now = issuedAt;
     }
     expect(await tokens.verify(expiring)).to.not.equal(undefined);
+  });
+
+  it("names the issuing member in a new token; a token of the earlier form (no member) still verifies", async () => {
+    const tokens = new StaffTokens(store, 7, clock);
+    const { token } = await tokens.create("lender", "n");
+    expect(token).to.match(/^clt_7_[A-Za-z0-9_-]{43}$/);
+    expect(tokenMember(token)).to.equal(7);
+    expect(await tokens.verify(token)).to.not.equal(undefined);
+    // A token naming another member is refused before any store read.
+    expect(await tokens.verify(token.replace(/^clt_7_/, "clt_8_"))).to.equal(undefined);
+    const old = `clt_${randomBytes(32).toString("base64url")}`;
+    const record = { id: "0123456789ab", memberId: 7, role: "court" as const, name: "old", createdAt: new Date(now).toISOString() };
+    await store.tokens.put(createHash("sha256").update(old).digest("hex"), record);
+    expect(tokenMember(old), "47 characters: no member, whatever its secret looks like").to.equal(undefined);
+    expect(tokenMember("clt_12_".padEnd(47, "A"))).to.equal(undefined);
+    expect(await tokens.verify(old)).to.deep.equal({ tokenId: record.id, memberId: 7, role: "court", name: "old" });
+  });
+
+  it("does not cache as valid a token revoked between a verify's store read and its cache write", async () => {
+    const tokens = new StaffTokens(store, 7, clock);
+    const { token, record } = await tokens.create("agency", "race");
+    // The store's read answers, then waits for the test: the revocation runs to its end in between.
+    const read = store.tokens.get.bind(store.tokens);
+    let readDone!: () => void;
+    const readReturned = new Promise<void>((resolve) => (readDone = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    store.tokens.get = async (key: string) => {
+      const value = await read(key);
+      readDone();
+      await gate;
+      return value;
+    };
+    const racing = tokens.verify(token);
+    await readReturned;
+    store.tokens.get = read;
+    expect(await tokens.revoke(record.id)).to.equal(true);
+    release();
+    expect(await racing, "a request in flight when the revocation landed").to.not.equal(undefined);
+    expect(await tokens.verify(token), "revoked: the in-flight read is not cached").to.equal(undefined);
   });
 });

@@ -29,6 +29,12 @@ describe("node/store/audit-log", () => {
     expect(first.entries.map((e) => e.action)).to.deep.equal(Array.from({ length: 10 }, (_, i) => `POST /v1/x${i}`));
     expect(first.next).to.equal(10);
     expect((await audit.page({ after: 20, limit: 10 })).next).to.equal(null);
+    // One action's entries only, paged the same way.
+    const one = await audit.page({ action: "POST /v1/x7", limit: 10 });
+    expect(one.entries.map((e) => e.seq)).to.deep.equal([8]);
+    expect(one.next).to.equal(null);
+    const some = await audit.page({ action: "POST /v1/x1", limit: 1 });
+    expect([some.entries.map((e) => e.seq), some.next]).to.deep.equal([[2], 2]);
     const reopened = await AuditLog.open(store.audit, Date.now);
     expect(reopened.head).to.deep.equal({ seq: 25, hash: written[24]!.hash });
     const next = await reopened.append({ actor: { system: "handover" }, action: "handover.delivered" });
