@@ -226,6 +226,13 @@ export const CATALOG = {
     ROOT_DIFFERS: { zh: "链上检查点 {treeSize} 的根与本地日志不同", en: "the chain's root at {treeSize} differs from the log's: a fork" },
     CHECKPOINT_DIFFERS: { zh: "链上检查点 {treeSize} 与本地日志不一致", en: "the chain's checkpoint at {treeSize} is not the log's" },
   },
+  /** Why a gateway or `npm start` refused to start: what to do about it. */
+  startup: {
+    OLD_DEPLOYMENT: {
+      zh: "数据目录 {dataDir} 由旧版合约创建（案件标识格式已变更），不能继续使用：请删除该目录或用 --data-dir 指定新目录后重新运行 npm start",
+      en: "the data directory {dataDir} was made with an older build of the contracts (the case key layout changed) and cannot be reused: remove it, or give another with --data-dir, and run npm start again",
+    },
+  },
   /** What a 404 did not find (api.NOT_FOUND). */
   thing: {
     allocation: { zh: "分配", en: "allocation" },

@@ -6,7 +6,8 @@ import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { apiClient, eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 
-const key = (label: string) => keccak256(toUtf8Bytes(`caseledger/test/evidence/${label}`));
+/** Synthetic keys; bytes 1–4 name member 1, the lender, which alone may register them as cases. */
+const key = (label: string) => `0x0100000001${keccak256(toUtf8Bytes(`caseledger/test/evidence/${label}`)).slice(12)}`;
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 const DAY = 86_400;
 

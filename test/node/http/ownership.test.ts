@@ -11,7 +11,8 @@ import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 
-const key = (label: string, i: number) => keccak256(toUtf8Bytes(`caseledger/test/ownership/${label}/${i}`));
+/** Synthetic keys; bytes 1–4 name member 1, the lender, which alone may register them as cases. */
+const key = (label: string, i: number) => `0x0100000001${keccak256(toUtf8Bytes(`caseledger/test/ownership/${label}/${i}`)).slice(12)}`;
 
 /**
  * `GET /v1/ownership?caseKey=…` has a fast path beside express (ownership-fast-path.ts). Every request here is
