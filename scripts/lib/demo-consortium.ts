@@ -137,13 +137,16 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
       await (await registry.admit(address, ROLE_BY_NAME[spec.role], hash)).wait();
       id = Number(await registry.memberIdOf(address));
       log(`成员已加入联盟 / member admitted: #${id} ${spec.name} (${spec.role})`);
-    } else if ((await registry.memberOf(id)).metadataHash.toLowerCase() !== hash) {
-      // The gateway moved to another port: the published metadata (and its hash on chain) follow.
-      await (await registry.updateMetadata(id, hash)).wait();
     }
     // Gas money for the member's own transactions (anvil charges gas; Besu in production does not).
     if ((await options.provider.getBalance(address)) < parseEther("10")) {
       await (await options.operator.sendTransaction({ to: address, value: parseEther("100") })).wait();
+    }
+    if ((await registry.memberOf(id)).metadataHash.toLowerCase() !== hash) {
+      // The gateway moved to another port: the published metadata (and its hash on chain) follow, changed by the
+      // member's own key — the operator can only propose a change to a member's metadata, with a delay.
+      const own = await connectContracts(options.deployment, new Wallet(`0x${signingKey}`, options.provider));
+      await (await own.memberRegistry.updateMetadata(id, hash)).wait();
     }
     prepared.push({ spec, id, address, home, port, metadata });
   }
