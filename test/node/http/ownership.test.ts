@@ -165,7 +165,7 @@ describe("node/http: the ownership check's fast path answers as express does", f
     const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
     const { caseRegistry } = await connectContracts(consortium.deployment, new NonceManager(consortium.member("lender").wallet.connect(provider)));
     const until = Math.floor(Date.now() / 1000) + 30 * 86_400;
-    const [theirs, both] = [debtorKey(gateway.pepper, debtors.theirs), debtorKey(gateway.pepper, debtors.both)];
+    const [theirs, both] = [debtorKey(gateway.pepper!, debtors.theirs), debtorKey(gateway.pepper!, debtors.both)];
     await (await caseRegistry.registerAndAssign(3, until, [key("debtor-case", 0), key("debtor-case", 1)], [theirs, both])).wait();
     await (await caseRegistry.registerAndAssign(2, until, [key("debtor-case", 2)], [both])).wait();
     provider.destroy();
@@ -199,8 +199,8 @@ describe("node/http: the ownership check's fast path answers as express does", f
       return page.length === 3 ? page : undefined;
     }, 5_000, "the audit entries");
     expect(entries.map((e) => [e.action, e.status, e.ref])).to.deep.equal([
-      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper, debtors.both), answer: "authorized" }],
-      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper, debtors.theirs), answer: "not-authorized" }],
+      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper!, debtors.both), answer: "authorized" }],
+      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper!, debtors.theirs), answer: "not-authorized" }],
       ["GET /v1/ownership", 200, { answer: "authorized" }],
     ]);
     expect(entries[0]?.caseKeys).to.deep.equal([key("debtor-case", 2)]);
