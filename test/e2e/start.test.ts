@@ -107,6 +107,8 @@ describe("e2e: npm start", function () {
     for (const file of ["keys/signing.key", "keys/store.key", "keys/pepper.json", "tokens.json"]) {
       expect((await stat(join(dataDir, "members", "bank", file))).mode & 0o777, file).to.equal(0o600);
     }
+    // The court computes no keys and is given no pepper (its gateway answered /v1/me above without one).
+    expect(await stat(join(dataDir, "members", "court", "keys", "pepper.json")).then(() => "present", () => "absent")).to.equal("absent");
 
     expect(await stop(first.process)).to.equal(0);
     expect((await stat(join(dataDir, "chain", "state.json"))).size).to.be.greaterThan(0);
