@@ -5,6 +5,8 @@ import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { ConfigError } from "../../../node/config.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { ServiceError } from "../../../node/services/service-error.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { apiClient, eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 
@@ -63,6 +65,11 @@ describe("node/http: /v1/evidence and /v1/verify", function () {
 
   it("a court's gateway runs without the pepper; a lender's or an agency's refuses to start without it, naming the setting", async () => {
     expect(court.pepper).to.equal(undefined);
+    // What would need the pepper answers a clear 403, not a crash.
+    for (const ask of [() => court.ownership.byLoanRef(1, "LOAN-1"), () => court.ownership.byIdNumber(syntheticId18("19900101"))]) {
+      const refused: unknown = await ask().then(() => undefined, (e: unknown) => e);
+      expect(refused).to.be.instanceOf(ServiceError).and.include({ status: 403, messageId: "api.NO_PEPPER" });
+    }
     for (const name of ["lender", "agency"] as const) {
       const config = consortium.member(name).config;
       let failure: unknown;
