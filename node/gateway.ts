@@ -11,7 +11,7 @@ import { SendLock } from "./chain/send-lock.js";
 import { connectContracts, type ConsortiumContracts } from "./chain/contracts.js";
 import { type Deployment, readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
-import { ROLE } from "./domain/consortium/index.js";
+import { needsPepper, ROLE } from "./domain/consortium/index.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
 import { consoleParts } from "./http/console-parts.js";
@@ -131,7 +131,7 @@ async function requirePepperUnlessCourt(config: GatewayConfig, deployment: Deplo
       new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), config.timeouts.quickRpcMs).unref()),
     ]);
     // Unknown roles (chain unreachable, member unknown) refuse too: a lender's gateway must not start keyless by luck.
-    if (roles === undefined || roles === 0 || (roles & (ROLE.LENDER | ROLE.AGENCY)) !== 0) throw new ConfigError([bilingual(msg("startup.PEPPER_REQUIRED", { memberId: config.memberId }))]);
+    if (needsPepper(roles)) throw new ConfigError([bilingual(msg("startup.PEPPER_REQUIRED", { memberId: config.memberId }))]);
   } finally {
     provider.destroy();
   }
