@@ -8,7 +8,7 @@ import {MemberRoles} from "./libraries/MemberRoles.sol";
  * @title MemberRegistry
  * @notice See {IMemberRegistry}.
  * @dev Storage: `Member` packs signer (160 bits) + roles (8) + status (8) into one slot and the metadata
- * hash into a second. `PendingChange` packs executableAt (40) + kind (8) + signer (160) into one slot and the
+ * hash into a second. `PendingChange` packs signer (160) + executableAt (40) + kind (8) into one slot and the
  * metadata hash into a second; a member with nothing pending costs no storage. `_signerOf` remembers every
  * address that ever signed for a member, so a rotated or removed key can never be re-registered to
  * impersonate history.
@@ -106,7 +106,7 @@ contract MemberRegistry is IMemberRegistry {
         _checkFreshSigner(newSigner);
         uint40 executableAt = uint40(block.timestamp + CHANGE_DELAY);
         _pending[memberId] = PendingChange({
-            executableAt: executableAt, kind: ChangeKind.Signer, signer: newSigner, metadataHash: bytes32(0)
+            signer: newSigner, executableAt: executableAt, kind: ChangeKind.Signer, metadataHash: bytes32(0)
         });
         emit MemberSignerRotationProposed(memberId, newSigner, executableAt);
     }
@@ -118,7 +118,7 @@ contract MemberRegistry is IMemberRegistry {
         if (metadataHash == member.metadataHash) revert MemberRegistryNoChange(memberId);
         uint40 executableAt = uint40(block.timestamp + CHANGE_DELAY);
         _pending[memberId] = PendingChange({
-            executableAt: executableAt, kind: ChangeKind.Metadata, signer: address(0), metadataHash: metadataHash
+            signer: address(0), executableAt: executableAt, kind: ChangeKind.Metadata, metadataHash: metadataHash
         });
         emit MemberMetadataUpdateProposed(memberId, metadataHash, executableAt);
     }

@@ -52,15 +52,15 @@ interface IMemberRegistry {
 
     /**
      * @notice The operator's pending proposal for a member, at most one.
+     * @param signer the proposed signing address
      * @param executableAt first block time at which {executeChange} applies it; 0 when nothing is pending
      * @param kind {ChangeKind.Signer} (then `signer`) or {ChangeKind.Metadata} (then `metadataHash`)
-     * @param signer the proposed signing address
      * @param metadataHash the proposed metadata hash
      */
     struct PendingChange {
+        address signer;
         uint40 executableAt;
         ChangeKind kind;
-        address signer;
         bytes32 metadataHash;
     }
 
