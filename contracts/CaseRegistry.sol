@@ -19,6 +19,9 @@ contract CaseRegistry is ICaseRegistry {
     /// @inheritdoc ICaseRegistry
     uint256 public constant MAX_MANDATE = 730 days;
 
+    /// @dev A caseKey's bytes 1–4 (its originator) sit above its 27 hash bytes: 27 × 8 bits.
+    uint256 private constant ORIGINATOR_SHIFT = 216;
+
     IMemberRegistry private immutable _members;
 
     mapping(bytes32 caseKey => CaseSlot) private _cases;
@@ -226,6 +229,9 @@ contract CaseRegistry is ICaseRegistry {
             bytes32 caseKey = caseKeys[i];
             bytes32 debtorKey = debtorKeys[i];
             if (caseKey == 0 || debtorKey == 0) revert CaseRegistryZeroKey(i);
+            // Bytes 1–4 of the key: its originator, who alone may register it.
+            uint32 originator = uint32(uint256(caseKey) >> ORIGINATOR_SHIFT);
+            if (originator != creditorId) revert CaseRegistryForeignKey(i, caseKey, originator);
             if (!_cases[caseKey].isEmpty()) revert CaseRegistryAlreadyRegistered(i, caseKey);
             _cases[caseKey] = slot;
             emit CaseRegistered(caseKey, debtorKey, creditorId);

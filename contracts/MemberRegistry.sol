@@ -8,16 +8,22 @@ import {MemberRoles} from "./libraries/MemberRoles.sol";
  * @title MemberRegistry
  * @notice See {IMemberRegistry}.
  * @dev Storage: `Member` packs signer (160 bits) + roles (8) + status (8) into one slot and the metadata
- * hash into a second. `_signerOf` remembers every address that ever signed for a member, so a rotated or
- * removed key can never be re-registered to impersonate history.
+ * hash into a second. `PendingChange` packs signer (160) + executableAt (40) + kind (8) into one slot and the
+ * metadata hash into a second; a member with nothing pending costs no storage. `_signerOf` remembers every
+ * address that ever signed for a member, so a rotated or removed key can never be re-registered to
+ * impersonate history.
  */
 contract MemberRegistry is IMemberRegistry {
+    /// @inheritdoc IMemberRegistry
+    uint256 public constant CHANGE_DELAY = 7 days;
+
     address private _operator;
     address private _pendingOperator;
     uint32 private _memberCount;
 
     mapping(uint32 memberId => Member) private _members;
     mapping(address account => uint32 memberId) private _signerOf;
+    mapping(uint32 memberId => PendingChange) private _pending;
 
     modifier onlyOperator() {
         if (msg.sender != _operator) revert MemberRegistryNotOperator(msg.sender);
@@ -79,23 +85,67 @@ contract MemberRegistry is IMemberRegistry {
     /// @inheritdoc IMemberRegistry
     function rotateSigner(uint32 memberId, address newSigner) external {
         Member storage member = _existing(memberId);
-        _checkSelfServiceAllowed(memberId, member);
-        if (newSigner == member.signer) revert MemberRegistryNoChange(memberId);
-        _checkFreshSigner(newSigner);
-        address previous = member.signer;
-        member.signer = newSigner;
-        _signerOf[newSigner] = memberId;
-        emit MemberSignerRotated(memberId, previous, newSigner);
+        _checkMemberSigner(memberId, member);
+        _clearPending(memberId);
+        _rotate(memberId, member, newSigner);
     }
 
     /// @inheritdoc IMemberRegistry
     function updateMetadata(uint32 memberId, bytes32 metadataHash) external {
         Member storage member = _existing(memberId);
-        _checkSelfServiceAllowed(memberId, member);
-        bytes32 previous = member.metadataHash;
-        if (previous == metadataHash) revert MemberRegistryNoChange(memberId);
-        member.metadataHash = metadataHash;
-        emit MemberMetadataUpdated(memberId, previous, metadataHash);
+        _checkMemberSigner(memberId, member);
+        _clearPending(memberId);
+        _setMetadata(memberId, member, metadataHash);
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function proposeSignerRotation(uint32 memberId, address newSigner) external onlyOperator {
+        Member storage member = _existing(memberId);
+        _checkNotRemoved(memberId, member.status);
+        if (newSigner == member.signer) revert MemberRegistryNoChange(memberId);
+        _checkFreshSigner(newSigner);
+        uint40 executableAt = uint40(block.timestamp + CHANGE_DELAY);
+        _pending[memberId] = PendingChange({
+            signer: newSigner, executableAt: executableAt, kind: ChangeKind.Signer, metadataHash: bytes32(0)
+        });
+        emit MemberSignerRotationProposed(memberId, newSigner, executableAt);
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function proposeMetadataUpdate(uint32 memberId, bytes32 metadataHash) external onlyOperator {
+        Member storage member = _existing(memberId);
+        _checkNotRemoved(memberId, member.status);
+        if (metadataHash == member.metadataHash) revert MemberRegistryNoChange(memberId);
+        uint40 executableAt = uint40(block.timestamp + CHANGE_DELAY);
+        _pending[memberId] = PendingChange({
+            signer: address(0), executableAt: executableAt, kind: ChangeKind.Metadata, metadataHash: metadataHash
+        });
+        emit MemberMetadataUpdateProposed(memberId, metadataHash, executableAt);
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function cancelChange(uint32 memberId) external {
+        Member storage member = _existing(memberId);
+        if (msg.sender != _operator) {
+            if (msg.sender != member.signer) revert MemberRegistryNotOperatorOrMember(msg.sender, memberId);
+            if (member.status != MemberStatus.Active) revert MemberRegistryMemberNotActive(memberId, member.status);
+        }
+        if (_pending[memberId].executableAt == 0) revert MemberRegistryNoPendingChange(memberId);
+        delete _pending[memberId];
+        emit MemberChangeCancelled(memberId, msg.sender);
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function executeChange(uint32 memberId) external {
+        Member storage member = _existing(memberId);
+        _checkNotRemoved(memberId, member.status);
+        PendingChange memory change = _pending[memberId];
+        if (change.executableAt == 0) revert MemberRegistryNoPendingChange(memberId);
+        if (block.timestamp < change.executableAt) revert MemberRegistryChangeNotReady(memberId, change.executableAt);
+        delete _pending[memberId];
+        emit MemberChangeExecuted(memberId, change.kind);
+        if (change.kind == ChangeKind.Signer) _rotate(memberId, member, change.signer);
+        else _setMetadata(memberId, member, change.metadataHash);
     }
 
     /// @inheritdoc IMemberRegistry
@@ -121,6 +171,11 @@ contract MemberRegistry is IMemberRegistry {
     /// @inheritdoc IMemberRegistry
     function pendingOperator() external view returns (address) {
         return _pendingOperator;
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function pendingChangeOf(uint32 memberId) external view returns (PendingChange memory) {
+        return _pending[memberId];
     }
 
     /// @inheritdoc IMemberRegistry
@@ -170,18 +225,36 @@ contract MemberRegistry is IMemberRegistry {
     }
 
     /**
-     * @dev Key rotation and metadata: the operator for any member that is not removed (a lost or stolen
-     * key); the member itself only while active, because a suspended member can do nothing (a member
-     * suspended for a stolen key must not let the thief move it to a new key).
+     * @dev A direct key or metadata change: the member's own signer, only while active (a member suspended
+     * for a stolen key must not let the thief move it to a new key).
      */
-    function _checkSelfServiceAllowed(uint32 memberId, Member storage member) private view {
-        if (msg.sender == _operator) {
-            _checkNotRemoved(memberId, member.status);
-        } else if (msg.sender == member.signer) {
-            if (member.status != MemberStatus.Active) revert MemberRegistryMemberNotActive(memberId, member.status);
-        } else {
-            revert MemberRegistryNotOperatorOrMember(msg.sender, memberId);
+    function _checkMemberSigner(uint32 memberId, Member storage member) private view {
+        if (msg.sender != member.signer) revert MemberRegistryNotMemberSigner(msg.sender, memberId);
+        if (member.status != MemberStatus.Active) revert MemberRegistryMemberNotActive(memberId, member.status);
+    }
+
+    /// @dev The member's own change overrides the operator's proposal, which would otherwise undo it later.
+    function _clearPending(uint32 memberId) private {
+        if (_pending[memberId].executableAt != 0) {
+            delete _pending[memberId];
+            emit MemberChangeCancelled(memberId, msg.sender);
         }
+    }
+
+    function _rotate(uint32 memberId, Member storage member, address newSigner) private {
+        if (newSigner == member.signer) revert MemberRegistryNoChange(memberId);
+        _checkFreshSigner(newSigner);
+        address previous = member.signer;
+        member.signer = newSigner;
+        _signerOf[newSigner] = memberId;
+        emit MemberSignerRotated(memberId, previous, newSigner);
+    }
+
+    function _setMetadata(uint32 memberId, Member storage member, bytes32 metadataHash) private {
+        bytes32 previous = member.metadataHash;
+        if (previous == metadataHash) revert MemberRegistryNoChange(memberId);
+        member.metadataHash = metadataHash;
+        emit MemberMetadataUpdated(memberId, previous, metadataHash);
     }
 
     function _checkFreshSigner(address signer) private view {

@@ -13,6 +13,8 @@ export const DEFAULTS = {
   httpPort: 0,
   /** 200 MB: about a million case rows. */
   uploadLimitBytes: 200 * 1024 * 1024,
+  /** No pepper file: allowed only for a court's gateway (checked against the member's roles on chain at start). */
+  pepperFile: undefined as string | undefined,
   /** Cases per register+assign transaction: the gas sweet spot (≤ 26,000 gas a case), well under MAX_BATCH. */
   chainBatchSize: 200,
   /** eth_getLogs pages: Besu's limit. */
@@ -143,7 +145,8 @@ export interface GatewayConfig {
     /** Wei; set: every transaction is legacy (type 0) at this price. Unset: the node's fee market. */
     gasPrice: bigint | undefined;
   };
-  secrets: { signingKeyFile: string; pepperFile: string; storeKeyFile: string };
+  /** pepperFile: unset only for a court's gateway (a court computes no keys, so it need not hold the pepper). */
+  secrets: { signingKeyFile: string; pepperFile: string | undefined; storeKeyFile: string };
   http: {
     host: string;
     port: number;
@@ -261,7 +264,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
     },
     secrets: {
       signingKeyFile: path(secrets.signingKeyFile, "secrets.signingKeyFile"),
-      pepperFile: path(secrets.pepperFile, "secrets.pepperFile"),
+      pepperFile: secrets.pepperFile === undefined ? DEFAULTS.pepperFile : path(secrets.pepperFile, "secrets.pepperFile"),
       storeKeyFile: path(secrets.storeKeyFile, "secrets.storeKeyFile"),
     },
     http: {

@@ -3,14 +3,15 @@ import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import type { AddressInfo } from "node:net";
 import { JsonRpcProvider, Network, Wallet } from "ethers";
-import type { GatewayConfig } from "./config.js";
+import { ConfigError, type GatewayConfig } from "./config.js";
+import { bilingual, msg } from "./messages/message.js";
 import { CaseIndexer } from "./chain/case-indexer.js";
 import { CaseSubmitter } from "./chain/case-submitter.js";
 import { SendLock } from "./chain/send-lock.js";
 import { connectContracts, type ConsortiumContracts } from "./chain/contracts.js";
-import { readDeployment } from "./chain/deployment.js";
+import { type Deployment, readDeployment } from "./chain/deployment.js";
 import { ChainError } from "./chain/errors.js";
-import { ROLE } from "./domain/consortium/index.js";
+import { needsPepper, ROLE } from "./domain/consortium/index.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
 import { consoleParts } from "./http/console-parts.js";
@@ -76,7 +77,8 @@ export interface Gateway {
   allocations: AllocationService;
   ownership: OwnershipService;
   handovers: HandoverSender;
-  pepper: Pepper;
+  /** Undefined at a court's gateway, which runs without the pepper. */
+  pepper: Pepper | undefined;
   cipher: PiiCipher;
   evidence: EvidenceService;
   evidenceLog: EvidenceLog;
@@ -102,12 +104,37 @@ export interface StartOptions {
 /** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
 export const jsonLog: Logger = createJsonLog();
 
-/** Loads the three secrets; each refused when missing, malformed or readable by other users. */
+/**
+ * Loads the secrets; each refused when missing, malformed or readable by other users. The pepper is optional here:
+ * whether this member may run without it is decided against its roles on chain ({@link requirePepperUnlessCourt}).
+ */
 async function loadSecrets(config: GatewayConfig) {
   const signingKey = parseHexKey(await readSecretFile(config.secrets.signingKeyFile, "signing key"), "signing key");
-  const pepper = parsePepperFile(await readSecretFile(config.secrets.pepperFile, "pepper"));
+  const pepperFile = config.secrets.pepperFile;
+  const pepper = pepperFile === undefined ? undefined : parsePepperFile(await readSecretFile(pepperFile, "pepper"));
   const storeKey = parseHexKey(await readSecretFile(config.secrets.storeKeyFile, "store key"), "store key");
   return { signingKey, pepper, storeKey };
+}
+
+/**
+ * The pepper lets its holder compute debtor keys from ID numbers; a court never computes keys, so its gateway need
+ * not hold it. Any other member needs it (ingest, ownership by loan reference or ID number), and so does a member
+ * whose roles cannot be read: only a member the chain shows as a court alone runs without it.
+ */
+async function requirePepperUnlessCourt(config: GatewayConfig, deployment: Deployment, pepper: Pepper | undefined): Promise<void> {
+  if (pepper) return;
+  const provider = new JsonRpcProvider(config.chain.rpcUrl, Network.from(deployment.chainId), { staticNetwork: true });
+  try {
+    const { memberRegistry } = await connectContracts(deployment, provider);
+    const roles = await Promise.race([
+      memberRegistry.memberOf(config.memberId).then((m) => Number(m.roles), () => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), config.timeouts.quickRpcMs).unref()),
+    ]);
+    // Unknown roles (chain unreachable, member unknown) refuse too: a lender's gateway must not start keyless by luck.
+    if (needsPepper(roles)) throw new ConfigError([bilingual(msg("startup.PEPPER_REQUIRED", { memberId: config.memberId }))]);
+  } finally {
+    provider.destroy();
+  }
 }
 
 /** Starts one member's gateway: store, chain connection, HTTP. The composition root. */
@@ -120,6 +147,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   if (!deployment) {
     throw new ChainError("DEPLOYMENT_MISSING", `no deployment record at ${config.chain.deploymentFile}; deploy first (npm run deploy)`);
   }
+  await requirePepperUnlessCourt(config, deployment, pepper);
   const store = await openDatabase(config.dataDir);
   const recovered = await recoverCaseLists(store, clock);
   if (recovered.discarded.length || recovered.finished.length) log({ level: "warn", msg: "recovered case lists", ...recovered });

@@ -11,6 +11,8 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEV_KEY, startAnvil } from "../node/chain/anvil.js";
 import { ensureDeployment } from "../node/chain/deployment.js";
 import { describeError } from "../node/chain/describe-error.js";
+import { ChainError } from "../node/chain/errors.js";
+import { bilingual, msg } from "../node/messages/message.js";
 import { DEFAULT_DATA_DIR } from "../node/paths.js";
 import { type DemoConsortium, startDemoConsortium, tokenTable } from "./lib/demo-consortium.js";
 
@@ -50,6 +52,13 @@ async function main(): Promise<void> {
       file: resolve(dataDir, "deployment.json"),
       whenMissing: "redeploy",
       log,
+    }).catch((error: unknown) => {
+      // Contracts of an older build: redeploying under the old stores (case keys of the old layout, members and
+      // tokens of the old registry) would half-work, so stop and say how to start clean.
+      if (error instanceof ChainError && error.code === "DEPLOYMENT_CODE_MISMATCH") {
+        throw new Error(bilingual(msg("startup.OLD_DEPLOYMENT", { dataDir })), { cause: error });
+      }
+      throw error;
     });
     log(reused ? "合约已存在并通过校验 / contracts found and verified" : "合约已部署 / contracts deployed");
     for (const [name, c] of Object.entries(deployment.contracts)) log(`  ${name.padEnd(17)} ${c.address}`);

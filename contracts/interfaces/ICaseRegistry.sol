@@ -9,6 +9,11 @@ pragma solidity ^0.8.30;
  * lender and its loan reference; the debtor by `debtorKey`, the same kind of hash of the ID number. No
  * personal data reaches the chain, and `debtorKey` is only ever emitted in {CaseRegistered}, never stored.
  *
+ * A caseKey names its originator: byte 0 is the pepper version, bytes 1–4 the originating lender's member
+ * id (uint32, big-endian), bytes 5–31 the hash. Only that member can register it, so no member (every
+ * member holds the pepper) can compute or copy another lender's keys and register them first. The prefix
+ * stays when the case changes creditor: it names who registered the case, the slot names who holds it.
+ *
  * Lifecycle:
  *
  *   None ─register─▶ Registered ─assign─▶ Assigned ─accept─▶ Accepted
@@ -102,6 +107,8 @@ interface ICaseRegistry {
     error CaseRegistryZeroKey(uint256 index);
     /// @notice Item `index`: `caseKey` is already registered.
     error CaseRegistryAlreadyRegistered(uint256 index, bytes32 caseKey);
+    /// @notice Item `index`: `caseKey` names originator `originatorId` (bytes 1–4), not the caller.
+    error CaseRegistryForeignKey(uint256 index, bytes32 caseKey, uint32 originatorId);
     /// @notice Item `index`: `caseKey` was never registered.
     error CaseRegistryUnknownCase(uint256 index, bytes32 caseKey);
     /// @notice Item `index`: member `memberId` is not the creditor of `caseKey`.
@@ -134,6 +141,7 @@ interface ICaseRegistry {
 
     /**
      * @notice Registers cases for the caller as creditor, without an agency (they stay with the lender).
+     * Every caseKey must name the caller as its originator (bytes 1–4), else {CaseRegistryForeignKey}.
      * @param caseKeys the cases
      * @param debtorKeys the debtor of each case, same length
      */
@@ -141,7 +149,7 @@ interface ICaseRegistry {
 
     /**
      * @notice Registers cases for the caller as creditor and assigns them to `agencyId` until `until`.
-     * The common path of a lender's upload, and the one the gas target is for.
+     * The common path of a lender's upload, and the one the gas target is for. Keys as for {register}.
      */
     function registerAndAssign(
         uint32 agencyId,

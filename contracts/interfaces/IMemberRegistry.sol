@@ -9,8 +9,16 @@ pragma solidity ^0.8.30;
  *
  * Governance (admission, roles, suspension, removal) belongs to the operator account, a multisig in
  * production; the OPERATOR role bit grants nothing here, it marks the consortium operator's own member
- * (its gateway) for the other members. An active member may rotate its own signing key and update its
- * own metadata; a suspended one can do nothing, and the operator does both for any member not removed.
+ * (its gateway) for the other members.
+ *
+ * A member's signing key and metadata (which holds its gateway URL and public keys) are its own: only its
+ * current signer changes them at once, and only while active. The operator can only propose a change, one
+ * pending change per member, executable by anyone {CHANGE_DELAY} after the proposal; until then the member's
+ * signer may cancel it, and a direct change by the member clears it. So the operator can never take over a
+ * member's key or redirect its traffic unseen: the proposal is an event, and the member has the delay to
+ * refuse it. A suspended member can do nothing here, cancelling included: that is what lets the operator
+ * recover a member whose key was stolen (suspend it, so the thief can neither act nor cancel; propose the
+ * member's new key; execute after the delay; reinstate).
  */
 interface IMemberRegistry {
     /// @notice Lifecycle of a member. `None` is the status of an id that was never admitted.
@@ -35,6 +43,27 @@ interface IMemberRegistry {
         bytes32 metadataHash;
     }
 
+    /// @notice What a pending operator proposal changes.
+    enum ChangeKind {
+        None,
+        Signer,
+        Metadata
+    }
+
+    /**
+     * @notice The operator's pending proposal for a member, at most one.
+     * @param signer the proposed signing address
+     * @param executableAt first block time at which {executeChange} applies it; 0 when nothing is pending
+     * @param kind {ChangeKind.Signer} (then `signer`) or {ChangeKind.Metadata} (then `metadataHash`)
+     * @param metadataHash the proposed metadata hash
+     */
+    struct PendingChange {
+        address signer;
+        uint40 executableAt;
+        ChangeKind kind;
+        bytes32 metadataHash;
+    }
+
     /// @notice A member was admitted with id `memberId`.
     event MemberAdmitted(uint32 indexed memberId, address indexed signer, uint8 roles, bytes32 metadataHash);
     /// @notice The roles of `memberId` changed from `previousRoles` to `roles`.
@@ -49,6 +78,15 @@ interface IMemberRegistry {
     event MemberSignerRotated(uint32 indexed memberId, address indexed previousSigner, address indexed signer);
     /// @notice The metadata hash of `memberId` changed.
     event MemberMetadataUpdated(uint32 indexed memberId, bytes32 previousMetadataHash, bytes32 metadataHash);
+    /// @notice The operator proposed rotating the signer of `memberId` to `signer`, executable from `executableAt`.
+    event MemberSignerRotationProposed(uint32 indexed memberId, address indexed signer, uint40 executableAt);
+    /// @notice The operator proposed the metadata hash `metadataHash` for `memberId`, executable from `executableAt`.
+    event MemberMetadataUpdateProposed(uint32 indexed memberId, bytes32 metadataHash, uint40 executableAt);
+    /// @notice The pending proposal for `memberId` was cancelled by `by` (the member's signer or the operator),
+    /// or cleared by the member's own direct change (`by` is then the member's signer).
+    event MemberChangeCancelled(uint32 indexed memberId, address indexed by);
+    /// @notice The pending proposal for `memberId` was executed (the change's own event follows).
+    event MemberChangeExecuted(uint32 indexed memberId, ChangeKind kind);
     /// @notice The operator account was handed over (takes effect when the new operator accepts).
     event OperatorTransferStarted(address indexed previousOperator, address indexed newOperator);
     /// @notice The operator account changed.
@@ -58,6 +96,12 @@ interface IMemberRegistry {
     error MemberRegistryNotOperator(address caller);
     /// @notice The caller is neither the operator nor the current signer of `memberId`.
     error MemberRegistryNotOperatorOrMember(address caller, uint32 memberId);
+    /// @notice The caller is not the current signer of `memberId`.
+    error MemberRegistryNotMemberSigner(address caller, uint32 memberId);
+    /// @notice No proposal is pending for `memberId`.
+    error MemberRegistryNoPendingChange(uint32 memberId);
+    /// @notice The proposal for `memberId` cannot be executed before `executableAt`.
+    error MemberRegistryChangeNotReady(uint32 memberId, uint40 executableAt);
     /// @notice `memberId` was never admitted.
     error MemberRegistryUnknownMember(uint32 memberId);
     /// @notice `account` is not, and never was, the signer of any member.
@@ -98,14 +142,39 @@ interface IMemberRegistry {
     function remove(uint32 memberId) external;
 
     /**
-     * @notice Rotates the signing address of a member. The operator (lost or stolen key; any member not
-     * removed) or the member's current signer (while active). The previous address is retired and can
-     * never sign for anyone again.
+     * @notice Rotates the signing address of a member at once. Only the member's current signer, while
+     * active. The previous address is retired and can never sign for anyone again. Clears a pending
+     * operator proposal ({MemberChangeCancelled}).
      */
     function rotateSigner(uint32 memberId, address newSigner) external;
 
-    /// @notice Updates the metadata hash. The operator (any member not removed) or the member (while active).
+    /// @notice Updates the metadata hash at once. Only the member's current signer, while active; clears a
+    /// pending operator proposal like {rotateSigner}.
     function updateMetadata(uint32 memberId, bytes32 metadataHash) external;
+
+    /**
+     * @notice Proposes rotating the signer of a member not removed to `newSigner` (a lost or stolen key),
+     * executable {CHANGE_DELAY} from now. Only the operator. Replaces any pending proposal for the member.
+     */
+    function proposeSignerRotation(uint32 memberId, address newSigner) external;
+
+    /// @notice Proposes a metadata hash for a member not removed, like {proposeSignerRotation}. Only the operator.
+    function proposeMetadataUpdate(uint32 memberId, bytes32 metadataHash) external;
+
+    /// @notice Cancels the pending proposal: the member's current signer (while active) or the operator.
+    function cancelChange(uint32 memberId) external;
+
+    /**
+     * @notice Applies the pending proposal once its time has come; anyone may call it. The member must not
+     * be removed, and a proposed signer must still be fresh.
+     */
+    function executeChange(uint32 memberId) external;
+
+    /// @notice How long an operator proposal waits before it can be executed: 7 days.
+    function CHANGE_DELAY() external view returns (uint256);
+
+    /// @notice The pending proposal for `memberId` (`executableAt` 0 when none).
+    function pendingChangeOf(uint32 memberId) external view returns (PendingChange memory);
 
     /**
      * @notice Starts handing the operator account over to `newOperator` (two steps, like OZ Ownable2Step);

@@ -86,6 +86,8 @@ function describe(name: string, a: Record<string, string>): string {
   switch (name) {
     case "CaseRegistryAlreadyRegistered":
       return `${c} is already registered (by this or another creditor)`;
+    case "CaseRegistryForeignKey":
+      return `${c} names member ${a.originatorId} as its originator; only that member can register it`;
     case "CaseRegistryUnknownCase":
       return `${c} was never registered`;
     case "CaseRegistryNotCreditor":

@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { inspect } from "node:util";
+import { CASE_KEY_ORIGINATOR_SHIFT } from "./consortium/index.js";
 import { HmacSha256 } from "./hmac-sha256.js";
 import { isCanonicalId18 } from "./identity/id-number.js";
 import { isWellFormedUnicode } from "./identity/normalize-text.js";
@@ -10,10 +11,13 @@ import { isWellFormedUnicode } from "./identity/normalize-text.js";
  *   caseKey   = HMAC-SHA256(pepper_v, "caseledger/case/v1\0" + originatorMemberId + "\0" + loanRef)
  * (strings UTF-8 encoded, the member id in decimal without leading zeros).
  *
- * Key layout, one Solidity bytes32 written as `0x` + 64 lowercase hex: byte 0 is the pepper version (1–255),
- * bytes 1–31 are the first 31 bytes of the HMAC. The version makes keys of different peppers distinct and
- * tells which pepper a key came from, so the pepper can rotate; it also keeps every key non-zero, which
- * CaseRegistry requires. 248 bits of HMAC leave collisions out of reach.
+ * Key layout, one Solidity bytes32 written as `0x` + 64 lowercase hex: byte 0 is the pepper version (1–255).
+ * debtorKey: bytes 1–31 are the first 31 bytes of the HMAC. caseKey: bytes 1–4 are the originator's member id
+ * (uint32, big-endian), bytes 5–31 the first 27 bytes of the HMAC — CaseRegistry lets only the member a key
+ * names register it, so a lender holding the pepper cannot register (block, or take) another lender's cases.
+ * The version makes keys of different peppers distinct and tells which pepper a key came from, so the pepper
+ * can rotate; it also keeps every key non-zero, which CaseRegistry requires. 216 bits of HMAC (per originator)
+ * still leave collisions out of reach.
  *
  * Errors are TypeErrors whose messages never hold an ID number, a loan reference or a secret.
  */
@@ -35,6 +39,8 @@ export const CASE_KEY_DOMAIN = "caseledger/case/v1\0";
 /** Member ids are uint32 on chain, assigned from 1. */
 const MAX_MEMBER_ID = 0xffff_ffff;
 const HMAC_BYTES_KEPT = 31;
+/** caseKey: 4 bytes of originator id, then this many of the HMAC (the bytes below CaseRegistry's originator). */
+const CASE_HMAC_BYTES_KEPT = CASE_KEY_ORIGINATOR_SHIFT / 8;
 const VERSION_PREFIX = Array.from({ length: 256 }, (_, v) => `0x${v.toString(16).padStart(2, "0")}`);
 
 export function debtorKey(pepper: Pepper, canonicalId18: string): PseudonymKey {
@@ -53,7 +59,18 @@ export function caseKey(pepper: Pepper, originatorMemberId: number, loanRef: str
   if (typeof loanRef !== "string" || loanRef.length === 0 || !isWellFormedUnicode(loanRef)) {
     throw new TypeError("caseKey needs a non-empty, well-formed loan reference");
   }
-  return keyOf(pepper, `${CASE_KEY_DOMAIN}${originatorMemberId}\0${loanRef}`);
+  const mac = createHmac("sha256", pepper.secret).update(`${CASE_KEY_DOMAIN}${originatorMemberId}\0${loanRef}`, "utf8").digest();
+  return (
+    (VERSION_PREFIX[pepper.version] as string) +
+    originatorMemberId.toString(16).padStart(8, "0") +
+    mac.toString("hex", 0, CASE_HMAC_BYTES_KEPT)
+  );
+}
+
+/** The originator's member id in bytes 1–4 of a caseKey. Throws a TypeError on anything that is not a key. */
+export function originatorOfCaseKey(key: PseudonymKey): number {
+  if (!isPseudonymKey(key)) throw new TypeError("not a pseudonym key (0x + 64 hex characters, version ≥ 1)");
+  return Number.parseInt(key.slice(4, 12), 16);
 }
 
 const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
@@ -77,7 +94,7 @@ export class Pseudonymizer {
     if (typeof canonicalId18 !== "string" || !isCanonicalId18(canonicalId18)) {
       throw new TypeError("debtorKey needs a canonical 18-character ID number (use parseIdNumber first)");
     }
-    return this.#key(DEBTOR_KEY_DOMAIN + canonicalId18);
+    return this.#key(DEBTOR_KEY_DOMAIN + canonicalId18, 0);
   }
 
   caseKey(originatorMemberId: number, loanRef: string): PseudonymKey {
@@ -87,18 +104,23 @@ export class Pseudonymizer {
     if (typeof loanRef !== "string" || loanRef.length === 0 || !isWellFormedUnicode(loanRef)) {
       throw new TypeError("caseKey needs a non-empty, well-formed loan reference");
     }
-    return this.#key(`${CASE_KEY_DOMAIN}${originatorMemberId}\0${loanRef}`);
+    const text = this.#text;
+    // Bytes 1–4: the originator, big-endian, as hex characters.
+    for (let i = 0; i < 8; i++) text[4 + i] = HEX_CODES[(originatorMemberId >>> (28 - 4 * i)) & 0x0f] as number;
+    return this.#key(`${CASE_KEY_DOMAIN}${originatorMemberId}\0${loanRef}`, 31 - CASE_HMAC_BYTES_KEPT);
   }
 
-  #key(message: string): PseudonymKey {
+  /** `prefix` bytes after the version are already written; the HMAC fills the rest. */
+  #key(message: string, prefix: number): PseudonymKey {
     const words = this.#hmac.digestWords(message);
     const text = this.#text;
-    // The version byte is in place; then 31 of the HMAC's 32 bytes, as hex characters. Written as bytes and read
+    // The version byte is in place; then the HMAC's first bytes, as hex characters. Written as bytes and read
     // as one flat string: a concatenation would leave a rope that every later reader flattens.
-    for (let i = 0; i < 31; i++) {
+    for (let i = 0; i < 31 - prefix; i++) {
       const byte = ((words[i >>> 2] as number) >>> (24 - 8 * (i & 3))) & 0xff;
-      text[4 + i * 2] = HEX_CODES[byte >>> 4] as number;
-      text[5 + i * 2] = HEX_CODES[byte & 0x0f] as number;
+      const at = 4 + (prefix + i) * 2;
+      text[at] = HEX_CODES[byte >>> 4] as number;
+      text[at + 1] = HEX_CODES[byte & 0x0f] as number;
     }
     return text.toString("latin1");
   }

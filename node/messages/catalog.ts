@@ -226,6 +226,17 @@ export const CATALOG = {
     ROOT_DIFFERS: { zh: "链上检查点 {treeSize} 的根与本地日志不同", en: "the chain's root at {treeSize} differs from the log's: a fork" },
     CHECKPOINT_DIFFERS: { zh: "链上检查点 {treeSize} 与本地日志不一致", en: "the chain's checkpoint at {treeSize} is not the log's" },
   },
+  /** Why a gateway or `npm start` refused to start: what to do about it. */
+  startup: {
+    PEPPER_REQUIRED: {
+      zh: "缺少 secrets.pepperFile（联盟密钥文件）：只有链上仅为法院角色的成员的网关可以不配置它；成员 {memberId} 是贷款机构或催收机构，或其角色无法从链上读取",
+      en: "secrets.pepperFile (the consortium pepper) is not set: only the gateway of a member that the chain shows as a court alone runs without it; member {memberId} is a lender or an agency, or its roles could not be read from the chain",
+    },
+    OLD_DEPLOYMENT: {
+      zh: "数据目录 {dataDir} 由旧版合约创建（案件标识格式已变更），不能继续使用：请删除该目录或用 --data-dir 指定新目录后重新运行 npm start",
+      en: "the data directory {dataDir} was made with an older build of the contracts (the case key layout changed) and cannot be reused: remove it, or give another with --data-dir, and run npm start again",
+    },
+  },
   /** What a 404 did not find (api.NOT_FOUND). */
   thing: {
     allocation: { zh: "分配", en: "allocation" },
@@ -302,5 +313,6 @@ export const CATALOG = {
     RECORD_INVALID: { zh: "存证记录无效", en: "invalid evidence record" },
     JOB_INVALID: { zh: "案件任务无效：{problem}", en: "invalid case job: {problem}" },
     CHAIN_REFUSED: { zh: "链上拒绝：{reason}", en: "the chain refused: {reason}" },
+    NO_PEPPER: { zh: "本网关未配置联盟密钥（法院网关），不计算案件或债务人标识", en: "this gateway holds no consortium pepper (a court's gateway) and computes no case or debtor keys" },
   },
 } as const;

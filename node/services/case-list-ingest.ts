@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { bilingual, msg } from "../messages/message.js";
+import { ServiceError } from "./service-error.js";
 import { validateCaseList } from "../domain/case-list/report.js";
 import type { ReportTotals, ValidatedRow } from "../domain/case-list/validator.js";
 import type { ByteChunks } from "../domain/csv/read-case-list.js";
@@ -14,7 +15,8 @@ import type { PiiCipher } from "../store/pii-cipher.js";
 export interface IngestDeps {
   store: GatewayDatabase;
   cipher: PiiCipher;
-  pepper: Pepper;
+  /** Undefined at a court's gateway, which holds no pepper: an upload is refused (NO_PEPPER). */
+  pepper: Pepper | undefined;
   memberId: number;
   clock: Clock;
 }
@@ -43,7 +45,8 @@ export function newListId(now: number): string {
  * its failed summary; so is an upload interrupted by a crash ({@link recoverCaseLists}).
  */
 export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Promise<CaseListSummary> {
-  const { store, cipher, memberId, clock } = deps;
+  const { store, cipher, memberId, clock, pepper } = deps;
+  if (!pepper) throw new ServiceError("FORBIDDEN", msg("api.NO_PEPPER"));
   const id = newListId(clock());
   const now = new Date(clock()).toISOString();
   const summary: CaseListSummary = { id, file: input.file, state: "ingesting", uploadedBy: input.uploadedBy, createdAt: now };
@@ -102,7 +105,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
   let report;
   try {
     report = await validateCaseList(input.file, input.chunks, {
-      pepper: deps.pepper,
+      pepper,
       originatorMemberId: memberId,
       keepRows: false,
       maxBytes: input.maxBytes,

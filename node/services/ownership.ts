@@ -32,7 +32,8 @@ export interface OwnershipAnswer {
 
 export interface OwnershipDeps {
   indexer: CaseIndexer;
-  pepper: Pepper;
+  /** Undefined at a court's gateway: lookups by loan reference or ID number are refused (NO_PEPPER). */
+  pepper: Pepper | undefined;
   memberId: number;
   chainId: number;
   caseRegistry: string;
@@ -72,7 +73,7 @@ export class OwnershipService {
     if (canonical === "" || codePointLength(canonical) > LOAN_REF_MAX_LENGTH || !isWellFormedUnicode(canonical)) {
       throw new ServiceError("VALIDATION_FAILED", msg("ownership.LOAN_REF_INVALID"));
     }
-    return this.byCaseKey(caseKeyOf(this.deps.pepper, creditorId, canonical));
+    return this.byCaseKey(caseKeyOf(this.#pepper(), creditorId, canonical));
   }
 
   /**
@@ -83,7 +84,7 @@ export class OwnershipService {
   async byIdNumber(idNumber: string): Promise<{ debtorKey: string; cases: OwnershipAnswer[] }> {
     const parsed = parseIdNumber(idNumber ?? "");
     if (!parsed.ok) throw new ServiceError("VALIDATION_FAILED", msg("ownership.ID_NUMBER_INVALID"), { code: parsed.code });
-    const debtorKey = debtorKeyOf(this.deps.pepper, parsed.id18);
+    const debtorKey = debtorKeyOf(this.#pepper(), parsed.id18);
     this.#assertChain();
     const now = this.#now();
     const held = (await this.deps.indexer.activeHoldings(debtorKey, now)).filter((h) => h.agencyId === this.deps.memberId);
@@ -94,6 +95,11 @@ export class OwnershipService {
   }
 
   /** An ownership answer is a statement about the chain now: with the node away it could be stale (a recall unseen). */
+  #pepper(): Pepper {
+    if (!this.deps.pepper) throw new ServiceError("FORBIDDEN", msg("api.NO_PEPPER"));
+    return this.deps.pepper;
+  }
+
   #assertChain(): void {
     if (this.deps.chainReachable && !this.deps.chainReachable()) {
       throw new ServiceError("CHAIN_UNAVAILABLE", msg("ownership.CHAIN_UNCONFIRMED"), { retryAfterSeconds: 5 });

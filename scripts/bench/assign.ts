@@ -25,7 +25,8 @@ const BASELINE_CASES = Number(process.env.BENCH_ASSIGN_BASELINE_CASES ?? 300);
 const SLICE = 10_000;
 const TARGET_PER_SECOND = 500;
 const progress = (line: string) => console.log(`[bench:assign] ${line}`);
-const key = (label: string, i: number) => `0x01${createHash("sha256").update(`${label}/${i}`).digest("hex").slice(2)}`;
+/** Synthetic keys; bytes 1–4 name member 1, the lender, which alone may register them as cases. */
+const key = (label: string, i: number) => `0x0100000001${createHash("sha256").update(`${label}/${i}`).digest("hex").slice(10)}`;
 
 // The chain in memory only: this measures the submitter, not anvil rewriting its state file every second.
 const consortium = await startConsortium(

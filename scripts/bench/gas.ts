@@ -32,8 +32,12 @@ const LENDER_ID = 1;
 const AGENCY_ID = 2;
 
 let counter = 0;
+/** Fresh synthetic keys; case keys carry the lender's id in bytes 1–4, as CaseRegistry requires. */
 const freshKeys = (n: number, label: string) =>
-  Array.from({ length: n }, () => ethers.keccak256(ethers.toUtf8Bytes(`bench/${label}/${counter++}`)));
+  Array.from({ length: n }, () => {
+    const hash = ethers.keccak256(ethers.toUtf8Bytes(`bench/${label}/${counter++}`));
+    return label.endsWith("case") ? `0x01${LENDER_ID.toString(16).padStart(8, "0")}${hash.slice(12)}` : hash;
+  });
 const gasOf = async (tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) =>
   Number((await (await tx).wait())?.gasUsed ?? 0n);
 const latestTime = async () => (await ethers.provider.getBlock("latest"))!.timestamp;

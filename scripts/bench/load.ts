@@ -30,7 +30,8 @@ const RECORDERS = Number(process.env.BENCH_LOAD_RECORDERS ?? 4);
 const ASSIGNED = 1_000;
 const progress = (line: string) => console.log(`[bench:load] ${line}`);
 // Version byte 01 first, as pseudonym keys have (a key whose first byte is 00 is not one).
-const key = (label: string, i: number) => `0x01${createHash("sha256").update(`caseledger/bench/load/${label}/${i}`).digest("hex").slice(2)}`;
+/** Synthetic keys; bytes 1–4 name member 1, the lender, which alone may register them as cases. */
+const key = (label: string, i: number) => `0x0100000001${createHash("sha256").update(`caseledger/bench/load/${label}/${i}`).digest("hex").slice(10)}`;
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,6 +1,6 @@
 /**
  * The demo consortium of `npm start`: five members on the embedded chain, each with its own gateway, data
- * directory, signing key, store key, copy of the consortium pepper and staff tokens. Everything is generated on
+ * directory, signing key, store key, copy of the consortium pepper (not the court's) and staff tokens. Everything is generated on
  * the first start (secret files mode 600, under data/, never committed) and reused on every start after it:
  * admission is idempotent (MemberRegistry is asked first), tokens are kept in data/members/<slug>/tokens.json.
  */
@@ -112,6 +112,9 @@ async function writeJsonAtomic(file: string, value: unknown, mode: number): Prom
 
 const hex32 = () => randomBytes(32).toString("hex");
 
+/** Lenders and agencies compute case and debtor keys; a court does not. */
+const needsPepper = (spec: DemoMemberSpec) => spec.role !== "court";
+
 /** Sets up (first start) or finds (every later start) the five members, starts their gateways, returns the tokens. */
 export async function startDemoConsortium(options: DemoOptions): Promise<DemoConsortium> {
   const { dataDir, log } = options;
@@ -127,7 +130,8 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
     await mkdir(join(home, "keys"), { recursive: true, mode: 0o700 });
     const signingKey = await ensureSecret(join(home, "keys", "signing.key"), () => Wallet.createRandom().privateKey.slice(2));
     await ensureSecret(join(home, "keys", "store.key"), hex32);
-    await ensureSecret(join(home, "keys", "pepper.json"), () => pepper);
+    // A court computes no keys, so it is not given the pepper (with it, ID numbers could be tested against the chain).
+    if (needsPepper(spec)) await ensureSecret(join(home, "keys", "pepper.json"), () => pepper);
     const address = new Wallet(`0x${signingKey}`).address;
     const port = await freePort(options.fixedPorts === false ? 0 : spec.port);
     const metadata: MemberMetadata = { name: spec.name, roles: [spec.role], gatewayUrl: `http://127.0.0.1:${port}` };
@@ -137,13 +141,16 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
       await (await registry.admit(address, ROLE_BY_NAME[spec.role], hash)).wait();
       id = Number(await registry.memberIdOf(address));
       log(`成员已加入联盟 / member admitted: #${id} ${spec.name} (${spec.role})`);
-    } else if ((await registry.memberOf(id)).metadataHash.toLowerCase() !== hash) {
-      // The gateway moved to another port: the published metadata (and its hash on chain) follow.
-      await (await registry.updateMetadata(id, hash)).wait();
     }
     // Gas money for the member's own transactions (anvil charges gas; Besu in production does not).
     if ((await options.provider.getBalance(address)) < parseEther("10")) {
       await (await options.operator.sendTransaction({ to: address, value: parseEther("100") })).wait();
+    }
+    if ((await registry.memberOf(id)).metadataHash.toLowerCase() !== hash) {
+      // The gateway moved to another port: the published metadata (and its hash on chain) follow, changed by the
+      // member's own key — the operator can only propose a change to a member's metadata, with a delay.
+      const own = await connectContracts(options.deployment, new Wallet(`0x${signingKey}`, options.provider));
+      await (await own.memberRegistry.updateMetadata(id, hash)).wait();
     }
     prepared.push({ spec, id, address, home, port, metadata });
   }
@@ -164,7 +171,7 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
         memberName: p.spec.name,
         dataDir: ".",
         chain: { rpcUrl: options.rpcUrl, deploymentFile: options.deploymentFile },
-        secrets: { signingKeyFile: "keys/signing.key", pepperFile: "keys/pepper.json", storeKeyFile: "keys/store.key" },
+        secrets: { signingKeyFile: "keys/signing.key", ...(needsPepper(p.spec) && { pepperFile: "keys/pepper.json" }), storeKeyFile: "keys/store.key" },
         http: { host: "127.0.0.1", port: p.port },
       };
       await writeJsonAtomic(join(p.home, "member.json"), raw, 0o644);

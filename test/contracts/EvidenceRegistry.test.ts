@@ -343,7 +343,7 @@ describe("EvidenceRegistry", () => {
 
     it("keeps a member's log across a signer rotation; the retired key can no longer anchor", async () => {
       const c = await loadFixture(anchoredFixture);
-      await c.memberRegistry.rotateSigner(c.ids.lender, c.spare1.address);
+      await c.memberRegistry.connect(c.lender).rotateSigner(c.ids.lender, c.spare1.address);
       await expect(c.evidenceRegistry.connect(c.lender).anchor(13, c.log.root(13), c.log.consistency(8, 13)))
         .to.be.revertedWithCustomError(c.memberRegistry, "MemberRegistryRetiredSigner")
         .withArgs(c.lender.address, c.ids.lender);

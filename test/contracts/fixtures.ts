@@ -25,13 +25,23 @@ export type CaseStatusName = keyof typeof CaseStatus;
 
 export const DAY = 24 * 60 * 60;
 
-/** A deterministic bytes32 key for the tests, never zero: `key("case", 3)`. */
-export function key(label: string, i: number | bigint = 0): string {
-  return ethers.keccak256(ethers.toUtf8Bytes(`caseledger/test/${label}/${i}`));
+/**
+ * A deterministic bytes32 key for the tests, never zero: `key("case", 3)`. Bytes 1–4 name the originator,
+ * as in a real caseKey, because CaseRegistry lets only that member register it: member 1 (the lender)
+ * unless `originator` says otherwise.
+ */
+export function key(label: string, i: number | bigint = 0, originator = 1): string {
+  const hash = ethers.keccak256(ethers.toUtf8Bytes(`caseledger/test/${label}/${i}`));
+  return withOriginator(hash, originator);
 }
 
-export function keys(label: string, count: number, from = 0): string[] {
-  return Array.from({ length: count }, (_, i) => key(label, from + i));
+export function keys(label: string, count: number, from = 0, originator = 1): string[] {
+  return Array.from({ length: count }, (_, i) => key(label, from + i, originator));
+}
+
+/** `k` with bytes 1–4 set to `originator` (uint32, big-endian). */
+export function withOriginator(k: string, originator: number): string {
+  return `${k.slice(0, 4)}${originator.toString(16).padStart(8, "0")}${k.slice(12)}`;
 }
 
 /** The first `count` test accounts, typed as present (Hardhat provides 20). */

@@ -27,8 +27,10 @@ async function measure(): Promise<Record<string, number>> {
   // MemberRegistry
   g["MemberRegistry.admit"] = await gas(c.memberRegistry.admit(c.spare1.address, Role.AGENCY, c.meta("spare")));
   g["MemberRegistry.setRoles"] = await gas(c.memberRegistry.setRoles(7, Role.AGENCY | Role.LENDER));
-  g["MemberRegistry.updateMetadata"] = await gas(c.memberRegistry.updateMetadata(7, c.meta("spare v2")));
-  g["MemberRegistry.rotateSigner"] = await gas(c.memberRegistry.rotateSigner(7, c.spare2.address));
+  g["MemberRegistry.proposeMetadataUpdate"] = await gas(c.memberRegistry.proposeMetadataUpdate(7, c.meta("spare v3")));
+  g["MemberRegistry.cancelChange"] = await gas(c.memberRegistry.connect(c.spare1).cancelChange(7));
+  g["MemberRegistry.updateMetadata"] = await gas(c.memberRegistry.connect(c.spare1).updateMetadata(7, c.meta("spare v2")));
+  g["MemberRegistry.rotateSigner"] = await gas(c.memberRegistry.connect(c.spare1).rotateSigner(7, c.spare2.address));
   g["MemberRegistry.suspend"] = await gas(c.memberRegistry.suspend(7));
   g["MemberRegistry.reinstate"] = await gas(c.memberRegistry.reinstate(7));
   g["MemberRegistry.remove"] = await gas(c.memberRegistry.remove(7));

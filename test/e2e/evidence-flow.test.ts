@@ -13,7 +13,8 @@ import { ROLE, startConsortium, type TestConsortium } from "../support/consortiu
 import { CLI } from "../support/cli.js";
 
 const run = promisify(execFile);
-const key = (label: string) => keccak256(toUtf8Bytes(`caseledger/test/e2e-evidence/${label}`));
+/** Synthetic keys; bytes 1–4 name member 1, the lender, which alone may register them as cases. */
+const key = (label: string) => `0x0100000001${keccak256(toUtf8Bytes(`caseledger/test/e2e-evidence/${label}`)).slice(12)}`;
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 
 /** `caseledger verify` as a user runs it: a real process, its output and exit code. */

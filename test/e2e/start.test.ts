@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
@@ -107,6 +107,8 @@ describe("e2e: npm start", function () {
     for (const file of ["keys/signing.key", "keys/store.key", "keys/pepper.json", "tokens.json"]) {
       expect((await stat(join(dataDir, "members", "bank", file))).mode & 0o777, file).to.equal(0o600);
     }
+    // The court computes no keys and is given no pepper (its gateway answered /v1/me above without one).
+    expect(await stat(join(dataDir, "members", "court", "keys", "pepper.json")).then(() => "present", () => "absent")).to.equal("absent");
 
     expect(await stop(first.process)).to.equal(0);
     expect((await stat(join(dataDir, "chain", "state.json"))).size).to.be.greaterThan(0);
@@ -125,6 +127,33 @@ describe("e2e: npm start", function () {
     const again = await fetch(`${rows2[2]!.url}/v1/me`, { headers: { authorization: `Bearer ${rows2[2]!.token}` } });
     expect(((await again.json()) as { memberName: string }).memberName).to.equal("示例催收");
     expect(await stop(second.process)).to.equal(0);
+    child = undefined;
+  });
+
+  it("stops with a bilingual message, and deploys nothing, on a data directory whose contracts are an older build", async () => {
+    // The data directory of the test above, its record pointing at code that is not this build's CaseRegistry (as
+    // after the case key layout changed): stand-in for contracts of an older build.
+    const file = join(dataDir, "deployment.json");
+    const record = JSON.parse(await readFile(file, "utf8")) as { contracts: Record<string, { address: string }> };
+    [record.contracts.CaseRegistry!.address, record.contracts.EvidenceRegistry!.address] = [
+      record.contracts.EvidenceRegistry!.address,
+      record.contracts.CaseRegistry!.address,
+    ];
+    await writeFile(file, JSON.stringify(record));
+    const proc = spawn(process.execPath, ["scripts/toolchain/run.mjs", "start", "--data-dir", dataDir, "--chain-port", "0"], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    child = proc;
+    let output = "";
+    proc.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    proc.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => proc.once("exit", resolve));
+    expect(code).to.equal(1);
+    expect(output).to.include(`数据目录 ${dataDir} 由旧版合约创建`);
+    expect(output).to.include("remove it, or give another with --data-dir, and run npm start again");
+    expect(output).not.to.match(/contracts deployed|Ctrl-C/);
     child = undefined;
   });
 });

@@ -44,13 +44,20 @@ describe("node/config", () => {
         "chain.batchSize",
         "chain.deploymentFile",
         "secrets.signingKeyFile",
-        "secrets.pepperFile",
         "secrets.storeKeyFile",
         "http.port",
       ]) {
         expect(problems).to.include(field);
       }
+      // Optional here: only a court's gateway may leave it out, which the gateway checks against the chain at start.
+      expect(problems).not.to.include("secrets.pepperFile");
     }
+  });
+
+  it("takes secrets.pepperFile as a path when given, and leaves it unset (a court's gateway) when not", () => {
+    const base = { memberId: 5, dataDir: "d", chain: { deploymentFile: "dep.json" }, secrets: { signingKeyFile: "s", storeKeyFile: "k" } };
+    expect(parseConfig(base, "/srv").secrets.pepperFile).to.equal(undefined);
+    expect(parseConfig({ ...base, secrets: { ...base.secrets, pepperFile: "p.json" } }, "/srv").secrets.pepperFile).to.equal("/srv/p.json");
   });
 
   it("defaults to the anvil profile: the node's fee market, Besu-sized log pages", () => {

@@ -20,3 +20,13 @@ export function hasRole(roles: bigint | number, role: number): boolean {
   const bits = Number(roles);
   return (bits & role) === role;
 }
+
+/**
+ * Whether a member with `roles` needs the consortium pepper: lenders and agencies compute case and debtor keys; a
+ * court (or the operator's own member) computes none. Unknown or empty roles need it too, so that a gateway never
+ * runs keyless because the chain could not be read.
+ */
+export function needsPepper(roles: number | undefined): boolean {
+  if (roles === undefined || roles === 0) return true;
+  return (roles & (ROLE.LENDER | ROLE.AGENCY)) !== 0;
+}

@@ -24,7 +24,7 @@ describe("CaseRegistry", () => {
     const BC = keys("b/acc", 5);
     const X2 = key("b/agency2");
     const RET = key("b/returned");
-    const L2K = key("b/lender2");
+    const L2K = key("b/lender2", 0, 2);
     const LATE = key("b/late");
     const SET = key("b/settled");
     const UNKNOWN = key("b/unknown");
@@ -233,7 +233,7 @@ describe("CaseRegistry", () => {
       const w = await world();
       const ks = keys("b/large", 300);
       const taken = key("b/taken");
-      await w.L2.register([taken], [debtorOf(taken)]);
+      await w.L.register([taken], [debtorOf(taken)]);
       const batch = [...ks.slice(0, 150), taken, ...ks.slice(150)];
       const until = (await now()) + MANDATE;
       await expect(w.L.registerAndAssign(w.ids.agency, until, batch, debtorsOf(batch)))

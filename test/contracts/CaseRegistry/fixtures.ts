@@ -250,7 +250,7 @@ export const ASG = keys("assigned", 3);
 export async function registeredCases() {
   const w = await freshWorld();
   await w.L.register(REG, debtorsOf(REG));
-  const other = key("lender2-case");
+  const other = key("lender2-case", 0, 2);
   await w.L2.register([other], [debtorOf(other)]);
   return { w, other };
 }

@@ -39,7 +39,7 @@ describe("CaseRegistry", () => {
 
     it("registers a batch with one CaseRegistered per case, in order, and no CasesAssigned", async () => {
       const w = await world();
-      const ks = keys("batch", 4);
+      const ks = keys("batch", 4, 0, 2);
       const tx = w.L2.register(ks, debtorsOf(ks));
       await expect(tx).not.to.emit(w.cr, "CasesAssigned");
       expect(await eventsOf(w, tx, "CaseRegistered")).to.deep.equal(ks.map((k) => [k, debtorOf(k), 2n]));
@@ -50,7 +50,7 @@ describe("CaseRegistry", () => {
 
     it("a member with every role registers as creditor with its own id", async () => {
       const w = await world();
-      const k = key("amc");
+      const k = key("amc", 0, 6);
       await expect(w.as(w.amc).register([k], [debtorOf(k)]))
         .to.emit(w.cr, "CaseRegistered")
         .withArgs(k, debtorOf(k), w.ids.amc);
@@ -98,17 +98,71 @@ describe("CaseRegistry", () => {
       expect(await statesOf(w, ks)).to.deep.equal([NONE, NONE, NONE]);
     });
 
-    it("AlreadyRegistered for the caller's own case and for another lender's case", async () => {
+    it("AlreadyRegistered for the caller's own case; ForeignKey for another lender's case", async () => {
       const { w, other } = await loadFixture(registeredCases);
       const fresh = key("fresh");
       await expect(w.L.register([fresh, REG[1]!], debtorsOf([fresh, REG[1]!])))
         .to.be.revertedWithCustomError(w.cr, "CaseRegistryAlreadyRegistered")
         .withArgs(1, REG[1]);
       await expect(w.L.register([other], [debtorOf(other)]))
-        .to.be.revertedWithCustomError(w.cr, "CaseRegistryAlreadyRegistered")
-        .withArgs(0, other);
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistryForeignKey")
+        .withArgs(0, other, w.ids.lender2);
       expect((await stateOf(w, other)).creditorId).to.equal(2);
       expect(await stateOf(w, fresh)).to.deep.equal(NONE);
+    });
+  });
+
+  describe("keys name their originator (bytes 1–4): no lender registers another's case", () => {
+    // The attack: every member holds the pepper, so a lender can compute a rival's keys for predictable loan
+    // references, or copy them from a pending transaction, and register them first.
+    it("register and registerAndAssign revert with ForeignKey(index, key, originator) for a rival's key", async () => {
+      const w = await world();
+      const own = key("front-run/own", 0, w.ids.lender2);
+      const victims = keys("front-run/victim", 2);
+      const until = (await now()) + MANDATE;
+      await expect(w.L2.register([own, victims[1]!], debtorsOf([own, victims[1]!])))
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistryForeignKey")
+        .withArgs(1, victims[1], w.ids.lender);
+      await expect(w.L2.registerAndAssign(w.ids.agency, until, victims, debtorsOf(victims)))
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistryForeignKey")
+        .withArgs(0, victims[0], w.ids.lender);
+      await expect(w.as(w.amc).register([victims[0]!], debtorsOf([victims[0]!])))
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistryForeignKey")
+        .withArgs(0, victims[0], w.ids.lender);
+      expect(await statesOf(w, [own, ...victims])).to.deep.equal([NONE, NONE, NONE]);
+    });
+
+    it("the originator registers its keys after a failed front-run", async () => {
+      const w = await world();
+      const victims = keys("front-run/after", 2);
+      await expect(w.L2.register(victims, debtorsOf(victims))).to.be.revertedWithCustomError(w.cr, "CaseRegistryForeignKey");
+      const until = (await now()) + MANDATE;
+      await expect(w.L.registerAndAssign(w.ids.agency, until, victims, debtorsOf(victims)))
+        .to.emit(w.cr, "CasesAssigned")
+        .withArgs(w.ids.lender, w.ids.agency, until, victims);
+      for (const s of await statesOf(w, victims)) expect(s.creditorId).to.equal(w.ids.lender);
+    });
+
+    it("a key whose prefix is an id never admitted, or zero, is nobody's to register", async () => {
+      const w = await world();
+      const stray = key("front-run/stray", 0, 0);
+      const unadmitted = key("front-run/unadmitted", 0, 0xffff_ffff);
+      await expect(w.L.register([stray], debtorsOf([stray])))
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistryForeignKey")
+        .withArgs(0, stray, 0);
+      await expect(w.L.register([unadmitted], debtorsOf([unadmitted])))
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistryForeignKey")
+        .withArgs(0, unadmitted, 0xffff_ffff);
+    });
+
+    it("a transferred case keeps its originator's prefix and the new creditor acts on it", async () => {
+      const { w } = await loadFixture(registeredCases);
+      const k = REG[0]!;
+      await w.L.transferCreditor([k], w.ids.lender2);
+      const until = (await now()) + MANDATE;
+      await expect(w.L2.assign(w.ids.agency, until, [k])).to.emit(w.cr, "CasesAssigned").withArgs(2, 3, until, [k]);
+      expect((await stateOf(w, k)).creditorId).to.equal(w.ids.lender2);
+      expect(k.slice(4, 12)).to.equal("00000001");
     });
   });
 
@@ -190,7 +244,8 @@ describe("CaseRegistry", () => {
     it("a multi-role member may be the agency, even of its own cases", async () => {
       const w = await world();
       const until = (await now()) + MANDATE;
-      const [k0, k1] = keys("amc-agency", 2) as [string, string];
+      const k0 = key("amc-agency", 0);
+      const k1 = key("amc-agency", 1, 6);
       await expect(w.L.registerAndAssign(w.ids.amc, until, [k0], [debtorOf(k0)]))
         .to.emit(w.cr, "CasesAssigned")
         .withArgs(1, 6, until, [k0]);

@@ -196,7 +196,7 @@ describe("CaseRegistry", () => {
 
     it("after a signer rotation the old key is RetiredSigner and the new key acts for the member", async () => {
       const { w } = await loadFixture(registeredCases);
-      await w.mr.rotateSigner(w.ids.lender, w.spare1.address);
+      await w.mr.connect(w.lender).rotateSigner(w.ids.lender, w.spare1.address);
       await expect(w.L.settle([REG[0]!]))
         .to.be.revertedWithCustomError(w.mr, "MemberRegistryRetiredSigner")
         .withArgs(w.lender.address, w.ids.lender);

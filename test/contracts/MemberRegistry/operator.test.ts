@@ -51,12 +51,12 @@ describe("MemberRegistry", () => {
       for (const send of notOperator) {
         await expect(send()).to.be.revertedWithCustomError(w.members, E("NotOperator")).withArgs(w.operator.address);
       }
-      await expect(old.rotateSigner(w.ids.lender, w.spare2.address))
-        .to.be.revertedWithCustomError(w.members, E("NotOperatorOrMember"))
-        .withArgs(w.operator.address, w.ids.lender);
-      await expect(old.updateMetadata(w.ids.lender, w.meta("x")))
-        .to.be.revertedWithCustomError(w.members, E("NotOperatorOrMember"))
-        .withArgs(w.operator.address, w.ids.lender);
+      await expect(old.proposeSignerRotation(w.ids.lender, w.spare2.address))
+        .to.be.revertedWithCustomError(w.members, E("NotOperator"))
+        .withArgs(w.operator.address);
+      await expect(old.proposeMetadataUpdate(w.ids.lender, w.meta("x")))
+        .to.be.revertedWithCustomError(w.members, E("NotOperator"))
+        .withArgs(w.operator.address);
 
       const now_ = w.members.connect(w.spare1);
       await expect(now_.admit(w.spare2.address, Role.LENDER, w.meta("x")))
@@ -67,13 +67,9 @@ describe("MemberRegistry", () => {
         .withArgs(w.ids.lender, Role.LENDER, ALL);
       await expect(now_.suspend(w.ids.lender)).to.emit(w.members, "MemberSuspended").withArgs(w.ids.lender);
       await expect(now_.reinstate(w.ids.lender)).to.emit(w.members, "MemberReinstated").withArgs(w.ids.lender);
-      await expect(now_.updateMetadata(w.ids.lender, w.meta("x")))
-        .to.emit(w.members, "MemberMetadataUpdated")
-        .withArgs(w.ids.lender, w.meta("lender"), w.meta("x"));
+      await expect(now_.proposeMetadataUpdate(w.ids.lender, w.meta("x"))).to.emit(w.members, "MemberMetadataUpdateProposed");
       const fresh = address("new-operator-rotation");
-      await expect(now_.rotateSigner(w.ids.lender, fresh))
-        .to.emit(w.members, "MemberSignerRotated")
-        .withArgs(w.ids.lender, w.lender.address, fresh);
+      await expect(now_.proposeSignerRotation(w.ids.lender, fresh)).to.emit(w.members, "MemberSignerRotationProposed");
       await expect(now_.remove(w.ids.lender)).to.emit(w.members, "MemberRemoved").withArgs(w.ids.lender);
       // ...and can hand the role on again.
       await expect(now_.transferOperator(w.operator.address))

@@ -19,9 +19,9 @@ describe("MemberRegistry", () => {
       | "reinstate"
       | "remove"
       | "setRoles"
-      | "rotateSigner by operator"
+      | "proposeSignerRotation by operator"
       | "rotateSigner by member"
-      | "updateMetadata by operator"
+      | "proposeMetadataUpdate by operator"
       | "updateMetadata by member";
 
     const ok = (status: bigint): Outcome => ({ ok: true, status });
@@ -74,20 +74,21 @@ describe("MemberRegistry", () => {
         event: (_w, id) => ["MemberRolesChanged", [id, Role.LENDER, NEW_ROLES]],
         changed: () => ({ roles: NEW_ROLES }),
       },
-      "rotateSigner by operator": {
-        run: (w, id) => w.members.connect(w.operator).rotateSigner(id, w.spare1.address),
-        event: (w, id) => ["MemberSignerRotated", [id, w.lender.address, w.spare1.address]],
-        changed: (w) => ({ signer: w.spare1.address }),
+      // The operator only proposes (operator-proposals.test.ts): nothing changes until the delay has passed.
+      "proposeSignerRotation by operator": {
+        run: (w, id) => w.members.connect(w.operator).proposeSignerRotation(id, w.spare1.address),
+        event: (w, id) => ["MemberSignerRotationProposed", [id, w.spare1.address, (at: bigint) => at > 0n]],
+        changed: () => ({}),
       },
       "rotateSigner by member": {
         run: (w, id) => w.members.connect(w.lender).rotateSigner(id, w.spare1.address),
         event: (w, id) => ["MemberSignerRotated", [id, w.lender.address, w.spare1.address]],
         changed: (w) => ({ signer: w.spare1.address }),
       },
-      "updateMetadata by operator": {
-        run: (w, id) => w.members.connect(w.operator).updateMetadata(id, NEW_META),
-        event: (w, id) => ["MemberMetadataUpdated", [id, w.meta("lender"), NEW_META]],
-        changed: () => ({ metadataHash: NEW_META }),
+      "proposeMetadataUpdate by operator": {
+        run: (w, id) => w.members.connect(w.operator).proposeMetadataUpdate(id, NEW_META),
+        event: (_w, id) => ["MemberMetadataUpdateProposed", [id, NEW_META, (at: bigint) => at > 0n]],
+        changed: () => ({}),
       },
       "updateMetadata by member": {
         run: (w, id) => w.members.connect(w.lender).updateMetadata(id, NEW_META),
@@ -101,9 +102,9 @@ describe("MemberRegistry", () => {
       reinstate: invalid(Removed),
       remove: invalid(Removed),
       setRoles: invalid(Removed),
-      "rotateSigner by operator": invalid(Removed),
+      "proposeSignerRotation by operator": invalid(Removed),
       "rotateSigner by member": notActive(Removed),
-      "updateMetadata by operator": invalid(Removed),
+      "proposeMetadataUpdate by operator": invalid(Removed),
       "updateMetadata by member": notActive(Removed),
     };
 
@@ -113,9 +114,9 @@ describe("MemberRegistry", () => {
         reinstate: invalid(Active),
         remove: ok(Removed),
         setRoles: ok(Active),
-        "rotateSigner by operator": ok(Active),
+        "proposeSignerRotation by operator": ok(Active),
         "rotateSigner by member": ok(Active),
-        "updateMetadata by operator": ok(Active),
+        "proposeMetadataUpdate by operator": ok(Active),
         "updateMetadata by member": ok(Active),
       },
       Suspended: {
@@ -123,9 +124,9 @@ describe("MemberRegistry", () => {
         reinstate: ok(Active),
         remove: ok(Removed),
         setRoles: ok(Suspended),
-        "rotateSigner by operator": ok(Suspended),
+        "proposeSignerRotation by operator": ok(Suspended),
         "rotateSigner by member": notActive(Suspended),
-        "updateMetadata by operator": ok(Suspended),
+        "proposeMetadataUpdate by operator": ok(Suspended),
         "updateMetadata by member": notActive(Suspended),
       },
       Removed: removedRow,
@@ -135,9 +136,9 @@ describe("MemberRegistry", () => {
         reinstate: unknown,
         remove: unknown,
         setRoles: unknown,
-        "rotateSigner by operator": unknown,
+        "proposeSignerRotation by operator": unknown,
         "rotateSigner by member": unknown,
-        "updateMetadata by operator": unknown,
+        "proposeMetadataUpdate by operator": unknown,
         "updateMetadata by member": unknown,
       },
     };

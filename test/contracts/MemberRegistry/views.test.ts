@@ -10,7 +10,7 @@ describe("MemberRegistry", () => {
       expect(await w.members.memberCount()).to.equal(6n);
       await w.members.suspend(w.ids.lender);
       await w.members.remove(w.ids.lender2);
-      await w.members.rotateSigner(w.ids.agency, w.spare1.address);
+      await w.members.connect(w.agency).rotateSigner(w.ids.agency, w.spare1.address);
       expect(await w.members.memberCount()).to.equal(6n);
       await w.members.admit(w.spare2.address, Role.LENDER, w.meta("x"));
       expect(await w.members.memberCount()).to.equal(7n);
@@ -50,7 +50,7 @@ describe("MemberRegistry", () => {
 
     it("returns 0 for a stranger, the zero address, the operator account and a retired signer", async () => {
       const w = view(await loadFixture(deployConsortium));
-      await w.members.rotateSigner(w.ids.lender, w.spare1.address);
+      await w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare1.address);
       for (const a of [w.stranger.address, ZERO, w.operator.address, w.lender.address]) {
         expect(await w.members.memberIdOf(a)).to.equal(0n);
       }
@@ -99,7 +99,7 @@ describe("MemberRegistry", () => {
 
     it("reverts with RetiredSigner for a rotated-away address", async () => {
       const w = view(await loadFixture(deployConsortium));
-      await w.members.rotateSigner(w.ids.court, w.spare1.address);
+      await w.members.connect(w.court).rotateSigner(w.ids.court, w.spare1.address);
       await expect(w.members.requireActiveSigner(w.court.address, Role.COURT))
         .to.be.revertedWithCustomError(w.members, E("RetiredSigner"))
         .withArgs(w.court.address, w.ids.court);

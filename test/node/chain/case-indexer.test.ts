@@ -30,7 +30,10 @@ describe("node/chain/case-indexer (anvil)", function () {
       db: db.sublevel(name),
       ...extra,
     });
-  const pair = (label: string, i: number) => ({ caseKey: testKey(`${label}/case`, i), debtorKey: testKey(`${label}/debtor`, i) });
+  const pair = (label: string, i: number, originator = 1) => ({
+    caseKey: testKey(`${label}/case`, i, originator),
+    debtorKey: testKey(`${label}/debtor`, i),
+  });
   /** Registers (and, with an agency, assigns) cases directly, one transaction. */
   const send = async (member: MemberName, call: (registry: Awaited<ReturnType<Consortium["as"]>>["caseRegistry"]) => Promise<{ wait(): Promise<unknown> }>) => {
     const { caseRegistry } = await c.as(member);
@@ -47,12 +50,12 @@ describe("node/chain/case-indexer (anvil)", function () {
   it("gives the same index with pages of 3 blocks as with one page, reports progress, and resumes from its cursor", async () => {
     const end = (await c.now()) + 30 * DAY;
     for (let tx = 0; tx < 8; tx++) {
-      const items = [0, 1, 2].map((i) => pair("paging", tx * 3 + i));
+      const items = [0, 1, 2].map((i) => pair("paging", tx * 3 + i, tx % 2 ? c.ids.lender : c.ids.lender2));
       await registerAndAssign(tx % 2 ? "lender" : "lender2", tx % 3 ? c.ids.agency : c.ids.agency2, end, items);
       if (tx % 3 === 0) await c.provider.send("anvil_mine", ["0x5"]); // empty blocks between
     }
     await send("lender", (r) => r.recall([pair("paging", 3).caseKey]));
-    await send("agency", (r) => r.accept([pair("paging", 6).caseKey]));
+    await send("agency", (r) => r.accept([pair("paging", 6, c.ids.lender2).caseKey]));
 
     const progress: SyncProgress[] = [];
     const small = indexer("small", { pageBlocks: 3, onProgress: (p) => progress.push(p) });
@@ -123,13 +126,13 @@ describe("node/chain/case-indexer (anvil)", function () {
     expect(await index.activeCount(c.ids.agency, await c.now())).to.equal(3);
 
     await c.restartChain(old);
-    await registerAndAssign("lender2", c.ids.agency2, end, [pair("new", 0)]);
+    await registerAndAssign("lender2", c.ids.agency2, end, [pair("new", 0, c.ids.lender2)]);
     await c.provider.send("anvil_mine", ["0x4"]);
     expect(await c.provider.getBlockNumber()).to.be.at.least(before.toBlock);
     const result = await index.sync();
     expect(result.rebuilt).to.deep.include({ reason: "hash-mismatch" });
     expect(await index.caseOf(pair("gone", 0).caseKey)).to.equal(undefined);
-    expect(await index.caseOf(pair("new", 0).caseKey)).to.deep.include({ creditorId: c.ids.lender2, agencyId: c.ids.agency2 });
+    expect(await index.caseOf(pair("new", 0, c.ids.lender2).caseKey)).to.deep.include({ creditorId: c.ids.lender2, agencyId: c.ids.agency2 });
     const now = await c.now();
     expect(await index.activeCount(c.ids.agency, now)).to.equal(1);
     expect((await index.casesOfAgency(c.ids.agency)).cases.map((r) => r.caseKey)).to.deep.equal([pair("base", 0).caseKey]);
@@ -142,7 +145,8 @@ describe("node/chain/case-indexer (anvil)", function () {
   it("answers activeHoldings across creditors, respecting until, return, recall, settlement and transfer", async () => {
     const now = await c.now();
     const debtor = testKey("codebt/debtor", 0);
-    const k = (i: number) => testKey("codebt/case", i);
+    // Cases 0–2 are the lender's, 3 and 4 lender2's (bytes 1–4 of a key name who may register it).
+    const k = (i: number) => testKey("codebt/case", i, i < 3 ? c.ids.lender : c.ids.lender2);
     // One debtor, cases with two creditors and two agencies.
     await send("lender", (r) => r.registerAndAssign(c.ids.agency, now + 10 * DAY, [k(0), k(1), k(2)], [debtor, debtor, debtor]));
     await send("lender2", (r) => r.registerAndAssign(c.ids.agency2, now + 5 * DAY, [k(3)], [debtor]));

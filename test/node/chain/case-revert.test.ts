@@ -25,6 +25,13 @@ describe("node/chain/case-revert", () => {
     expect(transition?.reason).to.contain("is Closed");
   });
 
+  it("says whose a foreign key is: the originator in its bytes 1–4 alone may register it", () => {
+    const key = testKey("revert", 2, 7);
+    const decoded = decodeRevert(iface, ethersError(iface.encodeErrorResult("CaseRegistryForeignKey", [3, key, 7])));
+    expect(decoded).to.deep.include({ name: "CaseRegistryForeignKey", index: 3, caseKey: key });
+    expect(decoded?.reason).to.equal(`case ${key} names member 7 as its originator; only that member can register it`);
+  });
+
   it("decodes errors about the whole call, MemberRegistry's among them, and leaves other failures alone", () => {
     const account = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
     const signer = decodeRevert(iface, ethersError(iface.encodeErrorResult("MemberRegistryUnknownSigner", [account])));

@@ -113,7 +113,9 @@ describe("node/chain/case-submitter (anvil)", function () {
 
   it("fails only the items another lender registered, maps the batch index back to the case, and sends the rest", async () => {
     const items = cases("conflict", 35);
-    const taken = [items[17]!, items[19]!]; // batch 2 of 10, positions 7 and 9
+    // Batch 2 of 10, positions 7 and 9: lender2's own cases (its id in bytes 1–4), copied into the lender's job.
+    for (const i of [17, 19]) items[i] = { caseKey: testKey("conflict/theirs", i, c.ids.lender2), debtorKey: items[i]!.debtorKey };
+    const taken = [items[17]!, items[19]!];
     const lender2 = await c.as("lender2");
     await (await lender2.caseRegistry.register(taken.map((t) => t.caseKey), taken.map((t) => t.debtorKey))).wait();
 
@@ -128,9 +130,9 @@ describe("node/chain/case-submitter (anvil)", function () {
     expect(failed.map((r) => r.index)).to.deep.equal([17, 19]);
     for (const record of failed) {
       const status = record.status as Extract<ItemRecord["status"], { state: "failed" }>;
-      expect(status.code).to.equal("CaseRegistryAlreadyRegistered");
+      expect(status.code).to.equal("CaseRegistryForeignKey");
       expect(status.args?.caseKey).to.equal(record.caseKey);
-      expect(status.reason).to.contain(record.caseKey).and.contain("already registered");
+      expect(status.reason).to.contain(record.caseKey).and.contain(`member ${c.ids.lender2}`);
     }
     // Batch index 7 of [10..19] is item 17; after it is dropped, item 19 is index 8 of the resend.
     expect((failed[0]!.status as { args: Record<string, string> }).args.index).to.equal("7");

@@ -22,9 +22,13 @@ export type MemberName = keyof typeof DEV_KEYS;
 
 export const DAY = 86_400;
 
-/** A synthetic bytes32 key (no personal data behind it): `testKey("case", 7)`. */
-export function testKey(label: string, i: number): string {
-  return keccak256(toUtf8Bytes(`caseledger/test/chain/${label}/${i}`));
+/**
+ * A synthetic bytes32 key (no personal data behind it): `testKey("case", 7)`. Bytes 1–4 name the originator as
+ * in a real caseKey (CaseRegistry lets only that member register it): member 1, the lender, unless told.
+ */
+export function testKey(label: string, i: number, originator = 1): string {
+  const hash = keccak256(toUtf8Bytes(`caseledger/test/chain/${label}/${i}`));
+  return `${hash.slice(0, 4)}${originator.toString(16).padStart(8, "0")}${hash.slice(12)}`;
 }
 
 export interface Consortium {

@@ -7,6 +7,7 @@ import {
   caseKey,
   debtorKey,
   isPseudonymKey,
+  originatorOfCaseKey,
   parsePepperFile,
   type Pepper,
   pepperVersionOf,
@@ -25,6 +26,16 @@ const SECRET_A_HEX = Buffer.from(SECRET_A).toString("hex");
 function expectedKey(version: number, secret: Uint8Array, message: string): string {
   const mac = createHmac("sha256", secret).update(Buffer.from(message, "utf8")).digest();
   return `0x${version.toString(16).padStart(2, "0")}${mac.subarray(0, 31).toString("hex")}`;
+}
+
+/** The caseKey layout, computed here independently: version byte, originator (uint32 BE), 27 bytes of HMAC-SHA256. */
+function expectedCaseKey(version: number, secret: Uint8Array, originator: number, loanRef: string): string {
+  const mac = createHmac("sha256", secret)
+    .update(Buffer.from(`caseledger/case/v1\u0000${originator}\u0000${loanRef}`, "utf8"))
+    .digest();
+  const id = Buffer.alloc(4);
+  id.writeUInt32BE(originator);
+  return `0x${version.toString(16).padStart(2, "0")}${id.toString("hex")}${mac.subarray(0, 27).toString("hex")}`;
 }
 
 const BYTES32 = /^0x[0-9a-f]{64}$/;
@@ -99,18 +110,24 @@ describe("pseudonyms", () => {
   });
 
   describe("caseKey", () => {
-    it("is the version byte then HMAC-SHA256(secret, 'caseledger/case/v1\\0' + memberId + '\\0' + loanRef)", () => {
-      expect(caseKey(PEPPER_1, 7, "TR-001")).to.equal(expectedKey(1, SECRET_A, "caseledger/case/v1\u00007\u0000TR-001"));
-      expect(caseKey(PEPPER_2, 4294967295, "L")).to.equal(
-        expectedKey(2, SECRET_B, "caseledger/case/v1\u00004294967295\u0000L"),
-      );
+    it("is the version byte, the originator (uint32 BE), then HMAC-SHA256(secret, 'caseledger/case/v1\\0' + memberId + '\\0' + loanRef)", () => {
+      expect(caseKey(PEPPER_1, 7, "TR-001")).to.equal(expectedCaseKey(1, SECRET_A, 7, "TR-001"));
+      expect(caseKey(PEPPER_1, 7, "TR-001").slice(0, 12)).to.equal("0x0100000007");
+      expect(caseKey(PEPPER_2, 4294967295, "L")).to.equal(expectedCaseKey(2, SECRET_B, 4294967295, "L"));
+      expect(caseKey(PEPPER_2, 0x01020304, "L").slice(0, 12)).to.equal("0x0201020304");
     });
 
     it("encodes the loan reference as UTF-8", () => {
-      expect(caseKey(PEPPER_1, 12, "借据-2024-001")).to.equal(
-        expectedKey(1, SECRET_A, "caseledger/case/v1\u000012\u0000借据-2024-001"),
-      );
-      expect(caseKey(PEPPER_1, 12, "\u{20000}")).to.equal(expectedKey(1, SECRET_A, "caseledger/case/v1\u000012\u0000\u{20000}"));
+      expect(caseKey(PEPPER_1, 12, "借据-2024-001")).to.equal(expectedCaseKey(1, SECRET_A, 12, "借据-2024-001"));
+      expect(caseKey(PEPPER_1, 12, "\u{20000}")).to.equal(expectedCaseKey(1, SECRET_A, 12, "\u{20000}"));
+    });
+
+    it("names its originator in bytes 1–4, which originatorOfCaseKey reads back", () => {
+      for (const id of [1, 12, 255, 256, 65_536, 0x7fff_ffff, 0xffff_ffff]) {
+        expect(originatorOfCaseKey(caseKey(PEPPER_1, id, "TR-001"))).to.equal(id);
+        expect(originatorOfCaseKey(new Pseudonymizer(PEPPER_2).caseKey(id, "TR-001"))).to.equal(id);
+      }
+      expect(() => originatorOfCaseKey("0x1234")).to.throw(TypeError);
     });
 
     it("separates members and references: (1, '23') and (12, '3') differ, as do other lenders' same refs", () => {

@@ -1,12 +1,17 @@
 import { createHash, randomBytes } from "node:crypto";
+import { unlink } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { ConfigError } from "../../../node/config.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { ServiceError } from "../../../node/services/service-error.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { apiClient, eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 
-const key = (label: string) => keccak256(toUtf8Bytes(`caseledger/test/evidence/${label}`));
+/** Synthetic keys; bytes 1–4 name member 1, the lender, which alone may register them as cases. */
+const key = (label: string) => `0x0100000001${keccak256(toUtf8Bytes(`caseledger/test/evidence/${label}`)).slice(12)}`;
 const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
 const DAY = 86_400;
 
@@ -39,7 +44,10 @@ describe("node/http: /v1/evidence and /v1/verify", function () {
     const evidence = { intervalMs: 3_600_000, everyRecords: 1_000 };
     lender = await startGateway(consortium.member("lender").config, { log: quiet, evidence });
     agency = await startGateway(consortium.member("agency").config, { log: quiet, evidence });
-    court = await startGateway(consortium.member("court").config, { log: quiet, evidence });
+    // A court computes no keys: its gateway runs without the pepper (the file is gone, the setting unset).
+    const courtConfig = consortium.member("court").config;
+    await unlink(courtConfig.secrets.pepperFile!);
+    court = await startGateway({ ...courtConfig, secrets: { ...courtConfig.secrets, pepperFile: undefined } }, { log: quiet, evidence });
     L = apiClient(lender.url, (await lender.tokens.create("lender", "l")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "a")).token);
     C = apiClient(court.url, (await court.tokens.create("court", "c")).token);
@@ -53,6 +61,29 @@ describe("node/http: /v1/evidence and /v1/verify", function () {
   after(async () => {
     await Promise.all([lender?.close(), agency?.close(), court?.close()]);
     await consortium?.stop();
+  });
+
+  it("a court's gateway runs without the pepper; a lender's or an agency's refuses to start without it, naming the setting", async () => {
+    expect(court.pepper).to.equal(undefined);
+    // What would need the pepper answers a clear 403, not a crash.
+    for (const ask of [() => court.ownership.byLoanRef(1, "LOAN-1"), () => court.ownership.byIdNumber(syntheticId18("19900101"))]) {
+      const refused: unknown = await ask().then(() => undefined, (e: unknown) => e);
+      expect(refused).to.be.instanceOf(ServiceError).and.include({ status: 403, messageId: "api.NO_PEPPER" });
+    }
+    for (const name of ["lender", "agency"] as const) {
+      const config = consortium.member(name).config;
+      let failure: unknown;
+      try {
+        const started = await startGateway({ ...config, secrets: { ...config.secrets, pepperFile: undefined }, http: { ...config.http, port: 0 } }, { log: () => {} });
+        await started.close();
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure, name).to.be.instanceOf(ConfigError);
+      const message = (failure as Error).message;
+      expect(message).to.include("缺少 secrets.pepperFile").and.include("secrets.pepperFile (the consortium pepper) is not set");
+      expect(message).to.include(`member ${consortium.member(name).id} is a lender or an agency`);
+    }
   });
 
   it("records a file streamed through the gateway (201), keeps it content-addressed, and issues a pending receipt", async () => {

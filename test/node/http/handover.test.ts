@@ -26,7 +26,8 @@ function postFrom(url: string, localAddress: string, body: unknown) {
   });
 }
 
-const key = () => `0x${"1"}${randomBytes(31).toString("hex")}${"1"}`;
+/** A random case key of member 1, the lender (bytes 1–4), which alone may register it. */
+const key = () => `0x0100000001${randomBytes(27).toString("hex")}`;
 
 /**
  * `POST /v1/handover` at a real agency gateway on anvil: a package signed by the lender member's registered key, with

@@ -11,7 +11,8 @@ import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 
-const key = (label: string, i: number) => keccak256(toUtf8Bytes(`caseledger/test/ownership/${label}/${i}`));
+/** Synthetic keys; bytes 1–4 name member 1, the lender, which alone may register them as cases. */
+const key = (label: string, i: number) => `0x0100000001${keccak256(toUtf8Bytes(`caseledger/test/ownership/${label}/${i}`)).slice(12)}`;
 
 /**
  * `GET /v1/ownership?caseKey=…` has a fast path beside express (ownership-fast-path.ts). Every request here is
@@ -164,7 +165,7 @@ describe("node/http: the ownership check's fast path answers as express does", f
     const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
     const { caseRegistry } = await connectContracts(consortium.deployment, new NonceManager(consortium.member("lender").wallet.connect(provider)));
     const until = Math.floor(Date.now() / 1000) + 30 * 86_400;
-    const [theirs, both] = [debtorKey(gateway.pepper, debtors.theirs), debtorKey(gateway.pepper, debtors.both)];
+    const [theirs, both] = [debtorKey(gateway.pepper!, debtors.theirs), debtorKey(gateway.pepper!, debtors.both)];
     await (await caseRegistry.registerAndAssign(3, until, [key("debtor-case", 0), key("debtor-case", 1)], [theirs, both])).wait();
     await (await caseRegistry.registerAndAssign(2, until, [key("debtor-case", 2)], [both])).wait();
     provider.destroy();
@@ -198,8 +199,8 @@ describe("node/http: the ownership check's fast path answers as express does", f
       return page.length === 3 ? page : undefined;
     }, 5_000, "the audit entries");
     expect(entries.map((e) => [e.action, e.status, e.ref])).to.deep.equal([
-      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper, debtors.both), answer: "authorized" }],
-      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper, debtors.theirs), answer: "not-authorized" }],
+      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper!, debtors.both), answer: "authorized" }],
+      ["POST /v1/ownership", 200, { debtorKey: debtorKey(gateway.pepper!, debtors.theirs), answer: "not-authorized" }],
       ["GET /v1/ownership", 200, { answer: "authorized" }],
     ]);
     expect(entries[0]?.caseKeys).to.deep.equal([key("debtor-case", 2)]);

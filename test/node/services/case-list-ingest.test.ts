@@ -9,6 +9,7 @@ import type { CasePii, CaseListSummary, StoredCase, StoredReportRow } from "../.
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { ingestCaseList, recoverCaseLists } from "../../../node/services/case-list-ingest.js";
+import { ServiceError } from "../../../node/services/service-error.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
 const enc = new TextEncoder();
@@ -42,6 +43,18 @@ describe("node/services/case-list-ingest (LevelDB on disk)", function () {
   afterEach(async () => {
     await store.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("refuses an upload at a gateway without the pepper (a court's) with a clear error, writing nothing", async () => {
+    let failure: unknown;
+    await ingestCaseList({ ...deps(), pepper: undefined }, { file: "a.csv", chunks: [enc.encode(`${HEADER}\nA-1,${NAME},${ID},,1,1,1\n`)], uploadedBy: "s" }).catch(
+      (e: unknown) => (failure = e),
+    );
+    expect(failure).to.be.instanceOf(ServiceError).and.include({ code: "FORBIDDEN", messageId: "api.NO_PEPPER", status: 403 });
+    expect((failure as Error).message).to.include("holds no consortium pepper");
+    const lists = [];
+    for await (const list of store.caseLists.all()) lists.push(list);
+    expect(lists).to.deep.equal([]);
   });
 
   it("stores accepted cases sealed, the report rows, and a ready summary; PII never in the files in clear", async () => {

@@ -15,6 +15,7 @@ import {
   type CaseStatusName,
   caseStatusName,
   isHeldStatus,
+  CASE_KEY_ORIGINATOR_SHIFT,
   MAX_BATCH,
   MAX_MANDATE_SECONDS,
   MAX_PROOF_LENGTH,
@@ -82,7 +83,8 @@ async function deploy() {
 }
 type World = Awaited<ReturnType<typeof deploy>>;
 
-const CASE = ethers.keccak256(ethers.toUtf8Bytes("caseledger/test/consortium/case"));
+/** The lender's case: member 1 in bytes 1–4, as CaseRegistry requires of the member that registers it. */
+const CASE = `0x0100000001${ethers.keccak256(ethers.toUtf8Bytes("caseledger/test/consortium/case")).slice(12)}`;
 const DEBTOR = ethers.keccak256(ethers.toUtf8Bytes("caseledger/test/consortium/debtor"));
 
 /** Does `action` on CASE as the action's actor (the only creditor or agency the world has). */
@@ -149,7 +151,11 @@ describe("domain/consortium against the compiled contracts", function () {
   it("the role bits and the limits", async () => {
     const roles = await constants("contracts/libraries/MemberRoles.sol:MemberRoles");
     expect(roles).to.include({ LENDER: ROLE.LENDER, AGENCY: ROLE.AGENCY, COURT: ROLE.COURT, OPERATOR: ROLE.OPERATOR });
-    expect(await constants("contracts/CaseRegistry.sol:CaseRegistry")).to.deep.equal({ MAX_BATCH, MAX_MANDATE: MAX_MANDATE_SECONDS });
+    expect(await constants("contracts/CaseRegistry.sol:CaseRegistry")).to.deep.equal({
+      MAX_BATCH,
+      MAX_MANDATE: MAX_MANDATE_SECONDS,
+      ORIGINATOR_SHIFT: CASE_KEY_ORIGINATOR_SHIFT,
+    });
     expect(await constants("contracts/libraries/MerkleLog.sol:MerkleLog")).to.deep.equal({ MAX_PROOF_LENGTH });
 
     const w = await loadFixture(deploy);

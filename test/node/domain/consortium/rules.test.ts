@@ -8,6 +8,7 @@ import {
   CASE_TRANSITIONS,
   caseStatusName,
   hasRole,
+  needsPepper,
   isActiveAgency,
   isActiveWithRole,
   isExpiredAt,
@@ -52,6 +53,13 @@ describe("domain/consortium: the rules in one place", () => {
     expect(isRoleName("agency")).to.equal(true);
     expect(isRoleName("admin")).to.equal(false);
     expect(isRoleName("toString")).to.equal(false);
+  });
+
+  it("the pepper: lenders and agencies need it, a court (or the operator's member) does not, unknown roles do", () => {
+    for (const roles of [ROLE.LENDER, ROLE.AGENCY, ROLE.LENDER | ROLE.COURT, ROLE.AGENCY | ROLE.COURT, ALL_ROLES, 0, undefined]) {
+      expect(needsPepper(roles), String(roles)).to.equal(true);
+    }
+    for (const roles of [ROLE.COURT, ROLE.OPERATOR, ROLE.COURT | ROLE.OPERATOR]) expect(needsPepper(roles), String(roles)).to.equal(false);
   });
 
   it("member statuses; an active agency is active and has the AGENCY role", () => {
