@@ -102,12 +102,13 @@ export interface StartOptions {
 /** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
 export const jsonLog: Logger = createJsonLog();
 
-/** Loads the three secrets; each refused when missing, malformed or readable by other users. */
+/** Loads the four secrets; each refused when missing, malformed or readable by other users. */
 async function loadSecrets(config: GatewayConfig) {
   const signingKey = parseHexKey(await readSecretFile(config.secrets.signingKeyFile, "signing key"), "signing key");
   const pepper = parsePepperFile(await readSecretFile(config.secrets.pepperFile, "pepper"));
   const storeKey = parseHexKey(await readSecretFile(config.secrets.storeKeyFile, "store key"), "store key");
-  return { signingKey, pepper, storeKey };
+  const encryptionSecret = parseHexKey(await readSecretFile(config.secrets.encryptionKeyFile, "encryption key"), "encryption key").toString("hex");
+  return { signingKey, pepper, storeKey, encryptionSecret };
 }
 
 /** Starts one member's gateway: store, chain connection, HTTP. The composition root. */
@@ -115,7 +116,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const log = options.log ?? jsonLog;
   // The one place that reads the system clock; everything else is handed this.
   const clock: Clock = options.clock ?? Date.now;
-  const { signingKey, pepper, storeKey } = await loadSecrets(config);
+  const { signingKey, pepper, storeKey, encryptionSecret } = await loadSecrets(config);
   const deployment = await readDeployment(config.chain.deploymentFile);
   if (!deployment) {
     throw new ChainError("DEPLOYMENT_MISSING", `no deployment record at ${config.chain.deploymentFile}; deploy first (npm run deploy)`);
@@ -230,6 +231,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     store,
     cipher,
     submitter,
+    contracts,
+    // The destination and key come from the chain-verified directory only (web is built below; called after start).
+    peerOf: (agencyId) => web.directory.peer(agencyId),
     signer: wallet,
     memberId: config.memberId,
     chainId: deployment.chainId,
@@ -238,11 +242,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
     retryMs: t.handoverRetryMs,
     requestTimeoutMs: t.handoverRequestMs,
+    maxAttempts: config.handover.maxAttempts,
+    allowHttpPeers: config.handover.allowHttpPeers,
     onDelivered: async (delivery) => {
       await notices.handover(delivery);
       // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
       await audit
-        .append({ actor: { system: "handover" }, action: "handover.delivered", caseKeys: delivery.caseKeys, ref: { packageHash: delivery.packageHash, agencyId: delivery.agencyId } })
+        .append({ actor: { system: "handover" }, action: "handover.delivered", caseKeys: delivery.caseKeys, ref: { packageHash: delivery.packageHash, agencyId: delivery.agencyId, ackHash: delivery.ackHash } })
         .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
     },
   });
@@ -267,7 +273,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainReachable: () => indexer.chainReachable,
     clock,
   });
-  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock });
+  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock, encryptionSecret, signer: wallet });
 
   const healthService = new HealthService({
     memberId: config.memberId,

@@ -42,7 +42,7 @@ function peersOnly(peers: readonly string[]) {
  * body without a plausible id, which the receiver refuses at once (FORMAT) and the address's bucket has paid for.
  */
 function claimedCreditor(body: unknown): string | undefined {
-  const id = (body as { package?: { creditorId?: unknown } } | undefined)?.package?.creditorId;
+  const id = (body as { header?: { creditorId?: unknown } } | undefined)?.header?.creditorId;
   return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? `creditor:${id}` : undefined;
 }
 
