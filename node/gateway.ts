@@ -24,6 +24,7 @@ import { CaseListService } from "./services/case-lists.js";
 import { cachedActiveAgency } from "./services/active-agency.js";
 import { StaffTokenAdmin } from "./services/staff-token-admin.js";
 import { handoverRouter } from "./http/handover-router.js";
+import { handoversRouter } from "./http/handovers-router.js";
 import { ownershipAuditor } from "./http/ownership-audit.js";
 import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
@@ -319,6 +320,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/allocations": allocationRoutes.allocations,
       "/cases": caseRoutes.cases,
       "/jobs": caseRoutes.jobs,
+      "/handovers": handoversRouter(handovers),
       "/ownership": ownershipRouter(ownership, { audit: ownershipAudit, byIdNumberLimit }),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),

@@ -237,6 +237,7 @@ export const CATALOG = {
     job: { zh: "上链任务", en: "job" },
     staffToken: { zh: "员工令牌", en: "staff token" },
     agency: { zh: "机构", en: "agency" },
+    handover: { zh: "交接", en: "handover" },
     file: { zh: "文件", en: "file" },
   },
   api: {
