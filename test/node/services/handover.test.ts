@@ -69,7 +69,7 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
   let seq = 0;
 
   /** Uploads `n` synthetic cases, commits their allocation, and returns the assignment job's id and case keys. */
-  async function assign(n: number): Promise<{ jobId: string; caseKeys: string[]; ids: string[] }> {
+  async function assign(n: number): Promise<{ jobId: string; allocationId: string; caseKeys: string[]; ids: string[] }> {
     const ids = Array.from({ length: n }, (_, i) => syntheticId18("19800101", String(100 + seq * 10 + i).padStart(3, "0"), "440305"));
     const rows = ids.map((id, i) => `HS-${seq}-${i},交接测试${seq}${i},${id},1390000${String(seq * 10 + i).padStart(4, "0")},1000,900,30`);
     seq++;
@@ -82,15 +82,16 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
       const r = await L.get(`/v1/allocations/${preview.body.id}`);
       return r.body.state === "committed" && r.body.handovers?.[0] ? (r.body.handovers[0] as HandoverDelivery) : undefined;
     }, 60_000, "the commit");
-    return { jobId: handover.jobId, caseKeys: preview.body.decisions.map((d: { caseKey: string }) => d.caseKey), ids };
+    return { jobId: handover.jobId, allocationId: preview.body.id, caseKeys: preview.body.decisions.map((d: { caseKey: string }) => d.caseKey), ids };
   }
 
-  const delivery = async (jobId: string) => (await L.get(`/v1/handovers/${jobId}`)).body as HandoverDelivery;
-  const settled = (jobId: string, states: string[], what: string) =>
+  /** The delivery as the allocation shows it (the lender's view since before GET /v1/handovers). */
+  const delivery = async (allocationId: string) => (await L.get(`/v1/allocations/${allocationId}`)).body.handovers[0] as HandoverDelivery;
+  const settled = (allocationId: string, states: string[], what: string) =>
     eventually(async () => {
-      const d = await delivery(jobId);
+      const d = await delivery(allocationId);
       return states.includes(d.state) ? d : undefined;
-    }, 60_000, what);
+    }, 30_000, what);
 
   before(async () => {
     consortium = await startConsortium([
@@ -120,8 +121,8 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
     expect(pointed.body.error.details).to.deep.equal([{ field: "gatewayUrl", code: "NOT_ACCEPTED" }]);
     expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
     front.setMode("proxy");
-    const { jobId, ids } = await assign(2);
-    const done = await settled(jobId, ["delivered"], "the delivery");
+    const { allocationId, ids } = await assign(2);
+    const done = await settled(allocationId, ["delivered"], "the delivery");
     expect(done.packages[0]).to.include({ cases: 2, accepted: 2, rejected: 0 });
     expect(done.packages[0]!.ackHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(attacker.requests).to.have.length(0);
@@ -139,13 +140,14 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
   it("does not count a 200 without the agency's signed acknowledgement; after the capped attempts the delivery is a dead letter, and a retry by hand delivers", async () => {
     front.setMode("ok-without-ack");
     const before = front.requests.length;
-    const { jobId } = await assign(1);
-    const dead = await settled(jobId, ["dead-letter", "delivered"], "the dead letter");
+    const { jobId, allocationId } = await assign(1);
+    const dead = await settled(allocationId, ["dead-letter", "delivered"], "the dead letter");
     expect(dead.state).to.equal("dead-letter");
     expect(dead.attempts).to.equal(6);
     expect(dead.lastError).to.match(/without a valid acknowledgement/);
     expect(front.requests.length - before).to.equal(6);
     expect((await L.get("/v1/handovers")).body.handovers.find((h: HandoverDelivery) => h.jobId === jobId).state).to.equal("dead-letter");
+    expect((await L.get(`/v1/handovers/${jobId}`)).body).to.deep.equal(dead);
     // No more attempts on their own.
     await new Promise((r) => setTimeout(r, 1_000));
     expect(front.requests.length - before).to.equal(6);
@@ -161,7 +163,7 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
   it("stops a delivery the chain no longer backs: a receiver stalling with 503 until the cases are recalled gets nothing after the recall, and the delivery ends cancelled", async () => {
     front.setMode("unavailable");
     const before = front.requests.length;
-    const { jobId, caseKeys } = await assign(2);
+    const { allocationId, caseKeys } = await assign(2);
     await eventually(async () => (front.requests.length > before ? true : undefined), 30_000, "a first attempt");
     const recall = await L.post("/v1/cases/actions", { action: "recall", caseKeys });
     expect(recall.status).to.equal(202);
@@ -170,7 +172,7 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
     // From now on the receiver would take anything: it must be sent nothing.
     front.setMode("proxy");
     const receipts = await agency.store.handoverReceipts.count();
-    const cancelled = await settled(jobId, ["cancelled", "delivered", "dead-letter"], "the cancellation");
+    const cancelled = await settled(allocationId, ["cancelled", "delivered", "dead-letter"], "the cancellation");
     expect(cancelled.state).to.equal("cancelled");
     expect(cancelled.lastError).to.match(/none of the cases/);
     await new Promise((r) => setTimeout(r, 1_000));
