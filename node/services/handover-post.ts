@@ -1,5 +1,5 @@
 import { sleep as wait } from "../chain/rpc.js";
-import type { SealedHandover } from "../domain/handover-envelope.js";
+import type { SealedHandover } from "./handover-envelope.js";
 
 export interface HandoverAnswer {
   status: number;

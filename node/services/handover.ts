@@ -5,8 +5,8 @@ import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { Clock } from "../domain/clock.js";
 import { caseStatusName, isActiveWithRole, isHeldAt, memberStatusName, ROLE } from "../domain/consortium/index.js";
-import { ACK_FORMAT, ackProblem, signAck, type SignedAck } from "../domain/handover-ack.js";
-import { envelopeHash, openHandover, precheckEnvelope, sealHandover, type SealedHandover } from "../domain/handover-envelope.js";
+import { ACK_FORMAT, ackProblem, signAck, type SignedAck } from "./handover-ack.js";
+import { envelopeHash, openHandover, precheckEnvelope, sealHandover, type SealedHandover } from "./handover-envelope.js";
 import { checkHandoverHash, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_CASES, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, precheckHandover, signHandover, type SignedHandover } from "../domain/handover.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { HandoverDelivery } from "../store/handover-deliveries.js";
@@ -282,13 +282,13 @@ const replayed = () => new ServiceError("REPLAYED", msg("handover.REPLAYED"), { 
 const nonceKey = (creditorId: number, nonce: string) => `handover-nonce/${creditorId}/${nonce}`;
 
 /**
- * Agency side: accepts a lender's handover package only when it is well formed, fresh (its signed `createdAt` at
- * most HANDOVER_MAX_AGE_MS old), addressed here, signed by the creditor member's current key (MemberRegistry), never
- * seen before (its signed nonce is kept for as long as the package could pass as fresh, its hash for good), and
- * only the cases the chain shows assigned to this agency by that creditor. A replay is 409 `REPLAYED`; the sender
- * signs a new package (new nonce, new time) for every attempt, so a retry is never a replay. The cheap checks come
- * first (shape, addressee, chain, freshness, size, the claimed creditor an active lender), then the hash and the
- * signature: anyone can post a package, and only a plausible one costs the hashing of megabytes.
+ * Agency side: accepts a lender's sealed handover envelope (caseledger-handover/2) only when its clear header is well
+ * formed, fresh (at most HANDOVER_MAX_AGE_MS old), addressed here and from an active lender; the envelope is signed by
+ * that creditor's current key (MemberRegistry); it opens with this gateway's encryption key; the inner package says
+ * what the header said and is itself hashed and signed by the creditor; it was never seen before (nonce kept while
+ * the package could pass as fresh, hash for good); and only the cases the chain shows assigned to this agency by that
+ * creditor are taken. The cheap checks come first: anyone can post, and only a plausible package costs hashing and
+ * decryption. The answer carries an acknowledgement signed by this member's registered key — the sender's proof.
  */
 export class HandoverReceiver {
   readonly #inFlight = new Set<string>();

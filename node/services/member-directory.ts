@@ -6,7 +6,7 @@ import type { ConsortiumContracts } from "../chain/contracts.js";
 import { canonicalJson } from "../domain/canonical-json.js";
 import type { Clock } from "../domain/clock.js";
 import { memberStatusName } from "../domain/consortium/index.js";
-import { isEncryptionKey } from "../domain/handover-envelope.js";
+import { isEncryptionKey } from "./handover-envelope.js";
 
 /**
  * The consortium's public member directory: who member 3 is (name, roles, where its gateway answers).

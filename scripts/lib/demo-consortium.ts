@@ -14,7 +14,7 @@ import { connectContracts } from "../../node/chain/contracts.js";
 import type { Deployment } from "../../node/chain/deployment.js";
 import { DEFAULTS, parseConfig } from "../../node/config.js";
 import { ROLE_BY_NAME } from "../../node/domain/consortium/index.js";
-import { encryptionPublicKey, newEncryptionSecret } from "../../node/domain/handover-envelope.js";
+import { encryptionPublicKey, newEncryptionSecret } from "../../node/services/handover-envelope.js";
 import { validateAgencyProfile } from "../../node/domain/matching/index.js";
 import { type Gateway, startGateway } from "../../node/gateway.js";
 import { type DirectoryFile, directoryFileOf, type MemberMetadata, metadataHash } from "../../node/services/member-directory.js";

@@ -7,7 +7,7 @@ import { ANVIL_DEV_KEY, type AnvilNode, startAnvil } from "../../node/chain/anvi
 import { connectContracts } from "../../node/chain/contracts.js";
 import { type Deployment, ensureDeployment } from "../../node/chain/deployment.js";
 import { DEFAULTS, parseConfig, type GatewayConfig } from "../../node/config.js";
-import { encryptionPublicKey, newEncryptionSecret } from "../../node/domain/handover-envelope.js";
+import { encryptionPublicKey, newEncryptionSecret } from "../../node/services/handover-envelope.js";
 
 /**
  * A real consortium for gateway tests: anvil on a free port with its state on disk, the contracts deployed,

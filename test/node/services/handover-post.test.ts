@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { encryptionPublicKey, newEncryptionSecret, sealHandover, type SealedHandover } from "../../../node/domain/handover-envelope.js";
+import { encryptionPublicKey, newEncryptionSecret, sealHandover, type SealedHandover } from "../../../node/services/handover-envelope.js";
 import { HANDOVER_FORMAT, newNonce, signHandover } from "../../../node/domain/handover.js";
 import { postHandover } from "../../../node/services/handover-post.js";
 

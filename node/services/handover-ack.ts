@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { verifyMessage } from "ethers";
-import { canonicalBytes } from "./canonical-json.js";
+import { canonicalBytes } from "../domain/canonical-json.js";
 
 export const ACK_FORMAT = "caseledger-handover-ack/1";
 

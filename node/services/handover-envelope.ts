@@ -3,8 +3,8 @@ import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { canonicalBytes } from "./canonical-json.js";
-import { HANDOVER_MAX_AGE_MS, HANDOVER_MAX_CASES, HANDOVER_MAX_SKEW_MS, type HandoverProblem, type SignedHandover } from "./handover.js";
+import { canonicalBytes } from "../domain/canonical-json.js";
+import { HANDOVER_MAX_AGE_MS, HANDOVER_MAX_CASES, HANDOVER_MAX_SKEW_MS, type HandoverProblem, type SignedHandover } from "../domain/handover.js";
 
 /**
  * What goes over the wire since handover packages are sealed (docs/design.md §15): the signed package of
