@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { expect } from "chai";
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
+import { connectContracts } from "../../../node/chain/contracts.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
 import { apiClient, eventually } from "../../support/api-client.js";
@@ -178,5 +181,22 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
     await new Promise((r) => setTimeout(r, 1_000));
     expect(front.requests.filter((r) => r.at > recalledAt)).to.have.length(0);
     expect(await agency.store.handoverReceipts.count()).to.equal(receipts);
+  });
+
+  it("cancels a delivery to an agency the operator suspended, sending nothing more", async () => {
+    front.setMode("unavailable");
+    const before = front.requests.length;
+    const { allocationId } = await assign(1);
+    await eventually(async () => (front.requests.length > before ? true : undefined), 30_000, "a first attempt");
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const operator = await connectContracts(consortium.deployment, new NonceManager(new Wallet(ANVIL_DEV_KEY, provider)));
+    await (await operator.memberRegistry.suspend(2)).wait();
+    const suspendedAt = Date.now();
+    provider.destroy();
+    front.setMode("proxy");
+    const cancelled = await settled(allocationId, ["cancelled", "delivered", "dead-letter"], "the cancellation");
+    expect(cancelled.state).to.equal("cancelled");
+    expect(cancelled.lastError).to.match(/not an active agency/);
+    expect(front.requests.filter((r) => r.at > suspendedAt)).to.have.length(0);
   });
 });
