@@ -151,7 +151,7 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     expect(received).to.equal(3);
   });
 
-  it("takes a full package of 1,000 cases with many columns (over 1 MB), and refuses a body over 16 MB (413)", async () => {
+  it("takes a full package of 1,000 cases with many columns (over 1 MB), and refuses a body over 22 MB (413)", async () => {
     const extra = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`column_${i}`, "备注".repeat(40)]));
     const template = pkg().cases[0]!;
     const cases = Array.from({ length: HANDOVER_CHUNK }, (_, i) => ({ ...template, caseKey: key(), loanRef: `B-${i}`, extra }));
@@ -161,7 +161,7 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     expect(big.body.ack).to.deep.include({ accepted: 0 });
     expect(big.status).to.equal(200);
     expect(big.body).to.deep.include({ accepted: 0 }); // none of them is assigned here on chain
-    const huge = await fetch(`${agency.url}/v1/handover`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"x":"${"y".repeat(17 * 1024 * 1024)}"}` });
+    const huge = await fetch(`${agency.url}/v1/handover`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"x":"${"y".repeat(23 * 1024 * 1024)}"}` });
     expect(huge.status).to.equal(413);
   });
 
