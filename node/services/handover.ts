@@ -145,22 +145,31 @@ export class HandoverSender {
 
   async #deliver(jobId: string): Promise<void> {
     if (this.#inFlight.has(jobId) || this.#stopped) return;
+    // Taken before the first await: the job's completion and the sweep may both get here, and two attempts at once
+    // would send twice and count once.
+    this.#inFlight.add(jobId);
+    try {
+      await this.#attempt(jobId);
+    } finally {
+      this.#inFlight.delete(jobId);
+    }
+  }
+
+  async #attempt(jobId: string): Promise<void> {
     const delivery = await this.delivery(jobId);
     if (!delivery || delivery.state !== "pending") return;
     if (delivery.nextAttemptAt !== undefined && Date.parse(delivery.nextAttemptAt) > this.deps.clock()) return;
     const job = await this.deps.submitter.job(jobId);
     if (!job || job.status !== "done") return;
-    this.#inFlight.add(jobId);
     const attempts = delivery.attempts + 1;
     const at = () => new Date(this.deps.clock()).toISOString();
     try {
       const items = await this.deps.submitter.items(jobId, { limit: 1_000_000 });
-      const done = await this.#stillHeld(delivery.agencyId, items.filter((i) => i.status.state === "done").map((i) => i.caseKey));
+      const { held: done, agency } = await this.#stillHeld(delivery.agencyId, items.filter((i) => i.status.state === "done").map((i) => i.caseKey));
       const peer = await this.deps.peerOf(delivery.agencyId);
       if (!peer) throw new Error(`agency ${delivery.agencyId} has no verified, active entry with a gateway and an encryption key in the member directory`);
       const protocol = new URL(peer.url).protocol;
       if (protocol !== "https:" && !(protocol === "http:" && this.deps.allowHttpPeers)) throw new Error(`agency ${delivery.agencyId}'s gateway is not https (handover.allowHttpPeers is off)`);
-      const agency = await this.deps.contracts.memberRegistry.memberOf(delivery.agencyId);
       const until = Number(job.params.until ?? 0);
       const txHash = job.txs.at(-1)?.txHash ?? "";
       const packages: HandoverDelivery["packages"] = [];
@@ -207,16 +216,14 @@ export class HandoverSender {
       // The attempt count is for people; a store that refuses it (a full disk) must not stop the retries.
       await this.deps.store.handoverDeliveries.put(next).catch(() => undefined);
       this.deps.log({ level: "warn", msg: `handover ${next.state === "pending" ? "not delivered yet" : next.state}`, jobId, agencyId: delivery.agencyId, attempts, error: lastError });
-    } finally {
-      this.#inFlight.delete(jobId);
     }
   }
 
   /**
-   * The keys the agency still holds from this creditor, read from the chain now; throws Cancelled when the agency is
-   * no longer an active agency or holds none of them (recalled, expired, returned, transferred).
+   * The keys the agency still holds from this creditor, and the agency's entry (its signer checks the acknowledgement),
+   * read from the chain now; throws Cancelled when the agency is no longer an active agency or holds none of them.
    */
-  async #stillHeld(agencyId: number, keys: string[]): Promise<string[]> {
+  async #stillHeld(agencyId: number, keys: string[]) {
     const { contracts, memberId } = this.deps;
     const agency = await contracts.memberRegistry.memberOf(agencyId);
     if (!isActiveWithRole(agency, ROLE.AGENCY)) throw new Cancelled(`agency ${agencyId} is not an active agency on chain (${memberStatusName(agency.status)})`);
@@ -231,7 +238,7 @@ export class HandoverSender {
       });
     }
     if (held.length === 0) throw new Cancelled("the chain shows none of the cases held by the agency any more (recalled, expired, returned or transferred)");
-    return held;
+    return { held, agency };
   }
 
   async #casesOf(caseKeys: string[]): Promise<HandoverCase[]> {

@@ -159,7 +159,7 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
     const retried = await L.post(`/v1/handovers/${jobId}/retry`);
     expect(retried.status).to.equal(200);
     expect(retried.body).to.include({ state: "delivered", attempts: 1 });
-    const audit = (await lender.audit.page()).entries.find((e) => e.action === "POST /v1/handovers/:jobId/retry");
+    const audit = await eventually(async () => (await lender.audit.page({ limit: 1000 })).entries.find((e) => e.action === "POST /v1/handovers/:jobId/retry"), 10_000, "the retry's audit entry");
     expect(audit).to.include({ status: 200 });
   });
 
