@@ -38,6 +38,12 @@ export const DEFAULTS = {
   trustProxy: [] as readonly string[],
   /** Off: any address may send handover packages (they are signed). A list of addresses: only those may. */
   handoverPeers: [] as readonly string[],
+  /** The gateway's X25519 key (handover packages are sealed to it), by default this file beside the signing key. */
+  encryptionKeyFileName: "encryption.key",
+  /** Off: handover packages go only to https:// gateways. On: plain http too (a local demo, tests on 127.0.0.1). */
+  allowHttpPeers: false,
+  /** Attempts at a handover before it is set aside as a dead letter (retried by hand: POST /v1/handovers/:jobId/retry). */
+  handoverMaxAttempts: 8,
   /** Every time limit and period of the gateway, in milliseconds (config section `timeouts`). */
   timeouts: {
     /** Each JSON-RPC call of the case submitter, the evidence anchorer and the case indexer. */
@@ -146,7 +152,13 @@ export interface GatewayConfig {
     gasPrice: bigint | undefined;
   };
   /** pepperFile: unset only for a court's gateway (a court computes no keys, so it need not hold the pepper). */
-  secrets: { signingKeyFile: string; pepperFile: string | undefined; storeKeyFile: string };
+  secrets: { signingKeyFile: string; pepperFile: string | undefined; storeKeyFile: string; encryptionKeyFile: string };
+  handover: {
+    /** Plain http:// peer gateways allowed (DEFAULTS.allowHttpPeers). */
+    allowHttpPeers: boolean;
+    /** Attempts before a delivery is a dead letter (DEFAULTS.handoverMaxAttempts). */
+    maxAttempts: number;
+  };
   http: {
     host: string;
     port: number;
@@ -194,6 +206,13 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
   const http = obj(root.http, "http");
   const limits = obj(root.rateLimits, "rateLimits");
   const timeouts = obj(root.timeouts, "timeouts");
+  const handover = obj(root.handover, "handover");
+  const bool = (value: unknown, where: string, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (typeof value === "boolean") return value;
+    problems.push(`${where} must be true or false`);
+    return fallback;
+  };
   const evidence = { ...obj(root.evidence, "evidence") };
   const fromEnv = (name: string, scale: number): number | string | undefined => {
     const value = env[name];
@@ -266,6 +285,15 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       signingKeyFile: path(secrets.signingKeyFile, "secrets.signingKeyFile"),
       pepperFile: secrets.pepperFile === undefined ? DEFAULTS.pepperFile : path(secrets.pepperFile, "secrets.pepperFile"),
       storeKeyFile: path(secrets.storeKeyFile, "secrets.storeKeyFile"),
+      encryptionKeyFile: path(
+        secrets.encryptionKeyFile,
+        "secrets.encryptionKeyFile",
+        typeof secrets.signingKeyFile === "string" ? resolve(baseDir, dirname(secrets.signingKeyFile), DEFAULTS.encryptionKeyFileName) : undefined,
+      ),
+    },
+    handover: {
+      allowHttpPeers: bool(handover.allowHttpPeers, "handover.allowHttpPeers", DEFAULTS.allowHttpPeers),
+      maxAttempts: int(handover.maxAttempts, "handover.maxAttempts", DEFAULTS.handoverMaxAttempts, 1, 1_000),
     },
     http: {
       host: str(http.host, "http.host", DEFAULTS.httpHost),

@@ -25,6 +25,7 @@ import { CaseListService } from "./services/case-lists.js";
 import { cachedActiveAgency } from "./services/active-agency.js";
 import { StaffTokenAdmin } from "./services/staff-token-admin.js";
 import { handoverRouter } from "./http/handover-router.js";
+import { handoversRouter } from "./http/handovers-router.js";
 import { ownershipAuditor } from "./http/ownership-audit.js";
 import { ownershipFastPath } from "./http/ownership-fast-path.js";
 import { ownershipRouter } from "./http/ownership-router.js";
@@ -105,7 +106,7 @@ export interface StartOptions {
 export const jsonLog: Logger = createJsonLog();
 
 /**
- * Loads the secrets; each refused when missing, malformed or readable by other users. The pepper is optional here:
+ * Loads the four secrets; each refused when missing, malformed or readable by other users. The pepper is optional here:
  * whether this member may run without it is decided against its roles on chain ({@link requirePepperUnlessCourt}).
  */
 async function loadSecrets(config: GatewayConfig) {
@@ -113,7 +114,8 @@ async function loadSecrets(config: GatewayConfig) {
   const pepperFile = config.secrets.pepperFile;
   const pepper = pepperFile === undefined ? undefined : parsePepperFile(await readSecretFile(pepperFile, "pepper"));
   const storeKey = parseHexKey(await readSecretFile(config.secrets.storeKeyFile, "store key"), "store key");
-  return { signingKey, pepper, storeKey };
+  const encryptionSecret = parseHexKey(await readSecretFile(config.secrets.encryptionKeyFile, "encryption key"), "encryption key").toString("hex");
+  return { signingKey, pepper, storeKey, encryptionSecret };
 }
 
 /**
@@ -142,7 +144,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const log = options.log ?? jsonLog;
   // The one place that reads the system clock; everything else is handed this.
   const clock: Clock = options.clock ?? Date.now;
-  const { signingKey, pepper, storeKey } = await loadSecrets(config);
+  const { signingKey, pepper, storeKey, encryptionSecret } = await loadSecrets(config);
   const deployment = await readDeployment(config.chain.deploymentFile);
   if (!deployment) {
     throw new ChainError("DEPLOYMENT_MISSING", `no deployment record at ${config.chain.deploymentFile}; deploy first (npm run deploy)`);
@@ -258,6 +260,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     store,
     cipher,
     submitter,
+    contracts,
+    // The destination and key come from the chain-verified directory only (web is built below; called after start).
+    peerOf: (agencyId) => web.directory.peer(agencyId),
     signer: wallet,
     memberId: config.memberId,
     chainId: deployment.chainId,
@@ -266,11 +271,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
     retryMs: t.handoverRetryMs,
     requestTimeoutMs: t.handoverRequestMs,
+    maxAttempts: config.handover.maxAttempts,
+    allowHttpPeers: config.handover.allowHttpPeers,
     onDelivered: async (delivery) => {
       await notices.handover(delivery);
       // Personal data left this gateway: say so in the audit log (a failed write is logged, the delivery stands).
       await audit
-        .append({ actor: { system: "handover" }, action: "handover.delivered", caseKeys: delivery.caseKeys, ref: { packageHash: delivery.packageHash, agencyId: delivery.agencyId } })
+        .append({ actor: { system: "handover" }, action: "handover.delivered", caseKeys: delivery.caseKeys, ref: { packageHash: delivery.packageHash, agencyId: delivery.agencyId, ackHash: delivery.ackHash } })
         .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
     },
   });
@@ -295,7 +302,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainReachable: () => indexer.chainReachable,
     clock,
   });
-  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock });
+  const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock, encryptionSecret, signer: wallet });
 
   const healthService = new HealthService({
     memberId: config.memberId,
@@ -341,6 +348,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/allocations": allocationRoutes.allocations,
       "/cases": caseRoutes.cases,
       "/jobs": caseRoutes.jobs,
+      "/handovers": handoversRouter(handovers),
       "/ownership": ownershipRouter(ownership, { audit: ownershipAudit, byIdNumberLimit }),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),

@@ -6,8 +6,11 @@ import type { HandoverReceiver } from "../services/handover.js";
 import { ApiError } from "./api-error.js";
 import type { RateLimiter } from "./rate-limit.js";
 
-/** The largest handover package body (gateway to gateway): HANDOVER_MAX_CASES cases with every column of a list. */
-export const HANDOVER_BODY_LIMIT = "16mb";
+/**
+ * The largest handover envelope (gateway to gateway): HANDOVER_MAX_CASES cases with every column of a list (16 MB of
+ * JSON), sealed — the ciphertext travels as base64, a third larger.
+ */
+export const HANDOVER_BODY_LIMIT = "22mb";
 
 export interface HandoverRouterDeps {
   receiver: HandoverReceiver;
@@ -42,14 +45,14 @@ function peersOnly(peers: readonly string[]) {
  * body without a plausible id, which the receiver refuses at once (FORMAT) and the address's bucket has paid for.
  */
 function claimedCreditor(body: unknown): string | undefined {
-  const id = (body as { package?: { creditorId?: unknown } } | undefined)?.package?.creditorId;
+  const id = (body as { header?: { creditorId?: unknown } } | undefined)?.header?.creditorId;
   return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? `creditor:${id}` : undefined;
 }
 
 /**
  * `POST /v1/handover`: gateway to gateway, no staff token — the package carries the sending member's signature.
  * Anyone can post here, so the cheap refusals come first: the peer list, the address's bucket (before a body of up to
- * 16 MB is read), then the claimed creditor's bucket; the receiver then checks cheap fields before hashing.
+ * 22 MB is read), then the claimed creditor's bucket; the receiver then checks cheap fields before hashing.
  */
 export function handoverRouter(deps: HandoverRouterDeps): Router {
   const router = strictRouter();

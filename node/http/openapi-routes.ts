@@ -44,7 +44,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   // public API
   { method: "GET", path: "/v1/health", role: "none", tag: "public", summary: "gateway, chain node, store, outbox and index status; 503 while the chain node is down or the store refuses writes" },
   { method: "GET", path: "/v1/openapi.json", role: "none", tag: "public", summary: "this document" },
-  { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's signed package of case details (checked against MemberRegistry and the chain)", body: J },
+  { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's package of case details sealed to this member's encryption key (caseledger-handover/2; checked against MemberRegistry and the chain); answers a signed acknowledgement", body: J },
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
   { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's active members whose metadata matches the chain: names, roles, console URLs (where the console sends a token naming that member)" },
   // session
@@ -59,6 +59,9 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/case-lists/:id/allocation", role: "lender", tag: "allocations", summary: "preview an allocation: a decision with its reason for every case, totals per agency", status: 201 },
   { method: "GET", path: "/v1/allocations/:id", role: "lender", tag: "allocations", summary: "the preview, or once committed the progress of its chain jobs and handovers" },
   { method: "GET", path: "/v1/allocations/:id/decisions", role: "lender", tag: "allocations", summary: "the decisions of an allocation" },
+  { method: "GET", path: "/v1/handovers", role: "lender", tag: "allocations", summary: "every handover delivery: pending (next attempt), delivered (signed acknowledgements), cancelled by the chain, dead-letter" },
+  { method: "GET", path: "/v1/handovers/:jobId", role: "lender", tag: "allocations", summary: "one assignment job's handover delivery" },
+  { method: "POST", path: "/v1/handovers/:jobId/retry", role: "lender", tag: "allocations", summary: "try a dead-lettered handover again now, with a fresh attempt count (the chain is read first)" },
   { method: "POST", path: "/v1/allocations/:id/commit", role: "lender", tag: "allocations", summary: "commit (202); a second commit is 409", body: J, status: 202 },
   // agencies
   { method: "GET", path: "/v1/agencies", role: "lender", tag: "agencies", summary: "the agencies this lender works with" },

@@ -162,6 +162,8 @@ export const CATALOG = {
     WRONG_CHAIN: { zh: "交接包属于另一条链或合约", en: "the package is for another chain or contract" },
     EMPTY: { zh: "交接包为空", en: "the package holds no case" },
     TOO_MANY: { zh: "交接包案件过多（每包最多 1000 件）", en: "the package holds too many cases (at most 1,000 a package)" },
+    UNDECRYPTABLE: { zh: "交接包无法用本机构的加密密钥解密（不是封装给本机构的）", en: "the package cannot be opened with this agency's encryption key (not sealed to it)" },
+    HEADER_MISMATCH: { zh: "交接包明文头与加密内容不符", en: "the package's clear header does not match its sealed content" },
     NOT_A_PEER: { zh: "该地址不在本网关的交接对端名单中", en: "this address is not among this gateway's handover peers" },
     SIGNATURE: { zh: "签名无效", en: "invalid signature" },
     SIGNER: { zh: "签名者不是该债权人成员的当前密钥", en: "not signed by the creditor member's current key" },
@@ -246,6 +248,7 @@ export const CATALOG = {
     job: { zh: "上链任务", en: "job" },
     staffToken: { zh: "员工令牌", en: "staff token" },
     agency: { zh: "机构", en: "agency" },
+    handover: { zh: "交接", en: "handover" },
     file: { zh: "文件", en: "file" },
   },
   api: {
@@ -286,7 +289,10 @@ export const CATALOG = {
     MANDATE_DAYS_INVALID: { zh: "委托期限应为 1 至 730 天", en: "the mandate must be 1 to 730 days" },
     INGEST_FAILED: { zh: "读取失败", en: "reading the upload failed" },
     INTERRUPTED: { zh: "上传被中断，请重新上传", en: "the upload was interrupted; upload it again" },
-    GATEWAY_URL_INVALID: { zh: "gatewayUrl 应为 http(s) 地址", en: "gatewayUrl must be an http(s) URL" },
+    GATEWAY_URL_FROM_DIRECTORY: {
+      zh: "不接受 gatewayUrl：交接只发往成员目录中经链上核验的机构网关地址",
+      en: "gatewayUrl is not accepted: handovers go only to the gateway the chain-verified member directory names",
+    },
     AGENCY_PROFILE_INVALID: { zh: "机构资料无效", en: "invalid agency profile" },
     AGENCY_ID_INVALID: { zh: "机构编号无效", en: "invalid agency id" },
     OWNERSHIP_QUERY: { zh: "请给出 caseKey，或 creditorId 与 loanRef；按身份证号查询请用 POST", en: "give caseKey, or creditorId and loanRef; for an ID number use POST" },

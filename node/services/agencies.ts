@@ -11,31 +11,30 @@ export interface AgencyServiceDeps {
   clock: Clock;
 }
 
-function parseGatewayUrl(raw: unknown): string | undefined {
-  if (raw === undefined || raw === null || raw === "") return undefined;
-  try {
-    const url = new URL(typeof raw === "string" ? raw : "");
-    if (url.protocol === "http:" || url.protocol === "https:") return url.toString().replace(/\/$/, "");
-  } catch {
-    // reported below
+/**
+ * Where an agency's gateway answers is the agency's own word, published in its member metadata and checked against
+ * the chain (MemberDirectory) — never something a lender's staff token sets: such a URL would send the personal data
+ * of every handover wherever the token's holder pointed it.
+ */
+function refuseGatewayUrl(body: unknown): void {
+  if (body && typeof body === "object" && Object.hasOwn(body, "gatewayUrl")) {
+    throw new ServiceError("VALIDATION_FAILED", msg("api.GATEWAY_URL_FROM_DIRECTORY"), [{ field: "gatewayUrl", code: "NOT_ACCEPTED" }]);
   }
-  throw new ServiceError("VALIDATION_FAILED", msg("api.GATEWAY_URL_INVALID"), [
-    { field: "gatewayUrl", code: "URL_INVALID" },
-  ]);
 }
 
 /**
- * The agency profiles a lender works with (regions, ranges, capacity, where its gateway answers), and an agency's
+ * The agency profiles a lender works with (regions, ranges, capacity), and an agency's
  * own profile, which it gives to those lenders. Every profile is validated before it is stored.
  */
 export class AgencyService {
   constructor(private readonly deps: AgencyServiceDeps) {}
 
   #validated(body: unknown, agencyId: number): StoredAgency {
+    refuseGatewayUrl(body);
     const raw = { ...(body as Record<string, unknown>), agencyId };
     const result = validateAgencyProfile(raw);
     if (!result.ok) throw new ServiceError("VALIDATION_FAILED", msg("api.AGENCY_PROFILE_INVALID"), result.errors);
-    return toStored(result.profile, parseGatewayUrl((body as Record<string, unknown>)?.gatewayUrl), this.deps.clock());
+    return toStored(result.profile, this.deps.clock());
   }
 
   list(): Promise<StoredAgency[]> {

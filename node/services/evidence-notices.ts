@@ -54,12 +54,12 @@ export class EvidenceNotices {
     return this.#sweeping;
   }
 
-  /** One `handover` record per case of a package the agency's gateway accepted. */
-  async handover(delivery: { packageHash: string; agencyId: number; caseKeys: string[] }): Promise<void> {
+  /** One `handover` record per case of a package the agency's gateway acknowledged (the signed acknowledgement in it). */
+  async handover(delivery: { packageHash: string; agencyId: number; caseKeys: string[]; ackHash?: string; ackSignature?: string }): Promise<void> {
     const at = new Date(this.deps.clock()).toISOString();
     await this.deps.evidence.recordSystem(
       delivery.caseKeys.map((caseKey) =>
-        this.#draft({ ...this.#base("handover", caseKey), agencyId: delivery.agencyId, packageHash: delivery.packageHash }, at),
+        this.#draft({ ...this.#base("handover", caseKey), agencyId: delivery.agencyId, packageHash: delivery.packageHash, ...(delivery.ackHash ? { ackHash: delivery.ackHash, ackSignature: delivery.ackSignature } : {}) }, at),
       ),
     );
   }

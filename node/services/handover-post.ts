@@ -1,22 +1,22 @@
 import { sleep as wait } from "../chain/rpc.js";
-import type { SignedHandover } from "../domain/handover.js";
+import type { SealedHandover } from "./handover-envelope.js";
 
 export interface HandoverAnswer {
   status: number;
-  body: { accepted?: number; rejected?: unknown[]; error?: { code?: string } };
+  body: { accepted?: number; rejected?: unknown[]; ack?: unknown; error?: { code?: string } };
 }
 
 /** The longest a sender waits on one Retry-After; a receiver asking for more is answered by the next sweep. */
 const MAX_WAIT_MS = 60_000;
 
 /**
- * POSTs one signed package to an agency's gateway. A 429 (the receiver's limits: per sender address and per
+ * POSTs one sealed package to an agency's gateway. A 429 (the receiver's limits: per sender address and per
  * creditor) refused the package before looking at it, so the same package is sent again after Retry-After, up to
  * `attempts` times in all — a large assignment is paced by the receiver instead of failing and starting over.
  */
 export async function postHandover(
   url: string,
-  signed: SignedHandover,
+  signed: SealedHandover,
   options: { timeoutMs: number; attempts?: number; sleep?: (ms: number) => Promise<void>; stopped?: () => boolean },
 ): Promise<HandoverAnswer> {
   const sleep = options.sleep ?? wait;

@@ -4,7 +4,9 @@ import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { Clock } from "../domain/clock.js";
-import { caseStatusName, isActiveWithRole, isHeldAt, ROLE } from "../domain/consortium/index.js";
+import { caseStatusName, isActiveWithRole, isHeldAt, memberStatusName, ROLE } from "../domain/consortium/index.js";
+import { ACK_FORMAT, ackProblem, signAck, type SignedAck } from "./handover-ack.js";
+import { envelopeHash, openHandover, precheckEnvelope, sealHandover, type SealedHandover } from "./handover-envelope.js";
 import { checkHandoverHash, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_CASES, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, precheckHandover, signHandover, type SignedHandover } from "../domain/handover.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { HandoverDelivery } from "../store/handover-deliveries.js";
@@ -26,24 +28,50 @@ export interface HandoverSenderDeps {
   store: GatewayDatabase;
   cipher: PiiCipher;
   submitter: CaseSubmitter;
+  /** The chain, read again before every attempt (the cases' holders, the agency's status and signing key). */
+  contracts: ConsortiumContracts;
+  /** The agency's gateway and encryption key from the chain-verified member directory (MemberDirectory.peer). */
+  peerOf: (agencyId: number) => Promise<{ url: string; encryptionKey: string } | undefined>;
   signer: { signMessage(message: Uint8Array): Promise<string> };
   memberId: number;
   chainId: number;
   caseRegistry: string;
   log: (event: Record<string, unknown>) => void;
   clock: Clock;
-  /** Called with every delivered package's hash (the evidence log notarizes it). */
-  onDelivered?: (delivery: { packageHash: string; agencyId: number; caseKeys: string[] }) => void | Promise<void>;
-  /** Undelivered packages are tried again this often (DEFAULTS.timeouts.handoverRetryMs). */
+  /** Called with every acknowledged package (the evidence log notarizes the acknowledgement). */
+  onDelivered?: (delivery: DeliveredPackage) => void | Promise<void>;
+  /** The sweep runs this often; attempt n waits retryMs·2^(n−1) after the last (DEFAULTS.timeouts.handoverRetryMs). */
   retryMs?: number;
   /** One delivery to the agency's gateway (DEFAULTS.timeouts.handoverRequestMs). */
   requestTimeoutMs?: number;
+  /** Attempts before the delivery is a dead letter (DEFAULTS.handoverMaxAttempts). */
+  maxAttempts?: number;
+  /** Plain http:// peers allowed (DEFAULTS.allowHttpPeers). */
+  allowHttpPeers?: boolean;
 }
 
+export interface DeliveredPackage {
+  packageHash: string;
+  agencyId: number;
+  caseKeys: string[];
+  /** The agency's signed acknowledgement: its hash and EIP-191 signature. */
+  ackHash: string;
+  ackSignature: string;
+}
+
+/** Longest backoff between two attempts, in multiples of retryMs. */
+const MAX_BACKOFF_STEPS = 6;
+
+/** A reason the delivery stops for good, with nothing sent: the chain no longer backs it. */
+class Cancelled extends Error {}
+
 /**
- * Lender side: once an assignment job is on chain, sends the assigned cases' details to the agency's gateway,
- * signed with this member's registered key. Deliveries are recorded in the store and retried until the agency
- * accepts them, across restarts.
+ * Lender side: once an assignment job is on chain, seals the assigned cases' details to the agency's published key
+ * (caseledger-handover/2) and sends them to the gateway the verified member directory names — never to an address
+ * a staff token typed. Before every attempt the chain is read again: cases the agency no longer holds are dropped,
+ * and a delivery with none left, or to an agency no longer active, is `cancelled` without sending anything. A
+ * package counts as delivered only on the agency's acknowledgement signed by its key on chain. Failed attempts back
+ * off and stop after `maxAttempts` (`dead-letter`, retried by hand with retry()).
  */
 export class HandoverSender {
   #timer: NodeJS.Timeout | undefined;
@@ -66,6 +94,27 @@ export class HandoverSender {
     return this.deps.store.handoverDeliveries.get(jobId);
   }
 
+  /** Every delivery, newest first. */
+  async list(): Promise<HandoverDelivery[]> {
+    const out: HandoverDelivery[] = [];
+    for await (const d of this.deps.store.handoverDeliveries.all()) out.push(d);
+    return out.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  /**
+   * Tries a dead-lettered (or failed, or waiting) delivery again now with a fresh attempt count — the chain still
+   * read first. Returns the delivery as it stands after the attempt; undefined when there is none.
+   */
+  async retry(jobId: string): Promise<HandoverDelivery | undefined> {
+    const delivery = await this.delivery(jobId);
+    if (!delivery) return undefined;
+    if (delivery.state === "delivered" || delivery.state === "cancelled") return delivery;
+    const { nextAttemptAt: _next, ...rest } = delivery;
+    await this.deps.store.handoverDeliveries.put({ ...rest, state: "pending", attempts: 0, updatedAt: new Date(this.deps.clock()).toISOString() });
+    await this.#deliver(jobId);
+    return this.delivery(jobId);
+  }
+
   start(): void {
     this.deps.submitter.on("jobDone", this.#onJobDone);
     const sweep = async () => {
@@ -77,7 +126,7 @@ export class HandoverSender {
       } catch (error) {
         this.#warn("sweep", error);
       }
-      if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.deps.retryMs ?? DEFAULTS.timeouts.handoverRetryMs);
+      if (!this.#stopped) this.#timer = setTimeout(() => void sweep(), this.#retryMs());
     };
     void sweep();
   }
@@ -90,18 +139,37 @@ export class HandoverSender {
 
   readonly #inFlight = new Set<string>();
 
+  #retryMs(): number {
+    return this.deps.retryMs ?? DEFAULTS.timeouts.handoverRetryMs;
+  }
+
   async #deliver(jobId: string): Promise<void> {
     if (this.#inFlight.has(jobId) || this.#stopped) return;
-    const delivery = await this.delivery(jobId);
-    if (!delivery || delivery.state !== "pending") return;
-    const job = await this.deps.submitter.job(jobId);
-    if (!job || job.status !== "done") return;
+    // Taken before the first await: the job's completion and the sweep may both get here, and two attempts at once
+    // would send twice and count once.
     this.#inFlight.add(jobId);
     try {
-      const agency = await this.deps.store.agencies.get(delivery.agencyId);
-      if (!agency?.gatewayUrl) throw new Error(`agency ${delivery.agencyId} has no gateway URL in the agency list`);
+      await this.#attempt(jobId);
+    } finally {
+      this.#inFlight.delete(jobId);
+    }
+  }
+
+  async #attempt(jobId: string): Promise<void> {
+    const delivery = await this.delivery(jobId);
+    if (!delivery || delivery.state !== "pending") return;
+    if (delivery.nextAttemptAt !== undefined && Date.parse(delivery.nextAttemptAt) > this.deps.clock()) return;
+    const job = await this.deps.submitter.job(jobId);
+    if (!job || job.status !== "done") return;
+    const attempts = delivery.attempts + 1;
+    const at = () => new Date(this.deps.clock()).toISOString();
+    try {
       const items = await this.deps.submitter.items(jobId, { limit: 1_000_000 });
-      const done = items.filter((i) => i.status.state === "done").map((i) => i.caseKey);
+      const { held: done, agency } = await this.#stillHeld(delivery.agencyId, items.filter((i) => i.status.state === "done").map((i) => i.caseKey));
+      const peer = await this.deps.peerOf(delivery.agencyId);
+      if (!peer) throw new Error(`agency ${delivery.agencyId} has no verified, active entry with a gateway and an encryption key in the member directory`);
+      const protocol = new URL(peer.url).protocol;
+      if (protocol !== "https:" && !(protocol === "http:" && this.deps.allowHttpPeers)) throw new Error(`agency ${delivery.agencyId}'s gateway is not https (handover.allowHttpPeers is off)`);
       const until = Number(job.params.until ?? 0);
       const txHash = job.txs.at(-1)?.txHash ?? "";
       const packages: HandoverDelivery["packages"] = [];
@@ -120,32 +188,57 @@ export class HandoverSender {
           cases,
         };
         const signed = await signHandover(pkg, this.deps.signer);
-        const { status, body } = await postHandover(agency.gatewayUrl, signed, {
+        const sealed = await sealHandover(signed, peer.encryptionKey, this.deps.signer);
+        const { status, body } = await postHandover(peer.url, sealed, {
           timeoutMs: this.deps.requestTimeoutMs ?? DEFAULTS.timeouts.handoverRequestMs,
           stopped: () => this.#stopped,
         });
         if (status < 200 || status > 299) throw new Error(`agency gateway answered ${status} ${body.error?.code ?? ""}`);
-        packages.push({ packageHash: signed.packageHash, cases: keys.length, accepted: body.accepted ?? 0, rejected: body.rejected?.length ?? 0 });
-        await this.deps.onDelivered?.({ packageHash: signed.packageHash, agencyId: delivery.agencyId, caseKeys: keys });
+        const problem = ackProblem(body, { packageHash: signed.packageHash, agencyId: delivery.agencyId, creditorId: this.deps.memberId, cases: cases.length, signer: agency.signer });
+        if (problem) throw new Error(`agency gateway answered ${status} without a valid acknowledgement: ${problem}`);
+        const ack = body as unknown as SignedAck;
+        packages.push({ packageHash: signed.packageHash, ackHash: ack.ackHash, cases: keys.length, accepted: ack.ack.accepted, rejected: ack.ack.rejected.length });
+        await this.deps.onDelivered?.({ packageHash: signed.packageHash, agencyId: delivery.agencyId, caseKeys: keys, ackHash: ack.ackHash, ackSignature: ack.signature });
       }
-      await this.deps.store.handoverDeliveries.put({
-        ...delivery,
-        state: "delivered",
-        attempts: delivery.attempts + 1,
-        packages,
-        updatedAt: new Date(this.deps.clock()).toISOString(),
-      } satisfies HandoverDelivery);
+      const { nextAttemptAt: _next, lastError: _last, ...rest } = delivery;
+      await this.deps.store.handoverDeliveries.put({ ...rest, state: "delivered", attempts, packages, updatedAt: at() } satisfies HandoverDelivery);
       this.deps.log({ level: "info", msg: "handover delivered", jobId, agencyId: delivery.agencyId, packages: packages.length });
     } catch (error) {
       const lastError = (error as Error).message.slice(0, 300);
+      const { nextAttemptAt: _next, ...rest } = delivery;
+      let next: HandoverDelivery;
+      if (error instanceof Cancelled) next = { ...rest, state: "cancelled", attempts, lastError, updatedAt: at() };
+      else if (attempts >= (this.deps.maxAttempts ?? DEFAULTS.handoverMaxAttempts)) next = { ...rest, state: "dead-letter", attempts, lastError, updatedAt: at() };
+      else {
+        const wait = this.#retryMs() * 2 ** Math.min(attempts - 1, MAX_BACKOFF_STEPS);
+        next = { ...rest, attempts, lastError, nextAttemptAt: new Date(this.deps.clock() + wait).toISOString(), updatedAt: at() };
+      }
       // The attempt count is for people; a store that refuses it (a full disk) must not stop the retries.
-      await this.deps.store.handoverDeliveries
-        .put({ ...delivery, attempts: delivery.attempts + 1, lastError, updatedAt: new Date(this.deps.clock()).toISOString() })
-        .catch(() => undefined);
-      this.deps.log({ level: "warn", msg: "handover not delivered yet", jobId, agencyId: delivery.agencyId, error: lastError });
-    } finally {
-      this.#inFlight.delete(jobId);
+      await this.deps.store.handoverDeliveries.put(next).catch(() => undefined);
+      this.deps.log({ level: "warn", msg: `handover ${next.state === "pending" ? "not delivered yet" : next.state}`, jobId, agencyId: delivery.agencyId, attempts, error: lastError });
     }
+  }
+
+  /**
+   * The keys the agency still holds from this creditor, and the agency's entry (its signer checks the acknowledgement),
+   * read from the chain now; throws Cancelled when the agency is no longer an active agency or holds none of them.
+   */
+  async #stillHeld(agencyId: number, keys: string[]) {
+    const { contracts, memberId } = this.deps;
+    const agency = await contracts.memberRegistry.memberOf(agencyId);
+    if (!isActiveWithRole(agency, ROLE.AGENCY)) throw new Cancelled(`agency ${agencyId} is not an active agency on chain (${memberStatusName(agency.status)})`);
+    const now = Math.floor(this.deps.clock() / 1000);
+    const held: string[] = [];
+    for (let i = 0; i < keys.length; i += HANDOVER_CHUNK) {
+      const chunk = keys.slice(i, i + HANDOVER_CHUNK);
+      const states = await contracts.caseRegistry.casesOf(chunk);
+      chunk.forEach((key, j) => {
+        const s = states[j]!;
+        if (Number(s.creditorId) === memberId && Number(s.agencyId) === agencyId && isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, now)) held.push(key);
+      });
+    }
+    if (held.length === 0) throw new Cancelled("the chain shows none of the cases held by the agency any more (recalled, expired, returned or transferred)");
+    return { held, agency };
   }
 
   async #casesOf(caseKeys: string[]): Promise<HandoverCase[]> {
@@ -181,7 +274,14 @@ export interface HandoverReceiverDeps {
   clock: Clock;
   /** Where received packages are recorded (who sent which cases). */
   audit?: AuditLog;
+  /** This gateway's X25519 secret key (64 hex): packages are sealed to its public half. */
+  encryptionSecret: string;
+  /** This member's registered signing key: signs the acknowledgements. */
+  signer: { signMessage(message: Uint8Array): Promise<string> };
 }
+
+/** The answer to a sender: the receipt as before, and the acknowledgement signed by this member's key. */
+export type HandoverAnswer = HandoverReceipt & SignedAck;
 
 const replayed = () => new ServiceError("REPLAYED", msg("handover.REPLAYED"), { problem: "REPLAYED" });
 
@@ -189,13 +289,13 @@ const replayed = () => new ServiceError("REPLAYED", msg("handover.REPLAYED"), { 
 const nonceKey = (creditorId: number, nonce: string) => `handover-nonce/${creditorId}/${nonce}`;
 
 /**
- * Agency side: accepts a lender's handover package only when it is well formed, fresh (its signed `createdAt` at
- * most HANDOVER_MAX_AGE_MS old), addressed here, signed by the creditor member's current key (MemberRegistry), never
- * seen before (its signed nonce is kept for as long as the package could pass as fresh, its hash for good), and
- * only the cases the chain shows assigned to this agency by that creditor. A replay is 409 `REPLAYED`; the sender
- * signs a new package (new nonce, new time) for every attempt, so a retry is never a replay. The cheap checks come
- * first (shape, addressee, chain, freshness, size, the claimed creditor an active lender), then the hash and the
- * signature: anyone can post a package, and only a plausible one costs the hashing of megabytes.
+ * Agency side: accepts a lender's sealed handover envelope (caseledger-handover/2) only when its clear header is well
+ * formed, fresh (at most HANDOVER_MAX_AGE_MS old), addressed here and from an active lender; the envelope is signed by
+ * that creditor's current key (MemberRegistry); it opens with this gateway's encryption key; the inner package says
+ * what the header said and is itself hashed and signed by the creditor; it was never seen before (nonce kept while
+ * the package could pass as fresh, hash for good); and only the cases the chain shows assigned to this agency by that
+ * creditor are taken. The cheap checks come first: anyone can post, and only a plausible package costs hashing and
+ * decryption. The answer carries an acknowledgement signed by this member's registered key — the sender's proof.
  */
 export class HandoverReceiver {
   readonly #inFlight = new Set<string>();
@@ -203,46 +303,94 @@ export class HandoverReceiver {
 
   constructor(private readonly deps: HandoverReceiverDeps) {}
 
-  async receive(signed: SignedHandover): Promise<HandoverReceipt> {
+  async receive(envelope: SealedHandover): Promise<HandoverAnswer> {
     const caseRegistry = await this.deps.contracts.caseRegistry.getAddress();
-    const problem = precheckHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.clock() });
+    const problem = precheckEnvelope(envelope, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry, now: this.deps.clock() });
     if (problem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${problem}`), { problem });
-    const pkg = signed.package;
-    const nonce = nonceKey(pkg.creditorId, pkg.nonce);
-    if (this.#inFlight.has(nonce) || this.#inFlight.has(signed.packageHash)) throw replayed();
-    this.#inFlight.add(nonce).add(signed.packageHash);
+    const header = envelope.header;
+    const nonce = nonceKey(header.creditorId, header.nonce);
+    if (this.#inFlight.has(nonce)) throw replayed();
+    this.#inFlight.add(nonce);
     try {
-      return await this.#receive(signed);
+      return await this.#receive(envelope);
     } finally {
       this.#inFlight.delete(nonce);
-      this.#inFlight.delete(signed.packageHash);
     }
   }
 
-  async #receive(signed: SignedHandover): Promise<HandoverReceipt> {
-    const { contracts, store } = this.deps;
-    const pkg = signed.package;
-    // The claimed creditor first (one read of the chain): a package from a member that is not an active lender
-    // is refused before its megabytes are hashed or its signature recovered. An unknown member reverts (refused
-    // below); the node not answering is a 503, so the sender retries later.
-    const creditor = await contracts.memberRegistry.memberOf(pkg.creditorId).catch((error: unknown) => {
+  /** The claimed creditor, when it is an active lender (one read of the chain), or a 403. */
+  async #creditor(creditorId: number) {
+    // An unknown member reverts (refused); the node not answering is a 503, so the sender retries later.
+    const creditor = await this.deps.contracts.memberRegistry.memberOf(creditorId).catch((error: unknown) => {
       if (isNetworkError(error)) throw error;
       return undefined;
     });
     if (!creditor || !isActiveWithRole(creditor, ROLE.LENDER)) {
       throw new ServiceError("FORBIDDEN", msg("handover.SIGNER"), { problem: "SIGNER" }, { status: 403 });
     }
-    const hashProblem = checkHandoverHash(signed);
-    if (hashProblem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${hashProblem}`), { problem: hashProblem });
-    let signer: string;
+    return creditor;
+  }
+
+  #checkSignature(hash: string, signature: string, signer: string): void {
+    let recovered: string;
     try {
-      signer = verifyMessage(Buffer.from(signed.packageHash.slice(2), "hex"), signed.signature);
+      recovered = verifyMessage(Buffer.from(hash.slice(2), "hex"), signature);
     } catch {
       throw new ServiceError("FORBIDDEN", msg("handover.SIGNATURE"), { problem: "SIGNATURE" }, { status: 403 });
     }
-    if (creditor.signer.toLowerCase() !== signer.toLowerCase()) {
+    if (signer.toLowerCase() !== recovered.toLowerCase()) {
       throw new ServiceError("FORBIDDEN", msg("handover.SIGNER"), { problem: "SIGNER" }, { status: 403 });
     }
+  }
+
+  /**
+   * After the header's cheap checks: the creditor (chain), the envelope's hash and signature, then — only for a
+   * package its creditor really sent — decryption, the inner package's agreement with the header, its hash and
+   * signature, replays, and the chain's word on each case.
+   */
+  async #receive(envelope: SealedHandover): Promise<HandoverAnswer> {
+    const creditor = await this.#creditor(envelope.header.creditorId);
+    let hash: string;
+    try {
+      hash = envelopeHash(envelope);
+    } catch {
+      throw new ServiceError("VALIDATION_FAILED", msg("handover.FORMAT"), { problem: "FORMAT" });
+    }
+    if (hash !== envelope.envelopeHash) throw new ServiceError("VALIDATION_FAILED", msg("handover.HASH_MISMATCH"), { problem: "HASH_MISMATCH" });
+    this.#checkSignature(hash, envelope.signature, creditor.signer);
+    const opened = openHandover(envelope, this.deps.encryptionSecret);
+    if ("problem" in opened) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${opened.problem}`), { problem: opened.problem });
+    const signed = opened.inner;
+    const innerProblem = precheckHandover(signed, { agencyId: this.deps.memberId, chainId: this.deps.chainId, caseRegistry: envelope.header.caseRegistry, now: this.deps.clock() });
+    if (innerProblem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${innerProblem}`), { problem: innerProblem });
+    if (this.#inFlight.has(signed.packageHash)) throw replayed();
+    this.#inFlight.add(signed.packageHash);
+    try {
+      const receipt = await this.#receiveInner(signed, creditor.signer);
+      const ack = await signAck(
+        {
+          format: ACK_FORMAT,
+          packageHash: receipt.packageHash,
+          agencyId: this.deps.memberId,
+          creditorId: signed.package.creditorId,
+          accepted: receipt.accepted,
+          rejected: receipt.rejected.map((r) => r.caseKey),
+          receivedAt: new Date(this.#now()).toISOString(),
+        },
+        this.deps.signer,
+      );
+      return { ...receipt, ...ack };
+    } finally {
+      this.#inFlight.delete(signed.packageHash);
+    }
+  }
+
+  async #receiveInner(signed: SignedHandover, creditorSigner: string): Promise<HandoverReceipt> {
+    const { contracts, store } = this.deps;
+    const pkg = signed.package;
+    const hashProblem = checkHandoverHash(signed);
+    if (hashProblem) throw new ServiceError("VALIDATION_FAILED", msg(`handover.${hashProblem}`), { problem: hashProblem });
+    this.#checkSignature(signed.packageHash, signed.signature, creditorSigner);
     const [seenNonce, seenHash] = await Promise.all([store.handoverNonces.seen(pkg.creditorId, pkg.nonce), store.handoverReceipts.get(signed.packageHash)]);
     if (seenNonce || seenHash !== undefined) throw replayed();
     const states = await contracts.caseRegistry.casesOf(pkg.cases.map((c) => c.caseKey));

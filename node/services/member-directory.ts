@@ -6,6 +6,7 @@ import type { ConsortiumContracts } from "../chain/contracts.js";
 import { canonicalJson } from "../domain/canonical-json.js";
 import type { Clock } from "../domain/clock.js";
 import { memberStatusName } from "../domain/consortium/index.js";
+import { isEncryptionKey } from "./handover-envelope.js";
 
 /**
  * The consortium's public member directory: who member 3 is (name, roles, where its gateway answers).
@@ -21,6 +22,8 @@ export interface MemberMetadata {
   roles: string[];
   /** Base URL of the member's gateway (and console). */
   gatewayUrl?: string;
+  /** The member's X25519 public key (64 hex): handover packages are sealed to it. Rotated by a metadata update. */
+  encryptionKey?: string;
 }
 
 export interface DirectoryFile {
@@ -53,10 +56,10 @@ export class MemberDirectory {
     private readonly deps: { file: string; contracts: ConsortiumContracts; clock: Clock; ttlMs?: number },
   ) {}
 
-  /** Every member of the file, checked against the chain (cached for `ttlMs`, default 15 s). */
-  async list(): Promise<DirectoryEntry[]> {
+  /** Every member of the file, checked against the chain (cached for `ttlMs`, default 15 s; `fresh`: not cached). */
+  async list(options: { fresh?: boolean } = {}): Promise<DirectoryEntry[]> {
     const ttl = this.deps.ttlMs ?? 15_000;
-    if (this.#cache && this.deps.clock() - this.#cache.at < ttl) return this.#cache.entries;
+    if (!options.fresh && this.#cache && this.deps.clock() - this.#cache.at < ttl) return this.#cache.entries;
     let file: DirectoryFile | undefined;
     try {
       file = JSON.parse(await readFile(this.deps.file, "utf8")) as DirectoryFile;
@@ -83,6 +86,16 @@ export class MemberDirectory {
     );
     this.#cache = { at: this.deps.clock(), entries };
     return entries;
+  }
+
+  /**
+   * Where a member's gateway answers and the key to seal packages to — only from an entry whose hash is the member's
+   * metadataHash on chain and whose member is Active (read fresh: a handover goes nowhere on a stale answer).
+   */
+  async peer(id: number): Promise<{ url: string; encryptionKey: string } | undefined> {
+    const entry = (await this.list({ fresh: true })).find((e) => e.id === id);
+    if (!entry?.verified || entry.status !== "Active" || !entry.gatewayUrl || !isEncryptionKey(entry.encryptionKey)) return undefined;
+    return { url: entry.gatewayUrl.replace(/\/$/, ""), encryptionKey: entry.encryptionKey };
   }
 
   /** The member's name when the directory has a verified entry for it, otherwise "成员 #id / member #id". */

@@ -1,6 +1,9 @@
 import type { AgencyProfile } from "../domain/matching/index.js";
 
-/** An agency profile as stored (bigints as decimal strings), with where its gateway answers. */
+/**
+ * An agency profile as stored (bigints as decimal strings). Records of older versions may hold a `gatewayUrl`: it is
+ * not read — handovers go where the chain-verified member directory says.
+ */
 export interface StoredAgency {
   agencyId: number;
   name: string;
@@ -8,13 +11,11 @@ export interface StoredAgency {
   outstandingFen: { min: string; max?: string };
   overdueDays: { min: number; max?: number };
   capacity: number;
-  /** The agency gateway's base URL, for handovers. */
-  gatewayUrl?: string;
   updatedAt: string;
 }
 
 /** `updatedAt` is the caller's clock reading (milliseconds since the epoch). */
-export function toStored(profile: AgencyProfile, gatewayUrl: string | undefined, updatedAtMs: number): StoredAgency {
+export function toStored(profile: AgencyProfile, updatedAtMs: number): StoredAgency {
   return {
     agencyId: profile.agencyId,
     name: profile.name,
@@ -25,7 +26,6 @@ export function toStored(profile: AgencyProfile, gatewayUrl: string | undefined,
     },
     overdueDays: { ...profile.overdueDays },
     capacity: profile.capacity,
-    ...(gatewayUrl ? { gatewayUrl } : {}),
     updatedAt: new Date(updatedAtMs).toISOString(),
   };
 }

@@ -3,10 +3,17 @@ import type { Table } from "./table.js";
 export interface HandoverDelivery {
   jobId: string;
   agencyId: number;
-  state: "pending" | "delivered" | "failed";
+  /**
+   * pending: to be tried (at `nextAttemptAt`); delivered: every package acknowledged; cancelled: the chain no longer
+   * backs it (nothing sent); dead-letter: the attempts ran out (retried by hand); failed: a state of older versions.
+   */
+  state: "pending" | "delivered" | "failed" | "cancelled" | "dead-letter";
   attempts: number;
-  packages: Array<{ packageHash: string; cases: number; accepted: number; rejected: number }>;
+  /** `ackHash`: the agency's signed acknowledgement (absent in deliveries recorded before acknowledgements). */
+  packages: Array<{ packageHash: string; ackHash?: string; cases: number; accepted: number; rejected: number }>;
   lastError?: string;
+  /** When a pending delivery is tried next (absent: at once). */
+  nextAttemptAt?: string;
   updatedAt: string;
 }
 

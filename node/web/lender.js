@@ -272,6 +272,12 @@ async function followCommit(id, box, message) {
     bar.value = p.total ? p.done / p.total : 0;
     const delivered = (p.handovers ?? []).filter((d) => d.state === "delivered").length;
     label.textContent = `${t("committing")} ${p.done}/${p.total} · ${t("handover")} ${delivered}/${(p.jobs ?? []).length}`;
+    // A delivery that stopped (a dead letter, or cancelled by the chain) is shown with its reason; a dead letter can be retried.
+    const stopped = (p.handovers ?? []).filter((d) => d.state === "dead-letter" || d.state === "cancelled");
+    if (p.state === "committed" && stopped.length > 0 && delivered + stopped.length === (p.jobs ?? []).length) {
+      for (const d of stopped) box.append(handoverNote(d, () => followCommit(id, box, message), message));
+      return;
+    }
     if (p.state === "committed" && delivered === (p.jobs ?? []).length) {
       bar.value = 1;
       label.textContent = `${p.done}/${p.total}`;
@@ -280,6 +286,22 @@ async function followCommit(id, box, message) {
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+function handoverNote(d, again, message) {
+  if (d.state === "cancelled") return note("info", t("handover_cancelled"), `#${d.agencyId}`);
+  const retry = h("button", { type: "button", class: "handover-retry" }, t("handover_retry"));
+  retry.addEventListener("click", async () => {
+    retry.disabled = true;
+    try {
+      await post(`/v1/handovers/${encodeURIComponent(d.jobId)}/retry`);
+      await again();
+    } catch (error) {
+      clear(message).append(errorNote(error));
+      retry.disabled = false;
+    }
+  });
+  return h("div", { class: "handover-dead-letter" }, note("warn", t("handover_dead_letter"), `#${d.agencyId} · ${d.attempts} · ${d.lastError ?? ""}`), retry);
 }
 
 // ── cases ───────────────────────────────────────────────────────────────────────────────────────────────

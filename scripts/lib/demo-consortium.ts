@@ -12,8 +12,9 @@ import { type JsonRpcProvider, type NonceManager, Wallet, parseEther } from "eth
 import { freePort } from "../../node/chain/anvil.js";
 import { connectContracts } from "../../node/chain/contracts.js";
 import type { Deployment } from "../../node/chain/deployment.js";
-import { parseConfig } from "../../node/config.js";
+import { DEFAULTS, parseConfig } from "../../node/config.js";
 import { ROLE_BY_NAME } from "../../node/domain/consortium/index.js";
+import { encryptionPublicKey, newEncryptionSecret } from "../../node/services/handover-envelope.js";
 import { validateAgencyProfile } from "../../node/domain/matching/index.js";
 import { type Gateway, startGateway } from "../../node/gateway.js";
 import { type DirectoryFile, directoryFileOf, type MemberMetadata, metadataHash } from "../../node/services/member-directory.js";
@@ -132,9 +133,11 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
     await ensureSecret(join(home, "keys", "store.key"), hex32);
     // A court computes no keys, so it is not given the pepper (with it, ID numbers could be tested against the chain).
     if (needsPepper(spec)) await ensureSecret(join(home, "keys", "pepper.json"), () => pepper);
+    const encryptionSecret = await ensureSecret(join(home, "keys", DEFAULTS.encryptionKeyFileName), newEncryptionSecret);
     const address = new Wallet(`0x${signingKey}`).address;
     const port = await freePort(options.fixedPorts === false ? 0 : spec.port);
-    const metadata: MemberMetadata = { name: spec.name, roles: [spec.role], gatewayUrl: `http://127.0.0.1:${port}` };
+    // The encryption key is published with the gateway's address: lenders seal handover packages to it.
+    const metadata: MemberMetadata = { name: spec.name, roles: [spec.role], gatewayUrl: `http://127.0.0.1:${port}`, encryptionKey: encryptionPublicKey(encryptionSecret) };
     const hash = metadataHash(metadata);
     let id = Number(await registry.memberIdOf(address));
     if (id === 0) {
@@ -173,6 +176,8 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
         chain: { rpcUrl: options.rpcUrl, deploymentFile: options.deploymentFile },
         secrets: { signingKeyFile: "keys/signing.key", ...(needsPepper(p.spec) && { pepperFile: "keys/pepper.json" }), storeKeyFile: "keys/store.key" },
         http: { host: "127.0.0.1", port: p.port },
+        // The demo's gateways answer plain http on 127.0.0.1.
+        handover: { allowHttpPeers: true },
       };
       await writeJsonAtomic(join(p.home, "member.json"), raw, 0o644);
       // Gateway logs (requests, jobs, blocks; never personal data) go to a file, not to the terminal.
@@ -189,12 +194,12 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
       running.push({ spec: p.spec, id: p.id, address: p.address, gateway, tokens: [] });
     }
 
-    // 3. Profiles: each agency's own, and both agencies on each lender's list (with where to hand cases over).
+    // 3. Profiles: each agency's own, and both agencies on each lender's list (where to hand cases over is the directory's).
     const agencies = running.filter((m) => m.spec.role === "agency");
     for (const agency of agencies) {
       const result = validateAgencyProfile({ agencyId: agency.id, name: agency.spec.name, ...agency.spec.profile });
       if (!result.ok) throw new Error(`demo profile of ${agency.spec.slug}: ${JSON.stringify(result.errors)}`);
-      const stored = toStored(result.profile, agency.gateway.url, Date.now());
+      const stored = toStored(result.profile, Date.now());
       await agency.gateway.store.agencies.putSelf(stored);
       for (const lender of running.filter((m) => m.spec.role === "lender")) {
         await lender.gateway.store.agencies.put(stored);

@@ -6,7 +6,8 @@ import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEV_KEY, type AnvilNode, startAnvil } from "../../node/chain/anvil.js";
 import { connectContracts } from "../../node/chain/contracts.js";
 import { type Deployment, ensureDeployment } from "../../node/chain/deployment.js";
-import { parseConfig, type GatewayConfig } from "../../node/config.js";
+import { DEFAULTS, parseConfig, type GatewayConfig } from "../../node/config.js";
+import { encryptionPublicKey, newEncryptionSecret } from "../../node/services/handover-envelope.js";
 
 /**
  * A real consortium for gateway tests: anvil on a free port with its state on disk, the contracts deployed,
@@ -19,6 +20,8 @@ export interface TestMember {
   roles: number;
   wallet: Wallet;
   config: GatewayConfig;
+  /** The gateway's X25519 public key (64 hex), to publish in its member metadata. */
+  encryptionKey: string;
 }
 
 export interface TestConsortium {
@@ -68,6 +71,8 @@ export async function startConsortium(
     await writeFile(join(home, "keys", "signing.key"), wallet.privateKey.slice(2), { mode: 0o600 });
     await writeFile(join(home, "keys", "pepper.json"), JSON.stringify({ version: 1, secret: pepperSecretHex }), { mode: 0o600 });
     await writeFile(join(home, "keys", "store.key"), randomBytes(32).toString("hex"), { mode: 0o600 });
+    const encryptionSecret = newEncryptionSecret();
+    await writeFile(join(home, "keys", DEFAULTS.encryptionKeyFileName), encryptionSecret, { mode: 0o600 });
     const config = parseConfig(
       {
         memberId: i + 1,
@@ -76,10 +81,12 @@ export async function startConsortium(
         chain: { rpcUrl: anvil.rpcUrl, deploymentFile },
         secrets: { signingKeyFile: "keys/signing.key", pepperFile: "keys/pepper.json", storeKeyFile: "keys/store.key" },
         http: { port: 0, uploadLimitBytes: 2 * 1024 * 1024 },
+        // Test gateways answer plain http on 127.0.0.1.
+        handover: { allowHttpPeers: true },
       },
       home,
     );
-    out.push({ id: i + 1, name: m.name, roles: m.roles, wallet, config });
+    out.push({ id: i + 1, name: m.name, roles: m.roles, wallet, config, encryptionKey: encryptionPublicKey(encryptionSecret) });
   }
   provider.destroy();
   const consortium: TestConsortium = {

@@ -76,7 +76,7 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     tokens.lender = (await lender.tokens.create("lender", "张经理")).token;
     tokens.agency = (await agency.tokens.create("agency", "李专员")).token;
     tokens.court = (await court.tokens.create("court", "王法官")).token;
-    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000, gatewayUrl: agency.url };
+    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
     expect((await apiClient(lender.url, tokens.lender).put("/v1/agencies/2", profile)).status).to.equal(200);
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import { apiClient, eventually } from "../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
+import { publishDirectory } from "../support/directory.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 
 const SHARED = syntheticId18("19810909", "321", "440305");
@@ -42,7 +43,9 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
     L = apiClient(lender.url, (await lender.tokens.create("lender", "l1")).token);
     L2 = apiClient(lender2.url, (await lender2.tokens.create("lender", "l2")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "a")).token);
-    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000, gatewayUrl: agency.url };
+    // Where the agency's gateway answers, and its encryption key: the member directory, checked against the chain.
+    await publishDirectory(consortium, { agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url } });
+    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
     expect((await L.put("/v1/agencies/3", profile)).status).to.equal(200);
     expect((await L2.put("/v1/agencies/3", profile)).status).to.equal(200);
   });
@@ -90,7 +93,10 @@ describe("e2e: case lists to on-chain assignment, handover and ownership", funct
     const commit = lenderAudit.find((e) => e.action === "POST /v1/allocations/:id/commit" && e.status === 202)!;
     expect(commit.caseCount).to.equal(2);
     const delivered = await eventually(async () => (await lender.audit.page()).entries.find((e) => e.action === "handover.delivered"), 10_000, "the delivery's audit entry");
-    expect(delivered).to.deep.include({ actor: { system: "handover" }, ref: { packageHash, agencyId: 3 } });
+    // The agency's signed acknowledgement is what marked it delivered; its hash is named with the delivery.
+    const ackHash = done.handovers[0].packages[0].ackHash;
+    expect(ackHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(delivered).to.deep.include({ actor: { system: "handover" }, ref: { packageHash, agencyId: 3, ackHash } });
     expect([...delivered.caseKeys!].sort()).to.deep.equal([...commit.caseKeys!].sort());
     const received = (await agency.audit.page()).entries.find((e) => e.action === "handover.received")!;
     expect(received).to.deep.include({ actor: { memberId: 1, via: "gateway" }, ref: { packageHash }, caseCount: 2 });

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
 import { type ApiResponse, eventually } from "../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
+import { publishDirectory } from "../support/directory.js";
 import { committed } from "../support/fault-helpers.js";
 import { type GatewayProcess, spawnGateway, writeProcessConfig } from "../support/gateway-process.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
@@ -36,14 +37,19 @@ describe("e2e: five member gateways as separate processes on one chain", functio
     ]);
     const env = { CASELEDGER_ANCHOR_INTERVAL_S: "0.5", CASELEDGER_ANCHOR_EVERY_RECORDS: "1000" };
     const files = await Promise.all(consortium.members.map((m) => writeProcessConfig(consortium, { name: m.name })));
+    // The agencies' gateways and encryption keys, as the lenders find them: the member directory, checked against the chain.
+    await publishDirectory(consortium, {
+      collector: { name: "示例催收", roles: ["agency"], gatewayUrl: files[2]!.url },
+      lawfirm: { name: "示例律所", roles: ["agency"], gatewayUrl: files[3]!.url },
+    });
     const started = await Promise.all(consortium.members.map((m, i) => spawnGateway(m.name, files[i]!.file, { env })));
     for (const p of started) gw[p.name] = p;
     // The bank works with the collector only; the consumer-finance company with both, the collector for Beijing only.
     const bank = gw.bank!.api;
     const cfc = gw.cfc!.api;
-    expect((await bank.put("/v1/agencies/3", { name: "示例催收", regions: ["*"], ...ANY, gatewayUrl: gw.collector!.url })).status).to.equal(200);
-    expect((await cfc.put("/v1/agencies/3", { name: "示例催收", regions: ["11"], ...ANY, gatewayUrl: gw.collector!.url })).status).to.equal(200);
-    expect((await cfc.put("/v1/agencies/4", { name: "示例律所", regions: ["*"], ...ANY, gatewayUrl: gw.lawfirm!.url })).status).to.equal(200);
+    expect((await bank.put("/v1/agencies/3", { name: "示例催收", regions: ["*"], ...ANY })).status).to.equal(200);
+    expect((await cfc.put("/v1/agencies/3", { name: "示例催收", regions: ["11"], ...ANY })).status).to.equal(200);
+    expect((await cfc.put("/v1/agencies/4", { name: "示例律所", regions: ["*"], ...ANY })).status).to.equal(200);
   });
   after(async () => {
     await Promise.all(Object.values(gw).map((p) => p.kill()));

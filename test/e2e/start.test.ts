@@ -98,13 +98,14 @@ describe("e2e: npm start", function () {
     };
     expect(members.members.map((m) => [m.id, m.verified, m.status])).to.deep.equal([1, 2, 3, 4, 5].map((id) => [id, true, "Active"]));
     const agencies = (await (await fetch(`${rows[0]!.url}/v1/agencies`, { headers: { authorization: `Bearer ${rows[0]!.token}` } })).json()) as {
-      agencies: Array<{ agencyId: number; gatewayUrl: string }>;
+      agencies: Array<{ agencyId: number }>;
     };
-    expect(agencies.agencies.map((a) => [a.agencyId, a.gatewayUrl])).to.deep.equal([
-      [3, rows[2]!.url],
-      [4, rows[3]!.url],
-    ]);
-    for (const file of ["keys/signing.key", "keys/store.key", "keys/pepper.json", "tokens.json"]) {
+    expect(agencies.agencies.map((a) => a.agencyId)).to.deep.equal([3, 4]);
+    // Where the agencies' gateways answer, and the keys handovers are sealed to: the verified member directory.
+    const directory = JSON.parse(await readFile(join(dataDir, "members.json"), "utf8")) as { members: Array<{ id: number; metadata: { gatewayUrl: string; encryptionKey: string } }> };
+    expect(directory.members.filter((m) => m.id === 3 || m.id === 4).map((m) => m.metadata.gatewayUrl)).to.deep.equal([rows[2]!.url, rows[3]!.url]);
+    expect(directory.members.every((m) => /^[0-9a-f]{64}$/.test(m.metadata.encryptionKey))).to.equal(true);
+    for (const file of ["keys/signing.key", "keys/store.key", "keys/pepper.json", "keys/encryption.key", "tokens.json"]) {
       expect((await stat(join(dataDir, "members", "bank", file))).mode & 0o777, file).to.equal(0o600);
     }
     // The court computes no keys and is given no pepper (its gateway answered /v1/me above without one).

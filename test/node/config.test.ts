@@ -30,6 +30,18 @@ describe("node/config", () => {
     expect(() => parseConfig({ ...minimal, rateLimits: { ownershipByIdBurst: 0 } }, "/")).to.throw(ConfigError, /rateLimits.ownershipByIdBurst/);
   });
 
+  it("keeps the encryption key beside the signing key unless told, sends handovers over https only, and caps attempts", () => {
+    const config = parseConfig(minimal, "/srv/caseledger");
+    expect(config.secrets.encryptionKeyFile).to.equal(`/srv/caseledger/keys/${DEFAULTS.encryptionKeyFileName}`);
+    expect(config.handover).to.deep.equal({ allowHttpPeers: DEFAULTS.allowHttpPeers, maxAttempts: DEFAULTS.handoverMaxAttempts });
+    expect(DEFAULTS.allowHttpPeers).to.equal(false);
+    const set = parseConfig({ ...minimal, secrets: { ...minimal.secrets, encryptionKeyFile: "/k/x25519.key" }, handover: { allowHttpPeers: true, maxAttempts: 3 } }, "/");
+    expect(set.secrets.encryptionKeyFile).to.equal("/k/x25519.key");
+    expect(set.handover).to.deep.equal({ allowHttpPeers: true, maxAttempts: 3 });
+    expect(() => parseConfig({ ...minimal, handover: { allowHttpPeers: "yes" } }, "/")).to.throw(ConfigError, /handover.allowHttpPeers/);
+    expect(() => parseConfig({ ...minimal, handover: { maxAttempts: 0 } }, "/")).to.throw(ConfigError, /handover.maxAttempts/);
+  });
+
   it("has no default for secrets and lists every problem at once", () => {
     try {
       parseConfig({ memberId: 0, chain: { rpcUrl: "ftp://x", batchSize: 501 }, http: { port: 70_000 } }, "/");

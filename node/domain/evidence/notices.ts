@@ -22,6 +22,9 @@ export interface Notice {
   until?: number;
   /** SHA-256 (0x) of the handover package's canonical JSON, as the agency's gateway received and signed for it. */
   packageHash?: string;
+  /** The agency's signed acknowledgement of the package: its hash (0x SHA-256) and EIP-191 signature. */
+  ackHash?: string;
+  ackSignature?: string;
   chainId: number;
   caseRegistry: string;
   /** The transaction that did it on chain (absent for a handover, which is gateway to gateway). */

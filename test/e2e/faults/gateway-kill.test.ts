@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { expect } from "chai";
 import { eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+import { publishDirectory } from "../../support/directory.js";
 import { committed, syntheticList, TAKE_ALL, uploadAndCommit } from "../../support/fault-helpers.js";
 import { type GatewayProcess, spawnGateway, writeProcessConfig } from "../../support/gateway-process.js";
 
@@ -88,7 +89,8 @@ describe("e2e faults: kill -9 of the gateway during an upload and during a hando
 
   it("hands the cases over exactly once after a kill while the handover request is in flight; the agency has every case", async () => {
     const api = lender.api;
-    expect((await api.put("/v1/agencies/2", { name: "示例催收", ...TAKE_ALL, gatewayUrl: agency.url })).status).to.equal(200);
+    await publishDirectory(consortium, { agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url } });
+    expect((await api.put("/v1/agencies/2", { name: "示例催收", ...TAKE_ALL })).status).to.equal(200);
     // The agency's gateway freezes: the lender's handover request will hang in flight.
     agency.proc.kill("SIGSTOP");
     const commit = await uploadAndCommit(api, syntheticList(40, "HAND", 31), "hand.csv");

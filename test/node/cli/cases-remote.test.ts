@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+import { publishDirectory } from "../../support/directory.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { CLI } from "../../support/cli.js";
 
@@ -40,11 +41,12 @@ describe("node/cli: caseledger cases upload / allocate / commit / check (against
     agency = await startGateway(consortium.member("agency").config, { log: () => {} });
     lenderEnv = { CASELEDGER_GATEWAY: lender.url, CASELEDGER_TOKEN: (await lender.tokens.create("lender", "cli")).token };
     agencyEnv = { CASELEDGER_GATEWAY: agency.url, CASELEDGER_TOKEN: (await agency.tokens.create("agency", "cli")).token };
+    await publishDirectory(consortium, { agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url } });
     const admin = (await lender.tokens.create("admin", "setup")).token;
     await fetch(`${lender.url}/v1/agencies/2`, {
       method: "PUT",
       headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
-      body: JSON.stringify({ name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100, gatewayUrl: agency.url }),
+      body: JSON.stringify({ name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 }),
     });
     dir = await mkdtemp(join(tmpdir(), "caseledger-cli-remote-"));
     await writeFile(join(dir, "list.csv"), `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nC-1,测试甲,${ID},,100,100,1\nC-2,测试乙,bad,,1,1,1\n`);

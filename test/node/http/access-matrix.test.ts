@@ -69,6 +69,9 @@ const TABLE: Record<string, Row> = {
   "GET /v1/allocations/:id": { path: "/v1/allocations/nope", ok: 404 },
   "GET /v1/allocations/:id/decisions": { path: "/v1/allocations/nope/decisions", ok: 404 },
   "POST /v1/allocations/:id/commit": { path: "/v1/allocations/nope/commit", body: () => ({}), ok: 404 },
+  "GET /v1/handovers": { ok: 200 },
+  "GET /v1/handovers/:jobId": { path: "/v1/handovers/nope", ok: 404 },
+  "POST /v1/handovers/:jobId/retry": { path: "/v1/handovers/nope/retry", ok: 404 },
   // agencies
   "GET /v1/agencies": { ok: 200 },
   "GET /v1/agencies/:id": { path: "/v1/agencies/99", ok: 404 },

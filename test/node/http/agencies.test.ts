@@ -35,13 +35,18 @@ describe("node/http: /v1/agencies and /v1/profile", function () {
     outstandingFen: { min: "0", max: "100000000" },
     overdueDays: { min: 30 },
     capacity: 5000,
-    gatewayUrl: "http://127.0.0.1:9/",
   };
 
   it("keeps the lender's agency list: put, get, list, delete", async () => {
     const put = await send("PUT", "/v1/agencies/3", lender, profile);
     expect(put.status).to.equal(200);
-    expect(put.body).to.deep.include({ agencyId: 3, name: "示例催收", regions: ["11", "44"], capacity: 5000, gatewayUrl: "http://127.0.0.1:9" });
+    expect(put.body).to.deep.include({ agencyId: 3, name: "示例催收", regions: ["11", "44"], capacity: 5000 });
+    expect(put.body).not.to.have.property("gatewayUrl");
+    // A lender staff token cannot say where an agency's handovers go (the directory does): refused, nothing stored.
+    const pointed = await send("PUT", "/v1/agencies/5", lender, { ...profile, gatewayUrl: "http://127.0.0.1:9/" });
+    expect(pointed.status).to.equal(400);
+    expect(pointed.body.error).to.deep.include({ code: "VALIDATION_FAILED", messageId: "api.GATEWAY_URL_FROM_DIRECTORY", details: [{ field: "gatewayUrl", code: "NOT_ACCEPTED" }] });
+    expect((await send("GET", "/v1/agencies/5", lender)).status).to.equal(404);
     expect((await send("GET", "/v1/agencies/3", lender)).body.outstandingFen).to.deep.equal({ min: "0", max: "100000000" });
     await send("PUT", "/v1/agencies/4", lender, { ...profile, name: "示例律所", regions: ["*"] });
     expect((await send("GET", "/v1/agencies", lender)).body.agencies.map((a: { agencyId: number }) => a.agencyId)).to.deep.equal([3, 4]);
@@ -61,7 +66,7 @@ describe("node/http: /v1/agencies and /v1/profile", function () {
   });
 
   it("rejects an invalid profile with every field's code, and malformed JSON with 400", async () => {
-    const bad = await send("PUT", "/v1/agencies/3", lender, { name: "", regions: ["99"], outstandingFen: { min: "5", max: "1" }, capacity: -1, gatewayUrl: "ftp://x" });
+    const bad = await send("PUT", "/v1/agencies/3", lender, { name: "", regions: ["99"], outstandingFen: { min: "5", max: "1" }, capacity: -1 });
     expect(bad.status).to.equal(400);
     expect(bad.body.error.code).to.equal("VALIDATION_FAILED");
     const codes = bad.body.error.details.map((d: { field: string; code: string }) => `${d.field}:${d.code}`);

@@ -55,7 +55,7 @@ describe("http: console endpoints (me, members, directory, portfolio, case summa
     A = apiClient(agency.url, (await agency.tokens.create("agency", "a")).token);
     A2 = apiClient(agency2.url, (await agency2.tokens.create("agency", "a2")).token);
     P = apiClient(agency.url);
-    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100, gatewayUrl: agency.url };
+    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 };
     expect((await L.put("/v1/agencies/2", profile)).status).to.equal(200);
     const csv = [
       HEADER,

@@ -228,7 +228,8 @@ describe("node/http: /v1/evidence and /v1/verify", function () {
 
   it("records handover notices (HandoverSender's onDelivered), and recall and settlement notices when those jobs finish", async () => {
     const packageHash = `0x${sha256("synthetic package")}`;
-    await lender.notices.handover({ packageHash, agencyId: 2, caseKeys: [held] });
+    const ackHash = `0x${sha256("synthetic acknowledgement")}`;
+    await lender.notices.handover({ packageHash, agencyId: 2, caseKeys: [held], ackHash, ackSignature: `0x${"5a".repeat(65)}` });
     const recall = await L.post("/v1/cases/actions", { action: "recall", caseKeys: [held] });
     const settle = await L.post("/v1/cases/actions", { action: "settle", caseKeys: [notAssigned] });
     expect([recall.status, settle.status]).to.deep.equal([202, 202]);
@@ -242,6 +243,9 @@ describe("node/http: /v1/evidence and /v1/verify", function () {
     const text = await raw.text();
     expect(sha256(text)).to.equal(list[2].contentSha256);
     expect(JSON.parse(text)).to.include({ event: "recall", caseKey: held });
+    // The handover notice notarizes the agency's signed acknowledgement with the package.
+    const handoverText = await (await fetch(`${lender.url}/v1/evidence/${list[1].id}/content`, { headers: { authorization: `Bearer ${(await lender.tokens.create("lender", "raw3")).token}` } })).text();
+    expect(JSON.parse(handoverText)).to.include({ event: "handover", packageHash, ackHash, ackSignature: `0x${"5a".repeat(65)}` });
     // Exactly once: a sweep after the fact records nothing more.
     await lender.notices.sweep();
     expect(await kindsOf(held)).to.have.length(3);

@@ -3,7 +3,10 @@ import { request as httpRequest } from "node:http";
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { connectContracts } from "../../../node/chain/contracts.js";
-import { HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, type HandoverPackage, newNonce, signHandover } from "../../../node/domain/handover.js";
+import { readFile } from "node:fs/promises";
+import { ackProblem } from "../../../node/services/handover-ack.js";
+import { newEncryptionSecret, encryptionPublicKey, sealHandover } from "../../../node/services/handover-envelope.js";
+import { HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, type HandoverPackage, newNonce, signHandover, type SignedHandover } from "../../../node/domain/handover.js";
 import { DEFAULTS } from "../../../node/config.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { HANDOVER_CHUNK, HandoverReceiver } from "../../../node/services/handover.js";
@@ -70,7 +73,11 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     })),
     ...over,
   });
-  const post = (body: unknown) => apiClient(agency.url).post("/v1/handover", body);
+  const raw = (body: unknown) => apiClient(agency.url).post("/v1/handover", body);
+  /** Seals a signed package to the agency's published key (and signs the envelope, by default with the lender's key). */
+  type Sender = Parameters<typeof sealHandover>[2];
+  const seal = (signed: SignedHandover, sender: Sender = lenderWallet, to = consortium.member("agency").encryptionKey) => sealHandover(signed, to, sender);
+  const post = async (signed: SignedHandover, sender?: Sender) => raw(await seal(signed, sender));
 
   before(async () => {
     consortium = await startConsortium([
@@ -94,15 +101,19 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
 
   it("takes a fresh package signed by the creditor's registered key, and refuses the same package again (409 REPLAYED)", async () => {
     const signed = await signHandover(pkg(), lenderWallet);
-    const first = await post(signed);
+    const sealed = await seal(signed);
+    const first = await raw(sealed);
     expect(first.status).to.equal(200);
     expect(first.body).to.deep.include({ packageHash: signed.packageHash, accepted: 2, rejected: [] });
-    const again = await post(signed);
+    // The answer is an acknowledgement signed by the agency's registered key.
+    const agencyKey = consortium.member("agency").wallet.address;
+    expect(ackProblem(first.body, { packageHash: signed.packageHash, agencyId: 2, creditorId: 1, cases: 2, signer: agencyKey })).to.equal(undefined);
+    const again = await raw(sealed);
     expect(again.status).to.equal(409);
     expect(again.body.error).to.deep.include({ code: "REPLAYED", details: { problem: "REPLAYED" } });
     // Two copies at once: one is taken, the other is a replay.
-    const twin = await signHandover(pkg(), lenderWallet);
-    const both = await Promise.all([post(twin), post(twin)]);
+    const twin = await seal(await signHandover(pkg(), lenderWallet));
+    const both = await Promise.all([raw(twin), raw(twin)]);
     expect(both.map((r) => r.status).sort()).to.deep.equal([200, 409]);
     // The audit log names the sending member and the case keys — never the names or ID numbers in the package.
     const entries = (await agency.audit.page()).entries.filter((e: AuditEntry) => e.action === "handover.received");
@@ -129,7 +140,8 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     const old = await signHandover(pkg({ createdAt: new Date(Date.now() - HANDOVER_MAX_AGE_MS - 5_000).toISOString() }), lenderWallet);
     const refreshed = await post({ ...old, package: { ...old.package, createdAt: new Date().toISOString() } });
     expect(refreshed.body.error.details).to.deep.equal({ problem: "HASH_MISMATCH" });
-    const forged = await post(await signHandover(pkg(), Wallet.createRandom()));
+    const stranger = Wallet.createRandom();
+    const forged = await post(await signHandover(pkg(), stranger), stranger);
     expect(forged.status).to.equal(403);
     expect(forged.body.error.details).to.deep.equal({ problem: "SIGNER" });
     const badNonce = await post(await signHandover(pkg({ nonce: "1" }), lenderWallet));
@@ -140,16 +152,17 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     expect(received).to.equal(3);
   });
 
-  it("takes a full package of 1,000 cases with many columns (over 1 MB), and refuses a body over 16 MB (413)", async () => {
+  it("takes a full package of 1,000 cases with many columns (over 1 MB), and refuses a body over 22 MB (413)", async () => {
     const extra = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`column_${i}`, "备注".repeat(40)]));
     const template = pkg().cases[0]!;
     const cases = Array.from({ length: HANDOVER_CHUNK }, (_, i) => ({ ...template, caseKey: key(), loanRef: `B-${i}`, extra }));
     const signed = await signHandover(pkg({ cases }), lenderWallet);
     expect(JSON.stringify(signed).length).to.be.greaterThan(2_000_000);
     const big = await post(signed);
+    expect(big.body.ack).to.deep.include({ accepted: 0 });
     expect(big.status).to.equal(200);
     expect(big.body).to.deep.include({ accepted: 0 }); // none of them is assigned here on chain
-    const huge = await fetch(`${agency.url}/v1/handover`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"x":"${"y".repeat(17 * 1024 * 1024)}"}` });
+    const huge = await fetch(`${agency.url}/v1/handover`, { method: "POST", headers: { "content-type": "application/json" }, body: `{"x":"${"y".repeat(23 * 1024 * 1024)}"}` });
     expect(huge.status).to.equal(413);
   });
 
@@ -162,16 +175,35 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
     expect(await count()).to.equal(4);
     // The same gateway's store and chain, its clock 20 minutes on: the next package prunes the old nonces.
     const later = Date.now() + 20 * 60_000;
-    const receiver = new HandoverReceiver({ store: agency.store, cipher: agency.cipher, contracts: agency.contracts, memberId: 2, chainId, clock: () => later });
-    await receiver.receive(await signHandover(pkg({ createdAt: new Date(later).toISOString() }), lenderWallet));
+    const encryptionSecret = (await readFile(consortium.member("agency").config.secrets.encryptionKeyFile, "utf8")).trim();
+    const receiver = new HandoverReceiver({ store: agency.store, cipher: agency.cipher, contracts: agency.contracts, memberId: 2, chainId, clock: () => later, encryptionSecret, signer: consortium.member("agency").wallet });
+    await receiver.receive(await seal(await signHandover(pkg({ createdAt: new Date(later).toISOString() }), lenderWallet)));
     expect(await count()).to.equal(1);
   });
 
   it("refuses a package whose claimed creditor is not an active lender before hashing it (403 SIGNER, not a hash mismatch)", async () => {
-    const signed = await signHandover(pkg({ creditorId: 2 }), lenderWallet);
-    const res = await post({ ...signed, packageHash: `0x${"00".repeat(32)}` });
+    const sealed = await seal(await signHandover(pkg({ creditorId: 2 }), lenderWallet));
+    const res = await raw({ ...sealed, envelopeHash: `0x${"00".repeat(32)}` });
     expect(res.status).to.equal(403);
     expect(res.body.error.details).to.deep.equal({ problem: "SIGNER" });
+  });
+
+  it("refuses a package sealed to another key (400 UNDECRYPTABLE) and a clear header changed in transit, storing neither", async () => {
+    const before = await agency.store.handoverReceipts.count();
+    const elsewhere = await post(await signHandover(pkg(), lenderWallet), undefined);
+    expect(elsewhere.status).to.equal(200);
+    const wrongKey = await raw(await seal(await signHandover(pkg(), lenderWallet), lenderWallet, encryptionPublicKey(newEncryptionSecret())));
+    expect(wrongKey.status).to.equal(400);
+    expect(wrongKey.body.error.details).to.deep.equal({ problem: "UNDECRYPTABLE" });
+    // The header is under the creditor's signature and is the cipher's associated data: changing it breaks both.
+    const sealed = await seal(await signHandover(pkg(), lenderWallet));
+    const moved = await raw({ ...sealed, header: { ...sealed.header, cases: 1 } });
+    expect(moved.status).to.equal(400);
+    expect(moved.body.error.details).to.deep.equal({ problem: "HASH_MISMATCH" });
+    // The package's personal data is not in what travels.
+    expect(JSON.stringify(sealed)).not.to.include("交接测试");
+    expect(JSON.stringify(sealed)).not.to.include(pkg().cases[0]!.idNumber);
+    expect(await agency.store.handoverReceipts.count()).to.equal(before + 1);
   });
 
   it("answers a flood of garbage from one address with 429 and Retry-After once the address's bucket is empty", async () => {
@@ -192,13 +224,13 @@ describe("http: gateway-to-gateway handover — signature, timestamp, nonce, rep
   });
 
   it("limits packages claimed in one creditor's name across addresses, and no other creditor's", async () => {
-    const claimed = { package: { creditorId: 7 } };
+    const claimed = { header: { creditorId: 7 } };
     const statuses: number[] = [];
     for (let i = 0; i < DEFAULTS.rateLimits.handoverBurst + 1; i++) statuses.push((await postFrom(agency.url, i % 2 ? "127.0.0.7" : "127.0.0.8", claimed)).status);
     expect(statuses.at(-1)).to.equal(429);
     expect(statuses.filter((s) => s === 429)).to.have.length(1);
     expect((await postFrom(agency.url, "127.0.0.9", claimed)).status).to.equal(429);
-    expect((await postFrom(agency.url, "127.0.0.9", { package: { creditorId: 1 } })).status).to.equal(400);
+    expect((await postFrom(agency.url, "127.0.0.9", { header: { creditorId: 1 } })).status).to.equal(400);
   });
 
   it("with http.handoverPeers set, answers only those addresses (403 NOT_A_PEER otherwise)", async () => {

@@ -7,7 +7,7 @@ import { type GatewayDatabase, openDatabase } from "../../../node/store/database
 import { rejected } from "./refusal.js";
 
 const T0 = Date.UTC(2026, 0, 1);
-const profile = { name: "示例催收", regions: ["44", "11"], outstandingFen: { min: "0", max: "100000000" }, overdueDays: { min: 30 }, capacity: 5000, gatewayUrl: "http://127.0.0.1:9/" };
+const profile = { name: "示例催收", regions: ["44", "11"], outstandingFen: { min: "0", max: "100000000" }, overdueDays: { min: 30 }, capacity: 5000 };
 
 describe("node/services/agencies (LevelDB on disk)", function () {
   this.timeout(30_000);
@@ -27,14 +27,19 @@ describe("node/services/agencies (LevelDB on disk)", function () {
 
   it("stores a valid profile normalized and stamped with the clock; refuses an invalid one with every field's code", async () => {
     const stored = await service.put("3", profile);
-    expect(stored).to.deep.include({ agencyId: 3, regions: ["11", "44"], gatewayUrl: "http://127.0.0.1:9", updatedAt: new Date(T0).toISOString() });
+    expect(stored).to.deep.include({ agencyId: 3, regions: ["11", "44"], updatedAt: new Date(T0).toISOString() });
     expect(await service.get("3")).to.deep.equal(stored);
     expect((await service.list()).map((a) => a.agencyId)).to.deep.equal([3]);
 
     const bad = await rejected(service.put("4", { ...profile, capacity: -1 }));
     expect(bad.code).to.equal("VALIDATION_FAILED");
     expect((bad.details as Array<{ field: string; code: string }>).map((d) => `${d.field}:${d.code}`)).to.deep.equal(["capacity:INTEGER_INVALID"]);
-    expect((await rejected(service.put("4", { ...profile, gatewayUrl: "ftp://x" }))).details).to.deep.equal([{ field: "gatewayUrl", code: "URL_INVALID" }]);
+    // Where an agency's gateway answers comes from the chain-verified member directory, never from a staff token.
+    for (const gatewayUrl of ["https://attacker.example", "ftp://x", ""]) {
+      const refused = await rejected(service.put("4", { ...profile, gatewayUrl }));
+      expect(refused).to.deep.include({ code: "VALIDATION_FAILED", details: [{ field: "gatewayUrl", code: "NOT_ACCEPTED" }] });
+    }
+    expect(await store.agencies.get(4)).to.equal(undefined);
     expect((await rejected(service.put("0", profile))).code).to.equal("VALIDATION_FAILED");
 
     await service.remove("3");

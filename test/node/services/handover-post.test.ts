@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { HANDOVER_FORMAT, newNonce, signHandover, type SignedHandover } from "../../../node/domain/handover.js";
+import { encryptionPublicKey, newEncryptionSecret, sealHandover, type SealedHandover } from "../../../node/services/handover-envelope.js";
+import { HANDOVER_FORMAT, newNonce, signHandover } from "../../../node/domain/handover.js";
 import { postHandover } from "../../../node/services/handover-post.js";
 
 /**
@@ -13,7 +14,7 @@ describe("node/services/handover-post", () => {
   let url: string;
   let answers: number[];
   const bodies: string[] = [];
-  let signed: SignedHandover;
+  let signed: SealedHandover;
 
   before(async () => {
     server = createServer((req, res) => {
@@ -29,10 +30,12 @@ describe("node/services/handover-post", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-    signed = await signHandover(
+    const wallet = Wallet.createRandom();
+    const inner = await signHandover(
       { format: HANDOVER_FORMAT, chainId: 1, caseRegistry: `0x${"00".repeat(20)}`, creditorId: 1, agencyId: 2, assignment: { txHash: "0x", until: 0 }, createdAt: new Date().toISOString(), nonce: newNonce(), cases: [] },
-      Wallet.createRandom(),
+      wallet,
     );
+    signed = await sealHandover(inner, encryptionPublicKey(newEncryptionSecret()), wallet);
   });
   after(() => new Promise((resolve) => server.close(resolve)));
 
