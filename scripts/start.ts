@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       // Contracts of an older build: redeploying under the old stores (case keys of the old layout, members and
       // tokens of the old registry) would half-work, so stop and say how to start clean.
       if (error instanceof ChainError && error.code === "DEPLOYMENT_CODE_MISMATCH") {
-        throw new Error(bilingual(msg("startup.OLD_DEPLOYMENT", { dataDir })), { cause: error });
+        throw new StartRefused(bilingual(msg("startup.OLD_DEPLOYMENT", { dataDir })), { cause: error });
       }
       throw error;
     });
@@ -90,8 +90,12 @@ async function main(): Promise<void> {
   }
 }
 
+/** Start refused with a message that says what to do: never shortened. */
+class StartRefused extends Error {}
+
 main().catch((error: unknown) => {
-  const message = describeError(error);
+  // A refusal written for people is printed whole; anything else is cut to its first line (describeError).
+  const message = error instanceof StartRefused ? error.message : describeError(error);
   console.error(`[caseledger] 启动失败 / start failed: ${message}`);
   process.exit(1);
 });

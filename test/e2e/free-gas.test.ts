@@ -10,6 +10,7 @@ import { ensureDeployment } from "../../node/chain/deployment.js";
 import { parseConfig } from "../../node/config.js";
 import { ROLE } from "../../node/domain/consortium/index.js";
 import { type Gateway, startGateway } from "../../node/gateway.js";
+import { newEncryptionSecret } from "../../node/services/handover-envelope.js";
 
 /**
  * The Besu profile end to end, on anvil standing in for Besu's free gas (base fee 0, gas price 0): the contracts
@@ -48,7 +49,8 @@ describe("e2e: a gateway with chain.profile \"besu\" on a free-gas chain", funct
     const home = join(dir, "court");
     await mkdir(join(home, "keys"), { recursive: true, mode: 0o700 });
     await writeFile(join(home, "keys", "signing.key"), member.privateKey.slice(2), { mode: 0o600 });
-    await writeFile(join(home, "keys", "pepper.json"), JSON.stringify({ version: 1, secret: randomBytes(32).toString("hex") }), { mode: 0o600 });
+    // A court holds no pepper (it computes no keys); every gateway has its handover encryption key.
+    await writeFile(join(home, "keys", "encryption.key"), newEncryptionSecret(), { mode: 0o600 });
     await writeFile(join(home, "keys", "store.key"), randomBytes(32).toString("hex"), { mode: 0o600 });
     const config = parseConfig(
       {
@@ -56,7 +58,7 @@ describe("e2e: a gateway with chain.profile \"besu\" on a free-gas chain", funct
         memberName: "court",
         dataDir: "data",
         chain: { profile: "besu", rpcUrl: anvil.rpcUrl, deploymentFile },
-        secrets: { signingKeyFile: "keys/signing.key", pepperFile: "keys/pepper.json", storeKeyFile: "keys/store.key" },
+        secrets: { signingKeyFile: "keys/signing.key", storeKeyFile: "keys/store.key" },
       },
       home,
     );
