@@ -29,15 +29,21 @@ describe("e2e: npm start", function () {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  /** `npm start`'s script on this test's data directory, in its own process group (stopped as a whole). */
+  function spawnStart(): ChildProcess & { stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream } {
+    const proc = spawn(process.execPath, ["scripts/toolchain/run.mjs", "start", "--data-dir", dataDir, "--chain-port", "0"], {
+      cwd: PROJECT_ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    child = proc;
+    return proc;
+  }
+
   /** Starts `npm start`'s script and resolves with its output once it says it is ready. */
   function start(): Promise<{ output: string; process: ChildProcess }> {
     return new Promise((resolve, reject) => {
-      const proc = spawn(process.execPath, ["scripts/toolchain/run.mjs", "start", "--data-dir", dataDir, "--chain-port", "0"], {
-        cwd: PROJECT_ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-        detached: true,
-      });
-      child = proc;
+      const proc = spawnStart();
       let output = "";
       const timer = setTimeout(() => reject(new Error(`not ready after 90 s:\n${output}`)), 90_000);
       const onData = (chunk: Buffer) => {
@@ -141,12 +147,7 @@ describe("e2e: npm start", function () {
       record.contracts.CaseRegistry!.address,
     ];
     await writeFile(file, JSON.stringify(record));
-    const proc = spawn(process.execPath, ["scripts/toolchain/run.mjs", "start", "--data-dir", dataDir, "--chain-port", "0"], {
-      cwd: PROJECT_ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    child = proc;
+    const proc = spawnStart();
     let output = "";
     proc.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     proc.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
