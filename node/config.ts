@@ -36,6 +36,12 @@ export const DEFAULTS = {
   trustProxy: [] as readonly string[],
   /** Off: any address may send handover packages (they are signed). A list of addresses: only those may. */
   handoverPeers: [] as readonly string[],
+  /**
+   * Case-list uploads (config section `ingest`): so many are ingested at once, so many more wait their turn (their
+   * bodies unread, held back by TCP), and any beyond are refused with 429 and a Retry-After. Two at once keep a core
+   * for the ownership checks agencies make before every call.
+   */
+  ingest: { maxConcurrent: 2, maxQueued: 8 },
   /** Every time limit and period of the gateway, in milliseconds (config section `timeouts`). */
   timeouts: {
     /** Each JSON-RPC call of the case submitter, the evidence anchorer and the case indexer. */
@@ -155,10 +161,12 @@ export interface GatewayConfig {
   };
   mandateDays: number;
   rateLimits: RateLimits;
+  ingest: IngestLimits;
   timeouts: Timeouts;
   evidence: EvidenceSettings;
 }
 
+export type IngestLimits = { -readonly [K in keyof typeof DEFAULTS.ingest]: number };
 export type Timeouts = { -readonly [K in keyof typeof DEFAULTS.timeouts]: number };
 export type EvidenceSettings = { -readonly [K in keyof typeof DEFAULTS.evidence]: number };
 
@@ -191,6 +199,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
   const http = obj(root.http, "http");
   const limits = obj(root.rateLimits, "rateLimits");
   const timeouts = obj(root.timeouts, "timeouts");
+  const ingest = obj(root.ingest, "ingest");
   const evidence = { ...obj(root.evidence, "evidence") };
   const fromEnv = (name: string, scale: number): number | string | undefined => {
     const value = env[name];
@@ -281,6 +290,10 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       handoverPerMinute: int(limits.handoverPerMinute, "rateLimits.handoverPerMinute", DEFAULTS.rateLimits.handoverPerMinute, 1, 1_000_000),
       ownershipByIdBurst: int(limits.ownershipByIdBurst, "rateLimits.ownershipByIdBurst", DEFAULTS.rateLimits.ownershipByIdBurst, 1, 1_000_000),
       ownershipByIdPerMinute: int(limits.ownershipByIdPerMinute, "rateLimits.ownershipByIdPerMinute", DEFAULTS.rateLimits.ownershipByIdPerMinute, 1, 1_000_000),
+    },
+    ingest: {
+      maxConcurrent: int(ingest.maxConcurrent, "ingest.maxConcurrent", DEFAULTS.ingest.maxConcurrent, 1, 64),
+      maxQueued: int(ingest.maxQueued, "ingest.maxQueued", DEFAULTS.ingest.maxQueued, 0, 10_000),
     },
     timeouts: Object.fromEntries(
       Object.entries(DEFAULTS.timeouts).map(([name, fallback]) => [name, int(timeouts[name], `timeouts.${name}`, fallback, 1, DAY_MS)]),
