@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
-import { ROUTING, strictRouter } from "./strict-router.js";
+import { matchedRoute, ROUTING, strictRouter } from "./strict-router.js";
 import { msg } from "../messages/message.js";
 import type { StaffTokens } from "../services/staff-tokens.js";
 import { logRequest } from "./access-log.js";
@@ -79,7 +79,7 @@ export function createApp(parts: AppParts): Express {
       const path = req.baseUrl + (req.route?.path ?? redacted(req.path, 3));
       logRequest(parts.log, req.method, path, res.statusCode, started, req.staff?.tokenId);
       // Unmatched paths are one label: route words a client makes up must not each become a time series.
-      parts.observe?.(req.method, req.route ? req.baseUrl + String(req.route.path) : UNMATCHED_ROUTE, res.statusCode, started);
+      parts.observe?.(req.method, matchedRoute(res)?.path ?? UNMATCHED_ROUTE, res.statusCode, started);
     });
     next();
   });
