@@ -21,8 +21,8 @@ function watchQueue(target: GatewayTarget, ref: string, io: Output): { stop: () 
   let said = "";
   const poll = async () => {
     while (!stopped) {
-      const view = await callGateway(target, "GET", "/v1/case-lists/queue").catch(() => undefined);
-      const mine = (view?.uploads as Array<{ ref: string; state: string; position: number }> | undefined)?.find((u) => u.ref === ref);
+      const view = (await callGateway(target, "GET", "/v1/case-lists/queue").catch(() => undefined)) as { uploads?: Array<{ ref: string; state: string; position: number }> } | undefined;
+      const mine = view?.uploads?.find((u) => u.ref === ref);
       const now = mine ? (mine.state === "queued" ? `queued ${mine.position}` : "running") : "";
       if (!stopped && now !== said && now !== "") {
         io.err(mine!.state === "queued" ? `排队中，第 ${mine!.position} 位 / queued, position ${mine!.position}` : "开始处理 / ingesting");

@@ -51,7 +51,7 @@ describe("node/cli: caseledger cases upload waits in the gateway's queue", funct
       duplex: "half",
       signal: gone.signal,
       headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
-    } as RequestInit);
+    });
     response.catch(() => undefined);
     return { response, finish: () => (controller.enqueue(new TextEncoder().encode(row(name))), controller.close()), leave: () => gone.abort() };
   };

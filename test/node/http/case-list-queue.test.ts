@@ -45,7 +45,7 @@ describe("node/http: case-list upload queue", function () {
       duplex: "half",
       signal: gone.signal,
       headers: { ...auth(), "content-type": "text/csv", "x-upload-ref": ref },
-    } as RequestInit);
+    });
     // A client that goes away sees its fetch fail; that failure is the test's to await, not an unhandled rejection.
     response.catch(() => undefined);
     return { response, send: (text: string | null) => (text === null ? controller.close() : controller.enqueue(encode(text))), abort: () => gone.abort() };
