@@ -316,7 +316,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberStatus,
     audit,
     observe,
-    publicRoutes: { "/metrics": metricsRouter(metrics, tokens), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({

@@ -5,6 +5,7 @@ import type { StaffTokens } from "../services/staff-tokens.js";
 import { ApiError } from "./api-error.js";
 import { staffOf } from "./auth.js";
 import type { GatewayMetrics } from "./metrics.js";
+import type { RateLimiter } from "./rate-limit.js";
 import { strictRouter } from "./strict-router.js";
 
 const isLoopback = (address: string | undefined): boolean => {
@@ -26,12 +27,23 @@ export function fromLoopback(req: Request): boolean {
   return isLoopback(req.ip);
 }
 
-/** `GET /metrics` (Prometheus text): to loopback clients, or to an admin token from anywhere. */
-export function metricsRouter(metrics: GatewayMetrics, tokens: StaffTokens): Router {
+/**
+ * `GET /metrics` (Prometheus text): to loopback clients, or to an admin token from anywhere. A token that fails here
+ * counts against its address like one that fails under /v1 (`failures`): this public route is no way round the limit
+ * on guessing tokens.
+ */
+export function metricsRouter(metrics: GatewayMetrics, tokens: StaffTokens, failures?: RateLimiter): Router {
   const router = strictRouter();
   router.get("/", async (req, res) => {
     if (!fromLoopback(req)) {
-      const staff = await staffOf(tokens, req.get("authorization"));
+      const client = req.ip ?? "?";
+      if (failures && failures.size > 0 && failures.blocked(client)) {
+        res.set("Retry-After", String(failures.retryAfterSeconds(client)));
+        throw new ApiError("RATE_LIMITED", msg("api.TOO_MANY_FAILED_LOGINS"));
+      }
+      const header = req.get("authorization");
+      const staff = await staffOf(tokens, header);
+      if (!staff && header) failures?.take(client);
       if (staff?.role !== "admin") throw new ApiError("FORBIDDEN", msg("api.METRICS_FORBIDDEN"));
     }
     const text = await metrics.text();

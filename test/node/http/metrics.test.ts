@@ -113,4 +113,15 @@ describe("node/http: /metrics", function () {
     expect((await scrape(proxied, { ...remote, authorization: `Bearer ${admin}` })).status).to.equal(200);
     expect((await scrape(proxied, { "x-forwarded-for": "127.0.0.1" })).status).to.equal(200);
   });
+
+  it("counts a failed token against its address, as /v1 does: guessing tokens here meets the same 429", async () => {
+    const guesser = { "x-forwarded-for": "203.0.113.99", authorization: `Bearer clt_${"x".repeat(43)}` };
+    const statuses: number[] = [];
+    for (let i = 0; i <= proxied.config.rateLimits.authFailureBurst; i++) statuses.push((await scrape(proxied, guesser)).status);
+    expect(statuses.slice(0, -1).every((s) => s === 403)).to.equal(true);
+    expect(statuses.at(-1)).to.equal(429);
+    // The address is blocked under /v1 too: one bucket per address, whichever route the guesses came by.
+    const v1 = await fetch(`${proxied.url}/v1/me`, { headers: guesser });
+    expect(v1.status).to.equal(429);
+  });
 });
