@@ -24,10 +24,13 @@ function watchQueue(target: GatewayTarget, ref: string, io: Output): { stop: () 
       const view = (await callGateway(target, "GET", "/v1/case-lists/queue").catch(() => undefined)) as { uploads?: Array<{ ref: string; state: string; position: number }> } | undefined;
       const mine = view?.uploads?.find((u) => u.ref === ref);
       const now = mine ? (mine.state === "queued" ? `queued ${mine.position}` : "running") : "";
-      if (!stopped && now !== said && now !== "") {
+      // An upload that never waited says nothing: "ingesting" only follows a place in the queue.
+      if (!stopped && now !== said && (now.startsWith("queued") || (now === "running" && said !== ""))) {
         io.err(mine!.state === "queued" ? `排队中，第 ${mine!.position} 位 / queued, position ${mine!.position}` : "开始处理 / ingesting");
         said = now;
       }
+      // Once it runs it never waits again: no more questions for this upload.
+      if (now === "running") return;
       await new Promise((resolve) => setTimeout(resolve, QUEUE_POLL_MS));
     }
   };

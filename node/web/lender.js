@@ -42,6 +42,8 @@ async function uploadPage(view, ctx) {
         const queue = await get("/v1/case-lists/queue").catch(() => undefined);
         const mine = queue?.uploads?.find((u) => u.ref === ref);
         if (waiting) place.textContent = mine?.state === "queued" ? t("queued_position", { position: mine.position }) : "";
+        // Once it runs it never waits again: no more questions for this upload.
+        if (mine?.state === "running") return;
         await new Promise((resolve) => setTimeout(resolve, QUEUE_POLL_MS));
       }
     };
