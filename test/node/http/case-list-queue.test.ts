@@ -82,6 +82,11 @@ describe("node/http: case-list upload queue", function () {
     expect(refusal.error.code).to.equal("RATE_LIMITED");
     expect(refusal.error.message).to.include("上传排队已满").and.include("too many uploads are waiting");
 
+    // The metrics see the same queue.
+    const scrape = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(scrape).to.match(/^caseledger_ingest_running 1$/m);
+    expect(scrape).to.match(/^caseledger_ingest_queued 1$/m);
+
     // While one upload runs and one waits, an agency's ownership check and the health check are answered.
     const check = await fetch(`${gateway.url}/v1/ownership?caseKey=0x${"ab".repeat(32)}`, { headers: auth(agencyToken) });
     expect(check.status).to.equal(200);
