@@ -44,6 +44,12 @@ export const DEFAULTS = {
   allowHttpPeers: false,
   /** Attempts at a handover before it is set aside as a dead letter (retried by hand: POST /v1/handovers/:jobId/retry). */
   handoverMaxAttempts: 8,
+  /**
+   * Case-list uploads (config section `ingest`): so many are ingested at once, so many more wait their turn (their
+   * bodies unread, held back by TCP), and any beyond are refused with 429 and a Retry-After. Two at once keep a core
+   * for the ownership checks agencies make before every call.
+   */
+  ingest: { maxConcurrent: 2, maxQueued: 8 },
   /** Every time limit and period of the gateway, in milliseconds (config section `timeouts`). */
   timeouts: {
     /** Each JSON-RPC call of the case submitter, the evidence anchorer and the case indexer. */
@@ -170,10 +176,12 @@ export interface GatewayConfig {
   };
   mandateDays: number;
   rateLimits: RateLimits;
+  ingest: IngestLimits;
   timeouts: Timeouts;
   evidence: EvidenceSettings;
 }
 
+export type IngestLimits = { -readonly [K in keyof typeof DEFAULTS.ingest]: number };
 export type Timeouts = { -readonly [K in keyof typeof DEFAULTS.timeouts]: number };
 export type EvidenceSettings = { -readonly [K in keyof typeof DEFAULTS.evidence]: number };
 
@@ -213,6 +221,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
     problems.push(`${where} must be true or false`);
     return fallback;
   };
+  const ingest = obj(root.ingest, "ingest");
   const evidence = { ...obj(root.evidence, "evidence") };
   const fromEnv = (name: string, scale: number): number | string | undefined => {
     const value = env[name];
@@ -312,6 +321,10 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       handoverPerMinute: int(limits.handoverPerMinute, "rateLimits.handoverPerMinute", DEFAULTS.rateLimits.handoverPerMinute, 1, 1_000_000),
       ownershipByIdBurst: int(limits.ownershipByIdBurst, "rateLimits.ownershipByIdBurst", DEFAULTS.rateLimits.ownershipByIdBurst, 1, 1_000_000),
       ownershipByIdPerMinute: int(limits.ownershipByIdPerMinute, "rateLimits.ownershipByIdPerMinute", DEFAULTS.rateLimits.ownershipByIdPerMinute, 1, 1_000_000),
+    },
+    ingest: {
+      maxConcurrent: int(ingest.maxConcurrent, "ingest.maxConcurrent", DEFAULTS.ingest.maxConcurrent, 1, 64),
+      maxQueued: int(ingest.maxQueued, "ingest.maxQueued", DEFAULTS.ingest.maxQueued, 0, 10_000),
     },
     timeouts: Object.fromEntries(
       Object.entries(DEFAULTS.timeouts).map(([name, fallback]) => [name, int(timeouts[name], `timeouts.${name}`, fallback, 1, DAY_MS)]),

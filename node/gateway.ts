@@ -61,6 +61,9 @@ import { MemberStatus } from "./services/member-status.js";
 import { auditRouter } from "./http/audit-router.js";
 import { staffTokensRouter } from "./http/staff-tokens-router.js";
 import { RateLimiter } from "./http/rate-limit.js";
+import { IngestQueue } from "./services/ingest-queue.js";
+import { GatewayMetrics } from "./http/metrics.js";
+import { metricsRouter } from "./http/metrics-router.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -88,6 +91,8 @@ export interface Gateway {
   verifier: EvidenceVerifier;
   audit: AuditLog;
   memberStatus: MemberStatus;
+  /** This gateway's Prometheus registry (GET /metrics). */
+  metrics: GatewayMetrics;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -319,6 +324,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     evidence: () => anchorer.status(),
   });
   const health = () => healthService.check();
+  const ingestQueue = new IngestQueue(config.ingest);
+  const metrics = new GatewayMetrics({
+    ingest: () => ingestQueue,
+    outbox: () => submitter.health(),
+    anchoring: () => anchorer.status(),
+    health,
+  });
+  const observe = metrics.observe.bind(metrics);
 
   const allocationRoutes = allocationsRouter(allocations);
   const caseRoutes = casesRouter(new CaseService({ store, cipher, indexer, submitter, memberId: config.memberId, clock }));
@@ -337,10 +350,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     trustProxy: config.http.trustProxy,
     memberStatus,
     audit,
-    publicRoutes: { "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
+    observe,
+    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
-        new CaseListService({ ingest: { store, cipher, pepper, memberId: config.memberId, clock }, store, uploadLimitBytes: config.http.uploadLimitBytes }),
+        new CaseListService({
+          ingest: { store, cipher, pepper, memberId: config.memberId, clock },
+          store,
+          uploadLimitBytes: config.http.uploadLimitBytes,
+          queue: ingestQueue,
+          onIngested: (summary) => metrics.ingested(summary),
+        }),
       ),
       "/agencies": agenciesRouter(agencies),
       "/profile": profileRouter(agencies),
@@ -357,7 +377,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ...web.staffRoutes,
     },
   });
-  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus, behindProxy: config.http.trustProxy.length > 0, audit: ownershipAudit });
+  const fastOwnership = ownershipFastPath({ tokens, service: ownership, log, authFailures, memberStatus, behindProxy: config.http.trustProxy.length > 0, audit: ownershipAudit, observe });
   const server: Server = await new Promise((resolve, reject) => {
     const s = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => fastOwnership(req, res, () => app(req, res)));
     s.listen(config.http.port, config.http.host, () => resolve(s));
@@ -398,6 +418,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     verifier,
     audit,
     memberStatus,
+    metrics,
     health,
     app,
     async close() {

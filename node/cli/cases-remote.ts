@@ -1,10 +1,42 @@
+import { randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
-import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
+import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, type GatewayTarget, gatewayTarget } from "./gateway-client.js";
 import { EXIT, type Output } from "./output.js";
+
+/** Tries of an upload the gateway refuses with 429 (its queue full): the first and four more after Retry-After. */
+const UPLOAD_ATTEMPTS = 5;
+/** How often the waiting upload's place in the queue is asked. */
+const QUEUE_POLL_MS = 500;
+
+/**
+ * Asks the gateway where upload `ref` waits, and says so each time its place changes, until stopped. Questions that
+ * fail are ignored: the upload itself reports what matters.
+ */
+function watchQueue(target: GatewayTarget, ref: string, io: Output): { stop: () => void } {
+  let stopped = false;
+  let said = "";
+  const poll = async () => {
+    while (!stopped) {
+      const view = (await callGateway(target, "GET", "/v1/case-lists/queue").catch(() => undefined)) as { uploads?: Array<{ ref: string; state: string; position: number }> } | undefined;
+      const mine = view?.uploads?.find((u) => u.ref === ref);
+      const now = mine ? (mine.state === "queued" ? `queued ${mine.position}` : "running") : "";
+      // An upload that never waited says nothing: "ingesting" only follows a place in the queue.
+      if (!stopped && now !== said && (now.startsWith("queued") || (now === "running" && said !== ""))) {
+        io.err(mine!.state === "queued" ? `排队中，第 ${mine!.position} 位 / queued, position ${mine!.position}` : "开始处理 / ingesting");
+        said = now;
+      }
+      // Once it runs it never waits again: no more questions for this upload.
+      if (now === "running") return;
+      await new Promise((resolve) => setTimeout(resolve, QUEUE_POLL_MS));
+    }
+  };
+  void poll();
+  return { stop: () => void (stopped = true) };
+}
 
 /** A terminal shows the first few unmatched cases; a program reads them all from --json. */
 const UNMATCHED_SHOWN = 20;
@@ -33,16 +65,28 @@ export async function casesUpload(args: string[], io: Output): Promise<number> {
   const target = gatewayTarget(values);
   const size = (await stat(file)).size;
   let sent = 0;
-  const source = createReadStream(file, { highWaterMark: 256 * 1024 });
-  source.on("data", (chunk) => {
-    sent += chunk.length;
-    io.progress(`上传 / uploading ${bar(sent, size)} ${(sent / 2 ** 20).toFixed(1)} MiB`);
-  });
+  // A reference of our own, to find this upload in the gateway's queue while it waits for an ingest slot.
+  const ref = randomBytes(12).toString("base64url");
+  const body = () => {
+    sent = 0;
+    const source = createReadStream(file, { highWaterMark: 256 * 1024 });
+    source.on("data", (chunk) => {
+      sent += chunk.length;
+      io.progress(`上传 / uploading ${bar(sent, size)} ${(sent / 2 ** 20).toFixed(1)} MiB`);
+    });
+    return Readable.toWeb(source) as unknown as RequestInit["body"];
+  };
+  const watch = watchQueue(target, ref, io);
   const summary = await callGateway(target, "POST", `/v1/case-lists?name=${encodeURIComponent(basename(file))}`, {
-    body: Readable.toWeb(source) as unknown as RequestInit["body"],
-    headers: { "content-type": "text/csv", "content-length": String(size) },
+    body,
+    headers: { "content-type": "text/csv", "content-length": String(size), "x-upload-ref": ref },
     duplex: "half",
-  });
+    retry: {
+      attempts: UPLOAD_ATTEMPTS,
+      onWait: (seconds, attempt) =>
+        io.err(`网关上传队列已满，${seconds} 秒后重试（第 ${attempt}/${UPLOAD_ATTEMPTS - 1} 次）/ the gateway's upload queue is full; trying again in ${seconds} s (retry ${attempt} of ${UPLOAD_ATTEMPTS - 1})`),
+    },
+  }).finally(() => watch.stop());
   io.done();
   if (io.json) io.out(JSON.stringify(summary));
   else {

@@ -35,27 +35,45 @@ export const GATEWAY_HELP = `  --gateway URL   the member's gateway (or CASELEDG
   --token TOKEN   a staff token (better: CASELEDGER_TOKEN, which stays out of shell history)
   --json          machine-readable output`;
 
+/** The longest the CLI waits on one Retry-After before trying again. */
+const MAX_RETRY_WAIT_SECONDS = 60;
+
 /** Calls the gateway; API errors become CliErrors with the gateway's code and message. */
 export async function callGateway(
   target: GatewayTarget,
   method: string,
   path: string,
-  init: { body?: RequestInit["body"]; json?: unknown; headers?: Record<string, string>; duplex?: "half" } = {},
+  init: {
+    /** A body, or a function making a fresh one for each attempt (a stream is read once). */
+    body?: RequestInit["body"] | (() => RequestInit["body"]);
+    json?: unknown;
+    headers?: Record<string, string>;
+    duplex?: "half";
+    /** On 429, wait the gateway's Retry-After and try again, at most `attempts` times in all. */
+    retry?: { attempts: number; onWait: (seconds: number, attempt: number) => void };
+  } = {},
 ): Promise<any> {
   let res: Response;
-  try {
-    res = await fetch(`${target.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${target.token}`,
-        ...(init.json === undefined ? {} : { "content-type": "application/json" }),
-        ...init.headers,
-      },
-      body: init.json === undefined ? init.body : JSON.stringify(init.json),
-      ...(init.duplex ? { duplex: init.duplex } : {}),
-    });
-  } catch (error) {
-    throw new CliError(EXIT.UNAVAILABLE, `无法连接网关 / cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(`${target.url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${target.token}`,
+          ...(init.json === undefined ? {} : { "content-type": "application/json" }),
+          ...init.headers,
+        },
+        body: init.json === undefined ? (typeof init.body === "function" ? init.body() : init.body) : JSON.stringify(init.json),
+        ...(init.duplex ? { duplex: init.duplex } : {}),
+      });
+    } catch (error) {
+      throw new CliError(EXIT.UNAVAILABLE, `无法连接网关 / cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
+    }
+    if (res.status !== 429 || !init.retry || attempt >= init.retry.attempts) break;
+    await res.body?.cancel();
+    const seconds = Math.min(Math.max(Number(res.headers.get("retry-after")) || 1, 1), MAX_RETRY_WAIT_SECONDS);
+    init.retry.onWait(seconds, attempt);
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
   }
   const text = await res.text();
   let body: any;

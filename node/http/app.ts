@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from "express";
-import { ROUTING, strictRouter } from "./strict-router.js";
+import { matchedRoute, ROUTING, strictRouter } from "./strict-router.js";
 import { msg } from "../messages/message.js";
 import type { StaffTokens } from "../services/staff-tokens.js";
 import { logRequest } from "./access-log.js";
@@ -11,6 +11,7 @@ import type { MemberStatus } from "../services/member-status.js";
 import { auditRequests } from "./audit.js";
 import { requireActiveMember } from "./member-standing.js";
 import type { RateLimiter } from "./rate-limit.js";
+import { UNMATCHED_ROUTE } from "./metrics.js";
 
 export interface AppParts {
   tokens: StaffTokens;
@@ -29,6 +30,8 @@ export interface AppParts {
   audit?: AuditLog;
   /** The reverse proxies whose X-Forwarded-For names the client (config http.trustProxy; empty: trust none). */
   trustProxy?: readonly string[];
+  /** Told every answered request by its route pattern (the metrics' latency histogram). */
+  observe?: (method: string, route: string, status: number, started: bigint) => void;
 }
 
 /** Path segments that can be logged as they are: route words, not ids or tokens. */
@@ -75,6 +78,8 @@ export function createApp(parts: AppParts): Express {
       // An unmatched path is logged by its route words only: a token pasted into a URL must not reach the log.
       const path = req.baseUrl + (req.route?.path ?? redacted(req.path, 3));
       logRequest(parts.log, req.method, path, res.statusCode, started, req.staff?.tokenId);
+      // Unmatched paths are one label: route words a client makes up must not each become a time series.
+      parts.observe?.(req.method, matchedRoute(res)?.path ?? UNMATCHED_ROUTE, res.statusCode, started);
     });
     next();
   });

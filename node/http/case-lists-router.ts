@@ -3,6 +3,10 @@ import { strictRouter } from "./strict-router.js";
 import { safeFileName } from "../domain/export/file-name.js";
 import type { CaseListService } from "../services/case-lists.js";
 import { requireRole } from "./auth.js";
+import { randomBytes } from "node:crypto";
+
+/** A reference the client may choose for its upload (X-Upload-Ref), to find it in the queue while it waits. */
+const UPLOAD_REF = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** `/v1/case-lists`: upload (streamed), summaries, the validation report, rejected rows as CSV. Lender only. */
 export function caseListsRouter(service: CaseListService): Router {
@@ -11,7 +15,16 @@ export function caseListsRouter(service: CaseListService): Router {
 
   router.post("/", async (req, res) => {
     const length = Number(req.get("content-length") ?? NaN);
+    const given = req.get("x-upload-ref") ?? "";
+    // The client went away before the answer: a waiting upload leaves the queue (a running one fails on its body).
+    const gone = new AbortController();
+    res.once("close", () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const summary = await service.upload({
+      owner: req.staff!.tokenId,
+      ref: UPLOAD_REF.test(given) ? given : randomBytes(9).toString("base64url"),
+      signal: gone.signal,
       contentType: (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase(),
       contentLength: Number.isFinite(length) ? length : undefined,
       file: safeFileName(String(req.query.name ?? req.get("x-file-name") ?? ""), "upload.csv"),
@@ -23,6 +36,11 @@ export function caseListsRouter(service: CaseListService): Router {
 
   router.get("/", async (_req, res) => {
     res.json(await service.recent());
+  });
+
+  // Before "/:id": the word is a route, not a list id.
+  router.get("/queue", (req, res) => {
+    res.json(service.queue(req.staff!.tokenId));
   });
 
   router.get("/:id", async (req, res) => {

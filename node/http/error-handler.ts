@@ -74,6 +74,7 @@ export function errorHandler(log: Logger) {
     if (!req.complete) res.set("Connection", "close");
     const retryAfter = (api.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
     if (api.status === 503 || api.status === 507) res.set("Retry-After", String(typeof retryAfter === "number" ? retryAfter : 5));
+    else if (api.status === 429 && typeof retryAfter === "number") res.set("Retry-After", String(retryAfter));
     res.status(api.status).json({ error: { code: api.code, ...onTheWire(api.text), ...(api.details === undefined ? {} : { details: api.details }) } });
   };
 }

@@ -42,6 +42,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/console/:file", role: "none", tag: "pages", summary: "the console's scripts and styles", produces: "text/javascript" },
   { method: "GET", path: "/console/vendor/:file", role: "none", tag: "pages", summary: "chartist and qrcode-generator, from their npm packages", produces: "text/javascript" },
   // public API
+  { method: "GET", path: "/metrics", role: "none", tag: "public", summary: "Prometheus metrics (text format): to loopback clients, else to admin tokens only (403)", produces: "text/plain" },
   { method: "GET", path: "/v1/health", role: "none", tag: "public", summary: "gateway, chain node, store, outbox and index status; 503 while the chain node is down or the store refuses writes" },
   { method: "GET", path: "/v1/openapi.json", role: "none", tag: "public", summary: "this document" },
   { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's package of case details sealed to this member's encryption key (caseledger-handover/2; checked against MemberRegistry and the chain); answers a signed acknowledgement", body: J },
@@ -53,6 +54,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   // case lists
   { method: "POST", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "upload a case list (raw text/csv body, streamed)", query: ["name"], body: "text/csv", status: 201 },
   { method: "GET", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "the latest uploads" },
+  { method: "GET", path: "/v1/case-lists/queue", role: "lender", tag: "case-lists", summary: "uploads being ingested and waiting: counts, limits, and the caller's own with their places in the queue" },
   { method: "GET", path: "/v1/case-lists/:id", role: "lender", tag: "case-lists", summary: "one upload's summary and totals" },
   { method: "GET", path: "/v1/case-lists/:id/report", role: "lender", tag: "case-lists", summary: "the validation report, paged by line", query: ["status", "code", "after", "limit"] },
   { method: "GET", path: "/v1/case-lists/:id/rejected.csv", role: "lender", tag: "case-lists", summary: "rejected and duplicate rows with field, code and message", produces: "text/csv" },

@@ -5,6 +5,7 @@ import type { GatewayDatabase } from "../store/database.js";
 import { type IngestDeps, type IngestInput, ingestCaseList } from "./case-list-ingest.js";
 import { notFound, ServiceError } from "./service-error.js";
 import { msg } from "../messages/message.js";
+import type { IngestQueue, QueueView } from "./ingest-queue.js";
 
 const CSV_TYPES = new Set(["text/csv", "application/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"]);
 const REPORT_PAGE_MAX = 1_000;
@@ -13,6 +14,10 @@ export interface CaseListServiceDeps {
   ingest: IngestDeps;
   store: GatewayDatabase;
   uploadLimitBytes: number;
+  /** The gateway's one ingest queue: how many lists are read at once, how many wait. */
+  queue: IngestQueue;
+  /** Told the rows of each list ingested (the metrics count them). */
+  onIngested?: (summary: CaseListSummary) => void;
 }
 
 export interface CaseListUpload {
@@ -23,6 +28,11 @@ export interface CaseListUpload {
   file: string;
   chunks: IngestInput["chunks"];
   uploadedBy: string;
+  /** Whose queue entry this is (the staff token's id), and the upload's reference in the queue. */
+  owner: string;
+  ref: string;
+  /** Aborts when the client goes away: a waiting upload then leaves the queue, having written nothing. */
+  signal?: AbortSignal;
 }
 
 export interface ReportQuery {
@@ -50,7 +60,19 @@ export class CaseListService {
     if (upload.contentLength !== undefined && Number.isFinite(upload.contentLength) && upload.contentLength > uploadLimitBytes) {
       throw new ServiceError("PAYLOAD_TOO_LARGE", msg("api.UPLOAD_TOO_LARGE"), { maxBytes: uploadLimitBytes });
     }
-    return ingestCaseList(this.deps.ingest, { file: upload.file, chunks: upload.chunks, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes });
+    const { owner, ref, file } = upload;
+    const summary = await this.deps.queue.run(
+      { owner, ref, file },
+      () => ingestCaseList(this.deps.ingest, { file, chunks: upload.chunks, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes }),
+      upload.signal,
+    );
+    this.deps.onIngested?.(summary);
+    return summary;
+  }
+
+  /** The uploads running and waiting, and the asker's own among them with their places. */
+  queue(owner: string): QueueView {
+    return this.deps.queue.view(owner);
   }
 
   /** The 200 most recent lists. */

@@ -58,12 +58,13 @@ export const get = (path) => api("GET", path);
 export const post = (path, body) => api("POST", path, body);
 
 /** Uploads a file as the raw request body, reporting progress (0..1). XMLHttpRequest: fetch has no upload progress. */
-export function upload(path, file, onProgress) {
+export function upload(path, file, onProgress, headers = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", path);
     xhr.setRequestHeader("authorization", `Bearer ${session.token}`);
     xhr.setRequestHeader("content-type", "text/csv");
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

@@ -3,6 +3,9 @@ import { ApiError, download, get, post, upload } from "./api.js";
 import { codes, day, money, pick, say, t, when } from "./i18n.js";
 import { badge, card, clear, errorNote, h, note, progressBar, short, stat, table } from "./ui.js";
 
+/** How often the upload page asks where a waiting upload stands in the gateway's queue. */
+const QUEUE_POLL_MS = 1_000;
+
 /** Field error codes of a case-list report, from the gateway's message catalog. */
 const ERROR_CODES = codes("field");
 
@@ -29,13 +32,36 @@ async function uploadPage(view, ctx) {
     if (!file) return;
     clear(status).append(h("div", {}, `${t("uploading")} ${file.name} (${(file.size / 1024).toFixed(0)} KB)`), bar);
     bar.value = 0;
+    // Our own reference for this upload, to find its place while the gateway's queue holds it.
+    const ref = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
+    const place = h("div", { id: "upload-queue", class: "muted small" });
+    status.append(place);
+    let waiting = true;
+    const watch = async () => {
+      while (waiting) {
+        const queue = await get("/v1/case-lists/queue").catch(() => undefined);
+        const mine = queue?.uploads?.find((u) => u.ref === ref);
+        if (waiting) place.textContent = mine?.state === "queued" ? t("queued_position", { position: mine.position }) : "";
+        // Once it runs it never waits again: no more questions for this upload.
+        if (mine?.state === "running") return;
+        await new Promise((resolve) => setTimeout(resolve, QUEUE_POLL_MS));
+      }
+    };
+    watch();
     try {
-      const summary = await upload(`/v1/case-lists?name=${encodeURIComponent(file.name)}`, file, (fraction, done) => {
-        bar.value = fraction;
-        if (done) status.firstChild.textContent = t("processing");
-      });
+      const summary = await upload(
+        `/v1/case-lists?name=${encodeURIComponent(file.name)}`,
+        file,
+        (fraction, done) => {
+          bar.value = fraction;
+          if (done) status.firstChild.textContent = t("processing");
+        },
+        { "x-upload-ref": ref },
+      );
+      waiting = false;
       ctx.navigate(`list/${summary.id}`);
     } catch (error) {
+      waiting = false;
       clear(status).append(
         error instanceof ApiError && (error.code === "FILE_NOT_CSV" || error.code === "FILE_ENCODING" || error.code === "UNSUPPORTED_MEDIA_TYPE")
           ? note("error", `${t("upload_failed")}：${t("not_csv")}`, `${say("file", error.code, error.message)} · ${error.code}`)

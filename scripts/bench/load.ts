@@ -174,6 +174,7 @@ try {
   const uploads: Array<{ id: string; prefix: string; rows: number; accepted: number; ms: number }> = [];
   const uploadErrors: string[] = [];
   let uploadSeq = 0;
+  let uploadsRefused = 0;
   const uploader = async (worker: number) => {
     while (running()) {
       const prefix = `LD${String(worker).padStart(2, "0")}-${String(uploadSeq++).padStart(5, "0")}`;
@@ -183,6 +184,13 @@ try {
       try {
         const res = await fetch(`${lender.url}/v1/case-lists?name=${prefix}.csv`, { method: "POST", headers: { authorization: `Bearer ${lenderToken}`, "content-type": "text/csv" }, body: csv });
         const body = (await res.json()) as { id: string; totals?: { rows: number; accepted: number } };
+        // The gateway's ingest queue is full (ingest.maxConcurrent running, ingest.maxQueued waiting): as designed,
+        // not an error; the uploader waits as it is told, as the CLI does.
+        if (res.status === 429) {
+          uploadsRefused++;
+          await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get("retry-after") ?? 1) * 1_000));
+          continue;
+        }
         if (res.status !== 201) uploadErrors.push(`${res.status} ${JSON.stringify(body).slice(0, 200)}`);
         else uploads.push({ id: body.id, prefix, rows: body.totals!.rows, accepted: body.totals!.accepted, ms: Date.now() - t0 });
       } catch (error) {
@@ -308,6 +316,8 @@ try {
       rowsPerSecond: Math.round(uploads.reduce((n, u) => n + u.rows, 0) / loadSeconds),
       medianMs: uploads.map((u) => u.ms).sort((a, b) => a - b)[Math.floor(uploads.length / 2)] ?? null,
       errors: uploadErrors.length,
+      /** 429s of the full ingest queue, each waited out and sent again. */
+      refusedWhileQueueFull: uploadsRefused,
       notReady,
       missingCases,
     },

@@ -23,6 +23,10 @@ describe("node/config", () => {
     expect(() => parseConfig({ ...minimal, http: { trustProxy: "loopback" } }, "/")).to.throw(ConfigError, /http.trustProxy/);
     expect(() => parseConfig({ ...minimal, http: { handoverPeers: ["gateway.example"] } }, "/")).to.throw(ConfigError, /http.handoverPeers/);
     expect(config.rateLimits).to.deep.equal(DEFAULTS.rateLimits);
+    // Uploads: two ingested at once, eight waiting, by default; a member may allow more, never zero running.
+    expect(config.ingest).to.deep.equal(DEFAULTS.ingest);
+    expect(parseConfig({ ...minimal, ingest: { maxQueued: 0 } }, "/").ingest).to.deep.equal({ maxConcurrent: DEFAULTS.ingest.maxConcurrent, maxQueued: 0 });
+    expect(() => parseConfig({ ...minimal, ingest: { maxConcurrent: 0 } }, "/")).to.throw(ConfigError, /ingest.maxConcurrent/);
     expect(parseConfig({ ...minimal, rateLimits: { publicBurst: 5 } }, "/").rateLimits).to.deep.include({ publicBurst: 5, publicPerMinute: 30 });
     expect(() => parseConfig({ ...minimal, rateLimits: { authFailureBurst: 0 } }, "/")).to.throw(ConfigError, /rateLimits.authFailureBurst/);
     expect(config.rateLimits).to.include({ ownershipByIdBurst: 60, ownershipByIdPerMinute: 60 });

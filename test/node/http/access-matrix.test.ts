@@ -52,6 +52,8 @@ const TABLE: Record<string, Row> = {
   "GET /console/messages.json": { ok: 200 },
   "GET /verify": { ok: 200 },
   "GET /v1/health": { ok: 200 },
+  // From loopback (as every request here is): served whatever the caller presents; metrics.test.ts covers the rest.
+  "GET /metrics": { ok: 200 },
   "GET /v1/openapi.json": { ok: 200 },
   "POST /v1/handover": { body: () => ({}), ok: 400 },
   "GET /v1/public/authorizations/:token": { path: `/v1/public/authorizations/${"A".repeat(43)}`, ok: 404 },
@@ -62,6 +64,7 @@ const TABLE: Record<string, Row> = {
   // case lists and allocations
   "POST /v1/case-lists": { path: "/v1/case-lists?name=matrix.csv", body: CSV, contentType: "text/csv", ok: 201 },
   "GET /v1/case-lists": { ok: 200 },
+  "GET /v1/case-lists/queue": { ok: 200 },
   "GET /v1/case-lists/:id": { path: "/v1/case-lists/nope", ok: 404 },
   "GET /v1/case-lists/:id/report": { path: "/v1/case-lists/nope/report", ok: 404 },
   "GET /v1/case-lists/:id/rejected.csv": { path: "/v1/case-lists/nope/rejected.csv", ok: 404 },
