@@ -76,7 +76,8 @@ export function createApp(parts: AppParts): Express {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
       // An unmatched path is logged by its route words only: a token pasted into a URL must not reach the log.
-      const path = req.baseUrl + (req.route?.path ?? redacted(req.path, 3));
+      // The route a router matched (kept when an error unwinds req.baseUrl and req.route), else express's own.
+      const path = matchedRoute(res)?.path ?? req.baseUrl + (req.route?.path ?? redacted(req.path, 3));
       logRequest(parts.log, req.method, path, res.statusCode, started, req.staff?.tokenId);
       // Unmatched paths are one label: route words a client makes up must not each become a time series.
       parts.observe?.(req.method, matchedRoute(res)?.path ?? UNMATCHED_ROUTE, res.statusCode, started);
