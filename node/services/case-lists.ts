@@ -5,8 +5,7 @@ import type { GatewayDatabase } from "../store/database.js";
 import { type IngestDeps, type IngestInput, ingestCaseList } from "./case-list-ingest.js";
 import { notFound, ServiceError } from "./service-error.js";
 import { msg } from "../messages/message.js";
-
-const CSV_TYPES = new Set(["text/csv", "application/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"]);
+import { caseListReader } from "./case-list-format.js";
 const REPORT_PAGE_MAX = 1_000;
 
 export interface CaseListServiceDeps {
@@ -21,6 +20,8 @@ export interface CaseListUpload {
   /** The declared size in bytes, when the client gave one. */
   contentLength?: number;
   file: string;
+  /** A workbook's sheet to read, by name (the first when not given; CSV has none). */
+  sheet?: string;
   chunks: IngestInput["chunks"];
   uploadedBy: string;
 }
@@ -44,13 +45,14 @@ export class CaseListService {
 
   async upload(upload: CaseListUpload): Promise<CaseListSummary> {
     const { uploadLimitBytes } = this.deps;
-    if (!CSV_TYPES.has(upload.contentType)) {
+    const read = caseListReader(upload.contentType, upload.file, upload.sheet);
+    if (!read) {
       throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", msg("api.UPLOAD_NOT_CSV"), { contentType: upload.contentType || null });
     }
     if (upload.contentLength !== undefined && Number.isFinite(upload.contentLength) && upload.contentLength > uploadLimitBytes) {
       throw new ServiceError("PAYLOAD_TOO_LARGE", msg("api.UPLOAD_TOO_LARGE"), { maxBytes: uploadLimitBytes });
     }
-    return ingestCaseList(this.deps.ingest, { file: upload.file, chunks: upload.chunks, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes });
+    return ingestCaseList(this.deps.ingest, { file: upload.file, chunks: upload.chunks, read, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes });
   }
 
   /** The 200 most recent lists. */
@@ -97,6 +99,6 @@ export class CaseListService {
         for (const e of issues) yield toCsvLine([String(row.line), row.loanRef, row.status, e.field, e.code, e.message]);
       }
     }
-    return { fileName: `${summary.file.replace(/\.csv$/i, "")}.rejected.csv`, lines: lines() };
+    return { fileName: `${summary.file.replace(/\.(csv|xlsx)$/i, "")}.rejected.csv`, lines: lines() };
   }
 }
