@@ -41,7 +41,8 @@ function watchQueue(target: GatewayTarget, ref: string, io: Output): { stop: () 
 /** A terminal shows the first few unmatched cases; a program reads them all from --json. */
 const UNMATCHED_SHOWN = 20;
 
-export const REMOTE_HELP = `  caseledger cases upload FILE                 上传案件清单 / upload a case list to the lender's gateway
+export const REMOTE_HELP = `  caseledger cases upload FILE [--sheet NAME]  上传案件清单（CSV 或 .xlsx）/ upload a case list (CSV or .xlsx) to the lender's gateway;
+                                               --sheet: the workbook's sheet to read (default the first)
   caseledger cases allocate LIST_ID            预览分配 / preview the allocation of an uploaded list
   caseledger cases commit ALLOCATION_ID [--mandate-days N] [--wait]
                                                提交上链并移交 / commit: on chain, then handed over
@@ -55,8 +56,12 @@ const bar = (done: number, total: number, width = 30) => {
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${pct(done, total)}`;
 };
 
+/** The media type an upload is sent with: the gateway reads an .xlsx workbook, anything else as CSV. */
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const uploadType = (file: string) => (/\.xlsx?$/i.test(file) ? XLSX_TYPE : "text/csv");
+
 export async function casesUpload(args: string[], io: Output): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GATEWAY_OPTIONS });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...GATEWAY_OPTIONS, sheet: { type: "string" } } });
   if (values.help || positionals.length !== 1) {
     (values.help ? io.out : io.err)(REMOTE_HELP);
     return values.help ? EXIT.OK : EXIT.USAGE;
@@ -77,9 +82,10 @@ export async function casesUpload(args: string[], io: Output): Promise<number> {
     return Readable.toWeb(source) as unknown as RequestInit["body"];
   };
   const watch = watchQueue(target, ref, io);
-  const summary = await callGateway(target, "POST", `/v1/case-lists?name=${encodeURIComponent(basename(file))}`, {
+  const sheet = values.sheet === undefined ? "" : `&sheet=${encodeURIComponent(values.sheet)}`;
+  const summary = await callGateway(target, "POST", `/v1/case-lists?name=${encodeURIComponent(basename(file))}${sheet}`, {
     body,
-    headers: { "content-type": "text/csv", "content-length": String(size), "x-upload-ref": ref },
+    headers: { "content-type": uploadType(file), "content-length": String(size), "x-upload-ref": ref },
     duplex: "half",
     retry: {
       attempts: UPLOAD_ATTEMPTS,

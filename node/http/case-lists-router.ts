@@ -28,6 +28,7 @@ export function caseListsRouter(service: CaseListService): Router {
       contentType: (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase(),
       contentLength: Number.isFinite(length) ? length : undefined,
       file: safeFileName(String(req.query.name ?? req.get("x-file-name") ?? ""), "upload.csv"),
+      sheet: typeof req.query.sheet === "string" ? req.query.sheet : undefined,
       chunks: req,
       uploadedBy: req.staff!.name,
     });

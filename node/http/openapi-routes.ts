@@ -52,7 +52,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/me", role: "admin,lender,agency,court", tag: "session", summary: "the member and staff role behind the token" },
   { method: "GET", path: "/v1/members", role: "admin,lender,agency,court", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
   // case lists
-  { method: "POST", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "upload a case list (raw text/csv body, streamed)", query: ["name"], body: "text/csv", status: 201 },
+  { method: "POST", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "upload a case list (raw text/csv or .xlsx body, streamed; sheet: the workbook's sheet, default the first)", query: ["name", "sheet"], body: "text/csv|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", status: 201 },
   { method: "GET", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "the latest uploads" },
   { method: "GET", path: "/v1/case-lists/queue", role: "lender", tag: "case-lists", summary: "uploads being ingested and waiting: counts, limits, and the caller's own with their places in the queue" },
   { method: "GET", path: "/v1/case-lists/:id", role: "lender", tag: "case-lists", summary: "one upload's summary and totals" },

@@ -63,7 +63,7 @@ export function openApiDocument(routes: readonly DocumentedRoute[] = DOCUMENTED_
       tags: [r.tag],
       ...(r.role === "none" ? { security: [] } : { "x-roles": r.role.split(",") }),
       ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
-      ...(r.body ? { requestBody: { required: true, content: { [r.body]: { schema: {} } } } } : {}),
+      ...(r.body ? { requestBody: { required: true, content: Object.fromEntries(r.body.split("|").map((type) => [type, { schema: {} }])) } } : {}),
       responses: {
         [String(r.status ?? 200)]: { description: "OK", content: { [r.produces ?? "application/json"]: { schema: {} } } },
         default: { description: "error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },

@@ -24,6 +24,8 @@ export const CATALOG = {
     DUPLICATE_ROW: { zh: "与本文件中前面的行完全相同，已忽略", en: "identical to an earlier row of this file; ignored" },
     REF_CONFLICT: { zh: "合同编号与前面的行相同但内容不同，以首次出现为准", en: "same loan_ref as an earlier row with different data; the first one stands" },
     ROW_COLUMNS: { zh: "该行的列数与表头不一致", en: "the row has a different number of columns than the header" },
+    ID_NUMBER_NOT_TEXT: { zh: "身份证号在 Excel 中存成了数字，已丢失位数或校验位 X：请将该列设置为“文本”格式后重新输入，或在号码前加英文单引号（'）", en: "the ID number is stored as a number in Excel, which loses digits and the X check character: format the column as Text and re-enter the numbers, or type them with a leading apostrophe (')" },
+    LOAN_REF_NOT_TEXT: { zh: "合同编号在 Excel 中存成了数字，可能已丢失位数或前导零：请将该列设置为“文本”格式后重新输入，或在编号前加英文单引号（'）", en: "the loan ref is stored as a number in Excel, which can lose digits and leading zeros: format the column as Text and re-enter the refs, or type them with a leading apostrophe (')" },
   },
   fieldWarning: {
     PHONE_EMPTY: { zh: "未提供手机号", en: "no mobile number" },
@@ -37,6 +39,9 @@ export const CATALOG = {
     HEADER_DUPLICATE_COLUMN: { zh: "表头有重复的列", en: "the header names a column twice" },
     FILE_TOO_LARGE: { zh: "文件超过大小上限", en: "the file is larger than allowed" },
     QUOTE_UNTERMINATED: { zh: "引号未闭合", en: "a quoted field is never closed" },
+    WORKBOOK_UNSUPPORTED: { zh: "这是 .xls（Excel 97–2003）或设有密码的工作簿，无法读取：请去掉密码后另存为 .xlsx，或另存为 CSV UTF-8 后再上传", en: "this is an .xls (Excel 97–2003) or password-protected workbook, which cannot be read: remove the password and save it as .xlsx, or save it as CSV UTF-8, and upload that" },
+    WORKBOOK_CORRUPT: { zh: "文件不是完整的 .xlsx 工作簿（可能已损坏或被截断）：请在 Excel 中重新另存为 .xlsx 后再上传", en: "the file is not a whole .xlsx workbook (damaged or truncated?): save it again as .xlsx in Excel and upload that" },
+    SHEET_NOT_FOUND: { zh: "工作簿中没有指定名称的工作表", en: "the workbook has no sheet of that name" },
   },
   profile: {
     NOT_AN_OBJECT: { zh: "机构资料应为 JSON 对象", en: "the agency profile must be a JSON object" },
@@ -283,7 +288,7 @@ export const CATALOG = {
     AFTER_NOT_CASE_KEY: { zh: "after 应为案件键", en: "after must be a case key" },
     AUDIT_PAGE_INVALID: { zh: "after 为非负整数，limit 为 1–1000，action 为 1–200 个字符", en: "after is a non-negative integer, limit 1–1000, action 1–200 characters" },
     TOKEN_REQUEST_INVALID: { zh: "令牌参数无效：role 为 {rolesZh} 且为本成员在链上的角色，name 为 1–100 个字符，ttlDays 为 1–{maxTtlDays}", en: "invalid token request: role one of {rolesEn} held by this member on chain, name 1–100 characters, ttlDays 1–{maxTtlDays}" },
-    UPLOAD_NOT_CSV: { zh: "请以 text/csv 上传案件清单", en: "upload the case list as text/csv" },
+    UPLOAD_NOT_CSV: { zh: "请以 text/csv 或 .xlsx 工作簿上传案件清单", en: "upload the case list as text/csv or as an .xlsx workbook" },
     UPLOAD_TOO_LARGE: { zh: "文件超过大小上限", en: "the file is larger than allowed" },
     LIST_STATUS_INVALID: { zh: "status 只能是 accepted、duplicate 或 rejected", en: "status must be accepted, duplicate or rejected" },
     LIST_NOT_READY: { zh: "清单尚未处理完成", en: "the list is not ready" },

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { bilingual, msg } from "../messages/message.js";
 import { ServiceError } from "./service-error.js";
-import { validateCaseList } from "../domain/case-list/report.js";
+import { type CaseListEventReader, validateCaseList } from "../domain/case-list/report.js";
 import type { ReportTotals, ValidatedRow } from "../domain/case-list/validator.js";
 import type { ByteChunks } from "../domain/csv/read-case-list.js";
 import { CaseListFileError } from "../domain/errors.js";
@@ -24,6 +24,8 @@ export interface IngestDeps {
 export interface IngestInput {
   file: string;
   chunks: ByteChunks;
+  /** The file format's reader (CSV when not given). */
+  read?: CaseListEventReader;
   uploadedBy: string;
   maxBytes?: number;
   onProgress?: (totals: ReportTotals) => void;
@@ -41,7 +43,7 @@ export function newListId(now: number): string {
  * Ingests a lender's case list: parse, validate, pseudonymize, de-duplicate, store — streaming, a batch of
  * writes per 2,000 rows. New cases are written as they come (nothing refers to them until the list is ready);
  * updates of cases the lender already has (a known loan_ref) are staged and applied only once the whole file
- * has been read. A file that turns out bad half-way (not CSV, a broken encoding) is rolled back, leaving only
+ * has been read. A file that turns out bad half-way (not CSV, a broken encoding, a cut-short workbook) is rolled back, leaving only
  * its failed summary; so is an upload interrupted by a crash ({@link recoverCaseLists}).
  */
 export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Promise<CaseListSummary> {
@@ -109,6 +111,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
       originatorMemberId: memberId,
       keepRows: false,
       maxBytes: input.maxBytes,
+      read: input.read,
       onProgress: input.onProgress,
       onRow: (row) => {
         add(row);

@@ -6,8 +6,7 @@ import { type IngestDeps, type IngestInput, ingestCaseList } from "./case-list-i
 import { notFound, ServiceError } from "./service-error.js";
 import { msg } from "../messages/message.js";
 import type { IngestQueue, QueueView } from "./ingest-queue.js";
-
-const CSV_TYPES = new Set(["text/csv", "application/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"]);
+import { caseListReader } from "./case-list-format.js";
 const REPORT_PAGE_MAX = 1_000;
 
 export interface CaseListServiceDeps {
@@ -26,6 +25,8 @@ export interface CaseListUpload {
   /** The declared size in bytes, when the client gave one. */
   contentLength?: number;
   file: string;
+  /** A workbook's sheet to read, by name (the first when not given; CSV has none). */
+  sheet?: string;
   chunks: IngestInput["chunks"];
   uploadedBy: string;
   /** Whose queue entry this is (the staff token's id), and the upload's reference in the queue. */
@@ -54,7 +55,8 @@ export class CaseListService {
 
   async upload(upload: CaseListUpload): Promise<CaseListSummary> {
     const { uploadLimitBytes } = this.deps;
-    if (!CSV_TYPES.has(upload.contentType)) {
+    const read = caseListReader(upload.contentType, upload.file, upload.sheet);
+    if (!read) {
       throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", msg("api.UPLOAD_NOT_CSV"), { contentType: upload.contentType || null });
     }
     if (upload.contentLength !== undefined && Number.isFinite(upload.contentLength) && upload.contentLength > uploadLimitBytes) {
@@ -63,7 +65,7 @@ export class CaseListService {
     const { owner, ref, file } = upload;
     const summary = await this.deps.queue.run(
       { owner, ref, file },
-      () => ingestCaseList(this.deps.ingest, { file, chunks: upload.chunks, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes }),
+      () => ingestCaseList(this.deps.ingest, { file, chunks: upload.chunks, read, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes }),
       upload.signal,
     );
     this.deps.onIngested?.(summary);
@@ -119,6 +121,6 @@ export class CaseListService {
         for (const e of issues) yield toCsvLine([String(row.line), row.loanRef, row.status, e.field, e.code, e.message]);
       }
     }
-    return { fileName: `${summary.file.replace(/\.csv$/i, "")}.rejected.csv`, lines: lines() };
+    return { fileName: `${summary.file.replace(/\.(csv|xlsx)$/i, "")}.rejected.csv`, lines: lines() };
   }
 }

@@ -57,13 +57,16 @@ export async function api(method, path, body, { raw = false } = {}) {
 export const get = (path) => api("GET", path);
 export const post = (path, body) => api("POST", path, body);
 
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /** Uploads a file as the raw request body, reporting progress (0..1). XMLHttpRequest: fetch has no upload progress. */
 export function upload(path, file, onProgress, headers = {}) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", path);
     xhr.setRequestHeader("authorization", `Bearer ${session.token}`);
-    xhr.setRequestHeader("content-type", "text/csv");
+    // A workbook goes as one (the gateway reads .xlsx); anything else as CSV, whatever the browser thinks it is.
+    xhr.setRequestHeader("content-type", /\.xlsx?$/i.test(file.name ?? "") ? XLSX_TYPE : "text/csv");
     for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);

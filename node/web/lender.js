@@ -9,6 +9,9 @@ const QUEUE_POLL_MS = 1_000;
 /** Field error codes of a case-list report, from the gateway's message catalog. */
 const ERROR_CODES = codes("field");
 
+/** Refusals of the file as a whole that a person fixes by saving it otherwise. */
+const FILE_REFUSALS = new Set(["FILE_NOT_CSV", "FILE_ENCODING", "UNSUPPORTED_MEDIA_TYPE", "WORKBOOK_UNSUPPORTED", "WORKBOOK_CORRUPT", "SHEET_NOT_FOUND"]);
+
 export async function render(view, ctx) {
   const pages = { upload: uploadPage, lists: listsPage, list: reportPage, allocation: allocationPage, cases: casesPage, portfolio: portfolioPage };
   await pages[ctx.name](view, ctx);
@@ -17,7 +20,14 @@ export async function render(view, ctx) {
 // ── upload ──────────────────────────────────────────────────────────────────────────────────────────────
 
 async function uploadPage(view, ctx) {
-  const input = h("input", { type: "file", id: "file-input", accept: ".csv,text/csv,text/plain", hidden: true });
+  const input = h("input", {
+    type: "file",
+    id: "file-input",
+    accept: ".csv,text/csv,text/plain,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    hidden: true,
+  });
+  // A workbook's sheet by its tab name; empty reads the first sheet (CSV has none).
+  const sheet = h("input", { type: "text", id: "sheet-input", placeholder: t("sheet_hint"), "aria-label": t("sheet") });
   const bar = progressBar(0);
   const status = h("div", { id: "upload-status", class: "upload-status" });
   const zone = h(
@@ -49,8 +59,9 @@ async function uploadPage(view, ctx) {
     };
     watch();
     try {
+      const named = sheet.value.trim() ? `&sheet=${encodeURIComponent(sheet.value.trim())}` : "";
       const summary = await upload(
-        `/v1/case-lists?name=${encodeURIComponent(file.name)}`,
+        `/v1/case-lists?name=${encodeURIComponent(file.name)}${named}`,
         file,
         (fraction, done) => {
           bar.value = fraction;
@@ -63,7 +74,7 @@ async function uploadPage(view, ctx) {
     } catch (error) {
       waiting = false;
       clear(status).append(
-        error instanceof ApiError && (error.code === "FILE_NOT_CSV" || error.code === "FILE_ENCODING" || error.code === "UNSUPPORTED_MEDIA_TYPE")
+        error instanceof ApiError && FILE_REFUSALS.has(error.code)
           ? note("error", `${t("upload_failed")}：${t("not_csv")}`, `${say("file", error.code, error.message)} · ${error.code}`)
           : errorNote(error, t("upload_failed")),
       );
@@ -84,7 +95,7 @@ async function uploadPage(view, ctx) {
     zone.classList.remove("over");
     start(e.dataTransfer?.files?.[0]);
   });
-  view.append(card(t("tab_upload"), zone, status));
+  view.append(card(t("tab_upload"), zone, h("label", { class: "small" }, `${t("sheet")} `, sheet), status));
   await recentLists(view);
 }
 

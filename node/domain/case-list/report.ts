@@ -1,4 +1,4 @@
-import type { ByteChunks } from "../csv/read-case-list.js";
+import type { ByteChunks, CaseListEvent, ReadCaseListOptions } from "../csv/read-case-list.js";
 import { readCaseListBatches } from "../csv/read-case-list.js";
 import type { CaseListEncoding } from "../csv/encoding.js";
 import { CaseListValidator, type CaseListValidatorOptions, type ReportRow, type ReportTotals, type ValidatedRow } from "./validator.js";
@@ -20,7 +20,12 @@ export interface ValidateCaseListOptions extends CaseListValidatorOptions {
   /** Keep report rows in memory for the returned report (default true; false for huge files). */
   keepRows?: boolean;
   maxBytes?: number;
+  /** Turns the bytes into batches of header/row/end events: CSV by default, a workbook reader for .xlsx uploads. */
+  read?: CaseListEventReader;
 }
+
+/** A file format's reader: the same events as the CSV reader, so that every format gets the same validation. */
+export type CaseListEventReader = (chunks: ByteChunks, options: ReadCaseListOptions) => AsyncIterable<CaseListEvent[]>;
 
 /**
  * Reads, validates and pseudonymizes a whole case list as a stream. A file that is not CSV throws a
@@ -36,7 +41,8 @@ export async function validateCaseList(
   const every = options.progressEvery ?? 10_000;
   const rows: ReportRow[] = [];
   let encoding: CaseListEncoding = "utf-8";
-  for await (const batch of readCaseListBatches(chunks, { maxBytes: options.maxBytes })) {
+  const read = options.read ?? readCaseListBatches;
+  for await (const batch of read(chunks, { maxBytes: options.maxBytes })) {
     for (const event of batch) {
       if (event.type === "header") {
         encoding = event.encoding;
@@ -45,7 +51,7 @@ export async function validateCaseList(
       if (event.type !== "row") continue;
       const validated = event.columnCountMismatch
         ? validator.rejectColumns(event.line, event.values)
-        : validator.validate(event.line, event.values);
+        : validator.validate(event.line, event.values, event.notText);
       if (keep) rows.push(validated.report);
       if (options.onRow) {
         // Only a returned promise is awaited: a microtask per row adds up over a million rows.

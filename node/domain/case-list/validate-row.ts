@@ -6,6 +6,7 @@ import { normalizeName } from "../identity/name.js";
 import { parseMobile } from "../identity/phone.js";
 import { parseAmountToFen, parseNonNegativeInteger } from "../money.js";
 import { CASE_FIELDS } from "../csv/header.js";
+import type { TextOnlyField } from "../csv/read-case-list.js";
 
 export const LOAN_REF_MAX_LENGTH = 64;
 export const OPTIONAL_TEXT_MAX_LENGTH = 200;
@@ -32,24 +33,27 @@ export type RowValidation =
   | { ok: false; loanRef: string; errors: FieldIssue[]; warnings: FieldIssue<FieldWarningCode>[] };
 
 const KNOWN = new Set<string>(CASE_FIELDS);
+const ID_NOT_TEXT = { ok: false, code: "ID_NUMBER_NOT_TEXT" } as const;
 
 /**
  * Validates one row (canonical field → raw cell text) per docs/design.md §9. Every field is checked,
- * so that a row's report lists all its problems at once, not only the first.
+ * so that a row's report lists all its problems at once, not only the first. `notText` names the columns whose
+ * workbook cell was a number: their text is not the value the lender typed, so it is not judged, only refused.
  */
-export function validateRow(values: Readonly<Record<string, string>>, today?: Date): RowValidation {
+export function validateRow(values: Readonly<Record<string, string>>, today?: Date, notText?: readonly TextOnlyField[]): RowValidation {
   const errors: FieldIssue[] = [];
   const warnings: FieldIssue<FieldWarningCode>[] = [];
   const fail = (field: string, code: FieldErrorCode) => errors.push(fieldError(field, code));
 
   const loanRef = nfkc(values.loan_ref ?? "").trim();
-  if (loanRef === "") fail("loan_ref", "FIELD_MISSING");
+  if (notText?.includes("loan_ref")) fail("loan_ref", "LOAN_REF_NOT_TEXT");
+  else if (loanRef === "") fail("loan_ref", "FIELD_MISSING");
   else if (codePointLength(loanRef) > LOAN_REF_MAX_LENGTH) fail("loan_ref", "FIELD_TOO_LONG");
 
   const name = normalizeName(values.name ?? "");
   if (!name.ok) fail("name", name.code);
 
-  const id = parseIdNumber(values.id_number ?? "", today);
+  const id = notText?.includes("id_number") ? ID_NOT_TEXT : parseIdNumber(values.id_number ?? "", today);
   if (!id.ok) fail("id_number", id.code);
   else if (id.upgraded) warnings.push(fieldWarning("id_number", "ID_UPGRADED"));
 

@@ -1,6 +1,7 @@
 import { type FieldIssue, type FieldWarningCode, fieldError } from "../errors.js";
 import { type Pepper, Pseudonymizer } from "../pseudonyms.js";
 import { CompactDigestMap, Hash128, INSERTED, SAME_DIGEST, hash64Words, hashWords } from "./compact-map.js";
+import type { TextOnlyField } from "../csv/read-case-list.js";
 import { type ValidCase, fingerprintInto, validateRow } from "./validate-row.js";
 
 export type RowStatus = "accepted" | "duplicate" | "rejected";
@@ -64,8 +65,8 @@ export class CaseListValidator {
     return this.#count({ line, loanRef, status: "rejected", warnings: [], errors: [fieldError("*", "ROW_COLUMNS")] });
   }
 
-  validate(line: number, values: Readonly<Record<string, string>>): ValidatedRow {
-    const result = validateRow(values, this.#options.today);
+  validate(line: number, values: Readonly<Record<string, string>>, notText?: readonly TextOnlyField[]): ValidatedRow {
+    const result = validateRow(values, this.#options.today, notText);
     if (!result.ok) {
       return this.#count({ line, loanRef: result.loanRef, status: "rejected", warnings: result.warnings, errors: result.errors });
     }

@@ -43,7 +43,15 @@ export interface CaseListRowEvent {
   columnCountMismatch?: true;
   /** The row's number of cells; set only with columnCountMismatch. */
   columnCount?: number;
+  /**
+   * Columns whose cell was a number where text is required (a workbook's ID number or loan ref typed as a number
+   * has lost digits): the validator rejects the row. Never set by the CSV reader, where every cell is text.
+   */
+  notText?: TextOnlyField[];
 }
+
+/** Fields a spreadsheet must hold as text: as a number they lose digits (15+ digits) or the ID's `X`. */
+export type TextOnlyField = "loan_ref" | "id_number";
 
 export interface CaseListEndEvent {
   type: "end";

@@ -8,6 +8,7 @@ import { ROLE, startConsortium, type TestConsortium } from "../../support/consor
 import { publishDirectory } from "../../support/directory.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { CLI } from "../../support/cli.js";
+import { workbookBytes } from "../../support/workbook.js";
 
 /** Runs `caseledger` as a real process; `input` goes to its stdin. */
 function caseledger(args: string[], env: Record<string, string>, input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -55,6 +56,22 @@ describe("node/cli: caseledger cases upload / allocate / commit / check (against
     await Promise.all([lender?.close(), agency?.close()]);
     await consortium?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("uploads an .xlsx workbook's named sheet with --sheet", async () => {
+    const book = await workbookBytes([
+      { name: "说明", rows: [["填写说明"]] },
+      { name: "清单", rows: [["合同编号", "姓名", "身份证号", "手机号", "本金", "欠款余额", "逾期天数"], ["W-1", "测试甲", ID, "", 100, 100, 1]] },
+    ]);
+    await writeFile(join(dir, "list.xlsx"), book);
+    const up = await caseledger(["cases", "upload", join(dir, "list.xlsx"), "--sheet", "清单", "--json"], lenderEnv);
+    expect(up.code, up.stderr).to.equal(0);
+    const summary = JSON.parse(up.stdout);
+    expect(summary).to.deep.include({ file: "list.xlsx", state: "ready" });
+    expect(summary.totals).to.include({ rows: 1, accepted: 1 });
+    const missing = await caseledger(["cases", "upload", join(dir, "list.xlsx"), "--sheet", "Sheet9"], lenderEnv);
+    expect(missing.code).to.not.equal(0);
+    expect(missing.stderr).to.include("SHEET_NOT_FOUND");
   });
 
   it("uploads, allocates, commits with --wait, and the agency checks ownership — with --json and in words", async () => {
