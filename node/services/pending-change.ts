@@ -96,7 +96,7 @@ export class PendingChangeWatch {
     const pending = await this.refresh();
     if (!pending) throw new ServiceError("NOT_FOUND", msg("api.NO_PENDING_CHANGE"), undefined, { status: 404 });
     const { wallet, contracts, memberId } = this.deps;
-    const registry = contracts.memberRegistry.connect(wallet) as ConsortiumContracts["memberRegistry"];
+    const registry = contracts.memberRegistry.connect(wallet);
     try {
       const fee = this.deps.gasPrice === undefined ? {} : { type: 0, gasPrice: this.deps.gasPrice };
       const tx = await this.deps.sendLock.run(async () => {

@@ -25,7 +25,7 @@ describe("node/http: /v1/member/pending-change — an operator proposal is seen 
   before(async () => {
     consortium = await startConsortium([{ name: "lender", roles: ROLE.LENDER }]);
     const config = { ...consortium.member("lender").config, timeouts: { ...consortium.member("lender").config.timeouts, memberStatusRefreshMs: 200 } };
-    gateway = await startGateway(config, { log: (entry) => logs.push(entry as Record<string, unknown>) });
+    gateway = await startGateway(config, { log: (entry) => logs.push(entry) });
     provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
     operator = await connectContracts(consortium.deployment, new NonceManager(new Wallet(ANVIL_DEV_KEY, provider)));
     admin = apiClient(gateway.url, (await gateway.tokens.create("admin", "管理员")).token);
