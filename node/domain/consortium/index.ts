@@ -18,7 +18,6 @@ export { MAX_BATCH, MAX_MANDATE_DAYS, MAX_MANDATE_SECONDS, MAX_PROOF_LENGTH } fr
 export { ALL_ROLES, ROLE, ROLE_BY_NAME, hasRole, isRoleName, needsPepper } from "./member-roles.js";
 export {
   CHANGE_KINDS,
-  type ChangeKindName,
   changeKindName,
   MEMBER_STATUS,
   MEMBER_STATUSES,
