@@ -58,6 +58,8 @@ import { AnchorStore } from "./store/evidence-log/anchor-store.js";
 import { EvidenceLog } from "./store/evidence-log/evidence-log.js";
 import { AuditLog } from "./store/audit-log.js";
 import { MemberStatus } from "./services/member-status.js";
+import { PendingChangeWatch } from "./services/pending-change.js";
+import { memberRouter } from "./http/member-router.js";
 import { auditRouter } from "./http/audit-router.js";
 import { staffTokensRouter } from "./http/staff-tokens-router.js";
 import { RateLimiter } from "./http/rate-limit.js";
@@ -93,6 +95,8 @@ export interface Gateway {
   memberStatus: MemberStatus;
   /** This gateway's Prometheus registry (GET /metrics). */
   metrics: GatewayMetrics;
+  /** The operator's proposal pending against this member, watched on chain; cancelled by an admin. */
+  pendingChange: PendingChangeWatch;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -342,6 +346,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const handoverLimiter = () => new RateLimiter({ burst: limits.handoverBurst, perSecond: limits.handoverPerMinute / 60, maxClients: 10_000, clock });
   const handoverRoutes = handoverRouter({ receiver, byAddress: handoverLimiter(), byCreditor: handoverLimiter(), peers: config.http.handoverPeers });
   const ownershipAudit = ownershipAuditor(audit, log);
+  const pendingChange = new PendingChangeWatch({
+    contracts,
+    memberId: config.memberId,
+    wallet,
+    sendLock,
+    gasPrice: config.chain.gasPrice,
+    log,
+    refreshMs: t.memberStatusRefreshMs,
+    receiptTimeoutMs: t.verifyReceiptMs,
+    receiptPollMs: t.receiptPollMs,
+  });
   const byIdNumberLimit = new RateLimiter({ burst: limits.ownershipByIdBurst, perSecond: limits.ownershipByIdPerMinute / 60, clock });
   const app = createApp({
     tokens,
@@ -374,6 +389,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/verify": verifyRouter(verifier),
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
+      "/member": memberRouter(pendingChange),
       ...web.staffRoutes,
     },
   });
@@ -392,6 +408,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   handovers.start();
   anchorer.start();
   notices.start();
+  pendingChange.start();
   const address = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${address.port}`;
   log({ level: "info", msg: "gateway started", memberId: config.memberId, url });
@@ -419,10 +436,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     audit,
     memberStatus,
     metrics,
+    pendingChange,
     health,
     app,
     async close() {
       memberStatus.stop();
+      pendingChange.stop();
       handovers.stop();
       notices.stop();
       await new Promise<void>((resolve) => {

@@ -98,6 +98,8 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "this gateway's staff tokens: public id, role, name, created, expires, revoked (never the secrets)" },
   { method: "POST", path: "/v1/staff-tokens", role: "admin", tag: "admin", summary: "issue a staff token { role, name, ttlDays? (1–365, default 90) }; the secret is in this answer only", body: J, status: 201 },
   { method: "DELETE", path: "/v1/staff-tokens/:id", role: "admin", tag: "admin", summary: "revoke a staff token now (its cached verification is dropped at once)", status: 204 },
+  { method: "GET", path: "/v1/member/pending-change", role: "admin", tag: "admin", summary: "the operator's proposal pending against this member on chain, or null: kind (signer, metadata), proposed signer or metadata hash, executableAt" },
+  { method: "POST", path: "/v1/member/pending-change/cancel", role: "admin", tag: "admin", summary: "cancel the pending operator proposal with this member's own key (MemberRegistry.cancelChange); answers once mined" },
   { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
 ];

@@ -317,6 +317,7 @@ export const CATALOG = {
     LEAF_HASH_NOT_RECEIPTS: { zh: "路径中的叶哈希与回执不符", en: "the leaf hash in the path is not the receipt's" },
     CHAIN_UNREACHABLE: { zh: "区块链节点不可达", en: "the chain node is unreachable" },
     TX_NOT_MINED: { zh: "交易未在时限内上链", en: "the transaction was not mined in time" },
+    NO_PENDING_CHANGE: { zh: "链上没有针对本成员的待生效变更", en: "no change is pending against this member on chain" },
     NOT_A_COURT: { zh: "本成员不是有效的法院成员", en: "this member is not an active court member" },
     RECEIPT_DOES_NOT_VERIFY: { zh: "回执未通过核验（{step}）", en: "the receipt does not verify ({step})" },
     CONTENT_TOO_LARGE: { zh: "内容超过大小上限 {maxBytes} 字节", en: "the content is larger than {maxBytes} bytes" },

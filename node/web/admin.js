@@ -1,12 +1,53 @@
 // Admin pages: this gateway's staff tokens (issue, list, revoke), the audit log with its hash chain checked, and the
 // member directory as the chain verifies it (agencies' console URLs are read from it, never typed).
 import { api, get, post } from "./api.js";
-import { t, when } from "./i18n.js";
+import { t, tIn, when } from "./i18n.js";
 import { card, clear, errorNote, h, note, table } from "./ui.js";
 
 export async function render(view, ctx) {
   const pages = { tokens: tokensPage, audit: auditPage, directory: directoryPage };
+  await pendingChangeBanner(view);
   await pages[ctx.name](view, ctx);
+}
+
+/**
+ * An operator proposal against this member (a new signing key or new metadata, executable by anyone after the
+ * delay), in both languages on every admin page, with the button that cancels it with the member's own key.
+ */
+async function pendingChangeBanner(view) {
+  let pending;
+  try {
+    ({ pending } = await get("/v1/member/pending-change"));
+  } catch {
+    return; // not this banner's to report: the page's own requests will
+  }
+  if (!pending) return;
+  const key = pending.kind === "signer" ? "pending_change_signer" : "pending_change_metadata";
+  const vars = { signer: pending.signer ?? "", hash: pending.metadataHash ?? "", at: when(pending.executableAt) };
+  const outcome = h("div", { id: "pending-change-outcome" });
+  const cancel = h("button", { type: "button", class: "primary", id: "pending-change-cancel" }, t("pending_change_cancel"));
+  cancel.addEventListener("click", async () => {
+    if (!confirm(t("pending_change_confirm"))) return;
+    cancel.disabled = true;
+    clear(outcome);
+    try {
+      const done = await post("/v1/member/pending-change/cancel", {});
+      outcome.append(note("ok", t("pending_change_cancelled", { tx: done.txHash })));
+      banner.dataset.state = "cancelled";
+    } catch (error) {
+      outcome.append(errorNote(error));
+      cancel.disabled = false;
+    }
+  });
+  const banner = h(
+    "div",
+    { class: "note warn", role: "alert", id: "pending-change", "data-kind": pending.kind, "data-state": "pending" },
+    h("p", { lang: "zh-CN" }, tIn("zh", key, vars)),
+    h("p", { lang: "en" }, tIn("en", key, vars)),
+    h("div", { class: "actions" }, cancel),
+    outcome,
+  );
+  view.append(banner);
 }
 
 const ROLES = ["lender", "agency", "court", "admin"];

@@ -30,6 +30,11 @@ const DICT = {
     tab_audit: "审计日志",
     tab_directory: "成员目录",
     role_operator: "运营方",
+    pending_change_signer: "警告：运营方提议将本机构的链上签名密钥更换为 {signer}，{at} 起任何人都可执行。若非本机构所请求，请立即撤销：执行后该密钥即可代表本机构行事。",
+    pending_change_metadata: "警告：运营方提议将本机构的链上元数据（网关地址、加密公钥）更换为摘要 {hash}，{at} 起任何人都可执行。若非本机构所请求，请立即撤销。",
+    pending_change_cancel: "撤销该提议（以本机构密钥签名）",
+    pending_change_confirm: "以本机构的密钥在链上撤销运营方的提议？",
+    pending_change_cancelled: "已在链上撤销该提议（交易 {tx}）。",
     issue_token: "签发令牌",
     issue_help: "令牌只在签发时显示一次：复制后交给持有人。本网关只保存其摘要。",
     token_role: "角色",
@@ -261,6 +266,11 @@ const DICT = {
     tab_audit: "Audit log",
     tab_directory: "Directory",
     role_operator: "Operator",
+    pending_change_signer: "Warning: the operator proposed to replace this institution's on-chain signing key with {signer}, executable by anyone from {at}. If this institution did not ask for it, cancel it now: once executed, that key acts for this institution.",
+    pending_change_metadata: "Warning: the operator proposed to replace this institution's on-chain metadata (gateway URL, encryption key) with hash {hash}, executable by anyone from {at}. If this institution did not ask for it, cancel it now.",
+    pending_change_cancel: "Cancel the proposal (signed with this institution's key)",
+    pending_change_confirm: "Cancel the operator's proposal on chain with this institution's key?",
+    pending_change_cancelled: "The proposal was cancelled on chain (transaction {tx}).",
     issue_token: "Issue a token",
     issue_help: "A token is shown once, when it is issued: copy it and give it to its holder. This gateway keeps only its digest.",
     token_role: "Role",
@@ -477,7 +487,12 @@ export function setLang(next) {
 }
 
 export function t(key, vars = {}) {
-  const text = DICT[lang][key] ?? DICT.zh[key] ?? key;
+  return tIn(lang, key, vars);
+}
+
+/** A string in the given language, whatever the page's: for warnings shown in both. */
+export function tIn(language, key, vars = {}) {
+  const text = DICT[language === "en" ? "en" : "zh"][key] ?? DICT.zh[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ""));
 }
 

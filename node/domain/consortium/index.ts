@@ -17,6 +17,8 @@ export { CASE_KEY_ORIGINATOR_SHIFT } from "./case-key.js";
 export { MAX_BATCH, MAX_MANDATE_DAYS, MAX_MANDATE_SECONDS, MAX_PROOF_LENGTH } from "./limits.js";
 export { ALL_ROLES, ROLE, ROLE_BY_NAME, hasRole, isRoleName, needsPepper } from "./member-roles.js";
 export {
+  CHANGE_KINDS,
+  changeKindName,
   MEMBER_STATUS,
   MEMBER_STATUSES,
   isActiveAgency,

@@ -33,3 +33,12 @@ export function isActiveWithRole(member: MemberStanding, role: number): boolean 
 export function isActiveAgency(member: MemberStanding): boolean {
   return isActiveWithRole(member, ROLE.AGENCY);
 }
+
+/** `IMemberRegistry.ChangeKind`, by name, in the enum's order: what an operator proposal would change. */
+export const CHANGE_KINDS = ["None", "Signer", "Metadata"] as const;
+export type ChangeKindName = (typeof CHANGE_KINDS)[number];
+
+/** The name of an on-chain change kind; a value outside the enum reads as "None" (nothing pending). */
+export function changeKindName(value: bigint | number): ChangeKindName {
+  return CHANGE_KINDS[Number(value)] ?? "None";
+}

@@ -107,6 +107,8 @@ const TABLE: Record<string, Row> = {
   "GET /v1/staff-tokens": { ok: 200, whileSuspended: true },
   "POST /v1/staff-tokens": { body: () => ({ role: "nope", name: "x" }), ok: 400, whileSuspended: true },
   "DELETE /v1/staff-tokens/:id": { path: "/v1/staff-tokens/000000000000", ok: 404, whileSuspended: true },
+  "GET /v1/member/pending-change": { ok: 200 },
+  "POST /v1/member/pending-change/cancel": { ok: 404 },
   "GET /v1/audit": { ok: 200, whileSuspended: true },
   "GET /v1/audit/verify": { ok: 200, whileSuspended: true },
 };

@@ -1,4 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
 import { expect } from "chai";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
@@ -8,52 +7,11 @@ import type { HandoverDelivery } from "../../../node/store/handover-deliveries.j
 import { apiClient, eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";
+import { expectNoPii, recordingServer, type RecordingServer } from "../../support/recording-server.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
 const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
-
-type Mode = "proxy" | "unavailable" | "ok-without-ack";
-
-/** An HTTP server that records every request it gets, and answers as told (or passes the request on to `target`). */
-async function recordingServer(target?: () => string) {
-  const requests: Array<{ at: number; body: Buffer }> = [];
-  let mode: Mode = "proxy";
-  const read = (req: IncomingMessage) =>
-    new Promise<Buffer>((resolve) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => resolve(Buffer.concat(chunks)));
-    });
-  const server: Server = createServer((req, res) => {
-    void read(req).then(async (body) => {
-      requests.push({ at: Date.now(), body });
-      if (mode === "unavailable" || !target) {
-        res.writeHead(mode === "unavailable" ? 503 : 200, { "content-type": "application/json" });
-        res.end(JSON.stringify(mode === "unavailable" ? { error: { code: "UNAVAILABLE" } } : { accepted: 1, rejected: [] }));
-        return;
-      }
-      if (mode === "ok-without-ack") {
-        // What a gateway that did not check (or an impostor) would say: a plain 200 with a receipt, no signature.
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify({ accepted: 1, rejected: [] }));
-        return;
-      }
-      const answer = await fetch(`${target()}${req.url}`, { method: "POST", headers: { "content-type": "application/json" }, body });
-      res.writeHead(answer.status, { "content-type": "application/json" });
-      res.end(Buffer.from(await answer.arrayBuffer()));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  return {
-    url,
-    requests,
-    setMode: (m: Mode) => void (mode = m),
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
-}
 
 /**
  * The lender's handover sender against a real agency gateway on anvil, with a recording server in front of the
@@ -66,8 +24,8 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
   let consortium: TestConsortium;
   let lender: Gateway;
   let agency: Gateway;
-  let front: Awaited<ReturnType<typeof recordingServer>>;
-  let attacker: Awaited<ReturnType<typeof recordingServer>>;
+  let front: RecordingServer;
+  let attacker: RecordingServer;
   let L: ReturnType<typeof apiClient>;
   let seq = 0;
 
@@ -103,7 +61,7 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
     ]);
     const quiet = () => {};
     agency = await startGateway(consortium.member("agency").config, { log: quiet });
-    front = await recordingServer(() => agency.url);
+    front = await recordingServer({ forward: () => agency.url });
     attacker = await recordingServer();
     await publishDirectory(consortium, { agency: { name: "示例催收", roles: ["agency"], gatewayUrl: front.url } });
     const config = consortium.member("lender").config;
@@ -132,10 +90,8 @@ describe("node/services/handover: sender — destination, sealing, acknowledgeme
     // What went over the wire: a caseledger-handover/2 envelope, none of the personal data in it in any form.
     const wire = Buffer.concat(front.requests.map((r) => r.body)).toString("utf8");
     expect(JSON.parse(front.requests[0]!.body.toString("utf8")).header.format).to.equal("caseledger-handover/2");
-    for (const secret of [...ids, "交接测试", "13900000000", "13900000001", ...ids.map((id) => id.slice(-6))]) {
-      expect(wire, secret).not.to.include(secret);
-      expect(wire).not.to.include(Buffer.from(secret, "utf8").toString("base64"));
-    }
+    expectNoPii(front.requests, ids.map((idNumber, i) => ({ name: `交接测试${seq - 1}${i}`, idNumber, phone: `1390000${String((seq - 1) * 10 + i).padStart(4, "0")}` })), "the handover's requests");
+    for (const secret of ["交接测试", ...ids.map((id) => id.slice(-6))]) expect(wire, "a part of a name or ID number").not.to.include(secret);
     // The agency opened it and has the cases.
     expect(await agency.store.handoverReceipts.count()).to.equal(1);
   });

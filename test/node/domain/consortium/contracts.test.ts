@@ -20,6 +20,7 @@ import {
   MAX_MANDATE_SECONDS,
   MAX_PROOF_LENGTH,
   MEMBER_STATUS,
+  CHANGE_KINDS,
   MEMBER_STATUSES,
   ROLE,
   transitionOf,
@@ -146,6 +147,7 @@ describe("domain/consortium against the compiled contracts", function () {
   it("the case and member status enums, in order", async () => {
     expect(await enumMembers("contracts/interfaces/ICaseRegistry.sol:ICaseRegistry", "CaseStatus")).to.deep.equal([...CASE_STATUSES]);
     expect(await enumMembers("contracts/interfaces/IMemberRegistry.sol:IMemberRegistry", "MemberStatus")).to.deep.equal([...MEMBER_STATUSES]);
+    expect(await enumMembers("contracts/interfaces/IMemberRegistry.sol:IMemberRegistry", "ChangeKind")).to.deep.equal([...CHANGE_KINDS]);
   });
 
   it("the role bits and the limits", async () => {

@@ -4,10 +4,13 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { startGateway, type Gateway } from "../../node/gateway.js";
-import { apiClient } from "../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
-import { publishDirectory } from "../support/directory.js";
+import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
+import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
+import { connectContracts } from "../../../node/chain/contracts.js";
+import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { apiClient } from "../../support/api-client.js";
+import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+import { publishDirectory } from "../../support/directory.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const WAIT = { timeout: 30_000 };
@@ -152,13 +155,25 @@ describe("e2e: the console trusts no other gateway with a token; the admin's pag
     expect(greedy.requests, "the greedy gateway heard nothing").to.deep.equal([]);
   });
 
-  it("admin: issues a token (shown once), sees it listed, revokes it and it no longer works; the audit log is verified; the directory shows agencies' URLs", async () => {
+  it("admin: sees the operator's proposal against the member in both languages and cancels it; issues a token (shown once), sees it listed, revokes it and it no longer works; the audit log is verified; the directory shows agencies' URLs", async () => {
     const admin = (await lender.tokens.create("admin", "管理员")).token;
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    const operator = await connectContracts(consortium.deployment, new NonceManager(new Wallet(ANVIL_DEV_KEY, provider)));
+    const rogue = Wallet.createRandom().address;
+    await (await operator.memberRegistry.proposeSignerRotation(lender.config.memberId, rogue)).wait();
     const context = await browser.newContext({ locale: "zh-CN" });
     const page = await context.newPage();
     page.on("dialog", (d) => void d.accept());
     await paste(page, lender, admin);
     await page.waitForSelector('nav a[data-tab="tokens"]', WAIT);
+    await page.click('nav a[data-tab="tokens"]');
+    const banner = page.locator('#pending-change[data-kind="signer"]');
+    await banner.waitFor(WAIT);
+    expect(await banner.textContent()).to.include("运营方提议").and.to.include("the operator proposed").and.to.include(rogue);
+    await page.click("#pending-change-cancel");
+    await page.waitForSelector('#pending-change[data-state="cancelled"]', WAIT);
+    expect(Number((await operator.memberRegistry.pendingChangeOf(lender.config.memberId)).executableAt), "cancelled on chain").to.equal(0);
+    provider.destroy();
 
     await page.click('nav a[data-tab="tokens"]');
     await page.waitForSelector("#issue-form", WAIT);
