@@ -27,10 +27,11 @@ export function* inChunks(bytes: Uint8Array, size = 4096): Generator<Uint8Array>
 
 /**
  * The same workbook with its zip entries stored in another order — the ones named first, in that order, then the rest
- * as they were — as Excel stores sheets before the shared strings. A plain zip (no data descriptors, no zip64), as
- * the tests' workbooks are.
+ * as they were — as Excel stores sheets before the shared strings. Read as a plain zip (no data descriptors, no
+ * zip64), as exceljs writes them; with `dataDescriptors` each entry's sizes and CRC follow its data (flag bit 3), as
+ * streaming zip writers store them.
  */
-export function reorderZip(zip: Buffer, first: readonly string[]): Buffer {
+export function reorderZip(zip: Buffer, first: readonly string[], { dataDescriptors = false } = {}): Buffer {
   let end = zip.length - 22;
   while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
   if (end < 0) throw new Error("not a zip");
@@ -55,13 +56,19 @@ export function reorderZip(zip: Buffer, first: readonly string[]): Buffer {
     const header = Buffer.alloc(30);
     header.writeUInt32LE(0x04034b50, 0);
     central.copy(header, 4, 6, 16); // version needed, flags, method, time, date
-    header.writeUInt16LE(central.readUInt16LE(8) & ~0x0008, 6); // sizes in the header: no data descriptor
-    central.copy(header, 14, 16, 28); // crc, sizes
+    const flags = dataDescriptors ? central.readUInt16LE(8) | 0x0008 : central.readUInt16LE(8) & ~0x0008;
+    header.writeUInt16LE(flags, 6);
+    // CRC and sizes in the header, or zeros there and a data descriptor after the data.
+    const descriptor = Buffer.alloc(dataDescriptors ? 16 : 0);
+    if (dataDescriptors) {
+      descriptor.writeUInt32LE(0x08074b50, 0);
+      central.copy(descriptor, 4, 16, 28);
+    } else central.copy(header, 14, 16, 28);
     header.writeUInt16LE(nameBytes.length, 26);
-    central.writeUInt16LE(central.readUInt16LE(8) & ~0x0008, 8);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt32LE(offset, 42);
-    parts.push(header, nameBytes, entry.data);
-    offset += header.length + nameBytes.length + entry.data.length;
+    parts.push(header, nameBytes, entry.data, descriptor);
+    offset += header.length + nameBytes.length + entry.data.length + descriptor.length;
   }
   const directory = Buffer.concat(order.map((e) => e.central));
   const tail = Buffer.alloc(22);

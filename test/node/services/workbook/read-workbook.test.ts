@@ -212,6 +212,14 @@ describe("node/services/workbook/read-workbook: nothing in clear on disk", funct
     expect(await filesUnder(osTmp)).to.deep.equal([]);
   });
 
+  it("reads a workbook whose entries carry data descriptors (sizes after the data) in the same order", async () => {
+    const plain = await workbookBytes([{ name: "清单", rows: [HEADER_ROW, ["E-1", NAME, ID, PHONE, 1, 1, 1]] }]);
+    const bytes = reorderZip(plain, ["xl/worksheets/sheet1.xml"], { dataDescriptors: true });
+    const rows = rowsOf(await events(bytes, { spoolDir: spool }));
+    expect({ ...rows[0]!.values }).to.deep.include({ loan_ref: "E-1", name: NAME, id_number: ID, phone: PHONE });
+    expect(await filesHolding([root], [NAME, ID, PHONE])).to.deep.equal([]);
+  });
+
   it("refuses a zip whose central directory points past its end as WORKBOOK_CORRUPT", async () => {
     const bytes = Buffer.from(await excelOrdered(3));
     // The end record's central-directory offset, made to point past the file.
