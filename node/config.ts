@@ -146,7 +146,7 @@ export interface GatewayConfig {
   memberId: number;
   /** Display name, for logs and the console. */
   memberName: string;
-  /** Everything this gateway writes: store/, blobs/. */
+  /** Everything this gateway writes: store/, blobs/, spool/ (workbook uploads being read, encrypted). */
   dataDir: string;
   chain: {
     profile: ChainProfile;

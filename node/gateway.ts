@@ -22,6 +22,7 @@ import type { Clock } from "./domain/clock.js";
 import { CaseService } from "./services/cases.js";
 import { AgencyService } from "./services/agencies.js";
 import { CaseListService } from "./services/case-lists.js";
+import { cleanSpoolDir, workbookSpoolDir } from "./services/workbook/spool.js";
 import { cachedActiveAgency } from "./services/active-agency.js";
 import { StaffTokenAdmin } from "./services/staff-token-admin.js";
 import { handoverRouter } from "./http/handover-router.js";
@@ -216,6 +217,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const anchors = new AnchorStore(evidenceKv);
   const blobs = new BlobStore(config.dataDir);
   await blobs.cleanTemporary();
+  // Workbook uploads a crash left spooled (ciphertext under a key that died with the process): removed.
+  const spoolDir = workbookSpoolDir(config.dataDir);
+  await cleanSpoolDir(spoolDir);
   const anchorer = new EvidenceAnchorer({
     sendLock,
     evidenceLog,
@@ -373,6 +377,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           ingest: { store, cipher, pepper, memberId: config.memberId, clock },
           store,
           uploadLimitBytes: config.http.uploadLimitBytes,
+          spoolDir,
           queue: ingestQueue,
           onIngested: (summary) => metrics.ingested(summary),
         }),

@@ -16,10 +16,11 @@ const GENERIC_TYPES = new Set(["application/octet-stream", "application/vnd.ms-e
 /**
  * The reader for an upload, from its media type — or, for a generic type, its file name: `.xlsx` and `.xls` go to the
  * workbook reader (which reads the one and refuses the other with words that say what to do), anything else is CSV.
- * Undefined: not a type a case list comes as. `sheet` picks a workbook's sheet by name; CSV has none.
+ * Undefined: not a type a case list comes as. `sheet` picks a workbook's sheet by name; CSV has none. `spoolDir` is
+ * where a workbook is spooled (encrypted) while it is read.
  */
-export function caseListReader(contentType: string, file: string, sheet: string | undefined): CaseListEventReader | undefined {
+export function caseListReader(contentType: string, file: string, sheet: string | undefined, spoolDir: string): CaseListEventReader | undefined {
   const workbook = contentType === XLSX_TYPE || (GENERIC_TYPES.has(contentType) && /\.xlsx?$/i.test(file));
-  if (workbook) return (chunks, options) => readWorkbookBatches(chunks, { ...options, sheet });
+  if (workbook) return (chunks, options) => readWorkbookBatches(chunks, { ...options, sheet, spoolDir });
   return CSV_TYPES.has(contentType) ? readCaseListBatches : undefined;
 }

@@ -13,6 +13,8 @@ export interface CaseListServiceDeps {
   ingest: IngestDeps;
   store: GatewayDatabase;
   uploadLimitBytes: number;
+  /** Where workbook uploads are spooled, encrypted, while they are read (`workbookSpoolDir(dataDir)`). */
+  spoolDir: string;
   /** The gateway's one ingest queue: how many lists are read at once, how many wait. */
   queue: IngestQueue;
   /** Told the rows of each list ingested (the metrics count them). */
@@ -55,7 +57,7 @@ export class CaseListService {
 
   async upload(upload: CaseListUpload): Promise<CaseListSummary> {
     const { uploadLimitBytes } = this.deps;
-    const read = caseListReader(upload.contentType, upload.file, upload.sheet);
+    const read = caseListReader(upload.contentType, upload.file, upload.sheet, this.deps.spoolDir);
     if (!read) {
       throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", msg("api.UPLOAD_NOT_CSV"), { contentType: upload.contentType || null });
     }

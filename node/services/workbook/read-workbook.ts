@@ -1,16 +1,23 @@
-import { once } from "node:events";
-import { PassThrough } from "node:stream";
+import { Readable } from "node:stream";
 import ExcelJS from "exceljs";
 import { CaseListFileError } from "../../domain/errors.js";
 import { type CaseListColumn, mapHeader } from "../../domain/csv/header.js";
 import type { ByteChunks, CaseListEvent, CaseListRowEvent, ReadCaseListOptions, TextOnlyField } from "../../domain/csv/read-case-list.js";
 import { cellText, isNumberCell } from "./cell-text.js";
+import { EncryptedSpool } from "./spool.js";
+import { centralDirectory, type LocatedEntry, locateEntries, type ZipEntry, ZipFormatError, zipRecords } from "./zip-records.js";
 
 /**
- * Reading an .xlsx case list as a stream (exceljs's streaming reader): the same header/row/end events as the CSV
- * reader, so that a workbook gets the CSV path's header aliases, validation, pseudonymization and report. A row's
- * `line` is its row number in the sheet. Never the workbook whole in memory: rows are read as the zip is inflated
- * (exceljs parks a sheet stored before the shared strings in a temporary file, as Excel lays workbooks out).
+ * Reading an .xlsx case list: the same header/row/end events as the CSV reader, so that a workbook gets the CSV
+ * path's header aliases, validation, pseudonymization and report. A row's `line` is its row number in the sheet.
+ *
+ * The upload is first spooled, still compressed and encrypted on the fly under a key that only this read holds
+ * ({@link EncryptedSpool}), to `spoolDir`; the zip's central directory is then read from the spool, and exceljs's
+ * streaming reader is fed the entries it needs in the order it needs them — the workbook's relationships,
+ * workbook.xml (the tab order), the shared strings, the styles, then the sheets — so that it never parks a sheet in a
+ * temporary file (which it does, in clear, for a sheet stored before the shared strings, as Excel lays workbooks out).
+ * Memory holds the central directory and the rows of a batch, never a sheet whole. The spool is deleted when the
+ * read ends, however it ends.
  *
  * Whole-file problems are CaseListFileErrors, as with CSV: an .xls or encrypted workbook (an OLE compound file)
  * WORKBOOK_UNSUPPORTED, anything else that is not a whole zip workbook WORKBOOK_CORRUPT, no sheet of the asked name
@@ -19,6 +26,8 @@ import { cellText, isNumberCell } from "./cell-text.js";
 export interface ReadWorkbookOptions extends ReadCaseListOptions {
   /** The sheet to read, by its tab name; the first visible sheet when not given. */
   sheet?: string;
+  /** Where the upload is spooled (encrypted) while it is read: the gateway's `<dataDir>/spool`. */
+  spoolDir: string;
 }
 
 /** Rows per batch of events: enough to amortize the async step, few enough to stay young-generation garbage. */
@@ -30,39 +39,58 @@ const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 const startsWith = (bytes: Uint8Array, signature: readonly number[]) => signature.every((b, i) => bytes[i] === b);
 
-export async function* readWorkbookBatches(chunks: ByteChunks, options: ReadWorkbookOptions = {}): AsyncGenerator<CaseListEvent[], void, undefined> {
-  const { maxBytes, sheet } = options;
+/** The parts exceljs reads before any sheet, in the order it needs them. */
+const LEADING_PARTS = ["xl/_rels/workbook.xml.rels", "xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml"];
+/** The sheets, as exceljs names them (their relationships, drawings and the rest are not needed). */
+const SHEET_PART = /^xl\/worksheets\/sheet\d+\.xml$/;
+
+/** The entries to hand exceljs: the leading parts first, then the sheets in the zip's order. */
+function readingOrder(entries: readonly ZipEntry[]): ZipEntry[] {
+  const leading = LEADING_PARTS.flatMap((name) => entries.filter((e) => e.name === name).slice(0, 1));
+  return [...leading, ...entries.filter((e) => SHEET_PART.test(e.name))];
+}
+
+export async function* readWorkbookBatches(chunks: ByteChunks, options: ReadWorkbookOptions): AsyncGenerator<CaseListEvent[], void, undefined> {
+  const { maxBytes, sheet, spoolDir } = options;
   const source = (Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()) as AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
   let bytes = 0;
+  let done = false;
   const next = async (): Promise<Uint8Array | undefined> => {
     const step = await source.next();
-    if (step.done) return undefined;
+    if (step.done) {
+      done = true;
+      return undefined;
+    }
     bytes += step.value.length;
     if (maxBytes !== undefined && bytes > maxBytes) throw new CaseListFileError("FILE_TOO_LARGE", { maxBytes });
     return step.value;
   };
 
-  let pump: Promise<void> | undefined;
+  let spool: EncryptedSpool | undefined;
+  let input: Readable | undefined;
   try {
     const first = await signature(next);
-    const input = new PassThrough();
-    const stop = new AbortController();
-    let failure: unknown;
-    // The bytes go to exceljs through a stream with back-pressure; a failure of ours (too large) ends its input and
+    spool = await EncryptedSpool.create(spoolDir);
+    for (let chunk: Uint8Array | undefined = first; chunk; chunk = await next()) await spool.append(chunk);
+
+    let entries: LocatedEntry[];
+    try {
+      entries = await locateEntries(spool, readingOrder(await centralDirectory(spool)));
+    } catch (error) {
+      if (error instanceof ZipFormatError) throw new CaseListFileError("WORKBOOK_CORRUPT", {}, { cause: error });
+      throw error;
+    }
+    // A failure reading the spool ends exceljs's input (a stream piped on is not told of errors: it would wait) and
     // is the one reported, whatever exceljs makes of the cut-short zip.
-    pump = (async () => {
+    let feedFailure: unknown;
+    const feed = async function* (records: AsyncGenerator<Buffer>) {
       try {
-        for (let chunk: Uint8Array | undefined = first; chunk && !stop.signal.aborted; chunk = await next()) {
-          if (!input.write(chunk)) await once(input, "drain", { signal: stop.signal });
-        }
+        yield* records;
       } catch (error) {
-        if (!stop.signal.aborted) failure = error;
-      } finally {
-        input.end();
-        // The rest of an upload that is not read (the reader gave up) is not waited for.
-        if (stop.signal.aborted) await source.return?.();
+        feedFailure = error;
       }
-    })();
+    };
+    input = Readable.from(feed(zipRecords(spool, entries)), { objectMode: false });
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
       worksheets: "emit",
       sharedStrings: "cache",
@@ -70,6 +98,9 @@ export async function* readWorkbookBatches(chunks: ByteChunks, options: ReadWork
       hyperlinks: "ignore",
       entries: "ignore",
     });
+    // exceljs parks a sheet in a temporary file unless it has both of these when the sheet comes. They come first
+    // (readingOrder); set here too, a workbook without shared strings (all numbers) is read straight as well.
+    Object.assign(reader, { sharedStrings: [], workbookRels: [] });
     const rows = new SheetRows();
     let found = false;
     try {
@@ -81,28 +112,25 @@ export async function* readWorkbookBatches(chunks: ByteChunks, options: ReadWork
           if (events) yield events;
         }
       }
-      await pump;
     } catch (error) {
-      stop.abort();
-      await pump;
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the pump's own CaseListFileError, unchanged
-      if (failure !== undefined) throw failure;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- the spool's own error, unchanged
+      if (feedFailure !== undefined) throw feedFailure;
       if (error instanceof CaseListFileError) throw error;
-      // unzipper's and the XML parser's errors: not a workbook, or one cut short.
+      // Our zip reading's, unzipper's and the XML parser's errors: not a workbook, or one cut short.
       throw new CaseListFileError("WORKBOOK_CORRUPT", {}, { cause: error });
-    } finally {
-      stop.abort();
-      input.destroy();
     }
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the pump's own CaseListFileError, unchanged
-    if (failure !== undefined) throw failure;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the spool's own error, unchanged
+    if (feedFailure !== undefined) throw feedFailure;
     if (!found) {
       if (sheet !== undefined) throw new CaseListFileError("SHEET_NOT_FOUND", { sheet });
       throw new CaseListFileError("WORKBOOK_CORRUPT");
     }
     yield rows.end(bytes);
   } finally {
-    if (!pump) await source.return?.();
+    input?.destroy();
+    await spool?.remove();
+    // The rest of an upload that is not read (the reader gave up) is not waited for.
+    if (!done) await source.return?.();
   }
 }
 

@@ -1,5 +1,8 @@
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { workbookSpoolDir } from "../../../node/services/workbook/spool.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { workbookBytes } from "../../support/workbook.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
@@ -15,9 +18,16 @@ describe("node/http: /v1/case-lists with .xlsx workbooks", function () {
   let gateway: Gateway;
   let token: string;
 
+  let spoolDir: string;
+
   before(async () => {
     consortium = await startConsortium([{ name: "lender", roles: ROLE.LENDER }]);
-    gateway = await startGateway(consortium.member("lender").config, { log: () => {} });
+    const config = consortium.member("lender").config;
+    // A spool left by a crash mid-upload (ciphertext whose key died with the process): removed at start.
+    spoolDir = workbookSpoolDir(config.dataDir);
+    await mkdir(spoolDir, { recursive: true });
+    await writeFile(join(spoolDir, "left-by-a-crash.spool"), Buffer.alloc(64, 1));
+    gateway = await startGateway(config, { log: () => {} });
     token = (await gateway.tokens.create("lender", "clerk")).token;
   });
   after(async () => {
@@ -31,6 +41,10 @@ describe("node/http: /v1/case-lists with .xlsx workbooks", function () {
     return { status: res.status, body: await res.json() };
   };
   const get = async (path: string): Promise<any> => (await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+
+  it("removes at start the workbook spools a crash left behind", async () => {
+    expect(await readdir(spoolDir)).to.deep.equal([]);
+  });
 
   it("uploads a workbook's named sheet (201) with the report a CSV gets, lines the sheet's row numbers", async () => {
     const book = await workbookBytes([
@@ -71,5 +85,7 @@ describe("node/http: /v1/case-lists with .xlsx workbooks", function () {
     expect(lists.map((l: { state: string }) => l.state)).to.deep.equal(["failed"]);
     // Rows read before the cut were stored in batches of 2,000: rolled back, the report is empty.
     expect((await get(`/v1/case-lists/${lists[0].id}/report`)).rows).to.deep.equal([]);
+    // Every upload's spool is gone with its read, accepted or refused.
+    expect(await readdir(spoolDir)).to.deep.equal([]);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
 import fc from "fast-check";
 import { type ValidationReport, validateCaseList } from "../../../node/domain/case-list/report.js";
@@ -14,9 +17,10 @@ const TODAY = new Date(Date.UTC(2026, 0, 15));
 const HEADER = ["合同编号", "姓名", "身份证号", "手机号", "本金", "欠款余额", "逾期天数", "放款日"];
 const ID = syntheticId18("19790615", "246", "440106");
 const NAME = "测试专用姓名";
+let spoolDir = "";
 
 async function validate(file: string, contentType: string, bytes: Uint8Array, sheet?: string): Promise<{ report: ValidationReport; rows: ValidatedRow[] }> {
-  const read = caseListReader(contentType, file, sheet);
+  const read = caseListReader(contentType, file, sheet, spoolDir);
   if (!read) throw new Error(`no reader for ${contentType}`);
   const rows: ValidatedRow[] = [];
   const report = await validateCaseList(file, inChunks(bytes), { pepper: PEPPER, originatorMemberId: 1, today: TODAY, read, onRow: (row) => void rows.push(row) });
@@ -26,16 +30,22 @@ const xlsx = (bytes: Uint8Array, sheet?: string) => validate("list.xlsx", XLSX_T
 
 describe("node/services/case-list-format", function () {
   this.timeout(60_000);
+  before(async () => {
+    spoolDir = await mkdtemp(join(tmpdir(), "caseledger-spool-"));
+  });
+  after(async () => {
+    await rm(spoolDir, { recursive: true, force: true });
+  });
 
   it("picks the reader from the media type, and from the file name when the type says nothing", () => {
-    expect(caseListReader("text/csv", "list.xlsx", undefined)).to.equal(readCaseListBatches);
-    expect(caseListReader("application/octet-stream", "list.csv", undefined)).to.equal(readCaseListBatches);
-    expect(caseListReader("application/vnd.ms-excel", "清单.csv", undefined)).to.equal(readCaseListBatches);
+    expect(caseListReader("text/csv", "list.xlsx", undefined, spoolDir)).to.equal(readCaseListBatches);
+    expect(caseListReader("application/octet-stream", "list.csv", undefined, spoolDir)).to.equal(readCaseListBatches);
+    expect(caseListReader("application/vnd.ms-excel", "清单.csv", undefined, spoolDir)).to.equal(readCaseListBatches);
     for (const [type, file] of [[XLSX_TYPE, "upload.csv"], ["application/octet-stream", "清单.XLSX"], ["application/octet-stream", "old.xls"]] as const) {
-      const read = caseListReader(type, file, undefined);
+      const read = caseListReader(type, file, undefined, spoolDir);
       expect(read, `${type} ${file}`).to.be.a("function").and.not.equal(readCaseListBatches);
     }
-    expect(caseListReader("application/json", "list.xlsx", undefined)).to.equal(undefined);
+    expect(caseListReader("application/json", "list.xlsx", undefined, spoolDir)).to.equal(undefined);
   });
 
   it("gives an .xlsx and the same list as CSV identical reports and totals (random lists)", async () => {

@@ -26,7 +26,7 @@ describe("node/services/case-lists (LevelDB on disk)", function () {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "caseledger-case-lists-"));
     store = await openDatabase(dir);
-    service = new CaseListService({ ingest: { store, cipher: new PiiCipher(randomBytes(32)), pepper, memberId: 1, clock: () => Date.UTC(2026, 0, 1) }, store, uploadLimitBytes: 1_000, queue: new IngestQueue({ maxConcurrent: 1, maxQueued: 1 }) });
+    service = new CaseListService({ ingest: { store, cipher: new PiiCipher(randomBytes(32)), pepper, memberId: 1, clock: () => Date.UTC(2026, 0, 1) }, store, uploadLimitBytes: 1_000, spoolDir: join(dir, "spool"), queue: new IngestQueue({ maxConcurrent: 1, maxQueued: 1 }) });
   });
   afterEach(async () => {
     await store.close();
