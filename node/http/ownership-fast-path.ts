@@ -12,9 +12,10 @@ import { OWNERSHIP_ROLES } from "./ownership-router.js";
 
 /** Exactly one parameter, a well-formed case key: anything else is the express route's to answer. */
 const HOT = /^\/v1\/ownership\?caseKey=(0x[0-9a-fA-F]{64})$/;
-/** What the express route logs as the path: the router's mount point and its route pattern. */
-const LOGGED_PATH = "/v1/ownership/";
-/** The route express's match records for the same request (its router's root is its mount path): one metric label. */
+/**
+ * The route express's match records for the same request (its router's root is its mount path): the path the access
+ * log shows and the metric label, as for the express route.
+ */
 const MATCHED_ROUTE = "/v1/ownership";
 /** Names and values in one flat list, as writeHead takes them. */
 const HEADERS: string[] = [...Object.entries(SECURITY_HEADERS).flat(), "Content-Type", "application/json; charset=utf-8"];
@@ -56,7 +57,7 @@ export function ownershipFastPath(deps: OwnershipFastPathDeps) {
         if (!done) return next();
         res.writeHead(200, [...HEADERS, "Content-Length", String(Buffer.byteLength(done.body))]);
         res.end(done.body);
-        logRequest(deps.log, "GET", LOGGED_PATH, 200, started, done.tokenId);
+        logRequest(deps.log, "GET", MATCHED_ROUTE, 200, started, done.tokenId);
         deps.observe?.("GET", MATCHED_ROUTE, 200, started);
       },
       () => next(),

@@ -124,7 +124,7 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     await page.waitForSelector("#dropzone");
     await page.setInputFiles("#file-input", { name: "photo.png", mimeType: "image/png", buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]) });
     await page.waitForSelector("#upload-status .note.error", WAIT);
-    expect(await page.textContent("#upload-status")).to.include("这不是 CSV");
+    expect(await page.textContent("#upload-status")).to.include("无法读取这份案件清单");
 
     await page.setInputFiles("#file-input", { name: "list.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.waitForSelector("#report-totals", WAIT);

@@ -146,7 +146,7 @@ describe("node/http: the ownership check's fast path answers as express does", f
     expect(await ask(cases.other)).to.include({ authorized: false, agencyId: null });
     expect(await ask(cases.unknown)).to.include({ authorized: false, status: "None" });
     const fast = await send(fastUrl, "GET", `/v1/ownership?caseKey=${cases.mine}`, tokens.agency);
-    expect(fast.log).to.deep.equal({ method: "GET", path: "/v1/ownership/", status: 200, staff: fast.log?.staff, ms: "number" });
+    expect(fast.log).to.deep.equal({ method: "GET", path: "/v1/ownership", status: 200, staff: fast.log?.staff, ms: "number" });
     expect(fast.headers["content-type"]).to.equal("application/json; charset=utf-8");
   });
 
