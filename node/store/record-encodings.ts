@@ -397,6 +397,9 @@ function rowFlags(row: StoredReportRow): number {
   return flags;
 }
 
+/** A ReportChunkWriter's content as plain, structured-cloneable data. */
+export type ReportChunkState = { body: Uint8Array; flagsAt: number[] } | { rows: StoredReportRow[] };
+
 /**
  * A report chunk written row by row as the rows come (so that they need not stay in memory as objects), where a
  * row can still be marked as an update afterwards. A row that does not fit the binary form turns the whole chunk
@@ -431,6 +434,27 @@ export class ReportChunkWriter {
     const at = this.#flagsAt[index] as number;
     const body = this.#body.buffer;
     body[at] = (body[at] as number) | UPDATE;
+  }
+
+  /**
+   * The chunk so far as plain data, for another thread (the ingest's worker encodes, the main thread writes): the
+   * bytes copied into their own buffer, so that it can be transferred rather than cloned.
+   */
+  export(): ReportChunkState {
+    if (this.#rows) return { rows: this.#rows };
+    return { body: Uint8Array.prototype.slice.call(this.#body.buffer, 0, this.#body.length), flagsAt: this.#flagsAt };
+  }
+
+  /** A writer holding an exported chunk (rows can still be marked as updates and added). */
+  static restore(state: ReportChunkState): ReportChunkWriter {
+    const writer = new ReportChunkWriter();
+    if ("rows" in state) {
+      writer.#rows = state.rows;
+    } else {
+      writer.#body.bytes(state.body);
+      writer.#flagsAt = state.flagsAt;
+    }
+    return writer;
   }
 
   /** The stored value of the chunk (a Buffer for the `listRows` sublevel, or the rows); the writer starts over. */

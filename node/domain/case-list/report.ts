@@ -1,4 +1,4 @@
-import type { ByteChunks } from "../csv/read-case-list.js";
+import type { ByteChunks, CaseListEvent } from "../csv/read-case-list.js";
 import { readCaseListBatches } from "../csv/read-case-list.js";
 import type { CaseListEncoding } from "../csv/encoding.js";
 import { CaseListValidator, type CaseListValidatorOptions, type ReportRow, type ReportTotals, type ValidatedRow } from "./validator.js";
@@ -26,17 +26,26 @@ export interface ValidateCaseListOptions extends CaseListValidatorOptions {
  * Reads, validates and pseudonymizes a whole case list as a stream. A file that is not CSV throws a
  * CaseListFileError; bad rows never do.
  */
-export async function validateCaseList(
+export function validateCaseList(file: string, chunks: ByteChunks, options: ValidateCaseListOptions): Promise<ValidationReport> {
+  return validateCaseListEvents(file, readCaseListBatches(chunks, { maxBytes: options.maxBytes }), options);
+}
+
+/**
+ * The seam where rows enter validation: batches of reader events (a header, rows with their physical line and cell
+ * text by column key, an end) from any source — the CSV reader, or another format's reader that yields the same
+ * events. A source's whole-file problem is thrown from its iterator as a CaseListFileError.
+ */
+export async function validateCaseListEvents(
   file: string,
-  chunks: ByteChunks,
-  options: ValidateCaseListOptions,
+  batches: AsyncIterable<readonly CaseListEvent[]> | Iterable<readonly CaseListEvent[]>,
+  options: Omit<ValidateCaseListOptions, "maxBytes">,
 ): Promise<ValidationReport> {
   const validator = new CaseListValidator(options);
   const keep = options.keepRows ?? true;
   const every = options.progressEvery ?? 10_000;
   const rows: ReportRow[] = [];
   let encoding: CaseListEncoding = "utf-8";
-  for await (const batch of readCaseListBatches(chunks, { maxBytes: options.maxBytes })) {
+  for await (const batch of batches) {
     for (const event of batch) {
       if (event.type === "header") {
         encoding = event.encoding;
