@@ -26,6 +26,8 @@ export interface IngestDeps {
    * default). The same results; the gateway's main thread then spends ~20 µs of CPU a row on it.
    */
   inThread?: boolean;
+  /** Tests: the worker's entry (one that fails on purpose); the real one by default. */
+  workerEntry?: URL;
 }
 
 export interface IngestInput {
@@ -95,6 +97,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
           progressEvery: PROGRESS_EVERY,
           onProgress: input.onProgress,
           onBatch: take,
+          entry: deps.workerEntry,
         });
     await writing;
   } catch (error) {

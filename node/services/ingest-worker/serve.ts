@@ -1,4 +1,3 @@
-import type { MessagePort } from "node:worker_threads";
 import { validateCaseList } from "../../domain/case-list/report.js";
 import { CaseListFileError } from "../../domain/errors.js";
 import { PiiCipher } from "../../store/pii-cipher.js";
@@ -6,7 +5,10 @@ import { CaseRowEncoder } from "../case-row-encoder.js";
 import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW } from "./protocol.js";
 
 /** The port the worker talks through (parentPort, or a test's wrapper of it). */
-export type IngestPort = Pick<MessagePort, "postMessage" | "on">;
+export interface IngestPort {
+  postMessage(message: FromWorker, transfer: ArrayBuffer[]): void;
+  on(event: "message", listener: (message: ToWorker) => void): void;
+}
 
 /**
  * The worker's side of an upload: reads the chunks the main thread sends, validates and encodes them exactly as the
