@@ -16,11 +16,12 @@ const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const ENTRY = new URL(FROM_SOURCE ? "./entry.ts" : "./entry.js", import.meta.url);
 
 /**
- * A worker does not inherit the loader hooks its parent registered in code (as the test runner registers tsx): from
- * source, the worker loads tsx itself, so that its imports of `.js` resolve to the `.ts` files. The build needs none.
+ * A worker inherits its parent's command-line options (those that only the process can have, like the gateway's heap
+ * bound, are ignored: passed explicitly they would be refused), but not the loader hooks a parent registered in code,
+ * as the test runner registers tsx: from source without tsx on the command line, the worker loads tsx itself, so that
+ * its imports of `.js` resolve to the `.ts` files. The build needs none.
  */
-const EXEC_ARGV =
-  FROM_SOURCE && !process.execArgv.some((arg) => arg.includes("tsx")) ? [...process.execArgv, "--import", import.meta.resolve("tsx")] : process.execArgv;
+const EXEC_ARGV = FROM_SOURCE && !process.execArgv.some((arg) => arg.includes("tsx")) ? ["--import", import.meta.resolve("tsx")] : undefined;
 
 export interface WorkerEncodeOptions {
   file: string;
