@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import type { Pepper } from "../../../../node/domain/pseudonyms.js";
 import { type GatewayDatabase, openDatabase } from "../../../../node/store/database.js";
@@ -45,6 +47,13 @@ describe("node/services/ingest-worker: an upload's worker thread that fails", fu
   afterEach(async () => {
     await store.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it("starts in a gateway run with a heap bound on its command line (a process option a worker must not be given)", () => {
+    const script = fileURLToPath(new URL("./ingest-once.ts", import.meta.url));
+    const run = spawnSync(process.execPath, ["--max-old-space-size=256", "--import", "tsx", script, join(dir, "once")], { encoding: "utf8" });
+    expect(run.stderr).to.equal("");
+    expect(run.stdout.trim()).to.equal("ready 1");
   });
 
   for (const [how, file] of [
