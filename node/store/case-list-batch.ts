@@ -79,7 +79,7 @@ export class CaseListBatch {
     const batch = new CaseListBatch(0);
     batch.#report = ReportChunkWriter.restore(state.report);
     batch.#rows = state.rows;
-    batch.#bytes.bytes(state.bytes);
+    batch.#bytes.adopt(state.bytes);
     batch.#caseKeys = state.caseKeys;
     batch.#loanRefKeys = state.loanRefKeys;
     batch.#reportIndex = state.reportIndex;

@@ -59,6 +59,12 @@ export class ByteWriter {
     this.length = 0;
   }
 
+  /** Continues after `bytes`, in their memory (no copy: bytes transferred from another thread are this writer's now). */
+  adopt(bytes: Uint8Array): void {
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.length = bytes.byteLength;
+  }
+
   ensure(extra: number): void {
     const need = this.length + extra;
     if (need <= this.buffer.length) return;
@@ -451,7 +457,7 @@ export class ReportChunkWriter {
     if ("rows" in state) {
       writer.#rows = state.rows;
     } else {
-      writer.#body.bytes(state.body);
+      writer.#body.adopt(state.body);
       writer.#flagsAt = state.flagsAt;
     }
     return writer;
