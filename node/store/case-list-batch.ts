@@ -4,7 +4,7 @@ import type { ReportRowStore } from "./case-list-rows.js";
 import type { CaseStaging } from "./case-staging.js";
 import { LoanRefIndex } from "./loan-ref-index.js";
 import { PiiCipher, type SealedParts } from "./pii-cipher.js";
-import { ByteWriter, ReportChunkWriter, type ReportChunkState, writeStoredCase } from "./record-encodings.js";
+import { ByteWriter, ReportChunkWriter, type ReportChunkState, ownCopy, writeStoredCase } from "./record-encodings.js";
 import type { StoreBatch } from "./store-batch.js";
 
 /** The repositories one write of an upload touches. */
@@ -58,7 +58,7 @@ export class CaseListBatch {
    */
   export(): { state: CaseListBatchState; transfer: ArrayBuffer[] } {
     const report = this.#report.export();
-    const bytes = Uint8Array.prototype.slice.call(this.#bytes.buffer, 0, this.#bytes.length);
+    const bytes = ownCopy(this.#bytes.buffer.subarray(0, this.#bytes.length));
     const state: CaseListBatchState = {
       report,
       rows: this.#rows,
@@ -70,7 +70,7 @@ export class CaseListBatch {
       objects: this.#objects,
     };
     const transfer = [bytes.buffer];
-    if ("body" in report) transfer.push(report.body.buffer as ArrayBuffer);
+    if ("body" in report) transfer.push(report.body.buffer);
     return { state, transfer };
   }
 

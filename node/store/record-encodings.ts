@@ -46,6 +46,16 @@ function hexValue(code: number): number {
   return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
+/**
+ * A copy of `bytes` in an ArrayBuffer of its own, which can be transferred to another thread (a Buffer may be a view
+ * of a pool that other Buffers share, which a transfer would take from them).
+ */
+export function ownCopy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 /** Growable output buffer. */
 export class ByteWriter {
   buffer: Buffer;
@@ -404,7 +414,7 @@ function rowFlags(row: StoredReportRow): number {
 }
 
 /** A ReportChunkWriter's content as plain, structured-cloneable data. */
-export type ReportChunkState = { body: Uint8Array; flagsAt: number[] } | { rows: StoredReportRow[] };
+export type ReportChunkState = { body: Uint8Array<ArrayBuffer>; flagsAt: number[] } | { rows: StoredReportRow[] };
 
 /**
  * A report chunk written row by row as the rows come (so that they need not stay in memory as objects), where a
@@ -448,7 +458,7 @@ export class ReportChunkWriter {
    */
   export(): ReportChunkState {
     if (this.#rows) return { rows: this.#rows };
-    return { body: Uint8Array.prototype.slice.call(this.#body.buffer, 0, this.#body.length), flagsAt: this.#flagsAt };
+    return { body: ownCopy(this.#body.buffer.subarray(0, this.#body.length)), flagsAt: this.#flagsAt };
   }
 
   /** A writer holding an exported chunk (rows can still be marked as updates and added). */

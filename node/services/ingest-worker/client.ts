@@ -5,6 +5,7 @@ import type { ReportTotals } from "../../domain/case-list/validator.js";
 import { CaseListFileError } from "../../domain/errors.js";
 import type { Pepper } from "../../domain/pseudonyms.js";
 import { CaseListBatch } from "../../store/case-list-batch.js";
+import { ownCopy } from "../../store/record-encodings.js";
 import type { PiiCipher } from "../../store/pii-cipher.js";
 import type { UploadContext } from "../case-row-encoder.js";
 import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW } from "./protocol.js";
@@ -121,7 +122,7 @@ export function encodeInWorker(options: WorkerEncodeOptions): Promise<{ encoding
         while (!settled && sent - consumed >= WINDOW) await new Promise<void>((resolve) => (wakePump = resolve));
         if (settled) return;
         // A copy in a buffer of its own: a stream's chunk may share its memory with others, which a transfer would detach.
-        const bytes = Uint8Array.prototype.slice.call(chunk);
+        const bytes = ownCopy(chunk);
         post({ type: "chunk", bytes }, [bytes.buffer]);
         sent += 1;
       }
