@@ -4,7 +4,7 @@ import type { ReportRowStore } from "./case-list-rows.js";
 import type { CaseStaging } from "./case-staging.js";
 import { LoanRefIndex } from "./loan-ref-index.js";
 import { PiiCipher, type SealedParts } from "./pii-cipher.js";
-import { ByteWriter, ReportChunkWriter, writeStoredCase } from "./record-encodings.js";
+import { ByteWriter, ReportChunkWriter, type ReportChunkState, ownCopy, writeStoredCase } from "./record-encodings.js";
 import type { StoreBatch } from "./store-batch.js";
 
 /** The repositories one write of an upload touches. */
@@ -13,6 +13,18 @@ export interface CaseListBatchRepositories {
   loanRefs: LoanRefIndex;
   staging: CaseStaging;
   reportRows: ReportRowStore;
+}
+
+/** A CaseListBatch as plain data, for another thread: what {@link CaseListBatch.export} gives. */
+export interface CaseListBatchState {
+  report: ReportChunkState;
+  rows: number;
+  bytes: Uint8Array;
+  caseKeys: string[];
+  loanRefKeys: string[];
+  reportIndex: number[];
+  valueEnds: number[];
+  objects: Map<number, StoredCase>;
 }
 
 /** Encoded size of a typical case, to size the buffer once rather than grow it during the batch. */
@@ -24,20 +36,56 @@ const CASE_BYTES = 320;
  * A case that does not fit the binary form (none from the validator) is kept as an object and stored as JSON.
  */
 export class CaseListBatch {
-  readonly #report = new ReportChunkWriter();
+  #report = new ReportChunkWriter();
   readonly #bytes: ByteWriter;
   #rows = 0;
-  readonly #caseKeys: string[] = [];
-  readonly #loanRefKeys: string[] = [];
+  #caseKeys: string[] = [];
+  #loanRefKeys: string[] = [];
   /** Index of each case's row in the report chunk. */
-  readonly #reportIndex: number[] = [];
+  #reportIndex: number[] = [];
   /** End of each case's bytes (it starts where the previous one ends). */
-  readonly #valueEnds: number[] = [];
+  #valueEnds: number[] = [];
   /** Cases that do not fit the binary form, by position. */
-  readonly #objects = new Map<number, StoredCase>();
+  #objects = new Map<number, StoredCase>();
 
   constructor(expectedCases: number) {
     this.#bytes = new ByteWriter(expectedCases * CASE_BYTES);
+  }
+
+  /**
+   * The batch as plain data (structured-cloneable; the byte arrays are its own, to transfer): the ingest's worker
+   * encodes batches, the main thread restores and writes them.
+   */
+  export(): { state: CaseListBatchState; transfer: ArrayBuffer[] } {
+    const report = this.#report.export();
+    const bytes = ownCopy(this.#bytes.buffer.subarray(0, this.#bytes.length));
+    const state: CaseListBatchState = {
+      report,
+      rows: this.#rows,
+      bytes,
+      caseKeys: this.#caseKeys,
+      loanRefKeys: this.#loanRefKeys,
+      reportIndex: this.#reportIndex,
+      valueEnds: this.#valueEnds,
+      objects: this.#objects,
+    };
+    const transfer = [bytes.buffer];
+    if ("body" in report) transfer.push(report.body.buffer);
+    return { state, transfer };
+  }
+
+  /** A batch exported by {@link export} (in another thread). */
+  static restore(state: CaseListBatchState): CaseListBatch {
+    const batch = new CaseListBatch(0);
+    batch.#report = ReportChunkWriter.restore(state.report);
+    batch.#rows = state.rows;
+    batch.#bytes.adopt(state.bytes);
+    batch.#caseKeys = state.caseKeys;
+    batch.#loanRefKeys = state.loanRefKeys;
+    batch.#reportIndex = state.reportIndex;
+    batch.#valueEnds = state.valueEnds;
+    batch.#objects = state.objects;
+    return batch;
   }
 
   /** Report rows added so far. */

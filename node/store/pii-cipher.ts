@@ -26,6 +26,11 @@ export class PiiCipher {
     this.#key = Buffer.from(key);
   }
 
+  /** A copy of the key, for the ingest's worker thread (workerData: it never leaves the process). */
+  exportKey(): Uint8Array {
+    return Uint8Array.from(this.#key);
+  }
+
   seal(plaintext: string, context: string): string {
     return PiiCipher.format(this.sealParts(plaintext, context));
   }

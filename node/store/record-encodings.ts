@@ -46,6 +46,16 @@ function hexValue(code: number): number {
   return code <= 0x39 ? code - 0x30 : code - 0x57;
 }
 
+/**
+ * A copy of `bytes` in an ArrayBuffer of its own, which can be transferred to another thread (a Buffer may be a view
+ * of a pool that other Buffers share, which a transfer would take from them).
+ */
+export function ownCopy(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
+}
+
 /** Growable output buffer. */
 export class ByteWriter {
   buffer: Buffer;
@@ -57,6 +67,12 @@ export class ByteWriter {
 
   reset(): void {
     this.length = 0;
+  }
+
+  /** Continues after `bytes`, in their memory (no copy: bytes transferred from another thread are this writer's now). */
+  adopt(bytes: Uint8Array): void {
+    this.buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.length = bytes.byteLength;
   }
 
   ensure(extra: number): void {
@@ -397,6 +413,9 @@ function rowFlags(row: StoredReportRow): number {
   return flags;
 }
 
+/** A ReportChunkWriter's content as plain, structured-cloneable data. */
+export type ReportChunkState = { body: Uint8Array<ArrayBuffer>; flagsAt: number[] } | { rows: StoredReportRow[] };
+
 /**
  * A report chunk written row by row as the rows come (so that they need not stay in memory as objects), where a
  * row can still be marked as an update afterwards. A row that does not fit the binary form turns the whole chunk
@@ -431,6 +450,27 @@ export class ReportChunkWriter {
     const at = this.#flagsAt[index] as number;
     const body = this.#body.buffer;
     body[at] = (body[at] as number) | UPDATE;
+  }
+
+  /**
+   * The chunk so far as plain data, for another thread (the ingest's worker encodes, the main thread writes): the
+   * bytes copied into their own buffer, so that it can be transferred rather than cloned.
+   */
+  export(): ReportChunkState {
+    if (this.#rows) return { rows: this.#rows };
+    return { body: ownCopy(this.#body.buffer.subarray(0, this.#body.length)), flagsAt: this.#flagsAt };
+  }
+
+  /** A writer holding an exported chunk (rows can still be marked as updates and added). */
+  static restore(state: ReportChunkState): ReportChunkWriter {
+    const writer = new ReportChunkWriter();
+    if ("rows" in state) {
+      writer.#rows = state.rows;
+    } else {
+      writer.#body.adopt(state.body);
+      writer.#flagsAt = state.flagsAt;
+    }
+    return writer;
   }
 
   /** The stored value of the chunk (a Buffer for the `listRows` sublevel, or the rows); the writer starts over. */

@@ -31,18 +31,27 @@ export type CaseListEventReader = (chunks: ByteChunks, options: ReadCaseListOpti
  * Reads, validates and pseudonymizes a whole case list as a stream. A file that is not CSV throws a
  * CaseListFileError; bad rows never do.
  */
-export async function validateCaseList(
+export function validateCaseList(file: string, chunks: ByteChunks, options: ValidateCaseListOptions): Promise<ValidationReport> {
+  const read = options.read ?? readCaseListBatches;
+  return validateCaseListEvents(file, read(chunks, { maxBytes: options.maxBytes }), options);
+}
+
+/**
+ * The seam where rows enter validation: batches of reader events (a header, rows with their physical line and cell
+ * text by column key, an end) from any source — the CSV reader, or another format's reader that yields the same
+ * events. A source's whole-file problem is thrown from its iterator as a CaseListFileError.
+ */
+export async function validateCaseListEvents(
   file: string,
-  chunks: ByteChunks,
-  options: ValidateCaseListOptions,
+  batches: AsyncIterable<readonly CaseListEvent[]> | Iterable<readonly CaseListEvent[]>,
+  options: Omit<ValidateCaseListOptions, "maxBytes">,
 ): Promise<ValidationReport> {
   const validator = new CaseListValidator(options);
   const keep = options.keepRows ?? true;
   const every = options.progressEvery ?? 10_000;
   const rows: ReportRow[] = [];
   let encoding: CaseListEncoding = "utf-8";
-  const read = options.read ?? readCaseListBatches;
-  for await (const batch of read(chunks, { maxBytes: options.maxBytes })) {
+  for await (const batch of batches) {
     for (const event of batch) {
       if (event.type === "header") {
         encoding = event.encoding;

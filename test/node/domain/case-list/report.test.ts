@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { validateCaseList } from "../../../../node/domain/case-list/report.js";
+import { validateCaseList, validateCaseListEvents } from "../../../../node/domain/case-list/report.js";
+import { type CaseListEvent, readCaseRows } from "../../../../node/domain/csv/read-case-list.js";
 import { CaseListFileError } from "../../../../node/domain/errors.js";
 import type { Pepper } from "../../../../node/domain/pseudonyms.js";
 import { gb18030, utf8 } from "../csv/helpers.js";
@@ -99,6 +100,17 @@ describe("node/domain/case-list/report", () => {
     expect(gbk.encoding).to.equal("gb18030");
     expect(gbk.rows).to.deep.equal(utf.rows);
     expect(accepted).to.deep.equal(["TR-001:1200000:44", "TR-002:500000:11", "TR-007:10000:13", "TR-009:100:13"]);
+  });
+
+  it("validates rows from any reader that gives the CSV reader's events (the seam of other formats) to the same report", async () => {
+    const events: CaseListEvent[] = [];
+    for await (const event of readCaseRows([utf8(CSV)])) events.push(event);
+    // Another format's reader: the same events, in batches of its own choosing.
+    const batches = events.map((event) => [event]);
+    const fromEvents = await validateCaseListEvents("list.xlsx", batches, options);
+    const fromCsv = await validateCaseList("list.xlsx", [utf8(CSV)], options);
+    expect(fromEvents).to.deep.equal(fromCsv);
+    expect(fromEvents.totals.rows).to.be.greaterThan(5);
   });
 
   it("fails a file that is not CSV as a whole", async () => {

@@ -67,7 +67,7 @@ const noteArb = fc.oneof(
   fc.string({ unit: fc.constantFrom(..."abc ,\"'=+-@\t\r\n中文注释"), maxLength: 20 }),
 );
 
-interface RowSeed {
+export interface RowSeed {
   debtor: number;
   corruption: Corruption;
   principal: number;
@@ -76,7 +76,7 @@ interface RowSeed {
   note: string;
 }
 
-const rowSeedArb: fc.Arbitrary<RowSeed> = fc.record({
+export const rowSeedArb: fc.Arbitrary<RowSeed> = fc.record({
   debtor: fc.nat(),
   corruption: corruptionArb,
   principal: fc.integer({ min: 0, max: 10_000_000 }),

@@ -1,0 +1,26 @@
+/**
+ * Ingest workers that fail on purpose once they have sent their first batch: the real worker's code, through a port
+ * that breaks down after the first batch (of a list of three or more), by an uncaught exception (a crash of the thread) or by a sudden exit.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { IngestWorkerData, ToWorker } from "../../../../node/services/ingest-worker/protocol.js";
+import { type IngestPort, serveIngest } from "../../../../node/services/ingest-worker/serve.js";
+
+export async function serveThenFail(failure: "throw" | "exit"): Promise<void> {
+  const parent = parentPort!;
+  let batches = 0;
+  const port: IngestPort = {
+    // No credit reaches the worker: it stops at its third batch and waits, which is when a crash scheduled at its
+    // first batch happens (a worker that never waits would finish first, and a crash after the end harms nothing).
+    on: (event, listener) => parent.on(event, (message: ToWorker) => message.type !== "credit" && listener(message)),
+    postMessage: (message, transfer) => {
+      parent.postMessage(message, transfer);
+      if (message.type !== "batch" || ++batches > 1) return;
+      if (failure === "exit") process.exit(3);
+      setImmediate(() => {
+        throw new Error("the worker broke down");
+      });
+    },
+  };
+  await serveIngest(port, workerData as IngestWorkerData);
+}

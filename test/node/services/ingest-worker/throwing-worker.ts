@@ -1,0 +1,3 @@
+import { serveThenFail } from "./failing-worker.js";
+
+await serveThenFail("throw");
