@@ -25,7 +25,7 @@ async function measure(): Promise<Record<string, number>> {
   const until = (await now()) + 90 * DAY;
 
   // MemberRegistry
-  g["MemberRegistry.admit"] = await gas(c.memberRegistry.admit(c.spare1.address, Role.AGENCY, c.meta("spare")));
+  g["MemberRegistry.admit"] = await gas(c.memberRegistry.admit(c.spare1.address, c.spareRecovery1.address, Role.AGENCY, c.meta("spare")));
   g["MemberRegistry.setRoles"] = await gas(c.memberRegistry.setRoles(7, Role.AGENCY | Role.LENDER));
   g["MemberRegistry.proposeMetadataUpdate"] = await gas(c.memberRegistry.proposeMetadataUpdate(7, c.meta("spare v3")));
   g["MemberRegistry.cancelChange"] = await gas(c.memberRegistry.connect(c.spare1).cancelChange(7));
