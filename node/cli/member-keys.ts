@@ -1,14 +1,7 @@
 import { parseArgs } from "node:util";
-import { Contract, JsonRpcProvider, Wallet, isAddress } from "ethers";
-import type { MemberRegistry } from "../../types/ethers-contracts/index.js";
-import { loadArtifact } from "../chain/artifacts.js";
-import { decodeRevert, revertInterface } from "../chain/case-revert.js";
-import { readDeployment } from "../chain/deployment.js";
-import { describeError } from "../chain/describe-error.js";
-import { isNetworkError } from "../chain/rpc.js";
-import { changeKindName, memberStatusName } from "../domain/consortium/index.js";
+import { isAddress } from "ethers";
 import { msg } from "../messages/message.js";
-import { parseHexKey, readSecretFile } from "../store/secret-file.js";
+import { isChainUnreachable, type KeyAction, type MemberKeys, readKeyFile, readMemberKeys, registryFromDeployment, sendKeyChange, withMemberRegistry } from "../services/member-keys.js";
 import { CliError } from "./gateway-client.js";
 import { EXIT, type Output, words } from "./output.js";
 
@@ -37,8 +30,8 @@ ${MEMBER_HELP}
   --json               输出 JSON / print JSON
   exit codes: 0 done · 1 refused by the chain or not the member's key · 2 usage · 4 key file · 5 chain unreachable`;
 
-type Action = "show" | "rotate-signer" | "cancel-change" | "change-recovery";
-const ACTION_WORDS: Record<Exclude<Action, "show">, string> = {
+type Action = "show" | KeyAction;
+const ACTION_WORDS: Record<KeyAction, string> = {
   "rotate-signer": "更换签名密钥 / signer rotated (MemberRegistry.rotateSigner)",
   "cancel-change": "撤销运营方提议 / proposal cancelled (MemberRegistry.cancelChange)",
   "change-recovery": "更换恢复密钥 / recovery key changed (MemberRegistry.changeRecovery)",
@@ -59,26 +52,9 @@ async function registryAddress(values: { deployment?: string; registry?: string 
     return values.registry;
   }
   if (values.deployment === undefined) usage("需要 --deployment 或 --registry / --deployment or --registry is needed");
-  const deployment = await readDeployment(values.deployment);
-  if (!deployment) throw Object.assign(new Error("deployment file not found"), { code: "ENOENT", path: values.deployment });
-  return deployment.contracts.MemberRegistry.address;
-}
-
-/** What the chain holds about a member's keys. */
-async function readMember(registry: MemberRegistry, memberId: number) {
-  const [member, recovery, pending] = await Promise.all([registry.memberOf(memberId), registry.recoveryOf(memberId), registry.pendingChangeOf(memberId)]);
-  const kind = changeKindName(pending.kind);
-  const executableAt = Number(pending.executableAt);
-  return {
-    memberId,
-    status: memberStatusName(member.status),
-    signer: member.signer,
-    recovery,
-    pending:
-      kind === "None" || executableAt === 0
-        ? null
-        : { kind, value: kind === "Metadata" ? pending.metadataHash : pending.signer, executableAt: new Date(executableAt * 1000).toISOString() },
-  };
+  const address = await registryFromDeployment(values.deployment);
+  if (!address) throw Object.assign(new Error("deployment file not found"), { code: "ENOENT", path: values.deployment });
+  return address;
 }
 
 export function memberCommand(action: Action) {
@@ -110,67 +86,52 @@ export function memberCommand(action: Action) {
     }
     const gasPrice = values["gas-price"] === undefined ? undefined : BigInt(values["gas-price"]);
     const address = await registryAddress(values);
-    const wallet = action === "show" ? undefined : new Wallet(`0x${parseHexKey(await readSecretFile(values.key!, "key"), "the key").toString("hex")}`);
-
-    const provider = new JsonRpcProvider(values.rpc, undefined, { staticNetwork: true });
+    const wallet = action === "show" ? undefined : await readKeyFile(values.key!);
+    const rpc = values.rpc;
     try {
-      const abi = (await loadArtifact("MemberRegistry")).abi;
-      const registry = new Contract(address, abi as never, wallet ? wallet.connect(provider) : provider) as unknown as MemberRegistry;
-      const before = await readMember(registry, memberId);
-      if (action === "show") {
-        if (io.json) io.out(JSON.stringify(before, null, 2));
-        else printMember(before, io);
+      return await withMemberRegistry(rpc, address, wallet, async (registry) => {
+        const before = await readMemberKeys(registry, memberId);
+        if (action === "show") {
+          if (io.json) io.out(JSON.stringify(before, null, 2));
+          else printMember(before, io);
+          return EXIT.OK;
+        }
+        const sender = wallet!.address;
+        const allowed = action === "cancel-change" ? [before.signer, before.recovery] : [before.recovery];
+        if (!allowed.includes(sender)) {
+          const role = action === "cancel-change" ? { roleZh: "签名密钥或恢复密钥", roleEn: "signing or recovery key" } : { roleZh: "恢复密钥", roleEn: "recovery key" };
+          io.err(words(msg("memberKeys.NOT_MEMBER_KEY", { address: sender, member: memberId, ...role })));
+          return EXIT.FINDINGS;
+        }
+        if (action === "cancel-change" && !before.pending) {
+          io.err(words(msg("memberKeys.NOTHING_PENDING")));
+          return EXIT.FINDINGS;
+        }
+        const sent = await sendKeyChange(registry, action, memberId, values.to, gasPrice);
+        if ("refused" in sent) {
+          io.err(words(msg("memberKeys.REFUSED", { reason: sent.refused })));
+          return EXIT.FINDINGS;
+        }
+        const after = await readMemberKeys(registry, memberId);
+        if (io.json) io.out(JSON.stringify({ action, txHash: sent.txHash, blockNumber: sent.blockNumber, member: after }, null, 2));
+        else {
+          io.out(words(msg("memberKeys.DONE", { action: ACTION_WORDS[action], member: memberId, tx: sent.txHash, block: sent.blockNumber })));
+          printMember(after, io);
+        }
         return EXIT.OK;
-      }
-      const sender = wallet!.address;
-      const allowed = action === "cancel-change" ? [before.signer, before.recovery] : [before.recovery];
-      if (!allowed.includes(sender)) {
-        const role = action === "cancel-change" ? { roleZh: "签名密钥或恢复密钥", roleEn: "signing or recovery key" } : { roleZh: "恢复密钥", roleEn: "recovery key" };
-        io.err(words(msg("memberKeys.NOT_MEMBER_KEY", { address: sender, member: memberId, ...role })));
-        return EXIT.FINDINGS;
-      }
-      if (action === "cancel-change" && !before.pending) {
-        io.err(words(msg("memberKeys.NOTHING_PENDING")));
-        return EXIT.FINDINGS;
-      }
-      const fee = gasPrice === undefined ? {} : { type: 0, gasPrice };
-      let tx;
-      try {
-        if (action === "rotate-signer") tx = await registry.rotateSigner(memberId, values.to!, fee);
-        else if (action === "change-recovery") tx = await registry.changeRecovery(memberId, values.to!, fee);
-        else tx = await registry.cancelChange(memberId, fee);
-      } catch (error) {
-        if (isNetworkError(error)) throw error;
-        const revert = decodeRevert(revertInterface(registry.interface), error);
-        io.err(words(msg("memberKeys.REFUSED", { reason: revert?.name ?? describeError(error) })));
-        return EXIT.FINDINGS;
-      }
-      const mined = await tx.wait();
-      if (!mined || mined.status !== 1) {
-        io.err(words(msg("memberKeys.REFUSED", { reason: `transaction ${tx.hash} reverted` })));
-        return EXIT.FINDINGS;
-      }
-      const after = await readMember(registry, memberId);
-      if (io.json) io.out(JSON.stringify({ action, txHash: mined.hash, blockNumber: mined.blockNumber, member: after }, null, 2));
-      else {
-        io.out(words(msg("memberKeys.DONE", { action: ACTION_WORDS[action], member: memberId, tx: mined.hash, block: mined.blockNumber })));
-        printMember(after, io);
-      }
-      return EXIT.OK;
+      });
     } catch (error) {
-      if (isNetworkError(error)) {
-        io.err(words(msg("memberKeys.UNREACHABLE", { rpc: values.rpc! })));
+      if (isChainUnreachable(error)) {
+        io.err(words(msg("memberKeys.UNREACHABLE", { rpc })));
         return EXIT.UNAVAILABLE;
       }
       throw error;
-    } finally {
-      provider.destroy();
     }
   };
 }
 
-function printMember(m: Awaited<ReturnType<typeof readMember>>, io: Output): void {
+function printMember(m: MemberKeys, io: Output): void {
   io.out(words(msg("memberKeys.SHOWN", { member: m.memberId, status: m.status, signer: m.signer, recovery: m.recovery })));
   if (!m.pending) io.out(words(msg("memberKeys.NOTHING_PENDING")));
-  else io.out(words(msg("memberKeys.PENDING", { ...KIND_WORDS[m.pending.kind as keyof typeof KIND_WORDS], value: m.pending.value, at: m.pending.executableAt })));
+  else io.out(words(msg("memberKeys.PENDING", { ...KIND_WORDS[m.pending.kind], value: m.pending.value, at: m.pending.executableAt })));
 }

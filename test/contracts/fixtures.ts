@@ -62,7 +62,7 @@ type Tuple<T, N extends number, Acc extends T[] = []> = Acc["length"] extends N 
  */
 export async function deployConsortium() {
   const [operator, lender, lender2, agency, agency2, court, amc, stranger, spare1, spare2, ...rest] = await signers(18);
-  const [rLender, rLender2, rAgency, rAgency2, rCourt, rAmc, spareRecovery1, spareRecovery2] = rest as unknown as Tuple<typeof operator, 8>;
+  const [rLender, rLender2, rAgency, rAgency2, rCourt, rAmc, spareRecovery1, spareRecovery2] = rest;
   const recovery = { lender: rLender, lender2: rLender2, agency: rAgency, agency2: rAgency2, court: rCourt, amc: rAmc };
   const memberRegistry = await ethers.deployContract("MemberRegistry", [operator.address]);
   const caseRegistry = await ethers.deployContract("CaseRegistry", [await memberRegistry.getAddress()]);
