@@ -11,7 +11,10 @@ import {MemberRoles} from "./libraries/MemberRoles.sol";
  * hash into a second. `PendingChange` packs signer (160) + executableAt (40) + kind (8) into one slot and the
  * metadata hash into a second; a member with nothing pending costs no storage. `_signerOf` remembers every
  * address that ever signed for a member, so a rotated or removed key can never be re-registered to
- * impersonate history.
+ * impersonate history. The recovery key lives in its own mapping, `_recoveryOf` (one slot per member), and
+ * `_recoveryHolder` remembers every address that ever was a recovery key, for the same reason: the `Member`
+ * slot that {requireActiveSigner} reads on every case batch does not grow, so the per-case path costs the
+ * same as before; only admission and key changes pay for the recovery key.
  */
 contract MemberRegistry is IMemberRegistry {
     /// @inheritdoc IMemberRegistry
@@ -24,6 +27,8 @@ contract MemberRegistry is IMemberRegistry {
     mapping(uint32 memberId => Member) private _members;
     mapping(address account => uint32 memberId) private _signerOf;
     mapping(uint32 memberId => PendingChange) private _pending;
+    mapping(uint32 memberId => address recovery) private _recoveryOf;
+    mapping(address account => uint32 memberId) private _recoveryHolder;
 
     modifier onlyOperator() {
         if (msg.sender != _operator) revert MemberRegistryNotOperator(msg.sender);
@@ -37,14 +42,23 @@ contract MemberRegistry is IMemberRegistry {
     }
 
     /// @inheritdoc IMemberRegistry
-    function admit(address signer, uint8 roles, bytes32 metadataHash) external onlyOperator returns (uint32 memberId) {
+    function admit(address signer, address recovery, uint8 roles, bytes32 metadataHash)
+        external
+        onlyOperator
+        returns (uint32 memberId)
+    {
         _checkRoles(roles);
-        _checkFreshSigner(signer);
+        _checkFreshKey(signer);
+        _checkFreshKey(recovery);
+        if (recovery == signer) revert MemberRegistryRecoveryIsSigner(signer);
         memberId = ++_memberCount;
         _members[memberId] =
             Member({signer: signer, roles: roles, status: MemberStatus.Active, metadataHash: metadataHash});
         _signerOf[signer] = memberId;
+        _recoveryOf[memberId] = recovery;
+        _recoveryHolder[recovery] = memberId;
         emit MemberAdmitted(memberId, signer, roles, metadataHash);
+        emit MemberRecoveryChanged(memberId, address(0), recovery);
     }
 
     /// @inheritdoc IMemberRegistry
@@ -85,9 +99,23 @@ contract MemberRegistry is IMemberRegistry {
     /// @inheritdoc IMemberRegistry
     function rotateSigner(uint32 memberId, address newSigner) external {
         Member storage member = _existing(memberId);
-        _checkMemberSigner(memberId, member);
+        if (msg.sender == member.signer) {
+            _checkMemberSigner(memberId, member);
+        } else {
+            if (msg.sender != _recoveryOf[memberId]) revert MemberRegistryNotMemberKey(msg.sender, memberId);
+            _checkNotRemovedMember(memberId, member.status);
+        }
         _clearPending(memberId);
         _rotate(memberId, member, newSigner);
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function changeRecovery(uint32 memberId, address newRecovery) external {
+        Member storage member = _existing(memberId);
+        if (msg.sender != _recoveryOf[memberId]) revert MemberRegistryNotRecoveryKey(msg.sender, memberId);
+        _checkNotRemovedMember(memberId, member.status);
+        _clearPending(memberId);
+        _setRecovery(memberId, newRecovery);
     }
 
     /// @inheritdoc IMemberRegistry
@@ -103,7 +131,7 @@ contract MemberRegistry is IMemberRegistry {
         Member storage member = _existing(memberId);
         _checkNotRemoved(memberId, member.status);
         if (newSigner == member.signer) revert MemberRegistryNoChange(memberId);
-        _checkFreshSigner(newSigner);
+        _checkFreshKey(newSigner);
         uint40 executableAt = uint40(block.timestamp + CHANGE_DELAY);
         _pending[memberId] = PendingChange({
             signer: newSigner, executableAt: executableAt, kind: ChangeKind.Signer, metadataHash: bytes32(0)
@@ -124,11 +152,26 @@ contract MemberRegistry is IMemberRegistry {
     }
 
     /// @inheritdoc IMemberRegistry
+    function proposeRecoveryChange(uint32 memberId, address newRecovery) external onlyOperator {
+        Member storage member = _existing(memberId);
+        _checkNotRemoved(memberId, member.status);
+        if (newRecovery == _recoveryOf[memberId]) revert MemberRegistryNoChange(memberId);
+        _checkFreshKey(newRecovery);
+        uint40 executableAt = uint40(block.timestamp + CHANGE_DELAY);
+        _pending[memberId] = PendingChange({
+            signer: newRecovery, executableAt: executableAt, kind: ChangeKind.Recovery, metadataHash: bytes32(0)
+        });
+        emit MemberRecoveryChangeProposed(memberId, newRecovery, executableAt);
+    }
+
+    /// @inheritdoc IMemberRegistry
     function cancelChange(uint32 memberId) external {
         Member storage member = _existing(memberId);
         if (msg.sender != _operator) {
-            if (msg.sender != member.signer) revert MemberRegistryNotOperatorOrMember(msg.sender, memberId);
-            if (member.status != MemberStatus.Active) revert MemberRegistryMemberNotActive(memberId, member.status);
+            if (msg.sender != member.signer && msg.sender != _recoveryOf[memberId]) {
+                revert MemberRegistryNotOperatorOrMember(msg.sender, memberId);
+            }
+            _checkNotRemovedMember(memberId, member.status);
         }
         if (_pending[memberId].executableAt == 0) revert MemberRegistryNoPendingChange(memberId);
         delete _pending[memberId];
@@ -145,6 +188,7 @@ contract MemberRegistry is IMemberRegistry {
         delete _pending[memberId];
         emit MemberChangeExecuted(memberId, change.kind);
         if (change.kind == ChangeKind.Signer) _rotate(memberId, member, change.signer);
+        else if (change.kind == ChangeKind.Recovery) _setRecovery(memberId, change.signer);
         else _setMetadata(memberId, member, change.metadataHash);
     }
 
@@ -171,6 +215,12 @@ contract MemberRegistry is IMemberRegistry {
     /// @inheritdoc IMemberRegistry
     function pendingOperator() external view returns (address) {
         return _pendingOperator;
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function recoveryOf(uint32 memberId) external view returns (address) {
+        _existing(memberId);
+        return _recoveryOf[memberId];
     }
 
     /// @inheritdoc IMemberRegistry
@@ -225,8 +275,8 @@ contract MemberRegistry is IMemberRegistry {
     }
 
     /**
-     * @dev A direct key or metadata change: the member's own signer, only while active (a member suspended
-     * for a stolen key must not let the thief move it to a new key).
+     * @dev A direct key or metadata change by the signer: only while active (a member suspended for a stolen
+     * hot key must not let the thief move it to a new key; the recovery key does that).
      */
     function _checkMemberSigner(uint32 memberId, Member storage member) private view {
         if (msg.sender != member.signer) revert MemberRegistryNotMemberSigner(msg.sender, memberId);
@@ -243,7 +293,7 @@ contract MemberRegistry is IMemberRegistry {
 
     function _rotate(uint32 memberId, Member storage member, address newSigner) private {
         if (newSigner == member.signer) revert MemberRegistryNoChange(memberId);
-        _checkFreshSigner(newSigner);
+        _checkFreshKey(newSigner);
         address previous = member.signer;
         member.signer = newSigner;
         _signerOf[newSigner] = memberId;
@@ -257,14 +307,31 @@ contract MemberRegistry is IMemberRegistry {
         emit MemberMetadataUpdated(memberId, previous, metadataHash);
     }
 
-    function _checkFreshSigner(address signer) private view {
-        if (signer == address(0)) revert MemberRegistryZeroAddress();
-        uint32 holder = _signerOf[signer];
-        if (holder != 0) revert MemberRegistrySignerTaken(signer, holder);
+    function _setRecovery(uint32 memberId, address newRecovery) private {
+        address previous = _recoveryOf[memberId];
+        if (newRecovery == previous) revert MemberRegistryNoChange(memberId);
+        _checkFreshKey(newRecovery);
+        _recoveryOf[memberId] = newRecovery;
+        _recoveryHolder[newRecovery] = memberId;
+        emit MemberRecoveryChanged(memberId, previous, newRecovery);
+    }
+
+    /// @dev Signers and recovery keys share one namespace: an address is used once, by one member, in one role.
+    function _checkFreshKey(address account) private view {
+        if (account == address(0)) revert MemberRegistryZeroAddress();
+        uint32 holder = _signerOf[account];
+        if (holder != 0) revert MemberRegistrySignerTaken(account, holder);
+        holder = _recoveryHolder[account];
+        if (holder != 0) revert MemberRegistryRecoveryTaken(account, holder);
     }
 
     function _checkNotRemoved(uint32 memberId, MemberStatus status) private pure {
         if (status == MemberStatus.Removed) revert MemberRegistryInvalidStatusChange(memberId, status);
+    }
+
+    /// @dev The member's own keys act in any status but Removed (the signer's other powers need Active).
+    function _checkNotRemovedMember(uint32 memberId, MemberStatus status) private pure {
+        if (status == MemberStatus.Removed) revert MemberRegistryMemberNotActive(memberId, status);
     }
 
     function _checkRoles(uint8 roles) private pure {

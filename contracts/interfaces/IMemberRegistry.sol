@@ -11,14 +11,26 @@ pragma solidity ^0.8.30;
  * production; the OPERATOR role bit grants nothing here, it marks the consortium operator's own member
  * (its gateway) for the other members.
  *
- * A member's signing key and metadata (which holds its gateway URL and public keys) are its own: only its
- * current signer changes them at once, and only while active. The operator can only propose a change, one
- * pending change per member, executable by anyone {CHANGE_DELAY} after the proposal; until then the member's
- * signer may cancel it, and a direct change by the member clears it. So the operator can never take over a
- * member's key or redirect its traffic unseen: the proposal is an event, and the member has the delay to
- * refuse it. A suspended member can do nothing here, cancelling included: that is what lets the operator
- * recover a member whose key was stolen (suspend it, so the thief can neither act nor cancel; propose the
- * member's new key; execute after the delay; reinstate).
+ * A member has two keys: its signer (hot, held by its gateway) and its recovery key (cold, kept offline by the
+ * member; never a signer, never reused by another member). The signing key, the recovery key and the metadata
+ * (which holds the gateway URL and public keys) are the member's own:
+ * - the signer changes the metadata and rotates itself at once, only while the member is active;
+ * - the recovery key rotates the signer at once and changes itself at once, in any status but Removed
+ *   (a suspended member replaces a stolen hot key without the operator);
+ * - the signer (while the member is not removed, so also while suspended) and the recovery key cancel the
+ *   operator's pending proposal.
+ * The operator can only propose a change (signer, metadata or recovery key), one pending change per member,
+ * executable by anyone {CHANGE_DELAY} after the proposal; until then the member may cancel it, and a direct
+ * change by the member clears it. So the operator can never take over a member's keys or redirect its traffic
+ * unseen, not even after suspending it: the proposal is an event, and the member has the delay to refuse it.
+ *
+ * What the operator can still do: admit, suspend, reinstate, remove and set roles at once (a suspended member
+ * signs nothing in the other contracts); propose changes that take effect after {CHANGE_DELAY} unless the
+ * member cancels them; so a member that lost both its keys (or whose hot key a thief holds while it lost the
+ * recovery key) is recovered by a proposal nobody cancels, or else removed and admitted anew.
+ *
+ * Stolen hot key: the operator suspends the member (the thief can then only cancel proposals, which gains it
+ * nothing), the member rotates its signer with the recovery key, the operator reinstates it.
  */
 interface IMemberRegistry {
     /// @notice Lifecycle of a member. `None` is the status of an id that was never admitted.
@@ -47,14 +59,17 @@ interface IMemberRegistry {
     enum ChangeKind {
         None,
         Signer,
-        Metadata
+        Metadata,
+        Recovery
     }
 
     /**
      * @notice The operator's pending proposal for a member, at most one.
-     * @param signer the proposed signing address
+     * @param signer the proposed address: the new signer ({ChangeKind.Signer}) or the new recovery key
+     * ({ChangeKind.Recovery})
      * @param executableAt first block time at which {executeChange} applies it; 0 when nothing is pending
-     * @param kind {ChangeKind.Signer} (then `signer`) or {ChangeKind.Metadata} (then `metadataHash`)
+     * @param kind {ChangeKind.Signer} or {ChangeKind.Recovery} (then `signer`) or {ChangeKind.Metadata} (then
+     * `metadataHash`)
      * @param metadataHash the proposed metadata hash
      */
     struct PendingChange {
@@ -82,8 +97,12 @@ interface IMemberRegistry {
     event MemberSignerRotationProposed(uint32 indexed memberId, address indexed signer, uint40 executableAt);
     /// @notice The operator proposed the metadata hash `metadataHash` for `memberId`, executable from `executableAt`.
     event MemberMetadataUpdateProposed(uint32 indexed memberId, bytes32 metadataHash, uint40 executableAt);
-    /// @notice The pending proposal for `memberId` was cancelled by `by` (the member's signer or the operator),
-    /// or cleared by the member's own direct change (`by` is then the member's signer).
+    /// @notice The recovery key of `memberId` changed from `previousRecovery` (zero at admission) to `recovery`.
+    event MemberRecoveryChanged(uint32 indexed memberId, address indexed previousRecovery, address indexed recovery);
+    /// @notice The operator proposed the recovery key `recovery` for `memberId`, executable from `executableAt`.
+    event MemberRecoveryChangeProposed(uint32 indexed memberId, address indexed recovery, uint40 executableAt);
+    /// @notice The pending proposal for `memberId` was cancelled by `by` (the member's signer, its recovery key or
+    /// the operator), or cleared by the member's own direct change (`by` is then the member's key that made it).
     event MemberChangeCancelled(uint32 indexed memberId, address indexed by);
     /// @notice The pending proposal for `memberId` was executed (the change's own event follows).
     event MemberChangeExecuted(uint32 indexed memberId, ChangeKind kind);
@@ -94,8 +113,16 @@ interface IMemberRegistry {
 
     /// @notice The caller is not the operator account.
     error MemberRegistryNotOperator(address caller);
-    /// @notice The caller is neither the operator nor the current signer of `memberId`.
+    /// @notice The caller is neither the operator nor the current signer nor the recovery key of `memberId`.
     error MemberRegistryNotOperatorOrMember(address caller, uint32 memberId);
+    /// @notice The caller is neither the current signer nor the recovery key of `memberId`.
+    error MemberRegistryNotMemberKey(address caller, uint32 memberId);
+    /// @notice The caller is not the current recovery key of `memberId`.
+    error MemberRegistryNotRecoveryKey(address caller, uint32 memberId);
+    /// @notice `recovery` is, or once was, the recovery key of `memberId`; addresses are never reused.
+    error MemberRegistryRecoveryTaken(address recovery, uint32 memberId);
+    /// @notice The same address was given as a member's signer and its recovery key.
+    error MemberRegistryRecoveryIsSigner(address account);
     /// @notice The caller is not the current signer of `memberId`.
     error MemberRegistryNotMemberSigner(address caller, uint32 memberId);
     /// @notice No proposal is pending for `memberId`.
@@ -124,10 +151,14 @@ interface IMemberRegistry {
     error MemberRegistryNoChange(uint32 memberId);
 
     /**
-     * @notice Admits a new member. Only the operator.
+     * @notice Admits a new member. Only the operator. `signer` and `recovery` must differ and be fresh (never a
+     * signer or recovery key of anyone); emits {MemberAdmitted} then {MemberRecoveryChanged} (from zero).
+     * @param recovery the member's cold recovery key, generated and kept offline by the member
      * @return memberId the new member's id, assigned sequentially from 1
      */
-    function admit(address signer, uint8 roles, bytes32 metadataHash) external returns (uint32 memberId);
+    function admit(address signer, address recovery, uint8 roles, bytes32 metadataHash)
+        external
+        returns (uint32 memberId);
 
     /// @notice Replaces the role bitmask of a member that is not removed. Only the operator.
     function setRoles(uint32 memberId, uint8 roles) external;
@@ -142,11 +173,19 @@ interface IMemberRegistry {
     function remove(uint32 memberId) external;
 
     /**
-     * @notice Rotates the signing address of a member at once. Only the member's current signer, while
-     * active. The previous address is retired and can never sign for anyone again. Clears a pending
-     * operator proposal ({MemberChangeCancelled}).
+     * @notice Rotates the signing address of a member at once: the member's current signer while active, or
+     * its recovery key in any status but Removed (a stolen hot key is replaced without the operator, also
+     * while suspended; the member stays suspended until the operator reinstates it). The previous address is
+     * retired and can never sign for anyone again. Clears a pending operator proposal ({MemberChangeCancelled}).
      */
     function rotateSigner(uint32 memberId, address newSigner) external;
+
+    /**
+     * @notice Changes the recovery key of a member at once. Only its current recovery key, in any status but
+     * Removed (a thief holding only the hot key cannot). The previous recovery key is retired for good.
+     * Clears a pending operator proposal.
+     */
+    function changeRecovery(uint32 memberId, address newRecovery) external;
 
     /// @notice Updates the metadata hash at once. Only the member's current signer, while active; clears a
     /// pending operator proposal like {rotateSigner}.
@@ -161,17 +200,29 @@ interface IMemberRegistry {
     /// @notice Proposes a metadata hash for a member not removed, like {proposeSignerRotation}. Only the operator.
     function proposeMetadataUpdate(uint32 memberId, bytes32 metadataHash) external;
 
-    /// @notice Cancels the pending proposal: the member's current signer (while active) or the operator.
+    /**
+     * @notice Proposes a new recovery key for a member not removed (the member lost it), like
+     * {proposeSignerRotation}. Only the operator. The member's signer or recovery key may cancel it.
+     */
+    function proposeRecoveryChange(uint32 memberId, address newRecovery) external;
+
+    /**
+     * @notice Cancels the pending proposal: the operator, or the member's current signer or recovery key while
+     * the member is not removed (active or suspended: a suspension does not take away the member's refusal).
+     */
     function cancelChange(uint32 memberId) external;
 
     /**
      * @notice Applies the pending proposal once its time has come; anyone may call it. The member must not
-     * be removed, and a proposed signer must still be fresh.
+     * be removed, and a proposed signer or recovery key must still be fresh.
      */
     function executeChange(uint32 memberId) external;
 
     /// @notice How long an operator proposal waits before it can be executed: 7 days.
     function CHANGE_DELAY() external view returns (uint256);
+
+    /// @notice The recovery key of `memberId`; reverts with {MemberRegistryUnknownMember} for an id never admitted.
+    function recoveryOf(uint32 memberId) external view returns (address);
 
     /// @notice The pending proposal for `memberId` (`executableAt` 0 when none).
     function pendingChangeOf(uint32 memberId) external view returns (PendingChange memory);

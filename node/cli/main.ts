@@ -11,6 +11,8 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
   caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
 ${REMOTE_HELP}
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
+  caseledger member show|rotate-signer|cancel-change|change-recovery --member ID --rpc URL --key FILE ...
+                              以离线保管的恢复密钥管理本机构的链上密钥 / a member's keys, with its cold recovery key
 
   caseledger <command> --help for the options of a command.
   caseledger --version        版本 / the version
@@ -27,6 +29,11 @@ const COMMANDS: Record<string, Command> = {
   "cases check": casesCheck,
   // Loaded on use: verification starts fast and needs none of the gateway's modules.
   verify: (args, io) => import("./verify.js").then((m) => m.verifyCommand(args, io)),
+  // The member's officer, with the cold recovery key (never the gateway).
+  "member show": (args, io) => import("./member-keys.js").then((m) => m.memberCommand("show")(args, io)),
+  "member rotate-signer": (args, io) => import("./member-keys.js").then((m) => m.memberCommand("rotate-signer")(args, io)),
+  "member cancel-change": (args, io) => import("./member-keys.js").then((m) => m.memberCommand("cancel-change")(args, io)),
+  "member change-recovery": (args, io) => import("./member-keys.js").then((m) => m.memberCommand("change-recovery")(args, io)),
 };
 
 /** Runs the command line; returns the exit code. Never prints a stack trace at a user. */

@@ -330,4 +330,13 @@ export const CATALOG = {
     CHAIN_REFUSED: { zh: "链上拒绝：{reason}", en: "the chain refused: {reason}" },
     NO_PEPPER: { zh: "本网关未配置联盟密钥（法院网关），不计算案件或债务人标识", en: "this gateway holds no consortium pepper (a court's gateway) and computes no case or debtor keys" },
   },
+  memberKeys: {
+    SHOWN: { zh: "成员 #{member}：状态 {status}，签名地址 {signer}，恢复地址 {recovery}", en: "member #{member}: status {status}, signer {signer}, recovery key {recovery}" },
+    PENDING: { zh: "运营方提议更换{kindZh}为 {value}，{at} 起任何人可执行；本机构可用签名密钥或恢复密钥撤销", en: "the operator proposed a new {kindEn}: {value}, executable by anyone from {at}; this member cancels it with its signing or recovery key" },
+    NOTHING_PENDING: { zh: "没有运营方的待生效提议", en: "no operator proposal is pending" },
+    NOT_MEMBER_KEY: { zh: "密钥 {address} 不是成员 #{member} 的{roleZh}，未发送交易", en: "the key {address} is not the {roleEn} of member #{member}; nothing was sent" },
+    DONE: { zh: "已上链：{action}（成员 #{member}，交易 {tx}，区块 {block}）", en: "done on chain: {action} (member #{member}, transaction {tx}, block {block})" },
+    REFUSED: { zh: "链上拒绝：{reason}，未作任何更改", en: "the chain refused: {reason}; nothing changed" },
+    UNREACHABLE: { zh: "区块链节点不可达：{rpc}", en: "the chain node is unreachable: {rpc}" },
+  },
 } as const;

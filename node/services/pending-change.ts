@@ -11,9 +11,11 @@ import { ServiceError } from "./service-error.js";
 
 /** An operator proposal against this gateway's own member, as MemberRegistry holds it. */
 export interface PendingChange {
-  kind: "signer" | "metadata";
+  kind: "signer" | "metadata" | "recovery";
   /** The proposed signer (kind "signer"). */
   signer?: string;
+  /** The proposed recovery key (kind "recovery"). */
+  recovery?: string;
   /** The proposed metadata hash (kind "metadata"). */
   metadataHash?: string;
   /** When anyone may execute it (ISO); until then this member can cancel it. */
@@ -36,14 +38,23 @@ export interface PendingChangeWatchDeps {
   receiptPollMs?: number;
 }
 
+const KIND_FIELDS = {
+  Signer: (p: { signer: string }) => ({ kind: "signer" as const, signer: p.signer }),
+  Recovery: (p: { signer: string }) => ({ kind: "recovery" as const, recovery: p.signer }),
+  Metadata: (p: { metadataHash: string }) => ({ kind: "metadata" as const, metadataHash: p.metadataHash }),
+};
+
 /**
  * The member's defence against the operator's timelocked proposals (MemberRegistry `proposeSignerRotation`,
- * `proposeMetadataUpdate`): a proposal the member never notices protects nothing. The gateway reads its member's
- * pending change from the chain in the background, logs a warning once for each new one, answers it from memory to
- * its admins, and cancels it with the member's own key (`cancelChange`) when an admin asks.
+ * `proposeMetadataUpdate`, `proposeRecoveryChange`): a proposal the member never notices protects nothing. The
+ * gateway reads its member's pending change (and its recovery key address, `recoveryOf`, so that an admin sees which
+ * cold key the chain holds) in the background, logs a warning once for each new one, answers it from memory to its
+ * admins, and cancels it with the member's own signing key (`cancelChange`, allowed while suspended too) when an
+ * admin asks. The recovery key itself never reaches the gateway: it is cold, and `caseledger member` signs with it.
  */
 export class PendingChangeWatch {
   #current: PendingChange | undefined;
+  #recovery: string | undefined;
   #warned = "";
   #timer: NodeJS.Timeout | undefined;
 
@@ -54,21 +65,24 @@ export class PendingChangeWatch {
     return this.#current;
   }
 
+  /** The member's recovery key address on chain, as last read (undefined: the chain not answered yet). */
+  get recovery(): string | undefined {
+    return this.#recovery;
+  }
+
   /** Reads the chain now; keeps the last known answer when it cannot be reached. */
   async refresh(): Promise<PendingChange | undefined> {
     try {
-      const p = await this.deps.contracts.memberRegistry.pendingChangeOf(this.deps.memberId);
+      const registry = this.deps.contracts.memberRegistry;
+      const [p, recovery] = await Promise.all([registry.pendingChangeOf(this.deps.memberId), registry.recoveryOf(this.deps.memberId)]);
+      this.#recovery = recovery;
       const kind = changeKindName(p.kind);
       const executableAt = Number(p.executableAt);
       if (kind === "None" || executableAt === 0) {
         this.#current = undefined;
         this.#warned = "";
       } else {
-        this.#current = {
-          kind: kind === "Signer" ? "signer" : "metadata",
-          ...(kind === "Signer" ? { signer: p.signer } : { metadataHash: p.metadataHash }),
-          executableAt: new Date(executableAt * 1000).toISOString(),
-        };
+        this.#current = { ...KIND_FIELDS[kind](p), executableAt: new Date(executableAt * 1000).toISOString() };
         const id = `${kind}:${executableAt}:${p.signer}:${p.metadataHash}`;
         if (id !== this.#warned) {
           this.#warned = id;

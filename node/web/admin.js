@@ -11,8 +11,9 @@ export async function render(view, ctx) {
 }
 
 /**
- * An operator proposal against this member (a new signing key or new metadata, executable by anyone after the
- * delay), in both languages on every admin page, with the button that cancels it with the member's own key.
+ * An operator proposal against this member (a new signing key, recovery key or metadata, executable by anyone after
+ * the delay), in both languages on every admin page, with the button that cancels it with the member's own key and
+ * the reminder that a suspended member cancels too (here, or with its recovery key from the command line).
  */
 async function pendingChangeBanner(view) {
   let pending;
@@ -22,8 +23,8 @@ async function pendingChangeBanner(view) {
     return; // not this banner's to report: the page's own requests will
   }
   if (!pending) return;
-  const key = pending.kind === "signer" ? "pending_change_signer" : "pending_change_metadata";
-  const vars = { signer: pending.signer ?? "", hash: pending.metadataHash ?? "", at: when(pending.executableAt) };
+  const key = `pending_change_${pending.kind}`;
+  const vars = { signer: pending.signer ?? "", recovery: pending.recovery ?? "", hash: pending.metadataHash ?? "", at: when(pending.executableAt) };
   const outcome = h("div", { id: "pending-change-outcome" });
   const cancel = h("button", { type: "button", class: "primary", id: "pending-change-cancel" }, t("pending_change_cancel"));
   cancel.addEventListener("click", async () => {
@@ -44,6 +45,8 @@ async function pendingChangeBanner(view) {
     { class: "note warn", role: "alert", id: "pending-change", "data-kind": pending.kind, "data-state": "pending" },
     h("p", { lang: "zh-CN" }, tIn("zh", key, vars)),
     h("p", { lang: "en" }, tIn("en", key, vars)),
+    h("p", { lang: "zh-CN" }, tIn("zh", "pending_change_how")),
+    h("p", { lang: "en" }, tIn("en", "pending_change_how")),
     h("div", { class: "actions" }, cancel),
     outcome,
   );

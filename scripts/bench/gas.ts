@@ -26,8 +26,9 @@ if (!operator || !lender || !agency) throw new Error("the benchmark needs three 
 const members = await ethers.deployContract("MemberRegistry", [operator.address]);
 const cases = await ethers.deployContract("CaseRegistry", [await members.getAddress()]);
 const evidence = await ethers.deployContract("EvidenceRegistry", [await members.getAddress()]);
-await (await members.admit(lender.address, ROLE.LENDER, ethers.ZeroHash)).wait();
-await (await members.admit(agency.address, ROLE.AGENCY, ethers.ZeroHash)).wait();
+// Recovery keys are never used here: fresh addresses (the cold keys of a real member).
+await (await members.admit(lender.address, ethers.Wallet.createRandom().address, ROLE.LENDER, ethers.ZeroHash)).wait();
+await (await members.admit(agency.address, ethers.Wallet.createRandom().address, ROLE.AGENCY, ethers.ZeroHash)).wait();
 const LENDER_ID = 1;
 const AGENCY_ID = 2;
 

@@ -46,7 +46,7 @@ try {
   const { deployment } = await ensureDeployment({ provider, signer: operator, file: join(dir, "deployment.json") });
   const contracts = await connectContracts(deployment, operator);
   const member = Wallet.createRandom().connect(provider);
-  await (await contracts.memberRegistry.admit(member.address, ROLE.AGENCY, `0x${"11".repeat(32)}`)).wait();
+  await (await contracts.memberRegistry.admit(member.address, Wallet.createRandom().address, ROLE.AGENCY, `0x${"11".repeat(32)}`)).wait();
   await (await operator.sendTransaction({ to: member.address, value: 10n ** 18n })).wait();
 
   // A synthetic 10 MB recording, its record as the only leaf of member 1's log, anchored.

@@ -1,6 +1,8 @@
 /**
  * The demo consortium of `npm start`: five members on the embedded chain, each with its own gateway, data
- * directory, signing key, store key, copy of the consortium pepper (not the court's) and staff tokens. Everything is generated on
+ * directory, signing key, recovery key, store key, copy of the consortium pepper (not the court's) and staff tokens. The
+ * recovery key (keys/recovery.key) is the member's cold key: no gateway loads it; a real member keeps it offline and
+ * signs with it through `caseledger member` only to replace a stolen signing key. Everything is generated on
  * the first start (secret files mode 600, under data/, never committed) and reused on every start after it:
  * admission is idempotent (MemberRegistry is asked first), tokens are kept in data/members/<slug>/tokens.json.
  */
@@ -130,6 +132,7 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
     const home = join(dataDir, "members", spec.slug);
     await mkdir(join(home, "keys"), { recursive: true, mode: 0o700 });
     const signingKey = await ensureSecret(join(home, "keys", "signing.key"), () => Wallet.createRandom().privateKey.slice(2));
+    const recoveryKey = await ensureSecret(join(home, "keys", "recovery.key"), () => Wallet.createRandom().privateKey.slice(2));
     await ensureSecret(join(home, "keys", "store.key"), hex32);
     // A court computes no keys, so it is not given the pepper (with it, ID numbers could be tested against the chain).
     if (needsPepper(spec)) await ensureSecret(join(home, "keys", "pepper.json"), () => pepper);
@@ -141,7 +144,7 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
     const hash = metadataHash(metadata);
     let id = Number(await registry.memberIdOf(address));
     if (id === 0) {
-      await (await registry.admit(address, ROLE_BY_NAME[spec.role], hash)).wait();
+      await (await registry.admit(address, new Wallet(`0x${recoveryKey}`).address, ROLE_BY_NAME[spec.role], hash)).wait();
       id = Number(await registry.memberIdOf(address));
       log(`成员已加入联盟 / member admitted: #${id} ${spec.name} (${spec.role})`);
     }

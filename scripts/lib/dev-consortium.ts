@@ -11,14 +11,19 @@ import { encryptionPublicKey, newEncryptionSecret } from "../../node/services/ha
 
 /**
  * A real consortium for gateway tests: anvil on a free port with its state on disk, the contracts deployed,
- * members admitted with fresh random signing keys, and per member a data directory with its secret files
- * (mode 600). Synthetic everything; stop() kills what it started.
+ * members admitted with fresh random signing and recovery keys, and per member a data directory with its secret
+ * files (mode 600; `keys/recovery.key` stands for the member's cold key: no gateway config names it). Synthetic
+ * everything; stop() kills what it started.
  */
 export interface TestMember {
   id: number;
   name: string;
   roles: number;
   wallet: Wallet;
+  /** The member's cold recovery key (MemberRegistry `recoveryOf`), also written to `keys/recovery.key` in its home. */
+  recovery: Wallet;
+  /** The member's home directory (its gateway's config paths are relative to it). */
+  home: string;
   config: GatewayConfig;
   /** The gateway's X25519 public key (64 hex), to publish in its member metadata. */
   encryptionKey: string;
@@ -63,12 +68,14 @@ export async function startConsortium(
   const out: TestMember[] = [];
   for (const [i, m] of members.entries()) {
     const wallet = Wallet.createRandom() as unknown as Wallet;
-    await (await contracts.memberRegistry.admit(wallet.address, m.roles, `0x${randomBytes(32).toString("hex")}`)).wait();
+    const recovery = Wallet.createRandom() as unknown as Wallet;
+    await (await contracts.memberRegistry.admit(wallet.address, recovery.address, m.roles, `0x${randomBytes(32).toString("hex")}`)).wait();
     // Gas money for the member's own transactions (anvil charges gas; Besu in production does not).
     await (await operator.sendTransaction({ to: wallet.address, value: 10n ** 20n })).wait();
     const home = join(dir, "members", m.name);
     await mkdir(join(home, "keys"), { recursive: true, mode: 0o700 });
     await writeFile(join(home, "keys", "signing.key"), wallet.privateKey.slice(2), { mode: 0o600 });
+    await writeFile(join(home, "keys", "recovery.key"), recovery.privateKey.slice(2), { mode: 0o600 });
     await writeFile(join(home, "keys", "pepper.json"), JSON.stringify({ version: 1, secret: pepperSecretHex }), { mode: 0o600 });
     await writeFile(join(home, "keys", "store.key"), randomBytes(32).toString("hex"), { mode: 0o600 });
     const encryptionSecret = newEncryptionSecret();
@@ -86,7 +93,7 @@ export async function startConsortium(
       },
       home,
     );
-    out.push({ id: i + 1, name: m.name, roles: m.roles, wallet, config, encryptionKey: encryptionPublicKey(encryptionSecret) });
+    out.push({ id: i + 1, name: m.name, roles: m.roles, wallet, recovery, home, config, encryptionKey: encryptionPublicKey(encryptionSecret) });
   }
   provider.destroy();
   const consortium: TestConsortium = {

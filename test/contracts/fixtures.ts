@@ -57,20 +57,23 @@ type Tuple<T, N extends number, Acc extends T[] = []> = Acc["length"] extends N 
 /**
  * The consortium every contract test starts from: an operator; lenders 1 and 2; agencies 3 and 4; a
  * court 5; a member with every role 6 (an AMC that also collects) — all active — and `stranger`, who is
- * not a member.
+ * not a member. Every member `x` has a recovery key `recovery.x` (accounts 10–15); `spareRecovery1` and
+ * `spareRecovery2` are fresh addresses for admissions and key changes.
  */
 export async function deployConsortium() {
-  const [operator, lender, lender2, agency, agency2, court, amc, stranger, spare1, spare2] = await signers(10);
+  const [operator, lender, lender2, agency, agency2, court, amc, stranger, spare1, spare2, ...rest] = await signers(18);
+  const [rLender, rLender2, rAgency, rAgency2, rCourt, rAmc, spareRecovery1, spareRecovery2] = rest;
+  const recovery = { lender: rLender, lender2: rLender2, agency: rAgency, agency2: rAgency2, court: rCourt, amc: rAmc };
   const memberRegistry = await ethers.deployContract("MemberRegistry", [operator.address]);
   const caseRegistry = await ethers.deployContract("CaseRegistry", [await memberRegistry.getAddress()]);
   const evidenceRegistry = await ethers.deployContract("EvidenceRegistry", [await memberRegistry.getAddress()]);
   const meta = (name: string) => ethers.keccak256(ethers.toUtf8Bytes(name));
-  await memberRegistry.admit(lender.address, Role.LENDER, meta("lender"));
-  await memberRegistry.admit(lender2.address, Role.LENDER, meta("lender2"));
-  await memberRegistry.admit(agency.address, Role.AGENCY, meta("agency"));
-  await memberRegistry.admit(agency2.address, Role.AGENCY, meta("agency2"));
-  await memberRegistry.admit(court.address, Role.COURT, meta("court"));
-  await memberRegistry.admit(amc.address, Role.LENDER | Role.AGENCY | Role.COURT | Role.OPERATOR, meta("amc"));
+  await memberRegistry.admit(lender.address, recovery.lender.address, Role.LENDER, meta("lender"));
+  await memberRegistry.admit(lender2.address, recovery.lender2.address, Role.LENDER, meta("lender2"));
+  await memberRegistry.admit(agency.address, recovery.agency.address, Role.AGENCY, meta("agency"));
+  await memberRegistry.admit(agency2.address, recovery.agency2.address, Role.AGENCY, meta("agency2"));
+  await memberRegistry.admit(court.address, recovery.court.address, Role.COURT, meta("court"));
+  await memberRegistry.admit(amc.address, recovery.amc.address, Role.LENDER | Role.AGENCY | Role.COURT | Role.OPERATOR, meta("amc"));
   return {
     memberRegistry,
     caseRegistry,
@@ -85,6 +88,9 @@ export async function deployConsortium() {
     stranger,
     spare1,
     spare2,
+    recovery,
+    spareRecovery1,
+    spareRecovery2,
     ids: { lender: 1, lender2: 2, agency: 3, agency2: 4, court: 5, amc: 6 },
     meta,
   };

@@ -25,12 +25,17 @@ async function measure(): Promise<Record<string, number>> {
   const until = (await now()) + 90 * DAY;
 
   // MemberRegistry
-  g["MemberRegistry.admit"] = await gas(c.memberRegistry.admit(c.spare1.address, Role.AGENCY, c.meta("spare")));
+  g["MemberRegistry.admit"] = await gas(c.memberRegistry.admit(c.spare1.address, c.spareRecovery1.address, Role.AGENCY, c.meta("spare")));
   g["MemberRegistry.setRoles"] = await gas(c.memberRegistry.setRoles(7, Role.AGENCY | Role.LENDER));
   g["MemberRegistry.proposeMetadataUpdate"] = await gas(c.memberRegistry.proposeMetadataUpdate(7, c.meta("spare v3")));
   g["MemberRegistry.cancelChange"] = await gas(c.memberRegistry.connect(c.spare1).cancelChange(7));
   g["MemberRegistry.updateMetadata"] = await gas(c.memberRegistry.connect(c.spare1).updateMetadata(7, c.meta("spare v2")));
   g["MemberRegistry.rotateSigner"] = await gas(c.memberRegistry.connect(c.spare1).rotateSigner(7, c.spare2.address));
+  const recoveryKey = c.memberRegistry.connect(c.spareRecovery1);
+  g["MemberRegistry.proposeRecoveryChange"] = await gas(c.memberRegistry.proposeRecoveryChange(7, c.spareRecovery2.address));
+  g["MemberRegistry.cancelChange(recovery key)"] = await gas(recoveryKey.cancelChange(7));
+  g["MemberRegistry.rotateSigner(recovery key)"] = await gas(recoveryKey.rotateSigner(7, `0x${"5a".repeat(20)}`));
+  g["MemberRegistry.changeRecovery"] = await gas(recoveryKey.changeRecovery(7, c.spareRecovery2.address));
   g["MemberRegistry.suspend"] = await gas(c.memberRegistry.suspend(7));
   g["MemberRegistry.reinstate"] = await gas(c.memberRegistry.reinstate(7));
   g["MemberRegistry.remove"] = await gas(c.memberRegistry.remove(7));

@@ -44,7 +44,7 @@ describe("e2e: a gateway with chain.profile \"besu\" on a free-gas chain", funct
     const { deployment } = await ensureDeployment({ provider, signer, file: deploymentFile, gasPrice: 0n });
     const operator = await connectContracts(deployment, signer);
     const member = Wallet.createRandom();
-    await (await operator.memberRegistry.admit(member.address, ROLE.COURT, `0x${randomBytes(32).toString("hex")}`, { type: 0, gasPrice: 0n })).wait();
+    await (await operator.memberRegistry.admit(member.address, Wallet.createRandom().address, ROLE.COURT, `0x${randomBytes(32).toString("hex")}`, { type: 0, gasPrice: 0n })).wait();
 
     const home = join(dir, "court");
     await mkdir(join(home, "keys"), { recursive: true, mode: 0o700 });

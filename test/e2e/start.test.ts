@@ -111,9 +111,11 @@ describe("e2e: npm start", function () {
     const directory = JSON.parse(await readFile(join(dataDir, "members.json"), "utf8")) as { members: Array<{ id: number; metadata: { gatewayUrl: string; encryptionKey: string } }> };
     expect(directory.members.filter((m) => m.id === 3 || m.id === 4).map((m) => m.metadata.gatewayUrl)).to.deep.equal([rows[2]!.url, rows[3]!.url]);
     expect(directory.members.every((m) => /^[0-9a-f]{64}$/.test(m.metadata.encryptionKey))).to.equal(true);
-    for (const file of ["keys/signing.key", "keys/store.key", "keys/pepper.json", "keys/encryption.key", "tokens.json"]) {
+    for (const file of ["keys/signing.key", "keys/recovery.key", "keys/store.key", "keys/pepper.json", "keys/encryption.key", "tokens.json"]) {
       expect((await stat(join(dataDir, "members", "bank", file))).mode & 0o777, file).to.equal(0o600);
     }
+    // The recovery key is the member's cold key: its gateway's config does not name it.
+    expect(await readFile(join(dataDir, "members", "bank", "member.json"), "utf8")).not.to.include("recovery");
     // The court computes no keys and is given no pepper (its gateway answered /v1/me above without one).
     expect(await stat(join(dataDir, "members", "court", "keys", "pepper.json")).then(() => "present", () => "absent")).to.equal("absent");
 

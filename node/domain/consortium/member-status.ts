@@ -35,7 +35,7 @@ export function isActiveAgency(member: MemberStanding): boolean {
 }
 
 /** `IMemberRegistry.ChangeKind`, by name, in the enum's order: what an operator proposal would change. */
-export const CHANGE_KINDS = ["None", "Signer", "Metadata"] as const;
+export const CHANGE_KINDS = ["None", "Signer", "Metadata", "Recovery"] as const;
 export type ChangeKindName = (typeof CHANGE_KINDS)[number];
 
 /** The name of an on-chain change kind; a value outside the enum reads as "None" (nothing pending). */

@@ -26,6 +26,9 @@ export type RegistryApi = Api<
   | "reinstate"
   | "remove"
   | "rotateSigner"
+  | "changeRecovery"
+  | "proposeRecoveryChange"
+  | "recoveryOf"
   | "updateMetadata"
   | "proposeSignerRotation"
   | "proposeMetadataUpdate"
@@ -67,6 +70,9 @@ export function view(c: Consortium) {
     stranger: must(c.stranger, "stranger"),
     spare1: must(c.spare1, "spare1"),
     spare2: must(c.spare2, "spare2"),
+    recovery: c.recovery,
+    spareRecovery1: must(c.spareRecovery1, "spareRecovery1"),
+    spareRecovery2: must(c.spareRecovery2, "spareRecovery2"),
     ids: c.ids,
     meta: c.meta,
   };

@@ -50,8 +50,8 @@ describe("MemberRegistry", () => {
       const w = view(await loadFixture(deployConsortium));
       const roles = Role.LENDER | Role.AGENCY;
       const meta = w.meta("new member");
-      expect(await w.members.admit.staticCall(w.spare1.address, roles, meta)).to.equal(7n);
-      await expect(w.members.admit(w.spare1.address, roles, meta))
+      expect(await w.members.admit.staticCall(w.spare1.address, w.spareRecovery1.address, roles, meta)).to.equal(7n);
+      await expect(w.members.admit(w.spare1.address, w.spareRecovery1.address, roles, meta))
         .to.emit(w.members, "MemberAdmitted")
         .withArgs(7, w.spare1.address, roles, meta);
       expect(await w.members.memberCount()).to.equal(7n);
@@ -71,10 +71,10 @@ describe("MemberRegistry", () => {
       for (const m of fixtureMembers(w)) {
         expect(await w.members.memberIdOf(m.who.address)).to.equal(BigInt(m.id));
       }
-      await expect(w.members.admit(w.spare1.address, Role.COURT, w.meta("a")))
+      await expect(w.members.admit(w.spare1.address, w.spareRecovery1.address, Role.COURT, w.meta("a")))
         .to.emit(w.members, "MemberAdmitted")
         .withArgs(7, w.spare1.address, Role.COURT, w.meta("a"));
-      await expect(w.members.admit(w.spare2.address, Role.AGENCY, w.meta("b")))
+      await expect(w.members.admit(w.spare2.address, w.spareRecovery2.address, Role.AGENCY, w.meta("b")))
         .to.emit(w.members, "MemberAdmitted")
         .withArgs(8, w.spare2.address, Role.AGENCY, w.meta("b"));
       expect(await w.members.memberCount()).to.equal(8n);
@@ -85,7 +85,7 @@ describe("MemberRegistry", () => {
       for (let roles = 1; roles <= ALL; roles++) {
         const signer = address("mask", roles);
         const id = 6 + roles;
-        await expect(w.members.admit(signer, roles, key("meta", roles)))
+        await expect(w.members.admit(signer, address("mask recovery", roles), roles, key("meta", roles)))
           .to.emit(w.members, "MemberAdmitted")
           .withArgs(id, signer, roles, key("meta", roles));
         expect((await memberOf(w, id)).roles).to.equal(roles);
@@ -101,7 +101,7 @@ describe("MemberRegistry", () => {
       it(`reverts with NotOperator when called by ${who}`, async () => {
         const w = view(await loadFixture(deployConsortium));
         const caller = pick(w);
-        await expect(w.members.connect(caller).admit(w.spare1.address, Role.LENDER, w.meta("x")))
+        await expect(w.members.connect(caller).admit(w.spare1.address, w.spareRecovery1.address, Role.LENDER, w.meta("x")))
           .to.be.revertedWithCustomError(w.members, E("NotOperator"))
           .withArgs(caller.address);
         expect(await w.members.memberCount()).to.equal(6n);
@@ -111,7 +111,7 @@ describe("MemberRegistry", () => {
     for (const roles of [0, ...OUTSIDE_ROLES]) {
       it(`reverts with InvalidRoles(${roles}) for roles 0x${roles.toString(16).padStart(2, "0")}`, async () => {
         const w = view(await loadFixture(deployConsortium));
-        await expect(w.members.admit(w.spare1.address, roles, w.meta("x")))
+        await expect(w.members.admit(w.spare1.address, w.spareRecovery1.address, roles, w.meta("x")))
           .to.be.revertedWithCustomError(w.members, E("InvalidRoles"))
           .withArgs(roles);
         expect(await w.members.memberCount()).to.equal(6n);
@@ -121,7 +121,7 @@ describe("MemberRegistry", () => {
 
     it("reverts with ZeroAddress for the zero signer", async () => {
       const w = view(await loadFixture(deployConsortium));
-      await expect(w.members.admit(ZERO, Role.LENDER, w.meta("x")))
+      await expect(w.members.admit(ZERO, w.spareRecovery1.address, Role.LENDER, w.meta("x")))
         .to.be.revertedWithCustomError(w.members, E("ZeroAddress"))
         .withArgs();
       expect(await w.members.memberCount()).to.equal(6n);
@@ -129,7 +129,7 @@ describe("MemberRegistry", () => {
 
     it("checks the roles before the signer", async () => {
       const w = view(await loadFixture(deployConsortium));
-      await expect(w.members.admit(ZERO, 0, w.meta("x")))
+      await expect(w.members.admit(ZERO, w.spareRecovery1.address, 0, w.meta("x")))
         .to.be.revertedWithCustomError(w.members, E("InvalidRoles"))
         .withArgs(0);
     });
@@ -137,7 +137,7 @@ describe("MemberRegistry", () => {
     it("reverts with SignerTaken for the current signer of an active member", async () => {
       const w = view(await loadFixture(deployConsortium));
       for (const m of fixtureMembers(w)) {
-        await expect(w.members.admit(m.who.address, Role.COURT, w.meta("x")))
+        await expect(w.members.admit(m.who.address, w.spareRecovery1.address, Role.COURT, w.meta("x")))
           .to.be.revertedWithCustomError(w.members, E("SignerTaken"))
           .withArgs(m.who.address, m.id);
       }
@@ -147,7 +147,7 @@ describe("MemberRegistry", () => {
     it("reverts with SignerTaken for the signer of a suspended member", async () => {
       const w = view(await loadFixture(deployConsortium));
       await w.members.suspend(w.ids.agency);
-      await expect(w.members.admit(w.agency.address, Role.AGENCY, w.meta("x")))
+      await expect(w.members.admit(w.agency.address, w.spareRecovery1.address, Role.AGENCY, w.meta("x")))
         .to.be.revertedWithCustomError(w.members, E("SignerTaken"))
         .withArgs(w.agency.address, w.ids.agency);
     });
@@ -155,7 +155,7 @@ describe("MemberRegistry", () => {
     it("reverts with SignerTaken for a rotated-away (retired) signer", async () => {
       const w = view(await loadFixture(deployConsortium));
       await w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare1.address);
-      await expect(w.members.admit(w.lender.address, Role.LENDER, w.meta("x")))
+      await expect(w.members.admit(w.lender.address, w.spareRecovery1.address, Role.LENDER, w.meta("x")))
         .to.be.revertedWithCustomError(w.members, E("SignerTaken"))
         .withArgs(w.lender.address, w.ids.lender);
     });
@@ -163,7 +163,7 @@ describe("MemberRegistry", () => {
     it("reverts with SignerTaken for the signer of a removed member", async () => {
       const w = view(await loadFixture(deployConsortium));
       await w.members.remove(w.ids.court);
-      await expect(w.members.admit(w.court.address, Role.COURT, w.meta("x")))
+      await expect(w.members.admit(w.court.address, w.spareRecovery1.address, Role.COURT, w.meta("x")))
         .to.be.revertedWithCustomError(w.members, E("SignerTaken"))
         .withArgs(w.court.address, w.ids.court);
       expect(await w.members.memberCount()).to.equal(6n);

@@ -8,7 +8,7 @@ import { DAY, deployConsortium, keys, loadFixture, MemberStatus, now, Role, time
 import { view, E, memberOf, ZERO, ZERO_HASH } from "./fixtures.js";
 
 const DELAY = 7 * DAY;
-const Kind = { None: 0n, Signer: 1n, Metadata: 2n } as const;
+const Kind = { None: 0n, Signer: 1n, Metadata: 2n, Recovery: 3n } as const;
 
 async function proposed() {
   const w = view(await deployConsortium());
@@ -113,17 +113,20 @@ describe("MemberRegistry", () => {
       await expect(w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare2.address)).not.to.emit(w.members, "MemberChangeCancelled");
     });
 
-    it("only the operator proposes; only the member's signer or the operator cancels", async () => {
+    it("only the operator proposes; only the member's signer, its recovery key or the operator cancels", async () => {
       const { w } = await loadFixture(proposed);
-      for (const caller of [w.lender, w.lender2, w.stranger]) {
+      for (const caller of [w.lender, w.lender2, w.stranger, w.recovery.lender2]) {
         await expect(w.members.connect(caller).proposeSignerRotation(w.ids.lender2, w.spare2.address))
           .to.be.revertedWithCustomError(w.members, E("NotOperator"))
           .withArgs(caller.address);
         await expect(w.members.connect(caller).proposeMetadataUpdate(w.ids.lender2, w.meta("x")))
           .to.be.revertedWithCustomError(w.members, E("NotOperator"))
           .withArgs(caller.address);
+        await expect(w.members.connect(caller).proposeRecoveryChange(w.ids.lender2, w.spareRecovery2.address))
+          .to.be.revertedWithCustomError(w.members, E("NotOperator"))
+          .withArgs(caller.address);
       }
-      for (const caller of [w.lender2, w.stranger, w.spare1]) {
+      for (const caller of [w.lender2, w.stranger, w.spare1, w.recovery.lender2]) {
         await expect(w.members.connect(caller).cancelChange(w.ids.lender))
           .to.be.revertedWithCustomError(w.members, E("NotOperatorOrMember"))
           .withArgs(caller.address, w.ids.lender);
@@ -161,23 +164,60 @@ describe("MemberRegistry", () => {
         .withArgs(w.ids.lender, MemberStatus.Removed);
     });
 
-    it("a suspended member can do nothing, cancelling included: the recovery path for a stolen key", async () => {
-      // The thief holds the lender's key. The operator suspends the member (the thief can no longer act), proposes
-      // the member's new key, and the thief cannot cancel; after the delay the key is rotated and the member reinstated.
+    it("the attack through a suspension: a suspended member's signer still cancels the operator's proposal, and can do nothing else", async () => {
+      // Before the recovery key, a suspended member could not cancel: an operator that suspended a member and proposed
+      // a new key took it over 7 days later. Now the suspension does not take away the member's refusal.
+      const w = view(await loadFixture(deployConsortium));
+      await w.members.suspend(w.ids.lender);
+      await w.members.proposeSignerRotation(w.ids.lender, w.spare1.address);
+      await expect(w.members.connect(w.lender).cancelChange(w.ids.lender))
+        .to.emit(w.members, "MemberChangeCancelled")
+        .withArgs(w.ids.lender, w.lender.address);
+      expect((await w.members.pendingChangeOf(w.ids.lender)).executableAt).to.equal(0n);
+      await time.increase(DELAY);
+      await expect(w.members.executeChange(w.ids.lender))
+        .to.be.revertedWithCustomError(w.members, E("NoPendingChange"))
+        .withArgs(w.ids.lender);
+      // Cancelling is all a suspended signer can do here.
+      await expect(w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare2.address))
+        .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
+        .withArgs(w.ids.lender, MemberStatus.Suspended);
+      await expect(w.members.connect(w.lender).updateMetadata(w.ids.lender, w.meta("x")))
+        .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
+        .withArgs(w.ids.lender, MemberStatus.Suspended);
+      expect((await memberOf(w, w.ids.lender)).signer).to.equal(w.lender.address);
+    });
+
+    it("a removed member's signer and recovery key cannot cancel (nothing can be executed against it anyway)", async () => {
+      const w = view(await loadFixture(deployConsortium));
+      await w.members.proposeSignerRotation(w.ids.lender, w.spare1.address);
+      await w.members.remove(w.ids.lender);
+      for (const caller of [w.lender, w.recovery.lender]) {
+        await expect(w.members.connect(caller).cancelChange(w.ids.lender))
+          .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
+          .withArgs(w.ids.lender, MemberStatus.Removed);
+      }
+      await time.increase(DELAY);
+      await expect(w.members.executeChange(w.ids.lender))
+        .to.be.revertedWithCustomError(w.members, E("InvalidStatusChange"))
+        .withArgs(w.ids.lender, MemberStatus.Removed);
+    });
+
+    it("a member that lost both its keys: the operator suspends, proposes, and after 7 days with no one cancelling the new key acts", async () => {
       const w = view(await loadFixture(deployConsortium));
       await w.members.suspend(w.ids.lender);
       await w.members.proposeSignerRotation(w.ids.lender, w.spare1.address);
       const at = (await now()) + DELAY;
-      await expect(w.members.connect(w.lender).cancelChange(w.ids.lender))
-        .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
-        .withArgs(w.ids.lender, MemberStatus.Suspended);
-      await expect(w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare2.address))
-        .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
-        .withArgs(w.ids.lender, MemberStatus.Suspended);
       await time.increaseTo(at);
       await expect(w.members.executeChange(w.ids.lender)).to.emit(w.members, "MemberSignerRotated").withArgs(w.ids.lender, w.lender.address, w.spare1.address);
+      await w.members.proposeRecoveryChange(w.ids.lender, w.spareRecovery1.address);
+      await time.increase(DELAY);
+      await expect(w.members.executeChange(w.ids.lender))
+        .to.emit(w.members, "MemberRecoveryChanged")
+        .withArgs(w.ids.lender, w.recovery.lender.address, w.spareRecovery1.address);
       await w.members.reinstate(w.ids.lender);
       expect(await w.members.requireActiveSigner(w.spare1.address, Role.LENDER)).to.equal(BigInt(w.ids.lender));
+      expect(await w.members.recoveryOf(w.ids.lender)).to.equal(w.spareRecovery1.address);
       await expect(w.members.requireActiveSigner(w.lender.address, Role.LENDER))
         .to.be.revertedWithCustomError(w.members, E("RetiredSigner"))
         .withArgs(w.lender.address, w.ids.lender);

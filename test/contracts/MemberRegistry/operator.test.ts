@@ -13,7 +13,7 @@ describe("MemberRegistry", () => {
       expect(await w.members.pendingOperator()).to.equal(w.spare1.address);
       expect(await w.members.operator()).to.equal(w.operator.address);
       // The old operator keeps its rights until the hand-over is accepted...
-      await expect(w.members.admit(w.spare2.address, Role.COURT, w.meta("x")))
+      await expect(w.members.admit(w.spare2.address, w.spareRecovery1.address, Role.COURT, w.meta("x")))
         .to.emit(w.members, "MemberAdmitted")
         .withArgs(7, w.spare2.address, Role.COURT, w.meta("x"));
       // ...and the pending one has none yet.
@@ -41,7 +41,7 @@ describe("MemberRegistry", () => {
       await w.members.connect(w.spare1).acceptOperator();
       const old = w.members.connect(w.operator);
       const notOperator = [
-        () => old.admit(w.spare2.address, Role.LENDER, w.meta("x")),
+        () => old.admit(w.spare2.address, w.spareRecovery1.address, Role.LENDER, w.meta("x")),
         () => old.setRoles(w.ids.lender, ALL),
         () => old.suspend(w.ids.lender),
         () => old.reinstate(w.ids.lender),
@@ -59,7 +59,7 @@ describe("MemberRegistry", () => {
         .withArgs(w.operator.address);
 
       const now_ = w.members.connect(w.spare1);
-      await expect(now_.admit(w.spare2.address, Role.LENDER, w.meta("x")))
+      await expect(now_.admit(w.spare2.address, w.spareRecovery1.address, Role.LENDER, w.meta("x")))
         .to.emit(w.members, "MemberAdmitted")
         .withArgs(7, w.spare2.address, Role.LENDER, w.meta("x"));
       await expect(now_.setRoles(w.ids.lender, ALL))

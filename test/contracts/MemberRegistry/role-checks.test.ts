@@ -12,7 +12,7 @@ describe("MemberRegistry", () => {
     for (let roles = 1; roles <= ALL; roles++) {
       it(`an active member with roles 0b${roles.toString(2).padStart(4, "0")} passes exactly the queries it covers`, async () => {
         const w = view(await loadFixture(deployConsortium));
-        await w.members.admit(w.spare1.address, roles, w.meta("role-check"));
+        await w.members.admit(w.spare1.address, w.spareRecovery1.address, roles, w.meta("role-check"));
         const id = 7;
         for (const q of ROLE_QUERIES) {
           const holds = (roles & q) === q;

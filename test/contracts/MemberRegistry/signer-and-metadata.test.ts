@@ -1,7 +1,7 @@
 /**
  * MemberRegistry: a member's own changes: rotating its signer, updating its metadata hash — only by its own current
- * signer, never directly by the operator (operator-proposals.test.ts has the operator's timelocked path). Synthetic
- * data only.
+ * signer (or, for the signer, its recovery key: recovery-key.test.ts), never directly by the operator
+ * (operator-proposals.test.ts has the operator's timelocked path). Synthetic data only.
  */
 import { expect } from "chai";
 import { deployConsortium, loadFixture, keys, now, DAY, Role, MemberStatus } from "../fixtures.js";
@@ -35,7 +35,7 @@ describe("MemberRegistry", () => {
         .to.be.revertedWithCustomError(w.members, E("NotMemberSigner"))
         .withArgs(w.lender.address, w.ids.lender);
       await expect(w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare2.address))
-        .to.be.revertedWithCustomError(w.members, E("NotMemberSigner"))
+        .to.be.revertedWithCustomError(w.members, E("NotMemberKey"))
         .withArgs(w.lender.address, w.ids.lender);
       await expect(w.members.connect(w.spare1).updateMetadata(w.ids.lender, w.meta("x")))
         .to.emit(w.members, "MemberMetadataUpdated")
@@ -66,29 +66,29 @@ describe("MemberRegistry", () => {
         .withArgs(w.ids.lender, w.ids.agency, until, ks);
     });
 
-    it("a suspended member cannot rotate its own key (a stolen key stays stuck), and the operator cannot rotate it at once", async () => {
+    it("a suspended member's signer cannot rotate its key (a stolen hot key stays stuck; the recovery key rotates it), and the operator cannot rotate it at once", async () => {
       const w = view(await loadFixture(deployConsortium));
       await w.members.suspend(w.ids.agency);
       await expect(w.members.connect(w.agency).rotateSigner(w.ids.agency, w.spare1.address))
         .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
         .withArgs(w.ids.agency, MemberStatus.Suspended);
       await expect(w.members.rotateSigner(w.ids.agency, w.spare1.address))
-        .to.be.revertedWithCustomError(w.members, E("NotMemberSigner"))
+        .to.be.revertedWithCustomError(w.members, E("NotMemberKey"))
         .withArgs(w.operator.address, w.ids.agency);
       expect(await w.members.memberIdOf(w.spare1.address)).to.equal(0n);
       expect((await memberOf(w, w.ids.agency)).signer).to.equal(w.agency.address);
     });
 
-    it("reverts with NotMemberSigner for the operator, a stranger, another member and a retired signer", async () => {
+    it("reverts with NotMemberKey for the operator, a stranger, another member, another member's recovery key and a retired signer", async () => {
       const w = view(await loadFixture(deployConsortium));
-      for (const caller of [w.operator, w.stranger, w.lender2, w.amc]) {
+      for (const caller of [w.operator, w.stranger, w.lender2, w.amc, w.recovery.lender2]) {
         await expect(w.members.connect(caller).rotateSigner(w.ids.lender, w.spare1.address))
-          .to.be.revertedWithCustomError(w.members, E("NotMemberSigner"))
+          .to.be.revertedWithCustomError(w.members, E("NotMemberKey"))
           .withArgs(caller.address, w.ids.lender);
       }
       await w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare2.address);
       await expect(w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare1.address))
-        .to.be.revertedWithCustomError(w.members, E("NotMemberSigner"))
+        .to.be.revertedWithCustomError(w.members, E("NotMemberKey"))
         .withArgs(w.lender.address, w.ids.lender);
     });
 
@@ -161,15 +161,17 @@ describe("MemberRegistry", () => {
       expect(await w.members.requireActiveSigner(w.lender.address, Role.LENDER)).to.equal(BigInt(w.ids.lender));
     });
 
-    it("reverts for a removed member: NotMemberSigner for the operator, MemberNotActive for its signer", async () => {
+    it("reverts for a removed member: NotMemberKey for the operator, MemberNotActive for its signer and its recovery key", async () => {
       const w = view(await loadFixture(deployConsortium));
       await w.members.remove(w.ids.lender);
       await expect(w.members.connect(w.operator).rotateSigner(w.ids.lender, w.spare1.address))
-        .to.be.revertedWithCustomError(w.members, E("NotMemberSigner"))
+        .to.be.revertedWithCustomError(w.members, E("NotMemberKey"))
         .withArgs(w.operator.address, w.ids.lender);
-      await expect(w.members.connect(w.lender).rotateSigner(w.ids.lender, w.spare1.address))
-        .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
-        .withArgs(w.ids.lender, MemberStatus.Removed);
+      for (const caller of [w.lender, w.recovery.lender]) {
+        await expect(w.members.connect(caller).rotateSigner(w.ids.lender, w.spare1.address))
+          .to.be.revertedWithCustomError(w.members, E("MemberNotActive"))
+          .withArgs(w.ids.lender, MemberStatus.Removed);
+      }
       expect(await w.members.memberIdOf(w.spare1.address)).to.equal(0n);
     });
   });

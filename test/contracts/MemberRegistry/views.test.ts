@@ -12,7 +12,7 @@ describe("MemberRegistry", () => {
       await w.members.remove(w.ids.lender2);
       await w.members.connect(w.agency).rotateSigner(w.ids.agency, w.spare1.address);
       expect(await w.members.memberCount()).to.equal(6n);
-      await w.members.admit(w.spare2.address, Role.LENDER, w.meta("x"));
+      await w.members.admit(w.spare2.address, w.spareRecovery1.address, Role.LENDER, w.meta("x"));
       expect(await w.members.memberCount()).to.equal(7n);
     });
   });

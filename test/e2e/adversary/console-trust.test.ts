@@ -170,6 +170,8 @@ describe("e2e: the console trusts no other gateway with a token; the admin's pag
     const banner = page.locator('#pending-change[data-kind="signer"]');
     await banner.waitFor(WAIT);
     expect(await banner.textContent()).to.include("运营方提议").and.to.include("the operator proposed").and.to.include(rogue);
+    // While suspended the member still cancels: with this gateway's signing key, or with its offline recovery key.
+    expect(await banner.textContent()).to.include("即使本机构已被暂停，仍可撤销").and.to.include("can cancel even while suspended").and.to.include("caseledger member cancel-change");
     await page.click("#pending-change-cancel");
     await page.waitForSelector('#pending-change[data-state="cancelled"]', WAIT);
     expect(Number((await operator.memberRegistry.pendingChangeOf(lender.config.memberId)).executableAt), "cancelled on chain").to.equal(0);

@@ -216,7 +216,7 @@ describe("e2e/adversary: malicious members, staff and operator against real gate
         return revertOf(error);
       }
     };
-    expect(await attempt(() => operator.memberRegistry.rotateSigner(1, rogue.address))).to.equal("MemberRegistryNotMemberSigner");
+    expect(await attempt(() => operator.memberRegistry.rotateSigner(1, rogue.address))).to.equal("MemberRegistryNotMemberKey");
     await (await operator.memberRegistry.proposeSignerRotation(1, rogue.address)).wait();
     // Inside the window the proposed key is nobody's: it cannot register the member's cases, nor can anyone execute.
     const asRogue = await connectContracts(consortium.deployment, new NonceManager(rogue));
@@ -237,5 +237,35 @@ describe("e2e/adversary: malicious members, staff and operator against real gate
     await provider.send("evm_mine", []);
     expect(await attempt(() => operator.memberRegistry.executeChange(1))).to.equal("MemberRegistryNoPendingChange");
     expect((await operator.memberRegistry.memberOf(1)).signer).to.equal(lenderWallet.address);
+  });
+
+  it("the operator suspends the member first, then proposes its key: the suspended member still cancels through its gateway, and nothing is left to execute", async () => {
+    const lenderWallet = consortium.member("lender").wallet;
+    const rogue = Wallet.createRandom().address;
+    // A fresh nonce manager: a reverted send leaves a gap in a NonceManager's nonces, as the attempts above did.
+    const operator = await connectContracts(consortium.deployment, new NonceManager(new Wallet(ANVIL_DEV_KEY, provider)));
+    await (await operator.memberRegistry.suspend(1)).wait();
+    await (await operator.memberRegistry.proposeSignerRotation(1, rogue)).wait();
+    // The gateway refuses its staff's case work while suspended, and still shows the proposal to its admin.
+    const admin = gw.lender!.api;
+    await eventually(async () => ((await admin.get("/v1/cases?limit=1")).body.error?.code === "MEMBER_SUSPENDED" ? true : undefined), 30_000, "the suspension at the gateway");
+    const shown = await eventually(async () => (await admin.get("/v1/member/pending-change")).body.pending ?? undefined, 10_000, "the proposal at the gateway");
+    expect(shown).to.include({ kind: "signer", signer: rogue });
+    const cancelled = await admin.post("/v1/member/pending-change/cancel");
+    expect(cancelled.status, JSON.stringify(cancelled.body)).to.equal(200);
+    expect((await provider.getTransaction(cancelled.body.txHash))!.from).to.equal(lenderWallet.address);
+
+    await provider.send("evm_increaseTime", [8 * 86_400]);
+    await provider.send("evm_mine", []);
+    let execution = "executed";
+    try {
+      await operator.memberRegistry.executeChange.staticCall(1);
+    } catch (error) {
+      execution = String(revertOf(error));
+    }
+    expect(execution).to.equal("MemberRegistryNoPendingChange");
+    expect((await operator.memberRegistry.pendingChangeOf(1)).executableAt).to.equal(0n);
+    expect((await operator.memberRegistry.memberOf(1)).signer).to.equal(lenderWallet.address);
+    await (await operator.memberRegistry.reinstate(1)).wait();
   });
 });

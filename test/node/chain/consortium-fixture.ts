@@ -69,7 +69,7 @@ export async function startConsortium(): Promise<Consortium> {
     for (const name of Object.keys(DEV_KEYS) as MemberName[]) {
       const roles = name.startsWith("lender") ? ROLE.LENDER : ROLE.AGENCY;
       const signer = new Wallet(DEV_KEYS[name]).address;
-      await (await contracts.memberRegistry.admit(signer, roles, testKey("metadata", roles))).wait();
+      await (await contracts.memberRegistry.admit(signer, Wallet.createRandom().address, roles, testKey("metadata", roles))).wait();
       ids[name] = Number(await contracts.memberRegistry.memberIdOf(signer));
     }
     const consortium: Consortium = {

@@ -20,7 +20,7 @@ import { roomyLimits } from "../../support/roomy-limits.js";
  * - own member, per role: allowed → the row's status; not allowed → 403 FORBIDDEN;
  * - another member's token (same role, issued by another gateway) → 401;
  * - the same gateway code serving a member suspended in MemberRegistry → 403 MEMBER_SUSPENDED (except the few
- *   routes a suspended member keeps: who am I, its tokens, its audit log);
+ *   routes a suspended member keeps: who am I, its tokens, its audit log, the operator's proposal and its cancel);
  * - no token, a malformed one, a revoked one, an expired one → 401.
  * Public routes answer the same whatever the caller presents.
  */
@@ -107,8 +107,8 @@ const TABLE: Record<string, Row> = {
   "GET /v1/staff-tokens": { ok: 200, whileSuspended: true },
   "POST /v1/staff-tokens": { body: () => ({ role: "nope", name: "x" }), ok: 400, whileSuspended: true },
   "DELETE /v1/staff-tokens/:id": { path: "/v1/staff-tokens/000000000000", ok: 404, whileSuspended: true },
-  "GET /v1/member/pending-change": { ok: 200 },
-  "POST /v1/member/pending-change/cancel": { ok: 404 },
+  "GET /v1/member/pending-change": { ok: 200, whileSuspended: true },
+  "POST /v1/member/pending-change/cancel": { ok: 404, whileSuspended: true },
   "GET /v1/audit": { ok: 200, whileSuspended: true },
   "GET /v1/audit/verify": { ok: 200, whileSuspended: true },
 };

@@ -10,7 +10,8 @@ import { ROLE, startConsortium, type TestConsortium } from "../../support/consor
 /**
  * The member's defence against the operator's timelocked proposals, on anvil: the gateway sees a proposal against its
  * own member (and logs a warning), shows it to admins only, and an admin cancels it with the member's own key — the
- * cancellation is on chain and in the audit log.
+ * cancellation is on chain and in the audit log; a suspended member cancels too. The answer carries the member's
+ * recovery key address as the chain holds it.
  */
 describe("node/http: /v1/member/pending-change — an operator proposal is seen and cancelled by the member", function () {
   this.timeout(120_000);
@@ -40,7 +41,7 @@ describe("node/http: /v1/member/pending-change — an operator proposal is seen 
   it("answers null and 404 on cancel while nothing is pending", async () => {
     const r = await admin.get("/v1/member/pending-change");
     expect(r.status).to.equal(200);
-    expect(r.body).to.deep.equal({ pending: null });
+    expect(r.body).to.deep.equal({ pending: null, recovery: consortium.member("lender").recovery.address });
     const c = await admin.post("/v1/member/pending-change/cancel");
     expect(c.status).to.equal(404);
     expect(c.body.error.code).to.equal("NOT_FOUND");
@@ -76,7 +77,7 @@ describe("node/http: /v1/member/pending-change — an operator proposal is seen 
     expect(Number((await operator.memberRegistry.pendingChangeOf(id)).executableAt)).to.equal(0);
     const events = await operator.memberRegistry.queryFilter(operator.memberRegistry.filters.MemberChangeCancelled(id));
     expect(events.map((e) => e.args.by)).to.deep.equal([consortium.member("lender").wallet.address]);
-    expect((await admin.get("/v1/member/pending-change")).body).to.deep.equal({ pending: null });
+    expect((await admin.get("/v1/member/pending-change")).body.pending).to.equal(null);
     const audit = await admin.get("/v1/audit?action=POST%20%2Fv1%2Fmember%2Fpending-change%2Fcancel");
     const entries = audit.body.entries as Array<{ status: number; actor: { role: string } }>;
     // The lender's refused attempt is there too (403), and the admin's cancellation.
@@ -89,5 +90,22 @@ describe("node/http: /v1/member/pending-change — an operator proposal is seen 
     const r = await admin.get("/v1/member/pending-change");
     expect(r.body.pending).to.include({ kind: "metadata", metadataHash: hash });
     expect((await admin.post("/v1/member/pending-change/cancel")).status).to.equal(200);
+  });
+
+  it("suspended, the member still cancels with its gateway's key: a proposed recovery key is shown and cancelled", async () => {
+    const id = gateway.config.memberId;
+    await (await operator.memberRegistry.suspend(id)).wait();
+    // The gateway knows its member is suspended (it refuses case work) and still lets its admin see and cancel.
+    await eventually(async () => (await lender.get("/v1/cases?limit=1")).body?.error?.code === "MEMBER_SUSPENDED" || undefined, 10_000, "the suspension seen");
+    const rogue = Wallet.createRandom().address;
+    await (await operator.memberRegistry.proposeRecoveryChange(id, rogue)).wait();
+    const r = await admin.get("/v1/member/pending-change");
+    expect(r.body.pending, JSON.stringify(r.body)).to.include({ kind: "recovery", recovery: rogue });
+    expect(r.body.recovery).to.equal(consortium.member("lender").recovery.address);
+    const c = await admin.post("/v1/member/pending-change/cancel");
+    expect(c.status, JSON.stringify(c.body)).to.equal(200);
+    expect(c.body.cancelled.kind).to.equal("recovery");
+    expect(await operator.memberRegistry.recoveryOf(id)).to.equal(consortium.member("lender").recovery.address);
+    await (await operator.memberRegistry.reinstate(id)).wait();
   });
 });

@@ -76,10 +76,10 @@ async function deploy() {
   if (!operator || !lender || !lender2 || !agency || !court) throw new Error("the test network has too few accounts");
   const members = await ethers.deployContract("MemberRegistry", [operator.address]);
   const cases = await ethers.deployContract("CaseRegistry", [await members.getAddress()]);
-  await members.admit(lender.address, ROLE.LENDER, ethers.ZeroHash);
-  await members.admit(lender2.address, ROLE.LENDER, ethers.ZeroHash);
-  await members.admit(agency.address, ROLE.AGENCY, ethers.ZeroHash);
-  await members.admit(court.address, ROLE.COURT | ROLE.OPERATOR, ethers.ZeroHash);
+  await members.admit(lender.address, ethers.Wallet.createRandom().address, ROLE.LENDER, ethers.ZeroHash);
+  await members.admit(lender2.address, ethers.Wallet.createRandom().address, ROLE.LENDER, ethers.ZeroHash);
+  await members.admit(agency.address, ethers.Wallet.createRandom().address, ROLE.AGENCY, ethers.ZeroHash);
+  await members.admit(court.address, ethers.Wallet.createRandom().address, ROLE.COURT | ROLE.OPERATOR, ethers.ZeroHash);
   return { members, cases, lender, lender2, agency, court, ids: { lender2: 2, agency: 3, court: 4 } };
 }
 type World = Awaited<ReturnType<typeof deploy>>;
