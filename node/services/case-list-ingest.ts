@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { bilingual, msg } from "../messages/message.js";
 import { ServiceError } from "./service-error.js";
-import { type CaseListEventReader, validateCaseList } from "../domain/case-list/report.js";
+import type { CaseListEventReader } from "../domain/case-list/report.js";
 import type { ReportTotals } from "../domain/case-list/validator.js";
 import type { ByteChunks, CaseListEncoding } from "../domain/csv/read-case-list.js";
 import { CaseListFileError } from "../domain/errors.js";
@@ -11,7 +11,7 @@ import type { Clock } from "../domain/clock.js";
 import type { GatewayDatabase } from "../store/database.js";
 import { CaseListBatch } from "../store/case-list-batch.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
-import { CaseRowEncoder, FLUSH_ROWS, type UploadContext } from "./case-row-encoder.js";
+import { encodeCaseList, FLUSH_ROWS, type UploadContext } from "./case-row-encoder.js";
 import { encodeInWorker } from "./ingest-worker/client.js";
 
 export interface IngestDeps {
@@ -89,7 +89,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
   try {
     // A workbook is read in this thread (its reader spools and unzips as the bytes come); CSV in a worker.
     read = deps.inThread || input.read
-      ? await readInThread(cipher, pepper, upload, input, take)
+      ? await encodeCaseList({ file: input.file, chunks: input.chunks, pepper, cipher, upload, maxBytes: input.maxBytes, read: input.read, progressEvery: PROGRESS_EVERY, onProgress: input.onProgress }, take)
       : await encodeInWorker({
           file: input.file,
           chunks: input.chunks,
@@ -135,35 +135,6 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
   const ready: CaseListSummary = { ...committing, state: "ready", completedAt: new Date(clock()).toISOString() };
   await store.caseLists.put(ready);
   return ready;
-}
-
-/**
- * Reads, validates and encodes an upload on the calling thread, handing each full batch to `take` (which starts its
- * write): the path of `inThread`, and the reference the worker's path must match.
- */
-async function readInThread(
-  cipher: PiiCipher,
-  pepper: Pepper,
-  upload: UploadContext,
-  input: IngestInput,
-  take: (batch: CaseListBatch) => Promise<void>,
-): Promise<{ encoding: CaseListEncoding; totals: ReportTotals }> {
-  const encoder = new CaseRowEncoder(cipher, upload);
-  const report = await validateCaseList(input.file, input.chunks, {
-    pepper,
-    originatorMemberId: upload.memberId,
-    keepRows: false,
-    maxBytes: input.maxBytes,
-    read: input.read,
-    progressEvery: PROGRESS_EVERY,
-    onProgress: input.onProgress,
-    onRow: (row) => {
-      encoder.add(row);
-      return encoder.full ? take(encoder.take()) : undefined;
-    },
-  });
-  await take(encoder.take());
-  return { encoding: report.encoding, totals: report.totals };
 }
 
 /** Applies a list's staged updates of known cases (idempotent: safe to resume after a crash). */

@@ -1,4 +1,7 @@
-import type { ValidatedRow } from "../domain/case-list/validator.js";
+import { type CaseListEventReader, validateCaseList } from "../domain/case-list/report.js";
+import type { ReportTotals, ValidatedRow } from "../domain/case-list/validator.js";
+import type { ByteChunks, CaseListEncoding } from "../domain/csv/read-case-list.js";
+import type { Pepper } from "../domain/pseudonyms.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import { CaseListBatch } from "../store/case-list-batch.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
@@ -69,4 +72,43 @@ export class CaseRowEncoder {
     this.#batch = new CaseListBatch(FLUSH_ROWS);
     return full;
   }
+}
+
+export interface EncodeCaseListInput {
+  file: string;
+  chunks: ByteChunks;
+  pepper: Pepper;
+  cipher: PiiCipher;
+  upload: UploadContext;
+  maxBytes?: number;
+  /** Another format's reader (a workbook); CSV when absent. */
+  read?: CaseListEventReader;
+  progressEvery: number;
+  onProgress?: (totals: ReportTotals) => void;
+}
+
+/**
+ * Reads, validates and encodes an upload, handing each full batch (and the last, when it has rows) to `onBatch`:
+ * the one path of an upload's rows, on the gateway's main thread or in the ingest's worker.
+ */
+export async function encodeCaseList(
+  input: EncodeCaseListInput,
+  onBatch: (batch: CaseListBatch) => Promise<void>,
+): Promise<{ encoding: CaseListEncoding; totals: ReportTotals }> {
+  const encoder = new CaseRowEncoder(input.cipher, input.upload);
+  const report = await validateCaseList(input.file, input.chunks, {
+    pepper: input.pepper,
+    originatorMemberId: input.upload.memberId,
+    keepRows: false,
+    maxBytes: input.maxBytes,
+    read: input.read,
+    progressEvery: input.progressEvery,
+    onProgress: input.onProgress,
+    onRow: (row) => {
+      encoder.add(row);
+      return encoder.full ? onBatch(encoder.take()) : undefined;
+    },
+  });
+  if (encoder.rows > 0) await onBatch(encoder.take());
+  return { encoding: report.encoding, totals: report.totals };
 }

@@ -21,6 +21,19 @@ import { DEFAULTS } from "../config.js";
 /** Cases per package: a package is one HTTP request and one notarized hash. */
 export const HANDOVER_CHUNK = HANDOVER_MAX_CASES;
 
+/**
+ * A case as casesOf reads it is held now by `agencyId` for `creditorId`: what the sender checks before every attempt
+ * and the receiver before it keeps a case.
+ */
+function heldFromCreditor(
+  s: { creditorId: bigint; agencyId: bigint; status: bigint; until: bigint },
+  creditorId: number,
+  agencyId: number,
+  nowSeconds: number,
+): boolean {
+  return Number(s.creditorId) === creditorId && Number(s.agencyId) === agencyId && isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, nowSeconds);
+}
+
 export type { HandoverDelivery } from "../store/handover-deliveries.js";
 export type { HandoverReceipt } from "../store/handover-receipts.js";
 
@@ -234,7 +247,7 @@ export class HandoverSender {
       const states = await contracts.caseRegistry.casesOf(chunk);
       chunk.forEach((key, j) => {
         const s = states[j]!;
-        if (Number(s.creditorId) === memberId && Number(s.agencyId) === agencyId && isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, now)) held.push(key);
+        if (heldFromCreditor(s, memberId, agencyId, now)) held.push(key);
       });
     }
     if (held.length === 0) throw new Cancelled("the chain shows none of the cases held by the agency any more (recalled, expired, returned or transferred)");
@@ -400,8 +413,7 @@ export class HandoverReceiver {
     const at = new Date(this.#now()).toISOString();
     pkg.cases.forEach((c, i) => {
       const s = states[i]!;
-      const held = isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, now);
-      if (Number(s.creditorId) !== pkg.creditorId || Number(s.agencyId) !== this.deps.memberId || !held) {
+      if (!heldFromCreditor(s, pkg.creditorId, this.deps.memberId, now)) {
         rejected.push({ caseKey: c.caseKey, reason: bilingual(msg("handover.NOT_ASSIGNED_HERE")) });
         return;
       }

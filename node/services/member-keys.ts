@@ -5,8 +5,9 @@ import { decodeRevert, revertInterface } from "../chain/case-revert.js";
 import { readDeployment } from "../chain/deployment.js";
 import { describeError } from "../chain/describe-error.js";
 import { isNetworkError } from "../chain/rpc.js";
-import { changeKindName, memberStatusName } from "../domain/consortium/index.js";
+import { memberStatusName } from "../domain/consortium/index.js";
 import { parseHexKey, readSecretFile } from "../store/secret-file.js";
+import { type ProposedChange, proposedChange } from "./pending-change.js";
 
 /**
  * A member's keys in MemberRegistry as its officer manages them with the cold recovery key (`caseledger member`),
@@ -20,7 +21,7 @@ export interface MemberKeys {
   status: ReturnType<typeof memberStatusName>;
   signer: string;
   recovery: string;
-  pending: { kind: "Signer" | "Metadata" | "Recovery"; value: string; executableAt: string } | null;
+  pending: ProposedChange | null;
 }
 
 /** Reads a private key file (mode 600, 64 hex characters); the error never holds the key. */
@@ -51,18 +52,7 @@ export async function withMemberRegistry<T>(rpc: string, address: string, wallet
 
 export async function readMemberKeys(registry: MemberRegistry, memberId: number): Promise<MemberKeys> {
   const [member, recovery, pending] = await Promise.all([registry.memberOf(memberId), registry.recoveryOf(memberId), registry.pendingChangeOf(memberId)]);
-  const kind = changeKindName(pending.kind);
-  const executableAt = Number(pending.executableAt);
-  return {
-    memberId,
-    status: memberStatusName(member.status),
-    signer: member.signer,
-    recovery,
-    pending:
-      kind === "None" || executableAt === 0
-        ? null
-        : { kind, value: kind === "Metadata" ? pending.metadataHash : pending.signer, executableAt: new Date(executableAt * 1000).toISOString() },
-  };
+  return { memberId, status: memberStatusName(member.status), signer: member.signer, recovery, pending: proposedChange(pending) ?? null };
 }
 
 /** Sends the change and waits for it; `refused` names the contract's custom error (nothing changed). */

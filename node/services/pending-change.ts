@@ -38,10 +38,35 @@ export interface PendingChangeWatchDeps {
   receiptPollMs?: number;
 }
 
+/** A proposal as `pendingChangeOf` returns it: the proposed address (signer or recovery key) or metadata hash. */
+interface StoredPendingChange {
+  kind: bigint;
+  signer: string;
+  metadataHash: string;
+  executableAt: bigint;
+}
+
+/** A pending proposal by kind, with what it proposes; undefined when nothing is pending. */
+export interface ProposedChange {
+  kind: "Signer" | "Metadata" | "Recovery";
+  /** The proposed signer or recovery key address, or the proposed metadata hash. */
+  value: string;
+  /** When anyone may execute it (ISO). */
+  executableAt: string;
+}
+
+/** Reads MemberRegistry's pending-change slot: what the gateway's watch and the `caseledger member` command show. */
+export function proposedChange(p: StoredPendingChange): ProposedChange | undefined {
+  const kind = changeKindName(p.kind);
+  const executableAt = Number(p.executableAt);
+  if (kind === "None" || executableAt === 0) return undefined;
+  return { kind, value: kind === "Metadata" ? p.metadataHash : p.signer, executableAt: new Date(executableAt * 1000).toISOString() };
+}
+
 const KIND_FIELDS = {
-  Signer: (p: { signer: string }) => ({ kind: "signer" as const, signer: p.signer }),
-  Recovery: (p: { signer: string }) => ({ kind: "recovery" as const, recovery: p.signer }),
-  Metadata: (p: { metadataHash: string }) => ({ kind: "metadata" as const, metadataHash: p.metadataHash }),
+  Signer: (value: string) => ({ kind: "signer" as const, signer: value }),
+  Recovery: (value: string) => ({ kind: "recovery" as const, recovery: value }),
+  Metadata: (value: string) => ({ kind: "metadata" as const, metadataHash: value }),
 };
 
 /**
@@ -76,14 +101,13 @@ export class PendingChangeWatch {
       const registry = this.deps.contracts.memberRegistry;
       const [p, recovery] = await Promise.all([registry.pendingChangeOf(this.deps.memberId), registry.recoveryOf(this.deps.memberId)]);
       this.#recovery = recovery;
-      const kind = changeKindName(p.kind);
-      const executableAt = Number(p.executableAt);
-      if (kind === "None" || executableAt === 0) {
+      const proposed = proposedChange(p);
+      if (!proposed) {
         this.#current = undefined;
         this.#warned = "";
       } else {
-        this.#current = { ...KIND_FIELDS[kind](p), executableAt: new Date(executableAt * 1000).toISOString() };
-        const id = `${kind}:${executableAt}:${p.signer}:${p.metadataHash}`;
+        this.#current = { ...KIND_FIELDS[proposed.kind](proposed.value), executableAt: proposed.executableAt };
+        const id = `${proposed.kind}:${proposed.executableAt}:${proposed.value}`;
         if (id !== this.#warned) {
           this.#warned = id;
           this.deps.log({ level: "warn", msg: "the operator proposed a change to this member: an admin can cancel it before it becomes executable", memberId: this.deps.memberId, ...this.#current });

@@ -1,7 +1,7 @@
-import { validateCaseList } from "../../domain/case-list/report.js";
 import { CaseListFileError } from "../../domain/errors.js";
 import { PiiCipher } from "../../store/pii-cipher.js";
-import { CaseRowEncoder } from "../case-row-encoder.js";
+import type { CaseListBatch } from "../../store/case-list-batch.js";
+import { encodeCaseList } from "../case-row-encoder.js";
 import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW } from "./protocol.js";
 
 /** The port the worker talks through (parentPort, or a test's wrapper of it). */
@@ -12,7 +12,7 @@ export interface IngestPort {
 
 /**
  * The worker's side of an upload: reads the chunks the main thread sends, validates and encodes them exactly as the
- * in-thread ingest does (the same validateCaseList, the same CaseRowEncoder), and sends each full batch, waiting for
+ * in-thread ingest does (the same encodeCaseList), and sends each full batch, waiting for
  * credit when WINDOW batches are unwritten.
  */
 export async function serveIngest(port: IngestPort, data: IngestWorkerData): Promise<void> {
@@ -45,27 +45,27 @@ export async function serveIngest(port: IngestPort, data: IngestWorkerData): Pro
     }
   }
 
-  const encoder = new CaseRowEncoder(new PiiCipher(data.storeKey), data.upload);
-  const flush = async () => {
+  const cipher = new PiiCipher(data.storeKey);
+  const flush = async (batch: CaseListBatch) => {
     await waitFor(() => credit > 0);
     credit -= 1;
-    const { state, transfer } = encoder.take().export();
+    const { state, transfer } = batch.export();
     send({ type: "batch", batch: state }, transfer);
   };
   try {
-    const report = await validateCaseList(data.file, input(), {
-      pepper: data.pepper,
-      originatorMemberId: data.upload.memberId,
-      keepRows: false,
-      maxBytes: data.maxBytes,
-      progressEvery: data.progressEvery,
-      onProgress: (totals) => send({ type: "progress", totals }),
-      onRow: (row) => {
-        encoder.add(row);
-        return encoder.full ? flush() : undefined;
+    const report = await encodeCaseList(
+      {
+        file: data.file,
+        chunks: input(),
+        pepper: data.pepper,
+        cipher,
+        upload: data.upload,
+        maxBytes: data.maxBytes,
+        progressEvery: data.progressEvery,
+        onProgress: (totals) => send({ type: "progress", totals }),
       },
-    });
-    if (encoder.rows > 0) await flush();
+      flush,
+    );
     send({ type: "done", encoding: report.encoding, totals: report.totals });
   } catch (error) {
     // Only a file error's code and details cross over (they name no one); anything else is a bare failure.
