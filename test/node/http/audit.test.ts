@@ -142,7 +142,9 @@ describe("http: the audit log and the spelling of a path", function () {
   }
 
   it("GET /v1/audit?action= pages one action's entries only; a repeated or empty action is 400", async () => {
-    await send(lender, "GET", `/v1/cases/${CASE_KEY}`);
+    // The entry is written once the response has finished: wait for it before paging, as every test here does.
+    const read = await send(lender, "GET", `/v1/cases/${CASE_KEY}`);
+    expect(await entriesAfter(read.seq, 1)).to.have.length(1);
     const get = async (query: string) => {
       const res = await fetch(`${gateway.url}/v1/audit?${query}`, { headers: { authorization: `Bearer ${admin}` } });
       return { status: res.status, body: (await res.json()) as { entries: AuditEntry[]; next: number | null } };
