@@ -342,7 +342,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const observe = metrics.observe.bind(metrics);
 
   const allocationRoutes = allocationsRouter(allocations);
-  const caseRoutes = casesRouter(new CaseService({ store, cipher, indexer, submitter, memberId: config.memberId, clock }));
+  const caseRoutes = casesRouter(
+    new CaseService({
+      store,
+      cipher,
+      indexer,
+      submitter,
+      memberId: config.memberId,
+      clock,
+      settlementTerms: (caseKeys, content, mediaType) => evidence.recordSettlementTerms(caseKeys, content, mediaType),
+    }),
+  );
   const web = consoleParts({ config, store, cipher, indexer, contracts, clock, isActiveAgency });
   const agencies = new AgencyService({ store, memberId: config.memberId, clock });
   const limits = config.rateLimits;
