@@ -15,6 +15,8 @@ import { needsPepper, ROLE } from "./domain/consortium/index.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
 import { consoleParts } from "./http/console-parts.js";
+import { scorecardsRouter } from "./http/scorecards-router.js";
+import { NO_REPAYMENTS, ScorecardService } from "./services/scorecards.js";
 import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
@@ -294,10 +296,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
     },
   });
+  // Agency scorecards; repayments come from the repayment ledger once it is wired in (docs/design.md §21).
+  const scorecards = new ScorecardService({ indexer, store, repayments: NO_REPAYMENTS, memberId: config.memberId, clock });
   const allocations = new AllocationService({
     store,
     indexer,
     submitter,
+    recovery90: () => scorecards.recovery90(),
     memberId: config.memberId,
     mandateDays: config.mandateDays,
     clock,
@@ -405,6 +410,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       "/member": memberRouter(pendingChange),
+      "/scorecards": scorecardsRouter(scorecards),
       ...web.staffRoutes,
     },
   });

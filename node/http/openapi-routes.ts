@@ -79,6 +79,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/jobs/:id", role: "admin,lender,agency,court", tag: "cases", summary: "a job's progress and its failed items" },
   { method: "GET", path: "/v1/case-summaries", role: "lender,agency", tag: "cases", summary: "the member's cases with loan ref, masked name, outstanding, overdue days (the console's lists)", query: ["after", "limit", "as"] },
   { method: "GET", path: "/v1/portfolio", role: "lender", tag: "cases", summary: "cases by status, outstanding and recovery by agency, aging" },
+  { method: "GET", path: "/v1/scorecards", role: "lender,agency", tag: "cases", summary: "agency scorecards: the lender's own view (default for a lender) or the consortium-wide one from the chain alone", query: ["view"] },
   { method: "POST", path: "/v1/cases/:caseKey/authorization-letter", role: "agency", tag: "cases", summary: "issue an authorization letter for a case held now: a random token for its QR code", status: 201 },
   // evidence (the evidence issue)
   { method: "GET", path: "/verify", role: "none", tag: "pages", summary: "the static verifier page (works saved to disk, offline)", produces: "text/html" },

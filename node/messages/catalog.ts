@@ -51,6 +51,8 @@ export const CATALOG = {
     REGION_INVALID: { zh: "地区应为 \"*\" 或 11 至 82 的两位省级代码", en: "a region is \"*\" or a 2-digit province code 11…82" },
     FEN_INVALID: { zh: "金额应为以分为单位的非负整数", en: "the amount must be a whole number of fen ≥ 0" },
     RANGE_INVERTED: { zh: "最小值大于最大值", en: "min is greater than max" },
+    THROTTLE_INCOMPLETE: { zh: "按业绩限量需同时给出 throttleBelowRecoveryBp 与 throttledCapacityPct", en: "a performance throttle needs both throttleBelowRecoveryBp and throttledCapacityPct" },
+    THROTTLE_RANGE: { zh: "throttleBelowRecoveryBp 应为 1 至 10000 的整数（基点），throttledCapacityPct 应为 0 至 100 的整数", en: "throttleBelowRecoveryBp must be a whole number 1…10000 (basis points), throttledCapacityPct a whole number 0…100" },
   },
   matchingInput: {
     DUPLICATE_AGENCY: { zh: "机构名单中同一机构出现两次", en: "the agency list holds the same agency twice" },
@@ -124,7 +126,8 @@ export const CATALOG = {
   reason: {
     CO_DEBT: { zh: "共债：债务人已由机构 {agencyId} 处置", en: "co-debt: debtor already with agency {agencyId}" },
     SAME_DEBTOR_BATCH: { zh: "同一债务人：随本批次中该债务人的前一案件分配给机构 {agencyId}", en: "same debtor: follows the debtor's earlier case in this batch to agency {agencyId}" },
-    MATCHED: { zh: "地区 {region}，得分 {score}", en: "region {region}, score {score}" },
+    MATCHED: { zh: "地区 {region}，得分 {score}（90 天回收率 {recoveryPct}%，剩余容量 {capacityPct}%）", en: "region {region}, score {score} (recovery 90d {recoveryPct}%, capacity {capacityPct}%)" },
+    MATCHED_NO_HISTORY: { zh: "地区 {region}，得分 {score}（无 90 天回收记录，剩余容量 {capacityPct}%）", en: "region {region}, score {score} (no 90-day history, capacity {capacityPct}%)" },
     NO_AGENCY_REGION: { zh: "无机构服务地区 {region}", en: "no agency serves region {region}" },
     NO_AGENCY_RANGE_OUTSTANDING: { zh: "服务地区 {region} 的机构均不接受欠款余额 {yuan} 元", en: "no agency serving region {region} takes an outstanding of {yuan} yuan" },
     NO_AGENCY_RANGE_OVERDUE: { zh: "服务地区 {region} 的机构均不接受逾期 {overdueDays} 天", en: "no agency serving region {region} takes {overdueDays} days overdue" },
@@ -344,5 +347,10 @@ export const CATALOG = {
     AMOUNTS_REQUIRED: { zh: "结清需逐案给出结清金额：settlements 应为非空数组，每项含 caseKey 与 settledFen（金额以分为单位的十进制字符串，核销填 \"0\"）", en: "a settlement states each case's amount: settlements must be a non-empty array of items with caseKey and settledFen (fen as a decimal string, \"0\" for a write-off)" },
     ITEM_INVALID: { zh: "settlements 第 {index} 项无效：需有效的案件键、不重复，金额为 0 至 18446744073709551615 分的十进制字符串", en: "settlements item {index} is invalid: it needs a valid case key, not repeated, and an amount in fen from 0 to 18446744073709551615 as a decimal string" },
     TERMS_INVALID: { zh: "结清协议文件无效：需 contentBase64 与 mediaType，内容非空且不超过 {maxBytes} 字节", en: "the settlement terms are invalid: they need contentBase64 and mediaType, with content neither empty nor over {maxBytes} bytes" },
+  },
+  /** Agency scorecards and what matching says of them (docs/design.md §21). */
+  scorecard: {
+    LENDER_VIEW_ONLY: { zh: "只有贷款机构能查看本机构视角的机构评分（其他成员请用 view=consortium）", en: "only a lender has its own view of agency scorecards (others use view=consortium)" },
+    VIEW_INVALID: { zh: "view 应为 lender 或 consortium", en: "view must be lender or consortium" },
   },
 } as const;

@@ -89,6 +89,7 @@ const TABLE: Record<string, Row> = {
   "GET /v1/jobs/:id": { path: "/v1/jobs/nope", ok: 404 },
   "GET /v1/case-summaries": { ok: 200 },
   "GET /v1/portfolio": { ok: 200 },
+  "GET /v1/scorecards": { ok: 200 },
   "POST /v1/cases/:caseKey/authorization-letter": { path: `/v1/cases/${UNKNOWN_KEY}/authorization-letter`, ok: 404 },
   // evidence
   "POST /v1/evidence": { body: "bytes", contentType: "application/octet-stream", ok: 400 },

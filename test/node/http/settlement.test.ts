@@ -23,6 +23,7 @@ describe("node/http: settle with amounts and terms (POST /v1/cases/actions)", fu
   let agency: Gateway;
   let L: ReturnType<typeof apiClient>;
   let L2: ReturnType<typeof apiClient>;
+  let A: ReturnType<typeof apiClient>;
   const paid = key("paid");
   const writtenOff = key("written-off");
   const foreign = key("foreign", 2);
@@ -40,6 +41,7 @@ describe("node/http: settle with amounts and terms (POST /v1/cases/actions)", fu
     agency = await startGateway(consortium.member("agency").config, { log: quiet });
     L = apiClient(lender.url, (await lender.tokens.create("lender", "l")).token);
     L2 = apiClient(lender2.url, (await lender2.tokens.create("lender", "l2")).token);
+    A = apiClient(agency.url, (await agency.tokens.create("agency", "a")).token);
     const until = Math.floor(Date.now() / 1000) + 30 * DAY;
     const agencyId = consortium.member("agency").id;
     const job = await lender.submitter.enqueue({
@@ -130,5 +132,37 @@ describe("node/http: settle with amounts and terms (POST /v1/cases/actions)", fu
     const entry = (await lender2.indexer.history(foreign)).find((h) => h.type === "CaseSettled")!;
     expect(entry.settledFen).to.equal("500");
     expect(entry).to.not.have.property("termsHash");
+  });
+
+  it("GET /v1/scorecards: the lender's view of its agencies; the consortium view from the chain, the settlements in it", async () => {
+    const agencyId = consortium.member("agency").id;
+    const mine = await L.get("/v1/scorecards");
+    expect(mine.status).to.equal(200);
+    expect(mine.body.view).to.equal("lender");
+    expect(mine.body.agencies).to.have.length(1);
+    expect(mine.body.agencies[0]).to.deep.include({ agencyId, name: null, assignments: 2, cases: 2, returnedBp: 0, complaints: null });
+    expect(mine.body.agencies[0].recovery.map((w: { days: number; rateBp: number | null }) => [w.days, w.rateBp])).to.deep.equal([
+      [30, null],
+      [90, null],
+      [180, null],
+    ]);
+    await eventually(async () => ((await agency.indexer.caseOf(foreign))?.status === "Settled" ? true : undefined), 20_000, "the agency's index");
+    const all = await A.get("/v1/scorecards");
+    expect(all.status).to.equal(200);
+    expect(all.body.view).to.equal("consortium");
+    expect(all.body.agencies).to.deep.equal([
+      {
+        agencyId,
+        assignments: 2,
+        cases: 2,
+        settled: [30, 90, 180].map((days) => ({ days, matured: 0, settled: 0, settledFen: "0", rateBp: null })),
+        returnedBp: 0,
+        acceptDelayMedianSeconds: null,
+        complaints: null,
+      },
+    ]);
+    expect((await A.get("/v1/scorecards?view=lender")).body.error).to.deep.include({ code: "FORBIDDEN", messageId: "scorecard.LENDER_VIEW_ONLY" });
+    expect((await L.get("/v1/scorecards?view=everyone")).body.error).to.deep.include({ code: "VALIDATION_FAILED", messageId: "scorecard.VIEW_INVALID" });
+    expect((await L.get("/v1/scorecards?view=consortium")).body.view).to.equal("consortium");
   });
 });
