@@ -10,6 +10,7 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
 
   caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
 ${REMOTE_HELP}
+  caseledger scorecards [--consortium] [--json]   机构评分 / agency scorecards (lender view, or consortium-wide)
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
   caseledger member show|rotate-signer|cancel-change|change-recovery --member ID --rpc URL --key FILE ...
                               以离线保管的恢复密钥管理本机构的链上密钥 / a member's keys, with its cold recovery key
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   "cases allocate": casesAllocate,
   "cases commit": casesCommit,
   "cases check": casesCheck,
+  scorecards: (args, io) => import("./scorecards.js").then((m) => m.scorecardsCommand(args, io)),
   // Loaded on use: verification starts fast and needs none of the gateway's modules.
   verify: (args, io) => import("./verify.js").then((m) => m.verifyCommand(args, io)),
   // The member's officer, with the cold recovery key (never the gateway).

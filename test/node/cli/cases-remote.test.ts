@@ -106,6 +106,29 @@ describe("node/cli: caseledger cases upload / allocate / commit / check (against
     expect(none.stdout).to.match(/NOT AUTHORIZED/);
   });
 
+  it("caseledger scorecards: the lender's agencies by name, in words and --json; the agency sees the consortium view", async () => {
+    // After the commit above, agency 2 holds one case of the lender (the index may still be catching up).
+    let json = await caseledger(["scorecards", "--json"], lenderEnv);
+    for (let i = 0; i < 50 && JSON.parse(json.stdout || "{}").agencies?.length !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      json = await caseledger(["scorecards", "--json"], lenderEnv);
+    }
+    expect(json.code, json.stderr).to.equal(0);
+    const body = JSON.parse(json.stdout);
+    expect(body.view).to.equal("lender");
+    expect(body.agencies[0]).to.deep.include({ agencyId: 2, name: "示例催收", cases: 1, assignments: 1, complaints: null });
+    const words = await caseledger(["scorecards"], lenderEnv);
+    expect(words.code).to.equal(0);
+    expect(words.stdout).to.match(/lender view/);
+    expect(words.stdout).to.match(/agency 2 示例催收: 1 cases, 1 assignments/);
+    expect(words.stdout).to.match(/recovery\s+30d — \(0\) · 90d — \(0\) · 180d — \(0\)/);
+    expect(words.stdout).to.match(/complaints —/);
+    const agencyView = await caseledger(["scorecards"], agencyEnv);
+    expect(agencyView.code).to.equal(0);
+    expect(agencyView.stdout).to.match(/consortium-wide/);
+    expect(agencyView.stdout).to.not.match(/recovery/);
+  });
+
   it("shows the first 20 unmatched cases in words and says how many more --json lists", async () => {
     // 130 cases for an agency that takes 100: at least 30 stay unmatched (capacity).
     const rows = Array.from({ length: 130 }, (_, i) => `M-${i},测试丙,${syntheticId18("19850101", String(100 + i), "110101")},,10,10,5`);
