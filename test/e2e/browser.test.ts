@@ -258,6 +258,12 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     await page.click("nav a[data-tab=portfolio]");
     await page.waitForSelector("#chart-aging svg", WAIT);
     await shot(page, "11-portfolio", true);
+    // The agency scorecards panel: the lender's view of the agency that held its cases, and the chain-only view.
+    await page.click("nav a[data-tab=agencies]");
+    await page.waitForSelector("tr[data-agency] span[data-window='90']", WAIT);
+    await page.waitForSelector("tr[data-consortium-agency]", WAIT);
+    expect(await page.locator("tr[data-agency]").count()).to.be.greaterThan(0);
+    expect(await page.textContent("#chart-scorecard-recovery")).to.contain("—"); // nothing 90 days old yet: no bars
     await context.close();
   });
 
