@@ -255,6 +255,12 @@ const DICT = {
     scorecards_consortium: "全联盟机构表现（仅链上数据）",
     scorecards_consortium_help: "所有贷款机构的分配汇总，只用链上记录（结清金额由债权人上链），不显示任何贷款机构。",
     scorecard_settled: "{days} 天结清率",
+    settle: "结清上链",
+    settle_amount: "结清金额（元）",
+    settle_terms: "结清协议（可选）",
+    settle_hint: "登记欠款余额 {outstanding} 元，仅供参考：请填写实际结清金额，核销填 0。",
+    settle_amount_invalid: "请输入金额，最多两位小数",
+    settle_confirm: "确定以 {amount} 元结清此案件并上链？结清后不可撤销。",
   },
   en: {
     brand: "CaseLedger 案链",
@@ -511,6 +517,12 @@ const DICT = {
     scorecards_consortium: "Agencies across the consortium (chain only)",
     scorecards_consortium_help: "Every lender's assignments in aggregate, from the chain alone (settled amounts as creditors put them on chain); no lender is shown.",
     scorecard_settled: "Settled {days}d",
+    settle: "Settle on chain",
+    settle_amount: "Settled for (yuan)",
+    settle_terms: "Settlement terms (optional)",
+    settle_hint: "Listed outstanding {outstanding} yuan, for reference only: enter what the case was actually settled for, 0 for a write-off.",
+    settle_amount_invalid: "Enter an amount with at most 2 decimals",
+    settle_confirm: "Settle this case on chain for {amount} yuan? This cannot be undone.",
   },
 };
 
