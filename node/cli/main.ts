@@ -10,6 +10,7 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
 
   caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
 ${REMOTE_HELP}
+  caseledger cases settle --case KEY=YUAN ... [--terms FILE] [--wait]   结清上链 / settle cases for the amounts stated
   caseledger scorecards [--consortium] [--json]   机构评分 / agency scorecards (lender view, or consortium-wide)
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
   caseledger member show|rotate-signer|cancel-change|change-recovery --member ID --rpc URL --key FILE ...
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, Command> = {
   "cases allocate": casesAllocate,
   "cases commit": casesCommit,
   "cases check": casesCheck,
+  "cases settle": (args, io) => import("./cases-settle.js").then((m) => m.casesSettle(args, io)),
   scorecards: (args, io) => import("./scorecards.js").then((m) => m.scorecardsCommand(args, io)),
   // Loaded on use: verification starts fast and needs none of the gateway's modules.
   verify: (args, io) => import("./verify.js").then((m) => m.verifyCommand(args, io)),
