@@ -36,7 +36,6 @@ describe("node/services/scorecards (maps for the index and the store, a fixed cl
         const from = options?.after === undefined ? 0 : mine.findIndex((r) => r.caseKey === options.after) + 1;
         return { cases: mine.slice(from, from + 1), next: from + 1 < mine.length ? mine[from]!.caseKey : undefined };
       },
-      history: async (caseKey) => histories.get(caseKey) ?? [],
       histories: async function* () {
         for (const [caseKey, entries] of histories) yield { caseKey, entries };
       },
