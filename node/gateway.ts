@@ -70,6 +70,10 @@ import { metricsRouter } from "./http/metrics-router.js";
 import { peerRouter } from "./http/peer-router.js";
 import { PeerChannel } from "./services/peer/channel.js";
 import { PeerOutbox } from "./services/peer/outbox.js";
+import { repaymentsRouter } from "./http/repayments-router.js";
+import { RepaymentLedger } from "./services/repayments/ledger.js";
+import { DECISION_KIND, REPORT_KIND } from "./services/repayments/messages.js";
+import { RepaymentReporter } from "./services/repayments/reports.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -104,6 +108,9 @@ export interface Gateway {
   /** caseledger-peer/1: signed messages to and from other members' gateways; the outbox for those that must arrive. */
   peer: PeerChannel;
   peerOutbox: PeerOutbox;
+  /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
+  repayments: RepaymentLedger;
+  repaymentReports: RepaymentReporter;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -336,6 +343,29 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     allowHttpPeers: config.handover.allowHttpPeers,
   });
   const peerOutbox = new PeerOutbox({ store: store.peerOutbox, channel: peer, clock, retryMs: t.peerRetryMs, maxAttempts: config.peer.maxAttempts, log });
+  const repayments = new RepaymentLedger({
+    ledger: store.repayments,
+    cases: store.cases,
+    contracts,
+    notarize: (drafts) => evidence.recordSystem(drafts),
+    deliver: (to, kind, body) => peerOutbox.deliver(to, kind, body),
+    memberId: config.memberId,
+    clock,
+    waiverLimitPercent: config.repayments.waiverLimitPercent,
+  });
+  const repaymentReports = new RepaymentReporter({
+    reports: store.repaymentReports,
+    evidence,
+    contracts,
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(REPORT_KIND, (from, body, request) => repayments.receiveReport(from, body, request));
+  peer.handle(DECISION_KIND, (from, body, request) => repaymentReports.receiveDecisions(from, body, request.hash));
+  peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
+  peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
+  const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports });
 
   const healthService = new HealthService({
     memberId: config.memberId,
@@ -418,6 +448,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       "/member": memberRouter(pendingChange),
+      "/repayments": repaymentRoutes.repayments,
+      // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
+      "/": repaymentRoutes.cases,
       ...web.staffRoutes,
     },
   });
@@ -468,6 +501,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     pendingChange,
     peer,
     peerOutbox,
+    repayments,
+    repaymentReports,
     health,
     app,
     async close() {

@@ -14,6 +14,8 @@ import { HandoverReceipts } from "./handover-receipts.js";
 import type { KvStore } from "./kv-store.js";
 import { LoanRefIndex } from "./loan-ref-index.js";
 import { PeerOutboxStore } from "./peer-outbox.js";
+import { RepaymentLedgerStore } from "./repayment-ledger.js";
+import { RepaymentReports } from "./repayment-reports.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
 import { StaffTokenRepository } from "./staff-token-repository.js";
 import { StoreBatch } from "./store-batch.js";
@@ -63,6 +65,9 @@ export interface GatewayDatabase {
   /** caseledger-peer/1: envelope ids seen (receiver side) and messages that must arrive (sender side). */
   peerNonces: SeenNonces;
   peerOutbox: PeerOutboxStore;
+  /** The repayment ledger (creditor side) and this member's own repayment reports (agency side). */
+  repayments: RepaymentLedgerStore;
+  repaymentReports: RepaymentReports;
   probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
   /** A write to several repositories that lands whole or not at all. */
@@ -111,6 +116,8 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     handoverNonces: new SeenNonces(new Table(sub.handoverNonces)),
     peerNonces: new SeenNonces(new Table(sub.peerNonces)),
     peerOutbox: new PeerOutboxStore(new Table(sub.peerOutbox), () => new StoreBatch(db)),
+    repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
+    repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
     probe: new StoreProbe(sub.health),
     kv,
     batch: () => new StoreBatch(db),

@@ -20,5 +20,7 @@ export const SUBLEVELS = [
   "health", // "probe" → the time of the last health check's synced write
   "peerNonces", // from/id → { keepUntil }: caseledger-peer/1 envelope ids seen (pruned)
   "peerOutbox", // pending/id | done/id → PeerOutboxItem: peer messages that must arrive, and their signed answers
+  "repayments", // s/seq | i/id | c/caseKey/seq: the repayment ledger at the creditor (append-only)
+  "repaymentReports", // reportId → RepaymentReport: what this agency reported and what the creditor answered
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
