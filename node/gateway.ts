@@ -346,7 +346,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const repayments = new RepaymentLedger({
     ledger: store.repayments,
     cases: store.cases,
-    contracts,
+    casesOf: (keys) => contracts.caseRegistry.casesOf(keys),
     notarize: (drafts) => evidence.recordSystem(drafts),
     deliver: (to, kind, body) => peerOutbox.deliver(to, kind, body),
     memberId: config.memberId,
@@ -356,7 +356,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const repaymentReports = new RepaymentReporter({
     reports: store.repaymentReports,
     evidence,
-    contracts,
+    casesOf: (keys) => contracts.caseRegistry.casesOf(keys),
     deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
     memberId: config.memberId,
     clock,

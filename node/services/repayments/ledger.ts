@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { ConsortiumContracts } from "../../chain/contracts.js";
+import type { ChainCaseState } from "./chain-case.js";
 import { canonicalJson } from "../../domain/canonical-json.js";
 import type { Clock } from "../../domain/clock.js";
 import { isHeldFromCreditor } from "../../domain/consortium/index.js";
@@ -19,7 +19,7 @@ export interface RepaymentLedgerDeps {
   ledger: RepaymentLedgerStore;
   cases: Pick<CaseRepository, "get" | "getMany">;
   /** Read for every report: the case's creditor, holder, status and mandate now. */
-  contracts: Pick<ConsortiumContracts, "caseRegistry">;
+  casesOf: (caseKeys: string[]) => Promise<ChainCaseState[]>;
   /** Appends to this member's evidence log (the decisions are notarized there). */
   notarize: (drafts: RecordDraft[]) => Promise<LogEntry[]>;
   /** Sends a message that must arrive to another member (the peer outbox). */
@@ -73,6 +73,7 @@ type Outcome = { id: string; state: "confirmed" | "disputed"; evidenceLeafHash: 
 export const MAX_BULK_DECISIONS = 20_000;
 
 const newId = () => randomBytes(16).toString("hex");
+const STAND_IN_ID = "0".repeat(32);
 const DECISION_FORMAT = "caseledger-repayment-decision/1";
 
 /**
@@ -185,7 +186,7 @@ export class RepaymentLedger {
     if (!isEntryId(body.reportId)) throw bodyInvalid();
     if (typeof voucher?.leafHash !== "string" || !/^0x[0-9a-f]{64}$/.test(voucher.leafHash)) throw new ServiceError("VALIDATION_FAILED", msg("repayment.VOUCHER_REQUIRED"), { problem: "VOUCHER_REQUIRED" });
     const reportId = body.reportId;
-    const [state] = await this.deps.contracts.caseRegistry.casesOf([input.caseKey]);
+    const [state] = await this.deps.casesOf([input.caseKey]);
     if (!state || Number(state.creditorId) !== this.deps.memberId) throw notCreditor();
     if (!isHeldFromCreditor(state, this.deps.memberId, from, Math.floor(this.deps.clock() / 1000))) throw notHolder();
     return this.#exclusive(async () => {
@@ -285,13 +286,16 @@ export class RepaymentLedger {
       reason = rawReason;
     }
     return this.#exclusive(async () => {
-      const entries = await Promise.all(ids.map((id) => this.deps.ledger.get(id)));
+      const entries = await this.deps.ledger.getMany(ids);
       const ledgers = new Map<string, CaseLedger>();
       const results = new Map<string, Outcome>();
       const accepted: Array<{ repayment: RepaymentEntry; decision: "confirmed" | "disputed"; reason?: DisputeReason }> = [];
       const caseKeys = [...new Set(entries.filter((e) => e !== undefined).map((e) => e.caseKey))];
       const stored = await this.deps.cases.getMany(caseKeys);
       const initial = new Map(caseKeys.map((k, i) => [k, stored[i]]));
+      // Every case's entries in one read: one case after another, a bulk of 20,000 cases waits on 20,000 reads in turn.
+      const ofCase = await this.deps.ledger.ofCases(caseKeys);
+      const entriesOf = new Map(caseKeys.map((k, i) => [k, ofCase[i]!]));
       for (const [i, id] of ids.entries()) {
         const entry = entries[i];
         const fail = (problem: Parameters<typeof ledgerError>[0], about: Parameters<typeof ledgerError>[1] = {}) => {
@@ -308,7 +312,7 @@ export class RepaymentLedger {
         }
         let ledger = ledgers.get(entry.caseKey);
         if (!ledger) {
-          ledger = foldLedger(BigInt(s.outstandingFen), await this.deps.ledger.ofCase(entry.caseKey));
+          ledger = foldLedger(BigInt(s.outstandingFen), entriesOf.get(entry.caseKey) ?? []);
           ledgers.set(entry.caseKey, ledger);
         }
         const problem = decisionProblem(ledger, id, decision);
@@ -319,8 +323,8 @@ export class RepaymentLedger {
         }
         const repayment = entry as RepaymentEntry;
         accepted.push({ repayment, decision, ...(reason ? { reason } : {}) });
-        // Later ids of the same case see this decision (a stand-in leaf hash: only the state matters to the checks).
-        ledgers.set(entry.caseKey, foldLedger(ledger.initialFen, [...ledger.entries, { type: "decision", id: newId(), caseKey: entry.caseKey, recordedAt: this.#now(), repaymentId: id, decision, by, evidence: { leafHash: "" } }]));
+        // Later ids of the same case see this decision (a stand-in id and leaf hash: only the state matters to the checks).
+        ledgers.set(entry.caseKey, foldLedger(ledger.initialFen, [...ledger.entries, { type: "decision", id: STAND_IN_ID, caseKey: entry.caseKey, recordedAt: "", repaymentId: id, decision, by, evidence: { leafHash: "" } }]));
       }
       const decisions = await this.#decisions(accepted, by);
       await this.deps.ledger.append(decisions);

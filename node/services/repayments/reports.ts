@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ConsortiumContracts } from "../../chain/contracts.js";
+import type { ChainCaseState } from "./chain-case.js";
 import type { Clock } from "../../domain/clock.js";
 import { isHeldFromCreditor } from "../../domain/consortium/index.js";
 import { isEntryId } from "../../domain/repayments/entries.js";
@@ -17,7 +17,7 @@ export interface RepaymentReporterDeps {
   reports: RepaymentReports;
   evidence: Pick<EvidenceService, "get" | "recordHash">;
   /** Read before a report goes out: the case's creditor and holder now. */
-  contracts: Pick<ConsortiumContracts, "caseRegistry">;
+  casesOf: (caseKeys: string[]) => Promise<ChainCaseState[]>;
   deliver: (to: number, kind: string, body: unknown, options: { id: string }) => Promise<PeerOutboxItem>;
   memberId: number;
   clock: Clock;
@@ -41,7 +41,7 @@ export class RepaymentReporter {
   async report(raw: Record<string, unknown>, by?: string): Promise<RepaymentReport> {
     const input = parseRepaymentInput(raw, this.deps.clock());
     if ("problem" in input) throw inputError(input.problem);
-    const [state] = await this.deps.contracts.caseRegistry.casesOf([input.caseKey]);
+    const [state] = await this.deps.casesOf([input.caseKey]);
     const creditorId = Number(state?.creditorId ?? 0n);
     if (!state || creditorId === 0 || !isHeldFromCreditor(state, creditorId, this.deps.memberId, Math.floor(this.deps.clock() / 1000))) throw notHolder();
     const voucher = await this.#voucher(input.caseKey, raw, by);
