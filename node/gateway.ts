@@ -16,7 +16,8 @@ import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
 import { consoleParts } from "./http/console-parts.js";
 import { scorecardsRouter } from "./http/scorecards-router.js";
-import { NO_REPAYMENTS, ScorecardService } from "./services/scorecards.js";
+import { ScorecardService } from "./services/scorecards.js";
+import { ledgerRepayments } from "./services/scorecard-repayments.js";
 import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
@@ -309,8 +310,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
     },
   });
-  // Agency scorecards; repayments come from the repayment ledger once it is wired in (docs/design.md §23).
-  const scorecards = new ScorecardService({ indexer, store, repayments: NO_REPAYMENTS, memberId: config.memberId, clock });
+  // Agency scorecards (docs/design.md §23), with the repayments of the creditor's ledger.
+  const scorecards = new ScorecardService({ indexer, store, repayments: ledgerRepayments(store.repayments), memberId: config.memberId, clock });
   const allocations = new AllocationService({
     store,
     indexer,

@@ -13,16 +13,11 @@ import {
 import { msg } from "../messages/message.js";
 import { ServiceError } from "./service-error.js";
 
-/**
- * Where the scorecards read a lender's repayments (the repayment ledger). Until a ledger is wired in, NO_REPAYMENTS:
- * recovery then reads 0 over matured assignments, and matching sees it as such.
- */
+/** Where the scorecards read a lender's repayments: its repayment ledger (scorecard-repayments.ts). */
 export interface ScorecardRepaymentSource {
   /** The repayments of these cases of the lender, in any state. */
   ofCases(caseKeys: readonly string[]): Promise<ScorecardRepayment[]>;
 }
-
-export const NO_REPAYMENTS: ScorecardRepaymentSource = { ofCases: () => Promise.resolve([]) };
 
 export interface ScorecardDeps {
   indexer: Pick<CaseIndexer, "casesOfCreditor" | "histories">;
