@@ -27,7 +27,8 @@ const matured = (spell: Spell, days: number, now: number) => spell.assignedAt + 
 function chainCard(agencyId: number, spells: readonly Spell[], now: number): ChainScorecard {
   const settled: SettledWindow[] = SCORECARD_WINDOWS_DAYS.map((days) => {
     const measured = spells.filter((s) => matured(s, days, now));
-    const within = measured.filter((s) => s.endedBy === "settled" && (s.endedAt as number) - s.assignedAt <= days * DAY);
+    // Settled while the agency still held the case: a settlement after its mandate ran out is not its doing.
+    const within = measured.filter((s) => s.endedBy === "settled" && (s.endedAt as number) <= s.until && (s.endedAt as number) - s.assignedAt <= days * DAY);
     return {
       days,
       matured: measured.length,

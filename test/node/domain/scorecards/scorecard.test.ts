@@ -158,6 +158,12 @@ describe("domain/scorecards", () => {
       [180, 2, 1, 70_000n, 5_000],
     ]);
     expect(seven).to.not.have.property("recovery");
+    // A settlement after the mandate ran out is not the agency's.
+    const late = spellsOf("G", [
+      { type: "CasesAssigned", time: at(0), creditorId: 2, agencyId: 9, until: at(20) },
+      { type: "CaseSettled", time: at(25), creditorId: 2, settledFen: "1000" },
+    ]);
+    expect(chainScorecards(late, NOW)[0]!.settled[0]).to.deep.include({ matured: 1, settled: 0, settledFen: 0n });
   });
 
   it("rates floor to whole basis points and medians to whole seconds, in integers", () => {
