@@ -141,9 +141,10 @@ contract CaseRegistry is ICaseRegistry {
     }
 
     /// @inheritdoc ICaseRegistry
-    function settle(bytes32[] calldata caseKeys) external {
+    function settle(bytes32[] calldata caseKeys, uint64[] calldata settledFen, bytes32 termsHash) external {
         uint32 creditorId = _members.requireActiveSigner(msg.sender, MemberRoles.LENDER);
         uint256 n = _checkBatch(caseKeys.length);
+        if (settledFen.length != n) revert CaseRegistrySettledLengthMismatch(n, settledFen.length);
         for (uint256 i; i < n; ++i) {
             bytes32 caseKey = caseKeys[i];
             CaseSlot slot = _creditorCase(i, caseKey, creditorId);
@@ -152,7 +153,8 @@ contract CaseRegistry is ICaseRegistry {
                 revert CaseRegistryInvalidTransition(i, caseKey, status);
             }
             _cases[caseKey] = slot.withStatus(CaseStatus.Settled);
-            emit CaseSettled(caseKey, creditorId);
+            // The amount and terms live in the event only: the slot stays one word (see {CaseSlot}).
+            emit CaseSettled(caseKey, creditorId, settledFen[i], termsHash);
         }
     }
 

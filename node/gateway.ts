@@ -15,6 +15,9 @@ import { needsPepper, ROLE } from "./domain/consortium/index.js";
 import { parsePepperFile, type Pepper } from "./domain/pseudonyms.js";
 import { createApp } from "./http/app.js";
 import { consoleParts } from "./http/console-parts.js";
+import { scorecardsRouter } from "./http/scorecards-router.js";
+import { ScorecardService } from "./services/scorecards.js";
+import { ledgerRepayments } from "./services/scorecard-repayments.js";
 import { agenciesRouter, profileRouter } from "./http/agencies-router.js";
 import { allocationsRouter } from "./http/allocations-router.js";
 import { casesRouter } from "./http/cases-router.js";
@@ -67,6 +70,13 @@ import { RateLimiter } from "./http/rate-limit.js";
 import { IngestQueue } from "./services/ingest-queue.js";
 import { GatewayMetrics } from "./http/metrics.js";
 import { metricsRouter } from "./http/metrics-router.js";
+import { peerRouter } from "./http/peer-router.js";
+import { PeerChannel } from "./services/peer/channel.js";
+import { PeerOutbox } from "./services/peer/outbox.js";
+import { repaymentsRouter } from "./http/repayments-router.js";
+import { RepaymentLedger } from "./services/repayments/ledger.js";
+import { DECISION_KIND, REPORT_KIND } from "./services/repayments/messages.js";
+import { RepaymentReporter } from "./services/repayments/reports.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -98,6 +108,12 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** The operator's proposal pending against this member, watched on chain; cancelled by an admin. */
   pendingChange: PendingChangeWatch;
+  /** caseledger-peer/1: signed messages to and from other members' gateways; the outbox for those that must arrive. */
+  peer: PeerChannel;
+  peerOutbox: PeerOutbox;
+  /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
+  repayments: RepaymentLedger;
+  repaymentReports: RepaymentReporter;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -294,10 +310,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
     },
   });
+  // Agency scorecards (docs/design.md §23), with the repayments of the creditor's ledger.
+  const scorecards = new ScorecardService({ indexer, store, repayments: ledgerRepayments(store.repayments), memberId: config.memberId, clock });
   const allocations = new AllocationService({
     store,
     indexer,
     submitter,
+    recovery90: () => scorecards.recovery90(),
     memberId: config.memberId,
     mandateDays: config.mandateDays,
     clock,
@@ -316,6 +335,43 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
   });
   const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock, encryptionSecret, signer: wallet });
+
+  const peer = new PeerChannel({
+    memberId: config.memberId,
+    signer: wallet,
+    memberOf: (id) => contracts.memberRegistry.memberOf(id),
+    // The destination comes from the chain-verified directory only (web is built below; called after start).
+    gatewayOf: (id) => web.directory.gatewayUrl(id),
+    nonces: store.peerNonces,
+    clock,
+    maxSkewMs: config.peer.maxSkewMs,
+    requestTimeoutMs: t.peerRequestMs,
+    allowHttpPeers: config.handover.allowHttpPeers,
+  });
+  const peerOutbox = new PeerOutbox({ store: store.peerOutbox, channel: peer, clock, retryMs: t.peerRetryMs, maxAttempts: config.peer.maxAttempts, log });
+  const repayments = new RepaymentLedger({
+    ledger: store.repayments,
+    cases: store.cases,
+    casesOf: (keys) => contracts.caseRegistry.casesOf(keys),
+    notarize: (drafts) => evidence.recordSystem(drafts),
+    deliver: (to, kind, body) => peerOutbox.deliver(to, kind, body),
+    memberId: config.memberId,
+    clock,
+    waiverLimitPercent: config.repayments.waiverLimitPercent,
+  });
+  const repaymentReports = new RepaymentReporter({
+    reports: store.repaymentReports,
+    evidence,
+    casesOf: (keys) => contracts.caseRegistry.casesOf(keys),
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(REPORT_KIND, (from, body, request) => repayments.receiveReport(from, body, request));
+  peer.handle(DECISION_KIND, (from, body, request) => repaymentReports.receiveDecisions(from, body, request.hash));
+  peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
+  peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
+  const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports });
 
   const healthService = new HealthService({
     memberId: config.memberId,
@@ -338,17 +394,30 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     outbox: () => submitter.health(),
     anchoring: () => anchorer.status(),
     health,
+    peerOutbox: () => peerOutbox.counts(),
   });
   const observe = metrics.observe.bind(metrics);
 
   const allocationRoutes = allocationsRouter(allocations);
-  const caseRoutes = casesRouter(new CaseService({ store, cipher, indexer, submitter, memberId: config.memberId, clock }));
+  const caseRoutes = casesRouter(
+    new CaseService({
+      store,
+      cipher,
+      indexer,
+      submitter,
+      memberId: config.memberId,
+      clock,
+      settlementTerms: (caseKeys, content, mediaType) => evidence.recordSettlementTerms(caseKeys, content, mediaType),
+    }),
+  );
   const web = consoleParts({ config, store, cipher, indexer, contracts, clock, isActiveAgency });
   const agencies = new AgencyService({ store, memberId: config.memberId, clock });
   const limits = config.rateLimits;
   const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60, clock });
   const handoverLimiter = () => new RateLimiter({ burst: limits.handoverBurst, perSecond: limits.handoverPerMinute / 60, maxClients: 10_000, clock });
   const handoverRoutes = handoverRouter({ receiver, byAddress: handoverLimiter(), byCreditor: handoverLimiter(), peers: config.http.handoverPeers });
+  const peerLimiter = () => new RateLimiter({ burst: limits.peerBurst, perSecond: limits.peerPerMinute / 60, maxClients: 10_000, clock });
+  const peerRoutes = peerRouter({ channel: peer, byAddress: peerLimiter(), bySender: peerLimiter(), peers: config.http.handoverPeers });
   const ownershipAudit = ownershipAuditor(audit, log);
   const pendingChange = new PendingChangeWatch({
     contracts,
@@ -370,7 +439,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberStatus,
     audit,
     observe,
-    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/v1/peer": peerRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({
@@ -395,6 +464,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       "/member": memberRouter(pendingChange),
+      "/scorecards": scorecardsRouter(scorecards),
+      "/repayments": repaymentRoutes.repayments,
+      // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
+      "/": repaymentRoutes.cases,
       ...web.staffRoutes,
     },
   });
@@ -414,6 +487,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   anchorer.start();
   notices.start();
   pendingChange.start();
+  peerOutbox.start();
   const address = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${address.port}`;
   log({ level: "info", msg: "gateway started", memberId: config.memberId, url });
@@ -442,12 +516,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberStatus,
     metrics,
     pendingChange,
+    peer,
+    peerOutbox,
+    repayments,
+    repaymentReports,
     health,
     app,
     async close() {
       memberStatus.stop();
       pendingChange.stop();
       handovers.stop();
+      peerOutbox.stop();
       notices.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -456,6 +535,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       await submitter.stop();
       await anchorer.stop();
       await notices.idle();
+      await peerOutbox.idle();
       await indexer.stop();
       provider.destroy();
       await store.close();

@@ -21,7 +21,7 @@ pragma solidity ^0.8.30;
  *                       │                   │  └──── return ────┤──▶ Returned ─assign─▶ Assigned …
  *                       │                   └─────── recall ────┴──▶ Recalled ─assign─▶ Assigned …
  *                 transferCreditor (from Registered, Returned, Recalled, or an expired assignment)
- *   settle: from Registered, Assigned, Accepted, Returned, Recalled ──▶ Settled
+ *   settle: from Registered, Assigned, Accepted, Returned, Recalled ──▶ Settled (amount and terms hash in the event)
  *   close:  from any status but Closed ──▶ Closed (terminal)
  *
  * An assignment carries a mandate window [assignedAt, until], `until` inclusive and later than the
@@ -90,8 +90,12 @@ interface ICaseRegistry {
     event CaseRecalled(bytes32 indexed caseKey, uint32 indexed agencyId);
     /// @notice The creditor extended the mandate of the agency to `until`.
     event CaseMandateExtended(bytes32 indexed caseKey, uint32 indexed agencyId, uint40 previousUntil, uint40 until);
-    /// @notice The debt was settled (repaid or agreed); any mandate ends.
-    event CaseSettled(bytes32 indexed caseKey, uint32 indexed creditorId);
+    /**
+     * @notice The debt was settled (repaid or agreed) for `settledFen` (in fen; 0 for a write-off) on the terms
+     * whose SHA-256 is `termsHash` (zero when no terms document); any mandate ends.
+     * @dev The amount and the terms hash are in the event only, never stored: the case keeps its one slot.
+     */
+    event CaseSettled(bytes32 indexed caseKey, uint32 indexed creditorId, uint64 settledFen, bytes32 termsHash);
     /// @notice The case was closed for good.
     event CaseClosed(bytes32 indexed caseKey, uint32 indexed creditorId);
     /// @notice The case was sold or transferred from creditor `fromCreditorId` to `toCreditorId`.
@@ -127,6 +131,8 @@ interface ICaseRegistry {
     error CaseRegistryInvalidUntil(uint40 until, uint40 minUntil, uint40 maxUntil);
     /// @notice Item `index`: extending to `until` would make the mandate since `assignedAt` longer than MAX_MANDATE.
     error CaseRegistryMandateTooLong(uint256 index, bytes32 caseKey, uint40 assignedAt, uint40 until);
+    /// @notice {settle} got `settledFen` amounts for `caseKeys` cases: one amount per case is needed.
+    error CaseRegistrySettledLengthMismatch(uint256 caseKeys, uint256 settledFen);
     /// @notice A transfer to the creditor that already holds the case.
     error CaseRegistrySameCreditor(uint32 memberId);
 
@@ -176,8 +182,14 @@ interface ICaseRegistry {
      */
     function extend(bytes32[] calldata caseKeys, uint40 until) external;
 
-    /// @notice The creditor marks cases settled; a held mandate ends.
-    function settle(bytes32[] calldata caseKeys) external;
+    /**
+     * @notice The creditor marks cases settled; a held mandate ends. The creditor states what each case was
+     * settled for, so that the amount is on record for every member (agency scorecards) and for a court.
+     * @param caseKeys the cases
+     * @param settledFen the amount each case was settled for, in fen (0 for a write-off); same length
+     * @param termsHash SHA-256 of the settlement terms document, zero when there is none; one per batch
+     */
+    function settle(bytes32[] calldata caseKeys, uint64[] calldata settledFen, bytes32 termsHash) external;
 
     /// @notice The creditor closes cases for good.
     function close(bytes32[] calldata caseKeys) external;

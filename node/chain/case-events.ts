@@ -41,6 +41,10 @@ export interface CaseHistoryEntry extends EventRef {
   /** CaseCreditorTransferred. */
   fromCreditorId?: number;
   toCreditorId?: number;
+  /** CaseSettled: the amount the creditor stated, in fen, as a decimal string (uint64 on chain). */
+  settledFen?: string;
+  /** CaseSettled: SHA-256 (0x) of the settlement terms; absent when the creditor gave none (zero on chain). */
+  termsHash?: string;
 }
 
 /** An event as it bears on one case (CasesAssigned is one change per key). */
@@ -70,6 +74,7 @@ export interface CaseRecord {
 
 const lower = (value: unknown) => String(value).toLowerCase();
 const num = (value: unknown) => Number(value as bigint);
+const ZERO_HASH = `0x${"0".repeat(64)}`;
 
 /**
  * Decodes raw logs of the CaseRegistry into per-case changes in chain order ((block, logIndex), and key order
@@ -117,7 +122,17 @@ export function decodeCaseLogs(iface: Interface, logs: RawLog[], blockTime: (blo
           until: num(a.until),
         });
         break;
-      case "CaseSettled":
+      case "CaseSettled": {
+        const termsHash = lower(a.termsHash);
+        changes.push({
+          ...base,
+          caseKey: lower(a.caseKey),
+          creditorId: num(a.creditorId),
+          settledFen: (a.settledFen as bigint).toString(),
+          ...(termsHash !== ZERO_HASH && { termsHash }),
+        });
+        break;
+      }
       case "CaseClosed":
         changes.push({ ...base, caseKey: lower(a.caseKey), creditorId: num(a.creditorId) });
         break;

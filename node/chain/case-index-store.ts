@@ -192,6 +192,26 @@ export class CaseIndexStore {
     return entries;
   }
 
+  /**
+   * Every case's events, one case at a time in caseKey order, each in chain order: one range scan over the history
+   * (the consortium-wide scorecards read the whole chain's assignments this way).
+   */
+  async *histories(): AsyncGenerator<{ caseKey: string; entries: CaseHistoryEntry[] }> {
+    const prefix = await this.#prefix();
+    if (!prefix) return;
+    const start = `${prefix}hist/`;
+    let current: { caseKey: string; entries: CaseHistoryEntry[] } | undefined;
+    for await (const [key, value] of this.#db.iterator(prefixRange(start))) {
+      const caseKey = key.slice(start.length, key.indexOf("/", start.length));
+      if (current?.caseKey !== caseKey) {
+        if (current) yield current;
+        current = { caseKey, entries: [] };
+      }
+      current.entries.push(JSON.parse(value) as CaseHistoryEntry);
+    }
+    if (current) yield current;
+  }
+
   /** Cases whose current or last agency is `agencyId`, in caseKey order. */
   casesOfAgency(agencyId: number, options: PageOptions = {}): Promise<CasePage> {
     return this.#page(`agency/${id10(agencyId)}/`, options);

@@ -118,6 +118,11 @@ export class CaseIndexer {
     return this.#store.history(caseKey);
   }
 
+  /** Every case's events, case by case (see CaseIndexStore.histories). */
+  histories(): AsyncGenerator<{ caseKey: string; entries: CaseHistoryEntry[] }> {
+    return this.#store.histories();
+  }
+
   casesOfAgency(agencyId: number, options?: PageOptions): Promise<CasePage> {
     return this.#store.casesOfAgency(agencyId, options);
   }

@@ -7,6 +7,12 @@ export interface DebtorCase {
   debtorKey: string;
 }
 
+/** A case and what its creditor states it was settled for, in fen as a decimal string ("0" for a write-off). */
+export interface SettledCase {
+  caseKey: string;
+  settledFen: string;
+}
+
 /**
  * Chain work the submitter does, one kind per CaseRegistry batch function. The creditor (for register,
  * assign, recall, extend, settle, close, transferCreditor) and the agency (accept, returnCases) is always
@@ -16,7 +22,9 @@ export type CaseJobSpec =
   | { kind: "registerAndAssign"; agencyId: number; until: number; items: DebtorCase[] }
   | { kind: "register"; items: DebtorCase[] }
   | { kind: "assign"; agencyId: number; until: number; caseKeys: string[] }
-  | { kind: "accept" | "returnCases" | "recall" | "settle" | "close"; caseKeys: string[] }
+  | { kind: "accept" | "returnCases" | "recall" | "close"; caseKeys: string[] }
+  /** `termsHash`: SHA-256 of the settlement terms document (0x + 64 hex), absent when there is none. */
+  | { kind: "settle"; settlements: SettledCase[]; termsHash?: string }
   | { kind: "extend"; until: number; caseKeys: string[] }
   | { kind: "transferCreditor"; toCreditorId: number; caseKeys: string[] };
 
@@ -39,12 +47,16 @@ export interface CaseJobParams {
   agencyId?: number;
   until?: number;
   toCreditorId?: number;
+  /** settle: SHA-256 of the terms document; absent when there is none (the zero hash goes on chain). */
+  termsHash?: string;
 }
 
 /** One item as the outbox keeps it. */
 export interface JobItem {
   caseKey: string;
   debtorKey?: string;
+  /** settle: the amount in fen, a decimal string (uint64 on chain). */
+  settledFen?: string;
 }
 
 /** The case as `casesOf` returns it, in numbers and names. */
@@ -59,6 +71,9 @@ const KEY = /^0x[0-9a-f]{64}$/;
 const ZERO = `0x${"0".repeat(64)}`;
 const MAX_UINT32 = 2 ** 32 - 1;
 const MAX_UINT40 = 2 ** 40 - 1;
+const MAX_UINT64 = 2n ** 64n - 1n;
+const FEN = /^(0|[1-9][0-9]{0,19})$/;
+const ZERO_HASH = ZERO;
 
 /**
  * Checks a job before the outbox accepts it, and returns its params and items in canonical form (lowercase
@@ -84,14 +99,29 @@ export function normalizeJob(spec: CaseJobSpec): { kind: CaseJobKind; params: Ca
   if ("agencyId" in spec) params.agencyId = uint(spec.agencyId, "agencyId", MAX_UINT32);
   if ("until" in spec) params.until = uint(spec.until, "until", MAX_UINT40);
   if ("toCreditorId" in spec) params.toCreditorId = uint(spec.toCreditorId, "toCreditorId", MAX_UINT32);
+  if ("termsHash" in spec && spec.termsHash !== undefined) {
+    const text = typeof spec.termsHash === "string" ? spec.termsHash.toLowerCase() : "";
+    if (!KEY.test(text)) problems.push("termsHash must be a 32-byte hex hash");
+    else if (text !== ZERO_HASH) params.termsHash = text;
+  }
+  const fen = (value: unknown, where: string) => {
+    if (typeof value !== "string" || !FEN.test(value) || BigInt(value) > MAX_UINT64) {
+      problems.push(`${where} must be a whole number of fen from 0 to ${MAX_UINT64}, as a decimal string`);
+    }
+    return String(value);
+  };
 
-  const raw: unknown[] = "items" in spec ? spec.items : spec.caseKeys;
+  const raw: unknown[] = "items" in spec ? spec.items : "settlements" in spec ? spec.settlements : spec.caseKeys;
   if (!Array.isArray(raw) || raw.length === 0) throw new ChainError("JOB_INVALID", "a job needs at least one item");
   const seen = new Map<string, number>();
   const items = raw.map((entry, i): JobItem => {
     if ("items" in spec) {
       const { caseKey, debtorKey } = (entry ?? {}) as Partial<DebtorCase>;
       return { caseKey: key(caseKey, `items[${i}].caseKey`), debtorKey: key(debtorKey, `items[${i}].debtorKey`) };
+    }
+    if ("settlements" in spec) {
+      const { caseKey, settledFen } = (entry ?? {}) as Partial<SettledCase>;
+      return { caseKey: key(caseKey, `settlements[${i}].caseKey`), settledFen: fen(settledFen, `settlements[${i}].settledFen`) };
     }
     return { caseKey: key(entry, `caseKeys[${i}]`) };
   });
@@ -121,6 +151,8 @@ export function jobCall(kind: CaseJobKind, params: CaseJobParams, items: JobItem
       return { method: "extend", args: [keys, params.until] };
     case "transferCreditor":
       return { method: "transferCreditor", args: [keys, params.toCreditorId] };
+    case "settle":
+      return { method: "settle", args: [keys, items.map((item) => BigInt(item.settledFen ?? "0")), params.termsHash ?? ZERO_HASH] };
     default:
       return { method: kind, args: [keys] };
   }

@@ -46,6 +46,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/health", role: "none", tag: "public", summary: "gateway, chain node, store, outbox and index status; 503 while the chain node is down or the store refuses writes" },
   { method: "GET", path: "/v1/openapi.json", role: "none", tag: "public", summary: "this document" },
   { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's package of case details sealed to this member's encryption key (caseledger-handover/2; checked against MemberRegistry and the chain); answers a signed acknowledgement", body: J },
+  { method: "POST", path: "/v1/peer", role: "none", tag: "gateway-to-gateway", summary: "a member-to-member message (caseledger-peer/1) signed by the sending member's key on chain; dispatched by kind, answered with this member's signed answer or signed refusal", body: J },
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
   { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's active members whose metadata matches the chain: names, roles, console URLs (where the console sends a token naming that member)" },
   // session
@@ -79,6 +80,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/jobs/:id", role: "admin,lender,agency,court", tag: "cases", summary: "a job's progress and its failed items" },
   { method: "GET", path: "/v1/case-summaries", role: "lender,agency", tag: "cases", summary: "the member's cases with loan ref, masked name, outstanding, overdue days (the console's lists)", query: ["after", "limit", "as"] },
   { method: "GET", path: "/v1/portfolio", role: "lender", tag: "cases", summary: "cases by status, outstanding and recovery by agency, aging" },
+  { method: "GET", path: "/v1/scorecards", role: "lender,agency", tag: "cases", summary: "agency scorecards: the lender's own view (default for a lender) or the consortium-wide one from the chain alone", query: ["view"] },
   { method: "POST", path: "/v1/cases/:caseKey/authorization-letter", role: "agency", tag: "cases", summary: "issue an authorization letter for a case held now: a random token for its QR code", status: 201 },
   // evidence (the evidence issue)
   { method: "GET", path: "/verify", role: "none", tag: "pages", summary: "the static verifier page (works saved to disk, offline)", produces: "text/html" },
@@ -100,6 +102,14 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "DELETE", path: "/v1/staff-tokens/:id", role: "admin", tag: "admin", summary: "revoke a staff token now (its cached verification is dropped at once)", status: 204 },
   { method: "GET", path: "/v1/member/pending-change", role: "admin", tag: "admin", summary: "the operator's proposal pending against this member on chain, or null: kind (signer, metadata, recovery), proposed signer, metadata hash or recovery key, executableAt; and the member's recovery key address; open while suspended" },
   { method: "POST", path: "/v1/member/pending-change/cancel", role: "admin", tag: "admin", summary: "cancel the pending operator proposal with this member's own key (MemberRegistry.cancelChange); answers once mined" },
+  { method: "POST", path: "/v1/repayments", role: "lender,agency", tag: "repayments", summary: "an agency reports a repayment on a case it holds to the case's creditor, with its voucher (202, delivered through the peer outbox); the creditor records one to its own account (201, confirmed at once)", body: J, status: 202 },
+  { method: "GET", path: "/v1/repayments", role: "agency", tag: "repayments", summary: "this agency's repayment reports (?caseKey=) and what the creditor made of them: sending, reported, confirmed, disputed, reversed, refused", query: ["caseKey"] },
+  { method: "POST", path: "/v1/repayments/confirm", role: "lender", tag: "repayments", summary: "confirm many reported repayments at once: a result per id (its decision's evidence record, or why not)", body: J },
+  { method: "POST", path: "/v1/repayments/:id/confirm", role: "lender", tag: "repayments", summary: "confirm a reported repayment: notarized, the outstanding reduced, the agency told", body: J },
+  { method: "POST", path: "/v1/repayments/:id/dispute", role: "lender", tag: "repayments", summary: "dispute a reported repayment with a reason code: notarized, the agency told", body: J },
+  { method: "POST", path: "/v1/repayments/:id/reverse", role: "lender", tag: "repayments", summary: "reverse a repayment or a waiver (at most once) with a reason code: a new entry, nothing deleted", body: J, status: 201 },
+  { method: "GET", path: "/v1/cases/:caseKey/repayments", role: "lender", tag: "repayments", summary: "the creditor's repayment ledger of a case: every entry, each repayment's state, the outstanding and the waiver limit" },
+  { method: "POST", path: "/v1/cases/:caseKey/waivers", role: "lender", tag: "repayments", summary: "a waiver (减免) of part of a case's debt, within the case's waiver limit", body: J, status: 201 },
   { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
 ];

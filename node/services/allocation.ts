@@ -5,6 +5,7 @@ import type { CaseSubmitter } from "../chain/case-submitter.js";
 import type { Clock } from "../domain/clock.js";
 import { isHeldAt, MAX_MANDATE_DAYS } from "../domain/consortium/index.js";
 import { allocate, type CaseToAllocate } from "../domain/matching/index.js";
+import { matchingRecovery } from "../domain/scorecards/index.js";
 import { toProfile, type StoredAgency } from "../store/agency-records.js";
 import type { AllocationRecord } from "../store/allocation-repository.js";
 import type { GatewayDatabase } from "../store/database.js";
@@ -22,6 +23,8 @@ export interface AllocationDeps {
   clock: Clock;
   /** The handover of an assignment job's cases to its agency, once there is one. */
   deliveryOf: (jobId: string) => Promise<HandoverDelivery | undefined>;
+  /** Each agency's 90-day recovery in basis points (null: no history), from this lender's scorecards (docs/design.md §23). */
+  recovery90?: () => Promise<Map<number, number | null>>;
   /** Told of every assignment job as it is enqueued (the handover sender waits for it). */
   onAssignmentJob?: (jobId: string, agencyId: number) => Promise<void>;
 }
@@ -77,8 +80,12 @@ export class AllocationService {
 
     const agencies: StoredAgency[] = [];
     agencies.push(...(await store.agencies.list()));
+    const recovery = (await this.deps.recovery90?.()) ?? new Map<number, number | null>();
     const stats = await Promise.all(
-      agencies.map(async (a) => ({ agencyId: a.agencyId, activeCases: await indexer.activeCount(a.agencyId, now) })),
+      agencies.map(async (a) => {
+        const recovery90d = matchingRecovery(recovery.get(a.agencyId));
+        return { agencyId: a.agencyId, activeCases: await indexer.activeCount(a.agencyId, now), ...(recovery90d !== undefined && { recovery90d }) };
+      }),
     );
     const holdings = new Map<string, Awaited<ReturnType<CaseIndexer["activeHoldings"]>>>();
     for (const c of cases) {

@@ -1,5 +1,5 @@
 import type { CaseIndexer } from "../chain/case-indexer.js";
-import type { CaseJobSpec } from "../chain/case-jobs.js";
+import type { CaseJobSpec, SettledCase } from "../chain/case-jobs.js";
 import type { CaseSubmitter } from "../chain/case-submitter.js";
 import type { Clock } from "../domain/clock.js";
 import { actionsOpenTo, isHeldAt, statusAt } from "../domain/consortium/index.js";
@@ -21,7 +21,15 @@ export interface CaseServiceDeps {
   submitter: Pick<CaseSubmitter, "enqueue" | "job" | "items">;
   memberId: number;
   clock: Clock;
+  /** Notarizes a settlement's terms document for its cases (EvidenceService.recordSettlementTerms). */
+  settlementTerms?: (caseKeys: readonly string[], content: Uint8Array, mediaType: string) => Promise<{ sha256: string }>;
 }
+
+/** Largest terms document carried in a settle request (base64 in the JSON body, whose own limit is 1 MB). */
+export const SETTLEMENT_TERMS_MAX_BYTES = 512 * 1024;
+const FEN = /^(0|[1-9][0-9]{0,19})$/;
+const MAX_UINT64 = 2n ** 64n - 1n;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const LENDER_ACTIONS = ["recall", "extend", "settle", "close", "transferCreditor"] as const;
 const AGENCY_ACTIONS = ["accept", "returnCases"] as const;
@@ -40,6 +48,10 @@ export interface CaseActionRequest {
   caseKeys?: unknown;
   until?: unknown;
   toCreditorId?: unknown;
+  /** settle: `[{ caseKey, settledFen }]`, the amount each case was settled for, in fen as a decimal string ("0": write-off). */
+  settlements?: unknown;
+  /** settle: the optional terms document, `{ contentBase64, mediaType }`. */
+  terms?: unknown;
 }
 
 /**
@@ -101,6 +113,7 @@ export class CaseService {
     const { action, caseKeys, until, toCreditorId } = request;
     const allowed: readonly string[] = role === "admin" ? [...LENDER_ACTIONS, ...AGENCY_ACTIONS] : role === "lender" ? LENDER_ACTIONS : role === "agency" ? AGENCY_ACTIONS : [];
     if (typeof action !== "string" || !allowed.includes(action)) throw new ServiceError("FORBIDDEN", msg("api.ACTION_NOT_ALLOWED", { action: String(action) }));
+    if (action === "settle") return this.#settle(request);
     if (!Array.isArray(caseKeys) || caseKeys.length === 0 || caseKeys.length > 100_000 || !caseKeys.every(isPseudonymKey)) {
       throw new ServiceError("VALIDATION_FAILED", msg("api.CASE_KEYS_INVALID"));
     }
@@ -108,6 +121,45 @@ export class CaseService {
     if (action === "extend") spec = { kind: "extend", until: Number(until), caseKeys };
     else if (action === "transferCreditor") spec = { kind: "transferCreditor", toCreditorId: Number(toCreditorId), caseKeys };
     else spec = { kind: action, caseKeys } as CaseJobSpec;
+    return this.#enqueue(spec);
+  }
+
+  /**
+   * A settlement: the lender states what each case was settled for — the outstanding this gateway holds is not
+   * assumed (docs/design.md §23) — and may give the terms document, notarized as `settlement` evidence of every case
+   * before its SHA-256 goes on chain with the amounts.
+   */
+  async #settle(request: CaseActionRequest) {
+    const { settlements, terms } = request;
+    if (!Array.isArray(settlements) || settlements.length === 0 || settlements.length > 100_000) {
+      throw new ServiceError("VALIDATION_FAILED", msg("settlement.AMOUNTS_REQUIRED"));
+    }
+    const items: SettledCase[] = settlements.map((entry: unknown, index) => {
+      const { caseKey, settledFen } = (entry ?? {}) as { caseKey?: unknown; settledFen?: unknown };
+      if (!isPseudonymKey(caseKey) || typeof settledFen !== "string" || !FEN.test(settledFen) || BigInt(settledFen) > MAX_UINT64) {
+        throw new ServiceError("VALIDATION_FAILED", msg("settlement.ITEM_INVALID", { index }));
+      }
+      return { caseKey: caseKey.toLowerCase(), settledFen };
+    });
+    // Refused before the terms are notarized, not after (the outbox would refuse the repeat only then).
+    const seen = new Set<string>();
+    items.forEach(({ caseKey }, index) => {
+      if (seen.has(caseKey)) throw new ServiceError("VALIDATION_FAILED", msg("settlement.ITEM_INVALID", { index }));
+      seen.add(caseKey);
+    });
+    let termsHash: string | undefined;
+    if (terms !== undefined) {
+      const { contentBase64, mediaType } = (terms ?? {}) as { contentBase64?: unknown; mediaType?: unknown };
+      const content = typeof contentBase64 === "string" && BASE64.test(contentBase64) ? Buffer.from(contentBase64, "base64") : undefined;
+      if (!content || content.length === 0 || content.length > SETTLEMENT_TERMS_MAX_BYTES || typeof mediaType !== "string" || !this.deps.settlementTerms) {
+        throw new ServiceError("VALIDATION_FAILED", msg("settlement.TERMS_INVALID", { maxBytes: SETTLEMENT_TERMS_MAX_BYTES }));
+      }
+      termsHash = `0x${(await this.deps.settlementTerms(items.map((i) => i.caseKey), content, mediaType)).sha256}`;
+    }
+    return this.#enqueue({ kind: "settle", settlements: items, ...(termsHash && { termsHash }) });
+  }
+
+  async #enqueue(spec: CaseJobSpec) {
     try {
       return await this.deps.submitter.enqueue(spec);
     } catch (error) {

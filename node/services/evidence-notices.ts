@@ -89,7 +89,9 @@ export class EvidenceNotices {
           const tx = item.status.txHash === undefined ? {} : { txHash: item.status.txHash, blockNumber: item.status.block };
           const base = this.#base(event, item.caseKey);
           const assignment = event === "assignment" ? { agencyId: job.params.agencyId, until: job.params.until } : {};
-          return [this.#draft({ ...base, ...assignment, ...tx, jobId: id }, at)];
+          const settlement =
+            event === "settlement" ? { settledFen: item.settledFen ?? "0", ...(job.params.termsHash && { termsHash: job.params.termsHash }) } : {};
+          return [this.#draft({ ...base, ...assignment, ...settlement, ...tx, jobId: id }, at)];
         });
         await this.deps.evidence.recordSystem(drafts, marks.recordedOps(id, seq + 1));
         this.deps.log({ level: "info", msg: "evidence notices recorded", jobId: id, event, records: drafts.length });

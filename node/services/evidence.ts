@@ -119,6 +119,26 @@ export class EvidenceService {
     return this.#view(entry!, await this.#anchoredSize());
   }
 
+  /**
+   * Records a settlement's terms document as `settlement` evidence of each of its cases (the document kept once, one
+   * record per case), before the settlement goes on chain with the document's SHA-256 as its terms hash: a court can
+   * later match the document, the record and the chain event. Every case must be held by this member (its creditor).
+   */
+  async recordSettlementTerms(caseKeys: readonly string[], content: Uint8Array, mediaType: string, by?: string): Promise<{ sha256: string; records: number[] }> {
+    const metas = caseKeys.map((caseKey) => parseEvidenceMeta({ caseKey, kind: "settlement", mediaType }, this.deps.clock()));
+    for (const meta of metas) await this.assertHolds(meta.caseKey);
+    const stored = await this.deps.blobs.put(
+      (async function* () {
+        yield content;
+      })(),
+      { keep: true, maxBytes: this.deps.maxFileBytes ?? EVIDENCE_MAX_FILE_BYTES },
+    );
+    const entries = await this.deps.log.append(
+      metas.map((meta) => ({ ...meta, contentSha256: stored.sha256, contentSize: stored.size, kept: stored.kept, source: "upload" as const, ...(by ? { by } : {}) })),
+    );
+    return { sha256: stored.sha256, records: entries.map((e) => e.index) };
+  }
+
   /** Records the gateway's own notices (no holding check: they describe what this member did on chain). */
   async recordSystem(drafts: RecordDraft[], extraOps: Parameters<EvidenceLog["append"]>[1] = []): Promise<LogEntry[]> {
     return this.deps.log.append(drafts, extraOps);

@@ -11,6 +11,9 @@ export interface StoredAgency {
   outstandingFen: { min: string; max?: string };
   overdueDays: { min: number; max?: number };
   capacity: number;
+  /** The lender's performance throttle (docs/design.md §23); absent = off. */
+  throttleBelowRecoveryBp?: number;
+  throttledCapacityPct?: number;
   updatedAt: string;
 }
 
@@ -26,6 +29,7 @@ export function toStored(profile: AgencyProfile, updatedAtMs: number): StoredAge
     },
     overdueDays: { ...profile.overdueDays },
     capacity: profile.capacity,
+    ...(profile.throttleBelowRecoveryBp !== undefined && { throttleBelowRecoveryBp: profile.throttleBelowRecoveryBp, throttledCapacityPct: profile.throttledCapacityPct }),
     updatedAt: new Date(updatedAtMs).toISOString(),
   };
 }
@@ -41,6 +45,7 @@ export function toProfile(stored: StoredAgency): AgencyProfile {
     },
     overdueDays: stored.overdueDays,
     capacity: stored.capacity,
+    ...(stored.throttleBelowRecoveryBp !== undefined && { throttleBelowRecoveryBp: stored.throttleBelowRecoveryBp, throttledCapacityPct: stored.throttledCapacityPct }),
   };
 }
 

@@ -1,4 +1,4 @@
-// One case: details, chain state, on-chain history, evidence timeline; recall (lender), accept/return/letter (agency).
+// One case: details, chain state, on-chain history, evidence timeline; recall and settle (lender), accept/return/letter (agency).
 import { ApiError, get, poll, post } from "./api.js";
 import { day, explain, money, pick, t, when } from "./i18n.js";
 import { badge, card, clear, errorNote, h, note, short, table } from "./ui.js";
@@ -32,12 +32,12 @@ export async function render(view, ctx) {
   const isAgency = ctx.me.role === "agency" || (ctx.me.role === "admin" && ctx.me.memberRoles.includes("agency"));
   const isLender = ctx.me.role === "lender" || (ctx.me.role === "admin" && ctx.me.memberRoles.includes("lender"));
 
-  const runAction = async (action, button, confirmText) => {
+  const runAction = async (action, button, confirmText, body) => {
     if (confirmText && !window.confirm(confirmText)) return;
     button.disabled = true;
     clear(message).append(note("info", t("action_sent")));
     try {
-      const job = await post("/v1/cases/actions", { action, caseKeys: [c.caseKey] });
+      const job = await post("/v1/cases/actions", body ?? { action, caseKeys: [c.caseKey] });
       const done = await poll(async () => {
         const j = await get(`/v1/jobs/${job.id}`);
         return j.status === "done" || j.status === "failed" ? j : undefined;
@@ -65,6 +65,7 @@ export async function render(view, ctx) {
     recall.addEventListener("click", () => runAction("recall", recall, t("recall_confirm")));
     actions.append(recall);
   }
+  if (isLender && open.has("settle")) actions.append(settleForm(c, runAction));
   if (isAgency && open.has("returnCases")) {
     if (open.has("accept")) {
       const accept = h("button", { type: "button", class: "primary", id: "accept" }, t("accept"));
@@ -111,6 +112,58 @@ export async function render(view, ctx) {
     ),
     await evidenceTimeline(c.caseKey),
   );
+}
+
+/** Yuan as typed ("1234.5") to fen as a decimal string, in integers; undefined when it is not an amount. */
+function yuanToFen(text) {
+  const match = /^(\d{1,15})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) return undefined;
+  return (BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))).toString();
+}
+
+/** The bytes of a file as base64, in chunks (a large array would overflow String.fromCharCode's arguments). */
+async function base64Of(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/**
+ * Settling: the lender states what the case was settled for (0 for a write-off) — the listed outstanding is shown,
+ * never assumed — and may attach the terms, notarized as evidence and hashed on chain (docs/design.md §23).
+ */
+function settleForm(c, runAction) {
+  const amount = h("input", { type: "text", id: "settle-amount", inputmode: "decimal", placeholder: "0.00", "aria-label": t("settle_amount") });
+  const terms = h("input", { type: "file", id: "settle-terms", "aria-label": t("settle_terms") });
+  const button = h("button", { type: "submit", id: "settle" }, t("settle"));
+  const problem = h("span", { class: "muted small", id: "settle-problem" });
+  const form = h(
+    "form",
+    { class: "filters", id: "settle-form" },
+    h("label", {}, t("settle_amount"), amount),
+    h("label", {}, t("settle_terms"), terms),
+    button,
+    h("span", { class: "muted small" }, t("settle_hint", { outstanding: c.outstandingFen ? money(c.outstandingFen) : "—" })),
+    problem,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const settledFen = yuanToFen(amount.value);
+    if (settledFen === undefined) {
+      problem.textContent = t("settle_amount_invalid");
+      return;
+    }
+    problem.textContent = "";
+    const file = terms.files?.[0];
+    const body = {
+      action: "settle",
+      settlements: [{ caseKey: c.caseKey, settledFen }],
+      ...(file ? { terms: { contentBase64: await base64Of(file), mediaType: file.type || "application/octet-stream" } } : {}),
+    };
+    await runAction("settle", button, t("settle_confirm", { amount: money(settledFen) }), body);
+  });
+  return form;
 }
 
 /** The case's evidence records (GET /v1/evidence?caseKey=), newest last. */

@@ -15,6 +15,7 @@ const ROLE_TABS = {
     ["lists", "tab_lists"],
     ["cases", "tab_cases"],
     ["portfolio", "tab_portfolio"],
+    ["agencies", "tab_agencies"],
   ],
   agency: [
     ["mycases", "tab_mycases"],
@@ -38,6 +39,7 @@ const MODULES = {
   cases: "lender",
   case: "case",
   portfolio: "lender",
+  agencies: "scorecards",
   mycases: "agency",
   check: "agency",
   evidence: "agency",

@@ -24,6 +24,8 @@ export const CaseStatus = {
 export type CaseStatusName = keyof typeof CaseStatus;
 
 export const DAY = 24 * 60 * 60;
+/** The termsHash of a settlement without a terms document. */
+export const NO_TERMS = `0x${"00".repeat(32)}`;
 
 /**
  * A deterministic bytes32 key for the tests, never zero: `key("case", 3)`. Bytes 1–4 name the originator,

@@ -56,7 +56,7 @@ async function measure(): Promise<Record<string, number>> {
   g[`CaseRegistry.recall(${BATCH})`] = await gas(lender.recall(batch));
   g[`CaseRegistry.transferCreditor(${BATCH})`] = await gas(lender.transferCreditor(batch, c.ids.lender2));
   const lender2 = c.caseRegistry.connect(c.lender2);
-  g[`CaseRegistry.settle(${BATCH})`] = await gas(lender2.settle(batch));
+  g[`CaseRegistry.settle(${BATCH})`] = await gas(lender2.settle(batch, batch.map((_, i) => 1_000_000n + BigInt(i)), `0x${"ab".repeat(32)}`));
   g[`CaseRegistry.close(${BATCH})`] = await gas(lender2.close(batch));
   g[`CaseRegistry.register(${BATCH})`] = await gas(lender.register(keys("snap-reg", BATCH), keys("snap-regd", BATCH)));
 

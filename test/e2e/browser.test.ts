@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -255,9 +256,27 @@ describe("e2e: the console in a browser, lender → agency → public → court"
     }
     expect(await visitor.getAttribute("#public-answer", "data-state")).to.equal("ended");
     await shot(visitor, "10-public-recalled");
+    // Settle the recalled case with the amount the lender states and its terms: on chain, with the terms notarized.
+    await page.reload();
+    await page.waitForSelector("#settle-form", WAIT);
+    await page.fill("#settle-amount", "12.3x");
+    await page.click("#settle");
+    expect(await page.textContent("#settle-problem")).to.not.equal("");
+    await page.fill("#settle-amount", "123.4");
+    await page.setInputFiles("#settle-terms", { name: "terms.txt", mimeType: "text/plain", buffer: Buffer.from("synthetic settlement terms") });
+    await page.click("#settle");
+    await page.waitForSelector('.badge[data-status="Settled"]', { timeout: 60_000 });
+    const settled = (await lender.indexer.history(await page.textContent("dd.mono.small") ?? "")).find((e) => e.type === "CaseSettled");
+    expect(settled).to.deep.include({ settledFen: "12340", termsHash: `0x${createHash("sha256").update("synthetic settlement terms").digest("hex")}` });
     await page.click("nav a[data-tab=portfolio]");
     await page.waitForSelector("#chart-aging svg", WAIT);
     await shot(page, "11-portfolio", true);
+    // The agency scorecards panel: the lender's view of the agency that held its cases, and the chain-only view.
+    await page.click("nav a[data-tab=agencies]");
+    await page.waitForSelector("tr[data-agency] span[data-window='90']", WAIT);
+    await page.waitForSelector("tr[data-consortium-agency]", WAIT);
+    expect(await page.locator("tr[data-agency]").count()).to.be.greaterThan(0);
+    expect(await page.textContent("#chart-scorecard-recovery")).to.contain("—"); // nothing 90 days old yet: no bars
     await context.close();
   });
 

@@ -31,6 +31,9 @@ export interface Notice {
   txHash?: string;
   blockNumber?: number;
   jobId?: string;
+  /** Settlements: the amount the creditor stated on chain, in fen (decimal string), and the terms' SHA-256 (0x) if any. */
+  settledFen?: string;
+  termsHash?: string;
 }
 
 /**

@@ -15,7 +15,10 @@ export interface AgencyState {
   readonly minDays: number;
   /** Infinity: no upper limit. */
   readonly maxDays: number;
+  /** Capacity after the lender's performance throttle (the declared one when not throttled). */
   readonly capacity: number;
+  /** True when the throttle cut the capacity. */
+  readonly throttled: boolean;
   /** recovery90d in units of 1 / SCORE_SCALE (NO_HISTORY_RECOVERY when there is none). */
   readonly recovery: number;
   /** recovery90d as given when it is a finite number, else null. */
@@ -61,6 +64,9 @@ export class AgencyPool {
         throw new MatchingInputError("INVALID_STATS", { agencyId: profile.agencyId, field: "activeCases" });
       }
       const given = stat?.recovery90d;
+      const known = given !== undefined && Number.isFinite(given);
+      const throttled = known && isThrottled(profile, given);
+      const capacity = throttled ? Math.floor((profile.capacity * (profile.throttledCapacityPct as number)) / 100) : profile.capacity;
       const state: AgencyState = {
         agencyId: profile.agencyId,
         name: profile.name,
@@ -68,10 +74,11 @@ export class AgencyPool {
         maxFen: profile.outstandingFen.max,
         minDays: profile.overdueDays.min,
         maxDays: profile.overdueDays.max ?? Number.POSITIVE_INFINITY,
-        capacity: profile.capacity,
+        capacity,
+        throttled,
         recovery: recoveryUnits(given),
-        recovery90d: given !== undefined && Number.isFinite(given) ? given : null,
-        remaining: profile.capacity - active,
+        recovery90d: known ? given : null,
+        remaining: capacity - active,
         cases: 0,
         outstandingFen: 0n,
       };
@@ -124,6 +131,12 @@ export class AgencyPool {
       outstandingFen: a.outstandingFen,
     }));
   }
+}
+
+/** Whether a known 90-day recovery (0..1) falls below the profile's throttle; compared in whole basis points. */
+function isThrottled(profile: AgencyProfile, recovery90d: number): boolean {
+  if (profile.throttleBelowRecoveryBp === undefined || profile.throttledCapacityPct === undefined) return false;
+  return Math.round(recovery90d * 10_000) < profile.throttleBelowRecoveryBp;
 }
 
 /** Profiles come validated (validateAgencyProfile); this only guards against a caller that skipped it. */

@@ -156,9 +156,10 @@ function match(item: CaseToAllocate, pool: AgencyPool, passedOver: PassedOver[],
       recovery90d: best.recovery90d,
       remainingCapacity: best.remaining,
       capacity: best.capacity,
+      ...(best.throttled && { throttled: true }),
       candidates,
     };
-    const message = reasonMessage(matchedText(region, formatScore(bestScore)), passedOver);
+    const message = reasonMessage(matchedText(region, formatScore(bestScore), best.recovery90d, best.remaining, best.capacity), passedOver);
     return assigned(item, best, "MATCHED", message, details, passedOver, otherCreditors, bestScore / SCORE_SCALE);
   }
   if (full.length > 0) {

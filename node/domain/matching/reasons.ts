@@ -45,8 +45,14 @@ export function sameDebtorText(agencyId: number): Message {
   return msg("reason.SAME_DEBTOR_BATCH", { agencyId });
 }
 
-export function matchedText(region: string, score: string): Message {
-  return msg("reason.MATCHED", { region, score });
+/**
+ * MATCHED, with what the score was made of: the 90-day recovery (null: no history, credited NO_HISTORY_RECOVERY) and
+ * the remaining capacity share, both as whole percents for reading (the decision's details keep the exact figures).
+ */
+export function matchedText(region: string, score: string, recovery90d: number | null, remaining: number, capacity: number): Message {
+  const capacityPct = capacity > 0 ? Math.round((remaining * 100) / capacity) : 0;
+  if (recovery90d === null) return msg("reason.MATCHED_NO_HISTORY", { region, score, capacityPct });
+  return msg("reason.MATCHED", { region, score, recoveryPct: Math.round(Math.min(1, Math.max(0, recovery90d)) * 100), capacityPct });
 }
 
 export function noRegionText(region: string): Message {

@@ -17,6 +17,12 @@ export interface AgencyProfile {
   overdueDays: { min: number; max?: number | undefined };
   /** The most active cases the agency takes. */
   capacity: number;
+  /**
+   * The lender's performance throttle (docs/design.md §23), off when absent: an agency whose 90-day recovery is known
+   * and below `throttleBelowRecoveryBp` basis points gets only `throttledCapacityPct` % of its capacity (floored).
+   */
+  throttleBelowRecoveryBp?: number;
+  throttledCapacityPct?: number;
 }
 
 /** What the chain and the agency's reports say about an agency today. */

@@ -19,6 +19,8 @@ import type { AgencyProfile } from "./types.js";
  *                   digits; max null/absent = no upper limit; min ≤ max
  *   overdueDays     { min, max? }: whole days ≥ 0 as a number or a string of digits; same rules
  *   capacity        integer ≥ 0 (0 = takes no new case)
+ *   throttleBelowRecoveryBp, throttledCapacityPct   optional, both or neither: integers 1…10000 and 0…100 — the
+ *                   lender's performance throttle (docs/design.md §23)
  * Unknown fields are ignored.
  */
 
@@ -66,6 +68,7 @@ export function validateAgencyProfile(raw: unknown): ProfileValidation {
   const outstandingFen = readRange(raw.outstandingFen, "outstandingFen", readFen, fail);
   const overdueDays = readRange(raw.overdueDays, "overdueDays", readDays, fail);
   const capacity = readInteger(raw.capacity, "capacity", fail, "INTEGER_INVALID");
+  const throttle = readThrottle(raw, fail);
 
   if (
     errors.length > 0 ||
@@ -85,6 +88,7 @@ export function validateAgencyProfile(raw: unknown): ProfileValidation {
     outstandingFen: withoutMissingMax(outstandingFen),
     overdueDays: withoutMissingMax(overdueDays),
     capacity,
+    ...throttle,
   };
   return { ok: true, profile };
 }
@@ -95,6 +99,23 @@ function withoutMissingMax<T>(range: { min: T; max: T | undefined }): { min: T; 
 }
 
 type Fail = (field: string, code: ProfileErrorCode) => undefined;
+
+/** The optional performance throttle: both fields or neither (absent, null or empty), each in its range. */
+function readThrottle(raw: Record<string, unknown>, fail: Fail): { throttleBelowRecoveryBp?: number; throttledCapacityPct?: number } {
+  const below = raw.throttleBelowRecoveryBp;
+  const pct = raw.throttledCapacityPct;
+  if (isAbsent(below) && isAbsent(pct)) return {};
+  if (isAbsent(below) || isAbsent(pct)) {
+    fail(isAbsent(below) ? "throttleBelowRecoveryBp" : "throttledCapacityPct", "THROTTLE_INCOMPLETE");
+    return {};
+  }
+  const bp = readInteger(below, "throttleBelowRecoveryBp", fail, "THROTTLE_RANGE");
+  const share = readInteger(pct, "throttledCapacityPct", fail, "THROTTLE_RANGE");
+  if (bp === undefined || share === undefined) return {};
+  if (bp < 1 || bp > 10_000) return fail("throttleBelowRecoveryBp", "THROTTLE_RANGE") ?? {};
+  if (share > 100) return fail("throttledCapacityPct", "THROTTLE_RANGE") ?? {};
+  return { throttleBelowRecoveryBp: bp, throttledCapacityPct: share };
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

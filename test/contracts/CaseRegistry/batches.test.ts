@@ -1,7 +1,7 @@
 /** CaseRegistry: batch policy (sizes, duplicates, all-or-nothing). Synthetic keys only. */
 import { expect } from "chai";
 import { ZeroHash } from "ethers";
-import { CaseStatus, DAY, ethers, key, keys, loadFixture, now } from "../fixtures.js";
+import { CaseStatus, DAY, ethers, key, keys, loadFixture, NO_TERMS, now } from "../fixtures.js";
 import {
   MAX_BATCH,
   MANDATE,
@@ -35,7 +35,7 @@ describe("CaseRegistry", () => {
       const until = (await now()) + MANDATE;
       const lateUntil = until + 20 * DAY;
       await w.L.register([...BR, SET], debtorsOf([...BR, SET]));
-      await w.L.settle([SET]);
+      await w.L.settle([SET], [0n], NO_TERMS);
       await w.L.registerAndAssign(w.ids.agency, until, [...BA, ...BC, RET], debtorsOf([...BA, ...BC, RET]));
       await w.A.accept([...BC, RET]);
       await w.A.returnCases([RET]);
@@ -109,9 +109,9 @@ describe("CaseRegistry", () => {
         duplicate: (c, k, i) => ["UntilNotLater", [i, k, c.extendUntil, c.extendUntil]],
       },
       settle: {
-        send: (c, ks) => c.w.L.settle(ks),
+        send: (c, ks) => c.w.L.settle(ks, ks.map(() => 0n), NO_TERMS),
         valid: BA,
-        one: (_c, k) => ["CaseSettled", [k, 1]],
+        one: (_c, k) => ["CaseSettled", [k, 1, 0, NO_TERMS]],
         bad: () => ({ key: SET, error: "InvalidTransition", args: (i) => [i, SET, CaseStatus.Settled] }),
         duplicate: (_c, k, i) => ["InvalidTransition", [i, k, CaseStatus.Settled]],
       },

@@ -1,6 +1,6 @@
 /** CaseRegistry: what only the creditor ends or hands on: settle, close, transferCreditor. Synthetic keys only. */
 import { expect } from "chai";
-import { CaseStatus, DAY, key, loadFixture, MemberStatus, Role, time } from "../fixtures.js";
+import { CaseStatus, DAY, key, loadFixture, MemberStatus, NO_TERMS, Role, time } from "../fixtures.js";
 import {
   debtorOf,
   stateOf,
@@ -15,17 +15,19 @@ import {
 
 describe("CaseRegistry", () => {
   describe("settle", () => {
-    it("settles registered, assigned and accepted cases: CaseSettled with the creditor", async () => {
+    it("settles registered, assigned and accepted cases: CaseSettled with the creditor, each amount and the terms hash", async () => {
       const { w, until, assignedAt } = await loadFixture(assignedCases);
       await w.A.accept([ASG[1]!]);
       const reg = key("settle-reg");
       await w.L.register([reg], [debtorOf(reg)]);
-      const tx = w.L.settle([reg, ASG[0]!, ASG[1]!]);
-      await expect(tx).to.emit(w.cr, "CaseSettled").withArgs(reg, w.ids.lender);
+      const terms = `0x${"7e".repeat(32)}`;
+      // 0 is a write-off; the largest uint64 must survive the event unchanged.
+      const tx = w.L.settle([reg, ASG[0]!, ASG[1]!], [0n, 1_234_567n, 2n ** 64n - 1n], terms);
+      await expect(tx).to.emit(w.cr, "CaseSettled").withArgs(reg, w.ids.lender, 0n, terms);
       expect(await eventsOf(w, tx, "CaseSettled")).to.deep.equal([
-        [reg, 1n],
-        [ASG[0], 1n],
-        [ASG[1], 1n],
+        [reg, 1n, 0n, terms],
+        [ASG[0], 1n, 1_234_567n, terms],
+        [ASG[1], 1n, 2n ** 64n - 1n, terms],
       ]);
       expect(await statesOf(w, [reg, ASG[0]!, ASG[1]!])).to.deep.equal([
         { creditorId: 1, agencyId: 0, assignedAt: 0, until: 0, status: "Settled", expired: false },
@@ -36,7 +38,7 @@ describe("CaseRegistry", () => {
 
     it("settling ends a held mandate: the agency no longer holds, accepts or returns the case", async () => {
       const { w } = await loadFixture(assignedCases);
-      await w.L.settle([ASG[0]!]);
+      await w.L.settle([ASG[0]!], [0n], NO_TERMS);
       expect(await w.cr.isAssignedTo(ASG[0]!, w.ids.agency)).to.equal(false);
       await expect(w.A.accept([ASG[0]!]))
         .to.be.revertedWithCustomError(w.cr, "CaseRegistryInvalidTransition")
@@ -48,19 +50,30 @@ describe("CaseRegistry", () => {
 
     it("a settled case stays unexpired forever (expiry applies to Assigned/Accepted only)", async () => {
       const { w, until } = await loadFixture(assignedCases);
-      await w.L.settle([ASG[0]!]);
+      await w.L.settle([ASG[0]!], [0n], NO_TERMS);
       await time.increaseTo(until + 365 * DAY);
       expect((await stateOf(w, ASG[0]!)).expired).to.equal(false);
       expect((await stateOf(w, ASG[1]!)).expired).to.equal(true);
     });
 
+    it("SettledLengthMismatch unless there is one amount per case; nothing changes", async () => {
+      const { w } = await loadFixture(assignedCases);
+      await expect(w.L.settle([ASG[0]!, ASG[1]!], [5n], NO_TERMS))
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistrySettledLengthMismatch")
+        .withArgs(2, 1);
+      await expect(w.L.settle([ASG[0]!], [5n, 6n], NO_TERMS))
+        .to.be.revertedWithCustomError(w.cr, "CaseRegistrySettledLengthMismatch")
+        .withArgs(1, 2);
+      expect((await stateOf(w, ASG[0]!)).status).to.equal("Assigned");
+    });
+
     it("NotCreditor for another lender; UnknownCase", async () => {
       const { w, other } = await loadFixture(registeredCases);
-      await expect(w.L.settle([REG[0]!, other]))
+      await expect(w.L.settle([REG[0]!, other], [0n, 0n], NO_TERMS))
         .to.be.revertedWithCustomError(w.cr, "CaseRegistryNotCreditor")
         .withArgs(1, other, 1);
       const unknown = key("unknown");
-      await expect(w.L.settle([unknown]))
+      await expect(w.L.settle([unknown], [0n], NO_TERMS))
         .to.be.revertedWithCustomError(w.cr, "CaseRegistryUnknownCase")
         .withArgs(0, unknown);
       expect((await stateOf(w, REG[0]!)).status).to.equal("Registered");
@@ -72,7 +85,7 @@ describe("CaseRegistry", () => {
       const { w, until, assignedAt } = await loadFixture(acceptedCases);
       const reg = key("close-reg");
       await w.L.register([reg], [debtorOf(reg)]);
-      await w.L.settle([ASG[1]!]);
+      await w.L.settle([ASG[1]!], [0n], NO_TERMS);
       const tx = w.L.close([reg, ASG[0]!, ASG[1]!]);
       await expect(tx).to.emit(w.cr, "CaseClosed").withArgs(ASG[0], w.ids.lender);
       expect(await eventsOf(w, tx, "CaseClosed")).to.deep.equal([
@@ -186,7 +199,7 @@ describe("CaseRegistry", () => {
 
     it("InvalidTransition for settled and closed cases; NotCreditor for another lender's case", async () => {
       const { w, other } = await loadFixture(registeredCases);
-      await w.L.settle([REG[0]!]);
+      await w.L.settle([REG[0]!], [0n], NO_TERMS);
       await w.L.close([REG[1]!]);
       await expect(w.L.transferCreditor([REG[2]!, REG[0]!], w.ids.lender2))
         .to.be.revertedWithCustomError(w.cr, "CaseRegistryInvalidTransition")

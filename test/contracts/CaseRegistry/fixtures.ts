@@ -16,6 +16,7 @@ import {
   keys,
   loadFixture,
   now,
+  NO_TERMS,
   time,
 } from "../fixtures.js";
 
@@ -209,7 +210,7 @@ async function bringTo(w: World, state: LifecycleState, caseKey: string): Promis
       await w.L.recall([caseKey]);
       break;
     case "Settled":
-      await w.L.settle([caseKey]);
+      await w.L.settle([caseKey], [0n], NO_TERMS);
       break;
     case "Closed":
       await w.L.close([caseKey]);

@@ -1,6 +1,6 @@
 /** CaseRegistry: the lifecycle as an exhaustive state × transition table. Synthetic keys only. */
 import { expect } from "chai";
-import { CaseStatus, type CaseStatusName, DAY, loadFixture, now } from "../fixtures.js";
+import { CaseStatus, type CaseStatusName, DAY, loadFixture, NO_TERMS, now } from "../fixtures.js";
 import {
   type Tx,
   debtorOf,
@@ -222,8 +222,8 @@ describe("CaseRegistry", () => {
         after: (_c, before, s) => ({ ...before, until: s.newUntil, expired: false }),
       },
       settle: {
-        send: async (c) => ({ tx: c.w.L.settle([c.k]), newUntil: 0 }),
-        event: (c) => ["CaseSettled", [c.k, c.w.ids.lender]],
+        send: async (c) => ({ tx: c.w.L.settle([c.k], [9_900n], NO_TERMS), newUntil: 0 }),
+        event: (c) => ["CaseSettled", [c.k, c.w.ids.lender, 9_900n, NO_TERMS]],
         after: (_c, before) => settled(before, "Settled"),
       },
       close: {

@@ -1,6 +1,6 @@
 /** CaseRegistry: who may act on a case, by role, membership status and relation to the case. Synthetic keys only. */
 import { expect } from "chai";
-import { DAY, key, loadFixture, MemberStatus, now, Role } from "../fixtures.js";
+import { DAY, key, loadFixture, MemberStatus, NO_TERMS, now, Role } from "../fixtures.js";
 import {
   MANDATE,
   type Registry,
@@ -25,7 +25,7 @@ describe("CaseRegistry", () => {
       assign: (w, r, until) => r.assign(w.ids.agency2, until, [ASG[0]!]),
       recall: (_w, r) => r.recall([ASG[0]!]),
       extend: (_w, r, until) => r.extend([ASG[0]!], until),
-      settle: (_w, r) => r.settle([ASG[0]!]),
+      settle: (_w, r) => r.settle([ASG[0]!], [0n], NO_TERMS),
       close: (_w, r) => r.close([ASG[0]!]),
       transferCreditor: (w, r) => r.transferCreditor([ASG[0]!], w.ids.amc),
     };
@@ -124,11 +124,11 @@ describe("CaseRegistry", () => {
       await expect(w.L2.extend([k], until + DAY)).to.emit(w.cr, "CaseMandateExtended").withArgs(k, 3, until, until + DAY);
       await expect(w.L.recall([k])).to.be.revertedWithCustomError(w.cr, "CaseRegistryNotCreditor").withArgs(0, k, w.ids.lender);
       await expect(w.L2.recall([k])).to.emit(w.cr, "CaseRecalled").withArgs(k, 3);
-      await expect(w.L.settle([k])).to.be.revertedWithCustomError(w.cr, "CaseRegistryNotCreditor").withArgs(0, k, w.ids.lender);
+      await expect(w.L.settle([k], [0n], NO_TERMS)).to.be.revertedWithCustomError(w.cr, "CaseRegistryNotCreditor").withArgs(0, k, w.ids.lender);
       await expect(w.L.transferCreditor([k], w.ids.amc))
         .to.be.revertedWithCustomError(w.cr, "CaseRegistryNotCreditor")
         .withArgs(0, k, w.ids.lender);
-      await expect(w.L2.settle([k])).to.emit(w.cr, "CaseSettled").withArgs(k, 2);
+      await expect(w.L2.settle([k], [0n], NO_TERMS)).to.emit(w.cr, "CaseSettled").withArgs(k, 2, 0n, NO_TERMS);
       await expect(w.L.close([k])).to.be.revertedWithCustomError(w.cr, "CaseRegistryNotCreditor").withArgs(0, k, w.ids.lender);
       await expect(w.L2.close([k])).to.emit(w.cr, "CaseClosed").withArgs(k, 2);
     });
@@ -144,14 +144,14 @@ describe("CaseRegistry", () => {
     it("a suspended lender can do nothing until reinstated; a removed one never again", async () => {
       const { w } = await loadFixture(registeredCases);
       await w.mr.suspend(w.ids.lender);
-      await expect(w.L.settle([REG[0]!]))
+      await expect(w.L.settle([REG[0]!], [0n], NO_TERMS))
         .to.be.revertedWithCustomError(w.mr, "MemberRegistryMemberNotActive")
         .withArgs(w.ids.lender, MemberStatus.Suspended);
       await expect(w.L.register([key("s")], [debtorOf(key("s"))]))
         .to.be.revertedWithCustomError(w.mr, "MemberRegistryMemberNotActive")
         .withArgs(w.ids.lender, MemberStatus.Suspended);
       await w.mr.reinstate(w.ids.lender);
-      await expect(w.L.settle([REG[0]!])).to.emit(w.cr, "CaseSettled").withArgs(REG[0], 1);
+      await expect(w.L.settle([REG[0]!], [0n], NO_TERMS)).to.emit(w.cr, "CaseSettled").withArgs(REG[0], 1, 0n, NO_TERMS);
       await w.mr.remove(w.ids.lender);
       await expect(w.L.close([REG[0]!]))
         .to.be.revertedWithCustomError(w.mr, "MemberRegistryMemberNotActive")
@@ -197,10 +197,10 @@ describe("CaseRegistry", () => {
     it("after a signer rotation the old key is RetiredSigner and the new key acts for the member", async () => {
       const { w } = await loadFixture(registeredCases);
       await w.mr.connect(w.lender).rotateSigner(w.ids.lender, w.spare1.address);
-      await expect(w.L.settle([REG[0]!]))
+      await expect(w.L.settle([REG[0]!], [0n], NO_TERMS))
         .to.be.revertedWithCustomError(w.mr, "MemberRegistryRetiredSigner")
         .withArgs(w.lender.address, w.ids.lender);
-      await expect(w.as(w.spare1).settle([REG[0]!])).to.emit(w.cr, "CaseSettled").withArgs(REG[0], w.ids.lender);
+      await expect(w.as(w.spare1).settle([REG[0]!], [0n], NO_TERMS)).to.emit(w.cr, "CaseSettled").withArgs(REG[0], w.ids.lender, 0n, NO_TERMS);
     });
   });
 });

@@ -65,6 +65,15 @@ describe("node/chain/case-index-store (LevelDB on disk)", function () {
     expect(db.getManyCalls).to.be.greaterThan(1);
   });
 
+  it("gives every case's events case by case, in caseKey order and each in chain order, in one scan", async () => {
+    await store.applyPage([{ type: "CaseAccepted", block: 3, logIndex: 0, txHash: testKey("store/tx", 1), time: 1_800_000_100, caseKey: caseKey(2), agencyId: 3 }], { block: 3, blockHash: "0x03" });
+    const all: { caseKey: string; types: string[] }[] = [];
+    for await (const { caseKey: key, entries } of store.histories()) all.push({ caseKey: key, types: entries.map((e) => e.type) });
+    expect(all.map((h) => h.caseKey)).to.deep.equal(Array.from({ length: 40 }, (_, i) => caseKey(i)).sort());
+    expect(all.find((h) => h.caseKey === caseKey(2))!.types).to.deep.equal(["CaseRegistered", "CasesAssigned", "CaseAccepted"]);
+    expect(all.find((h) => h.caseKey === caseKey(1))!.types).to.deep.equal(["CaseRegistered"]);
+  });
+
   it("fails every read of a turn when LevelDB fails, and reads again on the next", async () => {
     db.failNext = true;
     const results = await Promise.allSettled([store.caseOf(caseKey(0)), store.caseOf(caseKey(1))]);

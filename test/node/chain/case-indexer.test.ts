@@ -1,6 +1,7 @@
 import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
+import { ZeroHash } from "ethers";
 import type { Level } from "level";
 import { type CaseIndexerOptions, CaseIndexer, type GapReport, type SyncProgress } from "../../../node/chain/case-indexer.js";
 import type { KvStore } from "../../../node/store/kv-store.js";
@@ -74,7 +75,8 @@ describe("node/chain/case-indexer (anvil)", function () {
 
     // Caught up: nothing to do; new events: only they are read.
     expect(await small.sync()).to.include({ events: 0 });
-    await send("lender", (r) => r.settle([pair("paging", 4).caseKey]));
+    const terms = `0x${"5e".repeat(32)}`;
+    await send("lender", (r) => r.settle([pair("paging", 4).caseKey], [4_321_000n], terms));
     const next = await small.sync();
     expect(next).to.include({ events: 1, fromBlock: a.toBlock + 1 });
     expect(await small.caseOf(pair("paging", 4).caseKey)).to.deep.include({ status: "Settled" });
@@ -83,6 +85,8 @@ describe("node/chain/case-indexer (anvil)", function () {
       "CasesAssigned",
       "CaseSettled",
     ]);
+    // The amount and the terms hash come from the event, as every member reads them.
+    expect((await small.history(pair("paging", 4).caseKey)).at(-1)).to.deep.include({ creditorId: c.ids.lender, settledFen: "4321000", termsHash: terms });
   });
 
   it("notices a node restarted from an older state file with a shorter chain, and rebuilds without the lost cases", async () => {
@@ -165,7 +169,7 @@ describe("node/chain/case-indexer (anvil)", function () {
     await send("agency", (r) => r.returnCases([k(1)]));
     await send("lender", (r) => r.recall([k(2)]));
     await send("lender", (r) => r.extend([k(0)], now + 20 * DAY));
-    await send("lender2", (r) => r.settle([k(3)]));
+    await send("lender2", (r) => r.settle([k(3)], [0n], ZeroHash));
     await send("lender", (r) => r.transferCreditor([k(2)], c.ids.lender2));
     await index.sync();
 

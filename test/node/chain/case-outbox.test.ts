@@ -38,7 +38,7 @@ describe("node/chain/case-outbox", () => {
 
   it("counts each item once, closes the job when nothing is pending, and moves on to the next job", async () => {
     const outbox = new CaseOutbox(db.sublevel("outbox"));
-    const job = await outbox.enqueue({ kind: "settle", caseKeys: keys("c", 3) });
+    const job = await outbox.enqueue({ kind: "settle", settlements: keys("c", 3).map((caseKey) => ({ caseKey, settledFen: "100" })) });
     const next = await outbox.enqueue({ kind: "close", caseKeys: keys("d", 1) });
     const tx = { txHash: testKey("tx", 1), block: 7 };
     await outbox.setInflight(job.id, { txHash: tx.txHash, nonce: 3, indexes: [0, 1], sentAt: new Date().toISOString() });

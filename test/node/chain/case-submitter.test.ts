@@ -298,7 +298,7 @@ describe("node/chain/case-submitter (anvil)", function () {
     await lender.stop();
     await c.restartChain();
     await copyFile(c.stateFile, old);
-    const late = await lender.enqueue({ kind: "settle", caseKeys: items.slice(10, 12).map((i) => i.caseKey) });
+    const late = await lender.enqueue({ kind: "settle", settlements: items.slice(10, 12).map((i) => ({ caseKey: i.caseKey, settledFen: "0" })) });
     const once = submitter("lender");
     once.start();
     await once.waitForJob(late.id, { timeoutMs: 20_000 });
@@ -354,7 +354,7 @@ describe("node/chain/case-submitter (anvil)", function () {
     await run(agency, { kind: "returnCases", caseKeys: [k[1]!] });
     await run(lender, { kind: "recall", caseKeys: [k[2]!, k[3]!] });
     await run(lender, { kind: "extend", until: t0 + DAY, caseKeys: [k[0]!, k[4]!] });
-    await run(lender, { kind: "settle", caseKeys: [k[4]!] });
+    await run(lender, { kind: "settle", settlements: [{ caseKey: k[4]!, settledFen: "123456" }] });
     await run(lender, { kind: "close", caseKeys: [k[4]!, k[5]!] });
     await run(lender, { kind: "transferCreditor", toCreditorId: c.ids.lender2, caseKeys: [k[1]!, k[2]!] });
     // The same accept again: already done, nothing sent.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -104,6 +105,48 @@ describe("node/cli: caseledger cases upload / allocate / commit / check (against
     const none = await caseledger(["cases", "check", "--creditor", "1", "--loan-ref", "NOPE"], agencyEnv);
     expect(none.code).to.equal(1);
     expect(none.stdout).to.match(/NOT AUTHORIZED/);
+  });
+
+  it("caseledger scorecards: the lender's agencies by name, in words and --json; the agency sees the consortium view", async () => {
+    // After the commit above, agency 2 holds one case of the lender (the index may still be catching up).
+    let json = await caseledger(["scorecards", "--json"], lenderEnv);
+    for (let i = 0; i < 50 && JSON.parse(json.stdout || "{}").agencies?.length !== 1; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      json = await caseledger(["scorecards", "--json"], lenderEnv);
+    }
+    expect(json.code, json.stderr).to.equal(0);
+    const body = JSON.parse(json.stdout);
+    expect(body.view).to.equal("lender");
+    expect(body.agencies[0]).to.deep.include({ agencyId: 2, name: "示例催收", cases: 1, assignments: 1, complaints: null });
+    const words = await caseledger(["scorecards"], lenderEnv);
+    expect(words.code).to.equal(0);
+    expect(words.stdout).to.match(/lender view/);
+    expect(words.stdout).to.match(/agency 2 示例催收: 1 cases, 1 assignments/);
+    expect(words.stdout).to.match(/recovery\s+30d — \(0\) · 90d — \(0\) · 180d — \(0\)/);
+    expect(words.stdout).to.match(/complaints —/);
+    const agencyView = await caseledger(["scorecards"], agencyEnv);
+    expect(agencyView.code).to.equal(0);
+    expect(agencyView.stdout).to.match(/consortium-wide/);
+    expect(agencyView.stdout).to.not.match(/recovery/);
+  });
+
+  it("caseledger cases settle: the stated amount and the terms go on chain; an amount with 3 decimals is a usage error", async () => {
+    const found = (await (await fetch(`${lender.url}/v1/cases?loanRef=C-1`, { headers: { authorization: `Bearer ${lenderEnv.CASELEDGER_TOKEN}` } })).json()) as { cases: { caseKey: string }[] };
+    const caseKey = found.cases[0]!.caseKey;
+    const bad = await caseledger(["cases", "settle", "--case", `${caseKey}=12.345`], lenderEnv);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.match(/expected KEY=AMOUNT in yuan/);
+    const terms = join(dir, "terms.txt");
+    await writeFile(terms, "synthetic settlement terms for the command line");
+    const run = await caseledger(["cases", "settle", "--case", `${caseKey}=88.8`, "--terms", terms, "--terms-type", "text/plain", "--wait"], lenderEnv);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/1 cases, 88\.80 yuan in all, done \(1 done, 0 failed\)/);
+    let settled;
+    for (let i = 0; i < 50 && !settled; i++) {
+      settled = (await lender.indexer.history(caseKey)).find((e) => e.type === "CaseSettled");
+      if (!settled) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(settled).to.deep.include({ settledFen: "8880", termsHash: `0x${createHash("sha256").update("synthetic settlement terms for the command line").digest("hex")}` });
   });
 
   it("shows the first 20 unmatched cases in words and says how many more --json lists", async () => {

@@ -56,6 +56,7 @@ const TABLE: Record<string, Row> = {
   "GET /metrics": { ok: 200 },
   "GET /v1/openapi.json": { ok: 200 },
   "POST /v1/handover": { body: () => ({}), ok: 400 },
+  "POST /v1/peer": { body: () => ({}), ok: 400 },
   "GET /v1/public/authorizations/:token": { path: `/v1/public/authorizations/${"A".repeat(43)}`, ok: 404 },
   "GET /v1/console/directory": { ok: 200 },
   // session
@@ -89,6 +90,7 @@ const TABLE: Record<string, Row> = {
   "GET /v1/jobs/:id": { path: "/v1/jobs/nope", ok: 404 },
   "GET /v1/case-summaries": { ok: 200 },
   "GET /v1/portfolio": { ok: 200 },
+  "GET /v1/scorecards": { ok: 200 },
   "POST /v1/cases/:caseKey/authorization-letter": { path: `/v1/cases/${UNKNOWN_KEY}/authorization-letter`, ok: 404 },
   // evidence
   "POST /v1/evidence": { body: "bytes", contentType: "application/octet-stream", ok: 400 },
@@ -103,6 +105,15 @@ const TABLE: Record<string, Row> = {
   // ownership
   "GET /v1/ownership": { ok: 400 },
   "POST /v1/ownership": { body: () => ({}), ok: 400 },
+  // repayments
+  "POST /v1/repayments": { body: () => ({}), ok: 400 },
+  "GET /v1/repayments": { ok: 200 },
+  "POST /v1/repayments/confirm": { body: () => ({ ids: [] }), ok: 400 },
+  "POST /v1/repayments/:id/confirm": { path: "/v1/repayments/nope/confirm", body: () => ({}), ok: 404 },
+  "POST /v1/repayments/:id/dispute": { path: "/v1/repayments/nope/dispute", body: () => ({}), ok: 404 },
+  "POST /v1/repayments/:id/reverse": { path: "/v1/repayments/nope/reverse", body: () => ({}), ok: 404 },
+  "GET /v1/cases/:caseKey/repayments": { path: `/v1/cases/${UNKNOWN_KEY}/repayments`, ok: 404 },
+  "POST /v1/cases/:caseKey/waivers": { path: `/v1/cases/${UNKNOWN_KEY}/waivers`, body: () => ({ amountFen: "100", reason: "HARDSHIP" }), ok: 404 },
   // administration
   "GET /v1/staff-tokens": { ok: 200, whileSuspended: true },
   "POST /v1/staff-tokens": { body: () => ({ role: "nope", name: "x" }), ok: 400, whileSuspended: true },

@@ -231,7 +231,7 @@ describe("node/http: /v1/evidence and /v1/verify", function () {
     const ackHash = `0x${sha256("synthetic acknowledgement")}`;
     await lender.notices.handover({ packageHash, agencyId: 2, caseKeys: [held], ackHash, ackSignature: `0x${"5a".repeat(65)}` });
     const recall = await L.post("/v1/cases/actions", { action: "recall", caseKeys: [held] });
-    const settle = await L.post("/v1/cases/actions", { action: "settle", caseKeys: [notAssigned] });
+    const settle = await L.post("/v1/cases/actions", { action: "settle", settlements: [{ caseKey: notAssigned, settledFen: "0" }] });
     expect([recall.status, settle.status]).to.deep.equal([202, 202]);
     await lender.submitter.waitForJob(settle.body.id, { timeoutMs: 30_000 });
     const kindsOf = async (caseKey: string) => (await L.get(`/v1/evidence?caseKey=${caseKey}`)).body.records.map((r: { kind: string }) => r.kind);

@@ -107,9 +107,10 @@ async function perform(w: World, action: CaseAction): Promise<void> {
     case "accept":
     case "returnCases":
     case "recall":
-    case "settle":
     case "close":
       return void (await cr[action]([CASE]));
+    case "settle":
+      return void (await cr.settle([CASE], [0n], `0x${"00".repeat(32)}`));
   }
 }
 

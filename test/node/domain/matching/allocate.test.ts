@@ -22,7 +22,7 @@ describe("node/domain/matching/allocate", () => {
       expect(decision.reason.code).to.equal("MATCHED");
       // No history (0.5) and all of the capacity left: 0.6 × 0.5 + 0.4 × 1 = 0.70.
       expect(decision.score).to.equal(0.7);
-      expect(decision.reason.message).to.equal("地区 44，得分 0.70 / region 44, score 0.70");
+      expect(decision.reason.message).to.equal("地区 44，得分 0.70（无 90 天回收记录，剩余容量 100%） / region 44, score 0.70 (no 90-day history, capacity 100%)");
       expect(decision.reason.details).to.deep.include({ region: "44", agencyId: 3, score: 0.7, candidates: 1, capacity: 1_000 });
       expect(decision.otherCreditors).to.equal(0);
     });

@@ -72,7 +72,7 @@ describe("node/domain/matching co-debt and one agency per debtor", () => {
       expect(decision.agencyId).to.equal(3);
       expect(decision.reason.code).to.equal("MATCHED");
       expect(decision.reason.message).to.equal(
-        "地区 44，得分 0.70；共债机构 7 不在本贷款机构的合作名单中 / region 44, score 0.70; co-debt agency 7 is not on this lender's agency list",
+        "地区 44，得分 0.70（无 90 天回收记录，剩余容量 100%）；共债机构 7 不在本贷款机构的合作名单中 / region 44, score 0.70 (no 90-day history, capacity 100%); co-debt agency 7 is not on this lender's agency list",
       );
       expect(decision.reason.details.passedOver).to.deep.equal([{ agencyId: 7, why: "NOT_IN_LENDER_LIST", from: "chain" }]);
       expect(decision.otherCreditors).to.equal(1);
@@ -84,7 +84,7 @@ describe("node/domain/matching co-debt and one agency per debtor", () => {
       const result = allocate(input({ cases: [shared(1)], agencies, holdingsOf, stats: [stats(7, 10, 1)] }));
       const decision = only(result);
       expect(decision.agencyId).to.equal(3);
-      expect(decision.reason.message).to.equal("地区 44，得分 0.70；共债机构 7 已满额 / region 44, score 0.70; co-debt agency 7 is at capacity");
+      expect(decision.reason.message).to.equal("地区 44，得分 0.70（无 90 天回收记录，剩余容量 100%）；共债机构 7 已满额 / region 44, score 0.70 (no 90-day history, capacity 100%); co-debt agency 7 is at capacity");
       expect(decision.reason.details.passedOver).to.deep.equal([{ agencyId: 7, why: "AT_CAPACITY", from: "chain" }]);
     });
 
@@ -187,7 +187,7 @@ describe("node/domain/matching co-debt and one agency per debtor", () => {
       expect(second?.reason.code).to.equal("MATCHED");
       expect(second?.reason.details.passedOver).to.deep.equal([{ agencyId: 2, why: "AT_CAPACITY", from: "batch" }]);
       expect(second?.reason.message).to.equal(
-        "地区 44，得分 0.40；本批次中该债务人前一案件的机构 2 已满额 / region 44, score 0.40; agency 2, which got the debtor's earlier case in this batch, is at capacity",
+        "地区 44，得分 0.40（90 天回收率 0%，剩余容量 100%）；本批次中该债务人前一案件的机构 2 已满额 / region 44, score 0.40 (recovery 90d 0%, capacity 100%); agency 2, which got the debtor's earlier case in this batch, is at capacity",
       );
     });
 

@@ -25,7 +25,7 @@ describe("node/domain/matching ranking", () => {
       const decision = only(allocate(input({ cases: [caseOf(1)], agencies: [agency(2, { capacity: 100 })], stats: [stats(2, 25, 0.8)] })));
       // 0.6 × 0.8 + 0.4 × 75/100 = 0.78
       expect(decision.score).to.equal(0.78);
-      expect(decision.reason.message).to.equal("地区 44，得分 0.78 / region 44, score 0.78");
+      expect(decision.reason.message).to.equal("地区 44，得分 0.78（90 天回收率 80%，剩余容量 75%） / region 44, score 0.78 (recovery 90d 80%, capacity 75%)");
       expect(decision.reason.details).to.deep.include({ recovery90d: 0.8, remainingCapacity: 75, capacity: 100 });
     });
 
@@ -48,7 +48,7 @@ describe("node/domain/matching ranking", () => {
       // 0.6 × 0.7 + 0.4 × 2/3 = 0.686667
       const decision = only(allocate(input({ cases: [caseOf(1)], agencies: [agency(2, { capacity: 3 })], stats: [stats(2, 1, 0.7)] })));
       expect(decision.score).to.equal(0.686667);
-      expect(decision.reason.message).to.equal("地区 44，得分 0.69 / region 44, score 0.69");
+      expect(decision.reason.message).to.equal("地区 44，得分 0.69（90 天回收率 70%，剩余容量 67%） / region 44, score 0.69 (recovery 90d 70%, capacity 67%)");
       expect(formatScore(825_000)).to.equal("0.83");
       expect(formatScore(824_999)).to.equal("0.82");
       expect(formatScore(1_000_000)).to.equal("1.00");

@@ -149,6 +149,20 @@ describe("node/domain/matching/validate-profile", () => {
     }
   });
 
+  it("takes the optional performance throttle as both fields or neither, in range", () => {
+    expect(profileOf({ ...VALID, throttleBelowRecoveryBp: "3000", throttledCapacityPct: 50 })).to.deep.include({ throttleBelowRecoveryBp: 3_000, throttledCapacityPct: 50 });
+    expect(profileOf({ ...VALID, throttleBelowRecoveryBp: null, throttledCapacityPct: "" })).to.not.have.property("throttleBelowRecoveryBp");
+    expect(errorsOf({ ...VALID, throttleBelowRecoveryBp: 3_000 })).to.deep.equal(["throttledCapacityPct:THROTTLE_INCOMPLETE"]);
+    expect(errorsOf({ ...VALID, throttledCapacityPct: 50 })).to.deep.equal(["throttleBelowRecoveryBp:THROTTLE_INCOMPLETE"]);
+    expect(errorsOf({ ...VALID, throttleBelowRecoveryBp: 0, throttledCapacityPct: 50 })).to.deep.equal(["throttleBelowRecoveryBp:THROTTLE_RANGE"]);
+    expect(errorsOf({ ...VALID, throttleBelowRecoveryBp: 10_001, throttledCapacityPct: 50 })).to.deep.equal(["throttleBelowRecoveryBp:THROTTLE_RANGE"]);
+    expect(errorsOf({ ...VALID, throttleBelowRecoveryBp: 3_000, throttledCapacityPct: 101 })).to.deep.equal(["throttledCapacityPct:THROTTLE_RANGE"]);
+    expect(errorsOf({ ...VALID, throttleBelowRecoveryBp: 30.5, throttledCapacityPct: -1 })).to.deep.equal([
+      "throttleBelowRecoveryBp:THROTTLE_RANGE",
+      "throttledCapacityPct:THROTTLE_RANGE",
+    ]);
+  });
+
   it("rejects min > max in either range", () => {
     expect(errorsOf({ ...VALID, outstandingFen: { min: "500", max: 499 }, overdueDays: { min: 91, max: 90 } })).to.deep.equal([
       "outstandingFen:RANGE_INVERTED",
