@@ -310,7 +310,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         .catch((error: unknown) => log({ level: "error", msg: "audit write failed", error: String((error as Error)?.message ?? error).slice(0, 200) }));
     },
   });
-  // Agency scorecards (docs/design.md §23), with the repayments of the creditor's ledger.
+  // Agency scorecards (docs/design.md §24), with the repayments of the creditor's ledger.
   const scorecards = new ScorecardService({ indexer, store, repayments: ledgerRepayments(store.repayments), memberId: config.memberId, clock });
   const allocations = new AllocationService({
     store,

@@ -388,13 +388,13 @@ export const CATALOG = {
     REFUSED: { zh: "链上拒绝：{reason}，未作任何更改", en: "the chain refused: {reason}; nothing changed" },
     UNREACHABLE: { zh: "区块链节点不可达：{rpc}", en: "the chain node is unreachable: {rpc}" },
   },
-  /** Settlement on chain with its amounts and terms (docs/design.md §23). */
+  /** Settlement on chain with its amounts and terms (docs/design.md §24). */
   settlement: {
     AMOUNTS_REQUIRED: { zh: "结清需逐案给出结清金额：settlements 应为非空数组，每项含 caseKey 与 settledFen（金额以分为单位的十进制字符串，核销填 \"0\"）", en: "a settlement states each case's amount: settlements must be a non-empty array of items with caseKey and settledFen (fen as a decimal string, \"0\" for a write-off)" },
     ITEM_INVALID: { zh: "settlements 第 {index} 项无效：需有效的案件键、不重复，金额为 0 至 18446744073709551615 分的十进制字符串", en: "settlements item {index} is invalid: it needs a valid case key, not repeated, and an amount in fen from 0 to 18446744073709551615 as a decimal string" },
     TERMS_INVALID: { zh: "结清协议文件无效：需 contentBase64 与 mediaType，内容非空且不超过 {maxBytes} 字节", en: "the settlement terms are invalid: they need contentBase64 and mediaType, with content neither empty nor over {maxBytes} bytes" },
   },
-  /** Agency scorecards and what matching says of them (docs/design.md §23). */
+  /** Agency scorecards and what matching says of them (docs/design.md §24). */
   scorecard: {
     LENDER_VIEW_ONLY: { zh: "只有贷款机构能查看本机构视角的机构评分（其他成员请用 view=consortium）", en: "only a lender has its own view of agency scorecards (others use view=consortium)" },
     VIEW_INVALID: { zh: "view 应为 lender 或 consortium", en: "view must be lender or consortium" },

@@ -23,7 +23,7 @@ export interface AllocationDeps {
   clock: Clock;
   /** The handover of an assignment job's cases to its agency, once there is one. */
   deliveryOf: (jobId: string) => Promise<HandoverDelivery | undefined>;
-  /** Each agency's 90-day recovery in basis points (null: no history), from this lender's scorecards (docs/design.md §23). */
+  /** Each agency's 90-day recovery in basis points (null: no history), from this lender's scorecards (docs/design.md §24). */
   recovery90?: () => Promise<Map<number, number | null>>;
   /** Told of every assignment job as it is enqueued (the handover sender waits for it). */
   onAssignmentJob?: (jobId: string, agencyId: number) => Promise<void>;

@@ -126,7 +126,7 @@ export class CaseService {
 
   /**
    * A settlement: the lender states what each case was settled for — the outstanding this gateway holds is not
-   * assumed (docs/design.md §23) — and may give the terms document, notarized as `settlement` evidence of every case
+   * assumed (docs/design.md §24) — and may give the terms document, notarized as `settlement` evidence of every case
    * before its SHA-256 goes on chain with the amounts.
    */
   async #settle(request: CaseActionRequest) {

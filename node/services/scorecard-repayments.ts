@@ -4,7 +4,7 @@ import type { RepaymentLedgerStore } from "../store/repayment-ledger.js";
 import type { ScorecardRepaymentSource } from "./scorecards.js";
 
 /**
- * The scorecards' view of the creditor's repayment ledger (docs/design.md §22, §23): each reported repayment with its
+ * The scorecards' view of the creditor's repayment ledger (docs/design.md §22, §24): each reported repayment with its
  * state after every decision and reversal (the ledger's own fold). One the creditor recorded itself (no agency) is
  * given agency 0: it lowers what is left of the case at a later assignment but is no agency's recovery or dispute.
  */

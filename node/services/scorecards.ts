@@ -45,7 +45,7 @@ const PAGE = 1_000;
 export const RECOVERY_MAX_AGE_MS = 5 * 60_000;
 
 /**
- * Agency scorecards (docs/design.md §23): a lender's view of its agencies over its own cases, from the chain index and
+ * Agency scorecards (docs/design.md §24): a lender's view of its agencies over its own cases, from the chain index and
  * its repayment ledger; and the consortium-wide view every member computes from the chain alone, with no creditor named.
  */
 export class ScorecardService {

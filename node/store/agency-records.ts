@@ -11,7 +11,7 @@ export interface StoredAgency {
   outstandingFen: { min: string; max?: string };
   overdueDays: { min: number; max?: number };
   capacity: number;
-  /** The lender's performance throttle (docs/design.md §23); absent = off. */
+  /** The lender's performance throttle (docs/design.md §24); absent = off. */
   throttleBelowRecoveryBp?: number;
   throttledCapacityPct?: number;
   updatedAt: string;

@@ -131,7 +131,7 @@ async function base64Of(file) {
 
 /**
  * Settling: the lender states what the case was settled for (0 for a write-off) — the listed outstanding is shown,
- * never assumed — and may attach the terms, notarized as evidence and hashed on chain (docs/design.md §23).
+ * never assumed — and may attach the terms, notarized as evidence and hashed on chain (docs/design.md §24).
  */
 function settleForm(c, runAction) {
   const amount = h("input", { type: "text", id: "settle-amount", inputmode: "decimal", placeholder: "0.00", "aria-label": t("settle_amount") });

@@ -18,7 +18,7 @@ export interface AgencyProfile {
   /** The most active cases the agency takes. */
   capacity: number;
   /**
-   * The lender's performance throttle (docs/design.md §23), off when absent: an agency whose 90-day recovery is known
+   * The lender's performance throttle (docs/design.md §24), off when absent: an agency whose 90-day recovery is known
    * and below `throttleBelowRecoveryBp` basis points gets only `throttledCapacityPct` % of its capacity (floored).
    */
   throttleBelowRecoveryBp?: number;

@@ -20,7 +20,7 @@ import type { AgencyProfile } from "./types.js";
  *   overdueDays     { min, max? }: whole days ≥ 0 as a number or a string of digits; same rules
  *   capacity        integer ≥ 0 (0 = takes no new case)
  *   throttleBelowRecoveryBp, throttledCapacityPct   optional, both or neither: integers 1…10000 and 0…100 — the
- *                   lender's performance throttle (docs/design.md §23)
+ *                   lender's performance throttle (docs/design.md §24)
  * Unknown fields are ignored.
  */
 

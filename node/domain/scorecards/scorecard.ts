@@ -50,7 +50,7 @@ function chainCard(agencyId: number, spells: readonly Spell[], now: number): Cha
 }
 
 /**
- * What any member computes from the chain alone (docs/design.md §23): per agency, over every assignment of every
+ * What any member computes from the chain alone (docs/design.md §24): per agency, over every assignment of every
  * creditor, settlements within 30/90/180 days (the amounts creditors stated on chain), returns and accept delay.
  * No creditor is named and no off-chain amount is used.
  */
@@ -70,7 +70,7 @@ export interface LenderScorecardInput {
 }
 
 /**
- * One lender's scorecards of its agencies (docs/design.md §23). Recovery at 30/90/180 days = confirmed repayments the
+ * One lender's scorecards of its agencies (docs/design.md §24). Recovery at 30/90/180 days = confirmed repayments the
  * agency reported for the case from its assignment until the window closed (or the agency stopped holding it) ÷ the
  * outstanding at assignment (the listed outstanding less confirmed repayments before), summed over the assignments at
  * least that old. A case assigned twice is measured twice, each time against what was left.

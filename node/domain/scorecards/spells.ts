@@ -9,7 +9,7 @@ const ENDS: Record<string, SpellEnd> = {
 };
 
 /**
- * The assignments of one case, in order, from its chain events in chain order (docs/design.md §23). A new assignment
+ * The assignments of one case, in order, from its chain events in chain order (docs/design.md §24). A new assignment
  * while one runs (after it expired) ends the earlier one as "reassigned"; an assignment that just ran out has no end
  * event and is held until its `until`.
  */

@@ -1,5 +1,5 @@
 /**
- * The shapes of agency scorecards (docs/design.md §23). Pure data. Times are Unix seconds, money is integer fen
+ * The shapes of agency scorecards (docs/design.md §24). Pure data. Times are Unix seconds, money is integer fen
  * (bigint), rates are basis points (1 bp = 0.01 %), floored: no floating point anywhere.
  */
 

@@ -19,7 +19,7 @@ const at = (days: number, hours = 0) => T0 + days * DAY + hours * HOUR;
 const LENDER_ID = 1;
 
 /**
- * Three cases of lender 1, figures worked out by hand (docs/design.md §23):
+ * Three cases of lender 1, figures worked out by hand (docs/design.md §24):
  *   A  100,000 fen  → agency 7 on day 0, accepted after 2 h; repaid 10,000 (day 10), 20,000 (day 60), 5,000 (day 120)
  *   B   50,000 fen  → agency 7 on day 50, accepted after 6 h, repaid 5,000 (day 70), returned on day 80; 1,000 reported
  *                     by 7 on day 85 (after the return: not 7's recovery, but it lowers what is left)
