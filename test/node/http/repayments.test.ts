@@ -181,6 +181,8 @@ describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox
     const view = await ledger(k);
     expect(view).to.include({ outstandingFen: "50000", waivedFen: "27000", confirmedFen: "13000" });
     expect(view.repayments[0]).to.include({ state: "confirmed", agencyId: null, reportedBy: 1 });
+    // What a settlement of the case would state: money received, waivers not counted.
+    expect(await lender.repayments.settlementsOf([k])).to.deep.equal([{ caseKey: k, settledFen: "13000" }]);
     // The agency's staff cannot waive or read the creditor's ledger.
     expect((await A.post(`/v1/cases/${k}/waivers`, { amountFen: "1", reason: "OTHER" })).status).to.equal(403);
   });
