@@ -80,6 +80,8 @@ const newIds = (n: number) => {
   return Array.from({ length: n }, (_, i) => hex.slice(i * ID_BYTES * 2, (i + 1) * ID_BYTES * 2));
 };
 const STAND_IN_ID = "0".repeat(32);
+/** Decisions notarized and written together (a multiple of DECISIONS_PER_MESSAGE, so that the agencies' messages are full). */
+export const DECISIONS_PER_WRITE = 4_000;
 
 /**
  * The repayment ledger at a case's creditor (docs/design.md §22): repayments reported by the agency holding the case
@@ -352,12 +354,45 @@ export class RepaymentLedger {
         else decidedHere.set(entry.caseKey, [standIn]);
         ledgers.delete(entry.caseKey);
       }
-      const decisions = await this.#decisions(accepted, by);
-      await this.deps.ledger.append(decisions);
-      for (const d of decisions) results.set(d.repaymentId, { id: d.repaymentId, state: d.decision, evidenceLeafHash: d.evidence.leafHash });
-      await this.#tellAgencies(accepted.map((a, i) => ({ repayment: a.repayment, notice: { reportId: a.repayment.id, caseKey: a.repayment.caseKey, state: a.decision, ...(a.reason ? { reason: a.reason } : {}), at: decisions[i]!.recordedAt, evidenceLeafHash: decisions[i]!.evidence.leafHash } })));
+      for (const d of await this.#take(accepted, by)) results.set(d.repaymentId, { id: d.repaymentId, state: d.decision, evidenceLeafHash: d.evidence.leafHash });
       return ids.map((id) => results.get(id)!);
     });
+  }
+
+  /**
+   * Notarizes, writes and tells the agencies the accepted decisions, in parts of DECISIONS_PER_WRITE: every part is
+   * queued in the evidence log at once, and each is written to the ledger and told to its agencies as soon as it is
+   * notarized, while the log writes the next (the ledger's write and the log's synced one overlap). A part is written
+   * only after the parts before it; when one fails, the parts written before it stand, are told, and the request fails.
+   */
+  async #take(accepted: ReadonlyArray<{ repayment: RepaymentEntry; decision: "confirmed" | "disputed"; reason?: DisputeReason }>, by: Actor): Promise<DecisionEntry[]> {
+    const parts: Array<typeof accepted> = [];
+    for (let i = 0; i < accepted.length; i += DECISIONS_PER_WRITE) parts.push(accepted.slice(i, i + DECISIONS_PER_WRITE));
+    const notarized = parts.map((part) => this.#decisions(part, by));
+    // A part's notarization that is no longer awaited (an earlier one failed) must not be an unhandled rejection.
+    for (const pending of notarized) pending.catch(() => undefined);
+    const decisions: DecisionEntry[] = [];
+    let written: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    for (const [p, pending] of notarized.entries()) {
+      let made: DecisionEntry[];
+      try {
+        made = await pending;
+      } catch (error) {
+        failure = { error };
+        break;
+      }
+      const part = parts[p]!;
+      written = written.then(async () => {
+        await this.deps.ledger.append(made);
+        decisions.push(...made);
+        await this.#tellAgencies(part.map((a, i) => ({ repayment: a.repayment, notice: { reportId: a.repayment.id, caseKey: a.repayment.caseKey, state: a.decision, ...(a.reason ? { reason: a.reason } : {}), at: made[i]!.recordedAt, evidenceLeafHash: made[i]!.evidence.leafHash } })));
+      });
+      written.catch(() => undefined);
+    }
+    await written;
+    if (failure) throw failure.error;
+    return decisions;
   }
 
   /** Reverses a repayment or a waiver (at most once); an agency's reversed repayment is told to the agency. */

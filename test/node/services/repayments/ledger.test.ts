@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { canonicalJson } from "../../../../node/domain/canonical-json.js";
 import type { RepaymentEntry } from "../../../../node/domain/repayments/entries.js";
-import { RepaymentLedger } from "../../../../node/services/repayments/ledger.js";
+import type { DecisionBody } from "../../../../node/services/repayments/messages.js";
+import { DECISIONS_PER_WRITE, RepaymentLedger } from "../../../../node/services/repayments/ledger.js";
 import type { StoredCase } from "../../../../node/store/case-records.js";
 import { type GatewayDatabase, openDatabase } from "../../../../node/store/database.js";
 import { EvidenceLog } from "../../../../node/store/evidence-log/evidence-log.js";
@@ -17,6 +18,8 @@ describe("services/repayments/ledger: bulk decisions", () => {
   let log: EvidenceLog;
   let ledger: RepaymentLedger;
   let sent: Array<{ to: number; kind: string; body: unknown }>;
+  /** The notarization (1, 2, …) that fails, if any. */
+  let failingNotarization: number | undefined;
   const at = "2026-03-01T08:00:00.000Z";
   const caseKey = (n: number) => `0x${String(n).padStart(64, "0")}`;
   const id = (n: number) => String(n).padStart(32, "0");
@@ -28,13 +31,15 @@ describe("services/repayments/ledger: bulk decisions", () => {
     store = await openDatabase(dir);
     const clock = () => Date.parse("2026-03-02T00:00:00.000Z");
     log = await EvidenceLog.open(store.kv.evidence, 1, clock);
-    const cases = new Map<string, StoredCase>([1, 2, 3].map((k) => [caseKey(k), { caseKey: caseKey(k), creditorId: 1, outstandingFen: "1000" } as StoredCase]));
+    const cases = new Map<string, StoredCase>([1, 2, 3, 4, 5].map((k) => [caseKey(k), { caseKey: caseKey(k), creditorId: 1, outstandingFen: k > 3 ? "100000000" : "1000" } as StoredCase]));
     sent = [];
+    failingNotarization = undefined;
+    let notarizations = 0;
     ledger = new RepaymentLedger({
       ledger: store.repayments,
       cases: { get: (k) => Promise.resolve(cases.get(k)), getMany: (ks) => Promise.resolve(ks.map((k) => cases.get(k))) },
       casesOf: () => Promise.reject(new Error("decisions do not read the chain")),
-      notarize: (drafts) => log.append(drafts),
+      notarize: (drafts) => (++notarizations === failingNotarization ? Promise.reject(new Error("disk full")) : log.append(drafts)),
       deliver: (to, kind, body) => {
         sent.push({ to, kind, body });
         return Promise.resolve();
@@ -82,5 +87,42 @@ describe("services/repayments/ledger: bulk decisions", () => {
     expect(new Set(decisions.map((d) => d.id)).size).to.equal(2);
     for (const d of decisions) expect(d.id).to.match(/^[0-9a-f]{32}$/);
     expect(sent).to.have.length(1);
+  });
+
+  describe("more decisions than one write takes", () => {
+    const n = DECISIONS_PER_WRITE + 1;
+    const reports = () => Array.from({ length: n }, (_, i) => report(100 + i, 4 + (i % 2), "1"));
+    const noticesSent = () => sent.flatMap((m) => (m.body as DecisionBody).decisions);
+
+    it("notarizes, writes and tells every part, the case chains running across parts", async () => {
+      await store.repayments.append(reports());
+      const results = await ledger.decide(reports().map((r) => r.id), "confirmed", undefined, lender);
+      expect(results.filter((r) => "state" in r)).to.have.length(n);
+      expect(log.size).to.equal(n);
+      expect((await ledger.view(caseKey(4))).confirmedFen).to.equal(String(Math.ceil(n / 2)));
+      expect(noticesSent().map((d) => d.reportId)).to.deep.equal(reports().map((r) => r.id));
+      const [last] = await log.entries([n - 1]);
+      const [before] = await log.entries([n - 3]);
+      expect(JSON.parse(last!.record).prev).to.equal(before!.leafHash);
+    });
+
+    it("keeps and tells the parts written before one that fails, and fails the request", async () => {
+      await store.repayments.append(reports());
+      failingNotarization = 2;
+      let failed: unknown;
+      try {
+        await ledger.decide(reports().map((r) => r.id), "confirmed", undefined, lender);
+      } catch (error) {
+        failed = error;
+      }
+      expect(String(failed)).to.include("disk full");
+      const decided = [...(await store.repayments.ofCase(caseKey(4))), ...(await store.repayments.ofCase(caseKey(5)))].filter((e) => e.type === "decision");
+      expect(decided).to.have.length(DECISIONS_PER_WRITE);
+      expect(noticesSent()).to.have.length(DECISIONS_PER_WRITE);
+      // The rest can be confirmed again; the first part is decided.
+      failingNotarization = undefined;
+      const again = await ledger.decide(reports().map((r) => r.id), "confirmed", undefined, lender);
+      expect(again.filter((r) => "state" in r)).to.have.length(1);
+    });
   });
 });
