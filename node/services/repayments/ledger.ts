@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { ChainCaseState } from "./chain-case.js";
-import { canonicalJson } from "../../domain/canonical-json.js";
 import type { Clock } from "../../domain/clock.js";
 import { isHeldFromCreditor } from "../../domain/consortium/index.js";
+import { DECISION_FORMAT, type DecisionDocument, decisionJson } from "../../domain/repayments/decision-document.js";
 import { type Actor, type DecisionEntry, type DisputeReason, isEntryId, type LedgerEntry, type RepaymentEntry, type ReversalReason, type WaiverReason } from "../../domain/repayments/entries.js";
 import { isDisputeReason, isReversalReason, isWaiverReason, parseCaseKey, parsePositiveFen, parseRepaymentInput } from "../../domain/repayments/input.js";
 import { type CaseLedger, decisionProblem, foldLedger, repaymentProblem, reversalProblem, waiverLimitFen, waiverProblem } from "../../domain/repayments/ledger.js";
@@ -72,9 +72,16 @@ type Outcome = { id: string; state: "confirmed" | "disputed"; evidenceLeafHash: 
 /** Ids in one bulk decision: the design target is 20,000 lines a second; a request stays under the 1 MB JSON limit. */
 export const MAX_BULK_DECISIONS = 20_000;
 
-const newId = () => randomBytes(16).toString("hex");
+const ID_BYTES = 16;
+const newId = () => randomBytes(ID_BYTES).toString("hex");
+/** `n` new ids from one call for random bytes (a bulk decision needs 20,000 of them). */
+const newIds = (n: number) => {
+  const hex = randomBytes(ID_BYTES * n).toString("hex");
+  return Array.from({ length: n }, (_, i) => hex.slice(i * ID_BYTES * 2, (i + 1) * ID_BYTES * 2));
+};
 const STAND_IN_ID = "0".repeat(32);
-const DECISION_FORMAT = "caseledger-repayment-decision/1";
+/** Decisions notarized and written together (a multiple of DECISIONS_PER_MESSAGE, so that the agencies' messages are full). */
+export const DECISIONS_PER_WRITE = 4_000;
 
 /**
  * The repayment ledger at a case's creditor (docs/design.md §22): repayments reported by the agency holding the case
@@ -300,16 +307,17 @@ export class RepaymentLedger {
       reason = rawReason;
     }
     return this.#exclusive(async () => {
-      const entries = await this.deps.ledger.getMany(ids);
+      // The entries and every case's ledger in three reads: one case after another, a bulk of 20,000 cases waits on
+      // 20,000 reads in turn.
+      const { entries, ofCase: entriesOf } = await this.deps.ledger.withCases(ids);
       const ledgers = new Map<string, CaseLedger>();
       const results = new Map<string, Outcome>();
       const accepted: Array<{ repayment: RepaymentEntry; decision: "confirmed" | "disputed"; reason?: DisputeReason }> = [];
-      const caseKeys = [...new Set(entries.filter((e) => e !== undefined).map((e) => e.caseKey))];
+      const caseKeys = [...entriesOf.keys()];
       const stored = await this.deps.cases.getMany(caseKeys);
       const initial = new Map(caseKeys.map((k, i) => [k, stored[i]]));
-      // Every case's entries in one read: one case after another, a bulk of 20,000 cases waits on 20,000 reads in turn.
-      const ofCase = await this.deps.ledger.ofCases(caseKeys);
-      const entriesOf = new Map(caseKeys.map((k, i) => [k, ofCase[i]!]));
+      // Decisions taken earlier in this request, per case: a case is folded again only when a later id names it.
+      const decidedHere = new Map<string, DecisionEntry[]>();
       for (const [i, id] of ids.entries()) {
         const entry = entries[i];
         const fail = (problem: Parameters<typeof ledgerError>[0], about: Parameters<typeof ledgerError>[1] = {}) => {
@@ -326,7 +334,9 @@ export class RepaymentLedger {
         }
         let ledger = ledgers.get(entry.caseKey);
         if (!ledger) {
-          ledger = foldLedger(BigInt(s.outstandingFen), entriesOf.get(entry.caseKey) ?? []);
+          const earlier = decidedHere.get(entry.caseKey);
+          const written = entriesOf.get(entry.caseKey) ?? [];
+          ledger = foldLedger(BigInt(s.outstandingFen), earlier ? [...written, ...earlier] : written);
           ledgers.set(entry.caseKey, ledger);
         }
         const problem = decisionProblem(ledger, id, decision);
@@ -338,14 +348,51 @@ export class RepaymentLedger {
         const repayment = entry as RepaymentEntry;
         accepted.push({ repayment, decision, ...(reason ? { reason } : {}) });
         // Later ids of the same case see this decision (a stand-in id and leaf hash: only the state matters to the checks).
-        ledgers.set(entry.caseKey, foldLedger(ledger.initialFen, [...ledger.entries, { type: "decision", id: STAND_IN_ID, caseKey: entry.caseKey, recordedAt: "", repaymentId: id, decision, by, evidence: { leafHash: "" } }]));
+        const standIn: DecisionEntry = { type: "decision", id: STAND_IN_ID, caseKey: entry.caseKey, recordedAt: "", repaymentId: id, decision, by, evidence: { leafHash: "" } };
+        const earlier = decidedHere.get(entry.caseKey);
+        if (earlier) earlier.push(standIn);
+        else decidedHere.set(entry.caseKey, [standIn]);
+        ledgers.delete(entry.caseKey);
       }
-      const decisions = await this.#decisions(accepted, by);
-      await this.deps.ledger.append(decisions);
-      for (const d of decisions) results.set(d.repaymentId, { id: d.repaymentId, state: d.decision, evidenceLeafHash: d.evidence.leafHash });
-      await this.#tellAgencies(accepted.map((a, i) => ({ repayment: a.repayment, notice: { reportId: a.repayment.id, caseKey: a.repayment.caseKey, state: a.decision, ...(a.reason ? { reason: a.reason } : {}), at: decisions[i]!.recordedAt, evidenceLeafHash: decisions[i]!.evidence.leafHash } })));
+      for (const d of await this.#take(accepted, by)) results.set(d.repaymentId, { id: d.repaymentId, state: d.decision, evidenceLeafHash: d.evidence.leafHash });
       return ids.map((id) => results.get(id)!);
     });
+  }
+
+  /**
+   * Notarizes, writes and tells the agencies the accepted decisions, in parts of DECISIONS_PER_WRITE: every part is
+   * queued in the evidence log at once, and each is written to the ledger and told to its agencies as soon as it is
+   * notarized, while the log writes the next (the ledger's write and the log's synced one overlap). A part is written
+   * only after the parts before it; when one fails, the parts written before it stand, are told, and the request fails.
+   */
+  async #take(accepted: ReadonlyArray<{ repayment: RepaymentEntry; decision: "confirmed" | "disputed"; reason?: DisputeReason }>, by: Actor): Promise<DecisionEntry[]> {
+    const parts: Array<typeof accepted> = [];
+    for (let i = 0; i < accepted.length; i += DECISIONS_PER_WRITE) parts.push(accepted.slice(i, i + DECISIONS_PER_WRITE));
+    const notarized = parts.map((part) => this.#decisions(part, by));
+    // A part's notarization that is no longer awaited (an earlier one failed) must not be an unhandled rejection.
+    for (const pending of notarized) pending.catch(() => undefined);
+    const decisions: DecisionEntry[] = [];
+    let written: Promise<void> = Promise.resolve();
+    let failure: { error: unknown } | undefined;
+    for (const [p, pending] of notarized.entries()) {
+      let made: DecisionEntry[];
+      try {
+        made = await pending;
+      } catch (error) {
+        failure = { error };
+        break;
+      }
+      const part = parts[p]!;
+      written = written.then(async () => {
+        await this.deps.ledger.append(made);
+        decisions.push(...made);
+        await this.#tellAgencies(part.map((a, i) => ({ repayment: a.repayment, notice: { reportId: a.repayment.id, caseKey: a.repayment.caseKey, state: a.decision, ...(a.reason ? { reason: a.reason } : {}), at: made[i]!.recordedAt, evidenceLeafHash: made[i]!.evidence.leafHash } })));
+      });
+      written.catch(() => undefined);
+    }
+    await written;
+    if (failure) throw failure.error;
+    return decisions;
   }
 
   /** Reverses a repayment or a waiver (at most once); an agency's reversed repayment is told to the agency. */
@@ -392,7 +439,7 @@ export class RepaymentLedger {
   async #decisions(items: ReadonlyArray<{ repayment: RepaymentEntry; decision: "confirmed" | "disputed"; reason?: DisputeReason }>, by: Actor): Promise<DecisionEntry[]> {
     if (items.length === 0) return [];
     const at = this.#now();
-    const docs = items.map((item) => ({
+    const docs = items.map((item): DecisionDocument => ({
       format: DECISION_FORMAT,
       creditorId: this.deps.memberId,
       caseKey: item.repayment.caseKey,
@@ -406,14 +453,14 @@ export class RepaymentLedger {
       by: by.tokenId,
     }));
     const drafts: RecordDraft[] = docs.map((doc) => {
-      const text = canonicalJson(doc);
-      const bytes = Buffer.from(text, "utf8");
-      return { caseKey: doc.caseKey, kind: "repayment", contentSha256: createHash("sha256").update(bytes).digest("hex"), contentSize: bytes.length, mediaType: "application/json", capturedAt: at, kept: false, source: "system", by: by.tokenId, inline: text };
+      const text = decisionJson(doc);
+      return { caseKey: doc.caseKey, kind: "repayment", contentSha256: createHash("sha256").update(text, "utf8").digest("hex"), contentSize: Buffer.byteLength(text, "utf8"), mediaType: "application/json", capturedAt: at, kept: false, source: "system", by: by.tokenId, inline: text };
     });
     const logged = await this.deps.notarize(drafts);
+    const ids = newIds(items.length);
     return items.map((item, i) => ({
       type: "decision",
-      id: newId(),
+      id: ids[i]!,
       caseKey: item.repayment.caseKey,
       recordedAt: at,
       repaymentId: item.repayment.id,
