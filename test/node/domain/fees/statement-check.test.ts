@@ -1,0 +1,53 @@
+import { expect } from "chai";
+import { checkStatement } from "../../../../node/domain/fees/statement-check.js";
+import { isStatementDocument, statementDocument, statementHash } from "../../../../node/domain/fees/statement-document.js";
+import { computeStatement } from "../../../../node/domain/fees/statement.js";
+import { AGENCY, agreed, CREDITOR, caseKey, FULL_RISK } from "./helpers.js";
+
+const V1 = agreed(1, "2026-10-01", FULL_RISK);
+const PAIR = { creditorId: CREDITOR, agencyId: AGENCY };
+const statement = computeStatement(
+  { ...PAIR, month: "2026-11", schedules: [V1], assignments: [{ caseKey: caseKey(1), assignedAt: "2026-10-02T00:00:00Z", overdueDays: 100 }] },
+  {
+    confirmed: [
+      { entryId: "r1", caseKey: caseKey(1), agencyId: AGENCY, amountFen: 12_345n, paidAt: "2026-11-02T00:00:00Z", confirmedAt: "2026-11-03T00:00:00Z" },
+      { entryId: "r2", caseKey: caseKey(1), agencyId: AGENCY, amountFen: 999n, paidAt: "2026-11-04T00:00:00Z", confirmedAt: "2026-11-05T00:00:00Z" },
+    ],
+  },
+);
+const doc = statementDocument(statement, { issuedAt: "2026-12-01T01:00:00Z" });
+const codes = (d: typeof doc, schedules = [V1]) => checkStatement(d, PAIR, schedules).map((p) => `${p.code} ${p.lineId}`);
+
+describe("node/domain/fees: a statement as issued, and the agency's check of it", () => {
+  it("survives JSON and hashes the same; the shape check takes it", () => {
+    const copy: unknown = JSON.parse(JSON.stringify(doc));
+    expect(isStatementDocument(copy)).to.equal(true);
+    if (!isStatementDocument(copy)) return;
+    expect(statementHash(copy)).to.equal(statementHash(doc));
+    expect(codes(copy)).to.deep.equal([]);
+    expect(doc.lines[0]).to.include({ amountFen: "12345", feeFen: "3086", bp: 2500 }); // 3086.25 → 3086
+  });
+
+  it("catches a tampered line: a fee, a rate the schedule does not have, a doubled line, totals that do not add up", () => {
+    const [first, second] = doc.lines;
+    const fee = { ...doc, lines: [{ ...first!, feeFen: "3087" }, second!] };
+    expect(codes(fee)).to.deep.equal(["LINE_FEE repayment:r1", "TOTALS "]);
+    const rate = { ...doc, lines: [{ ...first!, bp: 3000, feeFen: "3704" }, second!] };
+    expect(codes(rate)).to.deep.equal(["LINE_RATE repayment:r1", "TOTALS "]);
+    expect(codes({ ...doc, lines: [first!, first!] })).to.deep.equal(["LINE_DUPLICATE repayment:r1", "TOTALS "]);
+    expect(codes({ ...doc, totals: { ...doc.totals, feeFen: "1" } })).to.deep.equal(["TOTALS "]);
+    expect(codes({ ...doc, lines: [{ ...first!, amountFen: "-12345" }, second!] })).to.deep.equal(["LINE_KIND repayment:r1", "TOTALS "]);
+  });
+
+  it("refuses a statement of another pair or priced by a schedule the agency never signed", () => {
+    expect(checkStatement(doc, { creditorId: CREDITOR, agencyId: AGENCY + 1 }, [V1]).map((p) => p.code)).to.deep.equal(["PAIR"]);
+    const other = agreed(1, "2026-10-01", { kind: "full-risk", buckets: [{ fromDays: 0, toDays: null, bp: 2500 }] });
+    expect(codes(doc, [other])).to.include("SCHEDULE_UNKNOWN schedule:1");
+  });
+
+  it("refuses shapes that are not a statement", () => {
+    expect(isStatementDocument({ ...doc, format: "x" })).to.equal(false);
+    expect(isStatementDocument({ ...doc, lines: [{ ...doc.lines[0], amountFen: 12 }] })).to.equal(false);
+    expect(isStatementDocument({ ...doc, totals: { ...doc.totals, feeFen: "1.5" } })).to.equal(false);
+  });
+});
