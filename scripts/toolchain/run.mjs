@@ -255,6 +255,7 @@ const TASKS = {
   "bench:merkle": (args) => run(tsx("scripts/bench/merkle.ts", args)).then((r) => r.code),
   "bench:verify": (args) => run(tsx("scripts/bench/verify.ts", args)).then((r) => r.code),
   "bench:load": (args) => run(tsx("scripts/bench/load.ts", args)).then((r) => r.code),
+  "bench:statement": (args) => run(tsx("scripts/bench/statement.ts", args)).then((r) => r.code),
   // The evidence figures of scripts/bench/results/evidence.json: the log and its proofs, then the CLI's verification
   // (anchoring gas per record comes from bench:gas, which measures every contract).
   "bench:evidence": async (args) => {

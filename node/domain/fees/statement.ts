@@ -96,6 +96,12 @@ interface Timed {
 interface Priced {
   readonly agreed: AgreedSchedule;
   readonly overdueDays: number;
+  readonly paid: number;
+}
+
+interface Keyed<T> {
+  readonly line: T;
+  readonly at: number;
 }
 
 export class StatementBuilder {
@@ -106,8 +112,11 @@ export class StatementBuilder {
   readonly #timeline: Timed[];
   /** Assignments of each case, oldest first. */
   readonly #assignments = new Map<string, Array<{ at: number; overdueDays: number }>>();
-  readonly #lines = new Map<string, StatementLine>();
-  readonly #apart = new Map<string, ApartLine>();
+  /** Lines by id, each with the instant it sorts by (parsed once). */
+  readonly #lines = new Map<string, Keyed<StatementLine>>();
+  readonly #apart = new Map<string, Keyed<ApartLine>>();
+  /** Bucket labels by schedule version and overdue days: one string per bucket, not one per line. */
+  readonly #labels = new Map<number, string>();
 
   constructor(scope: StatementScope) {
     const bounds = monthBounds(scope.month);
@@ -137,7 +146,7 @@ export class StatementBuilder {
     }
     const { model, version } = priced.agreed.schedule;
     const bp = commissionBp(model, priced.overdueDays);
-    this.#put({
+    this.#put(priced.paid, {
       lineId: `repayment:${r.entryId}`,
       kind: "repayment",
       caseKey: r.caseKey,
@@ -145,7 +154,7 @@ export class StatementBuilder {
       reverses: "",
       at: r.paidAt,
       amountFen: r.amountFen,
-      bucket: bucketLabel(model, priced.overdueDays),
+      bucket: this.#label(priced),
       bp,
       scheduleVersion: version,
       feeFen: commissionFen(r.amountFen, bp),
@@ -163,7 +172,7 @@ export class StatementBuilder {
     }
     const { model, version } = priced.agreed.schedule;
     const bp = commissionBp(model, priced.overdueDays);
-    this.#put({
+    this.#put(priced.paid, {
       lineId: `reversal:${v.entryId}`,
       kind: "reversal",
       caseKey: r.caseKey,
@@ -171,7 +180,7 @@ export class StatementBuilder {
       reverses: r.entryId,
       at: r.paidAt,
       amountFen: -r.amountFen,
-      bucket: bucketLabel(model, priced.overdueDays),
+      bucket: this.#label(priced),
       bp,
       scheduleVersion: version,
       feeFen: -commissionFen(r.amountFen, bp),
@@ -186,13 +195,13 @@ export class StatementBuilder {
 
   /** Takes every line of another builder of the same scope (statements computed in parts). */
   merge(other: StatementBuilder): void {
-    for (const line of other.#lines.values()) this.#put(line);
-    for (const line of other.#apart.values()) this.#putApart(line);
+    for (const k of other.#lines.values()) this.#put(k.at, k.line);
+    for (const k of other.#apart.values()) this.#putApart(k.line);
   }
 
   finish(): Statement {
-    const lines = sortLines([...this.#lines.values(), ...this.#fixedFees()], (line) => line.at);
-    const apart = sortLines([...this.#apart.values()], (line) => line.paidAt);
+    const lines = sortLines([...this.#lines.values(), ...this.#fixedFees()]);
+    const apart = sortLines([...this.#apart.values()]);
     let repaidFen = 0n;
     let commission = 0n;
     let fixedFeeFen = 0n;
@@ -251,10 +260,20 @@ export class StatementBuilder {
     if (!agreed || !list) return undefined;
     let current = list[0];
     for (const a of list) if (a.at <= paid) current = a;
-    return current && { agreed, overdueDays: current.overdueDays };
+    return current && { agreed, overdueDays: current.overdueDays, paid };
   }
 
-  *#fixedFees(): Generator<StatementLine> {
+  #label(priced: Priced): string {
+    const key = priced.agreed.schedule.version * 1_000_000 + priced.overdueDays;
+    let label = this.#labels.get(key);
+    if (label === undefined) {
+      label = bucketLabel(priced.agreed.schedule.model, priced.overdueDays);
+      this.#labels.set(key, label);
+    }
+    return label;
+  }
+
+  *#fixedFees(): Generator<Keyed<StatementLine>> {
     for (const [caseKey, list] of this.#assignments) {
       for (const a of list) {
         if (a.at < this.#start || a.at >= this.#end) continue;
@@ -264,26 +283,32 @@ export class StatementBuilder {
         const fee = model.kind === "half-risk" ? model.caseFeeFen : model.kind === "no-risk" && model.per === "case" ? model.fixedFeeFen : undefined;
         if (fee === undefined) continue;
         const at = new Date(a.at).toISOString();
-        yield { lineId: `case-fee:${caseKey}:${at}`, kind: "case-fee", caseKey, entryId: "", reverses: "", at, amountFen: 0n, bucket: "", bp: 0, scheduleVersion: version, feeFen: fee };
+        yield { at: a.at, line: { lineId: `case-fee:${caseKey}:${at}`, kind: "case-fee", caseKey, entryId: "", reverses: "", at, amountFen: 0n, bucket: "", bp: 0, scheduleVersion: version, feeFen: fee } };
       }
     }
     const last = this.#inForce(this.#end - 1);
     if (last && last.schedule.model.kind === "no-risk" && last.schedule.model.per === "month") {
       const at = new Date(this.#start).toISOString();
-      yield { lineId: "month-fee", kind: "month-fee", caseKey: "", entryId: "", reverses: "", at, amountFen: 0n, bucket: "", bp: 0, scheduleVersion: last.schedule.version, feeFen: last.schedule.model.fixedFeeFen };
+      yield { at: this.#start, line: { lineId: "month-fee", kind: "month-fee", caseKey: "", entryId: "", reverses: "", at, amountFen: 0n, bucket: "", bp: 0, scheduleVersion: last.schedule.version, feeFen: last.schedule.model.fixedFeeFen } };
     }
   }
 
-  #put(line: StatementLine): void {
+  #put(at: number, line: StatementLine): void {
     const had = this.#lines.get(line.lineId);
-    if (had && !sameLine(had, line)) throw new Error(`statement line ${line.lineId} added twice with different contents`);
-    this.#lines.set(line.lineId, line);
+    if (had) {
+      if (!sameLine(had.line, line)) throw new Error(`statement line ${line.lineId} added twice with different contents`);
+      return;
+    }
+    this.#lines.set(line.lineId, { line, at });
   }
 
   #putApart(line: ApartLine): void {
     const had = this.#apart.get(line.lineId);
-    if (had && !sameLine(had, line)) throw new Error(`statement line ${line.lineId} added twice with different contents`);
-    this.#apart.set(line.lineId, line);
+    if (had) {
+      if (!sameLine(had.line, line)) throw new Error(`statement line ${line.lineId} added twice with different contents`);
+      return;
+    }
+    this.#apart.set(line.lineId, { line, at: instant(line.paidAt) });
   }
 }
 
@@ -293,8 +318,7 @@ function sameLine<T extends object>(a: T, b: T): boolean {
 }
 
 /** Case, then time, then line id: a total order, so that the same lines always come out in the same order. */
-function sortLines<T extends { readonly caseKey: string; readonly lineId: string }>(lines: T[], timeOf: (line: T) => string): T[] {
-  const keyed = lines.map((line) => ({ line, at: instant(timeOf(line)) }));
+function sortLines<T extends { readonly caseKey: string; readonly lineId: string }>(keyed: Array<Keyed<T>>): T[] {
   keyed.sort((a, b) => {
     if (a.line.caseKey !== b.line.caseKey) return a.line.caseKey < b.line.caseKey ? -1 : 1;
     if (a.at !== b.at) return a.at - b.at;

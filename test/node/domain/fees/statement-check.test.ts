@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { checkStatement } from "../../../../node/domain/fees/statement-check.js";
-import { isStatementDocument, statementDocument, statementHash } from "../../../../node/domain/fees/statement-document.js";
+import { canonicalJson } from "../../../../node/domain/canonical-json.js";
+import { canonicalStatementChunks, isStatementDocument, statementDocument, statementHash } from "../../../../node/domain/fees/statement-document.js";
 import { computeStatement } from "../../../../node/domain/fees/statement.js";
 import { AGENCY, agreed, CREDITOR, caseKey, FULL_RISK } from "./helpers.js";
 
@@ -49,5 +51,20 @@ describe("node/domain/fees: a statement as issued, and the agency's check of it"
     expect(isStatementDocument({ ...doc, format: "x" })).to.equal(false);
     expect(isStatementDocument({ ...doc, lines: [{ ...doc.lines[0], amountFen: 12 }] })).to.equal(false);
     expect(isStatementDocument({ ...doc, totals: { ...doc.totals, feeFen: "1.5" } })).to.equal(false);
+  });
+});
+
+describe("node/domain/fees: statementHash", () => {
+  it("hashes the bytes of canonicalJson, written in chunks", () => {
+    const withApart = { ...doc, supersedes: "0x" + "ab".repeat(32), apart: [{ lineId: "repayment:o\"1", caseKey: caseKey(2), entryId: "o\"1", amountFen: "5", paidAt: "2026-11-01T00:00:00Z", state: "reported" as const }] };
+    for (const d of [doc, withApart]) {
+      expect([...canonicalStatementChunks(d)].join("")).to.equal(canonicalJson(d));
+      expect(statementHash(d)).to.equal(`0x${createHash("sha256").update(canonicalJson(d)).digest("hex")}`);
+    }
+  });
+
+  it("refuses a document with a key the hash would not cover", () => {
+    expect(isStatementDocument({ ...doc, note: "x" })).to.equal(false);
+    expect(isStatementDocument({ ...doc, lines: [{ ...doc.lines[0], note: "x" }] })).to.equal(false);
   });
 });
