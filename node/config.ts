@@ -30,7 +30,7 @@ export const DEFAULTS = {
    * Ownership checks by ID number, per staff token: a burst of 60, then 60 a minute — what a collector dialling by
    * hand needs, far short of enumerating ID numbers.
    */
-  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, handoverBurst: 120, handoverPerMinute: 120, ownershipByIdBurst: 60, ownershipByIdPerMinute: 60 },
+  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, handoverBurst: 120, handoverPerMinute: 120, ownershipByIdBurst: 60, ownershipByIdPerMinute: 60, peerBurst: 600, peerPerMinute: 600 },
   /**
    * Off: the client address is the TCP peer and X-Forwarded-For is ignored. A list of proxy addresses: requests from
    * them are taken to be from the address they forward for (express's "trust proxy" with that list).
@@ -44,6 +44,13 @@ export const DEFAULTS = {
   allowHttpPeers: false,
   /** Attempts at a handover before it is set aside as a dead letter (retried by hand: POST /v1/handovers/:jobId/retry). */
   handoverMaxAttempts: 8,
+  /**
+   * caseledger-peer/1 (config section `peer`): an envelope signed more than maxSkewMs before or after the receiver's
+   * clock is refused (and its id is remembered that long); a message of the outbox is tried maxAttempts times before
+   * it is a dead letter.
+   */
+  peerMaxSkewMs: 5 * 60_000,
+  peerMaxAttempts: 10,
   /**
    * Case-list uploads (config section `ingest`): so many are ingested at once, so many more wait their turn (their
    * bodies unread, held back by TCP), and any beyond are refused with 429 and a Retry-After. Two at once keep a core
@@ -77,6 +84,10 @@ export const DEFAULTS = {
     handoverRequestMs: 60_000,
     /** Undelivered handover packages are tried again this often. */
     handoverRetryMs: 5_000,
+    /** One caseledger-peer/1 request to another member's gateway. */
+    peerRequestMs: 30_000,
+    /** The peer outbox is swept this often (and backs off from it, doubling). */
+    peerRetryMs: 5_000,
     /** The member's own status (active, suspended) is read from the chain this often. */
     memberStatusRefreshMs: 10_000,
     /** At stop, how long a worker step that waits on the chain is given to finish (its state is on disk first). */
@@ -139,6 +150,9 @@ export interface RateLimits {
   handoverPerMinute: number;
   ownershipByIdBurst: number;
   ownershipByIdPerMinute: number;
+  /** `POST /v1/peer`, per client address and per claimed sender: a burst, then so many a minute. */
+  peerBurst: number;
+  peerPerMinute: number;
 }
 
 export interface GatewayConfig {
@@ -163,6 +177,12 @@ export interface GatewayConfig {
     /** Plain http:// peer gateways allowed (DEFAULTS.allowHttpPeers). */
     allowHttpPeers: boolean;
     /** Attempts before a delivery is a dead letter (DEFAULTS.handoverMaxAttempts). */
+    maxAttempts: number;
+  };
+  peer: {
+    /** DEFAULTS.peerMaxSkewMs. */
+    maxSkewMs: number;
+    /** DEFAULTS.peerMaxAttempts. */
     maxAttempts: number;
   };
   http: {
@@ -215,6 +235,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
   const limits = obj(root.rateLimits, "rateLimits");
   const timeouts = obj(root.timeouts, "timeouts");
   const handover = obj(root.handover, "handover");
+  const peer = obj(root.peer, "peer");
   const bool = (value: unknown, where: string, fallback: boolean): boolean => {
     if (value === undefined) return fallback;
     if (typeof value === "boolean") return value;
@@ -304,6 +325,10 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       allowHttpPeers: bool(handover.allowHttpPeers, "handover.allowHttpPeers", DEFAULTS.allowHttpPeers),
       maxAttempts: int(handover.maxAttempts, "handover.maxAttempts", DEFAULTS.handoverMaxAttempts, 1, 1_000),
     },
+    peer: {
+      maxSkewMs: int(peer.maxSkewMs, "peer.maxSkewMs", DEFAULTS.peerMaxSkewMs, 1_000, DAY_MS),
+      maxAttempts: int(peer.maxAttempts, "peer.maxAttempts", DEFAULTS.peerMaxAttempts, 1, 1_000),
+    },
     http: {
       host: str(http.host, "http.host", DEFAULTS.httpHost),
       port: int(http.port, "http.port", DEFAULTS.httpPort, 0, 65_535),
@@ -321,6 +346,8 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       handoverPerMinute: int(limits.handoverPerMinute, "rateLimits.handoverPerMinute", DEFAULTS.rateLimits.handoverPerMinute, 1, 1_000_000),
       ownershipByIdBurst: int(limits.ownershipByIdBurst, "rateLimits.ownershipByIdBurst", DEFAULTS.rateLimits.ownershipByIdBurst, 1, 1_000_000),
       ownershipByIdPerMinute: int(limits.ownershipByIdPerMinute, "rateLimits.ownershipByIdPerMinute", DEFAULTS.rateLimits.ownershipByIdPerMinute, 1, 1_000_000),
+      peerBurst: int(limits.peerBurst, "rateLimits.peerBurst", DEFAULTS.rateLimits.peerBurst, 1, 1_000_000),
+      peerPerMinute: int(limits.peerPerMinute, "rateLimits.peerPerMinute", DEFAULTS.rateLimits.peerPerMinute, 1, 1_000_000),
     },
     ingest: {
       maxConcurrent: int(ingest.maxConcurrent, "ingest.maxConcurrent", DEFAULTS.ingest.maxConcurrent, 1, 64),

@@ -67,6 +67,9 @@ import { RateLimiter } from "./http/rate-limit.js";
 import { IngestQueue } from "./services/ingest-queue.js";
 import { GatewayMetrics } from "./http/metrics.js";
 import { metricsRouter } from "./http/metrics-router.js";
+import { peerRouter } from "./http/peer-router.js";
+import { PeerChannel } from "./services/peer/channel.js";
+import { PeerOutbox } from "./services/peer/outbox.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -98,6 +101,9 @@ export interface Gateway {
   metrics: GatewayMetrics;
   /** The operator's proposal pending against this member, watched on chain; cancelled by an admin. */
   pendingChange: PendingChangeWatch;
+  /** caseledger-peer/1: signed messages to and from other members' gateways; the outbox for those that must arrive. */
+  peer: PeerChannel;
+  peerOutbox: PeerOutbox;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -317,6 +323,20 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   const receiver = new HandoverReceiver({ store, cipher, contracts, memberId: config.memberId, chainId: deployment.chainId, audit, clock, encryptionSecret, signer: wallet });
 
+  const peer = new PeerChannel({
+    memberId: config.memberId,
+    signer: wallet,
+    memberOf: (id) => contracts.memberRegistry.memberOf(id),
+    // The destination comes from the chain-verified directory only (web is built below; called after start).
+    gatewayOf: (id) => web.directory.gatewayUrl(id),
+    nonces: store.peerNonces,
+    clock,
+    maxSkewMs: config.peer.maxSkewMs,
+    requestTimeoutMs: t.peerRequestMs,
+    allowHttpPeers: config.handover.allowHttpPeers,
+  });
+  const peerOutbox = new PeerOutbox({ store: store.peerOutbox, channel: peer, clock, retryMs: t.peerRetryMs, maxAttempts: config.peer.maxAttempts, log });
+
   const healthService = new HealthService({
     memberId: config.memberId,
     memberName: config.memberName,
@@ -338,6 +358,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     outbox: () => submitter.health(),
     anchoring: () => anchorer.status(),
     health,
+    peerOutbox: () => peerOutbox.counts(),
   });
   const observe = metrics.observe.bind(metrics);
 
@@ -349,6 +370,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const authFailures = new RateLimiter({ burst: limits.authFailureBurst, perSecond: limits.authFailurePerMinute / 60, clock });
   const handoverLimiter = () => new RateLimiter({ burst: limits.handoverBurst, perSecond: limits.handoverPerMinute / 60, maxClients: 10_000, clock });
   const handoverRoutes = handoverRouter({ receiver, byAddress: handoverLimiter(), byCreditor: handoverLimiter(), peers: config.http.handoverPeers });
+  const peerLimiter = () => new RateLimiter({ burst: limits.peerBurst, perSecond: limits.peerPerMinute / 60, maxClients: 10_000, clock });
+  const peerRoutes = peerRouter({ channel: peer, byAddress: peerLimiter(), bySender: peerLimiter(), peers: config.http.handoverPeers });
   const ownershipAudit = ownershipAuditor(audit, log);
   const pendingChange = new PendingChangeWatch({
     contracts,
@@ -370,7 +393,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberStatus,
     audit,
     observe,
-    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/v1/peer": peerRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({
@@ -414,6 +437,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   anchorer.start();
   notices.start();
   pendingChange.start();
+  peerOutbox.start();
   const address = server.address() as AddressInfo;
   const url = `http://${config.http.host}:${address.port}`;
   log({ level: "info", msg: "gateway started", memberId: config.memberId, url });
@@ -442,12 +466,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberStatus,
     metrics,
     pendingChange,
+    peer,
+    peerOutbox,
     health,
     app,
     async close() {
       memberStatus.stop();
       pendingChange.stop();
       handovers.stop();
+      peerOutbox.stop();
       notices.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -456,6 +483,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       await submitter.stop();
       await anchorer.stop();
       await notices.idle();
+      await peerOutbox.idle();
       await indexer.stop();
       provider.destroy();
       await store.close();

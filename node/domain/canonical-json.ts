@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * RFC 8785 JSON Canonicalization Scheme for the values CaseLedger signs and hashes: objects with keys sorted by
  * UTF-16 code units, no white space, strings and numbers serialized as ECMAScript's JSON.stringify does (which
@@ -34,4 +35,12 @@ function serialize(value: unknown, path: string): string {
 /** The UTF-8 bytes of {@link canonicalJson}. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalJson(value));
+}
+
+/**
+ * 0x-hex SHA-256 of the canonical JSON: the digest every signed gateway-to-gateway message (handover package, its
+ * acknowledgement, caseledger-peer/1 envelopes) is signed over.
+ */
+export function canonicalDigest(value: unknown): string {
+  return `0x${createHash("sha256").update(canonicalBytes(value)).digest("hex")}`;
 }

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from "node:crypto";
-import { canonicalBytes } from "./canonical-json.js";
+import { randomBytes } from "node:crypto";
+import { canonicalDigest } from "./canonical-json.js";
 
 /**
  * The package a lender's gateway sends to an agency's gateway after an assignment is on chain: the case details
@@ -57,7 +57,7 @@ export function newNonce(): string {
 }
 
 export function handoverHash(pkg: HandoverPackage): string {
-  return `0x${createHash("sha256").update(canonicalBytes(pkg)).digest("hex")}`;
+  return canonicalDigest(pkg);
 }
 
 /** Signs with any signer that can sign EIP-191 messages (an ethers Wallet). */

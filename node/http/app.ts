@@ -91,8 +91,9 @@ export function createApp(parts: AppParts): Express {
     next();
   });
   const json = express.json({ limit: parts.jsonLimit ?? "1mb", type: ["application/json"] });
-  // A handover package (more than 1 MB) is read by its router, after the sender's address is rate limited.
-  app.use((req: Request, res: Response, next: NextFunction) => (req.path === "/v1/handover" ? next() : json(req, res, next)));
+  // A handover package (more than 1 MB) and a peer message are read by their routers, after the sender's address is
+  // rate limited.
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path === "/v1/handover" || req.path === "/v1/peer" ? next() : json(req, res, next)));
   for (const [path, router] of Object.entries(parts.publicRoutes)) app.use(path, router);
   const v1 = strictRouter();
   v1.use(authenticate(parts.tokens, parts.authFailures));

@@ -1,9 +1,8 @@
-import { BlockList, isIP } from "node:net";
-import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import express, { type Router } from "express";
 import { msg } from "../messages/message.js";
 import { strictRouter } from "./strict-router.js";
 import type { HandoverReceiver } from "../services/handover.js";
-import { ApiError } from "./api-error.js";
+import { peersOnly } from "./peer-allowlist.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /**
@@ -22,24 +21,6 @@ export interface HandoverRouterDeps {
   peers?: readonly string[];
 }
 
-/** An IPv4 client of a dual-stack socket comes as ::ffff:a.b.c.d. */
-const plain = (ip: string) => (ip.startsWith("::ffff:") && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip);
-
-function peersOnly(peers: readonly string[]) {
-  const allowed = new BlockList();
-  for (const peer of peers) {
-    const [address = "", bits] = peer.split("/");
-    const type = isIP(address) === 6 ? "ipv6" : "ipv4";
-    if (bits === undefined) allowed.addAddress(address, type);
-    else allowed.addSubnet(address, Number(bits), type);
-  }
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const ip = plain(req.ip ?? "");
-    if (isIP(ip) === 0 || !allowed.check(ip, isIP(ip) === 6 ? "ipv6" : "ipv4")) throw new ApiError("FORBIDDEN", msg("handover.NOT_A_PEER"));
-    next();
-  };
-}
-
 /**
  * The creditor a package claims to come from (checked against its signature later, by the receiver); none for a
  * body without a plausible id, which the receiver refuses at once (FORMAT) and the address's bucket has paid for.
@@ -56,7 +37,7 @@ function claimedCreditor(body: unknown): string | undefined {
  */
 export function handoverRouter(deps: HandoverRouterDeps): Router {
   const router = strictRouter();
-  if (deps.peers && deps.peers.length > 0) router.use(peersOnly(deps.peers));
+  if (deps.peers && deps.peers.length > 0) router.use(peersOnly(deps.peers, msg("handover.NOT_A_PEER")));
   router.post(
     "/",
     deps.byAddress.middleware(),

@@ -9,6 +9,8 @@ export interface MetricsSources {
   anchoring: () => { lag: number; lagSeconds: number };
   /** /v1/health's own answer: whether the chain node answers and the store takes writes. */
   health: () => Promise<{ chain: { reachable: boolean }; store?: { writable: boolean } }>;
+  /** Peer messages (caseledger-peer/1) waiting to be delivered, and those set aside as dead letters. */
+  peerOutbox?: () => Promise<{ pending: number; deadLetter: number }>;
 }
 
 /** Seconds: from a fast ownership answer (about a millisecond) to a large upload (minutes). */
@@ -27,7 +29,7 @@ export class GatewayMetrics {
   readonly #latency: client.Histogram<"method" | "route" | "status">;
   readonly #rows: client.Counter;
   readonly #lists: client.Counter<"state">;
-  readonly #gauges: Record<"ingestRunning" | "ingestQueued" | "outboxJobs" | "outboxItems" | "anchorLag" | "anchorLagSeconds" | "chainReachable" | "storeWritable", client.Gauge>;
+  readonly #gauges: Record<"ingestRunning" | "ingestQueued" | "outboxJobs" | "outboxItems" | "anchorLag" | "anchorLagSeconds" | "chainReachable" | "storeWritable" | "peerPending" | "peerDeadLetters", client.Gauge>;
 
   constructor(private readonly sources: MetricsSources) {
     const registers = [this.registry];
@@ -51,6 +53,8 @@ export class GatewayMetrics {
       anchorLagSeconds: gauge("caseledger_anchor_lag_seconds", "Seconds the oldest unanchored evidence record has waited (0 when none waits)"),
       chainReachable: gauge("caseledger_chain_reachable", "1 when the chain node answered the health check, else 0"),
       storeWritable: gauge("caseledger_store_writable", "1 when the store took the health check's write, else 0"),
+      peerPending: gauge("caseledger_peer_outbox_pending", "Peer messages (caseledger-peer/1) not yet answered by their receiver"),
+      peerDeadLetters: gauge("caseledger_peer_outbox_dead_letters", "Peer messages whose attempts ran out"),
     };
   }
 
@@ -84,6 +88,11 @@ export class GatewayMetrics {
     g.anchorLagSeconds.set(anchoring.lagSeconds);
     g.chainReachable.set(health.chain.reachable ? 1 : 0);
     g.storeWritable.set(health.store?.writable ? 1 : 0);
+    const peer = await sources.peerOutbox?.().catch(() => undefined);
+    if (peer) {
+      g.peerPending.set(peer.pending);
+      g.peerDeadLetters.set(peer.deadLetter);
+    }
     return this.registry.metrics();
   }
 

@@ -46,6 +46,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/health", role: "none", tag: "public", summary: "gateway, chain node, store, outbox and index status; 503 while the chain node is down or the store refuses writes" },
   { method: "GET", path: "/v1/openapi.json", role: "none", tag: "public", summary: "this document" },
   { method: "POST", path: "/v1/handover", role: "none", tag: "gateway-to-gateway", summary: "a lender's package of case details sealed to this member's encryption key (caseledger-handover/2; checked against MemberRegistry and the chain); answers a signed acknowledgement", body: J },
+  { method: "POST", path: "/v1/peer", role: "none", tag: "gateway-to-gateway", summary: "a member-to-member message (caseledger-peer/1) signed by the sending member's key on chain; dispatched by kind, answered with this member's signed answer or signed refusal", body: J },
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
   { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's active members whose metadata matches the chain: names, roles, console URLs (where the console sends a token naming that member)" },
   // session

@@ -363,6 +363,18 @@ export const CATALOG = {
     LINES: { zh: "明细", en: "lines" },
     APART: { zh: "未计入合计（未确认、有争议或无适用费率）：{lines} 行，{yuan} 元", en: "not in the totals (unconfirmed, disputed or unpriced): {lines} lines, {yuan} yuan" },
   },
+  peer: {
+    FORMAT: { zh: "成员间消息格式错误（caseledger-peer/1）", en: "malformed member-to-member message (caseledger-peer/1)" },
+    WRONG_RECIPIENT: { zh: "该消息不是发给本成员的", en: "the message is addressed to another member" },
+    STALE: { zh: "消息的签发时间超出允许的时钟偏差", en: "the message was signed too long ago or is dated in the future" },
+    REPLAYED: { zh: "该消息已收到过（重放）", en: "this message was received before (a replay)" },
+    NOT_MEMBER: { zh: "发送方不是链上的有效成员", en: "the sender is not an active member on chain" },
+    BAD_SIGNATURE: { zh: "签名不是发送成员在链上登记的当前密钥", en: "not signed by the sending member's current key on chain" },
+    UNKNOWN_KIND: { zh: "本网关不处理此类消息：{kind}", en: "this gateway handles no message of kind {kind}" },
+    NOT_A_PEER: { zh: "该地址不在本网关的对端名单中", en: "this address is not among this gateway's peers" },
+    NO_ROUTE: { zh: "成员 #{member} 在经链上核验的成员目录中没有可用的网关地址（须为有效成员；未开启 allowHttpPeers 时须为 https）", en: "member #{member} has no usable gateway in the chain-verified member directory (it must be active, and https unless allowHttpPeers is on)" },
+    UNREACHABLE: { zh: "成员 #{member} 的网关未给出有效的签名答复（{problem}）", en: "member #{member}'s gateway gave no valid signed answer ({problem})" },
+  },
   memberKeys: {
     SHOWN: { zh: "成员 #{member}：状态 {status}，签名地址 {signer}，恢复地址 {recovery}", en: "member #{member}: status {status}, signer {signer}, recovery key {recovery}" },
     PENDING: { zh: "运营方提议更换{kindZh}为 {value}，{at} 起任何人可执行；本机构可用签名密钥或恢复密钥撤销", en: "the operator proposed a new {kindEn}: {value}, executable by anyone from {at}; this member cancels it with its signing or recovery key" },

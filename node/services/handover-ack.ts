@@ -1,6 +1,5 @@
-import { createHash } from "node:crypto";
-import { verifyMessage } from "ethers";
-import { canonicalBytes } from "../domain/canonical-json.js";
+import { canonicalDigest } from "../domain/canonical-json.js";
+import { digestSigner, type DigestSigner, signDigest } from "./signed-digest.js";
 
 export const ACK_FORMAT = "caseledger-handover-ack/1";
 
@@ -29,12 +28,12 @@ export interface SignedAck {
 }
 
 export function ackHash(ack: HandoverAck): string {
-  return `0x${createHash("sha256").update(canonicalBytes(ack)).digest("hex")}`;
+  return canonicalDigest(ack);
 }
 
-export async function signAck(ack: HandoverAck, signer: { signMessage(message: Uint8Array): Promise<string> }): Promise<SignedAck> {
+export async function signAck(ack: HandoverAck, signer: DigestSigner): Promise<SignedAck> {
   const hash = ackHash(ack);
-  return { ack, ackHash: hash, signature: await signer.signMessage(Buffer.from(hash.slice(2), "hex")) };
+  return { ack, ackHash: hash, signature: await signDigest(hash, signer) };
 }
 
 /**
@@ -57,11 +56,7 @@ export function ackProblem(
     return "malformed acknowledgement";
   }
   if (hash !== a.ackHash) return "acknowledgement hash mismatch";
-  let recovered: string;
-  try {
-    recovered = verifyMessage(Buffer.from(hash.slice(2), "hex"), a.signature);
-  } catch {
-    return "acknowledgement signature invalid";
-  }
+  const recovered = digestSigner(hash, a.signature);
+  if (recovered === undefined) return "acknowledgement signature invalid";
   return recovered.toLowerCase() === expect.signer.toLowerCase() ? undefined : "acknowledgement not signed by the agency's registered key";
 }

@@ -1,4 +1,3 @@
-import { verifyMessage } from "ethers";
 import { bilingual, msg } from "../messages/message.js";
 import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
@@ -15,6 +14,7 @@ import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import type { AuditLog } from "../store/audit-log.js";
 import { postHandover } from "./handover-post.js";
+import { digestSigner } from "./signed-digest.js";
 import { ServiceError } from "./service-error.js";
 import { DEFAULTS } from "../config.js";
 
@@ -345,12 +345,8 @@ export class HandoverReceiver {
   }
 
   #checkSignature(hash: string, signature: string, signer: string): void {
-    let recovered: string;
-    try {
-      recovered = verifyMessage(Buffer.from(hash.slice(2), "hex"), signature);
-    } catch {
-      throw new ServiceError("FORBIDDEN", msg("handover.SIGNATURE"), { problem: "SIGNATURE" }, { status: 403 });
-    }
+    const recovered = digestSigner(hash, signature);
+    if (recovered === undefined) throw new ServiceError("FORBIDDEN", msg("handover.SIGNATURE"), { problem: "SIGNATURE" }, { status: 403 });
     if (signer.toLowerCase() !== recovered.toLowerCase()) {
       throw new ServiceError("FORBIDDEN", msg("handover.SIGNER"), { problem: "SIGNER" }, { status: 403 });
     }

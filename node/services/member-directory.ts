@@ -98,6 +98,16 @@ export class MemberDirectory {
     return { url: entry.gatewayUrl.replace(/\/$/, ""), encryptionKey: entry.encryptionKey };
   }
 
+  /**
+   * The base URL of a member's gateway, only from an entry whose hash is the member's metadataHash on chain and whose
+   * member is Active (read fresh): where caseledger-peer/1 messages go.
+   */
+  async gatewayUrl(id: number): Promise<string | undefined> {
+    const entry = (await this.list({ fresh: true })).find((e) => e.id === id);
+    if (!entry?.verified || entry.status !== "Active" || !entry.gatewayUrl) return undefined;
+    return entry.gatewayUrl.replace(/\/$/, "");
+  }
+
   /** The member's name when the directory has a verified entry for it, otherwise "成员 #id / member #id". */
   async nameOf(id: number): Promise<string> {
     const entry = (await this.list()).find((e) => e.id === id);

@@ -24,6 +24,16 @@ export const API_ERRORS = {
   STORE_UNAVAILABLE: 503,
   /** The disk of the data directory is full: nothing was written; free space, then restart the gateway. */
   STORAGE_FULL: 507,
+  /** caseledger-peer/1 (POST /v1/peer and the sender): each refusal of a member-to-member message has its code. */
+  PEER_FORMAT: 400,
+  PEER_WRONG_RECIPIENT: 400,
+  PEER_STALE: 400,
+  PEER_NOT_MEMBER: 403,
+  PEER_BAD_SIGNATURE: 403,
+  PEER_UNKNOWN_KIND: 404,
+  PEER_REPLAYED: 409,
+  /** The other member's gateway could not be reached, or answered without a valid signed answer. */
+  PEER_UNREACHABLE: 502,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

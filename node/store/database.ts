@@ -10,14 +10,15 @@ import { ReportRowStore } from "./case-list-rows.js";
 import { CaseRepository } from "./case-repository.js";
 import { CaseStaging } from "./case-staging.js";
 import { HandoverDeliveries } from "./handover-deliveries.js";
-import { HandoverNonces } from "./handover-nonces.js";
 import { HandoverReceipts } from "./handover-receipts.js";
 import type { KvStore } from "./kv-store.js";
 import { LoanRefIndex } from "./loan-ref-index.js";
+import { PeerOutboxStore } from "./peer-outbox.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
 import { StaffTokenRepository } from "./staff-token-repository.js";
 import { StoreBatch } from "./store-batch.js";
 import { migrateStore } from "./store-migrations.js";
+import { SeenNonces } from "./seen-nonces.js";
 import { StoreProbe } from "./store-probe.js";
 import { sublevelKv, withFastBatches } from "./sublevel-kv.js";
 import type { Database, Sublevel } from "./sublevel.js";
@@ -58,7 +59,10 @@ export interface GatewayDatabase {
   authLetters: AuthorizationLetterRepository;
   handoverDeliveries: HandoverDeliveries;
   handoverReceipts: HandoverReceipts;
-  handoverNonces: HandoverNonces;
+  handoverNonces: SeenNonces;
+  /** caseledger-peer/1: envelope ids seen (receiver side) and messages that must arrive (sender side). */
+  peerNonces: SeenNonces;
+  peerOutbox: PeerOutboxStore;
   probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
   /** A write to several repositories that lands whole or not at all. */
@@ -104,7 +108,9 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     authLetters: new AuthorizationLetterRepository(new Table(sub.authLetters)),
     handoverDeliveries: new HandoverDeliveries(new Table(sub.handoverDeliveries)),
     handoverReceipts: new HandoverReceipts(new Table(sub.handoverReceipts)),
-    handoverNonces: new HandoverNonces(new Table(sub.handoverNonces)),
+    handoverNonces: new SeenNonces(new Table(sub.handoverNonces)),
+    peerNonces: new SeenNonces(new Table(sub.peerNonces)),
+    peerOutbox: new PeerOutboxStore(new Table(sub.peerOutbox), () => new StoreBatch(db)),
     probe: new StoreProbe(sub.health),
     kv,
     batch: () => new StoreBatch(db),

@@ -18,5 +18,7 @@ export const SUBLEVELS = [
   "handoverReceipts", // packageHash → receipt (agency side, kept for good)
   "handoverNonces", // creditorId/nonce → { keepUntil } (agency side, pruned)
   "health", // "probe" → the time of the last health check's synced write
+  "peerNonces", // from/id → { keepUntil }: caseledger-peer/1 envelope ids seen (pruned)
+  "peerOutbox", // pending/id | done/id → PeerOutboxItem: peer messages that must arrive, and their signed answers
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];

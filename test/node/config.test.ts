@@ -46,6 +46,13 @@ describe("node/config", () => {
     expect(() => parseConfig({ ...minimal, handover: { maxAttempts: 0 } }, "/")).to.throw(ConfigError, /handover.maxAttempts/);
   });
 
+  it("fills the peer channel's skew window and outbox attempts from named defaults, and refuses them out of range", () => {
+    expect(parseConfig(minimal, "/").peer).to.deep.equal({ maxSkewMs: DEFAULTS.peerMaxSkewMs, maxAttempts: DEFAULTS.peerMaxAttempts });
+    expect(parseConfig({ ...minimal, peer: { maxSkewMs: 60_000 } }, "/").peer).to.deep.equal({ maxSkewMs: 60_000, maxAttempts: DEFAULTS.peerMaxAttempts });
+    expect(() => parseConfig({ ...minimal, peer: { maxSkewMs: 10 } }, "/")).to.throw(ConfigError, /peer.maxSkewMs/);
+    expect(() => parseConfig({ ...minimal, peer: { maxAttempts: 0 } }, "/")).to.throw(ConfigError, /peer.maxAttempts/);
+  });
+
   it("has no default for secrets and lists every problem at once", () => {
     try {
       parseConfig({ memberId: 0, chain: { rpcUrl: "ftp://x", batchSize: 501 }, http: { port: 70_000 } }, "/");

@@ -22,6 +22,7 @@ export {
   MEMBER_STATUS,
   MEMBER_STATUSES,
   isActiveAgency,
+  isActiveStatus,
   isActiveWithRole,
   memberStatusName,
 } from "./member-status.js";

@@ -56,6 +56,7 @@ const TABLE: Record<string, Row> = {
   "GET /metrics": { ok: 200 },
   "GET /v1/openapi.json": { ok: 200 },
   "POST /v1/handover": { body: () => ({}), ok: 400 },
+  "POST /v1/peer": { body: () => ({}), ok: 400 },
   "GET /v1/public/authorizations/:token": { path: `/v1/public/authorizations/${"A".repeat(43)}`, ok: 404 },
   "GET /v1/console/directory": { ok: 200 },
   // session
