@@ -70,6 +70,11 @@ import { metricsRouter } from "./http/metrics-router.js";
 import { peerRouter } from "./http/peer-router.js";
 import { PeerChannel } from "./services/peer/channel.js";
 import { PeerOutbox } from "./services/peer/outbox.js";
+import { feeSchedulesRouter } from "./http/fee-schedules-router.js";
+import { statementsRouter } from "./http/statements-router.js";
+import { FeeScheduleService } from "./services/fees/fee-schedules.js";
+import { chainAssignments, NO_ENTRIES, type StatementEntrySource } from "./services/fees/statement-sources.js";
+import { StatementService } from "./services/fees/statements.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -104,6 +109,9 @@ export interface Gateway {
   /** caseledger-peer/1: signed messages to and from other members' gateways; the outbox for those that must arrive. */
   peer: PeerChannel;
   peerOutbox: PeerOutbox;
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §21). */
+  feeSchedules: FeeScheduleService;
+  statements: StatementService;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -116,6 +124,8 @@ export interface StartOptions {
   clock?: () => number;
   /** When the evidence log is anchored: overrides config.evidence (itself DEFAULTS.evidence, the file, the environment). */
   evidence?: Partial<AnchorSettings>;
+  /** Where statements read the repayment ledger (docs/design.md §21); none yet: statements carry fixed fees only. */
+  statementEntries?: StatementEntrySource;
 }
 
 /** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
@@ -337,6 +347,22 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   const peerOutbox = new PeerOutbox({ store: store.peerOutbox, channel: peer, clock, retryMs: t.peerRetryMs, maxAttempts: config.peer.maxAttempts, log });
 
+  // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §21).
+  const activeAs = (id: number, role: "lender" | "agency") => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.AGENCY);
+  const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, channel: peer, evidence, activeAs, memberId: config.memberId, clock });
+  const statements = new StatementService({
+    store: store.statements,
+    schedules: feeSchedules,
+    entries: options.statementEntries ?? NO_ENTRIES,
+    assignments: chainAssignments(indexer, store.cases),
+    channel: peer,
+    evidence,
+    activeAs,
+    nameOf: (id) => (id === config.memberId ? Promise.resolve(config.memberName) : web.directory.nameOf(id)),
+    memberId: config.memberId,
+    clock,
+  });
+
   const healthService = new HealthService({
     memberId: config.memberId,
     memberName: config.memberName,
@@ -418,6 +444,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       "/member": memberRouter(pendingChange),
+      "/fee-schedules": feeSchedulesRouter(feeSchedules),
+      "/statements": statementsRouter(statements),
       ...web.staffRoutes,
     },
   });
@@ -468,6 +496,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     pendingChange,
     peer,
     peerOutbox,
+    feeSchedules,
+    statements,
     health,
     app,
     async close() {

@@ -14,6 +14,8 @@ import { HandoverReceipts } from "./handover-receipts.js";
 import type { KvStore } from "./kv-store.js";
 import { LoanRefIndex } from "./loan-ref-index.js";
 import { PeerOutboxStore } from "./peer-outbox.js";
+import { FeeScheduleStore } from "./fee-schedule-store.js";
+import { StatementStore } from "./statement-store.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
 import { StaffTokenRepository } from "./staff-token-repository.js";
 import { StoreBatch } from "./store-batch.js";
@@ -63,6 +65,9 @@ export interface GatewayDatabase {
   /** caseledger-peer/1: envelope ids seen (receiver side) and messages that must arrive (sender side). */
   peerNonces: SeenNonces;
   peerOutbox: PeerOutboxStore;
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §21). */
+  feeSchedules: FeeScheduleStore;
+  statements: StatementStore;
   probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
   /** A write to several repositories that lands whole or not at all. */
@@ -111,6 +116,8 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     handoverNonces: new SeenNonces(new Table(sub.handoverNonces)),
     peerNonces: new SeenNonces(new Table(sub.peerNonces)),
     peerOutbox: new PeerOutboxStore(new Table(sub.peerOutbox), () => new StoreBatch(db)),
+    feeSchedules: new FeeScheduleStore(new Table(sub.feeSchedules)),
+    statements: new StatementStore(new Table(sub.statements)),
     probe: new StoreProbe(sub.health),
     kv,
     batch: () => new StoreBatch(db),

@@ -20,5 +20,7 @@ export const SUBLEVELS = [
   "health", // "probe" → the time of the last health check's synced write
   "peerNonces", // from/id → { keepUntil }: caseledger-peer/1 envelope ids seen (pruned)
   "peerOutbox", // pending/id | done/id → PeerOutboxItem: peer messages that must arrive, and their signed answers
+  "feeSchedules", // schedule hash → StoredFeeSchedule (lender and agency side; never deleted)
+  "statements", // statement hash → StoredStatement (lender and agency side; never deleted)
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];

@@ -21,13 +21,13 @@ const TARGET_RSS_MB = 300;
 const say = (line: string) => console.log(`[bench:statement] ${line}`);
 const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-const CREDITOR = 1;
-const AGENCY = 3;
+const CREDITOR_ID = 1;
+const AGENCY_ID = 3;
 const MONTH = "2026-11";
 const MONTH_START = Date.parse("2026-11-01T00:00:00+08:00");
 const schedules: FeeSchedule[] = [
-  { creditorId: CREDITOR, agencyId: AGENCY, version: 1, effectiveFrom: "2026-01-01", model: { kind: "full-risk", buckets: standardBuckets(1500, 2500, 3500) } },
-  { creditorId: CREDITOR, agencyId: AGENCY, version: 2, effectiveFrom: "2026-11-16", model: { kind: "half-risk", caseFeeFen: 3000n, buckets: standardBuckets(1200, 2000, 3000) } },
+  { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, version: 1, effectiveFrom: "2026-01-01", model: { kind: "full-risk", buckets: standardBuckets(1500, 2500, 3500) } },
+  { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, version: 2, effectiveFrom: "2026-11-16", model: { kind: "half-risk", caseFeeFen: 3000n, buckets: standardBuckets(1200, 2000, 3000) } },
 ];
 const agreed = schedules.map((schedule) => ({ schedule, hash: feeScheduleHash(schedule) }));
 
@@ -44,7 +44,7 @@ const confirmed: ConfirmedRepayment[] = Array.from({ length: REPAYMENTS }, (_, i
   return {
     entryId: `r${i}`,
     caseKey: caseKeys[(i * 31) % CASES]!,
-    agencyId: AGENCY,
+    agencyId: AGENCY_ID,
     amountFen: BigInt(100 + ((i * 104_729) % 5_000_000)),
     paidAt: new Date(paid).toISOString(),
     confirmedAt: new Date(paid + 3_600_000).toISOString(),
@@ -53,7 +53,7 @@ const confirmed: ConfirmedRepayment[] = Array.from({ length: REPAYMENTS }, (_, i
 const reversals: RepaymentReversal[] = confirmed
   .filter((_, i) => i % 100 === 0)
   .map((reversed, k) => ({ entryId: `v${k}`, reversedAt: new Date(Date.parse(reversed.confirmedAt) + 60_000).toISOString(), reversed }));
-const scope = { creditorId: CREDITOR, agencyId: AGENCY, month: MONTH, schedules: agreed, assignments };
+const scope = { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, month: MONTH, schedules: agreed, assignments };
 say(`${CASES.toLocaleString("en")} cases, ${REPAYMENTS.toLocaleString("en")} repayments, ${reversals.length.toLocaleString("en")} reversals; input ready, peak RSS ${peakRssMB()} MB`);
 
 // Ours.

@@ -34,3 +34,12 @@ export function monthOf(epochMs: number): string {
 export function instant(iso: string): number {
   return Date.parse(iso);
 }
+
+/**
+ * Overdue days at `atIso` of a case that was `days` overdue at `thenIso` (the upload that last wrote it): the days
+ * in between are added, never subtracted.
+ */
+export function overdueDaysAt(days: number, thenIso: string, atIso: string): number {
+  const elapsed = Math.floor((instant(atIso) - instant(thenIso)) / 86_400_000);
+  return Number.isFinite(elapsed) && elapsed > 0 ? days + elapsed : days;
+}

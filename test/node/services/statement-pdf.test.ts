@@ -2,17 +2,17 @@ import { expect } from "chai";
 import { statementDocument, statementHash } from "../../../node/domain/fees/statement-document.js";
 import { computeStatement } from "../../../node/domain/fees/statement.js";
 import { renderStatementPdf } from "../../../node/services/statement-pdf.js";
-import { AGENCY, agreed, CREDITOR, caseKey, FULL_RISK } from "../domain/fees/helpers.js";
+import { AGENCY_ID, agreed, CREDITOR_ID, caseKey, FULL_RISK } from "../domain/fees/helpers.js";
 import { pdfText } from "../../support/pdf-text.js";
 
 describe("node/services/statement-pdf: renderStatementPdf", function () {
   this.timeout(30_000);
   const k = caseKey(7);
   const statement = computeStatement(
-    { creditorId: CREDITOR, agencyId: AGENCY, month: "2026-11", schedules: [agreed(1, "2026-10-01", FULL_RISK)], assignments: [{ caseKey: k, assignedAt: "2026-10-02T00:00:00Z", overdueDays: 30 }] },
+    { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, month: "2026-11", schedules: [agreed(1, "2026-10-01", FULL_RISK)], assignments: [{ caseKey: k, assignedAt: "2026-10-02T00:00:00Z", overdueDays: 30 }] },
     {
-      confirmed: [{ entryId: "r1", caseKey: k, agencyId: AGENCY, amountFen: 1_234_567n, paidAt: "2026-11-02T00:00:00Z", confirmedAt: "2026-11-03T00:00:00Z" }],
-      open: [{ entryId: "o1", caseKey: k, agencyId: AGENCY, amountFen: 50n, paidAt: "2026-11-05T00:00:00Z", state: "disputed" }],
+      confirmed: [{ entryId: "r1", caseKey: k, agencyId: AGENCY_ID, amountFen: 1_234_567n, paidAt: "2026-11-02T00:00:00Z", confirmedAt: "2026-11-03T00:00:00Z" }],
+      open: [{ entryId: "o1", caseKey: k, agencyId: AGENCY_ID, amountFen: 50n, paidAt: "2026-11-05T00:00:00Z", state: "disputed" }],
     },
   );
   const doc = statementDocument(statement, { issuedAt: "2026-12-01T00:00:00Z" });

@@ -1,11 +1,11 @@
 import { feeScheduleHash, type FeeModel, type FeeSchedule, standardBuckets } from "../../../../node/domain/fees/fee-schedule.js";
 import type { AgreedSchedule } from "../../../../node/domain/fees/statement-input.js";
 
-export const CREDITOR = 1;
-export const AGENCY = 3;
+export const CREDITOR_ID = 1;
+export const AGENCY_ID = 3;
 
 export function agreed(version: number, effectiveFrom: string, model: FeeModel): AgreedSchedule {
-  const schedule: FeeSchedule = { creditorId: CREDITOR, agencyId: AGENCY, version, effectiveFrom, model };
+  const schedule: FeeSchedule = { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, version, effectiveFrom, model };
   return { schedule, hash: feeScheduleHash(schedule) };
 }
 

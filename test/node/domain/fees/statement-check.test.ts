@@ -4,16 +4,16 @@ import { checkStatement } from "../../../../node/domain/fees/statement-check.js"
 import { canonicalJson } from "../../../../node/domain/canonical-json.js";
 import { canonicalStatementChunks, isStatementDocument, statementDocument, statementHash } from "../../../../node/domain/fees/statement-document.js";
 import { computeStatement } from "../../../../node/domain/fees/statement.js";
-import { AGENCY, agreed, CREDITOR, caseKey, FULL_RISK } from "./helpers.js";
+import { AGENCY_ID, agreed, CREDITOR_ID, caseKey, FULL_RISK } from "./helpers.js";
 
 const V1 = agreed(1, "2026-10-01", FULL_RISK);
-const PAIR = { creditorId: CREDITOR, agencyId: AGENCY };
+const PAIR = { creditorId: CREDITOR_ID, agencyId: AGENCY_ID };
 const statement = computeStatement(
   { ...PAIR, month: "2026-11", schedules: [V1], assignments: [{ caseKey: caseKey(1), assignedAt: "2026-10-02T00:00:00Z", overdueDays: 100 }] },
   {
     confirmed: [
-      { entryId: "r1", caseKey: caseKey(1), agencyId: AGENCY, amountFen: 12_345n, paidAt: "2026-11-02T00:00:00Z", confirmedAt: "2026-11-03T00:00:00Z" },
-      { entryId: "r2", caseKey: caseKey(1), agencyId: AGENCY, amountFen: 999n, paidAt: "2026-11-04T00:00:00Z", confirmedAt: "2026-11-05T00:00:00Z" },
+      { entryId: "r1", caseKey: caseKey(1), agencyId: AGENCY_ID, amountFen: 12_345n, paidAt: "2026-11-02T00:00:00Z", confirmedAt: "2026-11-03T00:00:00Z" },
+      { entryId: "r2", caseKey: caseKey(1), agencyId: AGENCY_ID, amountFen: 999n, paidAt: "2026-11-04T00:00:00Z", confirmedAt: "2026-11-05T00:00:00Z" },
     ],
   },
 );
@@ -42,7 +42,7 @@ describe("node/domain/fees: a statement as issued, and the agency's check of it"
   });
 
   it("refuses a statement of another pair or priced by a schedule the agency never signed", () => {
-    expect(checkStatement(doc, { creditorId: CREDITOR, agencyId: AGENCY + 1 }, [V1]).map((p) => p.code)).to.deep.equal(["PAIR"]);
+    expect(checkStatement(doc, { creditorId: CREDITOR_ID, agencyId: AGENCY_ID + 1 }, [V1]).map((p) => p.code)).to.deep.equal(["PAIR"]);
     const other = agreed(1, "2026-10-01", { kind: "full-risk", buckets: [{ fromDays: 0, toDays: null, bp: 2500 }] });
     expect(codes(doc, [other])).to.include("SCHEDULE_UNKNOWN schedule:1");
   });

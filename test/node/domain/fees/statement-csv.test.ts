@@ -2,13 +2,13 @@ import { expect } from "chai";
 import { statementCsv } from "../../../../node/domain/fees/statement-csv.js";
 import { statementDocument } from "../../../../node/domain/fees/statement-document.js";
 import { computeStatement } from "../../../../node/domain/fees/statement.js";
-import { AGENCY, agreed, CREDITOR, FULL_RISK } from "./helpers.js";
+import { AGENCY_ID, agreed, CREDITOR_ID, FULL_RISK } from "./helpers.js";
 
-const R = { entryId: "=HYPERLINK(\"x\")", caseKey: "+cmd|' /C calc'!A0", agencyId: AGENCY, amountFen: 5n, paidAt: "2026-11-02T00:00:00Z", confirmedAt: "2026-11-03T00:00:00Z" };
+const R = { entryId: "=HYPERLINK(\"x\")", caseKey: "+cmd|' /C calc'!A0", agencyId: AGENCY_ID, amountFen: 5n, paidAt: "2026-11-02T00:00:00Z", confirmedAt: "2026-11-03T00:00:00Z" };
 
 describe("node/domain/fees: statementCsv", () => {
   const statement = computeStatement(
-    { creditorId: CREDITOR, agencyId: AGENCY, month: "2026-11", schedules: [agreed(1, "2026-10-01", FULL_RISK)], assignments: [{ caseKey: R.caseKey, assignedAt: "2026-10-02T00:00:00Z", overdueDays: 1 }] },
+    { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, month: "2026-11", schedules: [agreed(1, "2026-10-01", FULL_RISK)], assignments: [{ caseKey: R.caseKey, assignedAt: "2026-10-02T00:00:00Z", overdueDays: 1 }] },
     { confirmed: [R], reversals: [{ entryId: "v1", reversedAt: "2026-11-04T00:00:00Z", reversed: R }] },
   );
   const text = [...statementCsv(statementDocument(statement, { issuedAt: "2026-12-01T00:00:00Z" }))].join("");

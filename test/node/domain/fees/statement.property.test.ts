@@ -5,7 +5,7 @@ import { instant, monthBounds } from "../../../../node/domain/fees/month.js";
 import { computeStatement, StatementBuilder } from "../../../../node/domain/fees/statement.js";
 import type { ConfirmedRepayment, RepaymentReversal } from "../../../../node/domain/fees/statement-input.js";
 import { propertyParameters } from "../../../support/property.js";
-import { AGENCY, agreed, CREDITOR, caseKey } from "./helpers.js";
+import { AGENCY_ID, agreed, CREDITOR_ID, caseKey } from "./helpers.js";
 
 const MONTH = "2026-11";
 const { start, end } = monthBounds(MONTH)!;
@@ -50,7 +50,7 @@ const worldArb = fc
     const confirmed: ConfirmedRepayment[] = w.repayments.map((r, i) => ({
       entryId: `r${i}`,
       caseKey: caseKey(r.c % w.cases),
-      agencyId: r.other ? AGENCY + 1 : AGENCY,
+      agencyId: r.other ? AGENCY_ID + 1 : AGENCY_ID,
       amountFen: r.amountFen,
       paidAt: r.paidAt,
       confirmedAt: new Date(instant(r.paidAt) + r.lag).toISOString(),
@@ -62,8 +62,8 @@ const worldArb = fc
       return [{ entryId: `v${k}`, reversedAt: v.at, reversed: confirmed[v.i % confirmed.length]! }];
     });
     const scope = {
-      creditorId: CREDITOR,
-      agencyId: AGENCY,
+      creditorId: CREDITOR_ID,
+      agencyId: AGENCY_ID,
       month: MONTH,
       schedules: w.schedules,
       assignments: w.assignments.map((a) => ({ caseKey: caseKey(a.c % w.cases), assignedAt: a.at, overdueDays: a.overdueDays })),
@@ -113,8 +113,8 @@ describe("node/domain/fees: statements, properties", function () {
         const ids = [...statement.lines, ...statement.apart].map((l) => l.lineId).filter((id) => !id.includes("fee"));
         expect(new Set(ids).size).to.equal(ids.length);
         const expected = [
-          ...confirmed.filter((r) => r.agencyId === AGENCY && inMonth(r.confirmedAt)).map((r) => `repayment:${r.entryId}`),
-          ...reversals.filter((v) => v.reversed.agencyId === AGENCY && inMonth(v.reversedAt)).map((v) => `reversal:${v.entryId}`),
+          ...confirmed.filter((r) => r.agencyId === AGENCY_ID && inMonth(r.confirmedAt)).map((r) => `repayment:${r.entryId}`),
+          ...reversals.filter((v) => v.reversed.agencyId === AGENCY_ID && inMonth(v.reversedAt)).map((v) => `reversal:${v.entryId}`),
         ];
         expect([...ids].sort()).to.deep.equal(expected.sort());
 

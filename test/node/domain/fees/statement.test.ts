@@ -2,15 +2,15 @@ import { expect } from "chai";
 import { standardBuckets } from "../../../../node/domain/fees/fee-schedule.js";
 import { computeStatement, StatementBuilder } from "../../../../node/domain/fees/statement.js";
 import type { ConfirmedRepayment } from "../../../../node/domain/fees/statement-input.js";
-import { AGENCY, agreed, CREDITOR, caseKey, FULL_RISK } from "./helpers.js";
+import { AGENCY_ID, agreed, CREDITOR_ID, caseKey, FULL_RISK } from "./helpers.js";
 
 const A = caseKey(0xa);
 const B = caseKey(0xb);
 const V1 = agreed(1, "2026-10-01", FULL_RISK);
 const V2 = agreed(2, "2026-11-15", { kind: "half-risk", caseFeeFen: 5000n, buckets: standardBuckets(1000, 2000, 3000) });
 const SCOPE = {
-  creditorId: CREDITOR,
-  agencyId: AGENCY,
+  creditorId: CREDITOR_ID,
+  agencyId: AGENCY_ID,
   month: "2026-11",
   schedules: [V2, V1],
   assignments: [
@@ -21,7 +21,7 @@ const SCOPE = {
 const repayment = (entryId: string, key: string, amountFen: bigint, paidAt: string, confirmedAt: string): ConfirmedRepayment => ({
   entryId,
   caseKey: key,
-  agencyId: AGENCY,
+  agencyId: AGENCY_ID,
   amountFen,
   paidAt,
   confirmedAt,
@@ -36,8 +36,8 @@ describe("node/domain/fees: computeStatement", () => {
     confirmed: [R0, R1, R2, R3, { ...R1, entryId: "other-agency", agencyId: 4 }],
     reversals: [{ entryId: "v0", reversedAt: "2026-11-20T12:00:00+08:00", reversed: R0 }],
     open: [
-      { entryId: "o1", caseKey: B, agencyId: AGENCY, amountFen: 700n, paidAt: "2026-11-26T09:00:00+08:00", state: "reported" },
-      { entryId: "o2", caseKey: A, agencyId: AGENCY, amountFen: 900n, paidAt: "2026-11-27T09:00:00+08:00", state: "disputed" },
+      { entryId: "o1", caseKey: B, agencyId: AGENCY_ID, amountFen: 700n, paidAt: "2026-11-26T09:00:00+08:00", state: "reported" },
+      { entryId: "o2", caseKey: A, agencyId: AGENCY_ID, amountFen: 900n, paidAt: "2026-11-27T09:00:00+08:00", state: "disputed" },
     ],
   });
 
