@@ -109,7 +109,7 @@ export interface Gateway {
   /** caseledger-peer/1: signed messages to and from other members' gateways; the outbox for those that must arrive. */
   peer: PeerChannel;
   peerOutbox: PeerOutbox;
-  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §21). */
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §22). */
   feeSchedules: FeeScheduleService;
   statements: StatementService;
   health(): Promise<HealthStatus>;
@@ -124,7 +124,7 @@ export interface StartOptions {
   clock?: () => number;
   /** When the evidence log is anchored: overrides config.evidence (itself DEFAULTS.evidence, the file, the environment). */
   evidence?: Partial<AnchorSettings>;
-  /** Where statements read the repayment ledger (docs/design.md §21); none yet: statements carry fixed fees only. */
+  /** Where statements read the repayment ledger (docs/design.md §22); none yet: statements carry fixed fees only. */
   statementEntries?: StatementEntrySource;
 }
 
@@ -347,7 +347,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   });
   const peerOutbox = new PeerOutbox({ store: store.peerOutbox, channel: peer, clock, retryMs: t.peerRetryMs, maxAttempts: config.peer.maxAttempts, log });
 
-  // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §21).
+  // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §22).
   const activeAs = (id: number, role: "lender" | "agency") => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.AGENCY);
   const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, channel: peer, evidence, activeAs, memberId: config.memberId, clock });
   const statements = new StatementService({

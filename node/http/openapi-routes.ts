@@ -103,7 +103,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/member/pending-change/cancel", role: "admin", tag: "admin", summary: "cancel the pending operator proposal with this member's own key (MemberRegistry.cancelChange); answers once mined" },
   { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
-  // fee schedules and monthly statements (docs/design.md §21)
+  // fee schedules and monthly statements (docs/design.md §22)
   { method: "GET", path: "/v1/fee-schedules", role: "lender,agency", tag: "fees", summary: "this member's fee schedules with its agencies (lender) or creditors (agency): proposed, received, agreed", query: ["agencyId", "creditorId"] },
   { method: "GET", path: "/v1/fee-schedules/:hash", role: "lender,agency", tag: "fees", summary: "one fee schedule with both members' signed envelopes" },
   { method: "POST", path: "/v1/fee-schedules", role: "admin", tag: "fees", summary: "lender: propose a fee schedule to an agency (full-risk, half-risk, no-risk; fen as decimal strings); sent signed as fee-schedule.propose", body: J, status: 201 },

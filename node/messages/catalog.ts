@@ -332,7 +332,7 @@ export const CATALOG = {
     CHAIN_REFUSED: { zh: "链上拒绝：{reason}", en: "the chain refused: {reason}" },
     NO_PEPPER: { zh: "本网关未配置联盟密钥（法院网关），不计算案件或债务人标识", en: "this gateway holds no consortium pepper (a court's gateway) and computes no case or debtor keys" },
   },
-  // Fee schedules and statements (docs/design.md §21).
+  // Fee schedules and statements (docs/design.md §22).
   feeSchedule: {
     SHAPE: { zh: "费率方案格式不对", en: "the fee schedule is not of the expected shape" },
     MEMBER_ID: { zh: "成员编号无效", en: "the member id is not valid" },

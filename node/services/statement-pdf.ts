@@ -6,7 +6,7 @@ import type { StatementDocument } from "../domain/fees/statement-document.js";
 import { bilingual, msg } from "../messages/message.js";
 
 /**
- * A statement as a PDF (docs/design.md §21): parties by their directory names, month, the schedules with their hashes,
+ * A statement as a PDF (docs/design.md §22): parties by their directory names, month, the schedules with their hashes,
  * the totals, every line, the lines apart, the statement hash and the evidence records that notarize it. Chinese text
  * needs a CJK font: Noto Sans SC, embedded as a subset of the glyphs used, so a statement stays small.
  */

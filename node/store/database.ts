@@ -65,7 +65,7 @@ export interface GatewayDatabase {
   /** caseledger-peer/1: envelope ids seen (receiver side) and messages that must arrive (sender side). */
   peerNonces: SeenNonces;
   peerOutbox: PeerOutboxStore;
-  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §21). */
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §22). */
   feeSchedules: FeeScheduleStore;
   statements: StatementStore;
   probe: StoreProbe;
