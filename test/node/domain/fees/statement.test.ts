@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { standardBuckets } from "../../../../node/domain/fees/fee-schedule.js";
+import { overdueDaysAt } from "../../../../node/domain/fees/month.js";
 import { computeStatement, StatementBuilder } from "../../../../node/domain/fees/statement.js";
 import type { ConfirmedRepayment } from "../../../../node/domain/fees/statement-input.js";
 import { AGENCY_ID, agreed, CREDITOR_ID, caseKey, FULL_RISK } from "./helpers.js";
@@ -48,6 +49,17 @@ describe("node/domain/fees: computeStatement", () => {
     expect(byId.has("repayment:r0"), "confirmed in October").to.equal(false);
     expect(byId.has("repayment:r3"), "confirmed on 1 December, China time").to.equal(false);
     expect(byId.has("repayment:other-agency")).to.equal(false);
+  });
+
+  it("prices a confirmation held back until a cheaper schedule starts by the day of payment still", () => {
+    const late = repayment("late", A, 10_000n, "2026-11-10T09:00:00+08:00", "2026-11-20T09:00:00+08:00"); // v2 from 15 Nov
+    const s = computeStatement(SCOPE, { confirmed: [late] });
+    expect(s.lines.find((l) => l.lineId === "repayment:late")).to.include({ scheduleVersion: 1, bp: 1500, feeFen: 1500n });
+  });
+
+  it("counts overdue days at assignment from the upload's days and the days since", () => {
+    expect(overdueDaysAt(30, "2026-10-01T00:00:00Z", "2026-10-11T12:00:00Z")).to.equal(40);
+    expect(overdueDaysAt(30, "2026-10-11T00:00:00Z", "2026-10-01T00:00:00Z")).to.equal(30);
   });
 
   it("takes a reversed repayment's fee back exactly, as a negative line naming what it reverses", () => {
