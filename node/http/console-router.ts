@@ -27,6 +27,7 @@ const FILES: Record<string, string> = {
   "admin.js": "text/javascript",
   "letter.js": "text/javascript",
   "public.js": "text/javascript",
+  "fees.js": "text/javascript",
   "favicon.svg": "image/svg+xml",
 };
 

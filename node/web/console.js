@@ -15,11 +15,15 @@ const ROLE_TABS = {
     ["lists", "tab_lists"],
     ["cases", "tab_cases"],
     ["portfolio", "tab_portfolio"],
+    ["schedules", "tab_fee_schedules"],
+    ["statements", "tab_statements"],
   ],
   agency: [
     ["mycases", "tab_mycases"],
     ["check", "tab_check"],
     ["evidence", "tab_evidence"],
+    ["schedules", "tab_fee_schedules"],
+    ["statements", "tab_statements"],
   ],
   court: [["verify", "tab_verify"]],
   admin: [
@@ -46,6 +50,9 @@ const MODULES = {
   tokens: "admin",
   audit: "admin",
   directory: "admin",
+  schedules: "fees",
+  statements: "fees",
+  statement: "fees",
 };
 
 const state = { me: undefined, flash: undefined };
