@@ -382,6 +382,13 @@ export const CATALOG = {
     TOTAL_FIXED: { zh: "固定费用合计 {yuan} 元", en: "fixed fees in total {yuan} yuan" },
     TOTAL_FEES: { zh: "应付费用合计 {yuan} 元", en: "fees due in total {yuan} yuan" },
     LINES: { zh: "明细", en: "lines" },
+    COL_ENTRY: { zh: "流水", en: "entry" },
+    COL_CASE: { zh: "案件", en: "case" },
+    COL_AT: { zh: "时间（北京时间）", en: "time (China)" },
+    COL_AMOUNT: { zh: "回款（元）", en: "repaid (yuan)" },
+    COL_RATE: { zh: "账龄段 佣金", en: "bucket, rate" },
+    COL_VERSION: { zh: "版本", en: "version" },
+    COL_FEE: { zh: "费用（元）", en: "fee (yuan)" },
     APART: { zh: "未计入合计（未确认、有争议或无适用费率）：{lines} 行，{yuan} 元", en: "not in the totals (unconfirmed, disputed or unpriced): {lines} lines, {yuan} yuan" },
   },
   peer: {

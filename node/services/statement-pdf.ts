@@ -25,6 +25,42 @@ export interface StatementPdfInput {
 }
 
 const yuan = (fen: string) => formatFen(BigInt(fen));
+/** "15.00%" from basis points, in integers. */
+const bpText = (bp: number) => `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, "0")}%`;
+/** An instant as China Standard Time, "2026-11-05 09:30", as statement months are counted (docs/design.md §22). */
+const cst = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
+/** The case key's ends (the CSV and the JSON carry it whole). */
+const shortKey = (key: string) => (key.length > 26 ? `${key.slice(0, 14)}…${key.slice(-8)}` : key);
+
+/** Columns of a line table: x offset, width, right-aligned; pages are turned by hand (text at x, y does not). */
+const COLUMNS: ReadonlyArray<readonly [number, number, boolean]> = [
+  [0, 100, false],
+  [102, 108, false],
+  [212, 66, false],
+  [280, 62, true],
+  [348, 62, false],
+  [412, 22, false],
+  [436, 79, true],
+];
+const ROW_HEIGHT = 10;
+
+class Columns {
+  constructor(private readonly pdf: PDFKit.PDFDocument) {}
+
+  row(cells: readonly string[], header = false): void {
+    const { pdf } = this;
+    const bottom = pdf.page.height - pdf.page.margins.bottom;
+    if (pdf.y + ROW_HEIGHT * (header ? 2 : 1) > bottom) pdf.addPage();
+    const y = pdf.y;
+    pdf.fontSize(header ? 6 : 6.5);
+    cells.forEach((cell, i) => {
+      const [x, width, right] = COLUMNS[i]!;
+      pdf.text(cell, pdf.page.margins.left + x, y, { width, align: right ? "right" : "left", lineBreak: header, height: header ? ROW_HEIGHT * 2 : ROW_HEIGHT, ellipsis: !header });
+    });
+    pdf.x = pdf.page.margins.left;
+    pdf.y = y + ROW_HEIGHT * (header ? 2 : 1);
+  }
+}
 
 export async function renderStatementPdf(input: StatementPdfInput): Promise<Buffer> {
   fontBytes ??= readFileSync(FONT_PATH);
@@ -57,13 +93,17 @@ export async function renderStatementPdf(input: StatementPdfInput): Promise<Buff
   pdf.text(bilingual(msg("statementPdf.TOTAL_FEES", { yuan: yuan(t.feeFen) })));
 
   pdf.moveDown(0.5).fontSize(11).text(bilingual(msg("statementPdf.LINES")));
-  pdf.fontSize(7);
+  const table = new Columns(pdf);
+  table.row([msg("statementPdf.COL_ENTRY"), msg("statementPdf.COL_CASE"), msg("statementPdf.COL_AT"), msg("statementPdf.COL_AMOUNT"), msg("statementPdf.COL_RATE"), msg("statementPdf.COL_VERSION"), msg("statementPdf.COL_FEE")].map((m) => bilingual(m)), true);
   for (const l of doc.lines) {
-    pdf.text(`${l.lineId}  ${l.kind}  ${l.caseKey}  ${l.at}  ${yuan(l.amountFen)}  ${l.bucket} ${l.bp}bp v${l.scheduleVersion}  ${yuan(l.feeFen)}${l.reverses === "" ? "" : `  ↩ ${l.reverses}`}`);
+    const entry = l.kind === "repayment" || l.kind === "reversal" ? l.entryId : l.kind;
+    const rate = l.kind === "repayment" || l.kind === "reversal" ? `${l.bucket} ${bpText(l.bp)}` : "";
+    table.row([l.reverses === "" ? entry : `${entry} (-${l.reverses})`, shortKey(l.caseKey), cst(l.at), yuan(l.amountFen), rate, `v${l.scheduleVersion}`, yuan(l.feeFen)]);
   }
+  pdf.x = pdf.page.margins.left;
   pdf.moveDown(0.5).fontSize(11).text(bilingual(msg("statementPdf.APART", { lines: t.apartLines, yuan: yuan(t.apartFen) })));
-  pdf.fontSize(7);
-  for (const l of doc.apart) pdf.text(`${l.lineId}  ${l.caseKey}  ${l.paidAt}  ${yuan(l.amountFen)}  ${l.state}`);
+  const apart = new Columns(pdf);
+  for (const l of doc.apart) apart.row([l.entryId, shortKey(l.caseKey), cst(l.paidAt), yuan(l.amountFen), l.state, "", ""]);
   pdf.end();
   return done;
 }

@@ -28,7 +28,7 @@ describe("node/services/statement-pdf: renderStatementPdf", function () {
     expect(text).to.include(`费率方案 第 1 版（full-risk，2026-10-01 起）${statement.schedules[0]!.hash}`);
     expect(text).to.include("回款合计 12345.67 元（1 行）");
     expect(text).to.include("佣金合计 1851.85 元"); // 1,234,567 × 15% = 185,185.05 fen → 185,185
-    expect(text).to.include("repayment:r1");
+    expect(text).to.match(/r1\n0x000000000000…00000007\n2026-11-02 08:00\n12345\.67\n0-90 15\.00%\nv1\n1851\.85/);
     expect(text).to.include("未计入合计（未确认、有争议或无适用费率）：1 行，0.50 元");
     expect(text).to.include(`对账单哈希 ${hash}`);
     expect(text).to.include("存证：member #1: leaf 12");
