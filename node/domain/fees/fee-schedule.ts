@@ -21,7 +21,6 @@ export type FeeModel =
   | { readonly kind: "no-risk"; readonly fixedFeeFen: bigint; readonly per: "case" | "month" };
 
 export type FeeModelKind = FeeModel["kind"];
-export const FEE_MODEL_KINDS: readonly FeeModelKind[] = ["full-risk", "half-risk", "no-risk"];
 
 export interface FeeSchedule {
   readonly creditorId: number;
