@@ -52,6 +52,11 @@ export const DEFAULTS = {
   peerMaxSkewMs: 5 * 60_000,
   peerMaxAttempts: 10,
   /**
+   * Repayments (config section `repayments`): a case's waivers (减免) may total at most this percentage of its
+   * outstanding at registration, rounded down to the fen; more is refused (WAIVER_LIMIT_EXCEEDED).
+   */
+  waiverLimitPercent: 30,
+  /**
    * Case-list uploads (config section `ingest`): so many are ingested at once, so many more wait their turn (their
    * bodies unread, held back by TCP), and any beyond are refused with 429 and a Retry-After. Two at once keep a core
    * for the ownership checks agencies make before every call.
@@ -179,6 +184,10 @@ export interface GatewayConfig {
     /** Attempts before a delivery is a dead letter (DEFAULTS.handoverMaxAttempts). */
     maxAttempts: number;
   };
+  repayments: {
+    /** DEFAULTS.waiverLimitPercent. */
+    waiverLimitPercent: number;
+  };
   peer: {
     /** DEFAULTS.peerMaxSkewMs. */
     maxSkewMs: number;
@@ -236,6 +245,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
   const timeouts = obj(root.timeouts, "timeouts");
   const handover = obj(root.handover, "handover");
   const peer = obj(root.peer, "peer");
+  const repayments = obj(root.repayments, "repayments");
   const bool = (value: unknown, where: string, fallback: boolean): boolean => {
     if (value === undefined) return fallback;
     if (typeof value === "boolean") return value;
@@ -324,6 +334,9 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
     handover: {
       allowHttpPeers: bool(handover.allowHttpPeers, "handover.allowHttpPeers", DEFAULTS.allowHttpPeers),
       maxAttempts: int(handover.maxAttempts, "handover.maxAttempts", DEFAULTS.handoverMaxAttempts, 1, 1_000),
+    },
+    repayments: {
+      waiverLimitPercent: int(repayments.waiverLimitPercent, "repayments.waiverLimitPercent", DEFAULTS.waiverLimitPercent, 0, 100),
     },
     peer: {
       maxSkewMs: int(peer.maxSkewMs, "peer.maxSkewMs", DEFAULTS.peerMaxSkewMs, 1_000, DAY_MS),

@@ -73,8 +73,12 @@ import { PeerOutbox } from "./services/peer/outbox.js";
 import { feeSchedulesRouter } from "./http/fee-schedules-router.js";
 import { statementsRouter } from "./http/statements-router.js";
 import { FeeScheduleService } from "./services/fees/fee-schedules.js";
-import { chainAssignments, NO_ENTRIES, type StatementEntrySource } from "./services/fees/statement-sources.js";
+import { chainAssignments, ledgerEntries, type StatementEntrySource } from "./services/fees/statement-sources.js";
 import { StatementService } from "./services/fees/statements.js";
+import { repaymentsRouter } from "./http/repayments-router.js";
+import { RepaymentLedger } from "./services/repayments/ledger.js";
+import { DECISION_KIND, REPORT_KIND } from "./services/repayments/messages.js";
+import { RepaymentReporter } from "./services/repayments/reports.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -109,9 +113,12 @@ export interface Gateway {
   /** caseledger-peer/1: signed messages to and from other members' gateways; the outbox for those that must arrive. */
   peer: PeerChannel;
   peerOutbox: PeerOutbox;
-  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §22). */
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §23). */
   feeSchedules: FeeScheduleService;
   statements: StatementService;
+  /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
+  repayments: RepaymentLedger;
+  repaymentReports: RepaymentReporter;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -124,7 +131,7 @@ export interface StartOptions {
   clock?: () => number;
   /** When the evidence log is anchored: overrides config.evidence (itself DEFAULTS.evidence, the file, the environment). */
   evidence?: Partial<AnchorSettings>;
-  /** Where statements read the repayment ledger (docs/design.md §22); none yet: statements carry fixed fees only. */
+  /** Where statements read repayments (docs/design.md §23): the creditor's repayment ledger unless a test says otherwise. */
   statementEntries?: StatementEntrySource;
 }
 
@@ -346,14 +353,37 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     allowHttpPeers: config.handover.allowHttpPeers,
   });
   const peerOutbox = new PeerOutbox({ store: store.peerOutbox, channel: peer, clock, retryMs: t.peerRetryMs, maxAttempts: config.peer.maxAttempts, log });
+  const repayments = new RepaymentLedger({
+    ledger: store.repayments,
+    cases: store.cases,
+    casesOf: (keys) => contracts.caseRegistry.casesOf(keys),
+    notarize: (drafts) => evidence.recordSystem(drafts),
+    deliver: (to, kind, body) => peerOutbox.deliver(to, kind, body),
+    memberId: config.memberId,
+    clock,
+    waiverLimitPercent: config.repayments.waiverLimitPercent,
+  });
+  const repaymentReports = new RepaymentReporter({
+    reports: store.repaymentReports,
+    evidence,
+    casesOf: (keys) => contracts.caseRegistry.casesOf(keys),
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(REPORT_KIND, (from, body, request) => repayments.receiveReport(from, body, request));
+  peer.handle(DECISION_KIND, (from, body, request) => repaymentReports.receiveDecisions(from, body, request.hash));
+  peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
+  peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
+  const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports });
 
-  // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §22).
+  // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
   const activeAs = (id: number, role: "lender" | "agency") => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.AGENCY);
   const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, channel: peer, evidence, activeAs, memberId: config.memberId, clock });
   const statements = new StatementService({
     store: store.statements,
     schedules: feeSchedules,
-    entries: options.statementEntries ?? NO_ENTRIES,
+    entries: options.statementEntries ?? ledgerEntries(repayments),
     assignments: chainAssignments(indexer, store.cases),
     channel: peer,
     evidence,
@@ -446,6 +476,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/member": memberRouter(pendingChange),
       "/fee-schedules": feeSchedulesRouter(feeSchedules),
       "/statements": statementsRouter(statements),
+      "/repayments": repaymentRoutes.repayments,
+      // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
+      "/": repaymentRoutes.cases,
       ...web.staffRoutes,
     },
   });
@@ -498,6 +531,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     peerOutbox,
     feeSchedules,
     statements,
+    repayments,
+    repaymentReports,
     health,
     app,
     async close() {

@@ -5,7 +5,7 @@ import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, type GatewayTarge
 import { EXIT, type Output } from "./output.js";
 
 export const FEES_HELP = `  caseledger fee-schedules propose FILE|-      提出费率方案（贷款机构管理员）/ propose a fee schedule (lender's admin): JSON
-                                               { agencyId, version, effectiveFrom, model } (docs/design.md §22)
+                                               { agencyId, version, effectiveFrom, model } (docs/design.md §23)
   caseledger fee-schedules list [--agency ID | --creditor ID]   费率方案 / fee schedules
   caseledger fee-schedules accept HASH          接受费率方案（催收机构）/ accept a fee schedule (agency)
   caseledger statements issue --agency ID --month YYYY-MM   出具对账单（贷款机构）/ issue a month's statement (lender)

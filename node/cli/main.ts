@@ -4,6 +4,7 @@ import { SecretFileError } from "../store/secret-file.js";
 import { casesAllocate, casesCheck, casesCommit, casesUpload, REMOTE_HELP } from "./cases-remote.js";
 import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
 import * as fees from "./fees-remote.js";
+import { REPAYMENTS_COMMANDS, repaymentsConfirm, repaymentsDispute, repaymentsList, repaymentsReport } from "./repayments.js";
 import { CliError } from "./gateway-client.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -12,6 +13,7 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
   caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
 ${REMOTE_HELP}
 ${fees.FEES_HELP.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n")}
+${REPAYMENTS_COMMANDS}
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
   caseledger member show|rotate-signer|cancel-change|change-recovery --member ID --rpc URL --key FILE ...
                               以离线保管的恢复密钥管理本机构的链上密钥 / a member's keys, with its cold recovery key
@@ -37,6 +39,10 @@ const COMMANDS: Record<string, Command> = {
   "statements accept": fees.statementsAccept,
   "statements dispute": fees.statementsDispute,
   "statements export": fees.statementsExport,
+  "repayments report": repaymentsReport,
+  "repayments list": repaymentsList,
+  "repayments confirm": repaymentsConfirm,
+  "repayments dispute": repaymentsDispute,
   // Loaded on use: verification starts fast and needs none of the gateway's modules.
   verify: (args, io) => import("./verify.js").then((m) => m.verifyCommand(args, io)),
   // The member's officer, with the cold recovery key (never the gateway).

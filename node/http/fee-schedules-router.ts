@@ -9,7 +9,7 @@ export function memberIdQuery(value: unknown): number | undefined {
 }
 
 /**
- * Fee schedules between a lender and an agency (docs/design.md §22): the lender's admin proposes
+ * Fee schedules between a lender and an agency (docs/design.md §23): the lender's admin proposes
  * (`POST /v1/fee-schedules`), the agency's staff accept on the agency's gateway (`POST /v1/fee-schedules/:hash/accept`);
  * both see the same schedules (`GET /v1/fee-schedules?agencyId=` at the lender, `?creditorId=` at the agency).
  */

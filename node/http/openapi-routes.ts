@@ -101,9 +101,17 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "DELETE", path: "/v1/staff-tokens/:id", role: "admin", tag: "admin", summary: "revoke a staff token now (its cached verification is dropped at once)", status: 204 },
   { method: "GET", path: "/v1/member/pending-change", role: "admin", tag: "admin", summary: "the operator's proposal pending against this member on chain, or null: kind (signer, metadata, recovery), proposed signer, metadata hash or recovery key, executableAt; and the member's recovery key address; open while suspended" },
   { method: "POST", path: "/v1/member/pending-change/cancel", role: "admin", tag: "admin", summary: "cancel the pending operator proposal with this member's own key (MemberRegistry.cancelChange); answers once mined" },
+  { method: "POST", path: "/v1/repayments", role: "lender,agency", tag: "repayments", summary: "an agency reports a repayment on a case it holds to the case's creditor, with its voucher (202, delivered through the peer outbox); the creditor records one to its own account (201, confirmed at once)", body: J, status: 202 },
+  { method: "GET", path: "/v1/repayments", role: "agency", tag: "repayments", summary: "this agency's repayment reports (?caseKey=) and what the creditor made of them: sending, reported, confirmed, disputed, reversed, refused", query: ["caseKey"] },
+  { method: "POST", path: "/v1/repayments/confirm", role: "lender", tag: "repayments", summary: "confirm many reported repayments at once: a result per id (its decision's evidence record, or why not)", body: J },
+  { method: "POST", path: "/v1/repayments/:id/confirm", role: "lender", tag: "repayments", summary: "confirm a reported repayment: notarized, the outstanding reduced, the agency told", body: J },
+  { method: "POST", path: "/v1/repayments/:id/dispute", role: "lender", tag: "repayments", summary: "dispute a reported repayment with a reason code: notarized, the agency told", body: J },
+  { method: "POST", path: "/v1/repayments/:id/reverse", role: "lender", tag: "repayments", summary: "reverse a repayment or a waiver (at most once) with a reason code: a new entry, nothing deleted", body: J, status: 201 },
+  { method: "GET", path: "/v1/cases/:caseKey/repayments", role: "lender", tag: "repayments", summary: "the creditor's repayment ledger of a case: every entry, each repayment's state, the outstanding and the waiver limit" },
+  { method: "POST", path: "/v1/cases/:caseKey/waivers", role: "lender", tag: "repayments", summary: "a waiver (减免) of part of a case's debt, within the case's waiver limit", body: J, status: 201 },
   { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
-  // fee schedules and monthly statements (docs/design.md §22)
+  // fee schedules and monthly statements (docs/design.md §23)
   { method: "GET", path: "/v1/fee-schedules", role: "lender,agency", tag: "fees", summary: "this member's fee schedules with its agencies (lender) or creditors (agency): proposed, received, agreed", query: ["agencyId", "creditorId"] },
   { method: "GET", path: "/v1/fee-schedules/:hash", role: "lender,agency", tag: "fees", summary: "one fee schedule with both members' signed envelopes" },
   { method: "POST", path: "/v1/fee-schedules", role: "admin", tag: "fees", summary: "lender: propose a fee schedule to an agency (full-risk, half-risk, no-risk; fen as decimal strings); sent signed as fee-schedule.propose", body: J, status: 201 },

@@ -7,7 +7,7 @@ import { strictRouter } from "./strict-router.js";
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 /**
- * Monthly statements (docs/design.md §22): the lender issues (`POST /v1/statements {agencyId, month}`), the agency
+ * Monthly statements (docs/design.md §23): the lender issues (`POST /v1/statements {agencyId, month}`), the agency
  * accepts or disputes lines on its own gateway; both read them, as JSON, CSV or PDF.
  */
 export function statementsRouter(service: Pick<StatementService, "issue" | "resend" | "accept" | "dispute" | "list" | "get" | "csv" | "pdf">): Router {

@@ -3,7 +3,7 @@ import { isNetworkError } from "../chain/rpc.js";
 import type { CaseSubmitter, JobRecord } from "../chain/case-submitter.js";
 import type { ConsortiumContracts } from "../chain/contracts.js";
 import type { Clock } from "../domain/clock.js";
-import { caseStatusName, isActiveWithRole, isHeldAt, memberStatusName, ROLE } from "../domain/consortium/index.js";
+import { isActiveWithRole, isHeldFromCreditor, memberStatusName, ROLE } from "../domain/consortium/index.js";
 import { ACK_FORMAT, ackProblem, signAck, type SignedAck } from "./handover-ack.js";
 import { envelopeHash, openHandover, precheckEnvelope, sealHandover, type SealedHandover } from "./handover-envelope.js";
 import { checkHandoverHash, HANDOVER_FORMAT, HANDOVER_MAX_AGE_MS, HANDOVER_MAX_CASES, HANDOVER_MAX_SKEW_MS, type HandoverCase, type HandoverPackage, newNonce, precheckHandover, signHandover, type SignedHandover } from "../domain/handover.js";
@@ -20,19 +20,6 @@ import { DEFAULTS } from "../config.js";
 
 /** Cases per package: a package is one HTTP request and one notarized hash. */
 export const HANDOVER_CHUNK = HANDOVER_MAX_CASES;
-
-/**
- * A case as casesOf reads it is held now by `agencyId` for `creditorId`: what the sender checks before every attempt
- * and the receiver before it keeps a case.
- */
-function heldFromCreditor(
-  s: { creditorId: bigint; agencyId: bigint; status: bigint; until: bigint },
-  creditorId: number,
-  agencyId: number,
-  nowSeconds: number,
-): boolean {
-  return Number(s.creditorId) === creditorId && Number(s.agencyId) === agencyId && isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, nowSeconds);
-}
 
 export type { HandoverDelivery } from "../store/handover-deliveries.js";
 export type { HandoverReceipt } from "../store/handover-receipts.js";
@@ -247,7 +234,7 @@ export class HandoverSender {
       const states = await contracts.caseRegistry.casesOf(chunk);
       chunk.forEach((key, j) => {
         const s = states[j]!;
-        if (heldFromCreditor(s, memberId, agencyId, now)) held.push(key);
+        if (isHeldFromCreditor(s, memberId, agencyId, now)) held.push(key);
       });
     }
     if (held.length === 0) throw new Cancelled("the chain shows none of the cases held by the agency any more (recalled, expired, returned or transferred)");
@@ -409,7 +396,7 @@ export class HandoverReceiver {
     const at = new Date(this.#now()).toISOString();
     pkg.cases.forEach((c, i) => {
       const s = states[i]!;
-      if (!heldFromCreditor(s, pkg.creditorId, this.deps.memberId, now)) {
+      if (!isHeldFromCreditor(s, pkg.creditorId, this.deps.memberId, now)) {
         rejected.push({ caseKey: c.caseKey, reason: bilingual(msg("handover.NOT_ASSIGNED_HERE")) });
         return;
       }

@@ -34,6 +34,10 @@ export const API_ERRORS = {
   PEER_REPLAYED: 409,
   /** The other member's gateway could not be reached, or answered without a valid signed answer. */
   PEER_UNREACHABLE: 502,
+  /** Repayments (docs/design.md §22): the reporter does not hold the case now; more than is outstanding; a waiver past the limit. */
+  REPAYMENT_NOT_HOLDER: 403,
+  REPAYMENT_EXCEEDS_OUTSTANDING: 409,
+  WAIVER_LIMIT_EXCEEDED: 409,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

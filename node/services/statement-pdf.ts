@@ -6,7 +6,7 @@ import type { StatementDocument } from "../domain/fees/statement-document.js";
 import { bilingual, msg } from "../messages/message.js";
 
 /**
- * A statement as a PDF (docs/design.md §22): parties by their directory names, month, the schedules with their hashes,
+ * A statement as a PDF (docs/design.md §23): parties by their directory names, month, the schedules with their hashes,
  * the totals, every line, the lines apart, the statement hash and the evidence records that notarize it. Chinese text
  * needs a CJK font: Noto Sans SC, embedded as a subset of the glyphs used, so a statement stays small.
  */
@@ -27,7 +27,7 @@ export interface StatementPdfInput {
 const yuan = (fen: string) => formatFen(BigInt(fen));
 /** "15.00%" from basis points, in integers. */
 const bpText = (bp: number) => `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, "0")}%`;
-/** An instant as China Standard Time, "2026-11-05 09:30", as statement months are counted (docs/design.md §22). */
+/** An instant as China Standard Time, "2026-11-05 09:30", as statement months are counted (docs/design.md §23). */
 const cst = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 /** The case key's ends (the CSV and the JSON carry it whole). */
 const shortKey = (key: string) => (key.length > 26 ? `${key.slice(0, 14)}…${key.slice(-8)}` : key);

@@ -16,6 +16,8 @@ import { LoanRefIndex } from "./loan-ref-index.js";
 import { PeerOutboxStore } from "./peer-outbox.js";
 import { FeeScheduleStore } from "./fee-schedule-store.js";
 import { StatementStore } from "./statement-store.js";
+import { RepaymentLedgerStore } from "./repayment-ledger.js";
+import { RepaymentReports } from "./repayment-reports.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
 import { StaffTokenRepository } from "./staff-token-repository.js";
 import { StoreBatch } from "./store-batch.js";
@@ -65,9 +67,12 @@ export interface GatewayDatabase {
   /** caseledger-peer/1: envelope ids seen (receiver side) and messages that must arrive (sender side). */
   peerNonces: SeenNonces;
   peerOutbox: PeerOutboxStore;
-  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §22). */
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §23). */
   feeSchedules: FeeScheduleStore;
   statements: StatementStore;
+  /** The repayment ledger (creditor side) and this member's own repayment reports (agency side). */
+  repayments: RepaymentLedgerStore;
+  repaymentReports: RepaymentReports;
   probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
   /** A write to several repositories that lands whole or not at all. */
@@ -118,6 +123,8 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     peerOutbox: new PeerOutboxStore(new Table(sub.peerOutbox), () => new StoreBatch(db)),
     feeSchedules: new FeeScheduleStore(new Table(sub.feeSchedules)),
     statements: new StatementStore(new Table(sub.statements)),
+    repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
+    repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
     probe: new StoreProbe(sub.health),
     kv,
     batch: () => new StoreBatch(db),

@@ -3,7 +3,7 @@ import type { StoredPeerEnvelope } from "./peer-outbox.js";
 import type { Table } from "./table.js";
 
 /**
- * A fee schedule as one member's gateway keeps it (both the lender's and the agency's, docs/design.md §22):
+ * A fee schedule as one member's gateway keeps it (both the lender's and the agency's, docs/design.md §23):
  * proposed (lender) or received (agency) until the agency accepts; agreed when both signatures exist — the lender's
  * signed `fee-schedule.propose` and the agency's signed `fee-schedule.accept`. A state only ever moves forward; a new
  * version is a new record, and nothing is deleted.

@@ -8,7 +8,7 @@ export interface DisputedLine {
 }
 
 /**
- * A monthly statement as one member's gateway keeps it (docs/design.md §22). The document never changes once stored
+ * A monthly statement as one member's gateway keeps it (docs/design.md §23). The document never changes once stored
  * (its hash is its id); what happens to it is added beside it: the creditor's signed issue, the agency's signed
  * acceptance or dispute and the other side's signed answer, the evidence record. A correction is a new statement that
  * names this one in `supersedes`.

@@ -22,5 +22,7 @@ export const SUBLEVELS = [
   "peerOutbox", // pending/id | done/id → PeerOutboxItem: peer messages that must arrive, and their signed answers
   "feeSchedules", // schedule hash → StoredFeeSchedule (lender and agency side; never deleted)
   "statements", // statement hash → StoredStatement (lender and agency side; never deleted)
+  "repayments", // s/seq | i/id | c/caseKey/seq: the repayment ledger at the creditor (append-only)
+  "repaymentReports", // reportId → RepaymentReport: what this agency reported and what the creditor answered
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];

@@ -1,4 +1,4 @@
-// Fee schedules and monthly statements, for lenders and agencies alike (docs/design.md §22): each sees its own pairs.
+// Fee schedules and monthly statements, for lenders and agencies alike (docs/design.md §23): each sees its own pairs.
 import { download, get, post } from "./api.js";
 import { money, say, t, when } from "./i18n.js";
 import { card, clear, errorNote, h, note, short, stat, table } from "./ui.js";

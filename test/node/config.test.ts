@@ -53,6 +53,13 @@ describe("node/config", () => {
     expect(() => parseConfig({ ...minimal, peer: { maxAttempts: 0 } }, "/")).to.throw(ConfigError, /peer.maxAttempts/);
   });
 
+  it("limits waivers to a named default percentage of a case's outstanding at registration, 0 to 100", () => {
+    expect(parseConfig(minimal, "/").repayments).to.deep.equal({ waiverLimitPercent: DEFAULTS.waiverLimitPercent });
+    expect(parseConfig({ ...minimal, repayments: { waiverLimitPercent: 0 } }, "/").repayments.waiverLimitPercent).to.equal(0);
+    expect(() => parseConfig({ ...minimal, repayments: { waiverLimitPercent: 101 } }, "/")).to.throw(ConfigError, /repayments.waiverLimitPercent/);
+    expect(() => parseConfig({ ...minimal, repayments: { waiverLimitPercent: 12.5 } }, "/")).to.throw(ConfigError, /repayments.waiverLimitPercent/);
+  });
+
   it("has no default for secrets and lists every problem at once", () => {
     try {
       parseConfig({ memberId: 0, chain: { rpcUrl: "ftp://x", batchSize: 501 }, http: { port: 70_000 } }, "/");

@@ -1,4 +1,4 @@
-import type { CaseStatusName } from "./case-status.js";
+import { caseStatusName, type CaseStatusName } from "./case-status.js";
 
 /**
  * The statuses under which an agency holds a case while its mandate runs (`CaseSlot.isAssigned` on chain). Past
@@ -25,4 +25,18 @@ export function isExpiredAt(state: { status: CaseStatusName; until: number }, no
 export function statusAt(state: { status: CaseStatusName; until: number } | undefined, nowSeconds: number): CaseStatusName | "Expired" | "NotOnChain" {
   if (!state) return "NotOnChain";
   return isExpiredAt(state, nowSeconds) ? "Expired" : state.status;
+}
+
+/**
+ * A case as `CaseRegistry.casesOf` returns it is held now by `agencyId` for `creditorId`: what the handover sender
+ * checks before every attempt, the handover receiver before it keeps a case, and a creditor before it takes an
+ * agency's repayment report.
+ */
+export function isHeldFromCreditor(
+  s: { creditorId: bigint; agencyId: bigint; status: bigint; until: bigint },
+  creditorId: number,
+  agencyId: number,
+  nowSeconds: number,
+): boolean {
+  return Number(s.creditorId) === creditorId && Number(s.agencyId) === agencyId && isHeldAt({ status: caseStatusName(s.status), until: Number(s.until) }, nowSeconds);
 }

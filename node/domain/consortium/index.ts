@@ -4,7 +4,7 @@
  * from here; test/node/domain/consortium checks them against the compiled contracts.
  */
 export { CASE_STATUS, CASE_STATUSES, type CaseStatusName, caseStatusName } from "./case-status.js";
-export { isExpiredAt, isHeldAt, isHeldStatus, statusAt } from "./holding.js";
+export { isExpiredAt, isHeldAt, isHeldFromCreditor, isHeldStatus, statusAt } from "./holding.js";
 export {
   ACTOR_ROLE,
   actionsOpenTo,

@@ -2,7 +2,7 @@ import { hash } from "node:crypto";
 import { canonicalJson } from "../canonical-json.js";
 
 /**
- * A fee schedule between one lender (creditor) and one agency, per docs/design.md §22: a version, the day it comes
+ * A fee schedule between one lender (creditor) and one agency, per docs/design.md §23: a version, the day it comes
  * into force (a calendar day in China Standard Time; it stays in force until the next version's day) and one of the
  * three risk models. Money is bigint fen here and decimal strings of fen on the wire (FeeScheduleJson).
  */
@@ -84,7 +84,7 @@ export function commissionBp(model: FeeModel, overdueDays: number): number {
   for (const bucket of model.buckets) {
     if (overdueDays >= bucket.fromDays && (bucket.toDays === null || overdueDays <= bucket.toDays)) return bucket.bp;
   }
-  // A validated schedule covers every day from 0 (docs/design.md §22); an unvalidated one pays nothing outside it.
+  // A validated schedule covers every day from 0 (docs/design.md §23); an unvalidated one pays nothing outside it.
   return 0;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The one rounding rule of fees, docs/design.md §22: a commission is amount × bp / 10000 rounded half up to a whole
+ * The one rounding rule of fees, docs/design.md §23: a commission is amount × bp / 10000 rounded half up to a whole
  * fen, once, on each line; totals are sums of rounded lines and are never rounded again.
  */
 

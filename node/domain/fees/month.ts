@@ -1,6 +1,6 @@
 /**
  * Statement months and schedule days are calendar dates in China Standard Time (UTC+8, no daylight saving), as
- * "today" is everywhere in CaseLedger (docs/design.md §3, §22). Instants are ISO 8601 strings with a zone.
+ * "today" is everywhere in CaseLedger (docs/design.md §3, §23). Instants are ISO 8601 strings with a zone.
  */
 
 const CST_OFFSET_MS = 8 * 3_600_000;

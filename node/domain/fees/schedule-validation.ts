@@ -3,7 +3,7 @@ import type { CommissionBucket, FeeModel, FeeSchedule } from "./fee-schedule.js"
 import { dayStart } from "./month.js";
 
 /**
- * Reads a fee schedule from untrusted JSON (an API body, a peer's message), per docs/design.md §22. Every problem is
+ * Reads a fee schedule from untrusted JSON (an API body, a peer's message), per docs/design.md §23. Every problem is
  * reported, each with a stable code (catalog section `feeSchedule`) and the JSON path it was found at.
  */
 
@@ -100,7 +100,7 @@ function parseModel(model: unknown, add: Add): FeeModel | undefined {
   }
 }
 
-/** Fen on the wire: a decimal string of digits (docs/design.md §22); a leading "-" is called negative. */
+/** Fen on the wire: a decimal string of digits (docs/design.md §23); a leading "-" is called negative. */
 function parseFen(value: unknown, path: string, add: Add): bigint | undefined {
   if (typeof value === "string" && value.startsWith("-") && FEN.test(value.slice(1))) {
     add("FEE_NEGATIVE", path);

@@ -4,7 +4,7 @@ import type { StatementDocument } from "./statement-document.js";
 import type { AgreedSchedule } from "./statement-input.js";
 
 /**
- * What the agency checks of a statement a creditor sends it, before it shows it to anyone (docs/design.md §22): it is
+ * What the agency checks of a statement a creditor sends it, before it shows it to anyone (docs/design.md §23): it is
  * addressed to this pair, it prices lines only by schedules both signed, each line's fee is the one rounding of its
  * amount at a rate the schedule has, fixed fees are the schedule's, no line is there twice, and the totals are the
  * sums of the lines. A creditor's arithmetic is not taken on trust.

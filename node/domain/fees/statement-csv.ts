@@ -3,7 +3,7 @@ import { formatFen } from "../money.js";
 import type { StatementDocument } from "./statement-document.js";
 
 /**
- * A statement as a spreadsheet (docs/design.md §11, §22): UTF-8 with a BOM (so that Excel reads the Chinese header),
+ * A statement as a spreadsheet (docs/design.md §11, §23): UTF-8 with a BOM (so that Excel reads the Chinese header),
  * CRLF records, text cells neutralized against formulas. Amounts are yuan with 2 decimals formatted from fen by
  * formatFen — a number, possibly negative (a reversal), written as it is: a cell of the form `-12.34` is a number to
  * every spreadsheet, never a formula, and a quote in front would turn it into text.

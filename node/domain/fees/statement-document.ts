@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { ApartState, Statement, StatementLineKind, UsedSchedule } from "./statement.js";
 
 /**
- * A statement as issued, per docs/design.md §22: the computed statement with money as decimal strings of fen, the
+ * A statement as issued, per docs/design.md §23: the computed statement with money as decimal strings of fen, the
  * issue time and the statement it corrects (a correction is a new statement, never an edit). Its hash — "0x" +
  * SHA-256 of the canonical JSON (RFC 8785) — names it everywhere: the id, the signatures of both members and the
  * evidence records that notarize it.

@@ -1,7 +1,7 @@
 import type { FeeSchedule } from "./fee-schedule.js";
 
 /**
- * What a statement is computed from (docs/design.md §22): the creditor's confirmed repayments and their reversals
+ * What a statement is computed from (docs/design.md §23): the creditor's confirmed repayments and their reversals
  * (the repayment ledger's read side), the repayments still open, the pair's assignments and its agreed schedules.
  * Instants are ISO 8601 strings; money is bigint fen.
  */

@@ -10,7 +10,7 @@ import type {
 } from "./statement-input.js";
 
 /**
- * The monthly statement of one creditor–agency pair, per docs/design.md §22:
+ * The monthly statement of one creditor–agency pair, per docs/design.md §23:
  * - a repayment is on the statement of the month (CST) its confirmation falls in, priced by the schedule in force on
  *   the day it was paid, with the bucket of the case's overdue days at its assignment;
  * - a reversal is on the statement of the month it was recorded in, as a negative line naming the entry it reverses,

@@ -37,7 +37,7 @@ interface AcceptBody {
 }
 
 /**
- * Fee schedules agreed over the peer channel (docs/design.md §22). The lender proposes (`fee-schedule.propose`: the
+ * Fee schedules agreed over the peer channel (docs/design.md §23). The lender proposes (`fee-schedule.propose`: the
  * schedule and its hash, signed by the lender); the agency's gateway keeps it as received; the agency's staff accept,
  * and its gateway sends `fee-schedule.accept` (the hash, signed by the agency). The lender's gateway takes it only for
  * a schedule it proposed to that very agency; its signed answer completes the agreement. Both gateways then hold both
@@ -117,7 +117,7 @@ export class FeeScheduleService {
     if (!lender || !agency) throw new ServiceError("FORBIDDEN", msg("fees.NOT_LENDER_AND_AGENCY", { creditorId, agencyId }));
   }
 
-  /** Versions go up, and so do the days they come into force: "until" is the next version's day (§22). */
+  /** Versions go up, and so do the days they come into force: "until" is the next version's day (§23). */
   async #assertNext(schedule: FeeSchedule): Promise<void> {
     const existing = await this.deps.store.list({ creditorId: schedule.creditorId, agencyId: schedule.agencyId });
     for (const r of existing) {

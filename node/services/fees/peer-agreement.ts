@@ -14,7 +14,7 @@ import { API_ERRORS, type ApiErrorCode, ServiceError } from "../service-error.js
 export const AGREEMENT_FORMAT = "caseledger-agreement/1";
 
 /**
- * An `other` evidence record (docs/design.md §22) whose content is the agreement: what was agreed (its hash) and the
+ * An `other` evidence record (docs/design.md §23) whose content is the agreement: what was agreed (its hash) and the
  * two members' signed envelopes, by hash and signature. Its `caseKey` is the agreed document's hash — a 32-byte key
  * that groups the records about one document in the log, as a case key groups a case's.
  */

@@ -1,7 +1,9 @@
-import type { CaseIndexer } from "../../chain/case-indexer.js";
+import type { CaseRecord } from "../../chain/case-events.js";
+import type { PageOptions } from "../../chain/case-index-store.js";
 import { overdueDaysAt } from "../../domain/fees/month.js";
 import type { ConfirmedRepayment, OpenRepayment, RepaymentReversal, StatementAssignment } from "../../domain/fees/statement-input.js";
-import type { CaseRepository } from "../../store/case-repository.js";
+import type { StoredCase } from "../../store/case-records.js";
+import type { RepaymentLedger } from "../repayments/ledger.js";
 
 /**
  * Where a statement's entries come from. The repayment ledger implements StatementEntrySource (its confirmed
@@ -20,20 +22,30 @@ export interface StatementEntrySource {
   }>;
 }
 
-/** Until the repayment ledger is wired in: no entries (statements then carry fixed fees only). */
-export const NO_ENTRIES: StatementEntrySource = {
-  entries: () => Promise.resolve({ confirmed: [], reversals: [], open: [] }),
-};
+/** The creditor's repayment ledger as a statement's source; it takes the month's bounds as ISO instants. */
+export function ledgerEntries(ledger: Pick<RepaymentLedger, "confirmedBetween">): StatementEntrySource {
+  return {
+    entries: (creditorId, agencyId, fromMs, toMs) => ledger.confirmedBetween(creditorId, agencyId, new Date(fromMs).toISOString(), new Date(toMs).toISOString()),
+  };
+}
 
 export interface StatementAssignmentSource {
   assignments(creditorId: number, agencyId: number): Promise<StatementAssignment[]>;
+}
+
+/** What chainAssignments reads of the chain index and of the case store. */
+interface AssignmentIndex {
+  casesOfCreditor(creditorId: number, options: PageOptions): Promise<{ cases: Array<Pick<CaseRecord, "caseKey" | "agencyId" | "assignedAt">>; next: string | undefined }>;
+}
+interface AssignmentCases {
+  get(caseKey: string): Promise<Pick<StoredCase, "overdueDays" | "updatedAt"> | undefined>;
 }
 
 /**
  * The creditor's cases whose current or last assignment is to the agency, from the chain index, with the overdue days
  * at that assignment: the days the case list gave, plus the days from that upload to the assignment.
  */
-export function chainAssignments(indexer: Pick<CaseIndexer, "casesOfCreditor">, cases: Pick<CaseRepository, "get">): StatementAssignmentSource {
+export function chainAssignments(indexer: AssignmentIndex, cases: AssignmentCases): StatementAssignmentSource {
   return {
     async assignments(creditorId, agencyId) {
       const out: StatementAssignment[] = [];

@@ -49,7 +49,7 @@ interface DecisionBody {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * Monthly statements between a creditor and an agency (docs/design.md §22). The creditor computes and issues one
+ * Monthly statements between a creditor and an agency (docs/design.md §23). The creditor computes and issues one
  * (stored for good, its hash its id) and sends it, signed, as `statement.issue`; the agency's gateway checks the
  * arithmetic against the schedules both signed before it keeps it; the agency accepts (`statement.accept`) or disputes
  * lines (`statement.dispute`), signed; the creditor's gateway takes a decision only from the statement's agency and

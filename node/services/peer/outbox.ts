@@ -29,6 +29,7 @@ const MAX_BACKOFF_STEPS = 6;
  */
 export class PeerOutbox {
   readonly #hooks = new Map<string, PeerAnswerHook>();
+  readonly #deadHooks = new Map<string, (item: PeerOutboxItem) => Promise<void>>();
   readonly #inFlight = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -40,10 +41,22 @@ export class PeerOutbox {
     this.#hooks.set(kind, hook);
   }
 
-  /** Writes the message, then tries it at once (without waiting); returns it as written. */
-  async deliver(to: number, kind: string, body: unknown): Promise<PeerOutboxItem> {
+  /** What to do when a message of `kind` is set aside as a dead letter. */
+  onDeadLetter(kind: string, hook: (item: PeerOutboxItem) => Promise<void>): void {
+    this.#deadHooks.set(kind, hook);
+  }
+
+  /**
+   * Writes the message, then tries it at once (without waiting); returns it as written. With `id` (the caller's own
+   * record names the message before it exists), a message of that id already written is returned as it is.
+   */
+  async deliver(to: number, kind: string, body: unknown, options: { id?: string } = {}): Promise<PeerOutboxItem> {
+    if (options.id !== undefined) {
+      const existing = await this.deps.store.get(options.id);
+      if (existing) return existing;
+    }
     const at = new Date(this.deps.clock()).toISOString();
-    const item: PeerOutboxItem = { id: randomBytes(16).toString("hex"), to, kind, body, state: "pending", attempts: 0, createdAt: at, updatedAt: at };
+    const item: PeerOutboxItem = { id: options.id ?? randomBytes(16).toString("hex"), to, kind, body, state: "pending", attempts: 0, createdAt: at, updatedAt: at };
     await this.deps.store.put(item);
     void this.#attempt(item.id);
     return item;
@@ -113,6 +126,7 @@ export class PeerOutbox {
           ? { ...rest, state: "dead-letter", attempts, lastError, updatedAt: at() }
           : { ...rest, attempts, lastError, nextAttemptAt: new Date(deps.clock() + deps.retryMs * 2 ** Math.min(attempts - 1, MAX_BACKOFF_STEPS)).toISOString(), updatedAt: at() };
       await deps.store.put(next);
+      if (next.state === "dead-letter") await this.#deadHooks.get(item.kind)?.(next);
       deps.log({ level: "warn", msg: `peer message ${next.state === "pending" ? "not delivered yet" : next.state}`, kind: item.kind, to: item.to, attempts });
       return;
     }

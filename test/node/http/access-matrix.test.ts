@@ -104,6 +104,15 @@ const TABLE: Record<string, Row> = {
   // ownership
   "GET /v1/ownership": { ok: 400 },
   "POST /v1/ownership": { body: () => ({}), ok: 400 },
+  // repayments
+  "POST /v1/repayments": { body: () => ({}), ok: 400 },
+  "GET /v1/repayments": { ok: 200 },
+  "POST /v1/repayments/confirm": { body: () => ({ ids: [] }), ok: 400 },
+  "POST /v1/repayments/:id/confirm": { path: "/v1/repayments/nope/confirm", body: () => ({}), ok: 404 },
+  "POST /v1/repayments/:id/dispute": { path: "/v1/repayments/nope/dispute", body: () => ({}), ok: 404 },
+  "POST /v1/repayments/:id/reverse": { path: "/v1/repayments/nope/reverse", body: () => ({}), ok: 404 },
+  "GET /v1/cases/:caseKey/repayments": { path: `/v1/cases/${UNKNOWN_KEY}/repayments`, ok: 404 },
+  "POST /v1/cases/:caseKey/waivers": { path: `/v1/cases/${UNKNOWN_KEY}/waivers`, body: () => ({ amountFen: "100", reason: "HARDSHIP" }), ok: 404 },
   // administration
   "GET /v1/staff-tokens": { ok: 200, whileSuspended: true },
   "POST /v1/staff-tokens": { body: () => ({ role: "nope", name: "x" }), ok: 400, whileSuspended: true },

@@ -1,0 +1,226 @@
+import { createHash } from "node:crypto";
+import { expect } from "chai";
+import { startGateway, type Gateway } from "../../../node/gateway.js";
+import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
+import type { RepaymentReport } from "../../../node/store/repayment-reports.js";
+import type { ServiceError } from "../../../node/services/service-error.js";
+import { apiClient, eventually } from "../../support/api-client.js";
+import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
+import { publishDirectory } from "../../support/directory.js";
+import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+
+const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
+const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+/**
+ * Repayments over real HTTP between real gateways on anvil: the agency reports with its voucher, the lender confirms
+ * or disputes (notarized, the agency told), reverses, waives within the limit and records its own; a report for a
+ * case the reporter does not hold, or sent to a member that is not the creditor, is refused; nothing is deleted; the
+ * creditor's gateway down and both restarted in between loses nothing.
+ */
+describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox across a restart", function () {
+  this.timeout(240_000);
+  let consortium: TestConsortium;
+  let lender: Gateway;
+  let agency: Gateway;
+  let rival: Gateway;
+  let L: ReturnType<typeof apiClient>;
+  let A: ReturnType<typeof apiClient>;
+  let R: ReturnType<typeof apiClient>;
+  let cases: string[];
+  const quiet = () => {};
+  const fast = (g: "lender" | "agency" | "rival", port = 0) => {
+    const config = consortium.member(g).config;
+    return { ...config, http: { ...config.http, port }, timeouts: { ...config.timeouts, peerRetryMs: 100 } };
+  };
+  const paidAt = () => new Date(Date.now() - 3_600_000).toISOString();
+  const report = (caseKey: string, amountFen: string, over: Record<string, unknown> = {}) =>
+    A.post("/v1/repayments", { caseKey, amountFen, paidAt: paidAt(), channel: "agency-escrow", payer: "debtor", voucher: { contentSha256: sha256(`voucher ${caseKey} ${amountFen} ${Math.random()}`), contentSize: 2048, mediaType: "image/jpeg" }, ...over });
+  const reportState = (reportId: string, states: string[]) =>
+    eventually(async () => {
+      const r = (await A.get("/v1/repayments")).body.reports.find((x: RepaymentReport) => x.reportId === reportId) as RepaymentReport | undefined;
+      return r && states.includes(r.state) ? r : undefined;
+    }, 30_000, `report ${reportId} ${states.join("/")}`);
+  const ledger = async (caseKey: string) => (await L.get(`/v1/cases/${caseKey}/repayments`)).body;
+
+  before(async () => {
+    consortium = await startConsortium([
+      { name: "lender", roles: ROLE.LENDER },
+      { name: "agency", roles: ROLE.AGENCY },
+      { name: "rival", roles: ROLE.AGENCY },
+    ]);
+    [lender, agency, rival] = await Promise.all([startGateway(fast("lender"), { log: quiet }), startGateway(fast("agency"), { log: quiet }), startGateway(fast("rival"), { log: quiet })]);
+    await publishDirectory(consortium, {
+      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
+      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
+      rival: { name: "另一催收", roles: ["agency"], gatewayUrl: rival.url },
+    });
+    L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
+    A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
+    R = apiClient(rival.url, (await rival.tokens.create("agency", "staff")).token);
+    expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
+    const ids = Array.from({ length: 4 }, (_, i) => syntheticId18("19820202", String(300 + i), "440305"));
+    const rows = ids.map((id, i) => `RP-${i},还款测试${i},${id},1390001${String(i).padStart(4, "0")},1000,900,30`);
+    const upload = await L.upload("repay.csv", [HEADER, ...rows].join("\n"));
+    expect(upload.status).to.equal(201);
+    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
+    expect((await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 })).status).to.equal(202);
+    await eventually(async () => {
+      const r = await L.get(`/v1/allocations/${preview.body.id}`);
+      return (r.body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined;
+    }, 60_000, "the handover");
+    cases = preview.body.decisions.map((d: { caseKey: string }) => d.caseKey);
+    // The agency's indexer has seen the assignment (its evidence log records only for cases it holds).
+    await eventually(async () => (await A.get(`/v1/cases/${cases[0]}`)).status === 200 || undefined, 30_000, "the agency's index");
+  });
+  after(async () => {
+    await Promise.all([lender?.close(), agency?.close(), rival?.close()]);
+    await consortium?.stop();
+  });
+
+  it("an agency reports with its voucher, the lender confirms: notarized, the outstanding drops, the agency sees confirmed", async () => {
+    const k = cases[0]!;
+    expect((await ledger(k)).outstandingFen).to.equal("90000");
+    const sent = await report(k, "30000");
+    expect(sent.status).to.equal(202);
+    expect(sent.body).to.include({ caseKey: k, creditorId: 1, amountFen: "30000", state: "sending" });
+    const voucher = (await A.get(`/v1/evidence/${sent.body.voucher.evidenceId}`)).body;
+    expect(voucher).to.include({ kind: "repayment", caseKey: k, leafHash: sent.body.voucher.leafHash });
+    await reportState(sent.body.reportId, ["reported"]);
+    const before = await ledger(k);
+    expect(before.repayments).to.have.length(1);
+    expect(before.repayments[0]).to.include({ id: sent.body.reportId, state: "reported", amountFen: "30000", reportedBy: 2, agencyId: 2, channel: "agency-escrow", payer: "debtor" });
+    expect(before.repayments[0].voucher).to.deep.equal({ leafHash: sent.body.voucher.leafHash });
+    expect(before.repayments[0].report.hash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(before.outstandingFen).to.equal("90000");
+    const confirmed = await L.post(`/v1/repayments/${sent.body.reportId}/confirm`, {});
+    expect(confirmed.status).to.equal(200);
+    expect(confirmed.body).to.include({ id: sent.body.reportId, state: "confirmed" });
+    const after = await ledger(k);
+    expect(after).to.include({ outstandingFen: "60000", confirmedFen: "30000" });
+    // The decision is in the lender's evidence log, its content the decision's canonical JSON.
+    const records = (await L.get(`/v1/evidence?caseKey=${k}`)).body.records as Array<{ id: number; kind: string; leafHash: string }>;
+    const record = records.find((r) => r.leafHash === confirmed.body.evidenceLeafHash)!;
+    expect(record.kind).to.equal("repayment");
+    const content = (await L.get(`/v1/evidence/${record.id}/content`)).body;
+    expect(content).to.include({ format: "caseledger-repayment-decision/1", repaymentId: sent.body.reportId, decision: "confirmed", amountFen: "30000", creditorId: 1 });
+    const seen = await reportState(sent.body.reportId, ["confirmed"]);
+    expect(seen.history.map((h) => h.state)).to.deep.equal(["sending", "reported", "confirmed"]);
+    expect(seen.history.at(-1)!.evidenceLeafHash).to.equal(confirmed.body.evidenceLeafHash);
+    expect((await L.post(`/v1/repayments/${sent.body.reportId}/confirm`, {})).body.error.code).to.equal("CONFLICT");
+  });
+
+  it("refuses a report for a case the reporter does not hold, one sent to a member that is not the creditor, and one beyond the outstanding", async () => {
+    const k = cases[1]!;
+    // The rival agency's own gateway will not send it...
+    const own = await R.post("/v1/repayments", { caseKey: k, amountFen: "100", paidAt: paidAt(), channel: "other", payer: "debtor", voucher: { contentSha256: sha256("x"), contentSize: 1, mediaType: "image/png" } });
+    expect([own.status, own.body.error.code]).to.deep.equal([403, "REPAYMENT_NOT_HOLDER"]);
+    // ...and a gateway of its own making that does is refused by the creditor, signed.
+    const body = { reportId: "ab".repeat(16), caseKey: k, amountFen: "100", paidAt: paidAt(), channel: "other", payer: "debtor", voucher: { leafHash: `0x${"cd".repeat(32)}` } };
+    const forged = await rival.peer.send(1, "repayment.report", body);
+    expect(forged.answer.envelope.refused).to.deep.include({ code: "REPAYMENT_NOT_HOLDER", message: "repayment.NOT_HOLDER" });
+    // The holder sending it to a member that is not the case's creditor is refused there.
+    const astray = await agency.peer.send(3, "repayment.report", body);
+    expect(astray.answer.envelope.refused).to.deep.include({ code: "FORBIDDEN", message: "repayment.NOT_CREDITOR" });
+    // Over-payments are refused, and the agency sees the signed refusal with its code.
+    const over = await report(k, "90001");
+    const refused = await reportState(over.body.reportId, ["refused"]);
+    expect(refused.refused).to.deep.include({ code: "REPAYMENT_EXCEEDS_OUTSTANDING" });
+    expect((await ledger(k)).repayments).to.have.length(0);
+    for (const bad of [{ amountFen: 100 }, { amountFen: "0" }, { amountFen: "1.5" }, { channel: "cash" }, { payer: "friend" }, { paidAt: "2999-01-01T00:00:00Z" }]) {
+      const r = await report(k, "100", bad);
+      expect(r.status, JSON.stringify(bad)).to.equal(400);
+    }
+    expect((await report(k, "100", { voucher: undefined })).body.error.details.problem).to.equal("VOUCHER_REQUIRED");
+    // A member that is not the report's creditor cannot move its state at the agency.
+    const fake = await rival.peer.send(2, "repayment.decision", { decisions: [{ reportId: over.body.reportId, caseKey: k, state: "confirmed", at: new Date().toISOString() }] });
+    expect(fake.answer.envelope.body).to.deep.equal({ applied: 0, ignored: 1 });
+    expect((await reportState(over.body.reportId, ["refused"])).history.map((h) => h.state)).to.deep.equal(["sending", "refused"]);
+  });
+
+  it("a dispute reaches the agency; a reversal restores the outstanding, once only, and nothing is deleted", async () => {
+    const k = cases[0]!;
+    const second = await report(k, "20000");
+    await reportState(second.body.reportId, ["reported"]);
+    const disputed = await L.post(`/v1/repayments/${second.body.reportId}/dispute`, { reason: "NOT_RECEIVED" });
+    expect(disputed.body).to.include({ state: "disputed" });
+    expect((await L.post(`/v1/repayments/${second.body.reportId}/dispute`, { reason: "NOPE" })).status).to.equal(400);
+    expect((await reportState(second.body.reportId, ["disputed"])).history.at(-1)).to.include({ state: "disputed", reason: "NOT_RECEIVED" });
+    const first = (await ledger(k)).repayments.find((r: { state: string }) => r.state === "confirmed");
+    const entriesBefore = (await ledger(k)).entries.length;
+    const reversed = await L.post(`/v1/repayments/${first.id}/reverse`, { reason: "RETURNED" });
+    expect(reversed.status).to.equal(201);
+    expect(reversed.body.outstandingFen).to.equal("90000");
+    const again = await L.post(`/v1/repayments/${first.id}/reverse`, { reason: "RETURNED" });
+    expect([again.status, again.body.error.code]).to.deep.equal([409, "CONFLICT"]);
+    const now = await ledger(k);
+    expect(now.outstandingFen).to.equal("90000");
+    expect(now.entries).to.have.length(entriesBefore + 1);
+    expect(now.entries.map((e: { type: string }) => e.type)).to.deep.equal(["repayment", "decision", "repayment", "decision", "reversal"]);
+    expect(now.repayments.find((r: { id: string }) => r.id === first.id)).to.include({ state: "reversed" });
+    await reportState(first.id, ["reversed"]);
+    // A disputed repayment can still be confirmed once cleared up; a reversal is not itself reversed.
+    expect((await L.post(`/v1/repayments/${second.body.reportId}/confirm`, {})).body.state).to.equal("confirmed");
+    const reversal = now.entries.at(-1).id as string;
+    expect((await L.post(`/v1/repayments/${reversal}/reverse`, { reason: "OTHER" })).body.error.details.problem).to.equal("NOT_REVERSIBLE");
+  });
+
+  it("takes waivers up to the case's limit and refuses one beyond with its code; the lender records its own repayment, confirmed at once", async () => {
+    const k = cases[2]!;
+    const limit = (await ledger(k)).waiverLimitFen;
+    expect(limit).to.equal("27000"); // 30 % of 90,000 fen
+    expect((await L.post(`/v1/cases/${k}/waivers`, { amountFen: "20000", reason: "HARDSHIP" })).status).to.equal(201);
+    const beyond = await L.post(`/v1/cases/${k}/waivers`, { amountFen: "7001", reason: "HARDSHIP" });
+    expect([beyond.status, beyond.body.error.code]).to.deep.equal([409, "WAIVER_LIMIT_EXCEEDED"]);
+    expect(beyond.body.error.details).to.include({ limitFen: "27000", waivedFen: "20000" });
+    expect((await L.post(`/v1/cases/${k}/waivers`, { amountFen: "7000", reason: "SETTLEMENT_DISCOUNT" })).status).to.equal(201);
+    const own = await L.post("/v1/repayments", { caseKey: k, amountFen: "13000", paidAt: paidAt(), channel: "creditor-account", payer: "relative" });
+    expect(own.status).to.equal(201);
+    expect(own.body.outstandingFen).to.equal("50000");
+    const view = await ledger(k);
+    expect(view).to.include({ outstandingFen: "50000", waivedFen: "27000", confirmedFen: "13000" });
+    expect(view.repayments[0]).to.include({ state: "confirmed", agencyId: null, reportedBy: 1 });
+    // The agency's staff cannot waive or read the creditor's ledger.
+    expect((await A.post(`/v1/cases/${k}/waivers`, { amountFen: "1", reason: "OTHER" })).status).to.equal(403);
+  });
+
+  it("confirms many at once with a result per id", async () => {
+    const k = cases[3]!;
+    const a = await report(k, "10000");
+    const b = await report(k, "15000");
+    await Promise.all([reportState(a.body.reportId, ["reported"]), reportState(b.body.reportId, ["reported"])]);
+    const unknown = "ef".repeat(16);
+    const bulk = await L.post("/v1/repayments/confirm", { ids: [a.body.reportId, b.body.reportId, unknown] });
+    expect(bulk.status).to.equal(200);
+    expect(bulk.body.results.map((r: { state?: string; error?: { problem: string } }) => r.state ?? r.error!.problem)).to.deep.equal(["confirmed", "confirmed", "ENTRY_NOT_FOUND"]);
+    expect((await ledger(k)).outstandingFen).to.equal("65000");
+    await Promise.all([reportState(a.body.reportId, ["confirmed"]), reportState(b.body.reportId, ["confirmed"])]);
+  });
+
+  it("loses nothing when the creditor's gateway is down and both gateways restart in between: the outbox delivers the report", async () => {
+    const k = cases[3]!;
+    const lenderPort = Number(new URL(lender.url).port);
+    await lender.close();
+    const sent = await report(k, "5000");
+    expect(sent.status).to.equal(202);
+    await eventually(async () => ((await agency.peerOutbox.get(sent.body.reportId))?.attempts ?? 0) >= 1 || undefined, 10_000, "a failed attempt");
+    expect((await agency.peerOutbox.get(sent.body.reportId))?.state).to.equal("pending");
+    const agencyPort = Number(new URL(agency.url).port);
+    await agency.close();
+    agency = await startGateway(fast("agency", agencyPort), { log: quiet });
+    lender = await startGateway(fast("lender", lenderPort), { log: quiet });
+    expect((await reportState(sent.body.reportId, ["reported"])).state).to.equal("reported");
+    const view = await ledger(k);
+    expect(view.repayments.map((r: { id: string }) => r.id)).to.include(sent.body.reportId);
+    expect(view.entries).to.have.length(5); // two reports, two confirmations, this report: all kept across the restart
+    expect((await L.post(`/v1/repayments/${sent.body.reportId}/confirm`, {})).body.state).to.equal("confirmed");
+    await reportState(sent.body.reportId, ["confirmed"]);
+    try {
+      await lender.repayments.decideOne("00".repeat(16), "confirmed", undefined, { tokenId: "t", role: "lender" });
+      expect.fail("confirmed an unknown entry");
+    } catch (error) {
+      expect((error as ServiceError).code).to.equal("NOT_FOUND");
+    }
+  });
+});
