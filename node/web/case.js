@@ -2,6 +2,7 @@
 import { ApiError, get, poll, post } from "./api.js";
 import { day, explain, money, pick, t, when } from "./i18n.js";
 import { badge, card, clear, errorNote, h, note, short, table } from "./ui.js";
+import { agencyReports, lenderLedger } from "./repayments.js";
 
 export async function render(view, ctx) {
   const caseKey = ctx.arg;
@@ -111,6 +112,10 @@ export async function render(view, ctx) {
     ),
     await evidenceTimeline(c.caseKey),
   );
+  // Repayments: the creditor's ledger, or the holding agency's reports (docs/design.md §22).
+  const creditor = (chain?.creditorId ?? c.creditorId) === ctx.me.memberId;
+  if (isLender && creditor) view.append(await lenderLedger(c.caseKey));
+  else if (isAgency && open.has("returnCases")) view.append(await agencyReports(c.caseKey));
 }
 
 /** The case's evidence records (GET /v1/evidence?caseKey=), newest last. */

@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../../domain/clock.js";
 import type { PeerOutboxItem, PeerOutboxStore } from "../../store/peer-outbox.js";
-import type { PeerChannel, PeerExchange } from "./channel.js";
+import type { PeerExchange } from "./channel.js";
 
 /** Called once a message of its kind is answered (a body or a signed refusal); must be idempotent (see deliver). */
 export type PeerAnswerHook = (item: PeerOutboxItem, exchange: PeerExchange) => Promise<void>;
 
 export interface PeerOutboxDeps {
   store: PeerOutboxStore;
-  channel: Pick<PeerChannel, "send">;
+  channel: { send(to: number, kind: string, body: unknown): Promise<PeerExchange> };
   clock: Clock;
   /** The sweep runs this often; attempt n waits retryMs·2^(n−1) after the last (DEFAULTS.timeouts.peerRetryMs). */
   retryMs: number;

@@ -124,6 +124,20 @@ export class RepaymentLedger {
     return (await this.#fold(caseKey.toLowerCase())).confirmedFen;
   }
 
+  /**
+   * What each case was repaid, for a settlement (`POST /v1/cases/actions` with action `settle` takes
+   * `settlements: [{ caseKey, settledFen }]`, design.md): its confirmed, not reversed repayments as a decimal string of
+   * fen, in the order asked. Waivers are not money received and are left out. 404/403 as `view` for a case that is
+   * not this creditor's.
+   */
+  async settlementsOf(caseKeys: readonly string[]): Promise<Array<{ caseKey: string; settledFen: string }>> {
+    return Promise.all(caseKeys.map(async (raw) => {
+      const caseKey = parseCaseKey(raw);
+      if (!caseKey) throw inputError("CASE_KEY_INVALID");
+      return { caseKey, settledFen: String((await this.#fold(caseKey)).confirmedFen) };
+    }));
+  }
+
   async view(rawCaseKey: string): Promise<LedgerView> {
     const caseKey = parseCaseKey(rawCaseKey);
     if (!caseKey) throw inputError("CASE_KEY_INVALID");

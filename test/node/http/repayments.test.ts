@@ -181,6 +181,8 @@ describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox
     const view = await ledger(k);
     expect(view).to.include({ outstandingFen: "50000", waivedFen: "27000", confirmedFen: "13000" });
     expect(view.repayments[0]).to.include({ state: "confirmed", agencyId: null, reportedBy: 1 });
+    // What a settlement of the case would state: money received, waivers not counted.
+    expect(await lender.repayments.settlementsOf([k])).to.deep.equal([{ caseKey: k, settledFen: "13000" }]);
     // The agency's staff cannot waive or read the creditor's ledger.
     expect((await A.post(`/v1/cases/${k}/waivers`, { amountFen: "1", reason: "OTHER" })).status).to.equal(403);
   });
@@ -222,5 +224,24 @@ describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox
     } catch (error) {
       expect((error as ServiceError).code).to.equal("NOT_FOUND");
     }
+  });
+
+  it("gives statements and settlements their read API: entries, confirmed and reversed in a window, open ones, outstanding", async () => {
+    const open = await report(cases[1]!, "100");
+    await reportState(open.body.reportId, ["reported"]);
+    const ever = ["2000-01-01T00:00:00.000Z", "2100-01-01T00:00:00.000Z"] as const;
+    const all = await lender.repayments.confirmedBetween(1, 2, ...ever);
+    expect(all.confirmed.map((c) => c.amountFen).sort((a, b) => Number(a - b))).to.deep.equal([5000n, 10000n, 15000n, 20000n, 30000n]);
+    expect(all.confirmed.every((c) => c.agencyId === 2 && /^[0-9a-f]{32}$/.test(c.entryId) && c.confirmedAt >= c.paidAt)).to.equal(true);
+    expect(all.reversals).to.have.length(1);
+    expect(all.reversals[0]!.reversed).to.include({ caseKey: cases[0], amountFen: 30000n });
+    expect(all.open).to.deep.equal([{ entryId: open.body.reportId, caseKey: cases[1], agencyId: 2, amountFen: 100n, paidAt: open.body.paidAt, state: "reported" }]);
+    const before = await lender.repayments.confirmedBetween(1, 2, "2000-01-01T00:00:00.000Z", "2000-01-02T00:00:00.000Z");
+    expect(before).to.deep.equal({ confirmed: [], reversals: [], open: [] });
+    expect(await lender.repayments.confirmedBetween(1, 3, ...ever)).to.deep.equal({ confirmed: [], reversals: [], open: [] });
+    expect(await lender.repayments.confirmedBetween(9, 2, ...ever)).to.deep.equal({ confirmed: [], reversals: [], open: [] });
+    expect((await lender.repayments.entriesOf(cases[0]!)).map((e) => e.type)).to.deep.equal(["repayment", "decision", "repayment", "decision", "reversal", "decision"]);
+    expect(await lender.repayments.outstandingOf(cases[3]!)).to.equal(60000n);
+    expect(await lender.repayments.confirmedOf(cases[3]!)).to.equal(30000n);
   });
 });

@@ -1,0 +1,104 @@
+import { existsSync } from "node:fs";
+import { expect } from "chai";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { startGateway, type Gateway } from "../../node/gateway.js";
+import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
+import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
+import { apiClient, eventually } from "../support/api-client.js";
+import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
+import { publishDirectory } from "../support/directory.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const WAIT = { timeout: 30_000 };
+
+/**
+ * Repayments in a real browser (Debian's Chromium) against two real gateways on anvil: on its case page the agency
+ * reports a repayment with a voucher file (hashed in the page, never uploaded); on the same case's page the lender
+ * sees it in the ledger and confirms it by clicking; the outstanding drops and the agency's page shows it confirmed.
+ */
+describe("e2e: repayments in the console — the agency's report form, the lender's ledger with confirm", function () {
+  this.timeout(180_000);
+  let consortium: TestConsortium;
+  let lender: Gateway;
+  let agency: Gateway;
+  let browser: Browser;
+  const tokens: Record<string, string> = {};
+  let caseKey = "";
+
+  async function open(context: BrowserContext, at: Gateway, token: string): Promise<Page> {
+    const page = await context.newPage();
+    await page.goto(`${at.url}/`);
+    await page.fill("#token", token);
+    await page.click("#login-form button[type=submit]");
+    await page.waitForSelector("nav a[data-tab]", WAIT);
+    await page.goto(`${at.url}/#case/${caseKey}`);
+    return page;
+  }
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    consortium = await startConsortium([
+      { name: "示例银行", roles: ROLE.LENDER },
+      { name: "示例催收", roles: ROLE.AGENCY },
+    ]);
+    const fast = (name: string) => ({ ...consortium.member(name).config, timeouts: { ...consortium.member(name).config.timeouts, peerRetryMs: 100 } });
+    lender = await startGateway(fast("示例银行"), { log: () => {} });
+    agency = await startGateway(fast("示例催收"), { log: () => {} });
+    await publishDirectory(consortium, {
+      示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
+      示例催收: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
+    });
+    tokens.lender = (await lender.tokens.create("lender", "张经理")).token;
+    tokens.agency = (await agency.tokens.create("agency", "李专员")).token;
+    const L = apiClient(lender.url, tokens.lender);
+    expect((await L.put("/v1/agencies/2", { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 })).status).to.equal(200);
+    const upload = await L.upload("browser-repay.csv", `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nBR-1,页面测试,${syntheticId18("19840404", "518", "440305")},13900030001,1000,900,30\n`);
+    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
+    await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 });
+    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
+    caseKey = preview.body.decisions[0].caseKey;
+    await eventually(async () => (await apiClient(agency.url, tokens.agency).get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all([lender?.close(), agency?.close()]);
+    await consortium?.stop();
+  });
+
+  it("the agency reports from the case page, the lender confirms from its ledger, the agency sees it confirmed", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    const agencyPage = await open(context, agency, tokens.agency!);
+    await agencyPage.waitForSelector("#repayment-form", WAIT);
+    // A float-looking amount with too many decimals is refused in the page before anything is sent.
+    await agencyPage.fill("#repayment-amount", "1.005");
+    await agencyPage.fill("#repayment-paid-at", "2026-01-15T10:30");
+    await agencyPage.setInputFiles("#repayment-voucher", { name: "voucher.png", mimeType: "image/png", buffer: Buffer.from("synthetic voucher") });
+    await agencyPage.click("#repayment-send");
+    await agencyPage.waitForSelector("#repayment-message .note.error", WAIT);
+    await agencyPage.fill("#repayment-amount", "123.45");
+    await agencyPage.setInputFiles("#repayment-voucher", { name: "voucher.png", mimeType: "image/png", buffer: Buffer.from("synthetic voucher") });
+    await agencyPage.click("#repayment-send");
+    await agencyPage.waitForSelector("#repayment-message .note.ok", WAIT);
+    const reportId = await agencyPage.getAttribute("tr[data-report]", "data-report");
+    expect(reportId).to.match(/^[0-9a-f]{32}$/);
+    await eventually(async () => {
+      await agencyPage.reload();
+      return (await agencyPage.waitForSelector(`tr[data-report="${reportId}"] [data-state]`, WAIT).then((e) => e.getAttribute("data-state"))) === "reported" || undefined;
+    }, 30_000, "reported");
+
+    const lenderContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    const lenderPage = await open(lenderContext, lender, tokens.lender!);
+    await lenderPage.waitForSelector(`tr[data-repayment="${reportId}"] [data-state="reported"]`, WAIT);
+    expect(await lenderPage.textContent("#repayment-outstanding")).to.include("900.00");
+    await lenderPage.click(`tr[data-repayment="${reportId}"] button[data-action=confirm]`);
+    await lenderPage.waitForSelector(`tr[data-repayment="${reportId}"] [data-state="confirmed"]`, WAIT);
+    expect(await lenderPage.textContent("#repayment-outstanding")).to.include("776.55");
+
+    await eventually(async () => {
+      await agencyPage.reload();
+      return (await agencyPage.waitForSelector(`tr[data-report="${reportId}"] [data-state]`, WAIT).then((e) => e.getAttribute("data-state"))) === "confirmed" || undefined;
+    }, 30_000, "confirmed at the agency");
+    await Promise.all([context.close(), lenderContext.close()]);
+  });
+});
