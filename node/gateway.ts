@@ -73,7 +73,7 @@ import { PeerOutbox } from "./services/peer/outbox.js";
 import { feeSchedulesRouter } from "./http/fee-schedules-router.js";
 import { statementsRouter } from "./http/statements-router.js";
 import { FeeScheduleService } from "./services/fees/fee-schedules.js";
-import { chainAssignments, ledgerEntries, type StatementEntrySource } from "./services/fees/statement-sources.js";
+import { chainAssignments, ledgerEntries, type StatementAssignmentSource, type StatementEntrySource } from "./services/fees/statement-sources.js";
 import { StatementService } from "./services/fees/statements.js";
 import { repaymentsRouter } from "./http/repayments-router.js";
 import { RepaymentLedger } from "./services/repayments/ledger.js";
@@ -133,6 +133,8 @@ export interface StartOptions {
   evidence?: Partial<AnchorSettings>;
   /** Where statements read repayments (docs/design.md §23): the creditor's repayment ledger unless a test says otherwise. */
   statementEntries?: StatementEntrySource;
+  /** Which of the creditor's cases were assigned to the agency when: the chain's assignment history unless a test says otherwise. */
+  statementAssignments?: StatementAssignmentSource;
 }
 
 /** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
@@ -379,13 +381,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
   const activeAs = (id: number, role: "lender" | "agency") => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.AGENCY);
-  const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, channel: peer, evidence, activeAs, memberId: config.memberId, clock });
+  const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, channel: peer, outbox: peerOutbox, evidence, activeAs, memberId: config.memberId, clock });
   const statements = new StatementService({
     store: store.statements,
     schedules: feeSchedules,
     entries: options.statementEntries ?? ledgerEntries(repayments),
-    assignments: chainAssignments(indexer, store.cases),
+    assignments: options.statementAssignments ?? chainAssignments(indexer, store.cases),
     channel: peer,
+    outbox: peerOutbox,
+    parts: store.statementParts,
     evidence,
     activeAs,
     nameOf: (id) => (id === config.memberId ? Promise.resolve(config.memberName) : web.directory.nameOf(id)),

@@ -13,7 +13,7 @@ export function memberIdQuery(value: unknown): number | undefined {
  * (`POST /v1/fee-schedules`), the agency's staff accept on the agency's gateway (`POST /v1/fee-schedules/:hash/accept`);
  * both see the same schedules (`GET /v1/fee-schedules?agencyId=` at the lender, `?creditorId=` at the agency).
  */
-export function feeSchedulesRouter(service: Pick<FeeScheduleService, "propose" | "accept" | "list" | "get">): Router {
+export function feeSchedulesRouter(service: Pick<FeeScheduleService, "propose" | "resend" | "accept" | "list" | "get">): Router {
   const router = strictRouter();
   router.get("/", requireRole("lender", "agency"), async (req, res) => {
     const creditorId = memberIdQuery(req.query.creditorId);
@@ -25,6 +25,9 @@ export function feeSchedulesRouter(service: Pick<FeeScheduleService, "propose" |
   });
   router.post("/", requireRole("admin"), async (req, res) => {
     res.status(201).json(await service.propose(req.body));
+  });
+  router.post("/:hash/resend", requireRole("admin"), async (req, res) => {
+    res.json(await service.resend(String(req.params.hash)));
   });
   router.post("/:hash/accept", requireRole("agency"), async (req, res) => {
     res.json(await service.accept(String(req.params.hash)));

@@ -115,6 +115,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/fee-schedules", role: "lender,agency", tag: "fees", summary: "this member's fee schedules with its agencies (lender) or creditors (agency): proposed, received, agreed", query: ["agencyId", "creditorId"] },
   { method: "GET", path: "/v1/fee-schedules/:hash", role: "lender,agency", tag: "fees", summary: "one fee schedule with both members' signed envelopes" },
   { method: "POST", path: "/v1/fee-schedules", role: "admin", tag: "fees", summary: "lender: propose a fee schedule to an agency (full-risk, half-risk, no-risk; fen as decimal strings); sent signed as fee-schedule.propose", body: J, status: 201 },
+  { method: "POST", path: "/v1/fee-schedules/:hash/resend", role: "admin", tag: "fees", summary: "lender: propose a schedule the agency's gateway has not taken (a dead letter or a refusal) again" },
   { method: "POST", path: "/v1/fee-schedules/:hash/accept", role: "agency", tag: "fees", summary: "agency: accept a received fee schedule; sent signed as fee-schedule.accept, agreed once the lender's gateway answers" },
   { method: "GET", path: "/v1/statements", role: "lender,agency", tag: "fees", summary: "this member's monthly statements (without their lines)", query: ["agencyId", "creditorId", "month"] },
   { method: "GET", path: "/v1/statements/:hash", role: "lender,agency", tag: "fees", summary: "one statement: the document (lines, lines apart, totals), its state and the signed envelopes" },

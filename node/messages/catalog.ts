@@ -367,6 +367,13 @@ export const CATALOG = {
     STATEMENT_NOT_SENT: { zh: "未向贵机构出具过该对账单", en: "no such statement was issued to your member" },
     STATEMENT_DECIDED: { zh: "该对账单当前状态为 {state}", en: "the statement is {state} already" },
     DISPUTE_LINES: { zh: "请在 lines 中列出有异议的明细行，每行给出 lineId 与 reason，行号须在对账单中", en: "list the disputed lines in lines, each with its lineId and a reason, each a line of the statement" },
+    // a statement in parts (docs/design.md §23)
+    PARTS_ANNOUNCED: { zh: "对账单分段声明与其明细行数不符，或分段过多", en: "the announced parts do not add up to the statement's line counts, or are too many" },
+    PART_UNKNOWN: { zh: "未收到该对账单的声明，不能接收其分段", en: "no such statement was announced; its part is refused" },
+    PART_COMPLETE: { zh: "该对账单已完整接收或已被拒绝，不再接收分段", en: "the statement is complete or refused already; no more parts are taken" },
+    PART_DUPLICATE: { zh: "对账单第 {index} 段已收到", en: "part {index} of the statement was received already" },
+    PART_INDEX: { zh: "对账单没有第 {index} 段", en: "the statement has no part {index}" },
+    PART_HASH: { zh: "对账单第 {index} 段的明细与声明的哈希或行数不符", en: "the lines of part {index} do not match the announced hash or counts" },
   },
   statementPdf: {
     TITLE: { zh: "催收服务费对账单 {month}", en: "Collection fee statement {month}" },

@@ -27,6 +27,7 @@ import { StoreProbe } from "./store-probe.js";
 import { sublevelKv, withFastBatches } from "./sublevel-kv.js";
 import type { Database, Sublevel } from "./sublevel.js";
 import { Table } from "./table.js";
+import { StatementPartStore } from "./statement-parts.js";
 import { SUBLEVELS, type SublevelName } from "./sublevel-names.js";
 
 /**
@@ -70,6 +71,7 @@ export interface GatewayDatabase {
   /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §23). */
   feeSchedules: FeeScheduleStore;
   statements: StatementStore;
+  statementParts: StatementPartStore;
   /** The repayment ledger (creditor side) and this member's own repayment reports (agency side). */
   repayments: RepaymentLedgerStore;
   repaymentReports: RepaymentReports;
@@ -123,6 +125,7 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     peerOutbox: new PeerOutboxStore(new Table(sub.peerOutbox), () => new StoreBatch(db)),
     feeSchedules: new FeeScheduleStore(new Table(sub.feeSchedules)),
     statements: new StatementStore(new Table(sub.statements)),
+    statementParts: new StatementPartStore(new Table(sub.statementParts)),
     repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
     repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
     probe: new StoreProbe(sub.health),

@@ -24,7 +24,10 @@ export interface StoredStatement {
   decisionAnswer?: StoredPeerEnvelope;
   disputes?: DisputedLine[];
   evidenceId?: number;
+  /** Creditor: a code when the agency's gateway refused the statement or a part, or delivery ran out of attempts. */
   deliveryError?: string;
+  /** Creditor: when the agency's gateway said it holds every part and took the whole. */
+  deliveredAt?: string;
   createdAt: string;
   updatedAt: string;
 }

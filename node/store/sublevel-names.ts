@@ -24,5 +24,6 @@ export const SUBLEVELS = [
   "statements", // statement hash → StoredStatement (lender and agency side; never deleted)
   "repayments", // s/seq | i/id | c/caseKey/seq: the repayment ledger at the creditor (append-only)
   "repaymentReports", // reportId → RepaymentReport: what this agency reported and what the creditor answered
+  "statementParts", // h/hash | p/hash/index(4): a statement arriving in parts (agency side; parts removed once whole)
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];

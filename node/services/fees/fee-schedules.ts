@@ -5,8 +5,10 @@ import type { AgreedSchedule } from "../../domain/fees/statement-input.js";
 import type { Clock } from "../../domain/clock.js";
 import { bilingual, msg } from "../../messages/message.js";
 import type { FeeScheduleStore, StoredFeeSchedule } from "../../store/fee-schedule-store.js";
+import type { PeerOutboxItem } from "../../store/peer-outbox.js";
 import type { EvidenceService } from "../evidence.js";
-import type { PeerChannel } from "../peer/channel.js";
+import type { PeerChannel, PeerExchange } from "../peer/channel.js";
+import type { PeerOutbox } from "../peer/outbox.js";
 import type { SignedPeerEnvelope } from "../peer/envelope.js";
 import { notFound, ServiceError } from "../service-error.js";
 import { agreementRecord, answerBody, stored } from "./peer-agreement.js";
@@ -14,6 +16,8 @@ import { agreementRecord, answerBody, stored } from "./peer-agreement.js";
 export interface FeeScheduleDeps {
   store: FeeScheduleStore;
   channel: Pick<PeerChannel, "send" | "handle">;
+  /** Where fee-schedule.propose goes: a restart or the agency's gateway down delays it, never loses it. */
+  outbox: Pick<PeerOutbox, "deliver" | "onAnswer" | "onDeadLetter">;
   evidence: Pick<EvidenceService, "recordSystem">;
   /** MemberRegistry: whether a member is active with that role now. */
   activeAs: (memberId: number, role: "lender" | "agency") => Promise<boolean>;
@@ -22,6 +26,7 @@ export interface FeeScheduleDeps {
 }
 
 const HASH = /^0x[0-9a-f]{64}$/;
+const PROPOSE_KIND = "fee-schedule.propose";
 
 /** 400 with every problem, each with its code, path and words. */
 function invalid(problems: readonly FeeScheduleProblem[]): ServiceError {
@@ -45,7 +50,9 @@ interface AcceptBody {
  */
 export class FeeScheduleService {
   constructor(private readonly deps: FeeScheduleDeps) {
-    deps.channel.handle("fee-schedule.propose", (from, body, request) => this.#received(from, body, request));
+    deps.channel.handle(PROPOSE_KIND, (from, body, request) => this.#received(from, body, request));
+    deps.outbox.onAnswer(PROPOSE_KIND, (item, exchange) => this.#proposalAnswered(item, exchange));
+    deps.outbox.onDeadLetter(PROPOSE_KIND, (item) => this.#proposalDead(item));
     deps.channel.handle("fee-schedule.accept", (from, body, request) => this.#accepted(from, body, request));
   }
 
@@ -63,16 +70,18 @@ export class FeeScheduleService {
     if (await this.deps.store.get(hash)) throw new ServiceError("CONFLICT", msg("fees.SCHEDULE_EXISTS", { hash }));
     const record: StoredFeeSchedule = { hash, schedule: feeScheduleToJson(schedule), state: "proposed", createdAt: now, updatedAt: now };
     await this.deps.store.put(record);
-    try {
-      const exchange = await this.deps.channel.send(schedule.agencyId, "fee-schedule.propose", { schedule: record.schedule, hash } satisfies ProposeBody);
-      answerBody(exchange);
-      record.proposal = stored(exchange.request);
-      delete record.deliveryError;
-    } catch (error) {
-      record.deliveryError = error instanceof ServiceError ? error.code : "INTERNAL";
-    }
+    await this.deps.outbox.deliver(schedule.agencyId, PROPOSE_KIND, { schedule: record.schedule, hash } satisfies ProposeBody, { id: `fee-schedule:${hash}` });
+    return record;
+  }
+
+  /** Lender: proposes a schedule the agency's gateway has not taken yet again (after a dead letter or a refusal). */
+  async resend(hash: string): Promise<StoredFeeSchedule> {
+    const record = await this.get(hash);
+    if (record.schedule.creditorId !== this.deps.memberId || record.state !== "proposed" || record.proposal) return record;
+    delete record.deliveryError;
     record.updatedAt = new Date(this.deps.clock()).toISOString();
     await this.deps.store.put(record);
+    await this.deps.outbox.deliver(record.schedule.agencyId, PROPOSE_KIND, { schedule: record.schedule, hash } satisfies ProposeBody);
     return record;
   }
 
@@ -109,6 +118,28 @@ export class FeeScheduleService {
       const parsed = parseFeeSchedule(r.schedule);
       return parsed.ok ? [{ schedule: parsed.schedule, hash: r.hash }] : [];
     });
+  }
+
+  /** Lender: the agency's gateway answered the proposal; its signed request is the lender's half of the agreement. */
+  async #proposalAnswered(item: PeerOutboxItem, exchange: PeerExchange): Promise<void> {
+    const record = await this.deps.store.get((item.body as Partial<ProposeBody>).hash ?? "");
+    if (!record || record.schedule.creditorId !== this.deps.memberId || record.proposal) return;
+    const refused = exchange.answer.envelope.refused;
+    if (refused) record.deliveryError = refused.code;
+    else {
+      record.proposal = stored(exchange.request);
+      delete record.deliveryError;
+    }
+    record.updatedAt = new Date(this.deps.clock()).toISOString();
+    await this.deps.store.put(record);
+  }
+
+  async #proposalDead(item: PeerOutboxItem): Promise<void> {
+    const record = await this.deps.store.get((item.body as Partial<ProposeBody>).hash ?? "");
+    if (!record || record.proposal) return;
+    record.deliveryError = "DEAD_LETTER";
+    record.updatedAt = new Date(this.deps.clock()).toISOString();
+    await this.deps.store.put(record);
   }
 
   /** A schedule is between an active lender and an active agency, as the chain says now. */

@@ -1,14 +1,18 @@
-import { canonicalJson } from "../../domain/canonical-json.js";
 import type { Clock } from "../../domain/clock.js";
 import { monthBounds } from "../../domain/fees/month.js";
 import { checkStatement } from "../../domain/fees/statement-check.js";
 import { statementCsv } from "../../domain/fees/statement-csv.js";
 import { isStatementDocument, statementDocument, statementHash, type StatementDocument } from "../../domain/fees/statement-document.js";
+import { announcementFits, joinStatement, partDigest, splitStatement, statementHeader, type AnnouncedPart, type StatementHeader } from "../../domain/fees/statement-parts.js";
 import { computeStatement } from "../../domain/fees/statement.js";
 import { msg } from "../../messages/message.js";
+import type { PeerOutboxItem } from "../../store/peer-outbox.js";
+import type { StatementPartStore } from "../../store/statement-parts.js";
 import type { DisputedLine, StatementStore, StatementSummary, StoredStatement } from "../../store/statement-store.js";
+import { pad } from "../../store/table.js";
 import type { EvidenceService } from "../evidence.js";
-import type { PeerChannel } from "../peer/channel.js";
+import type { PeerChannel, PeerExchange } from "../peer/channel.js";
+import type { PeerOutbox } from "../peer/outbox.js";
 import type { SignedPeerEnvelope } from "../peer/envelope.js";
 import { notFound, ServiceError } from "../service-error.js";
 import { renderStatementPdf } from "../statement-pdf.js";
@@ -22,6 +26,10 @@ export interface StatementDeps {
   entries: StatementEntrySource;
   assignments: StatementAssignmentSource;
   channel: Pick<PeerChannel, "send" | "handle">;
+  /** Where statement.issue and statement.part go: they arrive after a restart or a peer outage, never lost. */
+  outbox: Pick<PeerOutbox, "deliver" | "onAnswer" | "onDeadLetter">;
+  /** Agency side: statements whose parts are still arriving. */
+  parts: StatementPartStore;
   evidence: Pick<EvidenceService, "recordSystem">;
   /** MemberRegistry: whether a member is active with that role now. */
   activeAs: (memberId: number, role: "lender" | "agency") => Promise<boolean>;
@@ -32,14 +40,22 @@ export interface StatementDeps {
 }
 
 const HASH = /^0x[0-9a-f]{64}$/;
-/** A statement travels whole in one caseledger-peer/1 message, under the channel's body limit (1 MB) with room. */
-const MAX_PEER_STATEMENT_BYTES = 900_000;
+const ISSUE_KIND = "statement.issue";
+const PART_KIND = "statement.part";
 const MAX_DISPUTED_LINES = 10_000;
 const MAX_REASON = 500;
 
+/** statement.issue: the document without its lines, and the parts that will carry them. */
 interface IssueBody {
-  document: StatementDocument;
+  header: StatementHeader;
   hash: string;
+  parts: AnnouncedPart[];
+}
+/** The agency's answer to statement.issue and statement.part. */
+interface IssueAnswer {
+  received: string;
+  state: StoredStatement["state"] | "receiving";
+  missing?: number[];
 }
 interface DecisionBody {
   hash: string;
@@ -57,7 +73,12 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  */
 export class StatementService {
   constructor(private readonly deps: StatementDeps) {
-    deps.channel.handle("statement.issue", (from, body, request) => this.#received(from, body, request));
+    deps.channel.handle(ISSUE_KIND, (from, body, request) => this.#announced(from, body, request));
+    deps.channel.handle(PART_KIND, (from, body) => this.#locked(hashOf(body), () => this.#part(from, body)));
+    deps.outbox.onAnswer(ISSUE_KIND, (item, exchange) => this.#locked(hashOf(item.body), () => this.#issueAnswered(item, exchange)));
+    deps.outbox.onAnswer(PART_KIND, (item, exchange) => this.#locked(hashOf(item.body), () => this.#partAnswered(exchange)));
+    deps.outbox.onDeadLetter(ISSUE_KIND, (item) => this.#locked(hashOf(item.body), () => this.#undelivered(item)));
+    deps.outbox.onDeadLetter(PART_KIND, (item) => this.#locked(hashOf(item.body), () => this.#undelivered(item)));
     deps.channel.handle("statement.accept", (from, body, request) => this.#decided(from, body, request, "accepted"));
     deps.channel.handle("statement.dispute", (from, body, request) => this.#decided(from, body, request, "disputed"));
   }
@@ -86,15 +107,20 @@ export class StatementService {
     const hash = statementHash(doc);
     const record: StoredStatement = { hash, doc, state: "issued", createdAt: at, updatedAt: at };
     await this.deps.store.put(record);
-    await this.#send(record);
+    await this.#announce(record, `statement:${hash}`);
     return summary(record);
   }
 
-  /** Creditor: sends an issued statement the agency's gateway has not answered yet, again. */
+  /**
+   * Creditor: announces an issued statement the agency's gateway does not hold whole yet, again (after a dead letter
+   * or a refusal); the agency answers with the parts it still misses and only those are sent.
+   */
   async resend(hash: string): Promise<StatementSummary> {
     const record = await this.#mine(hash);
-    if (record.doc.creditorId !== this.deps.memberId || record.issueAnswer) return summary(record);
-    await this.#send(record);
+    if (record.doc.creditorId !== this.deps.memberId || record.deliveredAt !== undefined || record.state !== "issued") return summary(record);
+    delete record.deliveryError;
+    await this.deps.store.put(record);
+    await this.#announce(record);
     return summary(record);
   }
 
@@ -144,22 +170,69 @@ export class StatementService {
     return record;
   }
 
-  async #send(record: StoredStatement): Promise<void> {
-    const body: IssueBody = { document: record.doc, hash: record.hash };
-    if (canonicalJson(body).length > MAX_PEER_STATEMENT_BYTES) record.deliveryError = "PAYLOAD_TOO_LARGE";
+  /** Creditor: the header through the outbox; its parts follow once the agency's gateway has taken the header. */
+  async #announce(record: StoredStatement, id?: string): Promise<void> {
+    const parts = splitStatement(record.doc).map((p) => p.announced);
+    const body: IssueBody = { header: statementHeader(record.doc), hash: record.hash, parts };
+    await this.deps.outbox.deliver(record.doc.agencyId, ISSUE_KIND, body, id === undefined ? {} : { id });
+  }
+
+  /** Creditor: the agency's gateway answered the header; the parts it misses go out, each under an id of its own. */
+  async #issueAnswered(item: PeerOutboxItem, exchange: PeerExchange): Promise<void> {
+    const record = await this.deps.store.get(hashOf(item.body));
+    if (!record || record.doc.creditorId !== this.deps.memberId) return;
+    const refused = exchange.answer.envelope.refused;
+    if (refused) record.deliveryError = refused.code;
     else {
-      try {
-        const exchange = await this.deps.channel.send(record.doc.agencyId, "statement.issue", body);
-        answerBody(exchange);
-        record.issue = stored(exchange.request);
-        record.issueAnswer = stored(exchange.answer);
-        delete record.deliveryError;
-      } catch (error) {
-        record.deliveryError = error instanceof ServiceError ? error.code : "INTERNAL";
-      }
+      record.issue = stored(exchange.request);
+      record.issueAnswer = stored(exchange.answer);
+      const answer = exchange.answer.envelope.body as Partial<IssueAnswer>;
+      if (answer.state === "receiving") {
+        const missing = new Set(answer.missing ?? []);
+        const parts = splitStatement(record.doc);
+        for (let index = 0; index < parts.length; index++) {
+          if (!missing.has(index)) continue;
+          const { lines, apart } = parts[index]!.part;
+          await this.deps.outbox.deliver(record.doc.agencyId, PART_KIND, { hash: record.hash, index, lines, apart }, { id: `${item.id}:part:${pad(index, 4)}` });
+        }
+      } else record.deliveredAt = new Date(this.deps.clock()).toISOString();
     }
     record.updatedAt = new Date(this.deps.clock()).toISOString();
     await this.deps.store.put(record);
+  }
+
+  /** Creditor: a part answered; the one that completes the statement says so. A repeat's refusal changes nothing. */
+  async #partAnswered(exchange: PeerExchange): Promise<void> {
+    const record = await this.deps.store.get(hashOf(exchange.request.envelope.body));
+    if (!record || record.doc.creditorId !== this.deps.memberId || record.deliveredAt !== undefined) return;
+    const refused = exchange.answer.envelope.refused;
+    if (refused && (refused.message === "fees.PART_DUPLICATE" || refused.message === "fees.PART_COMPLETE")) return;
+    if (refused) record.deliveryError = refused.code;
+    else if ((exchange.answer.envelope.body as Partial<IssueAnswer>).state === "received") record.deliveredAt = new Date(this.deps.clock()).toISOString();
+    else return;
+    record.updatedAt = new Date(this.deps.clock()).toISOString();
+    await this.deps.store.put(record);
+  }
+
+  async #undelivered(item: PeerOutboxItem): Promise<void> {
+    const record = await this.deps.store.get(hashOf(item.body));
+    if (!record || record.deliveredAt !== undefined) return;
+    record.deliveryError = "DEAD_LETTER";
+    record.updatedAt = new Date(this.deps.clock()).toISOString();
+    await this.deps.store.put(record);
+  }
+
+  /** One statement's messages and answers one at a time: its parts arrive and are answered in parallel. */
+  readonly #queues = new Map<string, Promise<unknown>>();
+  #locked<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const before = this.#queues.get(key) ?? Promise.resolve();
+    const next = before.then(run, run);
+    const tail = next.catch(() => undefined);
+    this.#queues.set(key, tail);
+    void tail.then(() => {
+      if (this.#queues.get(key) === tail) this.#queues.delete(key);
+    });
+    return next;
   }
 
   async #decide(hash: string, state: "accepted" | "disputed", lines: DisputedLine[]): Promise<StatementSummary> {
@@ -178,19 +251,73 @@ export class StatementService {
     return summary(await this.#settle(record, state, lines));
   }
 
-  /** Agency side of statement.issue: from the statement's creditor, to this agency, hash as claimed, arithmetic right. */
-  async #received(from: number, body: unknown, request: SignedPeerEnvelope): Promise<unknown> {
-    const { document, hash } = isRecord(body) ? body : {};
-    if (!isStatementDocument(document)) throw new ServiceError("VALIDATION_FAILED", msg("fees.STATEMENT_FORMAT"));
-    if (document.creditorId !== from || document.agencyId !== this.deps.memberId) throw new ServiceError("FORBIDDEN", msg("fees.NOT_PARTY"));
-    if (statementHash(document) !== hash) throw new ServiceError("VALIDATION_FAILED", msg("fees.HASH_MISMATCH"));
+  /**
+   * Agency side of statement.issue: from the statement's creditor, to this agency, parts that add up to its counts.
+   * Kept as incoming with the creditor's signed header; the answer names the parts still missing.
+   */
+  async #announced(from: number, body: unknown, request: SignedPeerEnvelope): Promise<IssueAnswer> {
+    const { header, hash, parts } = isRecord(body) ? body : {};
+    const shape = isRecord(header) ? { ...header, lines: [], apart: [] } : undefined;
+    if (!isStatementDocument(shape) || typeof hash !== "string" || !HASH.test(hash)) throw new ServiceError("VALIDATION_FAILED", msg("fees.STATEMENT_FORMAT"));
+    if (shape.creditorId !== from || shape.agencyId !== this.deps.memberId) throw new ServiceError("FORBIDDEN", msg("fees.NOT_PARTY"));
+    const announced = Array.isArray(parts) ? parts.filter(isAnnouncedPart) : [];
+    if (!Array.isArray(parts) || announced.length !== parts.length || !announcementFits(statementHeader(shape), announced)) {
+      throw new ServiceError("VALIDATION_FAILED", msg("fees.PARTS_ANNOUNCED"));
+    }
     await this.#assertRoles(from, this.deps.memberId);
-    const had = await this.deps.store.get(hash);
-    if (had) return { received: hash, state: had.state };
+    return this.#locked(hash, async () => {
+      const had = await this.deps.store.get(hash);
+      if (had) return { received: hash, state: had.state };
+      const incoming = await this.deps.parts.incoming(hash);
+      if (incoming) return { received: hash, state: "receiving", missing: missingOf(incoming.parts.length, incoming.received) };
+      const now = new Date(this.deps.clock()).toISOString();
+      await this.deps.parts.putIncoming({ hash, header: statementHeader(shape), parts: announced.map(({ lines, apart, sha256 }) => ({ lines, apart, sha256 })), issue: stored(request), received: [], createdAt: now, updatedAt: now });
+      return { received: hash, state: "receiving", missing: missingOf(announced.length, []) };
+    });
+  }
+
+  /**
+   * Agency side of statement.part: a part of a statement its creditor announced and this gateway does not hold whole,
+   * not seen before, whose lines hash to the announcement. With the last part the whole document must hash to the
+   * statement hash and its arithmetic hold (checkStatement) before it is kept as received.
+   */
+  async #part(from: number, body: unknown): Promise<IssueAnswer> {
+    const { hash, index, lines, apart } = isRecord(body) ? body : {};
+    if (typeof hash !== "string" || !HASH.test(hash)) throw new ServiceError("NOT_FOUND", msg("fees.PART_UNKNOWN"));
+    const incoming = await this.deps.parts.incoming(hash);
+    if (!incoming || incoming.header.creditorId !== from) throw new ServiceError("NOT_FOUND", msg("fees.PART_UNKNOWN"));
+    if (incoming.refused || (await this.deps.store.get(hash))) throw new ServiceError("CONFLICT", msg("fees.PART_COMPLETE"));
+    const i = typeof index === "number" && Number.isSafeInteger(index) && index >= 0 ? index : -1;
+    const announced = incoming.parts[i];
+    if (announced === undefined) throw new ServiceError("VALIDATION_FAILED", msg("fees.PART_INDEX", { index: String(index).slice(0, 12) }));
+    if (incoming.received.includes(i)) throw new ServiceError("CONFLICT", msg("fees.PART_DUPLICATE", { index: i }));
+    const part = { lines: Array.isArray(lines) ? lines : [], apart: Array.isArray(apart) ? apart : [] };
+    if (part.lines.length !== announced.lines || part.apart.length !== announced.apart || partDigest(part) !== announced.sha256) {
+      throw new ServiceError("VALIDATION_FAILED", msg("fees.PART_HASH", { index: i }));
+    }
+    await this.deps.parts.putPart(hash, i, part);
+    incoming.received.push(i);
+    incoming.updatedAt = new Date(this.deps.clock()).toISOString();
+    if (incoming.received.length < incoming.parts.length) {
+      await this.deps.parts.putIncoming(incoming);
+      return { received: hash, state: "receiving", missing: missingOf(incoming.parts.length, incoming.received) };
+    }
+    const document: unknown = joinStatement(incoming.header, await this.deps.parts.parts(hash));
+    const refuse = async (error: ServiceError, problems: number) => {
+      incoming.refused = { code: error.code, problems };
+      await this.deps.parts.putIncoming(incoming);
+      return error;
+    };
+    if (!isStatementDocument(document)) throw await refuse(new ServiceError("VALIDATION_FAILED", msg("fees.STATEMENT_FORMAT")), 0);
+    if (statementHash(document) !== hash) throw await refuse(new ServiceError("VALIDATION_FAILED", msg("fees.HASH_MISMATCH")), 0);
     const problems = checkStatement(document, { creditorId: from, agencyId: this.deps.memberId }, await this.deps.schedules.agreed(from, this.deps.memberId));
-    if (problems.length > 0) throw new ServiceError("VALIDATION_FAILED", msg("fees.STATEMENT_WRONG", { problems: problems.length }), { problems: problems.slice(0, 100) });
+    if (problems.length > 0) {
+      throw await refuse(new ServiceError("VALIDATION_FAILED", msg("fees.STATEMENT_WRONG", { problems: problems.length }), { problems: problems.slice(0, 100) }), problems.length);
+    }
     const now = new Date(this.deps.clock()).toISOString();
-    await this.deps.store.put({ hash, doc: document, state: "received", issue: stored(request), createdAt: now, updatedAt: now });
+    await this.deps.store.put({ hash, doc: document, state: "received", issue: incoming.issue, createdAt: incoming.createdAt, updatedAt: now });
+    await this.deps.parts.putIncoming(incoming);
+    await this.deps.parts.clearParts(hash);
     return { received: hash, state: "received" };
   }
 
@@ -228,6 +355,19 @@ export class StatementService {
     await this.deps.store.put(record);
     return record;
   }
+}
+
+function hashOf(body: unknown): string {
+  return isRecord(body) && typeof body.hash === "string" ? body.hash : "";
+}
+
+function isAnnouncedPart(p: unknown): p is AnnouncedPart {
+  return isRecord(p) && typeof p.lines === "number" && typeof p.apart === "number" && typeof p.sha256 === "string";
+}
+
+function missingOf(count: number, received: readonly number[]): number[] {
+  const have = new Set(received);
+  return Array.from({ length: count }, (_, i) => i).filter((i) => !have.has(i));
 }
 
 function summary(record: StoredStatement): StatementSummary {

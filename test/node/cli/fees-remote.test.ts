@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { monthOf } from "../../../node/domain/fees/month.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";
 import { CLI } from "../../support/cli.js";
@@ -62,6 +63,8 @@ describe("node/cli: caseledger fee-schedules and statements (against real gatewa
     const bad = await caseledger(["fee-schedules", "propose", "-"], adminEnv, JSON.stringify({ ...schedule, version: 2, effectiveFrom: "2021-01-01", model: { kind: "no-risk", fixedFeeFen: "-1", per: "month" } }));
     expect([bad.code, bad.stderr]).to.satisfy(([code, err]: [number, string]) => code === 3 && err.includes("FEE_NEGATIVE"));
 
+    // Proposals and statements go through the outbox: each is awaited until the other gateway has answered it.
+    await eventually(async () => ((await lender.feeSchedules.get(hash)).proposal ? true : undefined), 20_000, "the proposal answered");
     const listed = await caseledger(["fee-schedules", "list", "--creditor", "1"], agencyEnv);
     expect(listed.stdout).to.include(`${hash}  creditor 1 → agency 2  v1 from 2020-01-01  no-risk  received`);
     const accepted = await caseledger(["fee-schedules", "accept", hash], agencyEnv);
@@ -71,6 +74,7 @@ describe("node/cli: caseledger fee-schedules and statements (against real gatewa
     expect(issued.code, issued.stderr).to.equal(0);
     const statement = JSON.parse(issued.stdout) as { hash: string; totals: { feeFen: string } };
     expect(statement.totals.feeFen).to.equal("120000");
+    await eventually(async () => ((await lender.statements.get(statement.hash)).deliveredAt ? true : undefined), 20_000, "the statement delivered");
     const shown = await caseledger(["statements", "list"], agencyEnv);
     expect(shown.stdout).to.include(`${statement.hash}  ${month}  creditor 1 → agency 2  received  1 lines, repaid 0.00, fees 1200.00 元; 0 apart`);
     const refused = await caseledger(["statements", "dispute", statement.hash, "--line", "nope", "--reason", "x"], agencyEnv);

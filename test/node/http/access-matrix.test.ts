@@ -126,6 +126,7 @@ const TABLE: Record<string, Row> = {
   "GET /v1/fee-schedules/:hash": { path: `/v1/fee-schedules/${UNKNOWN_KEY}`, ok: 404 },
   "POST /v1/fee-schedules": { body: () => ({}), ok: 400 },
   "POST /v1/fee-schedules/:hash/accept": { path: `/v1/fee-schedules/${UNKNOWN_KEY}/accept`, ok: 404 },
+  "POST /v1/fee-schedules/:hash/resend": { path: `/v1/fee-schedules/${UNKNOWN_KEY}/resend`, ok: 404 },
   "GET /v1/statements": { ok: 200 },
   "GET /v1/statements/:hash": { path: `/v1/statements/${UNKNOWN_KEY}`, ok: 404 },
   "GET /v1/statements/:hash.csv": { path: `/v1/statements/${UNKNOWN_KEY}.csv`, ok: 404 },

@@ -4,8 +4,10 @@ import { canonicalDigest } from "../../../node/domain/canonical-json.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { monthOf } from "../../../node/domain/fees/month.js";
 import { statementHash, type StatementDocument } from "../../../node/domain/fees/statement-document.js";
+import { splitStatement, statementHeader } from "../../../node/domain/fees/statement-parts.js";
 import type { ConfirmedRepayment } from "../../../node/domain/fees/statement-input.js";
 import type { StatementEntrySource } from "../../../node/services/fees/statement-sources.js";
+import type { PeerExchange } from "../../../node/services/peer/channel.js";
 import { signEnvelope, newPeerId, PEER_FORMAT } from "../../../node/services/peer/envelope.js";
 import { apiClient, eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
@@ -50,6 +52,20 @@ describe("http: fee schedules and monthly statements between a lender's and an a
     model: { kind: "half-risk", caseFeeFen: "5000", buckets: [{ fromDays: 0, toDays: 90, bp: 1500 }, { fromDays: 91, toDays: null, bp: 2500 }] },
   };
   let scheduleHash: string;
+  /** A statement as a member's gateway sends it (docs/design.md §23): the header, then its parts; the last answer. */
+  const sendWhole = async (from: Gateway, doc: StatementDocument, hash: string): Promise<PeerExchange> => {
+    const parts = splitStatement(doc);
+    const header = await from.peer.send(2, "statement.issue", { header: statementHeader(doc), hash, parts: parts.map((p) => p.announced) });
+    if (header.answer.envelope.refused) return header;
+    let last = header;
+    for (const [index, p] of parts.entries()) last = await from.peer.send(2, "statement.part", { hash, index, ...p.part });
+    return last;
+  };
+  const receivedAtAgency = (hash: string) =>
+    eventually(async () => {
+      const r = await A.get(`/v1/statements/${hash}`);
+      return r.status === 200 ? r : undefined;
+    }, 20_000, "the statement at the agency");
 
   before(async () => {
     consortium = await startConsortium([
@@ -87,6 +103,8 @@ describe("http: fee schedules and monthly statements between a lender's and an a
     expect(proposed.body).to.include({ state: "proposed" });
     expect(proposed.body.deliveryError).to.equal(undefined);
     scheduleHash = proposed.body.hash;
+    // Through the outbox: the lender's gateway holds its signed proposal once the agency's gateway has answered it.
+    await eventually(async () => ((await LAdmin.get(`/v1/fee-schedules/${scheduleHash}`)).body.proposal ? true : undefined), 20_000, "the proposal answered");
     const seen = await A.get("/v1/fee-schedules?creditorId=1");
     expect(seen.body.schedules.map((s: { hash: string; state: string }) => `${s.hash} ${s.state}`)).to.deep.equal([`${scheduleHash} received`]);
     expect(seen.body.schedules[0].proposal.envelope).to.include({ kind: "fee-schedule.propose", from: 1, to: 2 });
@@ -126,18 +144,20 @@ describe("http: fee schedules and monthly statements between a lender's and an a
     // Two repayments at 15% (1,000,000 → 150,000; 333 → 49.95 → 50) and two half-risk case fees of 5,000.
     expect(issued.body.totals).to.include({ lines: 4, repaidFen: "1000333", commissionFen: "150050", fixedFeeFen: "10000", feeFen: "160050" });
     firstHash = issued.body.hash;
-    const atAgency = await A.get(`/v1/statements/${firstHash}`);
+    const atAgency = await receivedAtAgency(firstHash);
     expect(atAgency.body).to.include({ state: "received", hash: firstHash });
     expect(statementHash(atAgency.body.doc as StatementDocument)).to.equal(firstHash);
   });
 
   it("refuses a statement from a third member, in the lender's name or its own", async () => {
     const doc = (await L.get(`/v1/statements/${firstHash}`)).body.doc as StatementDocument;
-    const inLendersName = await rival.peer.send(2, "statement.issue", { document: doc, hash: firstHash });
+    const inLendersName = await sendWhole(rival, doc, firstHash);
     expect(inLendersName.answer.envelope.refused?.code).to.equal("FORBIDDEN");
+    // In its own name it may announce one, but the whole is checked against schedules the agency signed with it: none.
     const own = { ...doc, creditorId: 3 };
-    const inItsOwn = await rival.peer.send(2, "statement.issue", { document: own, hash: statementHash(own) });
+    const inItsOwn = await sendWhole(rival, own, statementHash(own));
     expect(inItsOwn.answer.envelope.refused?.code).to.equal("VALIDATION_FAILED");
+    expect(inItsOwn.answer.envelope.refused?.message).to.equal("fees.STATEMENT_WRONG");
     expect((await RAdmin.post("/v1/statements", { agencyId: 2, month })).body.error.code).to.equal("CONFLICT");
     // Nor may it decide on the lender's statement in the agency's place.
     const decided = await rival.peer.send(1, "statement.accept", { hash: firstHash });
@@ -152,11 +172,12 @@ describe("http: fee schedules and monthly statements between a lender's and an a
     const raised = BigInt(line.feeFen) + 100n;
     const lines = doc.lines.map((l, k) => (k === i ? { ...l, feeFen: raised.toString() } : l));
     const tampered = { ...doc, lines, totals: { ...doc.totals, commissionFen: (BigInt(doc.totals.commissionFen) + 100n).toString(), feeFen: (BigInt(doc.totals.feeFen) + 100n).toString() } };
-    const refused = await lender.peer.send(2, "statement.issue", { document: tampered, hash: statementHash(tampered) });
+    const refused = await sendWhole(lender, tampered, statementHash(tampered));
     expect(refused.answer.envelope.refused?.code).to.equal("VALIDATION_FAILED");
+    expect(refused.answer.envelope.refused?.message).to.equal("fees.STATEMENT_WRONG");
     // On the way: the lender's signed envelope with one line changed after signing — as it is, and with its hash redone.
-    const signed = await signEnvelope({ format: PEER_FORMAT, kind: "statement.issue", from: 1, to: 2, id: newPeerId(), sentAt: new Date().toISOString(), body: { document: doc, hash: firstHash } }, consortium.member("lender").wallet);
-    const envelope = { ...signed.envelope, body: { document: tampered, hash: statementHash(tampered) } };
+    const signed = await signEnvelope({ format: PEER_FORMAT, kind: "statement.part", from: 1, to: 2, id: newPeerId(), sentAt: new Date().toISOString(), body: { hash: firstHash, index: 0, ...splitStatement(doc)[0]!.part } }, consortium.member("lender").wallet);
+    const envelope = { ...signed.envelope, body: { hash: firstHash, index: 0, ...splitStatement(tampered)[0]!.part } };
     const asIs = await apiClient(agency.url).post("/v1/peer", { ...signed, envelope });
     expect([asIs.status, asIs.body.error.code]).to.deep.equal([400, "PEER_FORMAT"]);
     const rehashed = await apiClient(agency.url).post("/v1/peer", { ...signed, envelope, hash: canonicalDigest(envelope) });
@@ -174,6 +195,7 @@ describe("http: fee schedules and monthly statements between a lender's and an a
 
     const second = await L.post("/v1/statements", { agencyId: 2, month });
     expect(second.body.supersedes).to.equal(firstHash);
+    await receivedAtAgency(second.body.hash);
     const accepted = await A.post(`/v1/statements/${second.body.hash}/accept`);
     expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
     const atLender = (await L.get(`/v1/statements/${second.body.hash}`)).body;

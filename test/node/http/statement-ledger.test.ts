@@ -55,12 +55,21 @@ describe("http: statements from the repayment ledger", function () {
     caseKey = preview.body.decisions[0].caseKey as string;
     await eventually(async () => (await A.get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
     const proposed = await LAdmin.post("/v1/fee-schedules", { agencyId: 2, version: 1, effectiveFrom: "2020-01-01", model: { kind: "full-risk", buckets: [{ fromDays: 0, toDays: 90, bp: 1500 }, { fromDays: 91, toDays: null, bp: 2500 }] } });
+    // The proposal goes through the outbox: accepted once the lender's gateway holds the agency's answer to it.
+    await eventually(async () => ((await LAdmin.get(`/v1/fee-schedules/${proposed.body.hash}`)).body.proposal ? true : undefined), 20_000, "the proposal answered");
     expect((await A.post(`/v1/fee-schedules/${proposed.body.hash}/accept`)).body.state).to.equal("agreed");
   });
   after(async () => {
     await Promise.all([lender?.close(), agency?.close()]);
     await consortium?.stop();
   });
+
+  /** A statement's document once the agency's gateway holds it whole (it travels through the outbox). */
+  const atAgency = (hash: string) =>
+    eventually(async () => {
+      const r = await A.get(`/v1/statements/${hash}`);
+      return r.status === 200 ? (r.body.doc as { lines: Array<Record<string, unknown>> }) : undefined;
+    }, 20_000, "the statement at the agency");
 
   it("prices a confirmed report, and takes its fee back when it is reversed", async () => {
     const sent = await A.post("/v1/repayments", {
@@ -81,13 +90,13 @@ describe("http: statements from the repayment ledger", function () {
     expect(priced.body.supersedes).to.equal(open.body.hash);
     // 33,333 fen at 15% = 4,999.95 → 5,000 (30 days overdue at the upload, assigned the same day).
     expect(priced.body.totals).to.include({ lines: 1, repaidFen: "33333", commissionFen: "5000", apartLines: 0 });
-    const line = (await A.get(`/v1/statements/${priced.body.hash}`)).body.doc.lines[0];
+    const line = (await atAgency(priced.body.hash)).lines[0];
     expect(line).to.include({ kind: "repayment", entryId: sent.body.reportId, caseKey, bucket: "0-90", bp: 1500, feeFen: "5000" });
 
     expect((await L.post(`/v1/repayments/${sent.body.reportId}/reverse`, { reason: "RETURNED" })).status).to.equal(201);
     const corrected = await L.post("/v1/statements", { agencyId: 2, month });
     expect(corrected.body.totals).to.include({ lines: 2, repaidFen: "0", commissionFen: "0" });
-    const lines = (await A.get(`/v1/statements/${corrected.body.hash}`)).body.doc.lines as Array<{ kind: string; reverses: string; feeFen: string }>;
+    const lines = (await atAgency(corrected.body.hash)).lines as Array<{ kind: string; reverses: string; feeFen: string }>;
     expect(lines.map((l) => `${l.kind} ${l.reverses} ${l.feeFen}`)).to.deep.equal([`repayment  5000`, `reversal ${sent.body.reportId} -5000`]);
   });
 });
