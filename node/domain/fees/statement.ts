@@ -275,16 +275,17 @@ export class StatementBuilder {
 
   *#fixedFees(): Generator<Keyed<StatementLine>> {
     for (const [caseKey, list] of this.#assignments) {
-      for (const a of list) {
-        if (a.at < this.#start || a.at >= this.#end) continue;
-        const agreed = this.#inForce(a.at);
-        if (!agreed) continue;
-        const { model, version } = agreed.schedule;
-        const fee = model.kind === "half-risk" ? model.caseFeeFen : model.kind === "no-risk" && model.per === "case" ? model.fixedFeeFen : undefined;
-        if (fee === undefined) continue;
-        const at = new Date(a.at).toISOString();
-        yield { at: a.at, line: { lineId: `case-fee:${caseKey}:${at}`, kind: "case-fee", caseKey, entryId: "", reverses: "", at, amountFen: 0n, bucket: "", bp: 0, scheduleVersion: version, feeFen: fee } };
-      }
+      // One case fee per case and month: the first assignment to this agency in the month (lists are in time order);
+      // assigned away and back, or again after a recall, it is still the one case the agency was given (§23).
+      const a = list.find((x) => x.at >= this.#start && x.at < this.#end);
+      if (!a) continue;
+      const agreed = this.#inForce(a.at);
+      if (!agreed) continue;
+      const { model, version } = agreed.schedule;
+      const fee = model.kind === "half-risk" ? model.caseFeeFen : model.kind === "no-risk" && model.per === "case" ? model.fixedFeeFen : undefined;
+      if (fee === undefined) continue;
+      const at = new Date(a.at).toISOString();
+      yield { at: a.at, line: { lineId: `case-fee:${caseKey}:${at}`, kind: "case-fee", caseKey, entryId: "", reverses: "", at, amountFen: 0n, bucket: "", bp: 0, scheduleVersion: version, feeFen: fee } };
     }
     const last = this.#inForce(this.#end - 1);
     if (last && last.schedule.model.kind === "no-risk" && last.schedule.model.per === "month") {

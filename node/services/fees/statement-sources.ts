@@ -1,4 +1,4 @@
-import type { CaseRecord } from "../../chain/case-events.js";
+import type { CaseHistoryEntry, CaseRecord } from "../../chain/case-events.js";
 import type { PageOptions } from "../../chain/case-index-store.js";
 import { overdueDaysAt } from "../../domain/fees/month.js";
 import type { ConfirmedRepayment, OpenRepayment, RepaymentReversal, StatementAssignment } from "../../domain/fees/statement-input.js";
@@ -29,34 +29,54 @@ export function ledgerEntries(ledger: Pick<RepaymentLedger, "confirmedBetween">)
   };
 }
 
+/** Which assignments a statement needs: every one in its month, and those that price its repayments. */
+export interface AssignmentScope {
+  /** The month's first instant: every assignment to the agency from then on. */
+  fromMs: number;
+  /** The cases of the month's repayments and reversals: every assignment of theirs to the agency. */
+  caseKeys: ReadonlySet<string>;
+}
+
 export interface StatementAssignmentSource {
-  assignments(creditorId: number, agencyId: number): Promise<StatementAssignment[]>;
+  assignments(creditorId: number, agencyId: number, scope: AssignmentScope): Promise<StatementAssignment[]>;
 }
 
 /** What chainAssignments reads of the chain index and of the case store. */
 interface AssignmentIndex {
   casesOfCreditor(creditorId: number, options: PageOptions): Promise<{ cases: Array<Pick<CaseRecord, "caseKey" | "agencyId" | "assignedAt">>; next: string | undefined }>;
+  history(caseKey: string): Promise<Array<Pick<CaseHistoryEntry, "type" | "time" | "agencyId" | "creditorId">>>;
 }
 interface AssignmentCases {
   get(caseKey: string): Promise<Pick<StoredCase, "overdueDays" | "updatedAt"> | undefined>;
 }
 
 /**
- * The creditor's cases whose current or last assignment is to the agency, from the chain index, with the overdue days
- * at that assignment: the days the case list gave, plus the days from that upload to the assignment.
+ * The creditor's assignments to the agency from the chain index, with the overdue days at each: the days the case
+ * list gave, plus the days from that upload to the assignment. A case's current assignment is its latest, so a case
+ * assigned in the month — to this agency, or to it and then on to another (docs/design.md §23) — has its current
+ * assignment in the month or later: for those, and for the cases of the month's repayments, the case's history gives
+ * every assignment to this agency; of the agency's other cases the current assignment is enough.
  */
 export function chainAssignments(indexer: AssignmentIndex, cases: AssignmentCases): StatementAssignmentSource {
   return {
-    async assignments(creditorId, agencyId) {
+    async assignments(creditorId, agencyId, scope) {
       const out: StatementAssignment[] = [];
+      const add = async (caseKey: string, seconds: number) => {
+        const stored = await cases.get(caseKey);
+        const assignedAt = new Date(seconds * 1000).toISOString();
+        out.push({ caseKey, assignedAt, overdueDays: stored ? overdueDaysAt(stored.overdueDays, stored.updatedAt, assignedAt) : 0 });
+      };
       let after: string | undefined;
       do {
         const page = await indexer.casesOfCreditor(creditorId, { limit: 1_000, ...(after ? { after } : {}) });
         for (const c of page.cases) {
-          if (c.agencyId !== agencyId || c.assignedAt === 0) continue;
-          const stored = await cases.get(c.caseKey);
-          const assignedAt = new Date(c.assignedAt * 1000).toISOString();
-          out.push({ caseKey: c.caseKey, assignedAt, overdueDays: stored ? overdueDaysAt(stored.overdueDays, stored.updatedAt, assignedAt) : 0 });
+          if (c.assignedAt === 0) continue;
+          if (c.assignedAt * 1000 >= scope.fromMs || scope.caseKeys.has(c.caseKey)) {
+            for (const e of await indexer.history(c.caseKey)) {
+              // Assignments by this creditor only: before a transfer the case was another creditor's to assign.
+              if (e.type === "CasesAssigned" && e.agencyId === agencyId && e.creditorId === creditorId) await add(c.caseKey, e.time);
+            }
+          } else if (c.agencyId === agencyId) await add(c.caseKey, c.assignedAt);
         }
         after = page.next;
       } while (after);

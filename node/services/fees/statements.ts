@@ -96,11 +96,12 @@ export class StatementService {
     await this.#assertRoles(creditorId, agencyId);
     const schedules = await this.deps.schedules.agreed(creditorId, agencyId);
     if (schedules.length === 0) throw new ServiceError("CONFLICT", msg("fees.NO_AGREED_SCHEDULE", { agencyId }));
-    const [entries, assignments, earlier] = await Promise.all([
-      this.deps.entries.entries(creditorId, agencyId, bounds.start, bounds.end),
-      this.deps.assignments.assignments(creditorId, agencyId),
-      this.deps.store.list({ creditorId, agencyId, month }),
-    ]);
+    const [entries, earlier] = await Promise.all([this.deps.entries.entries(creditorId, agencyId, bounds.start, bounds.end), this.deps.store.list({ creditorId, agencyId, month })]);
+    const caseKeys = new Set<string>();
+    for (const e of entries.confirmed) caseKeys.add(e.caseKey);
+    for (const e of entries.reversals) caseKeys.add(e.reversed.caseKey);
+    for (const e of entries.open) caseKeys.add(e.caseKey);
+    const assignments = await this.deps.assignments.assignments(creditorId, agencyId, { fromMs: bounds.start, caseKeys });
     const statement = computeStatement({ creditorId, agencyId, month, schedules, assignments }, entries);
     const at = new Date(now).toISOString();
     const doc = statementDocument(statement, { issuedAt: at, ...(earlier[0] ? { supersedes: earlier[0].hash } : {}) });
