@@ -266,7 +266,7 @@ const TASKS = {
     return 0;
   },
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:statement"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }
