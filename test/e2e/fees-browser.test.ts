@@ -6,7 +6,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { monthOf } from "../../node/domain/fees/month.js";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import { PROJECT_ROOT } from "../../node/paths.js";
-import { apiClient } from "../support/api-client.js";
+import { apiClient, eventually } from "../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { publishDirectory } from "../support/directory.js";
 
@@ -71,6 +71,9 @@ describe("e2e: fee schedules and statements in the console", function () {
     await L.selectOption("#fee-per", "month");
     await L.click("#propose");
     await L.waitForSelector("[data-schedule] [data-state=proposed]", WAIT);
+    // Proposals and statements travel through the outbox: the agency's staff see each once its gateway holds it.
+    const LApi = apiClient(lender.url, tokens.admin);
+    await eventually(async () => ((await LApi.get("/v1/fee-schedules")).body.schedules[0]?.proposal ? true : undefined), 20_000, "the proposal delivered");
 
     const A = await login(agency, tokens.agency!);
     await A.click("nav a[data-tab=schedules]");
@@ -85,6 +88,7 @@ describe("e2e: fee schedules and statements in the console", function () {
     const hash = await L.textContent("#statement-hash");
     expect(await L.textContent("[data-line=month-fee]")).to.include("1,200.50");
 
+    await eventually(async () => ((await LApi.get(`/v1/statements/${hash}`)).body.deliveredAt ? true : undefined), 20_000, "the statement delivered");
     await A.goto(`${agency.url}/#statement/${hash}`);
     await A.click("#stmt-accept", WAIT);
     await A.waitForSelector("[data-state=accepted]", WAIT);
