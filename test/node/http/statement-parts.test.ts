@@ -167,4 +167,32 @@ describe("http: a statement of 10,000 lines in parts, and through the agency's o
     expect(received.lines).to.have.length(LINES);
     await eventually(async () => ((await A.get(`/v1/fee-schedules/${proposed.body.hash}`)).body.state === "received" ? true : undefined), 30_000, "the proposal at the agency");
   });
+
+  it("marks a statement and a proposal whose attempts ran out as dead letters, and resends them on request", async () => {
+    // The lender's gateway again, trying each message once only.
+    const lenderPort = Number(new URL(lender.url).port);
+    await lender.close();
+    const once = fast("lender", lenderPort);
+    lender = await startGateway({ ...once, peer: { ...once.peer, maxAttempts: 1 } }, { log: quiet, statementEntries: entries, statementAssignments: assignments });
+    const agencyPort = Number(new URL(agency.url).port);
+    await agency.close();
+    const proposed = await LAdmin.post("/v1/fee-schedules", schedule(3, "2022-01-01"));
+    const issued = await L.post("/v1/statements", { agencyId: 2, month });
+    expect([proposed.status, issued.status]).to.deep.equal([201, 201]);
+    await eventually(async () => ((await LAdmin.get(`/v1/fee-schedules/${proposed.body.hash}`)).body.deliveryError === "DEAD_LETTER" ? true : undefined), 10_000, "the proposal's dead letter");
+    await eventually(async () => ((await L.get(`/v1/statements/${issued.body.hash}`)).body.deliveryError === "DEAD_LETTER" ? true : undefined), 10_000, "the statement's dead letter");
+    agency = await startGateway(fast("agency", agencyPort), { log: quiet });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await A.get(`/v1/statements/${issued.body.hash}`)).status).to.equal(404);
+    expect((await L.post(`/v1/fee-schedules/${proposed.body.hash}/resend`)).status).to.equal(403);
+    expect((await LAdmin.post(`/v1/fee-schedules/${proposed.body.hash}/resend`)).body.deliveryError).to.equal(undefined);
+    expect((await L.post(`/v1/statements/${issued.body.hash}/resend`)).body.deliveryError).to.equal(undefined);
+    expect((await atAgency(issued.body.hash)).lines).to.have.length(LINES);
+    await eventually(async () => ((await A.get(`/v1/fee-schedules/${proposed.body.hash}`)).body.state === "received" ? true : undefined), 10_000, "the proposal at the agency");
+    const atLender = await eventually(async () => {
+      const r = (await L.get(`/v1/statements/${issued.body.hash}`)).body;
+      return r.deliveredAt ? r : undefined;
+    }, 10_000, "the statement delivered");
+    expect(atLender.deliveryError).to.equal(undefined);
+  });
 });
