@@ -266,10 +266,18 @@ export class StatementService {
       throw new ServiceError("VALIDATION_FAILED", msg("fees.PARTS_ANNOUNCED"));
     }
     await this.#assertRoles(from, this.deps.memberId);
+    // Before any part is kept: the schedules it names are ones both signed (a member without one buffers nothing here).
+    const agreed = await this.deps.schedules.agreed(from, this.deps.memberId);
+    const early = checkStatement(shape, { creditorId: from, agencyId: this.deps.memberId }, agreed).filter((p) => p.code === "SCHEDULE_UNKNOWN" || p.code === "PAIR");
+    if (agreed.length === 0 || early.length > 0) {
+      throw new ServiceError("VALIDATION_FAILED", msg("fees.STATEMENT_WRONG", { problems: Math.max(early.length, 1) }), { problems: early.length ? early : [{ code: "SCHEDULE_UNKNOWN", lineId: "" }] });
+    }
     return this.#locked(hash, async () => {
       const had = await this.deps.store.get(hash);
       if (had) return { received: hash, state: had.state };
       const incoming = await this.deps.parts.incoming(hash);
+      // A statement refused once stays refused: announcing it again does not reopen it.
+      if (incoming?.refused) throw new ServiceError("CONFLICT", msg("fees.PART_COMPLETE"));
       if (incoming) return { received: hash, state: "receiving", missing: missingOf(incoming.parts.length, incoming.received) };
       const now = new Date(this.deps.clock()).toISOString();
       await this.deps.parts.putIncoming({ hash, header: statementHeader(shape), parts: announced.map(({ lines, apart, sha256 }) => ({ lines, apart, sha256 })), issue: stored(request), received: [], createdAt: now, updatedAt: now });

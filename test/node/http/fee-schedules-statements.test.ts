@@ -153,7 +153,7 @@ describe("http: fee schedules and monthly statements between a lender's and an a
     const doc = (await L.get(`/v1/statements/${firstHash}`)).body.doc as StatementDocument;
     const inLendersName = await sendWhole(rival, doc, firstHash);
     expect(inLendersName.answer.envelope.refused?.code).to.equal("FORBIDDEN");
-    // In its own name it may announce one, but the whole is checked against schedules the agency signed with it: none.
+    // In its own name: its header names schedules the agency never signed with it, so nothing of it is kept.
     const own = { ...doc, creditorId: 3 };
     const inItsOwn = await sendWhole(rival, own, statementHash(own));
     expect(inItsOwn.answer.envelope.refused?.code).to.equal("VALIDATION_FAILED");

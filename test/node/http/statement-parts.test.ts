@@ -148,6 +148,13 @@ describe("http: a statement of 10,000 lines in parts, and through the agency's o
     for (const [index, p] of otherParts.entries()) answers.push(await lender.peer.send(2, "statement.part", { hash: `0x${"cd".repeat(32)}`, index, ...p.part }));
     expect(answers.slice(0, -1).every((a) => a.answer.envelope.refused === undefined)).to.equal(true);
     expect(refusal(answers.at(-1)!)).to.equal("VALIDATION_FAILED fees.HASH_MISMATCH");
+    // Refused once, refused for good: announcing it again does not reopen it.
+    const again = await lender.peer.send(2, "statement.issue", { header: statementHeader(other), hash: `0x${"cd".repeat(32)}`, parts: otherParts.map((p) => p.announced) });
+    expect(refusal(again)).to.equal("CONFLICT fees.PART_COMPLETE");
+    // A member with no schedule signed with the agency has nothing buffered: its header is refused.
+    const rivals = { ...statementHeader(next), creditorId: 3 };
+    expect(refusal(await rival.peer.send(2, "statement.issue", { header: rivals, hash: `0x${"ef".repeat(32)}`, parts: parts.map((p) => p.announced) }))).to.equal("VALIDATION_FAILED fees.STATEMENT_WRONG");
+    expect(refusal(await rival.peer.send(2, "statement.part", { hash: `0x${"ef".repeat(32)}`, index: 0, ...parts[0]!.part }))).to.equal("NOT_FOUND fees.PART_UNKNOWN");
     expect((await A.get("/v1/statements")).body.statements.map((s: { hash: string }) => s.hash)).to.deep.equal([hash]);
   });
 
