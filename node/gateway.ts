@@ -73,6 +73,11 @@ import { metricsRouter } from "./http/metrics-router.js";
 import { peerRouter } from "./http/peer-router.js";
 import { PeerChannel } from "./services/peer/channel.js";
 import { PeerOutbox } from "./services/peer/outbox.js";
+import { feeSchedulesRouter } from "./http/fee-schedules-router.js";
+import { statementsRouter } from "./http/statements-router.js";
+import { FeeScheduleService } from "./services/fees/fee-schedules.js";
+import { chainAssignments, ledgerEntries, type StatementAssignmentSource, type StatementEntrySource } from "./services/fees/statement-sources.js";
+import { StatementService } from "./services/fees/statements.js";
 import { repaymentsRouter } from "./http/repayments-router.js";
 import { RepaymentLedger } from "./services/repayments/ledger.js";
 import { DECISION_KIND, REPORT_KIND } from "./services/repayments/messages.js";
@@ -111,6 +116,9 @@ export interface Gateway {
   /** caseledger-peer/1: signed messages to and from other members' gateways; the outbox for those that must arrive. */
   peer: PeerChannel;
   peerOutbox: PeerOutbox;
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §23). */
+  feeSchedules: FeeScheduleService;
+  statements: StatementService;
   /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
   repayments: RepaymentLedger;
   repaymentReports: RepaymentReporter;
@@ -126,6 +134,10 @@ export interface StartOptions {
   clock?: () => number;
   /** When the evidence log is anchored: overrides config.evidence (itself DEFAULTS.evidence, the file, the environment). */
   evidence?: Partial<AnchorSettings>;
+  /** Where statements read repayments (docs/design.md §23): the creditor's repayment ledger unless a test says otherwise. */
+  statementEntries?: StatementEntrySource;
+  /** Which of the creditor's cases were assigned to the agency when: the chain's assignment history unless a test says otherwise. */
+  statementAssignments?: StatementAssignmentSource;
 }
 
 /** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
@@ -373,6 +385,24 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
   const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports });
 
+  // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
+  const activeAs = (id: number, role: "lender" | "agency") => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.AGENCY);
+  const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, channel: peer, outbox: peerOutbox, evidence, activeAs, memberId: config.memberId, clock });
+  const statements = new StatementService({
+    store: store.statements,
+    schedules: feeSchedules,
+    entries: options.statementEntries ?? ledgerEntries(repayments),
+    assignments: options.statementAssignments ?? chainAssignments(indexer, store.cases),
+    channel: peer,
+    outbox: peerOutbox,
+    parts: store.statementParts,
+    evidence,
+    activeAs,
+    nameOf: (id) => (id === config.memberId ? Promise.resolve(config.memberName) : web.directory.nameOf(id)),
+    memberId: config.memberId,
+    clock,
+  });
+
   const healthService = new HealthService({
     memberId: config.memberId,
     memberName: config.memberName,
@@ -465,6 +495,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/audit": auditRouter(audit),
       "/member": memberRouter(pendingChange),
       "/scorecards": scorecardsRouter(scorecards),
+      "/fee-schedules": feeSchedulesRouter(feeSchedules),
+      "/statements": statementsRouter(statements),
       "/repayments": repaymentRoutes.repayments,
       // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
       "/": repaymentRoutes.cases,
@@ -518,6 +550,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     pendingChange,
     peer,
     peerOutbox,
+    feeSchedules,
+    statements,
     repayments,
     repaymentReports,
     health,

@@ -3,6 +3,7 @@ import { ConfigError } from "../config.js";
 import { SecretFileError } from "../store/secret-file.js";
 import { casesAllocate, casesCheck, casesCommit, casesUpload, REMOTE_HELP } from "./cases-remote.js";
 import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
+import * as fees from "./fees-remote.js";
 import { REPAYMENTS_COMMANDS, repaymentsConfirm, repaymentsDispute, repaymentsList, repaymentsReport } from "./repayments.js";
 import { CliError } from "./gateway-client.js";
 import { createOutput, EXIT } from "./output.js";
@@ -11,6 +12,7 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
 
   caseledger cases validate FILE [--json] ...   校验案件清单（离线）/ validate a case list (offline)
 ${REMOTE_HELP}
+${fees.FEES_HELP.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n")}
 ${REPAYMENTS_COMMANDS}
   caseledger cases settle --case KEY=YUAN ... [--terms FILE] [--wait]   结清上链 / settle cases for the amounts stated
   caseledger scorecards [--consortium] [--json]   机构评分 / agency scorecards (lender view, or consortium-wide)
@@ -31,6 +33,14 @@ const COMMANDS: Record<string, Command> = {
   "cases allocate": casesAllocate,
   "cases commit": casesCommit,
   "cases check": casesCheck,
+  "fee-schedules propose": fees.feeSchedulesPropose,
+  "fee-schedules list": fees.feeSchedulesList,
+  "fee-schedules accept": fees.feeSchedulesAccept,
+  "statements issue": fees.statementsIssue,
+  "statements list": fees.statementsList,
+  "statements accept": fees.statementsAccept,
+  "statements dispute": fees.statementsDispute,
+  "statements export": fees.statementsExport,
   "repayments report": repaymentsReport,
   "repayments list": repaymentsList,
   "repayments confirm": repaymentsConfirm,

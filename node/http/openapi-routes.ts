@@ -112,4 +112,18 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/cases/:caseKey/waivers", role: "lender", tag: "repayments", summary: "a waiver (减免) of part of a case's debt, within the case's waiver limit", body: J, status: 201 },
   { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
+  // fee schedules and monthly statements (docs/design.md §23)
+  { method: "GET", path: "/v1/fee-schedules", role: "lender,agency", tag: "fees", summary: "this member's fee schedules with its agencies (lender) or creditors (agency): proposed, received, agreed", query: ["agencyId", "creditorId"] },
+  { method: "GET", path: "/v1/fee-schedules/:hash", role: "lender,agency", tag: "fees", summary: "one fee schedule with both members' signed envelopes" },
+  { method: "POST", path: "/v1/fee-schedules", role: "admin", tag: "fees", summary: "lender: propose a fee schedule to an agency (full-risk, half-risk, no-risk; fen as decimal strings); sent signed as fee-schedule.propose", body: J, status: 201 },
+  { method: "POST", path: "/v1/fee-schedules/:hash/resend", role: "admin", tag: "fees", summary: "lender: propose a schedule the agency's gateway has not taken (a dead letter or a refusal) again" },
+  { method: "POST", path: "/v1/fee-schedules/:hash/accept", role: "agency", tag: "fees", summary: "agency: accept a received fee schedule; sent signed as fee-schedule.accept, agreed once the lender's gateway answers" },
+  { method: "GET", path: "/v1/statements", role: "lender,agency", tag: "fees", summary: "this member's monthly statements (without their lines)", query: ["agencyId", "creditorId", "month"] },
+  { method: "GET", path: "/v1/statements/:hash", role: "lender,agency", tag: "fees", summary: "one statement: the document (lines, lines apart, totals), its state and the signed envelopes" },
+  { method: "GET", path: "/v1/statements/:hash.csv", role: "lender,agency", tag: "fees", summary: "the statement as CSV (UTF-8 with BOM, formulas neutralized)", produces: "text/csv" },
+  { method: "GET", path: "/v1/statements/:hash.pdf", role: "lender,agency", tag: "fees", summary: "the statement as PDF", produces: "application/pdf" },
+  { method: "POST", path: "/v1/statements", role: "lender", tag: "fees", summary: "lender: compute and issue the statement of { agencyId, month }; stored for good and sent signed as statement.issue", body: J, status: 201 },
+  { method: "POST", path: "/v1/statements/:hash/resend", role: "lender", tag: "fees", summary: "lender: send an issued statement the agency's gateway has not answered, again" },
+  { method: "POST", path: "/v1/statements/:hash/accept", role: "agency", tag: "fees", summary: "agency: accept a statement (statement.accept); both members notarize it" },
+  { method: "POST", path: "/v1/statements/:hash/dispute", role: "agency", tag: "fees", summary: "agency: dispute lines { lines: [{ lineId, reason }] } (statement.dispute)", body: J },
 ];

@@ -14,6 +14,8 @@ import { HandoverReceipts } from "./handover-receipts.js";
 import type { KvStore } from "./kv-store.js";
 import { LoanRefIndex } from "./loan-ref-index.js";
 import { PeerOutboxStore } from "./peer-outbox.js";
+import { FeeScheduleStore } from "./fee-schedule-store.js";
+import { StatementStore } from "./statement-store.js";
 import { RepaymentLedgerStore } from "./repayment-ledger.js";
 import { RepaymentReports } from "./repayment-reports.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
@@ -25,6 +27,7 @@ import { StoreProbe } from "./store-probe.js";
 import { sublevelKv, withFastBatches } from "./sublevel-kv.js";
 import type { Database, Sublevel } from "./sublevel.js";
 import { Table } from "./table.js";
+import { StatementPartStore } from "./statement-parts.js";
 import { SUBLEVELS, type SublevelName } from "./sublevel-names.js";
 
 /**
@@ -65,6 +68,10 @@ export interface GatewayDatabase {
   /** caseledger-peer/1: envelope ids seen (receiver side) and messages that must arrive (sender side). */
   peerNonces: SeenNonces;
   peerOutbox: PeerOutboxStore;
+  /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §23). */
+  feeSchedules: FeeScheduleStore;
+  statements: StatementStore;
+  statementParts: StatementPartStore;
   /** The repayment ledger (creditor side) and this member's own repayment reports (agency side). */
   repayments: RepaymentLedgerStore;
   repaymentReports: RepaymentReports;
@@ -116,6 +123,9 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     handoverNonces: new SeenNonces(new Table(sub.handoverNonces)),
     peerNonces: new SeenNonces(new Table(sub.peerNonces)),
     peerOutbox: new PeerOutboxStore(new Table(sub.peerOutbox), () => new StoreBatch(db)),
+    feeSchedules: new FeeScheduleStore(new Table(sub.feeSchedules)),
+    statements: new StatementStore(new Table(sub.statements)),
+    statementParts: new StatementPartStore(new Table(sub.statementParts)),
     repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
     repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
     probe: new StoreProbe(sub.health),

@@ -20,7 +20,10 @@ export const SUBLEVELS = [
   "health", // "probe" → the time of the last health check's synced write
   "peerNonces", // from/id → { keepUntil }: caseledger-peer/1 envelope ids seen (pruned)
   "peerOutbox", // pending/id | done/id → PeerOutboxItem: peer messages that must arrive, and their signed answers
+  "feeSchedules", // schedule hash → StoredFeeSchedule (lender and agency side; never deleted)
+  "statements", // statement hash → StoredStatement (lender and agency side; never deleted)
   "repayments", // s/seq | i/id | c/caseKey/seq: the repayment ledger at the creditor (append-only)
   "repaymentReports", // reportId → RepaymentReport: what this agency reported and what the creditor answered
+  "statementParts", // h/hash | p/hash/index(4): a statement arriving in parts (agency side; parts removed once whole)
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];

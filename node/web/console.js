@@ -16,11 +16,15 @@ const ROLE_TABS = {
     ["cases", "tab_cases"],
     ["portfolio", "tab_portfolio"],
     ["agencies", "tab_agencies"],
+    ["schedules", "tab_fee_schedules"],
+    ["statements", "tab_statements"],
   ],
   agency: [
     ["mycases", "tab_mycases"],
     ["check", "tab_check"],
     ["evidence", "tab_evidence"],
+    ["schedules", "tab_fee_schedules"],
+    ["statements", "tab_statements"],
   ],
   court: [["verify", "tab_verify"]],
   admin: [
@@ -48,6 +52,9 @@ const MODULES = {
   tokens: "admin",
   audit: "admin",
   directory: "admin",
+  schedules: "fees",
+  statements: "fees",
+  statement: "fees",
 };
 
 const state = { me: undefined, flash: undefined };

@@ -256,6 +256,7 @@ const TASKS = {
   "bench:verify": (args) => run(tsx("scripts/bench/verify.ts", args)).then((r) => r.code),
   "bench:load": (args) => run(tsx("scripts/bench/load.ts", args)).then((r) => r.code),
   "bench:repayments": (args) => run(tsx("scripts/bench/repayments.ts", args)).then((r) => r.code),
+  "bench:statement": (args) => run(tsx("scripts/bench/statement.ts", args)).then((r) => r.code),
   // The evidence figures of scripts/bench/results/evidence.json: the log and its proofs, then the CLI's verification
   // (anchoring gas per record comes from bench:gas, which measures every contract).
   "bench:evidence": async (args) => {
@@ -266,7 +267,7 @@ const TASKS = {
     return 0;
   },
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:repayments"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:repayments", "bench:statement"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }

@@ -122,6 +122,20 @@ const TABLE: Record<string, Row> = {
   "POST /v1/member/pending-change/cancel": { ok: 404, whileSuspended: true },
   "GET /v1/audit": { ok: 200, whileSuspended: true },
   "GET /v1/audit/verify": { ok: 200, whileSuspended: true },
+  // fee schedules and statements
+  "GET /v1/fee-schedules": { ok: 200 },
+  "GET /v1/fee-schedules/:hash": { path: `/v1/fee-schedules/${UNKNOWN_KEY}`, ok: 404 },
+  "POST /v1/fee-schedules": { body: () => ({}), ok: 400 },
+  "POST /v1/fee-schedules/:hash/accept": { path: `/v1/fee-schedules/${UNKNOWN_KEY}/accept`, ok: 404 },
+  "POST /v1/fee-schedules/:hash/resend": { path: `/v1/fee-schedules/${UNKNOWN_KEY}/resend`, ok: 404 },
+  "GET /v1/statements": { ok: 200 },
+  "GET /v1/statements/:hash": { path: `/v1/statements/${UNKNOWN_KEY}`, ok: 404 },
+  "GET /v1/statements/:hash.csv": { path: `/v1/statements/${UNKNOWN_KEY}.csv`, ok: 404 },
+  "GET /v1/statements/:hash.pdf": { path: `/v1/statements/${UNKNOWN_KEY}.pdf`, ok: 404 },
+  "POST /v1/statements": { body: () => ({}), ok: 400 },
+  "POST /v1/statements/:hash/resend": { path: `/v1/statements/${UNKNOWN_KEY}/resend`, ok: 404 },
+  "POST /v1/statements/:hash/accept": { path: `/v1/statements/${UNKNOWN_KEY}/accept`, ok: 404 },
+  "POST /v1/statements/:hash/dispute": { path: `/v1/statements/${UNKNOWN_KEY}/dispute`, body: () => ({}), ok: 400 },
 };
 
 const MALFORMED = ["Bearer", "Bearer clt_", `Bearer clt_${"A".repeat(300)}`, "Basic dXNlcjpwYXNz", "Bearer clt_abc def", "Bearer  clt_abc", "Token clt_abc"];
