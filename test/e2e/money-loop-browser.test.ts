@@ -170,6 +170,11 @@ describe("e2e: the money loop in the consoles — repayment, schedule, statement
     expect(await laterPage.textContent(`tr[data-agency="${recovering}"] span[data-window='90']`)).to.contain("80");
     expect(await laterPage.textContent(`tr[data-agency="${idle}"] span[data-window='90']`)).to.contain("0");
 
+    // The lender's portfolio counts the confirmed 720 yuan of the 1,800 assigned: 40.0%.
+    await laterPage.click("nav a[data-tab=portfolio]");
+    await laterPage.waitForSelector("#portfolio-recovered", WAIT);
+    expect(await laterPage.textContent("#portfolio-recovered")).to.contain("720.00").and.to.contain("40.0%");
+
     // 7. The next case goes to the agency that recovered, ahead of the one that did not, and the reason says so.
     const L2 = apiClient(lender.url, later);
     const next = await L2.upload("loop-next.csv", [HEADER, row(3)].join("\n"));
