@@ -387,7 +387,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
 
   // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
   const activeAs = (id: number, role: "lender" | "agency") => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.AGENCY);
-  const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, channel: peer, outbox: peerOutbox, evidence, activeAs, memberId: config.memberId, clock });
+  const feeSchedules = new FeeScheduleService({ store: store.feeSchedules, statements: store.statements, channel: peer, outbox: peerOutbox, evidence, activeAs, memberId: config.memberId, clock });
   const statements = new StatementService({
     store: store.statements,
     schedules: feeSchedules,

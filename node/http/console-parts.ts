@@ -6,6 +6,7 @@ import type { Clock } from "../domain/clock.js";
 import { AuthorizationLetters } from "../services/authorization-letters.js";
 import { directoryFileOf, MemberDirectory } from "../services/member-directory.js";
 import { PortfolioService } from "../services/portfolio.js";
+import { ledgerRepayments } from "../services/scorecard-repayments.js";
 import { SessionService } from "../services/session.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
@@ -44,7 +45,7 @@ export function consoleParts(deps: ConsolePartsDeps): {
   const nameOf = (id: number) => (id === memberId ? Promise.resolve(config.memberName) : directory.nameOf(id));
   const letters = new AuthorizationLetters({ store, cipher, indexer, memberId, memberName: config.memberName, nameOf, isActiveAgency: deps.isActiveAgency, clock });
   const session = new SessionService({ store, directory, memberId, memberName: config.memberName, clock });
-  const portfolio = new PortfolioService({ store, cipher, indexer, memberId, nameOf, clock });
+  const portfolio = new PortfolioService({ store, cipher, indexer, repayments: ledgerRepayments(store.repayments), memberId, nameOf, clock });
   // Public endpoints, per client address (config.rateLimits; by default 30 at once, then 30 a minute); at most
   // 10,000 addresses kept. The QR-code page and its check share a bucket.
   const limits = config.rateLimits;

@@ -356,6 +356,7 @@ export const CATALOG = {
     SCHEDULE_INVALID: { zh: "费率方案无效，见 details.problems", en: "the fee schedule is not valid; see details.problems" },
     SCHEDULE_EXISTS: { zh: "该费率方案已存在：{hash}", en: "this fee schedule exists already: {hash}" },
     SCHEDULE_NOT_NEXT: { zh: "新版本的版本号和生效日期都须晚于已有的第 {version} 版（{from} 起）", en: "a new version must come after version {version} (from {from}) in both number and effective date" },
+    SCHEDULE_OVERLAPS_STATEMENT: { zh: "新版本自 {from} 起生效，但该机构 {month} 的对账单已出具：生效日期须在已出具对账单的月份之后", en: "the new version would apply from {from}, but the statement for {month} has been issued: it must come into force after the months already stated" },
     SCHEDULE_NOT_PENDING: { zh: "该费率方案当前状态为 {state}，不能接受", en: "the fee schedule is {state} and cannot be accepted" },
     SCHEDULE_NOT_SENT: { zh: "未向贵机构提出过费率方案 {hash}", en: "no fee schedule {hash} was proposed to your member" },
     NOT_PARTY: { zh: "本成员不是此文件所述的一方", en: "this member is not a party to it" },

@@ -5,13 +5,16 @@ import { maskName } from "../domain/identity/name.js";
 import type { CasePii, StoredCase } from "../store/case-records.js";
 import type { GatewayDatabase } from "../store/database.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
+import type { ScorecardRepaymentSource } from "./scorecards.js";
 import { ServiceError } from "./service-error.js";
 import { msg } from "../messages/message.js";
 
 export interface PortfolioDeps {
   store: GatewayDatabase;
   cipher: PiiCipher;
-  indexer: Pick<CaseIndexer, "caseOf" | "casesOfAgency" | "casesOfCreditor">;
+  indexer: Pick<CaseIndexer, "caseOf" | "casesOfAgency" | "casesOfCreditor" | "history">;
+  /** The creditor's repayment ledger: each reported repayment with its state after decisions and reversals. */
+  repayments: ScorecardRepaymentSource;
   memberId: number;
   nameOf: (memberId: number) => Promise<string>;
   clock: Clock;
@@ -45,11 +48,23 @@ export interface CaseSummariesQuery {
   after?: string;
 }
 
+/** A share in 1/10,000 steps, rounded down in integers (money never passes through a float): 0 without a base. */
+const rateOf = (partFen: bigint, wholeFen: bigint): number => (wholeFen > 0n ? Number((partFen * 10_000n) / wholeFen) / 10_000 : 0);
+
+/** The amount the creditor stated when it settled the case on chain (its last CaseSettled), 0 when none. */
+function settledFenOf(history: ReadonlyArray<{ type: string; settledFen?: string }>): bigint {
+  const settled = history.filter((e) => e.type === "CaseSettled").at(-1);
+  return settled?.settledFen ? BigInt(settled.settledFen) : 0n;
+}
+
 /**
  * The console's overview of a member's cases: a lender's portfolio (by status, outstanding and recovery by
- * agency, aging) and pages of case summaries with masked names. Recovery of an agency = outstanding of the cases
- * it settled ÷ outstanding of every case it was last assigned (the chain keeps the current or last agency of a
- * case). The portfolio is cached for 5 s so that a dashboard left open costs little.
+ * agency and overall, aging) and pages of case summaries with masked names. Recovery (docs/design.md §24) = money
+ * recovered ÷ outstanding of the cases assigned: per case, its confirmed, not reversed repayments in the creditor's
+ * ledger — each to the agency that reported it — or, for a case settled on chain with no confirmed repayment, the
+ * amount the creditor stated on chain, to the case's agency; never a settled case's outstanding, which is what was
+ * owed, not what was paid. The denominator is every case's outstanding from its case list, for the agency the chain
+ * names as its current or last. Cached for 5 s so that a dashboard left open costs little.
  */
 export class PortfolioService {
   #cache: { at: number; body: unknown } | undefined;
@@ -62,11 +77,31 @@ export class PortfolioService {
     const now = Math.floor(deps.clock() / 1000);
     const byStatus = new Map<string, Agg>();
     const aging = new Map<string, Agg>();
-    const agencies = new Map<number, { active: Agg; settled: Agg; assigned: Agg }>();
+    const agencies = new Map<number, { active: Agg; settled: Agg; assigned: Agg; recoveredFen: bigint }>();
+    const agencyOf = (agencyId: number) => {
+      let a = agencies.get(agencyId);
+      if (!a) {
+        a = { active: { cases: 0, outstandingFen: 0n }, settled: { cases: 0, outstandingFen: 0n }, assigned: { cases: 0, outstandingFen: 0n }, recoveredFen: 0n };
+        agencies.set(agencyId, a);
+      }
+      return a;
+    };
     let total: Agg = { cases: 0, outstandingFen: 0n };
+    const overall = { assignedFen: 0n, fromLedgerFen: 0n, fromChainFen: 0n };
     let batch: StoredCase[] = [];
     const flush = async () => {
-      const records = await Promise.all(batch.map((c) => deps.indexer.caseOf(c.caseKey)));
+      const keys = batch.map((c) => c.caseKey);
+      const [records, paid] = await Promise.all([Promise.all(keys.map((k) => deps.indexer.caseOf(k))), deps.repayments.ofCases(keys)]);
+      const confirmed = new Map<string, Array<{ agencyId: number; amountFen: bigint }>>();
+      for (const r of paid) {
+        if (r.state !== "confirmed") continue;
+        const list = confirmed.get(r.caseKey.toLowerCase()) ?? [];
+        list.push(r);
+        confirmed.set(r.caseKey.toLowerCase(), list);
+      }
+      const settledOnChain = await Promise.all(
+        batch.map(async (c, i) => (records[i]?.status === "Settled" && !confirmed.has(c.caseKey.toLowerCase()) ? settledFenOf(await deps.indexer.history(c.caseKey)) : 0n)),
+      );
       batch.forEach((c, i) => {
         const record = records[i];
         const fen = BigInt(c.outstandingFen);
@@ -74,12 +109,17 @@ export class PortfolioService {
         add(byStatus, statusAt(record, now), fen);
         const bucket = AGING_BUCKETS.find((b) => c.overdueDays <= b.max)!.bucket;
         add(aging, bucket, fen);
+        for (const r of confirmed.get(c.caseKey.toLowerCase()) ?? []) {
+          // A repayment the creditor recorded itself (agency 0) is the case's agency's, if it has one.
+          const by = r.agencyId || record?.agencyId || 0;
+          if (by) agencyOf(by).recoveredFen += r.amountFen;
+          overall.fromLedgerFen += r.amountFen;
+        }
         if (record && record.agencyId) {
-          const a = agencies.get(record.agencyId) ?? {
-            active: { cases: 0, outstandingFen: 0n },
-            settled: { cases: 0, outstandingFen: 0n },
-            assigned: { cases: 0, outstandingFen: 0n },
-          };
+          const a = agencyOf(record.agencyId);
+          a.recoveredFen += settledOnChain[i]!;
+          overall.fromChainFen += settledOnChain[i]!;
+          overall.assignedFen += fen;
           a.assigned.cases += 1;
           a.assigned.outstandingFen += fen;
           if (isHeldAt(record, now)) {
@@ -90,7 +130,6 @@ export class PortfolioService {
             a.settled.cases += 1;
             a.settled.outstandingFen += fen;
           }
-          agencies.set(record.agencyId, a);
         }
       });
       batch = [];
@@ -118,10 +157,17 @@ export class PortfolioService {
             assignedCases: a.assigned.cases,
             assignedFen: a.assigned.outstandingFen.toString(),
             settledCases: a.settled.cases,
-            recoveredFen: a.settled.outstandingFen.toString(),
-            recoveryRate: a.assigned.outstandingFen > 0n ? Number((a.settled.outstandingFen * 10_000n) / a.assigned.outstandingFen) / 10_000 : 0,
+            recoveredFen: a.recoveredFen.toString(),
+            recoveryRate: rateOf(a.recoveredFen, a.assigned.outstandingFen),
           })),
       ),
+      recovery: {
+        assignedFen: overall.assignedFen.toString(),
+        recoveredFen: (overall.fromLedgerFen + overall.fromChainFen).toString(),
+        fromLedgerFen: overall.fromLedgerFen.toString(),
+        fromChainFen: overall.fromChainFen.toString(),
+        recoveryRate: rateOf(overall.fromLedgerFen + overall.fromChainFen, overall.assignedFen),
+      },
       aging: AGING_BUCKETS.map((b) => ({ bucket: b.bucket, ...fen(aging.get(b.bucket) ?? { cases: 0, outstandingFen: 0n }) })),
     };
     this.#cache = { at: deps.clock(), body };

@@ -38,6 +38,8 @@ export const API_ERRORS = {
   REPAYMENT_NOT_HOLDER: 403,
   REPAYMENT_EXCEEDS_OUTSTANDING: 409,
   WAIVER_LIMIT_EXCEEDED: 409,
+  /** Fee schedules (§23): a new version that would come into force in or before a month already stated for the pair. */
+  SCHEDULE_OVERLAPS_STATEMENT: 409,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

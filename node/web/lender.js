@@ -407,7 +407,9 @@ async function portfolioPage(view) {
   view.append(
     card(
       t("tab_portfolio"),
-      h("div", { class: "stats" }, stat(t("total_cases"), data.totals.cases), stat(t("total_outstanding"), `${money(data.totals.outstandingFen)} ${t("yuan")}`)),
+      h("div", { class: "stats" }, stat(t("total_cases"), data.totals.cases), stat(t("total_outstanding"), `${money(data.totals.outstandingFen)} ${t("yuan")}`),
+        Object.assign(stat(t("portfolio_recovered"), `${money(data.recovery.recoveredFen)} ${t("yuan")} · ${(Math.round(data.recovery.recoveryRate * 1000) / 10).toFixed(1)}%`), { id: "portfolio-recovered" }),
+      ),
       h("p", { class: "muted small" }, `${when(data.asOf)}`),
     ),
     grid,

@@ -5,6 +5,7 @@ import type { AgreedSchedule } from "../../domain/fees/statement-input.js";
 import type { Clock } from "../../domain/clock.js";
 import { bilingual, msg } from "../../messages/message.js";
 import type { FeeScheduleStore, StoredFeeSchedule } from "../../store/fee-schedule-store.js";
+import type { StatementStore } from "../../store/statement-store.js";
 import type { PeerOutboxItem } from "../../store/peer-outbox.js";
 import type { EvidenceService } from "../evidence.js";
 import type { PeerChannel, PeerExchange } from "../peer/channel.js";
@@ -15,6 +16,8 @@ import { agreementRecord, answerBody, stored } from "./peer-agreement.js";
 
 export interface FeeScheduleDeps {
   store: FeeScheduleStore;
+  /** The pair's statements: a schedule never changes what a month already stated says. */
+  statements: Pick<StatementStore, "list">;
   channel: Pick<PeerChannel, "send" | "handle">;
   /** Where fee-schedule.propose goes: a restart or the agency's gateway down delays it, never loses it. */
   outbox: Pick<PeerOutbox, "deliver" | "onAnswer" | "onDeadLetter">;
@@ -65,6 +68,7 @@ export class FeeScheduleService {
     if (schedule.agencyId === this.deps.memberId) throw invalid([{ code: "MEMBER_ID", path: "$.agencyId" }]);
     await this.#assertRoles(schedule.creditorId, schedule.agencyId);
     await this.#assertNext(schedule);
+    await this.#assertAfterStatements(schedule);
     const now = new Date(this.deps.clock()).toISOString();
     const hash = feeScheduleHash(schedule);
     if (await this.deps.store.get(hash)) throw new ServiceError("CONFLICT", msg("fees.SCHEDULE_EXISTS", { hash }));
@@ -158,6 +162,17 @@ export class FeeScheduleService {
     }
   }
 
+  /**
+   * A new version may not come into force in or before a month the lender has issued a statement for: that statement
+   * was priced by the version before, and a correction of it is a new statement under the schedule it named (§23).
+   */
+  async #assertAfterStatements(schedule: FeeSchedule): Promise<void> {
+    const from = schedule.effectiveFrom.slice(0, 7);
+    const stated = await this.deps.statements.list({ creditorId: schedule.creditorId, agencyId: schedule.agencyId });
+    const latest = stated.reduce((max, s) => (s.month > max ? s.month : max), "");
+    if (latest !== "" && from <= latest) throw new ServiceError("SCHEDULE_OVERLAPS_STATEMENT", msg("fees.SCHEDULE_OVERLAPS_STATEMENT", { from: schedule.effectiveFrom, month: latest }));
+  }
+
   /** Agency side of fee-schedule.propose: from the creditor it names, to this agency, hash as claimed. */
   async #received(from: number, body: unknown, request: SignedPeerEnvelope): Promise<unknown> {
     const { schedule: raw, hash } = (typeof body === "object" && body !== null ? body : {}) as Partial<ProposeBody>;
@@ -167,6 +182,8 @@ export class FeeScheduleService {
     if (schedule.creditorId !== from || schedule.agencyId !== this.deps.memberId) throw new ServiceError("FORBIDDEN", msg("fees.NOT_PARTY"));
     if (feeScheduleHash(schedule) !== hash) throw new ServiceError("VALIDATION_FAILED", msg("fees.HASH_MISMATCH"));
     await this.#assertRoles(from, this.deps.memberId);
+    // The agency's own check: a creditor that skips its gateway's cannot reprice a month the agency holds a statement of.
+    await this.#assertAfterStatements(schedule);
     const had = await this.deps.store.get(hash);
     if (had) return { received: hash, state: had.state };
     const now = new Date(this.deps.clock()).toISOString();

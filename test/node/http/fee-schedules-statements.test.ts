@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { canonicalDigest } from "../../../node/domain/canonical-json.js";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
+import { feeScheduleHash, feeScheduleToJson, type FeeSchedule } from "../../../node/domain/fees/fee-schedule.js";
 import { monthOf } from "../../../node/domain/fees/month.js";
 import { statementHash, type StatementDocument } from "../../../node/domain/fees/statement-document.js";
 import { splitStatement, statementHeader } from "../../../node/domain/fees/statement-parts.js";
@@ -147,6 +148,25 @@ describe("http: fee schedules and monthly statements between a lender's and an a
     const atAgency = await receivedAtAgency(firstHash);
     expect(atAgency.body).to.include({ state: "received", hash: firstHash });
     expect(statementHash(atAgency.body.doc as StatementDocument)).to.equal(firstHash);
+  });
+
+  it("refuses a new schedule version that would come into force in or before a month already stated", async () => {
+    const [y, m] = month.split("-").map(Number) as [number, number];
+    const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, "0")}-01`;
+    for (const effectiveFrom of [`${month}-01`, `${month}-28`]) {
+      const refused = await LAdmin.post("/v1/fee-schedules", { ...schedule, version: 2, effectiveFrom });
+      expect([refused.status, refused.body.error?.code], effectiveFrom).to.deep.equal([409, "SCHEDULE_OVERLAPS_STATEMENT"]);
+      expect(refused.body.error.message).to.contain(month);
+    }
+    expect((await LAdmin.get("/v1/fee-schedules?agencyId=2")).body.schedules).to.have.length(1);
+    // A creditor that skips its own gateway's check: the agency's gateway refuses the proposal, signed.
+    const sneaked: FeeSchedule = { creditorId: 1, agencyId: 2, version: 2, effectiveFrom: `${month}-01`, model: { kind: "full-risk", buckets: [{ fromDays: 0, toDays: null, bp: 100 }] } };
+    const direct = await lender.peer.send(2, "fee-schedule.propose", { schedule: feeScheduleToJson(sneaked), hash: feeScheduleHash(sneaked) });
+    expect(direct.answer.envelope.refused?.code).to.equal("SCHEDULE_OVERLAPS_STATEMENT");
+    expect((await A.get("/v1/fee-schedules?creditorId=1")).body.schedules).to.have.length(1);
+    // The month after the last statement is free: the proposal is kept (and never priced until the agency agrees).
+    const later = await LAdmin.post("/v1/fee-schedules", { ...schedule, version: 2, effectiveFrom: next });
+    expect(later.status, JSON.stringify(later.body)).to.equal(201);
   });
 
   it("refuses a statement from a third member, in the lender's name or its own", async () => {
