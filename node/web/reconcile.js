@@ -5,6 +5,9 @@ import { post, upload } from "./api.js";
 import { money, say, t } from "./i18n.js";
 import { card, clear, errorNote, h, note, short, stat, table } from "./ui.js";
 
+/** Ids a bulk confirmation takes at once (MAX_BULK_DECISIONS at the gateway): a longer statement goes in parts. */
+const BULK = 20_000;
+
 /** A reconciliation code in the page's language: the bank file's own codes, else the case list's field codes. */
 const why = (code) => say("reconcile", code, "") || say("field", code, code);
 
@@ -39,7 +42,8 @@ export async function render(view) {
       confirm.disabled = true;
       clear(done);
       try {
-        const { results } = await post("/v1/repayments/confirm", { ids: preview.ids });
+        const results = [];
+        for (let i = 0; i < preview.ids.length; i += BULK) results.push(...(await post("/v1/repayments/confirm", { ids: preview.ids.slice(i, i + BULK) })).results);
         const ok = results.filter((r) => r.state === "confirmed");
         done.append(note(ok.length === results.length ? "ok" : "warn", t("reconcile_confirmed", { n: ok.length, of: results.length })));
         for (const r of results) if (r.warning) done.append(note("warn", `${short(r.id)}: ${why(r.warning)}`));
