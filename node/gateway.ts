@@ -82,6 +82,7 @@ import { repaymentsRouter } from "./http/repayments-router.js";
 import { RepaymentLedger } from "./services/repayments/ledger.js";
 import { DECISION_KIND, REPORT_KIND } from "./services/repayments/messages.js";
 import { RepaymentReporter } from "./services/repayments/reports.js";
+import { RepaymentReconciler } from "./services/repayments/reconcile.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -383,7 +384,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peer.handle(DECISION_KIND, (from, body, request) => repaymentReports.receiveDecisions(from, body, request.hash));
   peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
   peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
-  const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports });
+  const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
+  const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports, reconciler: repaymentReconciler });
 
   // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
   const activeAs = (id: number, role: "lender" | "agency") => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.AGENCY);

@@ -4,7 +4,7 @@ import { SecretFileError } from "../store/secret-file.js";
 import { casesAllocate, casesCheck, casesCommit, casesUpload, REMOTE_HELP } from "./cases-remote.js";
 import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
 import * as fees from "./fees-remote.js";
-import { REPAYMENTS_COMMANDS, repaymentsConfirm, repaymentsDispute, repaymentsList, repaymentsReport } from "./repayments.js";
+import { REPAYMENTS_COMMANDS, repaymentsConfirm, repaymentsDispute, repaymentsImport, repaymentsList, repaymentsReport } from "./repayments.js";
 import { CliError } from "./gateway-client.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -45,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   "repayments list": repaymentsList,
   "repayments confirm": repaymentsConfirm,
   "repayments dispute": repaymentsDispute,
+  "repayments import": repaymentsImport,
   "cases settle": (args, io) => import("./cases-settle.js").then((m) => m.casesSettle(args, io)),
   scorecards: (args, io) => import("./scorecards.js").then((m) => m.scorecardsCommand(args, io)),
   // Loaded on use: verification starts fast and needs none of the gateway's modules.

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import { formatFen } from "../domain/money.js";
@@ -8,7 +9,8 @@ import { msg } from "../messages/message.js";
 import { callGateway, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
 import { EXIT, type Output, words } from "./output.js";
 import type { RepaymentReport } from "../store/repayment-reports.js";
-import type { DecisionResult, LedgerView } from "../services/repayments/ledger.js";
+import { type DecisionResult, type LedgerView, MAX_BULK_DECISIONS } from "../services/repayments/ledger.js";
+import type { ReconcilePreview } from "../services/repayments/reconcile.js";
 
 export const REPAYMENTS_COMMANDS = `  caseledger repayments report --case-key KEY --amount-fen FEN --paid-at ISO --channel C --payer P (--voucher FILE | --voucher-evidence ID)
                                                报告还款（机构）/ report a repayment (agency): the voucher file's digest is recorded, or an
@@ -19,7 +21,11 @@ export const REPAYMENTS_COMMANDS = `  caseledger repayments report --case-key KE
   caseledger repayments confirm ID... [--ids-file FILE]
                                                确认还款（贷款机构）/ confirm repayments (lender): one, or many at once
   caseledger repayments dispute ID --reason NOT_RECEIVED|AMOUNT_MISMATCH|VOUCHER_INVALID|DUPLICATE|OTHER
-                                               对还款提出异议（贷款机构）/ dispute a repayment (lender)`;
+                                               对还款提出异议（贷款机构）/ dispute a repayment (lender)
+  caseledger repayments import FILE [--confirm]
+                                               按银行流水对账（贷款机构）/ reconcile against the bank's statement (lender): CSV with
+                                               借据号/loanRef, 金额/amount, 交易日期/date; shows each line matched to a reported
+                                               repayment or why not; --confirm confirms the matched ones`;
 
 const REPAYMENTS_HELP = `${REPAYMENTS_COMMANDS}
 ${GATEWAY_HELP}`;
@@ -143,4 +149,42 @@ export async function repaymentsDispute(args: string[], io: Output): Promise<num
   if (io.json) io.out(JSON.stringify(result));
   else io.out(`已提出异议 / disputed ${result.id}: ${reasonWords(values.reason)} (evidence ${result.evidenceLeafHash})`);
   return EXIT.OK;
+}
+
+/** A reconciliation code in the user's language: the bank file's own codes, else the case list's field codes. */
+function reconcileWords(code: string): string {
+  if (Object.hasOwn(CATALOG.reconcile, code)) return words(msg(`reconcile.${code as keyof typeof CATALOG.reconcile}`));
+  return Object.hasOwn(CATALOG.field, code) ? words(msg(`field.${code as keyof typeof CATALOG.field}`)) : code;
+}
+
+/**
+ * `caseledger repayments import FILE [--confirm]`: the bank's statement reconciled at the gateway (a preview), then,
+ * with --confirm, the matched repayments confirmed in bulk. Exit 1 when a line did not match or a confirmation failed.
+ */
+export async function repaymentsImport(args: string[], io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...GATEWAY_OPTIONS, confirm: { type: "boolean", default: false } } });
+  if (values.help || positionals.length !== 1) return usage(io, values.help);
+  const target = gatewayTarget(values);
+  const preview = (await callGateway(target, "POST", "/v1/repayments/reconcile", { body: await readFile(positionals[0]!), headers: { "content-type": "text/csv" } })) as ReconcilePreview;
+  const results: DecisionResult[] = [];
+  if (values.confirm) {
+    for (let i = 0; i < preview.ids.length; i += MAX_BULK_DECISIONS) {
+      const part = (await callGateway(target, "POST", "/v1/repayments/confirm", { json: { ids: preview.ids.slice(i, i + MAX_BULK_DECISIONS) } })) as { results: DecisionResult[] };
+      results.push(...part.results);
+    }
+  }
+  const failed = results.filter((r) => "error" in r);
+  if (io.json) io.out(JSON.stringify(values.confirm ? { preview, results } : { preview }));
+  else {
+    const t = preview.totals;
+    io.out(`对账 / reconciled ${t.lines} lines: ${t.matched} matched, ${t.unmatched} not`);
+    for (const m of preview.matched) io.out(`  row ${m.row} ${m.loanRef} ${yuan(m.amountFen)} ${m.date} → ${m.repaymentId}`);
+    for (const u of preview.unmatched) io.out(`  row ${u.row} ${u.field}: ${u.code} ${reconcileWords(u.code)}`);
+    if (values.confirm) {
+      io.out(`已确认 / confirmed ${results.length - failed.length} of ${results.length}`);
+      for (const r of results) if ("warning" in r && r.warning) io.out(`  ${r.id}: ${reconcileWords(r.warning)}`);
+      for (const f of failed) if ("error" in f) io.out(`  ${f.id}: ${f.error.code} ${f.error.problem}`);
+    } else if (preview.ids.length > 0) io.out("  next: caseledger repayments import FILE --confirm");
+  }
+  return failed.length > 0 || preview.totals.unmatched > 0 ? EXIT.FINDINGS : EXIT.OK;
 }

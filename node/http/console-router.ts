@@ -30,6 +30,7 @@ const FILES: Record<string, string> = {
   "scorecards.js": "text/javascript",
   "fees.js": "text/javascript",
   "repayments.js": "text/javascript",
+  "reconcile.js": "text/javascript",
   "favicon.svg": "image/svg+xml",
 };
 

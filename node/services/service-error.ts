@@ -37,6 +37,7 @@ export const API_ERRORS = {
   /** Repayments (docs/design.md §22): the reporter does not hold the case now; more than is outstanding; a waiver past the limit. */
   REPAYMENT_NOT_HOLDER: 403,
   REPAYMENT_EXCEEDS_OUTSTANDING: 409,
+  VOUCHER_REUSED: 409,
   WAIVER_LIMIT_EXCEEDED: 409,
   /** Fee schedules (§23): a new version that would come into force in or before a month already stated for the pair. */
   SCHEDULE_OVERLAPS_STATEMENT: 409,

@@ -6,12 +6,14 @@ import type { Table } from "./table.js";
 const SEQ = "s/";
 const ID = "i/";
 const CASE = "h/";
+const VOUCHER = "v/";
 
 /**
  * The `repayments` sublevel, at a case's creditor: the repayment ledger, append-only (an entry is never overwritten or
  * deleted). `s/<seq>` → entry in the order written, `i/<id>` → seq, `h/<caseKey>` → the seqs of the case's entries
  * (an index, rewritten with each append: a case has a handful of entries, and reading many cases' ledgers then
- * takes two reads in all instead of an iterator each).
+ * takes two reads in all instead of an iterator each), `v/<contentSha256>` → the ids of the repayments showing that
+ * voucher file (VOUCHER_REUSED).
  */
 export class RepaymentLedgerStore {
   #next: number | undefined;
@@ -47,6 +49,16 @@ export class RepaymentLedgerStore {
       seqsOf.get(entry.caseKey)!.push(first + i);
     });
     for (const [caseKey, seqs] of seqsOf) this.table.putIn(ops, CASE + caseKey, seqs);
+    const vouchers = new Map<string, number[]>();
+    entries.forEach((entry, i) => {
+      const sha = entry.type === "repayment" ? entry.voucher?.contentSha256 : undefined;
+      if (sha) vouchers.set(sha, [...(vouchers.get(sha) ?? []), first + i]);
+    });
+    if (vouchers.size > 0) {
+      const shas = [...vouchers.keys()];
+      const before = await this.table.getMany(shas.map((sha) => VOUCHER + sha));
+      shas.forEach((sha, i) => this.table.putIn(ops, VOUCHER + sha, [...(Array.isArray(before[i]) ? before[i] : []), ...vouchers.get(sha)!]));
+    }
     await ops.write();
     this.#next = first + entries.length;
   }
@@ -87,6 +99,14 @@ export class RepaymentLedgerStore {
       missing.forEach((seq, i) => bySeq.set(seq, more[i] as LedgerEntry));
     }
     return { entries, ofCase: new Map(caseKeys.map((k, i) => [k, caseSeqs[i]!.map((seq) => bySeq.get(seq)!)])) };
+  }
+
+  /** The ids of the repayments that show the voucher file with this SHA-256, in the order written. */
+  async voucherUsers(contentSha256: string): Promise<string[]> {
+    const seqs = await this.table.get(VOUCHER + contentSha256);
+    if (!Array.isArray(seqs) || seqs.length === 0) return [];
+    const found = await this.table.getMany(seqs.map((seq) => SEQ + pad(seq)));
+    return found.map((e) => (e as LedgerEntry).id);
   }
 
   /** The ids among `ids` that are taken. */

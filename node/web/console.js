@@ -18,6 +18,7 @@ const ROLE_TABS = {
     ["agencies", "tab_agencies"],
     ["schedules", "tab_fee_schedules"],
     ["statements", "tab_statements"],
+    ["reconcile", "tab_reconcile"],
   ],
   agency: [
     ["mycases", "tab_mycases"],
@@ -55,6 +56,7 @@ const MODULES = {
   schedules: "fees",
   statements: "fees",
   statement: "fees",
+  reconcile: "reconcile",
 };
 
 const state = { me: undefined, flash: undefined };

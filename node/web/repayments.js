@@ -43,7 +43,7 @@ export async function lenderLedger(caseKey) {
           { label: t("repayment_channel"), cell: (r) => t(`channel_${r.channel}`) },
           { label: t("repayment_payer"), cell: (r) => t(`payer_${r.payer}`) },
           { label: t("repayment_reporter"), cell: (r) => `#${r.reportedBy}` },
-          { label: t("repayment_state"), cell: (r) => h("span", { "data-state": r.state }, t(`rstate_${r.state}`), r.decision?.reason ? ` · ${reason(r.decision.reason)}` : "") },
+          { label: t("repayment_state"), cell: (r) => h("span", { "data-state": r.state }, t(`rstate_${r.state}`), r.decision?.reason ? ` · ${reason(r.decision.reason)}` : "", r.warning ? h("span", { class: "warn", "data-warning": r.warning }, ` · ${say("reconcile", r.warning, r.warning)}`) : "") },
           { label: "", cell: (r) => actionsOf(r) },
         ],
         ledger.repayments,

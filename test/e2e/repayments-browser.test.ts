@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
+import { chinaDay } from "../../node/domain/repayments/reconcile.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 import { apiClient, eventually } from "../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
@@ -100,5 +101,30 @@ describe("e2e: repayments in the console — the agency's report form, the lende
       return (await agencyPage.waitForSelector(`tr[data-report="${reportId}"] [data-state]`, WAIT).then((e) => e.getAttribute("data-state"))) === "confirmed" || undefined;
     }, 30_000, "confirmed at the agency");
     await Promise.all([context.close(), lenderContext.close()]);
+  });
+
+  it("the lender reconciles its bank's statement: the matched line and why the other did not match, then confirms with one button", async () => {
+    const A = apiClient(agency.url, tokens.agency);
+    const paidAt = new Date(Date.now() - 60_000).toISOString();
+    const sent = await A.post(`/v1/cases/${caseKey}/repayments`, { amountFen: "5000", paidAt, channel: "agency-escrow", payer: "debtor", voucher: { contentSha256: "5e".repeat(32), contentSize: 10, mediaType: "image/png" } });
+    expect(sent.status).to.equal(202);
+    await eventually(async () => ((await A.get("/v1/repayments")).body.reports as Array<{ reportId: string; state: string }>).some((r) => r.reportId === sent.body.reportId && r.state === "reported") || undefined, 30_000, "reported");
+    const day = chinaDay(paidAt);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
+    const page = await open(context, lender, tokens.lender!);
+    await page.goto(`${lender.url}/#reconcile`);
+    await page.waitForSelector("#reconcile-form", WAIT);
+    // The bank's export names the payer: the page never shows it (the gateway never reads the column).
+    const csv = `交易日期,对方户名,借据号,金额\n${day},页面测试,BR-1,50.00\n${day},页面测试,BR-404,1.00\n`;
+    await page.setInputFiles("#reconcile-file", { name: "bank.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.click("#reconcile-preview");
+    await page.waitForSelector('[data-matched-row="2"]', WAIT);
+    expect(await page.textContent('[data-unmatched-row="3"] [data-code]')).to.equal("本机构没有此借据号的案件");
+    expect(await page.textContent("#reconcile-result")).not.to.include("页面测试");
+    await page.click("#reconcile-confirm");
+    await page.waitForSelector("#reconcile-done .note.ok", WAIT);
+    const ledger = (await apiClient(lender.url, tokens.lender).get(`/v1/cases/${caseKey}/repayments`)).body;
+    expect(ledger.repayments.find((r: { id: string }) => r.id === sent.body.reportId)).to.include({ state: "confirmed" });
+    await context.close();
   });
 });

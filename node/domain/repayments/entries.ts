@@ -51,8 +51,11 @@ export interface RepaymentEntry extends EntryBase {
   reportedBy: number;
   /** The agency that held the case when it reported; null when the creditor recorded it. */
   agencyId: number | null;
-  /** The voucher: the leaf hash of the reporter's evidence record (kind `repayment`); null when none was given. */
-  voucher: { leafHash: string } | null;
+  /**
+   * The voucher: the leaf hash of the reporter's evidence record (kind `repayment`) and, for a reported one, the SHA-256
+   * of the voucher file (what VOUCHER_REUSED compares); null when none was given.
+   */
+  voucher: { leafHash: string; contentSha256?: string } | null;
   /** The agency's signed caseledger-peer/1 request that reported it (its hash and signature): the creditor's proof. */
   report?: { hash: string; signature: string };
 }

@@ -22,6 +22,8 @@ export interface CaseLedger {
   waivedFen: bigint;
   /** initial − confirmed repayments − waivers, none of them reversed; never below zero. */
   outstandingFen: bigint;
+  /** What confirmed repayments and waivers, not reversed, come to beyond the initial: money the creditor owes back. */
+  overpaidFen: bigint;
   repayments: RepaymentView[];
   waivers: WaiverView[];
   /** Every entry, in the order written. */
@@ -60,7 +62,7 @@ export function foldLedger(initialFen: bigint, entries: readonly LedgerEntry[]):
   let waivedFen = 0n;
   for (const w of waivers.values()) if (!w.reversal) waivedFen += BigInt(w.amountFen);
   const left = initialFen - confirmedFen - waivedFen;
-  return { initialFen, confirmedFen, waivedFen, outstandingFen: left > 0n ? left : 0n, repayments: [...repayments.values()], waivers: [...waivers.values()], entries: [...entries] };
+  return { initialFen, confirmedFen, waivedFen, outstandingFen: left > 0n ? left : 0n, overpaidFen: left < 0n ? -left : 0n, repayments: [...repayments.values()], waivers: [...waivers.values()], entries: [...entries] };
 }
 
 export type LedgerProblem =
@@ -78,7 +80,6 @@ export function decisionProblem(ledger: CaseLedger, id: string, decision: Decisi
   if (!r) return ledger.entries.some((e) => e.id === id) ? "NOT_A_REPAYMENT" : "ENTRY_NOT_FOUND";
   if (r.state === "reversed") return "ALREADY_REVERSED";
   if (r.state === "confirmed" || r.state === decision) return "ALREADY_DECIDED";
-  if (decision === "confirmed" && BigInt(r.amountFen) > ledger.outstandingFen) return "EXCEEDS_OUTSTANDING";
   return undefined;
 }
 
@@ -91,9 +92,16 @@ export function reversalProblem(ledger: CaseLedger, id: string): LedgerProblem |
   return reversed ? "ALREADY_REVERSED" : undefined;
 }
 
-/** Why a new repayment of `amountFen` cannot be taken: more than is outstanding now (over-payments are refused). */
-export function repaymentProblem(ledger: CaseLedger, amountFen: bigint): LedgerProblem | undefined {
-  return amountFen > ledger.outstandingFen ? "EXCEEDS_OUTSTANDING" : undefined;
+/** A warning a repayment is recorded and confirmed with: the lender decides, and the warning says what it decides on. */
+export type RepaymentWarning = "REPAYMENT_ABOVE_OUTSTANDING";
+
+/**
+ * Whether a repayment of `amountFen` is more than the case's outstanding now. Not a refusal (docs/design.md §22): a
+ * debtor does pay too much, the money has arrived, and the ledger must say so; confirmed, it takes the outstanding to
+ * zero and the rest shows as over-payment (`overpaidFen`).
+ */
+export function repaymentWarning(ledger: CaseLedger, amountFen: bigint): RepaymentWarning | undefined {
+  return amountFen > ledger.outstandingFen ? "REPAYMENT_ABOVE_OUTSTANDING" : undefined;
 }
 
 /**

@@ -36,3 +36,4 @@ export function ledgerError(problem: LedgerProblem, about: { id?: string; state?
 export const notCreditor = () => new ServiceError("FORBIDDEN", msg("repayment.NOT_CREDITOR"), { problem: "NOT_CREDITOR" });
 export const notHolder = () => new ServiceError("REPAYMENT_NOT_HOLDER", msg("repayment.NOT_HOLDER"), { problem: "NOT_HOLDER" });
 export const bodyInvalid = () => new ServiceError("VALIDATION_FAILED", msg("repayment.BODY_INVALID"), { problem: "BODY_INVALID" });
+export const voucherReused = (id: string) => new ServiceError("VOUCHER_REUSED", msg("repayment.VOUCHER_REUSED"), { problem: "VOUCHER_REUSED", id });

@@ -5,14 +5,14 @@ import { isHeldFromCreditor } from "../../domain/consortium/index.js";
 import { DECISION_FORMAT, type DecisionDocument, decisionJson } from "../../domain/repayments/decision-document.js";
 import { type Actor, type DecisionEntry, type DisputeReason, isEntryId, type LedgerEntry, type RepaymentEntry, type ReversalReason, type WaiverReason } from "../../domain/repayments/entries.js";
 import { isDisputeReason, isReversalReason, isWaiverReason, parseCaseKey, parsePositiveFen, parseRepaymentInput } from "../../domain/repayments/input.js";
-import { type CaseLedger, decisionProblem, foldLedger, repaymentProblem, reversalProblem, waiverLimitFen, waiverProblem } from "../../domain/repayments/ledger.js";
+import { type CaseLedger, decisionProblem, foldLedger, type RepaymentView, type RepaymentWarning, repaymentWarning, reversalProblem, waiverLimitFen, waiverProblem } from "../../domain/repayments/ledger.js";
 import type { CaseRepository } from "../../store/case-repository.js";
 import type { LogEntry, RecordDraft } from "../../store/evidence-log/evidence-log.js";
 import type { RepaymentLedgerStore } from "../../store/repayment-ledger.js";
 import type { SignedPeerEnvelope } from "../peer/envelope.js";
 import { notFound, ServiceError } from "../service-error.js";
 import { msg } from "../../messages/message.js";
-import { bodyInvalid, inputError, ledgerError, notCreditor, notHolder } from "./errors.js";
+import { bodyInvalid, inputError, ledgerError, notCreditor, notHolder, voucherReused } from "./errors.js";
 import { DECISION_KIND, type DecisionNotice, DECISIONS_PER_MESSAGE, type ReportAnswer } from "./messages.js";
 
 export interface RepaymentLedgerDeps {
@@ -37,8 +37,11 @@ export interface LedgerView {
   confirmedFen: string;
   waivedFen: string;
   outstandingFen: string;
+  /** Confirmed repayments and waivers beyond the debt: the creditor's to return (§22). */
+  overpaidFen: string;
   waiverLimitFen: string;
-  repayments: Array<CaseLedger["repayments"][number]>;
+  /** Each with `warning` while it is open and more than the outstanding now (confirming it is the lender's call). */
+  repayments: Array<RepaymentView & { warning?: RepaymentWarning }>;
   waivers: Array<CaseLedger["waivers"][number]>;
   entries: LedgerEntry[];
 }
@@ -66,8 +69,9 @@ export interface OpenRepayment {
   state: "reported" | "disputed";
 }
 
-export type DecisionResult = { id: string; state: "confirmed" | "disputed"; evidenceLeafHash: string } | { id: string; error: { code: string; problem: string } };
-type Outcome = { id: string; state: "confirmed" | "disputed"; evidenceLeafHash: string } | { id: string; refused: ServiceError };
+type Decided = { id: string; state: "confirmed" | "disputed"; evidenceLeafHash: string; warning?: RepaymentWarning };
+export type DecisionResult = Decided | { id: string; error: { code: string; problem: string } };
+type Outcome = Decided | { id: string; refused: ServiceError };
 
 /** Ids in one bulk decision: the design target is 20,000 lines a second; a request stays under the 1 MB JSON limit. */
 export const MAX_BULK_DECISIONS = 20_000;
@@ -80,6 +84,7 @@ const newIds = (n: number) => {
   return Array.from({ length: n }, (_, i) => hex.slice(i * ID_BYTES * 2, (i + 1) * ID_BYTES * 2));
 };
 const STAND_IN_ID = "0".repeat(32);
+const isSha256 = (value: unknown): value is string => typeof value === "string" && /^[0-9a-f]{64}$/.test(value);
 /** Decisions notarized and written together (a multiple of DECISIONS_PER_MESSAGE, so that the agencies' messages are full). */
 export const DECISIONS_PER_WRITE = 4_000;
 
@@ -155,8 +160,12 @@ export class RepaymentLedger {
       confirmedFen: String(l.confirmedFen),
       waivedFen: String(l.waivedFen),
       outstandingFen: String(l.outstandingFen),
+      overpaidFen: String(l.overpaidFen),
       waiverLimitFen: String(waiverLimitFen(l.initialFen, this.deps.waiverLimitPercent)),
-      repayments: l.repayments,
+      repayments: l.repayments.map((r) => {
+        const warning = r.state === "reported" || r.state === "disputed" ? repaymentWarning(l, BigInt(r.amountFen)) : undefined;
+        return warning ? { ...r, warning } : r;
+      }),
       waivers: l.waivers,
       entries: l.entries,
     };
@@ -203,9 +212,10 @@ export class RepaymentLedger {
     const body = raw as Record<string, unknown>;
     const input = parseRepaymentInput(body, this.deps.clock());
     if ("problem" in input) throw inputError(input.problem);
-    const voucher = body.voucher as { leafHash?: unknown } | undefined;
     if (!isEntryId(body.reportId)) throw bodyInvalid();
-    if (typeof voucher?.leafHash !== "string" || !/^0x[0-9a-f]{64}$/.test(voucher.leafHash)) throw new ServiceError("VALIDATION_FAILED", msg("repayment.VOUCHER_REQUIRED"), { problem: "VOUCHER_REQUIRED" });
+    const voucher = body.voucher as { leafHash?: unknown; contentSha256?: unknown } | undefined;
+    if (typeof voucher?.leafHash !== "string" || !/^0x[0-9a-f]{64}$/.test(voucher.leafHash) || !isSha256(voucher.contentSha256)) throw new ServiceError("VALIDATION_FAILED", msg("repayment.VOUCHER_REQUIRED"), { problem: "VOUCHER_REQUIRED" });
+    const contentSha256 = voucher.contentSha256;
     const reportId = body.reportId;
     const [state] = await this.deps.casesOf([input.caseKey]);
     if (!state || Number(state.creditorId) !== this.deps.memberId) throw notCreditor();
@@ -219,8 +229,8 @@ export class RepaymentLedger {
         const view = ledger.repayments.find((r) => r.id === reportId)!;
         return { entryId: reportId, state: view.state, outstandingFen: String(ledger.outstandingFen) };
       }
-      const problem = repaymentProblem(ledger, input.amountFen);
-      if (problem) throw ledgerError(problem, { amountFen: input.amountFen, outstandingFen: ledger.outstandingFen });
+      await this.#voucherFree(contentSha256);
+      const warning = repaymentWarning(ledger, input.amountFen);
       const entry: RepaymentEntry = {
         type: "repayment",
         id: reportId,
@@ -232,24 +242,23 @@ export class RepaymentLedger {
         payer: input.payer,
         reportedBy: from,
         agencyId: from,
-        voucher: { leafHash: voucher.leafHash as string },
+        voucher: { leafHash: voucher.leafHash as string, contentSha256 },
         report: { hash: request.hash, signature: request.signature },
       };
       await this.deps.ledger.append([entry]);
-      return { entryId: reportId, state: "reported", outstandingFen: String(ledger.outstandingFen) };
+      return { entryId: reportId, state: "reported", outstandingFen: String(ledger.outstandingFen), ...(warning ? { warning } : {}) };
     });
   }
 
   /** The creditor records a repayment to its own account itself: a repayment and its confirmation, notarized. */
-  async record(raw: Record<string, unknown>, by: Actor): Promise<{ entry: RepaymentEntry; decision: DecisionEntry; outstandingFen: string }> {
+  async record(raw: Record<string, unknown>, by: Actor): Promise<{ entry: RepaymentEntry; decision: DecisionEntry; outstandingFen: string; overpaidFen: string; warning?: RepaymentWarning }> {
     const input = parseRepaymentInput(raw, this.deps.clock());
     if ("problem" in input) throw inputError(input.problem);
     const leafHash = raw.voucherLeafHash;
     if (leafHash !== undefined && (typeof leafHash !== "string" || !/^0x[0-9a-f]{64}$/.test(leafHash))) throw new ServiceError("VALIDATION_FAILED", msg("repayment.VOUCHER_INVALID"), { problem: "VOUCHER_INVALID" });
     return this.#exclusive(async () => {
       const ledger = await this.#fold(input.caseKey);
-      const problem = repaymentProblem(ledger, input.amountFen);
-      if (problem) throw ledgerError(problem, { amountFen: input.amountFen, outstandingFen: ledger.outstandingFen });
+      const warning = repaymentWarning(ledger, input.amountFen);
       const entry: RepaymentEntry = {
         type: "repayment",
         id: newId(),
@@ -265,7 +274,8 @@ export class RepaymentLedger {
       };
       const [decision] = await this.#decisions([{ repayment: entry, decision: "confirmed" }], by);
       await this.deps.ledger.append([entry, decision!]);
-      return { entry, decision: decision!, outstandingFen: String(ledger.outstandingFen - input.amountFen) };
+      const after = foldLedger(ledger.initialFen, [...ledger.entries, entry, decision!]);
+      return { entry, decision: decision!, outstandingFen: String(after.outstandingFen), overpaidFen: String(after.overpaidFen), ...(warning ? { warning } : {}) };
     });
   }
 
@@ -284,7 +294,7 @@ export class RepaymentLedger {
   }
 
   /** One decision: its result, or its refusal thrown. */
-  async decideOne(id: string, decision: "confirmed" | "disputed", rawReason: unknown, by: Actor): Promise<{ id: string; state: "confirmed" | "disputed"; evidenceLeafHash: string }> {
+  async decideOne(id: string, decision: "confirmed" | "disputed", rawReason: unknown, by: Actor): Promise<Decided> {
     if (!isEntryId(id)) throw ledgerError("ENTRY_NOT_FOUND", { id });
     const [outcome] = await this.#decide([id], decision, rawReason, by);
     if (!outcome || "refused" in outcome) throw outcome?.refused ?? ledgerError("ENTRY_NOT_FOUND", { id });
@@ -294,6 +304,20 @@ export class RepaymentLedger {
   /** Whether this member is the case's creditor (it registered the case). */
   async isCreditorOf(caseKey: string): Promise<boolean> {
     return (await this.deps.cases.get(caseKey.toLowerCase()))?.creditorId === this.deps.memberId;
+  }
+
+  /**
+   * Refuses a voucher whose content another repayment of this creditor already shows (VOUCHER_REUSED): one bank slip
+   * is one payment, whoever reports it and on whichever case. A repayment reversed since frees its voucher (it was
+   * entered in error; the money's real report may show the same slip).
+   */
+  async #voucherFree(contentSha256: string): Promise<void> {
+    for (const id of await this.deps.ledger.voucherUsers(contentSha256)) {
+      const entry = await this.deps.ledger.get(id);
+      if (!entry) continue;
+      const folded = foldLedger(0n, await this.deps.ledger.ofCase(entry.caseKey));
+      if (folded.repayments.find((r) => r.id === id)?.state !== "reversed") throw voucherReused(id);
+    }
   }
 
   async #decide(rawIds: unknown, decision: "confirmed" | "disputed", rawReason: unknown, by: Actor): Promise<Outcome[]> {
@@ -313,6 +337,7 @@ export class RepaymentLedger {
       const ledgers = new Map<string, CaseLedger>();
       const results = new Map<string, Outcome>();
       const accepted: Array<{ repayment: RepaymentEntry; decision: "confirmed" | "disputed"; reason?: DisputeReason }> = [];
+      const warnings = new Map<string, RepaymentWarning>();
       const caseKeys = [...entriesOf.keys()];
       const stored = await this.deps.cases.getMany(caseKeys);
       const initial = new Map(caseKeys.map((k, i) => [k, stored[i]]));
@@ -346,6 +371,8 @@ export class RepaymentLedger {
           continue;
         }
         const repayment = entry as RepaymentEntry;
+        const warning = decision === "confirmed" ? repaymentWarning(ledger, BigInt(repayment.amountFen)) : undefined;
+        if (warning) warnings.set(id, warning);
         accepted.push({ repayment, decision, ...(reason ? { reason } : {}) });
         // Later ids of the same case see this decision (a stand-in id and leaf hash: only the state matters to the checks).
         const standIn: DecisionEntry = { type: "decision", id: STAND_IN_ID, caseKey: entry.caseKey, recordedAt: "", repaymentId: id, decision, by, evidence: { leafHash: "" } };
@@ -354,7 +381,10 @@ export class RepaymentLedger {
         else decidedHere.set(entry.caseKey, [standIn]);
         ledgers.delete(entry.caseKey);
       }
-      for (const d of await this.#take(accepted, by)) results.set(d.repaymentId, { id: d.repaymentId, state: d.decision, evidenceLeafHash: d.evidence.leafHash });
+      for (const d of await this.#take(accepted, by)) {
+        const warning = warnings.get(d.repaymentId);
+        results.set(d.repaymentId, { id: d.repaymentId, state: d.decision, evidenceLeafHash: d.evidence.leafHash, ...(warning ? { warning } : {}) });
+      }
       return ids.map((id) => results.get(id)!);
     });
   }

@@ -15,8 +15,8 @@ export interface ReportBody {
   paidAt: string;
   channel: string;
   payer: string;
-  /** The leaf hash of the agency's evidence record of the voucher (kind `repayment`). */
-  voucher: { leafHash: string };
+  /** The leaf hash of the agency's evidence record of the voucher (kind `repayment`) and the voucher file's SHA-256. */
+  voucher: { leafHash: string; contentSha256: string };
 }
 
 /** Creditor → agency, the report's answer: the entry as the ledger holds it now, and the case's outstanding. */
@@ -24,6 +24,8 @@ export interface ReportAnswer {
   entryId: string;
   state: RepaymentState;
   outstandingFen: string;
+  /** Recorded, but more than the outstanding: the creditor decides (docs/design.md §22). */
+  warning?: "REPAYMENT_ABOVE_OUTSTANDING";
 }
 
 /** Creditor → agency: what became of reported repayments. */

@@ -64,7 +64,7 @@ export class RepaymentReporter {
     };
     // Written before the message: the answer's hook finds the report whenever it comes.
     await this.deps.reports.put(report);
-    const body: ReportBody = { reportId, caseKey: report.caseKey, amountFen: report.amountFen, paidAt: report.paidAt, channel: report.channel, payer: report.payer, voucher: { leafHash: voucher.leafHash } };
+    const body: ReportBody = { reportId, caseKey: report.caseKey, amountFen: report.amountFen, paidAt: report.paidAt, channel: report.channel, payer: report.payer, voucher: { leafHash: voucher.leafHash, contentSha256: voucher.contentSha256 } };
     await this.deps.deliver(creditorId, REPORT_KIND, body, { id: reportId });
     return report;
   }

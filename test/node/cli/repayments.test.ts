@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
 import { apiClient, eventually } from "../../support/api-client.js";
+import { chinaDay } from "../../../node/domain/repayments/reconcile.js";
 import { CLI } from "../../support/cli.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";
@@ -56,6 +57,7 @@ describe("node/cli: caseledger repayments report / list / confirm / dispute (aga
     caseKey = preview.body.decisions[0].caseKey;
     dir = await mkdtemp(join(tmpdir(), "caseledger-cli-repay-"));
     await writeFile(join(dir, "voucher.png"), "synthetic voucher image");
+    await writeFile(join(dir, "voucher-2.png"), "another synthetic voucher image");
   });
   after(async () => {
     await Promise.all([lender?.close(), agency?.close()]);
@@ -65,19 +67,25 @@ describe("node/cli: caseledger repayments report / list / confirm / dispute (aga
 
   it("the agency reports with a voucher file, the lender confirms one and disputes another; both sides list what happened", async () => {
     const paidAt = new Date(Date.now() - 60_000).toISOString();
-    const args = (amount: string) => ["repayments", "report", "--case-key", caseKey, "--amount-fen", amount, "--paid-at", paidAt, "--channel", "agency-escrow", "--payer", "debtor", "--voucher", join(dir, "voucher.png")];
+    const args = (amount: string, voucher = "voucher.png") => ["repayments", "report", "--case-key", caseKey, "--amount-fen", amount, "--paid-at", paidAt, "--channel", "agency-escrow", "--payer", "debtor", "--voucher", join(dir, voucher)];
     const first = await caseledger([...args("12345"), "--json"], agencyEnv);
     expect(first.code, first.stderr).to.equal(0);
     const report = JSON.parse(first.stdout) as { reportId: string; voucher: { evidenceId: number } };
-    const human = await caseledger(args("500"), agencyEnv);
+    // One voucher file is one payment: another report showing it is refused by the creditor (VOUCHER_REUSED).
+    const reused = await caseledger([...args("700"), "--json"], agencyEnv);
+    expect(reused.code, reused.stderr).to.equal(0);
+    const reusedId = (JSON.parse(reused.stdout) as { reportId: string }).reportId;
+    const human = await caseledger(args("500", "voucher-2.png"), agencyEnv);
     expect(human.code, human.stderr).to.equal(0);
     expect(human.stdout).to.match(/reported [0-9a-f]{32}: 5\.00 元/);
     const secondId = /reported ([0-9a-f]{32})/.exec(human.stdout)![1]!;
     await eventually(async () => {
       const list = await caseledger(["repayments", "list", "--case-key", caseKey, "--json"], agencyEnv);
       const reports = (JSON.parse(list.stdout) as { reports: Array<{ state: string }> }).reports;
-      return reports.length === 2 && reports.every((r) => r.state === "reported") || undefined;
+      return reports.length === 3 && reports.filter((r) => r.state === "reported").length === 2 && reports.some((r) => r.state === "refused") || undefined;
     }, 30_000, "both reported");
+    const refusedLine = (await caseledger(["repayments", "list", "--case-key", caseKey], agencyEnv)).stdout.split("\n").find((l) => l.startsWith(reusedId));
+    expect(refusedLine).to.match(/refused .* VOUCHER_REUSED/);
     const confirm = await caseledger(["repayments", "confirm", report.reportId], lenderEnv);
     expect(confirm.code, confirm.stderr).to.equal(0);
     expect(confirm.stdout).to.include("confirmed 1 of 1");
@@ -97,5 +105,34 @@ describe("node/cli: caseledger repayments report / list / confirm / dispute (aga
     }, 30_000, "the agency's view of the decisions");
     const usage = await caseledger(["repayments", "dispute", secondId], lenderEnv);
     expect(usage.code).to.equal(2);
+  });
+
+  it("the lender imports its bank's statement: a preview of matched and unmatched lines, then --confirm confirms the matched", async () => {
+    const paidAt = new Date(Date.now() - 60_000).toISOString();
+    await writeFile(join(dir, "voucher-3.png"), "a third synthetic voucher image");
+    const sent = await caseledger(["repayments", "report", "--case-key", caseKey, "--amount-fen", "2000", "--paid-at", paidAt, "--channel", "agency-escrow", "--payer", "debtor", "--voucher", join(dir, "voucher-3.png"), "--json"], agencyEnv);
+    const reportId = (JSON.parse(sent.stdout) as { reportId: string }).reportId;
+    await eventually(async () => {
+      const list = JSON.parse((await caseledger(["repayments", "list", "--json"], agencyEnv)).stdout) as { reports: Array<{ reportId: string; state: string }> };
+      return list.reports.some((r) => r.reportId === reportId && r.state === "reported") || undefined;
+    }, 30_000, "reported");
+    const day = chinaDay(paidAt);
+    // The bank's export carries the payer's name: it is never read into the answer.
+    await writeFile(join(dir, "bank.csv"), `交易日期,付款人姓名,借据号,金额\n${day} 09:15:00,命令测试,CR-1,20.00\n${day},命令测试,CR-9,1.00\n${day},命令测试,CR-1,0\n`);
+    const preview = await caseledger(["repayments", "import", join(dir, "bank.csv")], lenderEnv);
+    expect(preview.code, preview.stderr).to.equal(1);
+    expect(preview.stdout).to.include("reconciled 3 lines: 1 matched, 2 not");
+    expect(preview.stdout).to.include(`row 2 CR-1 20.00 元 ${day} → ${reportId}`);
+    expect(preview.stdout).to.include("row 3 loanRef: LOAN_REF_UNKNOWN");
+    expect(preview.stdout).to.include("row 4 amount: AMOUNT_ZERO the amount must not be zero");
+    expect(preview.stdout + preview.stderr).not.to.include("命令测试");
+    const confirmed = await caseledger(["repayments", "import", join(dir, "bank.csv"), "--confirm", "--json"], lenderEnv);
+    const out = JSON.parse(confirmed.stdout) as { preview: { ids: string[] }; results: Array<{ id: string; state?: string }> };
+    expect(out.preview.ids).to.deep.equal([reportId]);
+    expect(out.results).to.have.length(1);
+    expect(out.results[0]).to.include({ id: reportId, state: "confirmed" });
+    const again = JSON.parse((await caseledger(["repayments", "import", join(dir, "bank.csv"), "--json"], lenderEnv)).stdout) as { preview: { ids: string[]; unmatched: Array<{ row: number; code: string }> } };
+    expect(again.preview.ids).to.deep.equal([]);
+    expect(again.preview.unmatched[0]).to.deep.include({ row: 2, code: "AMOUNT_DIFFERS" });
   });
 });

@@ -114,6 +114,8 @@ const TABLE: Record<string, Row> = {
   "POST /v1/repayments/:id/reverse": { path: "/v1/repayments/nope/reverse", body: () => ({}), ok: 404 },
   "GET /v1/cases/:caseKey/repayments": { path: `/v1/cases/${UNKNOWN_KEY}/repayments`, ok: 404 },
   "POST /v1/cases/:caseKey/waivers": { path: `/v1/cases/${UNKNOWN_KEY}/waivers`, body: () => ({ amountFen: "100", reason: "HARDSHIP" }), ok: 404 },
+  "POST /v1/repayments/reconcile": { body: "借据号,金额,交易日期\nM-1,1.00,2026-01-02\n", contentType: "text/csv", ok: 200 },
+  "POST /v1/cases/:caseKey/repayments": { path: `/v1/cases/${UNKNOWN_KEY}/repayments`, body: () => ({}), ok: 400 },
   // administration
   "GET /v1/staff-tokens": { ok: 200, whileSuspended: true },
   "POST /v1/staff-tokens": { body: () => ({ role: "nope", name: "x" }), ok: 400, whileSuspended: true },

@@ -91,7 +91,7 @@ describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox
     const before = await ledger(k);
     expect(before.repayments).to.have.length(1);
     expect(before.repayments[0]).to.include({ id: sent.body.reportId, state: "reported", amountFen: "30000", reportedBy: 2, agencyId: 2, channel: "agency-escrow", payer: "debtor" });
-    expect(before.repayments[0].voucher).to.deep.equal({ leafHash: sent.body.voucher.leafHash });
+    expect(before.repayments[0].voucher).to.deep.equal({ leafHash: sent.body.voucher.leafHash, contentSha256: voucher.contentSha256 });
     expect(before.repayments[0].report.hash).to.match(/^0x[0-9a-f]{64}$/);
     expect(before.outstandingFen).to.equal("90000");
     const confirmed = await L.post(`/v1/repayments/${sent.body.reportId}/confirm`, {});
@@ -111,23 +111,23 @@ describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox
     expect((await L.post(`/v1/repayments/${sent.body.reportId}/confirm`, {})).body.error.code).to.equal("CONFLICT");
   });
 
-  it("refuses a report for a case the reporter does not hold, one sent to a member that is not the creditor, and one beyond the outstanding", async () => {
+  it("refuses a report for a case the reporter does not hold or sent to a member that is not the creditor; takes one beyond the outstanding with a warning", async () => {
     const k = cases[1]!;
     // The rival agency's own gateway will not send it...
     const own = await R.post("/v1/repayments", { caseKey: k, amountFen: "100", paidAt: paidAt(), channel: "other", payer: "debtor", voucher: { contentSha256: sha256("x"), contentSize: 1, mediaType: "image/png" } });
     expect([own.status, own.body.error.code]).to.deep.equal([403, "REPAYMENT_NOT_HOLDER"]);
     // ...and a gateway of its own making that does is refused by the creditor, signed.
-    const body = { reportId: "ab".repeat(16), caseKey: k, amountFen: "100", paidAt: paidAt(), channel: "other", payer: "debtor", voucher: { leafHash: `0x${"cd".repeat(32)}` } };
+    const body = { reportId: "ab".repeat(16), caseKey: k, amountFen: "100", paidAt: paidAt(), channel: "other", payer: "debtor", voucher: { leafHash: `0x${"cd".repeat(32)}`, contentSha256: "ce".repeat(32) } };
     const forged = await rival.peer.send(1, "repayment.report", body);
     expect(forged.answer.envelope.refused).to.deep.include({ code: "REPAYMENT_NOT_HOLDER", message: "repayment.NOT_HOLDER" });
     // The holder sending it to a member that is not the case's creditor is refused there.
     const astray = await agency.peer.send(3, "repayment.report", body);
     expect(astray.answer.envelope.refused).to.deep.include({ code: "FORBIDDEN", message: "repayment.NOT_CREDITOR" });
-    // Over-payments are refused, and the agency sees the signed refusal with its code.
+    // More than the outstanding is recorded and shown with a warning: the lender decides (see repayments-reconcile.test.ts).
     const over = await report(k, "90001");
-    const refused = await reportState(over.body.reportId, ["refused"]);
-    expect(refused.refused).to.deep.include({ code: "REPAYMENT_EXCEEDS_OUTSTANDING" });
-    expect((await ledger(k)).repayments).to.have.length(0);
+    await reportState(over.body.reportId, ["reported"]);
+    expect((await ledger(k)).repayments.map((r: { id: string; warning?: string }) => [r.id, r.warning])).to.deep.equal([[over.body.reportId, "REPAYMENT_ABOVE_OUTSTANDING"]]);
+    expect((await L.post(`/v1/repayments/${over.body.reportId}/reverse`, { reason: "ENTERED_IN_ERROR" })).status).to.equal(201);
     for (const bad of [{ amountFen: 100 }, { amountFen: "0" }, { amountFen: "1.5" }, { channel: "cash" }, { payer: "friend" }, { paidAt: "2999-01-01T00:00:00Z" }]) {
       const r = await report(k, "100", bad);
       expect(r.status, JSON.stringify(bad)).to.equal(400);
@@ -136,7 +136,7 @@ describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox
     // A member that is not the report's creditor cannot move its state at the agency.
     const fake = await rival.peer.send(2, "repayment.decision", { decisions: [{ reportId: over.body.reportId, caseKey: k, state: "confirmed", at: new Date().toISOString() }] });
     expect(fake.answer.envelope.body).to.deep.equal({ applied: 0, ignored: 1 });
-    expect((await reportState(over.body.reportId, ["refused"])).history.map((h) => h.state)).to.deep.equal(["sending", "refused"]);
+    expect((await reportState(over.body.reportId, ["reversed"])).history.map((h) => h.state)).to.deep.equal(["sending", "reported", "reversed"]);
   });
 
   it("a dispute reaches the agency; a reversal restores the outstanding, once only, and nothing is deleted", async () => {

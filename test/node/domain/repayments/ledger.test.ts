@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Actor, LedgerEntry, RepaymentEntry } from "../../../../node/domain/repayments/entries.js";
 import { parsePaidAt, parsePositiveFen, parseRepaymentInput } from "../../../../node/domain/repayments/input.js";
-import { decisionProblem, foldLedger, repaymentProblem, reversalProblem, waiverLimitFen, waiverProblem } from "../../../../node/domain/repayments/ledger.js";
+import { decisionProblem, foldLedger, repaymentWarning, reversalProblem, waiverLimitFen, waiverProblem } from "../../../../node/domain/repayments/ledger.js";
 
 const by: Actor = { tokenId: "t1", role: "lender" };
 const key = `0x${"aa".repeat(32)}`;
@@ -38,7 +38,8 @@ describe("domain/repayments: the ledger fold and its rules", () => {
     const l = foldLedger(90000n, [a, big, decide(a.id, "disputed")]);
     expect(decisionProblem(l, a.id, "confirmed")).to.equal(undefined);
     expect(decisionProblem(l, a.id, "disputed")).to.equal("ALREADY_DECIDED");
-    expect(decisionProblem(l, big.id, "confirmed")).to.equal("EXCEEDS_OUTSTANDING");
+    // More than the outstanding is the lender's call, not a refusal (it is warned of it instead).
+    expect(decisionProblem(l, big.id, "confirmed")).to.equal(undefined);
     expect(decisionProblem(l, "ff".repeat(16), "confirmed")).to.equal("ENTRY_NOT_FOUND");
     const confirmed = foldLedger(90000n, [...l.entries, decide(a.id, "confirmed")]);
     expect(decisionProblem(confirmed, a.id, "disputed")).to.equal("ALREADY_DECIDED");
@@ -48,8 +49,19 @@ describe("domain/repayments: the ledger fold and its rules", () => {
     const r = reverse(a.id);
     expect(reversalProblem(foldLedger(90000n, [...confirmed.entries, r]), a.id)).to.equal("ALREADY_REVERSED");
     expect(reversalProblem(foldLedger(90000n, [...confirmed.entries, r]), r.id)).to.equal("NOT_REVERSIBLE");
-    expect(repaymentProblem(confirmed, 60000n)).to.equal(undefined);
-    expect(repaymentProblem(confirmed, 60001n)).to.equal("EXCEEDS_OUTSTANDING");
+    expect(repaymentWarning(confirmed, 60000n)).to.equal(undefined);
+    expect(repaymentWarning(confirmed, 60001n)).to.equal("REPAYMENT_ABOVE_OUTSTANDING");
+  });
+
+  it("confirming more than is outstanding stops the outstanding at zero and shows the excess as over-payment; a reversal takes it back", () => {
+    const a = repayment("30000");
+    const big = repayment("70000");
+    const l = foldLedger(90000n, [a, decide(a.id, "confirmed"), big]);
+    expect(repaymentWarning(l, 70000n)).to.equal("REPAYMENT_ABOVE_OUTSTANDING");
+    const over = foldLedger(90000n, [...l.entries, decide(big.id, "confirmed")]);
+    expect([over.outstandingFen, over.overpaidFen, over.confirmedFen]).to.deep.equal([0n, 10000n, 100000n]);
+    const back = foldLedger(90000n, [...over.entries, reverse(big.id)]);
+    expect([back.outstandingFen, back.overpaidFen]).to.deep.equal([60000n, 0n]);
   });
 
   it("limits a case's waivers to a percentage of its outstanding at registration, rounded down to the fen", () => {

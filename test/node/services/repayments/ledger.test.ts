@@ -58,12 +58,13 @@ describe("services/repayments/ledger: bulk decisions", () => {
     await store.repayments.append([report(1, 1, "600"), report(2, 1, "300"), report(3, 1, "200"), report(4, 2, "900"), report(5, 2, "200")]);
     expect((await ledger.decide([id(4)], "confirmed", undefined, lender)).map((r) => ("state" in r ? r.state : r.error.problem))).to.deep.equal(["confirmed"]);
     const results = await ledger.decide([id(1), id(5), id(2), id(3), id(1)], "confirmed", undefined, lender);
-    // Case 1: 1000 outstanding, 600 then 300 fit, 200 no longer does; case 2: 100 left after the earlier 900.
-    expect(results.map((r) => ("state" in r ? r.state : r.error.problem))).to.deep.equal(["confirmed", "EXCEEDS_OUTSTANDING", "confirmed", "EXCEEDS_OUTSTANDING"]);
-    expect((await ledger.view(caseKey(1))).outstandingFen).to.equal("100");
-    expect((await ledger.view(caseKey(2))).outstandingFen).to.equal("100");
+    // Case 1: 1000 outstanding, 600 then 300 fit, 200 no longer does; case 2: 100 left after the earlier 900. Beyond the
+    // outstanding is confirmed with a warning (the lender's call): the outstanding stops at zero, the rest is over-paid.
+    expect(results.map((r) => ("state" in r ? [r.state, r.warning ?? "-"].join(" ") : r.error.problem))).to.deep.equal(["confirmed -", "confirmed REPAYMENT_ABOVE_OUTSTANDING", "confirmed -", "confirmed REPAYMENT_ABOVE_OUTSTANDING"]);
+    expect((await ledger.view(caseKey(1)))).to.include({ outstandingFen: "0", overpaidFen: "100" });
+    expect((await ledger.view(caseKey(2)))).to.include({ outstandingFen: "0", overpaidFen: "100" });
     const again = await ledger.decide([id(2), id(3)], "disputed", "NOT_RECEIVED", lender);
-    expect(again.map((r) => ("state" in r ? r.state : r.error.problem))).to.deep.equal(["ALREADY_DECIDED", "disputed"]);
+    expect(again.map((r) => ("state" in r ? r.state : r.error.problem))).to.deep.equal(["ALREADY_DECIDED", "ALREADY_DECIDED"]);
   });
 
   it("notarizes each decision as its own record of its case, chained to the case's previous one, with the document inline", async () => {
