@@ -9,8 +9,8 @@
 import { createHash } from "node:crypto";
 import { standardBuckets, feeScheduleHash, type FeeSchedule } from "../../node/domain/fees/fee-schedule.js";
 import { statementCsv } from "../../node/domain/fees/statement-csv.js";
-import { statementDocument, statementHash } from "../../node/domain/fees/statement-document.js";
-import { computeStatement } from "../../node/domain/fees/statement.js";
+import { statementDocumentOf, statementHash } from "../../node/domain/fees/statement-document.js";
+import { computeStatementBody } from "../../node/domain/fees/statement.js";
 import type { ConfirmedRepayment, RepaymentReversal, StatementAssignment } from "../../node/domain/fees/statement-input.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
@@ -33,12 +33,16 @@ const agreed = schedules.map((schedule) => ({ schedule, hash: feeScheduleHash(sc
 
 // Synthetic input, made before the clock starts: what the repayment ledger and the case index would hand over.
 const caseKeys = Array.from({ length: CASES }, (_, i) => `0x${createHash("sha256").update(`case ${i}`).digest("hex")}`);
-const assignments: StatementAssignment[] = caseKeys.map((caseKey, i) => ({
-  caseKey,
+const assignment = (i: number): StatementAssignment => ({
+  caseKey: caseKeys[i]!,
   // 2% of the cases are assigned in the month (the half-risk case fee), the rest before.
   assignedAt: new Date(i % 50 === 0 ? MONTH_START + (i % 29) * 86_400_000 : MONTH_START - (1 + (i % 200)) * 86_400_000).toISOString(),
   overdueDays: (i * 7) % 400,
-}));
+});
+// The assignments as the chain index's case history hands them over: the builder keeps what pricing needs.
+function* assignmentStream(): Generator<StatementAssignment> {
+  for (let i = 0; i < CASES; i++) yield assignment(i);
+}
 const repayment = (i: number): ConfirmedRepayment => {
   const paid = MONTH_START + ((i * 7919) % (29 * 86_400)) * 1000;
   return {
@@ -63,14 +67,14 @@ function* confirmedStream(): Generator<ConfirmedRepayment> {
 function* reversalStream(): Generator<RepaymentReversal> {
   for (let k = 0; k < REVERSALS; k++) yield reversal(k);
 }
-const scope = { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, month: MONTH, schedules: agreed, assignments };
+const scope = { creditorId: CREDITOR_ID, agencyId: AGENCY_ID, month: MONTH, schedules: agreed, assignments: assignmentStream() };
 say(`${CASES.toLocaleString("en")} cases, ${REPAYMENTS.toLocaleString("en")} repayments, ${REVERSALS.toLocaleString("en")} reversals; input ready, peak RSS ${peakRssMB()} MB`);
 
 // Ours.
 let t0 = performance.now();
-const statement = computeStatement(scope, { confirmed: confirmedStream(), reversals: reversalStream() });
+const statement = computeStatementBody(scope, { confirmed: confirmedStream(), reversals: reversalStream() });
 const computeMs = performance.now() - t0;
-const doc = statementDocument(statement, { issuedAt: new Date().toISOString() });
+const doc = statementDocumentOf(statement, { issuedAt: new Date().toISOString() });
 const hash = statementHash(doc);
 const hashMs = performance.now() - t0 - computeMs;
 let csvBytes = 0;
@@ -84,7 +88,7 @@ t0 = performance.now();
 const naiveLines: Array<{ id: string; amount: number; fee: number }> = [];
 const floatSchedules = schedules.map((s) => ({ from: Date.parse(`${s.effectiveFrom}T00:00:00+08:00`), s }));
 const bpOf = (s: FeeSchedule, days: number) => (s.model.kind === "no-risk" ? 0 : s.model.buckets.find((b) => days >= b.fromDays && (b.toDays === null || days <= b.toDays))!.bp);
-const caseIndex = new Map(assignments.map((a) => [a.caseKey, a]));
+const caseIndex = new Map(Array.from(assignmentStream(), (a) => [a.caseKey, a]));
 for (const r of [...Array.from(confirmedStream(), (c) => ({ ...c, sign: 1 })), ...Array.from(reversalStream(), (v) => ({ ...v.reversed, entryId: v.entryId, sign: -1 }))]) {
   const paid = Date.parse(r.paidAt);
   const schedule = floatSchedules.filter((f) => f.from <= paid).sort((a, b) => b.from - a.from)[0]!.s;
