@@ -85,8 +85,8 @@ await updateBenchmarksSection(
   `## Settlement: statement and bulk confirmation (\`npm run bench:settlement\`)
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${describeMachine(m)}. The two parts, each in its own child
-process one after the other (its peak RSS its own), with their baselines in the same runs; details in the two sections
-that follow. Load average (1 min) before each part: ${statement.loadBefore[0]} and ${repayments.loadBefore[0]} on ${m.cores} cores.
+process one after the other (its peak RSS its own), with their baselines in the same runs; details in the sections
+\`bench:repayments\` and \`bench:statement\` above. Load average (1 min) before each part: ${statement.loadBefore[0]} and ${repayments.loadBefore[0]} on ${m.cores} cores.
 
 | | figure | CPU (all threads) | peak RSS | target | baseline |
 | --- | --- | --- | --- | --- | --- |
