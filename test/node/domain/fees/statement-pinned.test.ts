@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { standardBuckets } from "../../../../node/domain/fees/fee-schedule.js";
 import { statementCsv } from "../../../../node/domain/fees/statement-csv.js";
-import { statementDocument, statementHash } from "../../../../node/domain/fees/statement-document.js";
-import { computeStatement } from "../../../../node/domain/fees/statement.js";
+import { statementDocument, statementDocumentOf, statementHash } from "../../../../node/domain/fees/statement-document.js";
+import { computeStatement, computeStatementBody } from "../../../../node/domain/fees/statement.js";
 import type { ConfirmedRepayment, RepaymentReversal } from "../../../../node/domain/fees/statement-input.js";
 import { AGENCY_ID, agreed, CREDITOR_ID, caseKey } from "./helpers.js";
 
@@ -57,6 +57,12 @@ describe("node/domain/fees: a statement's bytes, pinned", () => {
 
   it("hashes to the same SHA-256 as before", () => {
     expect(statementHash(doc)).to.equal("0x636291f8bb34c266afe88e45adbd7c395134bf84a4d4e2555645cc968a35d499");
+  });
+
+  it("is the same document whether issued from the lines' document form (as the gateway does) or their bigint form", () => {
+    const issued = statementDocumentOf(computeStatementBody(scope, { confirmed, reversals, open }), issue);
+    expect(issued).to.deep.equal(doc);
+    expect(statementHash(issued)).to.equal(statementHash(doc));
   });
 
   it("writes the same CSV as before", () => {
