@@ -257,6 +257,8 @@ const TASKS = {
   "bench:load": (args) => run(tsx("scripts/bench/load.ts", args)).then((r) => r.code),
   "bench:repayments": (args) => run(tsx("scripts/bench/repayments.ts", args)).then((r) => r.code),
   "bench:statement": (args) => run(tsx("scripts/bench/statement.ts", args)).then((r) => r.code),
+  // The money loop's figures: bench:statement and bench:repayments, each in its own child process, and their summary.
+  "bench:settlement": (args) => run(tsx("scripts/bench/settlement.ts", args)).then((r) => r.code),
   // The evidence figures of scripts/bench/results/evidence.json: the log and its proofs, then the CLI's verification
   // (anchoring gas per record comes from bench:gas, which measures every contract).
   "bench:evidence": async (args) => {
@@ -267,7 +269,7 @@ const TASKS = {
     return 0;
   },
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:repayments", "bench:statement"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:settlement"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }

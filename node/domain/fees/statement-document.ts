@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ApartState, Statement, StatementLineKind, UsedSchedule } from "./statement.js";
+import type { ApartLineJson, Statement, StatementBody, StatementLineJson, UsedSchedule } from "./statement.js";
 
 /**
  * A statement as issued, per docs/design.md §23: the computed statement with money as decimal strings of fen, the
@@ -9,29 +9,6 @@ import type { ApartState, Statement, StatementLineKind, UsedSchedule } from "./s
  */
 
 export const STATEMENT_FORMAT = "caseledger-statement/1";
-
-export interface StatementLineJson {
-  readonly lineId: string;
-  readonly kind: StatementLineKind;
-  readonly caseKey: string;
-  readonly entryId: string;
-  readonly reverses: string;
-  readonly at: string;
-  readonly amountFen: string;
-  readonly bucket: string;
-  readonly bp: number;
-  readonly scheduleVersion: number;
-  readonly feeFen: string;
-}
-
-export interface ApartLineJson {
-  readonly lineId: string;
-  readonly caseKey: string;
-  readonly entryId: string;
-  readonly amountFen: string;
-  readonly paidAt: string;
-  readonly state: ApartState;
-}
 
 export interface StatementDocument {
   readonly format: typeof STATEMENT_FORMAT;
@@ -55,7 +32,20 @@ export interface StatementDocument {
   };
 }
 
+/** The document of a statement computed with bigint lines (each line copied with its money as text). */
 export function statementDocument(statement: Statement, issue: { issuedAt: string; supersedes?: string }): StatementDocument {
+  return statementDocumentOf(
+    {
+      ...statement,
+      lines: statement.lines.map((l) => ({ ...l, amountFen: l.amountFen.toString(), feeFen: l.feeFen.toString() })),
+      apart: statement.apart.map((l) => ({ ...l, amountFen: l.amountFen.toString() })),
+    },
+    issue,
+  );
+}
+
+/** The document of a statement whose lines are in their document form already: they are taken, not copied. */
+export function statementDocumentOf(statement: StatementBody, issue: { issuedAt: string; supersedes?: string }): StatementDocument {
   const t = statement.totals;
   return {
     format: STATEMENT_FORMAT,
@@ -65,8 +55,8 @@ export function statementDocument(statement: Statement, issue: { issuedAt: strin
     issuedAt: issue.issuedAt,
     supersedes: issue.supersedes ?? "",
     schedules: statement.schedules,
-    lines: statement.lines.map((l) => ({ ...l, amountFen: l.amountFen.toString(), feeFen: l.feeFen.toString() })),
-    apart: statement.apart.map((l) => ({ ...l, amountFen: l.amountFen.toString() })),
+    lines: statement.lines,
+    apart: statement.apart,
     totals: {
       lines: t.lines,
       repaidFen: t.repaidFen.toString(),

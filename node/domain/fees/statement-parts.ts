@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../canonical-json.js";
-import type { ApartLineJson, StatementDocument, StatementLineJson } from "./statement-document.js";
+import type { StatementDocument } from "./statement-document.js";
+import type { ApartLineJson, StatementLineJson } from "./statement.js";
 
 /**
  * A statement in parts for caseledger-peer/1 (docs/design.md §23): a month of one pair runs to 100,000 lines, and one

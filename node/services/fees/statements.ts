@@ -2,9 +2,9 @@ import type { Clock } from "../../domain/clock.js";
 import { monthBounds } from "../../domain/fees/month.js";
 import { checkStatement } from "../../domain/fees/statement-check.js";
 import { statementCsv } from "../../domain/fees/statement-csv.js";
-import { isStatementDocument, statementDocument, statementHash, type StatementDocument } from "../../domain/fees/statement-document.js";
+import { isStatementDocument, statementDocumentOf, statementHash, type StatementDocument } from "../../domain/fees/statement-document.js";
 import { announcementFits, joinStatement, partDigest, splitStatement, statementHeader, type AnnouncedPart, type StatementHeader } from "../../domain/fees/statement-parts.js";
-import { computeStatement } from "../../domain/fees/statement.js";
+import { computeStatementBody, type StatementBody, type StatementScope } from "../../domain/fees/statement.js";
 import { msg } from "../../messages/message.js";
 import type { PeerOutboxItem } from "../../store/peer-outbox.js";
 import type { StatementPartStore } from "../../store/statement-parts.js";
@@ -96,20 +96,29 @@ export class StatementService {
     await this.#assertRoles(creditorId, agencyId);
     const schedules = await this.deps.schedules.agreed(creditorId, agencyId);
     if (schedules.length === 0) throw new ServiceError("CONFLICT", msg("fees.NO_AGREED_SCHEDULE", { agencyId }));
-    const [entries, earlier] = await Promise.all([this.deps.entries.entries(creditorId, agencyId, bounds.start, bounds.end), this.deps.store.list({ creditorId, agencyId, month })]);
-    const caseKeys = new Set<string>();
-    for (const e of entries.confirmed) caseKeys.add(e.caseKey);
-    for (const e of entries.reversals) caseKeys.add(e.reversed.caseKey);
-    for (const e of entries.open) caseKeys.add(e.caseKey);
-    const assignments = await this.deps.assignments.assignments(creditorId, agencyId, { fromMs: bounds.start, caseKeys });
-    const statement = computeStatement({ creditorId, agencyId, month, schedules, assignments }, entries);
+    const [statement, earlier] = await Promise.all([this.#compute({ creditorId, agencyId, month, schedules }, bounds), this.deps.store.list({ creditorId, agencyId, month })]);
     const at = new Date(now).toISOString();
-    const doc = statementDocument(statement, { issuedAt: at, ...(earlier[0] ? { supersedes: earlier[0].hash } : {}) });
+    const doc = statementDocumentOf(statement, { issuedAt: at, ...(earlier[0] ? { supersedes: earlier[0].hash } : {}) });
     const hash = statementHash(doc);
     const record: StoredStatement = { hash, doc, state: "issued", createdAt: at, updatedAt: at };
     await this.deps.store.put(record);
     await this.#announce(record, `statement:${hash}`);
     return summary(record);
+  }
+
+  /**
+   * The month's entries read and priced in a call of their own: once it returns, nothing holds the entries, so the
+   * stored and sent document's lines are not kept beside every input object they came from (an async function's
+   * variables live until it ends).
+   */
+  async #compute(scope: Omit<StatementScope, "assignments">, bounds: { start: number; end: number }): Promise<StatementBody> {
+    const entries = await this.deps.entries.entries(scope.creditorId, scope.agencyId, bounds.start, bounds.end);
+    const caseKeys = new Set<string>();
+    for (const e of entries.confirmed) caseKeys.add(e.caseKey);
+    for (const e of entries.reversals) caseKeys.add(e.reversed.caseKey);
+    for (const e of entries.open) caseKeys.add(e.caseKey);
+    const assignments = await this.deps.assignments.assignments(scope.creditorId, scope.agencyId, { fromMs: bounds.start, caseKeys });
+    return computeStatementBody({ ...scope, assignments }, entries);
   }
 
   /**
