@@ -34,6 +34,11 @@ describe("http: a statement of 10,000 lines in parts, and through the agency's o
   let A: ReturnType<typeof apiClient>;
   const quiet = () => {};
   const month = monthOf(Date.now());
+  /** The first day of the month `n` months after the statement's: a new schedule version must start after every month stated. */
+  const firstDayAfter = (n: number) => {
+    const [year, m] = month.split("-").map(Number) as [number, number];
+    return new Date(Date.UTC(year, m - 1 + n, 1)).toISOString().slice(0, 10);
+  };
   const now = Date.now();
   const confirmed: ConfirmedRepayment[] = Array.from({ length: LINES }, (_, i) => ({
     entryId: `rep-${i}`,
@@ -163,7 +168,7 @@ describe("http: a statement of 10,000 lines in parts, and through the agency's o
     await agency.close();
     const issued = await L.post("/v1/statements", { agencyId: 2, month });
     expect(issued.status, JSON.stringify(issued.body)).to.equal(201);
-    const proposed = await LAdmin.post("/v1/fee-schedules", schedule(2, "2021-01-01"));
+    const proposed = await LAdmin.post("/v1/fee-schedules", schedule(2, firstDayAfter(1)));
     expect(proposed.status, JSON.stringify(proposed.body)).to.equal(201);
     await eventually(async () => ((await lender.peerOutbox.get(`statement:${issued.body.hash}`))?.attempts ?? 0) >= 1 || undefined, 10_000, "a failed attempt");
     expect((await lender.peerOutbox.get(`statement:${issued.body.hash}`))?.state).to.equal("pending");
@@ -183,7 +188,7 @@ describe("http: a statement of 10,000 lines in parts, and through the agency's o
     lender = await startGateway({ ...once, peer: { ...once.peer, maxAttempts: 1 } }, { log: quiet, statementEntries: entries, statementAssignments: assignments });
     const agencyPort = Number(new URL(agency.url).port);
     await agency.close();
-    const proposed = await LAdmin.post("/v1/fee-schedules", schedule(3, "2022-01-01"));
+    const proposed = await LAdmin.post("/v1/fee-schedules", schedule(3, firstDayAfter(2)));
     const issued = await L.post("/v1/statements", { agencyId: 2, month });
     expect([proposed.status, issued.status]).to.deep.equal([201, 201]);
     await eventually(async () => ((await LAdmin.get(`/v1/fee-schedules/${proposed.body.hash}`)).body.deliveryError === "DEAD_LETTER" ? true : undefined), 10_000, "the proposal's dead letter");
