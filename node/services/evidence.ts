@@ -2,8 +2,7 @@ import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseHistoryEntry } from "../chain/case-events.js";
 import type { Clock } from "../domain/clock.js";
-import { isHeldAt, isHeldFromCreditor } from "../domain/consortium/index.js";
-import type { ChainCaseState } from "./repayments/chain-case.js";
+import { isHeldAt } from "../domain/consortium/index.js";
 import type { EvidenceRecord } from "../domain/evidence/record.js";
 import { anchoredReceipt, type PendingReceipt, RECEIPT_FORMAT, type Receipt } from "../domain/evidence/receipt.js";
 import { toBytes32 } from "../domain/merkle/index.js";
@@ -29,12 +28,6 @@ export interface EvidenceServiceDeps {
    * receipt is anchored only when the chain still has its checkpoint (a node restarted from an older state loses some).
    */
   chainCheckpointSize?: (atLeast: number) => Promise<number | undefined>;
-  /**
-   * The case as the chain says it right now (CaseRegistry.casesOf), asked when the index does not show this member
-   * holding it: the index follows the chain a few blocks behind, and an agency that has just been handed a case must
-   * be able to record evidence for it at once.
-   */
-  casesOf?: (caseKeys: string[]) => Promise<ChainCaseState[]>;
 }
 
 /** A record as the API shows it: the record's fields, where it is, whether it is anchored. */
@@ -72,21 +65,14 @@ export interface TimelineItem {
 export class EvidenceService {
   constructor(private readonly deps: EvidenceServiceDeps) {}
 
-  /** 403 unless this member holds the case now, as the chain index shows it or, when the index does not (yet), the chain; 404 when neither knows it. */
+  /** 403 unless this member holds the case now, as the chain index shows it; 404 when the chain does not know it. */
   async assertHolds(caseKey: string): Promise<void> {
     const state = await this.deps.indexer.caseOf(caseKey);
+    if (!state || state.status === "None") throw new ServiceError("NOT_FOUND", msg("api.CASE_NOT_ON_CHAIN", { caseKey }));
     const now = Math.floor(this.deps.clock() / 1000);
-    const known = !!state && state.status !== "None";
-    if (known && (state.creditorId === this.deps.memberId || (state.agencyId === this.deps.memberId && isHeldAt(state, now)))) return;
-    // The index may lag the chain: before refusing, ask the chain itself (unreachable: the index's answer stands).
-    const [chain] = this.deps.casesOf ? await this.deps.casesOf([caseKey]).catch(() => []) : [];
-    if (chain && chain.creditorId !== 0n) {
-      const me = this.deps.memberId;
-      if (Number(chain.creditorId) === me || isHeldFromCreditor(chain, Number(chain.creditorId), me, now)) return;
-      throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
-    }
-    if (!known) throw new ServiceError("NOT_FOUND", msg("api.CASE_NOT_ON_CHAIN", { caseKey }));
-    throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
+    const creditor = state.creditorId === this.deps.memberId;
+    const agency = state.agencyId === this.deps.memberId && isHeldAt(state, now);
+    if (!creditor && !agency) throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
   }
 
   /** Records a file streamed in `chunks`. */

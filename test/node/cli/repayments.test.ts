@@ -55,6 +55,9 @@ describe("node/cli: caseledger repayments report / list / confirm / dispute (aga
     await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 });
     await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
     caseKey = preview.body.decisions[0].caseKey;
+    // The agency records the voucher as evidence, which its gateway allows once its chain index shows the case held.
+    const A = apiClient(agency.url, agencyEnv.CASELEDGER_TOKEN);
+    await eventually(async () => (await A.get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
     dir = await mkdtemp(join(tmpdir(), "caseledger-cli-repay-"));
     await writeFile(join(dir, "voucher.png"), "synthetic voucher image");
     await writeFile(join(dir, "voucher-2.png"), "another synthetic voucher image");
