@@ -1,6 +1,6 @@
 // One case: details, chain state, on-chain history, evidence timeline; recall and settle (lender), accept/return/letter (agency).
 import { ApiError, get, poll, post } from "./api.js";
-import { day, explain, money, pick, t, when } from "./i18n.js";
+import { day, explain, money, pick, t, when, yuanToFen } from "./i18n.js";
 import { badge, card, clear, errorNote, h, note, short, table } from "./ui.js";
 import { agencyReports, lenderLedger } from "./repayments.js";
 
@@ -119,13 +119,6 @@ export async function render(view, ctx) {
   else if (isAgency && open.has("returnCases")) view.append(await agencyReports(c.caseKey));
 }
 
-/** Yuan as typed ("1234.5") to fen as a decimal string, in integers; undefined when it is not an amount. */
-function yuanToFen(text) {
-  const match = /^(\d{1,15})(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!match) return undefined;
-  return (BigInt(match[1]) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"))).toString();
-}
-
 /** The bytes of a file as base64, in chunks (a large array would overflow String.fromCharCode's arguments). */
 async function base64Of(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -154,7 +147,7 @@ function settleForm(c, runAction) {
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const settledFen = yuanToFen(amount.value);
+    const settledFen = yuanToFen(amount.value, 15); // uint64 fen on chain: more whole digits than a list amount
     if (settledFen === undefined) {
       problem.textContent = t("settle_amount_invalid");
       return;

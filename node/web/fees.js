@@ -1,6 +1,6 @@
 // Fee schedules and monthly statements, for lenders and agencies alike (docs/design.md §23): each sees its own pairs.
 import { download, get, post } from "./api.js";
-import { money, say, t, when } from "./i18n.js";
+import { money, say, t, when, yuanToFen } from "./i18n.js";
 import { card, clear, errorNote, h, note, short, stat, table } from "./ui.js";
 
 export async function render(view, ctx) {
@@ -11,12 +11,6 @@ export async function render(view, ctx) {
 const isLender = (me) => me.memberRoles.includes("lender");
 const isAgency = (me) => me.memberRoles.includes("agency");
 
-/** "1,234.5" or "50" (yuan) → fen as a decimal string, without floating point; undefined when not an amount. */
-export function yuanToFen(text) {
-  const m = /^(\d{1,13})(?:\.(\d{1,2}))?$/.exec(String(text).replaceAll(",", "").trim());
-  if (!m) return undefined;
-  return (BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0") || "0")).toString();
-}
 
 /** "0-90:15%, 91-180:25%, 181+:35%" (percent with up to 2 decimals) → buckets; undefined when malformed. */
 export function parseBuckets(text) {
@@ -94,7 +88,7 @@ function proposeForm(ctx) {
         event.preventDefault();
         const value = (id) => form.querySelector(`#${id}`).value.trim();
         const buckets = parseBuckets(value("fee-buckets"));
-        const fee = yuanToFen(value("fee-fixed") || "0");
+        const fee = yuanToFen(value("fee-fixed").replaceAll(",", "") || "0"); // "1,234.5" as typed
         if ((kind.value !== "no-risk" && !buckets) || fee === undefined) {
           clear(status).append(note("error", t("fee_form_invalid")));
           return;

@@ -830,6 +830,16 @@ export function day(value) {
   return Number.isNaN(date.getTime()) ? "—" : dayFormat().format(date);
 }
 
+/**
+ * Yuan as typed ("1234.5", white space around it) → fen as a decimal string, by string and BigInt only (no floating
+ * point); undefined unless it is at most `maxDigits` whole yuan and 2 decimals. The one parser of every form's amount.
+ */
+export function yuanToFen(text, maxDigits = 13) {
+  const m = new RegExp(`^\\s*(\\d{1,${maxDigits}})(?:\\.(\\d{1,2}))?\\s*$`).exec(String(text ?? ""));
+  if (!m) return undefined;
+  return (BigInt(m[1]) * 100n + BigInt((m[2] ?? "").padEnd(2, "0"))).toString();
+}
+
 /** Fen (decimal string) → "12,345.67". */
 export function money(fen) {
   if (fen === null || fen === undefined) return "—";

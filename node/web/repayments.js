@@ -1,20 +1,18 @@
 // Repayments on a case page (docs/design.md §22): the creditor's ledger with confirm/dispute, the agency's report form
 // and what became of its reports. Amounts are fen as decimal strings on the wire; no floating point touches them.
 import { get, post } from "./api.js";
-import { money, say, t, when } from "./i18n.js";
+import { money, say, t, when, yuanToFen } from "./i18n.js";
 import { card, clear, errorNote, h, note, table } from "./ui.js";
 
 const CHANNELS = ["agency-escrow", "creditor-account", "other"];
 const PAYERS = ["debtor", "relative", "third-party"];
 const DISPUTE_REASONS = ["NOT_RECEIVED", "AMOUNT_MISMATCH", "VOUCHER_INVALID", "DUPLICATE", "OTHER"];
 
-/** "123.4" → "12340" (fen), or undefined: digits and at most two decimals, above zero, by string only. */
-export function yuanToFen(text) {
-  const m = /^\s*(\d{1,13})(?:\.(\d{1,2}))?\s*$/.exec(text ?? "");
-  if (!m) return undefined;
-  const fen = `${m[1]}${(m[2] ?? "").padEnd(2, "0")}`.replace(/^0+/, "");
-  return fen === "" ? undefined : fen;
-}
+/** A repayment's amount: fen above zero, or undefined. */
+const repaidFen = (text) => {
+  const fen = yuanToFen(text);
+  return fen === "0" ? undefined : fen;
+};
 
 const reason = (code) => (code ? say("repaymentReason", code, code) : "");
 const select = (id, values, label) => h("select", { id }, values.map((v) => h("option", { value: v }, label(v))));
@@ -134,7 +132,7 @@ export async function agencyReports(caseKey) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     clear(message);
-    const amountFen = yuanToFen(amount.value);
+    const amountFen = repaidFen(amount.value);
     const at = paidAt.value ? new Date(paidAt.value) : undefined;
     const file = voucher.files?.[0];
     if (!amountFen || !at || Number.isNaN(at.getTime()) || !file) {
