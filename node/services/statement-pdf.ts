@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import PDFDocument from "pdfkit";
+import { chinaMinute as cst } from "../domain/fees/month.js";
 import { formatFen } from "../domain/money.js";
 import type { StatementDocument } from "../domain/fees/statement-document.js";
 import { bilingual, msg } from "../messages/message.js";
@@ -28,7 +29,6 @@ const yuan = (fen: string) => formatFen(BigInt(fen));
 /** "15.00%" from basis points, in integers. */
 const bpText = (bp: number) => `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, "0")}%`;
 /** An instant as China Standard Time, "2026-11-05 09:30", as statement months are counted (docs/design.md §23). */
-const cst = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace("T", " ");
 /** The case key's ends (the CSV and the JSON carry it whole). */
 const shortKey = (key: string) => (key.length > 26 ? `${key.slice(0, 14)}…${key.slice(-8)}` : key);
 

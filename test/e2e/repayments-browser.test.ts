@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
-import { chinaDay } from "../../node/domain/repayments/reconcile.js";
+import { chinaDay } from "../../node/domain/fees/month.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 import { apiClient, eventually } from "../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";

@@ -30,6 +30,16 @@ export function monthOf(epochMs: number): string {
   return new Date(epochMs + CST_OFFSET_MS).toISOString().slice(0, 7);
 }
 
+/** The "YYYY-MM-DD" day (CST) of an ISO 8601 instant. */
+export function chinaDay(iso: string): string {
+  return new Date(Date.parse(iso) + CST_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** "YYYY-MM-DD HH:MM" (CST) of an ISO 8601 instant, as a statement prints it. */
+export function chinaMinute(iso: string): string {
+  return new Date(Date.parse(iso) + CST_OFFSET_MS).toISOString().slice(0, 16).replace("T", " ");
+}
+
 /** Epoch milliseconds of an ISO 8601 instant, or NaN. */
 export function instant(iso: string): number {
   return Date.parse(iso);

@@ -24,13 +24,6 @@ export interface Miss {
   code: MatchCode;
 }
 
-const CST_OFFSET_MS = 8 * 3_600_000;
-
-/** The China-time calendar day (YYYY-MM-DD) of an ISO instant. */
-export function chinaDay(iso: string): string {
-  return new Date(Date.parse(iso) + CST_OFFSET_MS).toISOString().slice(0, 10);
-}
-
 /**
  * Pairs bank lines with open repayments: same case (the line's loan ref through the lender's index), equal amount in
  * fen, paid on the same China-time day. One line matches at most one repayment and the other way round. Lines and

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { chinaDay } from "../../../node/domain/repayments/reconcile.js";
+import { chinaDay } from "../../../node/domain/fees/month.js";
 import { CLI } from "../../support/cli.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";

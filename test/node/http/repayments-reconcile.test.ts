@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
-import { chinaDay } from "../../../node/domain/repayments/reconcile.js";
+import { chinaDay } from "../../../node/domain/fees/month.js";
 import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
 import type { RepaymentReport } from "../../../node/store/repayment-reports.js";
 import { apiClient, eventually } from "../../support/api-client.js";

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { BankLine } from "../../../../node/domain/repayments/bank-statement.js";
-import { chinaDay, matchBankLines, type OpenRepayment } from "../../../../node/domain/repayments/reconcile.js";
+import { chinaDay } from "../../../../node/domain/fees/month.js";
+import { matchBankLines, type OpenRepayment } from "../../../../node/domain/repayments/reconcile.js";
 
 const K = (n: number) => `0x${String(n).padStart(64, "0")}`;
 const line = (row: number, loanRef: string, amountFen: bigint, day: string): BankLine => ({ row, loanRef, amountFen, day });
