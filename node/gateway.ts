@@ -403,7 +403,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     isActiveAgency,
     policyAt: (ms) => conductPolicy.policyAt(ms),
     lenderHours: (lenderId) => conductPolicy.lenderHours(lenderId),
-    // Complaints and text screening (§26) plug in here.
+    // Complaints and text screening (the next section of docs/design.md after §25) plug in here.
     guards: NO_GUARDS,
     evidence,
     signer: wallet,
