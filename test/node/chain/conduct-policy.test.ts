@@ -19,7 +19,7 @@ describe("chain/conduct-policy: the policy in force, read from chain and cached"
     let failing = false;
     const guarded = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A) => (failing ? Promise.reject(new Error("chain down")) : f(...a));
     const policy = new ChainConductPolicy({
-      contract: { policyCount: guarded(() => contract.policyCount()), policyVersion: guarded((i) => contract.policyVersion(i)), lenderHours: guarded((id) => contract.lenderHours(id)) } as never,
+      contract: { policyCount: guarded(() => contract.policyCount()), policyVersion: guarded((i: number) => contract.policyVersion(i)), lenderHours: guarded((id: number) => contract.lenderHours(id)) } as never,
       clock: () => now,
       refreshMs: 1_000,
     });
