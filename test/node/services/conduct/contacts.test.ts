@@ -47,7 +47,7 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
   let guards: ConductGuards;
   let evidenceIds: number;
 
-  const make = (me: number, store: GatewayDatabase): ContactService =>
+  const make = (me: number, store: GatewayDatabase, flushMs = 0): ContactService =>
     new ContactService({
       contacts: store.contacts,
       tally: store.conductTally,
@@ -75,7 +75,7 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
       clock: () => now,
       permitTtlMs: 10 * 60_000,
       stalenessMs: 5 * 60_000,
-      flushMs: 0,
+      flushMs,
       log: () => undefined,
     });
 
@@ -249,6 +249,22 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
     expect(await services[A]!.receiveIncrement(B, { marks: [{ ...body, debtorKey: debtor }] }, "0x")).to.deep.equal({ kept: 1 });
     expect(await services[A]!.receiveIncrement(B, { marks: [{ ...body, debtorKey: debtor, state: "reserved" }] }, "0x")).to.deep.equal({ kept: 0 });
     expect(TALLY_KIND).to.equal("conduct.tally");
+  });
+
+  it("keeps the increments of a permit on disk with it: a gateway stopped before sending them sends them at its next start", async () => {
+    // A long flush interval stands for a crash between the permit's write and the send.
+    services[A] = make(A, stores[0]!, 3_600_000);
+    reachable[B] = true;
+    await services[A].requestPermit({ caseKey: caseA, channel: "call" });
+    services[A].stop();
+    await stores[0]!.close();
+    stores[0] = await openDatabase(dirs[0]!);
+    services[A] = make(A, stores[0], 0);
+    // B has not heard of it yet; the flush at the next start tells it.
+    expect(await stores[1]!.conductTally.count("2026-03-02", debtor, now)).to.equal(0);
+    await services[A].flush();
+    expect(await stores[1]!.conductTally.count("2026-03-02", debtor, now)).to.equal(1);
+    expect(await stores[0].conductTally.queued(10)).to.deep.equal([]);
   });
 
   it("gives figures per lender without case or debtor keys", async () => {
