@@ -402,6 +402,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     caseOf: (caseKey) => indexer.caseOf(caseKey),
     holdersOf: async (debtorKey, nowSeconds) => (await indexer.activeHoldings(debtorKey, nowSeconds)).map((h) => h.agencyId),
     isActiveAgency,
+    chainReachable: () => indexer.chainReachable,
     policyAt: (ms) => conductPolicy.policyAt(ms),
     lenderHours: (lenderId) => conductPolicy.lenderHours(lenderId),
     // Complaints and text screening (the next section of docs/design.md after §25) plug in here.

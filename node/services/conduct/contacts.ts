@@ -45,6 +45,8 @@ export interface ContactServiceDeps {
   /** The agencies holding a case of this debtor at `nowSeconds` (from the chain index). */
   holdersOf: (debtorKey: string, nowSeconds: number) => Promise<number[]>;
   isActiveAgency: () => Promise<boolean>;
+  /** False while the chain node does not answer: the index may miss a recall, so no permit is granted (503). */
+  chainReachable?: () => boolean;
   /** The consortium's policy in force at an instant, and a lender's published hours (minutes, China time). */
   policyAt: (ms: number) => Promise<ConductPolicy>;
   lenderHours: (lenderId: number) => Promise<{ from: number; to: number } | undefined>;
@@ -98,6 +100,7 @@ export class ContactService implements ConductStats {
     const { deps } = this;
     const request = parsePermitRequest(raw);
     if ("problem" in request) throw inputError(request.problem, request.field);
+    if (deps.chainReachable && !deps.chainReachable()) throw new ServiceError("CHAIN_UNAVAILABLE", msg("ownership.CHAIN_UNCONFIRMED"), { retryAfterSeconds: 5 });
     const now = deps.clock();
     const record = await deps.caseOf(request.caseKey);
     const held = !!record && record.agencyId === deps.memberId && isHeldAt(record, Math.floor(now / 1000)) && (await deps.isActiveAgency());

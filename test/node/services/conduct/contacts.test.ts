@@ -47,6 +47,7 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
   let guards: ConductGuards;
   let evidenceIds: number;
 
+  let chainUp = true;
   const make = (me: number, store: GatewayDatabase, flushMs = 0): ContactService =>
     new ContactService({
       contacts: store.contacts,
@@ -55,6 +56,7 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
       caseOf: (k) => Promise.resolve(chain.get(k)),
       holdersOf: (d) => Promise.resolve([...chain.values()].filter((c) => c.debtorKey === d).map((c) => c.agencyId)),
       isActiveAgency: () => Promise.resolve(true),
+      chainReachable: () => chainUp,
       policyAt: () => Promise.resolve(policy),
       lenderHours: (l) => Promise.resolve(lenderHours.get(l)),
       guards: { openComplaint: (k) => guards.openComplaint(k), screenText: (t, c) => guards.screenText(t, c) },
@@ -123,6 +125,10 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
     expect(signed.permit).to.include({ agency: A, caseKey: caseA, channel: "call", day: "2026-03-02", expiresAt: now + 600_000 });
     expect((await rejected(services[A]!.requestPermit({ caseKey: caseNotHeld, channel: "call" }))).code).to.equal("CONTACT_NOT_HELD");
     expect((await rejected(services[A]!.requestPermit({ caseKey: caseA, channel: "fax" }))).details).to.deep.equal({ problem: "CHANNEL_INVALID", field: "channel" });
+    // With the chain node away the index may miss a recall: no permit until it answers again.
+    chainUp = false;
+    expect((await rejected(services[A]!.requestPermit({ caseKey: caseA, channel: "call" }))).code).to.equal("CHAIN_UNAVAILABLE");
+    chainUp = true;
   });
 
   it("refuses outside 08:00–22:00 China time, and inside a lender's stricter hours", async () => {
