@@ -83,6 +83,12 @@ import { RepaymentLedger } from "./services/repayments/ledger.js";
 import { DECISION_KIND, REPORT_KIND } from "./services/repayments/messages.js";
 import { RepaymentReporter } from "./services/repayments/reports.js";
 import { RepaymentReconciler } from "./services/repayments/reconcile.js";
+import { contactsRouter } from "./http/contacts-router.js";
+import { ContactService, TALLY_KIND } from "./services/conduct/contacts.js";
+import { NO_GUARDS } from "./services/conduct/guards.js";
+import { permitSigner } from "./services/conduct/permit-signer.js";
+import { ChainConductPolicy } from "./chain/conduct-policy.js";
+import type { PeerOutboxItem } from "./store/peer-outbox.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -123,6 +129,8 @@ export interface Gateway {
   /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
   repayments: RepaymentLedger;
   repaymentReports: RepaymentReporter;
+  /** Contacts with debtors (docs/design.md §25): permits, the contact log, the conduct figures. */
+  contacts: ContactService;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -385,6 +393,37 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
   peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
+  // Contacts with debtors (docs/design.md §25): permits, the contact log, the tally shared with the debtor's other holders.
+  const conductPolicy = new ChainConductPolicy({ contract: contracts.conductPolicy, clock, refreshMs: config.conduct.policyRefreshMs });
+  const contacts = new ContactService({
+    contacts: store.contacts,
+    tally: store.conductTally,
+    batch: () => store.batch(),
+    caseOf: (caseKey) => indexer.caseOf(caseKey),
+    holdersOf: async (debtorKey, nowSeconds) => (await indexer.activeHoldings(debtorKey, nowSeconds)).map((h) => h.agencyId),
+    isActiveAgency,
+    chainReachable: () => indexer.chainReachable,
+    policyAt: (ms) => conductPolicy.policyAt(ms),
+    lenderHours: (lenderId) => conductPolicy.lenderHours(lenderId),
+    // Complaints and text screening (the next section of docs/design.md after §25) plug in here.
+    guards: NO_GUARDS,
+    evidence,
+    signer: permitSigner(wallet.privateKey),
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+    permitTtlMs: config.conduct.permitTtlMs,
+    stalenessMs: config.conduct.stalenessMs,
+    flushMs: config.conduct.flushMs,
+    log,
+  });
+  peer.handle(TALLY_KIND, (from, body, request) => contacts.receiveIncrement(from, body, request.hash));
+  peerOutbox.onAnswer(TALLY_KIND, (item) => contacts.delivered(item));
+  const pendingTally: PeerOutboxItem[] = [];
+  for await (const item of store.peerOutbox.pending()) if (item.kind === TALLY_KIND) pendingTally.push(item);
+  contacts.restorePending(pendingTally);
+  // Increments a stop left queued go out now.
+  void contacts.flush().catch((error: unknown) => log({ level: "warn", msg: "conduct tally flush", error: String((error as Error)?.message ?? error).slice(0, 300) }));
   const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports, reconciler: repaymentReconciler });
 
   // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
@@ -500,6 +539,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/fee-schedules": feeSchedulesRouter(feeSchedules),
       "/statements": statementsRouter(statements),
       "/repayments": repaymentRoutes.repayments,
+      "/contacts": contactsRouter(contacts),
       // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
       "/": repaymentRoutes.cases,
       ...web.staffRoutes,
@@ -556,6 +596,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     statements,
     repayments,
     repaymentReports,
+    contacts,
     health,
     app,
     async close() {
@@ -563,6 +604,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       pendingChange.stop();
       handovers.stop();
       peerOutbox.stop();
+      contacts.stop();
       notices.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

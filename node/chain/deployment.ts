@@ -69,7 +69,9 @@ export async function readDeployment(file: string): Promise<Deployment | undefin
   const valid =
     parsed?.format === "caseledger-deployment/1" &&
     Number.isSafeInteger(parsed.chainId) &&
-    CONTRACT_NAMES.every((name) => isAddress(parsed.contracts?.[name]?.address));
+    isAddress(parsed.contracts?.MemberRegistry?.address) &&
+    // A record written before a contract was added lacks it: verifyDeployment reports it missing.
+    CONTRACT_NAMES.every((name) => parsed.contracts[name] === undefined || isAddress(parsed.contracts[name].address));
   if (!valid) throw new ChainError("DEPLOYMENT_INVALID", `${file} is not a CaseLedger deployment record`);
   return parsed;
 }
@@ -94,13 +96,17 @@ export async function verifyDeployment(
   const missing: ContractName[] = [];
   const mismatched: ContractName[] = [];
   for (const name of CONTRACT_NAMES) {
+    if (deployment.contracts[name] === undefined) {
+      missing.push(name);
+      continue;
+    }
     const code = await provider.getCode(deployment.contracts[name].address);
     if (code === "0x") missing.push(name);
     else if (!codeMatchesArtifact(code, artifacts[name])) mismatched.push(name);
   }
   if (missing.length === 0 && mismatched.length === 0) {
     const registry = deployment.contracts.MemberRegistry.address.toLowerCase();
-    for (const name of ["CaseRegistry", "EvidenceRegistry"] as const) {
+    for (const name of ["CaseRegistry", "EvidenceRegistry", "ConductPolicy"] as const) {
       const contract = new Contract(deployment.contracts[name].address, artifacts[name].abi as never, provider);
       const wired = String(await contract.getFunction("memberRegistry")()).toLowerCase();
       if (wired !== registry) mismatched.push(name);

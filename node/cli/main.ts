@@ -5,6 +5,7 @@ import { casesAllocate, casesCheck, casesCommit, casesUpload, REMOTE_HELP } from
 import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
 import * as fees from "./fees-remote.js";
 import { REPAYMENTS_COMMANDS, repaymentsConfirm, repaymentsDispute, repaymentsImport, repaymentsList, repaymentsReport } from "./repayments.js";
+import { CONTACTS_COMMANDS, contactsFigures, contactsList, contactsLog, contactsPermit, contactsPromises } from "./contacts.js";
 import { CliError } from "./gateway-client.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -14,6 +15,7 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
 ${REMOTE_HELP}
 ${fees.FEES_HELP.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n")}
 ${REPAYMENTS_COMMANDS}
+${CONTACTS_COMMANDS}
   caseledger cases settle --case KEY=YUAN ... [--terms FILE] [--wait]   结清上链 / settle cases for the amounts stated
   caseledger scorecards [--consortium] [--json]   机构评分 / agency scorecards (lender view, or consortium-wide)
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
@@ -46,6 +48,11 @@ const COMMANDS: Record<string, Command> = {
   "repayments confirm": repaymentsConfirm,
   "repayments dispute": repaymentsDispute,
   "repayments import": repaymentsImport,
+  "contacts permit": contactsPermit,
+  "contacts log": contactsLog,
+  "contacts list": contactsList,
+  "contacts promises": contactsPromises,
+  "contacts figures": contactsFigures,
   "cases settle": (args, io) => import("./cases-settle.js").then((m) => m.casesSettle(args, io)),
   scorecards: (args, io) => import("./scorecards.js").then((m) => m.scorecardsCommand(args, io)),
   // Loaded on use: verification starts fast and needs none of the gateway's modules.

@@ -18,6 +18,8 @@ import { FeeScheduleStore } from "./fee-schedule-store.js";
 import { StatementStore } from "./statement-store.js";
 import { RepaymentLedgerStore } from "./repayment-ledger.js";
 import { RepaymentReports } from "./repayment-reports.js";
+import { ContactLog } from "./contact-log.js";
+import { ConductTally } from "./conduct-tally.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
 import { StaffTokenRepository } from "./staff-token-repository.js";
 import { StoreBatch } from "./store-batch.js";
@@ -75,6 +77,9 @@ export interface GatewayDatabase {
   /** The repayment ledger (creditor side) and this member's own repayment reports (agency side). */
   repayments: RepaymentLedgerStore;
   repaymentReports: RepaymentReports;
+  /** Contacts (docs/design.md §25): this agency's contact log and permits, and the consortium-wide tally per debtor per day. */
+  contacts: ContactLog;
+  conductTally: ConductTally;
   probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
   /** A write to several repositories that lands whole or not at all. */
@@ -128,6 +133,8 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     statementParts: new StatementPartStore(new Table(sub.statementParts)),
     repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
     repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
+    contacts: new ContactLog(new Table(sub.contacts)),
+    conductTally: new ConductTally(new Table(sub.conductTally)),
     probe: new StoreProbe(sub.health),
     kv,
     batch: () => new StoreBatch(db),

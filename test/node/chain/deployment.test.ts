@@ -65,6 +65,20 @@ describe("node/chain/deployment (anvil)", function () {
     expect(again.reused).to.equal(false);
   });
 
+  it("takes a record written before ConductPolicy existed as missing it: refused on a real network, a new set on the development chain", async () => {
+    anvil = await startAnvil();
+    const { deployment } = await deploy(anvil);
+    const { ConductPolicy: _added, ...older } = deployment.contracts;
+    await writeFile(join(dir, "deployment.json"), JSON.stringify({ ...deployment, contracts: older }));
+    let failure: unknown;
+    await deploy(anvil).catch((e: unknown) => (failure = e));
+    expect(codeOf(failure)).to.equal("DEPLOYMENT_MISSING");
+    expect((failure as Error).message).to.include("ConductPolicy");
+    const again = await deploy(anvil, { whenMissing: "redeploy" });
+    expect(again.reused).to.equal(false);
+    expect(again.deployment.contracts.ConductPolicy.address).to.match(/^0x[0-9a-fA-F]{40}$/);
+  });
+
   it("refuses a record that points at code other than the current build", async () => {
     anvil = await startAnvil();
     const { deployment } = await deploy(anvil);
