@@ -50,8 +50,8 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
   { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's active members whose metadata matches the chain: names, roles, console URLs (where the console sends a token naming that member)" },
   // session
-  { method: "GET", path: "/v1/me", role: "admin,lender,agency,court", tag: "session", summary: "the member and staff role behind the token" },
-  { method: "GET", path: "/v1/members", role: "admin,lender,agency,court", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
+  { method: "GET", path: "/v1/me", role: "admin,lender,agency,court,supervisor", tag: "session", summary: "the member and staff role behind the token" },
+  { method: "GET", path: "/v1/members", role: "admin,lender,agency,court,supervisor", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
   // case lists
   { method: "POST", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "upload a case list (raw text/csv or .xlsx body, streamed; sheet: the workbook's sheet, default the first)", query: ["name", "sheet"], body: "text/csv|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", status: 201 },
   { method: "GET", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "the latest uploads" },
@@ -92,7 +92,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/evidence/:id/content", role: "lender,agency,court", tag: "evidence", summary: "the file, when this gateway kept it", produces: "application/octet-stream", audit: true },
   { method: "GET", path: "/v1/evidence/:id/receipt", role: "lender,agency,court", tag: "evidence", summary: "the self-contained receipt (pending until anchored)", query: ["download"] },
   { method: "POST", path: "/v1/evidence/:leafHash/court-verification", role: "court", tag: "evidence", summary: "record on chain that this court verified a receipt", body: J, status: 201 },
-  { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J, audit: false },
+  { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court,supervisor", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J, audit: false },
   // ownership
   { method: "GET", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "does this agency hold the case now (by caseKey, or creditorId and loanRef), with the on-chain proof", query: ["caseKey", "creditorId", "loanRef"] },
   { method: "POST", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "the debtor's cases this agency holds, by ID number in the body (never in a URL); limited per token", body: J, audit: false },

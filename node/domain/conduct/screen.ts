@@ -13,13 +13,6 @@ import { isInvisible } from "../identity/normalize-text.js";
 export const CONDUCT_CATEGORIES = ["THREAT", "INSULT", "FALSE_LEGAL_CLAIM", "THIRD_PARTY_DISCLOSURE"] as const;
 export type ConductCategory = (typeof CONDUCT_CATEGORIES)[number];
 
-export const TEXT_CHANNELS = ["sms", "letter", "template"] as const;
-export type TextChannel = (typeof TEXT_CHANNELS)[number];
-
-export function isTextChannel(value: unknown): value is TextChannel {
-  return typeof value === "string" && (TEXT_CHANNELS as readonly string[]).includes(value);
-}
-
 /** The longest text screened, in code points (a letter's body); longer is refused as bad input, not screened. */
 export const MAX_SCREENED_TEXT = 20_000;
 
