@@ -67,6 +67,14 @@ import { memberRouter } from "./http/member-router.js";
 import { auditRouter } from "./http/audit-router.js";
 import { staffTokensRouter } from "./http/staff-tokens-router.js";
 import { RateLimiter } from "./http/rate-limit.js";
+import { complaintsRouter, publicComplaintsRouter } from "./http/complaints-router.js";
+import { conductRouter } from "./http/conduct-router.js";
+import { CURRENT_LEXICON } from "./domain/conduct/lexicon.js";
+import { Screener } from "./domain/conduct/screen.js";
+import { COMPLAINT_FILE_KIND, COMPLAINT_NOTICE_KIND, ComplaintService } from "./services/conduct/complaints.js";
+import { conductGuards } from "./services/conduct/conduct-guards.js";
+import type { ConductGuards } from "./services/conduct/guards.js";
+import { TextScreening } from "./services/conduct/screening.js";
 import { IngestQueue } from "./services/ingest-queue.js";
 import { GatewayMetrics } from "./http/metrics.js";
 import { metricsRouter } from "./http/metrics-router.js";
@@ -123,6 +131,10 @@ export interface Gateway {
   /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
   repayments: RepaymentLedger;
   repaymentReports: RepaymentReporter;
+  /** Conduct (docs/design.md §26): text screening, complaints, and the guards the contact permits ask. */
+  screening: TextScreening;
+  complaints: ComplaintService;
+  conductGuards: ConductGuards;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -405,6 +417,25 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
   });
 
+  // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version; complaints from
+  // the public page, carried to the creditor and noticed to the holder over the peer channel.
+  const screening = new TextScreening({ screener: new Screener(CURRENT_LEXICON), marks: store.lexiconMarks, notarize: (drafts) => evidence.recordSystem(drafts), memberId: config.memberId, clock });
+  await screening.start();
+  const complaints = new ComplaintService({
+    store: store.complaints,
+    cipher,
+    letterOf: (token) => web.letters.letterOf(token),
+    caseOf: (caseKey) => indexer.caseOf(caseKey),
+    send: (to, kind, body) => peer.send(to, kind, body),
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(COMPLAINT_FILE_KIND, (from, body, request) => complaints.receive(from, body, request.hash));
+  peer.handle(COMPLAINT_NOTICE_KIND, (from, body, request) => complaints.receiveNotice(from, body, request.hash));
+  const guards = conductGuards(complaints, screening);
+  const complaintRoutes = complaintsRouter(complaints);
+
   const healthService = new HealthService({
     memberId: config.memberId,
     memberName: config.memberName,
@@ -449,6 +480,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const handoverLimiter = () => new RateLimiter({ burst: limits.handoverBurst, perSecond: limits.handoverPerMinute / 60, maxClients: 10_000, clock });
   const handoverRoutes = handoverRouter({ receiver, byAddress: handoverLimiter(), byCreditor: handoverLimiter(), peers: config.http.handoverPeers });
   const peerLimiter = () => new RateLimiter({ burst: limits.peerBurst, perSecond: limits.peerPerMinute / 60, maxClients: 10_000, clock });
+  const complaintLimiter = () => new RateLimiter({ burst: limits.complaintBurst, perSecond: limits.complaintPerHour / 3600, maxClients: 10_000, clock });
   const peerRoutes = peerRouter({ channel: peer, byAddress: peerLimiter(), bySender: peerLimiter(), peers: config.http.handoverPeers });
   const ownershipAudit = ownershipAuditor(audit, log);
   const pendingChange = new PendingChangeWatch({
@@ -471,7 +503,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberStatus,
     audit,
     observe,
-    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/v1/peer": peerRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/v1/peer": peerRoutes, "/verify": verifierPageRouter(), "/v1/public/complaints": publicComplaintsRouter(complaints, { byAddress: complaintLimiter(), byLetter: complaintLimiter() }), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({
@@ -500,6 +532,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/fee-schedules": feeSchedulesRouter(feeSchedules),
       "/statements": statementsRouter(statements),
       "/repayments": repaymentRoutes.repayments,
+      "/conduct": conductRouter(screening),
+      "/complaints": complaintRoutes.complaints,
+      "/complaint-notices": complaintRoutes.notices,
       // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
       "/": repaymentRoutes.cases,
       ...web.staffRoutes,
@@ -556,6 +591,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     statements,
     repayments,
     repaymentReports,
+    screening,
+    complaints,
+    conductGuards: guards,
     health,
     app,
     async close() {

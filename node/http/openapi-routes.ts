@@ -49,6 +49,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/peer", role: "none", tag: "gateway-to-gateway", summary: "a member-to-member message (caseledger-peer/1) signed by the sending member's key on chain; dispatched by kind, answered with this member's signed answer or signed refusal", body: J },
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
   { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's active members whose metadata matches the chain: names, roles, console URLs (where the console sends a token naming that member)" },
+  { method: "POST", path: "/v1/public/complaints/:token", role: "none", tag: "public", summary: "the complaint form behind a letter's QR code { category, text, callback? }: carried to the case's creditor over the peer channel, 201 with a reference once its gateway answered signed (rate limited per address and per letter; 404 for any other token, 410 for a letter too old)", body: J, status: 201 },
   // session
   { method: "GET", path: "/v1/me", role: "admin,lender,agency,court,supervisor", tag: "session", summary: "the member and staff role behind the token" },
   { method: "GET", path: "/v1/members", role: "admin,lender,agency,court,supervisor", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
@@ -128,4 +129,12 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/statements/:hash/resend", role: "lender", tag: "fees", summary: "lender: send an issued statement the agency's gateway has not answered, again" },
   { method: "POST", path: "/v1/statements/:hash/accept", role: "agency", tag: "fees", summary: "agency: accept a statement (statement.accept); both members notarize it" },
   { method: "POST", path: "/v1/statements/:hash/dispute", role: "agency", tag: "fees", summary: "agency: dispute lines { lines: [{ lineId, reason }] } (statement.dispute)", body: J },
+  // conduct: text screening, complaints (docs/design.md §26)
+  { method: "POST", path: "/v1/conduct/screen", role: "lender,agency", tag: "conduct", summary: "screen a text or template { text, channel: sms|letter|app|email|template } against the lexicon: ok, or the rule, category and span [start, end) in code points", body: J, audit: false },
+  { method: "GET", path: "/v1/conduct/lexicon", role: "lender,agency,supervisor", tag: "conduct", summary: "the lexicon in use: version, hash and the evidence record that notarized it" },
+  { method: "GET", path: "/v1/complaints", role: "lender", tag: "conduct", summary: "the creditor's complaints without the debtor's words: category, agency, state, shared, resolution", query: ["state", "agencyId"] },
+  { method: "GET", path: "/v1/complaints/:id", role: "lender", tag: "conduct", summary: "one complaint with the debtor's words and call-back number", audit: true },
+  { method: "POST", path: "/v1/complaints/:id/share", role: "lender", tag: "conduct", summary: "share the complaint's words (never the call-back number) with the agency, signed over the peer channel" },
+  { method: "POST", path: "/v1/complaints/:id/close", role: "lender", tag: "conduct", summary: "close with a resolution { resolution: AGENCY_WARNED|AGENCY_REPLACED|DEBT_CORRECTED|UNFOUNDED|WITHDRAWN }; the agency is told", body: J },
+  { method: "GET", path: "/v1/complaint-notices", role: "agency", tag: "conduct", summary: "what the creditors said about complaints on this agency's cases: category, state, resolution, the words once shared" },
 ];

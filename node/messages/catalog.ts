@@ -260,6 +260,7 @@ export const CATALOG = {
     file: { zh: "文件", en: "file" },
     feeSchedule: { zh: "费率方案", en: "fee schedule" },
     statement: { zh: "对账单", en: "statement" },
+    complaint: { zh: "投诉", en: "complaint" },
   },
   api: {
     NOT_FOUND: { zh: "未找到{thingZh} {id}", en: "not found: {thingEn} {id}" },
@@ -478,5 +479,18 @@ export const CATALOG = {
   scorecard: {
     LENDER_VIEW_ONLY: { zh: "只有贷款机构能查看本机构视角的机构评分（其他成员请用 view=consortium）", en: "only a lender has its own view of agency scorecards (others use view=consortium)" },
     VIEW_INVALID: { zh: "view 应为 lender 或 consortium", en: "view must be lender or consortium" },
+  },
+  complaint: {
+    FORM_INVALID: { zh: "投诉内容有误：请选择列表中的类别，填写 1 至 {max} 字的说明，回拨号码须为 11 位手机号", en: "the complaint is not valid: pick a category of the list, write 1 to {max} characters, and a call-back number must be an 11-digit mobile number" },
+    LETTER_EXPIRED: { zh: "该授权书签发已超过 {days} 天，不再受理投诉；请直接联系债权机构", en: "this letter was issued more than {days} days ago and takes no complaints any more; please contact the creditor directly" },
+    NOT_HOLDER: { zh: "发送方不是该案件的受托机构", en: "the sender is not the agency of this case" },
+    NOT_CREDITOR: { zh: "本成员不是该案件的债权机构", en: "this member is not the creditor of this case" },
+    MALFORMED: { zh: "投诉消息格式错误", en: "malformed complaint message" },
+    CLOSED: { zh: "投诉 {id} 已关闭", en: "complaint {id} is closed" },
+    RESOLUTION_INVALID: { zh: "resolution 应为以下之一：{codes}", en: "resolution must be one of: {codes}" },
+    CREDITOR_UNREACHABLE: { zh: "暂时无法将投诉送达债权机构，请稍后再试（投诉未被记录）", en: "the complaint could not reach the creditor now; please try again later (it was not recorded)" },
+  },
+  screening: {
+    INPUT_INVALID: { zh: "请提供 text（1 至 {max} 字）和 channel（{channels}）", en: "give text (1 to {max} characters) and channel ({channels})" },
   },
 } as const;

@@ -27,6 +27,7 @@ import { StoreProbe } from "./store-probe.js";
 import { sublevelKv, withFastBatches } from "./sublevel-kv.js";
 import type { Database, Sublevel } from "./sublevel.js";
 import { Table } from "./table.js";
+import { ComplaintStore, LexiconMarks } from "./complaint-store.js";
 import { StatementPartStore } from "./statement-parts.js";
 import { SUBLEVELS, type SublevelName } from "./sublevel-names.js";
 
@@ -75,6 +76,8 @@ export interface GatewayDatabase {
   /** The repayment ledger (creditor side) and this member's own repayment reports (agency side). */
   repayments: RepaymentLedgerStore;
   repaymentReports: RepaymentReports;
+  complaints: ComplaintStore;
+  lexiconMarks: LexiconMarks;
   probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
   /** A write to several repositories that lands whole or not at all. */
@@ -128,6 +131,8 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     statementParts: new StatementPartStore(new Table(sub.statementParts)),
     repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
     repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
+    complaints: new ComplaintStore(new Table(sub.complaints)),
+    lexiconMarks: new LexiconMarks(new Table(sub.complaints)),
     probe: new StoreProbe(sub.health),
     kv,
     batch: () => new StoreBatch(db),

@@ -25,5 +25,6 @@ export const SUBLEVELS = [
   "repayments", // s/seq | i/id | c/caseKey/seq: the repayment ledger at the creditor (append-only)
   "repaymentReports", // reportId → RepaymentReport: what this agency reported and what the creditor answered
   "statementParts", // h/hash | p/hash/index(4): a statement arriving in parts (agency side; parts removed once whole)
+  "complaints", // c/id → StoredComplaint (creditor, text sealed) | n/id → ComplaintNotice, k/caseKey/id (holder side) | l/version → lexicon notarized
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];
