@@ -43,6 +43,15 @@ export const API_ERRORS = {
   SCHEDULE_OVERLAPS_STATEMENT: 409,
   /** Complaints (§26): a letter too old to take complaints. */
   COMPLAINT_LETTER_EXPIRED: 410,
+  /** Contact permits (§25): the first rule a contact now would break. */
+  CONTACT_NOT_HELD: 403,
+  CONTACT_QUIET_HOURS: 409,
+  CONTACT_DAILY_CAP: 409,
+  CONTACT_OPEN_COMPLAINT: 409,
+  CONTACT_PROMISE_PENDING: 409,
+  CONTACT_TEXT_REFUSED: 422,
+  /** Another holder's tally cannot be current and the policy fails closed. */
+  CONTACT_TALLY_STALE: 503,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

@@ -18,6 +18,8 @@ import { FeeScheduleStore } from "./fee-schedule-store.js";
 import { StatementStore } from "./statement-store.js";
 import { RepaymentLedgerStore } from "./repayment-ledger.js";
 import { RepaymentReports } from "./repayment-reports.js";
+import { ContactLog } from "./contact-log.js";
+import { ConductTally } from "./conduct-tally.js";
 import { caseKeyEncoding, reportChunkEncoding, storedCaseEncoding } from "./record-encodings.js";
 import { StaffTokenRepository } from "./staff-token-repository.js";
 import { StoreBatch } from "./store-batch.js";
@@ -78,6 +80,9 @@ export interface GatewayDatabase {
   repaymentReports: RepaymentReports;
   complaints: ComplaintStore;
   lexiconMarks: LexiconMarks;
+  /** Contacts (docs/design.md §25): this agency's contact log and permits, and the consortium-wide tally per debtor per day. */
+  contacts: ContactLog;
+  conductTally: ConductTally;
   probe: StoreProbe;
   kv: Record<KvSublevelName, KvStore>;
   /** A write to several repositories that lands whole or not at all. */
@@ -133,6 +138,8 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
     complaints: new ComplaintStore(new Table(sub.complaints)),
     lexiconMarks: new LexiconMarks(new Table(sub.complaints)),
+    contacts: new ContactLog(new Table(sub.contacts)),
+    conductTally: new ConductTally(new Table(sub.conductTally)),
     probe: new StoreProbe(sub.health),
     kv,
     batch: () => new StoreBatch(db),

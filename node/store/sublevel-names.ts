@@ -24,6 +24,8 @@ export const SUBLEVELS = [
   "statements", // statement hash → StoredStatement (lender and agency side; never deleted)
   "repayments", // s/seq | i/id | c/caseKey/seq: the repayment ledger at the creditor (append-only)
   "repaymentReports", // reportId → RepaymentReport: what this agency reported and what the creditor answered
+  "contacts", // e/entryId | k/permitId | p/caseKey | c/collector/start(15)/entryId | r/at(15)/permitId: the agency's contact log, its permits, promises, refusals
+  "conductTally", // day/debtorKey/agency/permitId → TallyMark: connected contacts and reservations per debtor per China day
   "statementParts", // h/hash | p/hash/index(4): a statement arriving in parts (agency side; parts removed once whole)
   "complaints", // c/id → StoredComplaint (creditor, text sealed) | n/id → ComplaintNotice, k/caseKey/id (holder side) | l/version → lexicon notarized
 ] as const;

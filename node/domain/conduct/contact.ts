@@ -44,5 +44,6 @@ export const VIOLATION_KINDS = [
   "permit_reused",
   "permit_mismatch",
   "third_party_disclosure",
+  "quiet_hours",
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];

@@ -26,3 +26,4 @@ export {
   isActiveWithRole,
   memberStatusName,
 } from "./member-status.js";
+export { type ConductPolicy, DEFAULT_CONDUCT_POLICY, isConductPolicy, isStricterHours, MAX_DAILY_CAP } from "./conduct-policy.js";
