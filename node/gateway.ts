@@ -74,6 +74,9 @@ import { Screener } from "./domain/conduct/screen.js";
 import { COMPLAINT_FILE_KIND, COMPLAINT_NOTICE_KIND, ComplaintService } from "./services/conduct/complaints.js";
 import { conductGuards } from "./services/conduct/conduct-guards.js";
 import type { ConductGuards } from "./services/conduct/guards.js";
+import type { ConductStats } from "./services/conduct/stats.js";
+import { CONDUCT_STATS_KIND, SupervisionService } from "./services/conduct/supervision.js";
+import { supervisionRouter } from "./http/supervision-router.js";
 import { TextScreening } from "./services/conduct/screening.js";
 import { IngestQueue } from "./services/ingest-queue.js";
 import { GatewayMetrics } from "./http/metrics.js";
@@ -135,6 +138,7 @@ export interface Gateway {
   screening: TextScreening;
   complaints: ComplaintService;
   conductGuards: ConductGuards;
+  supervision: SupervisionService;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -151,6 +155,8 @@ export interface StartOptions {
   statementEntries?: StatementEntrySource;
   /** Which of the creditor's cases were assigned to the agency when: the chain's assignment history unless a test says otherwise. */
   statementAssignments?: StatementAssignmentSource;
+  /** Where a member's conduct figures come from when a supervisor asks (docs/design.md §26): the contact log once wired. */
+  conductStats?: ConductStats;
 }
 
 /** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
@@ -434,6 +440,25 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peer.handle(COMPLAINT_FILE_KIND, (from, body, request) => complaints.receive(from, body, request.hash));
   peer.handle(COMPLAINT_NOTICE_KIND, (from, body, request) => complaints.receiveNotice(from, body, request.hash));
   const guards = conductGuards(complaints, screening);
+  // Supervision: members answer a SUPERVISOR's signed request for their figures; a supervisor builds the monthly report.
+  // The contact figures come from the permits' contact log (§25) once it is wired here; until then, none.
+  const conductStats: ConductStats = options.conductStats ?? { figures: () => Promise.resolve([]) };
+  const supervision = new SupervisionService({
+    isSupervisor: (member) => contracts.memberRegistry.isActive(member, ROLE.SUPERVISOR),
+    stats: conductStats,
+    complaints,
+    send: (to, kind, body) => peer.send(to, kind, body),
+    members: async () => (await web.directory.list()).filter((m) => m.status === "Active").map((m) => m.id),
+    notarize: (drafts) => evidence.recordSystem(drafts),
+    reports: store.supervisionReports,
+    signerOf: async (member) => {
+      const m = await contracts.memberRegistry.memberOf(member);
+      return m.signer;
+    },
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(CONDUCT_STATS_KIND, (from, body) => supervision.answer(from, body));
   const complaintRoutes = complaintsRouter(complaints);
 
   const healthService = new HealthService({
@@ -535,6 +560,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/conduct": conductRouter(screening),
       "/complaints": complaintRoutes.complaints,
       "/complaint-notices": complaintRoutes.notices,
+      "/supervision": supervisionRouter(supervision),
       // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
       "/": repaymentRoutes.cases,
       ...web.staffRoutes,
@@ -594,6 +620,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     screening,
     complaints,
     conductGuards: guards,
+    supervision,
     health,
     app,
     async close() {

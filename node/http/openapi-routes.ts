@@ -137,4 +137,8 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/complaints/:id/share", role: "lender", tag: "conduct", summary: "share the complaint's words (never the call-back number) with the agency, signed over the peer channel" },
   { method: "POST", path: "/v1/complaints/:id/close", role: "lender", tag: "conduct", summary: "close with a resolution { resolution: AGENCY_WARNED|AGENCY_REPLACED|DEBT_CORRECTED|UNFOUNDED|WITHDRAWN }; the agency is told", body: J },
   { method: "GET", path: "/v1/complaint-notices", role: "agency", tag: "conduct", summary: "what the creditors said about complaints on this agency's cases: category, state, resolution, the words once shared" },
+  { method: "POST", path: "/v1/supervision/reports", role: "supervisor", tag: "conduct", summary: "build the month's conduct report { month: YYYY-MM }: every member asked over the peer channel (conduct.stats, answered to SUPERVISOR members only), each signed answer kept whole, the report's hash notarized in this member's evidence log", body: J, status: 201 },
+  { method: "GET", path: "/v1/supervision/reports", role: "supervisor", tag: "conduct", summary: "the conduct reports built here: month, hash, notarizing record, members asked and answered" },
+  { method: "GET", path: "/v1/supervision/reports/:hash", role: "supervisor", tag: "conduct", summary: "one report: the signed statements, the totals per agency and lender (contacts, China hours, cap hits, violations, complaints) and each signature checked against the chain" },
+  { method: "GET", path: "/v1/supervision/reports/:hash.pdf", role: "supervisor", tag: "conduct", summary: "the report as PDF", produces: "application/pdf" },
 ];

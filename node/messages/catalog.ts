@@ -261,6 +261,7 @@ export const CATALOG = {
     feeSchedule: { zh: "费率方案", en: "fee schedule" },
     statement: { zh: "对账单", en: "statement" },
     complaint: { zh: "投诉", en: "complaint" },
+    conductReport: { zh: "合规报告", en: "conduct report" },
   },
   api: {
     NOT_FOUND: { zh: "未找到{thingZh} {id}", en: "not found: {thingEn} {id}" },
@@ -515,6 +516,24 @@ export const CATALOG = {
     CLOSED: { zh: "投诉 {id} 已关闭", en: "complaint {id} is closed" },
     RESOLUTION_INVALID: { zh: "resolution 应为以下之一：{codes}", en: "resolution must be one of: {codes}" },
     CREDITOR_UNREACHABLE: { zh: "暂时无法将投诉送达债权机构，请稍后再试（投诉未被记录）", en: "the complaint could not reach the creditor now; please try again later (it was not recorded)" },
+  },
+  supervision: {
+    NOT_SUPERVISOR: { zh: "成员 #{member} 在链上不是有效的监管成员", en: "member #{member} is not an active supervisor on chain" },
+    RANGE_INVALID: { zh: "from 与 to 应为毫秒时间戳，from < to，跨度不超过 92 天", en: "from and to must be epoch milliseconds with from < to, at most 92 days apart" },
+    MONTH_INVALID: { zh: "month 应为 YYYY-MM", en: "month must be YYYY-MM" },
+  },
+  reportPdf: {
+    TITLE: { zh: "催收行为合规月报 {month}", en: "Collection conduct report {month}" },
+    SUPERVISOR: { zh: "监管成员：#{id}", en: "Supervisor: member #{id}" },
+    GENERATED: { zh: "生成时间（北京时间）：{at}", en: "Generated (China time): {at}" },
+    HASH: { zh: "报告哈希（SHA-256，已在监管成员证据日志存证，记录 {leaf}）：", en: "Report hash (SHA-256, notarized in the supervisor's evidence log, record {leaf}):" },
+    PAIRS: { zh: "按机构与委托方汇总（不含个人信息）", en: "Per agency and lender (no personal data)" },
+    COLUMNS: { zh: "机构|委托方|联系|接通|超限|拒绝|违规|投诉|未结|陈述方", en: "Agency|Lender|Contacts|Connected|Cap hits|Refused|Violations|Complaints|Open|Stated by" },
+    HOURS: { zh: "联系时段分布（北京时间，0–23 时）", en: "Contacts by China hour (0–23)" },
+    STATEMENTS: { zh: "各成员签名陈述", en: "Each member's signed statement" },
+    ANSWERED: { zh: "成员 #{member}：已签名答复 {hash}", en: "member #{member}: signed answer {hash}" },
+    NO_ANSWER: { zh: "成员 #{member}：无答复（{problem}）", en: "member #{member}: no answer ({problem})" },
+    NONE: { zh: "本月无数据", en: "no figures this month" },
   },
   screening: {
     INPUT_INVALID: { zh: "请提供 text（1 至 {max} 字）和 channel（{channels}）", en: "give text (1 to {max} characters) and channel ({channels})" },

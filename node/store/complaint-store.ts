@@ -1,3 +1,4 @@
+import type { ConductReport } from "../domain/conduct/report.js";
 import type { Table } from "./table.js";
 
 /**
@@ -101,5 +102,30 @@ export class LexiconMarks {
 
   put(mark: LexiconMark): Promise<void> {
     return this.table.put(`l/${mark.version}`, mark);
+  }
+}
+
+/** A supervisor's monthly conduct report as built (docs/design.md §26): its hash, the record notarizing it, the report. */
+export interface StoredConductReport {
+  hash: string;
+  month: string;
+  evidence: { id: number; leafHash: string };
+  report: ConductReport;
+}
+
+/** The reports share the `complaints` sublevel under r/hash (the supervisor's side). */
+export class SupervisionReports {
+  constructor(private readonly table: Table<StoredConductReport>) {}
+
+  get(hash: string): Promise<StoredConductReport | undefined> {
+    return this.table.get(`r/${hash}`);
+  }
+
+  put(stored: StoredConductReport): Promise<void> {
+    return this.table.put(`r/${stored.hash}`, stored);
+  }
+
+  all(): AsyncGenerator<StoredConductReport> {
+    return this.table.values({ gt: "r/", lt: "r/\uffff" });
   }
 }

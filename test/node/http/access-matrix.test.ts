@@ -147,6 +147,11 @@ const TABLE: Record<string, Row> = {
   "POST /v1/complaints/:id/share": { path: "/v1/complaints/nope/share", ok: 404 },
   "POST /v1/complaints/:id/close": { path: "/v1/complaints/nope/close", body: () => ({ resolution: "UNFOUNDED" }), ok: 404 },
   "GET /v1/complaint-notices": { ok: 200 },
+  // The matrix's members hold no SUPERVISOR role on chain: building is refused, signed reports are absent.
+  "POST /v1/supervision/reports": { body: () => ({ month: "2026-11" }), ok: 403 },
+  "GET /v1/supervision/reports": { ok: 200 },
+  "GET /v1/supervision/reports/:hash": { path: `/v1/supervision/reports/${UNKNOWN_KEY}`, ok: 404 },
+  "GET /v1/supervision/reports/:hash.pdf": { path: `/v1/supervision/reports/${UNKNOWN_KEY}.pdf`, ok: 404 },
 };
 
 const MALFORMED = ["Bearer", "Bearer clt_", `Bearer clt_${"A".repeat(300)}`, "Basic dXNlcjpwYXNz", "Bearer clt_abc def", "Bearer  clt_abc", "Token clt_abc"];
