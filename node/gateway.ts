@@ -342,7 +342,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     },
   });
   // Agency scorecards (docs/design.md §24), with the repayments of the creditor's ledger.
-  const scorecards = new ScorecardService({ indexer, store, repayments: ledgerRepayments(store.repayments), memberId: config.memberId, clock });
+  // Complaints per agency come from the complaint service built below (called only once requests arrive).
+  const scorecards = new ScorecardService({ indexer, store, repayments: ledgerRepayments(store.repayments), memberId: config.memberId, clock, complaints: () => complaints.countsByAgency() });
   const allocations = new AllocationService({
     store,
     indexer,

@@ -137,6 +137,11 @@ describe("http: complaints from the public page, the holder's notices, text scre
     await eventually(async () => (await agency.conductGuards.openComplaint(cases[0]!)).open === false || undefined, 30_000, "the closing notice");
     const after = ((await A.get("/v1/complaint-notices")).body.notices as Array<Record<string, unknown>>)[0]!;
     expect(after).to.include({ state: "closed", resolution: "AGENCY_WARNED", text: WORDS });
+    // The lender's scorecard counts it for the agency; the chain-only view has no complaints.
+    const cards = (await L.get("/v1/scorecards")).body.agencies as Array<{ agencyId: number; complaints: unknown }>;
+    expect(cards.find((c) => c.agencyId === 2)?.complaints).to.deep.equal({ received: 1, open: 0 });
+    const chainOnly = (await L.get("/v1/scorecards?view=consortium")).body.agencies as Array<{ complaints: unknown }>;
+    expect(chainOnly.every((c) => c.complaints === null)).to.equal(true);
   });
 
   it("refuses bad input: unknown token, category not in the list, empty and oversized text, a bad call-back number, an expired letter", async () => {
