@@ -19,6 +19,7 @@ const ROLE_TABS = {
     ["schedules", "tab_fee_schedules"],
     ["statements", "tab_statements"],
     ["reconcile", "tab_reconcile"],
+    ["compliance", "tab_compliance"],
   ],
   agency: [
     ["mycases", "tab_mycases"],
@@ -26,8 +27,10 @@ const ROLE_TABS = {
     ["evidence", "tab_evidence"],
     ["schedules", "tab_fee_schedules"],
     ["statements", "tab_statements"],
+    ["notices", "tab_complaint_notices"],
   ],
   court: [["verify", "tab_verify"]],
+  supervisor: [["supervision", "tab_supervision"]],
   admin: [
     ["tokens", "tab_tokens"],
     ["audit", "tab_audit"],
@@ -57,6 +60,9 @@ const MODULES = {
   statements: "fees",
   statement: "fees",
   reconcile: "reconcile",
+  compliance: "conduct",
+  notices: "conduct",
+  supervision: "conduct",
 };
 
 const state = { me: undefined, flash: undefined };
