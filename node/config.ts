@@ -57,6 +57,14 @@ export const DEFAULTS = {
    */
   waiverLimitPercent: 30,
   /**
+   * Contact permits (config section `conduct`, docs/design.md §25): a permit is good for permitTtlMs; when a tally
+   * increment to another holder of the debtor has been undelivered for stalenessMs, that holder's count may be behind
+   * and the policy decides (fail closed by default); the policy and the lenders' hours are read from chain this often.
+   */
+  conductPermitTtlMs: 10 * 60_000,
+  conductStalenessMs: 2 * 60_000,
+  conductPolicyRefreshMs: 30_000,
+  /**
    * Case-list uploads (config section `ingest`): so many are ingested at once, so many more wait their turn (their
    * bodies unread, held back by TCP), and any beyond are refused with 429 and a Retry-After. Two at once keep a core
    * for the ownership checks agencies make before every call.
@@ -191,6 +199,14 @@ export interface GatewayConfig {
     /** DEFAULTS.waiverLimitPercent. */
     waiverLimitPercent: number;
   };
+  conduct: {
+    /** DEFAULTS.conductPermitTtlMs. */
+    permitTtlMs: number;
+    /** DEFAULTS.conductStalenessMs. */
+    stalenessMs: number;
+    /** DEFAULTS.conductPolicyRefreshMs. */
+    policyRefreshMs: number;
+  };
   peer: {
     /** DEFAULTS.peerMaxSkewMs. */
     maxSkewMs: number;
@@ -249,6 +265,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
   const handover = obj(root.handover, "handover");
   const peer = obj(root.peer, "peer");
   const repayments = obj(root.repayments, "repayments");
+  const conduct = obj(root.conduct, "conduct");
   const bool = (value: unknown, where: string, fallback: boolean): boolean => {
     if (value === undefined) return fallback;
     if (typeof value === "boolean") return value;
@@ -340,6 +357,11 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
     },
     repayments: {
       waiverLimitPercent: int(repayments.waiverLimitPercent, "repayments.waiverLimitPercent", DEFAULTS.waiverLimitPercent, 0, 100),
+    },
+    conduct: {
+      permitTtlMs: int(conduct.permitTtlMs, "conduct.permitTtlMs", DEFAULTS.conductPermitTtlMs, 10_000, DAY_MS),
+      stalenessMs: int(conduct.stalenessMs, "conduct.stalenessMs", DEFAULTS.conductStalenessMs, 1_000, DAY_MS),
+      policyRefreshMs: int(conduct.policyRefreshMs, "conduct.policyRefreshMs", DEFAULTS.conductPolicyRefreshMs, 100, DAY_MS),
     },
     peer: {
       maxSkewMs: int(peer.maxSkewMs, "peer.maxSkewMs", DEFAULTS.peerMaxSkewMs, 1_000, DAY_MS),

@@ -94,6 +94,10 @@ import { RepaymentLedger } from "./services/repayments/ledger.js";
 import { DECISION_KIND, REPORT_KIND } from "./services/repayments/messages.js";
 import { RepaymentReporter } from "./services/repayments/reports.js";
 import { RepaymentReconciler } from "./services/repayments/reconcile.js";
+import { contactsRouter } from "./http/contacts-router.js";
+import { ContactService, TALLY_KIND } from "./services/conduct/contacts.js";
+import { ChainConductPolicy } from "./chain/conduct-policy.js";
+import type { PeerOutboxItem } from "./store/peer-outbox.js";
 
 /** Request line and headers together: beyond this Node answers 431 (its default, stated here on purpose). */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -139,6 +143,8 @@ export interface Gateway {
   complaints: ComplaintService;
   conductGuards: ConductGuards;
   supervision: SupervisionService;
+  /** Contacts with debtors (docs/design.md §25): permits, the contact log, the conduct figures. */
+  contacts: ContactService;
   health(): Promise<HealthStatus>;
   /** The express app (tests list its routes against the OpenAPI document). */
   app: Express;
@@ -155,7 +161,7 @@ export interface StartOptions {
   statementEntries?: StatementEntrySource;
   /** Which of the creditor's cases were assigned to the agency when: the chain's assignment history unless a test says otherwise. */
   statementAssignments?: StatementAssignmentSource;
-  /** Where a member's conduct figures come from when a supervisor asks (docs/design.md §26): the contact log once wired. */
+  /** Where a member's conduct figures come from when a supervisor asks (docs/design.md §26): the contact log unless a test says otherwise. */
   conductStats?: ConductStats;
 }
 
@@ -404,6 +410,52 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
   peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
+  // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version; complaints from
+  // the public page, carried to the creditor and noticed to the holder over the peer channel.
+  const screening = new TextScreening({ screener: new Screener(CURRENT_LEXICON), marks: store.lexiconMarks, notarize: (drafts) => evidence.recordSystem(drafts), memberId: config.memberId, clock });
+  await screening.start();
+  const complaints = new ComplaintService({
+    store: store.complaints,
+    cipher,
+    letterOf: (token) => web.letters.letterOf(token),
+    caseOf: (caseKey) => indexer.caseOf(caseKey),
+    send: (to, kind, body) => peer.send(to, kind, body),
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(COMPLAINT_FILE_KIND, (from, body, request) => complaints.receive(from, body, request.hash));
+  peer.handle(COMPLAINT_NOTICE_KIND, (from, body, request) => complaints.receiveNotice(from, body, request.hash));
+  const guards = conductGuards(complaints, screening);
+  const complaintRoutes = complaintsRouter(complaints);
+
+  // Contacts with debtors (docs/design.md §25): permits, the contact log, the tally shared with the debtor's other holders.
+  const conductPolicy = new ChainConductPolicy({ contract: contracts.conductPolicy, clock, refreshMs: config.conduct.policyRefreshMs });
+  const contacts = new ContactService({
+    contacts: store.contacts,
+    tally: store.conductTally,
+    batch: () => store.batch(),
+    caseOf: (caseKey) => indexer.caseOf(caseKey),
+    holdersOf: async (debtorKey, nowSeconds) => (await indexer.activeHoldings(debtorKey, nowSeconds)).map((h) => h.agencyId),
+    isActiveAgency,
+    policyAt: (ms) => conductPolicy.policyAt(ms),
+    lenderHours: (lenderId) => conductPolicy.lenderHours(lenderId),
+    // Complaints and text screening (docs/design.md §26): an open complaint pauses permits, a text is screened.
+    guards,
+    evidence,
+    signer: wallet,
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+    permitTtlMs: config.conduct.permitTtlMs,
+    stalenessMs: config.conduct.stalenessMs,
+    log,
+  });
+  peer.handle(TALLY_KIND, (from, body, request) => contacts.receiveIncrement(from, body, request.hash));
+  peerOutbox.onAnswer(TALLY_KIND, (item) => contacts.delivered(item));
+  const pendingTally: PeerOutboxItem[] = [];
+  for await (const item of store.peerOutbox.pending()) if (item.kind === TALLY_KIND) pendingTally.push(item);
+  contacts.restorePending(pendingTally);
   const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports, reconciler: repaymentReconciler });
 
   // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
@@ -424,26 +476,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
   });
 
-  // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version; complaints from
-  // the public page, carried to the creditor and noticed to the holder over the peer channel.
-  const screening = new TextScreening({ screener: new Screener(CURRENT_LEXICON), marks: store.lexiconMarks, notarize: (drafts) => evidence.recordSystem(drafts), memberId: config.memberId, clock });
-  await screening.start();
-  const complaints = new ComplaintService({
-    store: store.complaints,
-    cipher,
-    letterOf: (token) => web.letters.letterOf(token),
-    caseOf: (caseKey) => indexer.caseOf(caseKey),
-    send: (to, kind, body) => peer.send(to, kind, body),
-    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
-    memberId: config.memberId,
-    clock,
-  });
-  peer.handle(COMPLAINT_FILE_KIND, (from, body, request) => complaints.receive(from, body, request.hash));
-  peer.handle(COMPLAINT_NOTICE_KIND, (from, body, request) => complaints.receiveNotice(from, body, request.hash));
-  const guards = conductGuards(complaints, screening);
   // Supervision: members answer a SUPERVISOR's signed request for their figures; a supervisor builds the monthly report.
-  // The contact figures come from the permits' contact log (§25) once it is wired here; until then, none.
-  const conductStats: ConductStats = options.conductStats ?? { figures: () => Promise.resolve([]) };
+  // The contact figures come from the permits' contact log (§25).
+  const conductStats: ConductStats = options.conductStats ?? contacts;
   const supervision = new SupervisionService({
     isSupervisor: (member) => contracts.memberRegistry.isActive(member, ROLE.SUPERVISOR),
     stats: conductStats,
@@ -460,7 +495,6 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
   });
   peer.handle(CONDUCT_STATS_KIND, (from, body) => supervision.answer(from, body));
-  const complaintRoutes = complaintsRouter(complaints);
 
   const healthService = new HealthService({
     memberId: config.memberId,
@@ -562,6 +596,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/complaints": complaintRoutes.complaints,
       "/complaint-notices": complaintRoutes.notices,
       "/supervision": supervisionRouter(supervision),
+      "/contacts": contactsRouter(contacts),
       // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
       "/": repaymentRoutes.cases,
       ...web.staffRoutes,
@@ -622,6 +657,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     complaints,
     conductGuards: guards,
     supervision,
+    contacts,
     health,
     app,
     async close() {

@@ -4,7 +4,7 @@ import { ChainError } from "./errors.js";
 import { CODE_ROOT } from "../paths.js";
 
 /** The consortium contracts, in deployment order. */
-export const CONTRACT_NAMES = ["MemberRegistry", "CaseRegistry", "EvidenceRegistry"] as const;
+export const CONTRACT_NAMES = ["MemberRegistry", "CaseRegistry", "EvidenceRegistry", "ConductPolicy"] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
 /** The parts of a Hardhat 3 artifact that deployment and code verification need. */

@@ -100,7 +100,7 @@ export async function verifyDeployment(
   }
   if (missing.length === 0 && mismatched.length === 0) {
     const registry = deployment.contracts.MemberRegistry.address.toLowerCase();
-    for (const name of ["CaseRegistry", "EvidenceRegistry"] as const) {
+    for (const name of ["CaseRegistry", "EvidenceRegistry", "ConductPolicy"] as const) {
       const contract = new Contract(deployment.contracts[name].address, artifacts[name].abi as never, provider);
       const wired = String(await contract.getFunction("memberRegistry")()).toLowerCase();
       if (wired !== registry) mismatched.push(name);

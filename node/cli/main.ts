@@ -5,6 +5,7 @@ import { casesAllocate, casesCheck, casesCommit, casesUpload, REMOTE_HELP } from
 import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
 import * as fees from "./fees-remote.js";
 import { REPAYMENTS_COMMANDS, repaymentsConfirm, repaymentsDispute, repaymentsImport, repaymentsList, repaymentsReport } from "./repayments.js";
+import { CONTACTS_COMMANDS, contactsFigures, contactsList, contactsLog, contactsPermit, contactsPromises } from "./contacts.js";
 import { CliError } from "./gateway-client.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -14,6 +15,7 @@ const HELP = `caseledger — 案链命令行 / the CaseLedger command line
 ${REMOTE_HELP}
 ${fees.FEES_HELP.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n")}
 ${REPAYMENTS_COMMANDS}
+${CONTACTS_COMMANDS}
   caseledger cases settle --case KEY=YUAN ... [--terms FILE] [--wait]   结清上链 / settle cases for the amounts stated
   caseledger conduct screen FILE|- [--json]   检查文本是否含禁用语（离线）/ screen a text or template (offline)
   caseledger scorecards [--consortium] [--json]   机构评分 / agency scorecards (lender view, or consortium-wide)
@@ -47,6 +49,11 @@ const COMMANDS: Record<string, Command> = {
   "repayments confirm": repaymentsConfirm,
   "repayments dispute": repaymentsDispute,
   "repayments import": repaymentsImport,
+  "contacts permit": contactsPermit,
+  "contacts log": contactsLog,
+  "contacts list": contactsList,
+  "contacts promises": contactsPromises,
+  "contacts figures": contactsFigures,
   "cases settle": (args, io) => import("./cases-settle.js").then((m) => m.casesSettle(args, io)),
   "conduct screen": (args, io) => import("./conduct.js").then((m) => m.conductScreen(args, io)),
   scorecards: (args, io) => import("./scorecards.js").then((m) => m.scorecardsCommand(args, io)),

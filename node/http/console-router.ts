@@ -32,6 +32,7 @@ const FILES: Record<string, string> = {
   "fees.js": "text/javascript",
   "repayments.js": "text/javascript",
   "reconcile.js": "text/javascript",
+  "contacts.js": "text/javascript",
   "favicon.svg": "image/svg+xml",
 };
 

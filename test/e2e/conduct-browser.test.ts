@@ -99,7 +99,7 @@ describe("e2e: conduct in the console — the public complaint form, the lender'
     expect(await (await lenderPage.waitForSelector("#complaint-text", WAIT)).textContent()).to.equal(WORDS);
     await lenderPage.click("#complaint-share");
     await lenderPage.waitForSelector("#complaint-close", WAIT);
-    await lenderPage.waitForFunction(() => !document.querySelector("#complaint-share"), undefined, WAIT);
+    await lenderPage.waitForSelector("#complaint-share", { state: "detached", ...WAIT });
     await lenderPage.selectOption("#complaint-resolution", "AGENCY_WARNED");
     await lenderPage.click("#complaint-close");
     await lenderPage.waitForSelector("tr[data-state=closed]", WAIT);

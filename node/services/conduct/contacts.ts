@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../../domain/clock.js";
 import { type ConductPolicy, isHeldAt, type CaseStatusName } from "../../domain/consortium/index.js";
 import { CONTACT_CHANNELS, type ContactChannel, isConnectedOutcome, isTextChannel, PERMIT_REFUSALS, type PermitRefusal, VIOLATION_KINDS, type ViolationKind } from "../../domain/conduct/contact.js";
-import { isLiveChannel, isPermitId, overlaps, parseContactInput, parsePermitRequest } from "../../domain/conduct/input.js";
+import { CONTACT_AHEAD_MS, isLiveChannel, isPermitId, overlaps, parseContactInput, parsePermitRequest } from "../../domain/conduct/input.js";
 import { allowedHours, chinaDayOf, chinaHourOf, type Permit, permitDigest, permitMismatch, permitRefusal, type SignedPermit, withinHours } from "../../domain/conduct/permit.js";
 import type { EvidenceKind } from "../../domain/evidence/kinds.js";
 import { msg } from "../../messages/message.js";
@@ -167,7 +167,7 @@ export class ContactService implements ConductStats {
       if (!permit) violations.push("no_permit");
       else if (permit.usedBy) violations.push("permit_reused");
       else {
-        const problem = permitMismatch(permit.permit as Permit, { agency: deps.memberId, caseKey: input.caseKey, channel: input.channel, startedAt: input.startedAt }, 0);
+        const problem = permitMismatch(permit.permit as Permit, { agency: deps.memberId, caseKey: input.caseKey, channel: input.channel, startedAt: input.startedAt }, CONTACT_AHEAD_MS);
         if (problem) violations.push(problem);
       }
     }

@@ -1,7 +1,7 @@
 import type { ContactChannel } from "../../domain/conduct/contact.js";
 
 /**
- * The checks a contact permit asks of the conduct rules that are not its own (docs/design.md §25, §26): whether the
+ * The checks a contact permit asks of the conduct rules that are not its own (docs/design.md §25 and the next section): whether the
  * debtor of a case has an open complaint, and whether a text (SMS, letter, app message, e-mail) may be sent. The
  * permit service takes them as a dependency; the composition root (node/gateway.ts) hands in the real ones.
  */

@@ -2,7 +2,7 @@ import type { ContactChannel, PermitRefusal, ViolationKind } from "../../domain/
 
 /**
  * One member's conduct figures for one (agency, lender) pair over [from, to) (docs/design.md §25): counts only — no
- * case key, debtor key or personal data. The supervisor's monthly report (§26) asks each member for them.
+ * case key, debtor key or personal data. The supervisor's monthly report (the next section: complaints, text screening, the supervisor) asks each member for them.
  */
 export interface ConductFigures {
   /** The agency member that made the contacts. */

@@ -107,6 +107,12 @@ const TABLE: Record<string, Row> = {
   "GET /v1/ownership": { ok: 400 },
   "POST /v1/ownership": { body: () => ({}), ok: 400 },
   // repayments
+  // contacts
+  "POST /v1/contacts/permits": { body: () => ({}), ok: 400 },
+  "POST /v1/contacts": { body: () => ({}), ok: 400 },
+  "GET /v1/contacts": { ok: 200 },
+  "GET /v1/contacts/promises": { ok: 200 },
+  "GET /v1/contacts/figures": { path: "/v1/contacts/figures?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z", ok: 200 },
   "POST /v1/repayments": { body: () => ({}), ok: 400 },
   "GET /v1/repayments": { ok: 200 },
   "POST /v1/repayments/confirm": { body: () => ({ ids: [] }), ok: 400 },

@@ -40,6 +40,16 @@ describe("http: complaints from the public page, the holder's notices, text scre
       rateLimits: { ...c.rateLimits, complaintBurst: 6, complaintPerHour: 1 },
     };
   };
+  /** Runs `fn` with the agency's clock at 10:00 China time (outside the quiet hours of §25), then puts it back. */
+  const atTenInChina = async <T>(fn: () => Promise<T>): Promise<T> => {
+    const chinaHour = ((Date.now() / 3_600_000 + 8) % 24 + 24) % 24;
+    skew = ((10 - chinaHour + 24) % 24) * 3_600_000;
+    try {
+      return await fn();
+    } finally {
+      skew = 0;
+    }
+  };
   /** A public request as the page sends it; `from` is the address a trusted proxy forwards for. */
   const complain = (body: unknown, from = "203.0.113.1", letter = token) =>
     fetch(`${agency.url}/v1/public/complaints/${letter}`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": from }, body: JSON.stringify(body) });
@@ -112,6 +122,18 @@ describe("http: complaints from the public page, the holder's notices, text scre
     const agencyRows: string[] = [];
     for await (const n of agency.store.complaints.notices()) agencyRows.push(JSON.stringify(n));
     expect(agencyRows.join()).to.not.include(WORDS).and.not.include(CALLBACK);
+    // The agency's contact permits (§25) pause on the open complaint; another case of the same creditor is not paused.
+    await atTenInChina(async () => {
+      const paused = await A.post("/v1/contacts/permits", { caseKey: cases[0], channel: "call" });
+      expect([paused.status, paused.body.error.code]).to.deep.equal([409, "CONTACT_OPEN_COMPLAINT"]);
+      expect((await A.post("/v1/contacts/permits", { caseKey: cases[1], channel: "call" })).status).to.equal(201);
+      // A text with a forbidden term is refused with its rule and span, before anything else is counted.
+      const text = "您好，再不还款就让你坐牢";
+      const refused = await A.post("/v1/contacts/permits", { caseKey: cases[1], channel: "sms", text });
+      expect([refused.status, refused.body.error.code]).to.deep.equal([422, "CONTACT_TEXT_REFUSED"]);
+      expect(refused.body.error.details).to.deep.include({ rule: "LEGAL-01", category: "FALSE_LEGAL_CLAIM", span: [10, 12], lexiconVersion: "2026.1" });
+      expect(JSON.stringify(refused.body)).to.not.include("坐牢");
+    });
     // Only the lender's staff read complaints; only the agency's read notices.
     expect((await A.get("/v1/complaints")).status).to.equal(403);
     expect((await L.get("/v1/complaint-notices")).status).to.equal(403);
@@ -135,6 +157,8 @@ describe("http: complaints from the public page, the holder's notices, text scre
     expect((await L.get("/v1/complaints/ffffffffffffffffffffffff")).status).to.equal(404);
     // The closing notice travels through the outbox; the agency's copy follows.
     await eventually(async () => (await agency.conductGuards.openComplaint(cases[0]!)).open === false || undefined, 30_000, "the closing notice");
+    // Closed: the agency's permits for the case are granted again.
+    await atTenInChina(async () => expect((await A.post("/v1/contacts/permits", { caseKey: cases[0], channel: "call" })).status).to.equal(201));
     const after = ((await A.get("/v1/complaint-notices")).body.notices as Array<Record<string, unknown>>)[0]!;
     expect(after).to.include({ state: "closed", resolution: "AGENCY_WARNED", text: WORDS });
     // The lender's scorecard counts it for the agency; the chain-only view has no complaints.
