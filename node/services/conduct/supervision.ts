@@ -66,7 +66,7 @@ export class SupervisionService {
           const { refused, body } = exchange.answer.envelope;
           if (refused) return { member, problem: refused.code };
           if (body?.member !== member || body.from !== bounds.start || body.to !== bounds.end) return { member, problem: "ANSWER_MISMATCH" };
-          return { member, answer: exchange.answer as MemberStatement["answer"] };
+          return { member, answer: exchange.answer };
         } catch (error) {
           return { member, problem: error instanceof ServiceError ? error.code : "UNREACHABLE" };
         }

@@ -27,7 +27,7 @@ const agencyStats: ConductStats = {
       contactsByChannel: { call: 3, sms: 1, letter: 0, visit: 0, app: 0, email: 0 },
       contactsByChinaHour: hours,
       connected: 2,
-      permitsRefused: { CONTACT_NOT_HELD: 0, CONTACT_QUIET_HOURS: 1, CONTACT_DAILY_CAP: 2, CONTACT_OPEN_COMPLAINT: 0, CONTACT_PROMISE_PENDING: 0, CONTACT_TEXT_REFUSED: 0, CONTACT_TALLY_STALE: 0 } as ConductFigures["permitsRefused"],
+      permitsRefused: { CONTACT_NOT_HELD: 0, CONTACT_QUIET_HOURS: 1, CONTACT_DAILY_CAP: 2, CONTACT_OPEN_COMPLAINT: 0, CONTACT_PROMISE_PENDING: 0, CONTACT_TEXT_REFUSED: 0, CONTACT_TALLY_STALE: 0 },
       violations: { no_permit: 1 } as ConductFigures["violations"],
     };
     return Promise.resolve([row]);
