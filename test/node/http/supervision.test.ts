@@ -12,6 +12,8 @@ import { pdfText } from "../../support/pdf-text.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
+/** Member ids as startConsortium admits them: the lender first, then the agency. */
+const [LENDER_ID, AGENCY_ID] = [1, 2];
 const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 
 /** The agency's contact figures as its contact log states them (§25): counts only. */
@@ -21,8 +23,8 @@ const agencyStats: ConductStats = {
     hours[10] = 3;
     hours[23] = 1;
     const row: ConductFigures = {
-      agency: 2,
-      lender: 1,
+      agency: AGENCY_ID,
+      lender: LENDER_ID,
       ...range,
       contactsByChannel: { call: 3, sms: 1, letter: 0, visit: 0, app: 0, email: 0 },
       contactsByChinaHour: hours,
@@ -94,7 +96,7 @@ describe("http: supervision — the monthly conduct report from members' signed 
     expect(refused.answer.envelope.refused).to.deep.include({ code: "FORBIDDEN", message: "supervision.NOT_SUPERVISOR" });
     const answered = await supervisor.peer.send<{ member: number; complaints: unknown[] }>(1, "conduct.stats", range);
     expect(answered.answer.envelope.body).to.deep.include({ member: 1, figures: [] });
-    expect(answered.answer.envelope.body!.complaints).to.deep.equal([{ agency: 2, lender: 1, received: 1, open: 1, byCategory: { THREAT_OR_INSULT: 1 } }]);
+    expect(answered.answer.envelope.body!.complaints).to.deep.equal([{ agency: AGENCY_ID, lender: LENDER_ID, received: 1, open: 1, byCategory: { THREAT_OR_INSULT: 1 } }]);
     const tooLong = await supervisor.peer.send(1, "conduct.stats", { from: 0, to: Date.now() });
     expect(tooLong.answer.envelope.refused).to.deep.include({ code: "VALIDATION_FAILED" });
   });
@@ -110,7 +112,7 @@ describe("http: supervision — the monthly conduct report from members' signed 
       [2, 2, undefined],
     ]);
     expect(built.body.totals).to.deep.equal([
-      { agency: 2, lender: 1, statedBy: [1, 2], contacts: 4, connected: 2, capHits: 2, refusals: 3, violations: 1, complaints: 1, openComplaints: 1, byChinaHour: built.body.totals[0].byChinaHour },
+      { agency: AGENCY_ID, lender: LENDER_ID, statedBy: [LENDER_ID, AGENCY_ID], contacts: 4, connected: 2, capHits: 2, refusals: 3, violations: 1, complaints: 1, openComplaints: 1, byChinaHour: built.body.totals[0].byChinaHour },
     ]);
     expect(built.body.totals[0].byChinaHour[23]).to.equal(1);
     // No personal data in what the supervisor holds.
