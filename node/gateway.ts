@@ -75,8 +75,8 @@ import { COMPLAINT_FILE_KIND, COMPLAINT_NOTICE_KIND, ComplaintService } from "./
 import { conductGuards } from "./services/conduct/conduct-guards.js";
 import type { ConductGuards } from "./services/conduct/guards.js";
 import type { ConductStats } from "./services/conduct/stats.js";
-import { CONDUCT_STATS_KIND, SupervisionService } from "./services/conduct/supervision.js";
-import { supervisionRouter } from "./http/supervision-router.js";
+import { CONDUCT_STATS_KIND, LENDER_FIGURES_KIND, SupervisionService } from "./services/conduct/supervision.js";
+import { agencyFiguresRouter, supervisionRouter } from "./http/supervision-router.js";
 import { TextScreening } from "./services/conduct/screening.js";
 import { IngestQueue } from "./services/ingest-queue.js";
 import { GatewayMetrics } from "./http/metrics.js";
@@ -481,6 +481,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const conductStats: ConductStats = options.conductStats ?? contacts;
   const supervision = new SupervisionService({
     isSupervisor: (member) => contracts.memberRegistry.isActive(member, ROLE.SUPERVISOR),
+    isLender: (member) => contracts.memberRegistry.isActive(member, ROLE.LENDER),
+    agencies: async () => (await store.agencies.list()).map((a) => a.agencyId),
     stats: conductStats,
     complaints,
     send: (to, kind, body) => peer.send(to, kind, body),
@@ -495,6 +497,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
   });
   peer.handle(CONDUCT_STATS_KIND, (from, body) => supervision.answer(from, body));
+  peer.handle(LENDER_FIGURES_KIND, (from, body) => supervision.answerLender(from, body));
 
   const healthService = new HealthService({
     memberId: config.memberId,
@@ -596,6 +599,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/complaints": complaintRoutes.complaints,
       "/complaint-notices": complaintRoutes.notices,
       "/supervision": supervisionRouter(supervision),
+      "/agency-figures": agencyFiguresRouter(supervision),
       "/contacts": contactsRouter(contacts),
       // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
       "/": repaymentRoutes.cases,

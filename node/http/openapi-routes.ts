@@ -147,4 +147,5 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/supervision/reports", role: "supervisor", tag: "conduct", summary: "the conduct reports built here: month, hash, notarizing record, members asked and answered" },
   { method: "GET", path: "/v1/supervision/reports/:hash", role: "supervisor", tag: "conduct", summary: "one report: the signed statements, the totals per agency and lender (contacts, China hours, cap hits, violations, complaints) and each signature checked against the chain" },
   { method: "GET", path: "/v1/supervision/reports/:hash.pdf", role: "supervisor", tag: "conduct", summary: "the report as PDF", produces: "application/pdf" },
+  { method: "GET", path: "/v1/agency-figures", role: "lender", tag: "conduct", summary: "its agencies' conduct figures about this lender's cases for a month (contacts by channel and China hour, connected, refusals incl. cap hits, violations), each from the agency's signed answer (conduct.lender-figures)", query: ["month"] },
 ];

@@ -30,3 +30,16 @@ export function supervisionRouter(service: SupervisionService): Router {
   });
   return router;
 }
+
+/**
+ * `GET /v1/agency-figures?month=YYYY-MM` (lender): its agencies' conduct figures about its own cases — contacts, cap
+ * hits, violations — each from the agency's signed answer (`conduct.lender-figures`), for the compliance tab.
+ */
+export function agencyFiguresRouter(service: SupervisionService): Router {
+  const router = strictRouter();
+  router.get("/", requireRole("lender"), async (req, res) => {
+    const month = typeof req.query.month === "string" ? req.query.month : "";
+    res.json({ month, agencies: await service.agencyFigures(month) });
+  });
+  return router;
+}

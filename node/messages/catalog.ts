@@ -519,6 +519,7 @@ export const CATALOG = {
   },
   supervision: {
     NOT_SUPERVISOR: { zh: "成员 #{member} 在链上不是有效的监管成员", en: "member #{member} is not an active supervisor on chain" },
+    NOT_LENDER: { zh: "成员 #{member} 在链上不是有效的贷款机构", en: "member #{member} is not an active lender on chain" },
     RANGE_INVALID: { zh: "from 与 to 应为毫秒时间戳，from < to，跨度不超过 92 天", en: "from and to must be epoch milliseconds with from < to, at most 92 days apart" },
     MONTH_INVALID: { zh: "month 应为 YYYY-MM", en: "month must be YYYY-MM" },
   },

@@ -78,6 +78,39 @@ async function compliance(view) {
     }
   };
   await load();
+  view.append(await agencyFigures());
+}
+
+const sum = (values) => Object.values(values ?? {}).reduce((a, b) => a + b, 0);
+
+/** Its agencies' figures about the lender's own cases this month, each from the agency's signed answer. */
+async function agencyFigures() {
+  const month = new Date().toISOString().slice(0, 7);
+  const { agencies } = await get(`/v1/agency-figures?month=${month}`);
+  const rows = agencies.map((a) => ({
+    agency: a.agency,
+    problem: a.problem,
+    answerHash: a.answerHash,
+    contacts: a.figures.reduce((n, f) => n + sum(f.contactsByChannel), 0),
+    connected: a.figures.reduce((n, f) => n + f.connected, 0),
+    capHits: a.figures.reduce((n, f) => n + (f.permitsRefused?.CONTACT_DAILY_CAP ?? 0), 0),
+    violations: a.figures.reduce((n, f) => n + sum(f.violations), 0),
+  }));
+  return card(
+    `${t("compliance_agencies")} ${month}`,
+    table(
+      [
+        { label: t("agency"), cell: (r) => `#${r.agency}` },
+        { label: t("report_contacts"), cell: (r) => String(r.contacts) },
+        { label: t("report_connected"), cell: (r) => String(r.connected) },
+        { label: t("report_cap_hits"), cell: (r) => String(r.capHits) },
+        { label: t("report_violations"), cell: (r) => String(r.violations) },
+        { label: t("compliance_signed"), cell: (r) => (r.answerHash ? short(r.answerHash, 10) : `${t("compliance_no_answer")} (${r.problem})`) },
+      ],
+      rows,
+      { empty: "—", rowAttrs: (r) => ({ "data-agency-figures": String(r.agency) }) },
+    ),
+  );
 }
 
 async function notices(view) {

@@ -104,6 +104,8 @@ describe("e2e: conduct in the console — the public complaint form, the lender'
     await lenderPage.click("#complaint-close");
     await lenderPage.waitForSelector("tr[data-state=closed]", WAIT);
     expect(await lenderPage.textContent("tr[data-state=closed]")).to.include("已警告机构");
+    // The agency's figures about this lender's cases, from its signed answer (no contacts logged yet: zeros).
+    expect(await lenderPage.textContent("tr[data-agency-figures='2']")).to.match(/#2\s*0\s*0\s*0\s*0\s*0x/);
 
     const agencyPage = await login(agency, tokens.agency!, "notices");
     await eventually(async () => {

@@ -14,12 +14,18 @@ import { REPORT_FORMAT, reportHash, type ComplaintFigures, type ConductReport, t
 
 /** A supervisor asks a member for its conduct figures of a range; answered signed, to SUPERVISOR members only. */
 export const CONDUCT_STATS_KIND = "conduct.stats";
+/** A lender asks an agency for the figures of its own cases only (its compliance tab); answered signed to that lender. */
+export const LENDER_FIGURES_KIND = "conduct.lender-figures";
 /** The longest range one request asks for: a report is monthly; a quarter is the most a member answers at once. */
 const MAX_RANGE_MS = 92 * 86_400_000;
 
 export interface SupervisionDeps {
   /** Whether `member` holds the SUPERVISOR role on chain and is Active now. */
   isSupervisor: (member: number) => Promise<boolean>;
+  /** Whether `member` is an Active LENDER on chain now. */
+  isLender: (member: number) => Promise<boolean>;
+  /** The agencies this lender works with (its agency list). */
+  agencies: () => Promise<number[]>;
   stats: ConductStats;
   complaints: ComplaintService;
   send: <B>(to: number, kind: string, body: unknown) => Promise<PeerExchange<B>>;
@@ -45,12 +51,39 @@ export class SupervisionService {
   /** Member side (`conduct.stats`): the figures of [from, to), to a supervisor only. */
   async answer(from: number, raw: unknown): Promise<StatsAnswer> {
     if (!(await this.deps.isSupervisor(from))) throw new ServiceError("FORBIDDEN", msg("supervision.NOT_SUPERVISOR", { member: from }));
-    const b = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
-    const range = { from: Number(b.from), to: Number(b.to) };
-    if (!Number.isSafeInteger(range.from) || !Number.isSafeInteger(range.to) || range.to <= range.from || range.to - range.from > MAX_RANGE_MS) {
-      throw new ServiceError("VALIDATION_FAILED", msg("supervision.RANGE_INVALID"));
-    }
+    const range = rangeOf(raw);
     return { member: this.deps.memberId, ...range, figures: await this.deps.stats.figures(range), complaints: await this.#complaints(range) };
+  }
+
+  /** Agency side (`conduct.lender-figures`): the figures of [from, to) about the asking lender's cases only. */
+  async answerLender(from: number, raw: unknown): Promise<{ agency: number; from: number; to: number; figures: StatsAnswer["figures"] }> {
+    if (!(await this.deps.isLender(from))) throw new ServiceError("FORBIDDEN", msg("supervision.NOT_LENDER", { member: from }));
+    const range = rangeOf(raw);
+    const figures = (await this.deps.stats.figures(range)).filter((f) => f.lender === from);
+    return { agency: this.deps.memberId, ...range, figures };
+  }
+
+  /**
+   * Lender side: each of its agencies' figures about its cases for a month, each from the agency's signed answer
+   * (its hash kept), or why there is none.
+   */
+  async agencyFigures(month: string): Promise<Array<{ agency: number; answerHash?: string; problem?: string; figures: StatsAnswer["figures"] }>> {
+    const bounds = monthBounds(month);
+    if (!bounds) throw new ServiceError("VALIDATION_FAILED", msg("supervision.MONTH_INVALID"));
+    const agencies = [...new Set(await this.deps.agencies())].filter((a) => a !== this.deps.memberId).sort((a, b) => a - b);
+    return Promise.all(
+      agencies.map(async (agency) => {
+        try {
+          const exchange = await this.deps.send<{ agency: number; figures: StatsAnswer["figures"] }>(agency, LENDER_FIGURES_KIND, { from: bounds.start, to: bounds.end });
+          const { refused, body } = exchange.answer.envelope;
+          if (refused || body?.agency !== agency) return { agency, problem: refused?.code ?? "ANSWER_MISMATCH", figures: [] };
+          // Only figures about this lender count, whatever the agency sent.
+          return { agency, answerHash: exchange.answer.hash, figures: body.figures.filter((f) => f.lender === this.deps.memberId && f.agency === agency) };
+        } catch (error) {
+          return { agency, problem: error instanceof ServiceError ? error.code : "UNREACHABLE", figures: [] };
+        }
+      }),
+    );
   }
 
   /** Supervisor side: asks every member, builds the month's report, notarizes its hash, keeps it. */
@@ -134,4 +167,13 @@ export class SupervisionService {
     }
     return [...rows.values()].sort((a, b) => a.agency - b.agency);
   }
+}
+
+function rangeOf(raw: unknown): { from: number; to: number } {
+  const b = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>;
+  const range = { from: Number(b.from), to: Number(b.to) };
+  if (!Number.isSafeInteger(range.from) || !Number.isSafeInteger(range.to) || range.to <= range.from || range.to - range.from > MAX_RANGE_MS) {
+    throw new ServiceError("VALIDATION_FAILED", msg("supervision.RANGE_INVALID"));
+  }
+  return range;
 }

@@ -156,6 +156,7 @@ const TABLE: Record<string, Row> = {
   // The matrix's members hold no SUPERVISOR role on chain: building is refused, signed reports are absent.
   "POST /v1/supervision/reports": { body: () => ({ month: "2026-11" }), ok: 403 },
   "GET /v1/supervision/reports": { ok: 200 },
+  "GET /v1/agency-figures": { path: "/v1/agency-figures?month=2026-11", ok: 200 },
   "GET /v1/supervision/reports/:hash": { path: `/v1/supervision/reports/${UNKNOWN_KEY}`, ok: 404 },
   "GET /v1/supervision/reports/:hash.pdf": { path: `/v1/supervision/reports/${UNKNOWN_KEY}.pdf`, ok: 404 },
 };

@@ -49,6 +49,7 @@ describe("http: supervision — the monthly conduct report from members' signed 
   let agency: Gateway;
   let supervisor: Gateway;
   let S: ReturnType<typeof apiClient>;
+  let L: ReturnType<typeof apiClient>;
   const quiet = () => {};
 
   before(async () => {
@@ -70,7 +71,7 @@ describe("http: supervision — the monthly conduct report from members' signed 
       agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
       supervisor: { name: "示例监管", roles: ["supervisor"], gatewayUrl: supervisor.url },
     });
-    const L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
+    L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
     const A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
     S = apiClient(supervisor.url, (await supervisor.tokens.create("supervisor", "staff")).token);
     // One case with the agency, and one complaint about it at the lender.
@@ -147,8 +148,22 @@ describe("http: supervision — the monthly conduct report from members' signed 
     if (process.env.WRITE_REPORT_PDF) await writeFile(process.env.WRITE_REPORT_PDF, bytes);
 
     // Only a supervisor builds: the lender's admin is refused (its member holds no SUPERVISOR role).
-    const L = apiClient(lender.url, (await lender.tokens.create("admin", "admin")).token);
-    expect((await L.post("/v1/supervision/reports", { month })).status).to.equal(403);
+    const admin = apiClient(lender.url, (await lender.tokens.create("admin", "admin")).token);
+    expect((await admin.post("/v1/supervision/reports", { month })).status).to.equal(403);
     expect((await S.post("/v1/supervision/reports", { month: "2026-13" })).status).to.equal(400);
+  });
+
+  it("a lender sees its agencies' figures about its own cases, from each agency's signed answer; no one else is answered", async () => {
+    const month = monthOf(Date.now());
+    const mine = await L.get(`/v1/agency-figures?month=${month}`);
+    expect(mine.status).to.equal(200);
+    expect(mine.body.agencies).to.have.length(1);
+    expect(mine.body.agencies[0]).to.deep.include({ agency: AGENCY_ID });
+    expect(mine.body.agencies[0].answerHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(mine.body.agencies[0].figures.map((f: ConductFigures) => [f.lender, f.connected, f.violations.no_permit])).to.deep.equal([[LENDER_ID, 2, 1]]);
+    // The supervisor is no lender: the agency refuses it, signed.
+    const refused = await supervisor.peer.send(AGENCY_ID, "conduct.lender-figures", { from: Date.now() - 1000, to: Date.now() });
+    expect(refused.answer.envelope.refused).to.deep.include({ code: "FORBIDDEN", message: "supervision.NOT_LENDER" });
+    expect((await L.get("/v1/agency-figures?month=nope")).status).to.equal(400);
   });
 });
