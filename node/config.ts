@@ -64,6 +64,8 @@ export const DEFAULTS = {
   conductPermitTtlMs: 10 * 60_000,
   conductStalenessMs: 2 * 60_000,
   conductPolicyRefreshMs: 30_000,
+  /** Tally increments are sent to the other holders this often, one message per holder with what gathered. */
+  conductFlushMs: 250,
   /**
    * Case-list uploads (config section `ingest`): so many are ingested at once, so many more wait their turn (their
    * bodies unread, held back by TCP), and any beyond are refused with 429 and a Retry-After. Two at once keep a core
@@ -206,6 +208,8 @@ export interface GatewayConfig {
     stalenessMs: number;
     /** DEFAULTS.conductPolicyRefreshMs. */
     policyRefreshMs: number;
+    /** DEFAULTS.conductFlushMs. */
+    flushMs: number;
   };
   peer: {
     /** DEFAULTS.peerMaxSkewMs. */
@@ -362,6 +366,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       permitTtlMs: int(conduct.permitTtlMs, "conduct.permitTtlMs", DEFAULTS.conductPermitTtlMs, 10_000, DAY_MS),
       stalenessMs: int(conduct.stalenessMs, "conduct.stalenessMs", DEFAULTS.conductStalenessMs, 1_000, DAY_MS),
       policyRefreshMs: int(conduct.policyRefreshMs, "conduct.policyRefreshMs", DEFAULTS.conductPolicyRefreshMs, 100, DAY_MS),
+      flushMs: int(conduct.flushMs, "conduct.flushMs", DEFAULTS.conductFlushMs, 0, 60_000),
     },
     peer: {
       maxSkewMs: int(peer.maxSkewMs, "peer.maxSkewMs", DEFAULTS.peerMaxSkewMs, 1_000, DAY_MS),

@@ -96,6 +96,7 @@ import { RepaymentReporter } from "./services/repayments/reports.js";
 import { RepaymentReconciler } from "./services/repayments/reconcile.js";
 import { contactsRouter } from "./http/contacts-router.js";
 import { ContactService, TALLY_KIND } from "./services/conduct/contacts.js";
+import { permitSigner } from "./services/conduct/permit-signer.js";
 import { ChainConductPolicy } from "./chain/conduct-policy.js";
 import type { PeerOutboxItem } from "./store/peer-outbox.js";
 
@@ -443,12 +444,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // Complaints and text screening (docs/design.md §26): an open complaint pauses permits, a text is screened.
     guards,
     evidence,
-    signer: wallet,
+    signer: permitSigner(wallet.privateKey),
     deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
     memberId: config.memberId,
     clock,
     permitTtlMs: config.conduct.permitTtlMs,
     stalenessMs: config.conduct.stalenessMs,
+    flushMs: config.conduct.flushMs,
     log,
   });
   peer.handle(TALLY_KIND, (from, body, request) => contacts.receiveIncrement(from, body, request.hash));
@@ -456,6 +458,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const pendingTally: PeerOutboxItem[] = [];
   for await (const item of store.peerOutbox.pending()) if (item.kind === TALLY_KIND) pendingTally.push(item);
   contacts.restorePending(pendingTally);
+  // Increments a stop left queued go out now.
+  void contacts.flush().catch((error: unknown) => log({ level: "warn", msg: "conduct tally flush", error: String((error as Error)?.message ?? error).slice(0, 300) }));
   const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports, reconciler: repaymentReconciler });
 
   // Fee schedules and monthly statements, agreed with the other member over the peer channel (docs/design.md §23).
@@ -669,6 +673,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       pendingChange.stop();
       handovers.stop();
       peerOutbox.stop();
+      contacts.stop();
       notices.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -259,6 +259,7 @@ const TASKS = {
   "bench:statement": (args) => run(tsx("scripts/bench/statement.ts", args)).then((r) => r.code),
   // The money loop's figures: bench:statement and bench:repayments, each in its own child process, and their summary.
   "bench:settlement": (args) => run(tsx("scripts/bench/settlement.ts", args)).then((r) => r.code),
+  "bench:permits": (args) => run(tsx("scripts/bench/permits.ts", args)).then((r) => r.code),
   // The evidence figures of scripts/bench/results/evidence.json: the log and its proofs, then the CLI's verification
   // (anchoring gas per record comes from bench:gas, which measures every contract).
   "bench:evidence": async (args) => {
@@ -269,7 +270,7 @@ const TASKS = {
     return 0;
   },
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:settlement"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:settlement", "bench:permits"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }

@@ -150,7 +150,7 @@ describe("e2e: contact permits across two lenders and two agencies", function ()
     setAll(offsetTo(10));
     offsets.agencyB = offsets.agencyB! + 3_600_000;
     const body = { debtorKey: `0x${"00".repeat(32)}`, day: "2026-01-01", permitId: "a".repeat(32), state: "connected", expiresAt: 0 };
-    const error = await gateways.agencyB!.peer.send(3, "conduct.tally", body).then(
+    const error = await gateways.agencyB!.peer.send(3, "conduct.tally", { marks: [body] }).then(
       () => undefined,
       (e: unknown) => e as ServiceError,
     );

@@ -80,7 +80,9 @@ export interface SignedPermit {
   permit: Permit;
   /** SHA-256 of the permit's canonical JSON (0x hex). */
   digest: string;
-  /** EIP-191 signature of the digest's 32 bytes by the agency's registered key. */
+  /** The agency's registered secp256k1 key, uncompressed (0x04…): its address is the member's signer on chain. */
+  publicKey: string;
+  /** ECDSA (secp256k1) over the digest: r ‖ s, 0x + 128 hex. */
   signature: string;
 }
 

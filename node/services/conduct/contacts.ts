@@ -12,7 +12,7 @@ import type { PeerOutboxItem } from "../../store/peer-outbox.js";
 import type { StoreBatch } from "../../store/store-batch.js";
 import type { EvidenceService } from "../evidence.js";
 import { ServiceError } from "../service-error.js";
-import { type DigestSigner, signDigest } from "../signed-digest.js";
+import type { PermitSigner } from "./permit-signer.js";
 import type { ConductGuards } from "./guards.js";
 import type { ConductFigures, ConductStats } from "./stats.js";
 
@@ -20,7 +20,7 @@ import type { ConductFigures, ConductStats } from "./stats.js";
 export const TALLY_KIND = "conduct.tally";
 
 /** What one agency tells another holder of the same debtor: a pseudonymous mark on the debtor's day. */
-export interface TallyBody {
+export interface TallyMarkBody {
   debtorKey: string;
   day: string;
   permitId: string;
@@ -50,7 +50,8 @@ export interface ContactServiceDeps {
   lenderHours: (lenderId: number) => Promise<{ from: number; to: number } | undefined>;
   guards: ConductGuards;
   evidence: Pick<EvidenceService, "get" | "recordHash">;
-  signer: DigestSigner;
+  /** The member's registered key, for permits. */
+  signer: PermitSigner;
   deliver: (to: number, kind: string, body: unknown, options: { id: string }) => Promise<PeerOutboxItem>;
   memberId: number;
   clock: Clock;
@@ -58,6 +59,8 @@ export interface ContactServiceDeps {
   permitTtlMs: number;
   /** An increment to a holder undelivered this long makes our view of its tally stale (DEFAULTS.conductStalenessMs). */
   stalenessMs: number;
+  /** Queued increments go out this often, one message per holder (DEFAULTS.conductFlushMs); 0: at once, awaited. */
+  flushMs: number;
   log: (event: Record<string, unknown>) => void;
 }
 
@@ -85,6 +88,8 @@ const bodyInvalid = () => new ServiceError("VALIDATION_FAILED", msg("contact.BOD
 export class ContactService implements ConductStats {
   /** Per other agency: our increments to it not yet answered (outbox id → written at). */
   readonly #undelivered = new Map<number, Map<string, number>>();
+  #flushTimer: NodeJS.Timeout | undefined;
+  #flushing: Promise<void> | undefined;
 
   constructor(private readonly deps: ContactServiceDeps) {}
 
@@ -133,12 +138,13 @@ export class ContactService implements ConductStats {
       ...(request.text !== undefined ? { textSha256: `0x${createHash("sha256").update(request.text, "utf8").digest("hex")}` } : {}),
     };
     const digest = permitDigest(permit);
-    const signed: SignedPermit = { permit, digest, signature: await signDigest(digest, deps.signer) };
+    const signed: SignedPermit = deps.signer.sign(permit, digest);
     const batch = deps.batch();
     deps.contacts.putPermitIn(batch, { ...signed, creditorId: record.creditorId, debtorKey: record.debtorKey });
     deps.tally.putIn(batch, day, record.debtorKey, deps.memberId, permit.permitId, { state: "reserved", expiresAt: permit.expiresAt });
+    await this.#queueFor(batch, { debtorKey: record.debtorKey, day, permitId: permit.permitId, state: "reserved", expiresAt: permit.expiresAt }, now);
     await batch.write();
-    await this.#tellHolders({ debtorKey: record.debtorKey, day, permitId: permit.permitId, state: "reserved", expiresAt: permit.expiresAt }, now);
+    await this.#scheduleFlush();
     return signed;
   }
 
@@ -199,7 +205,7 @@ export class ContactService implements ConductStats {
     // permit still counts against the debtor's day, under the entry's own id.
     const validPermit = permit && violations.every((v) => v !== "no_permit" && v !== "permit_reused" && v !== "permit_mismatch" && v !== "permit_expired");
     const connected = isConnectedOutcome(input.outcome);
-    const mark: TallyBody | undefined = validPermit
+    const mark: TallyMarkBody | undefined = validPermit
       ? { debtorKey: record.debtorKey, day: permit!.permit.day, permitId: permit!.permit.permitId, state: connected ? "connected" : "released", expiresAt: permit!.permit.expiresAt }
       : connected
         ? { debtorKey: record.debtorKey, day: chinaDayOf(input.startedAt), permitId: entryId, state: "connected", expiresAt: input.startedAt }
@@ -207,10 +213,13 @@ export class ContactService implements ConductStats {
     const batch = deps.batch();
     deps.contacts.putEntryIn(batch, entry);
     if (validPermit) deps.contacts.putPermitIn(batch, { ...permit!, usedBy: entryId });
-    if (mark) deps.tally.putIn(batch, mark.day, mark.debtorKey, deps.memberId, mark.permitId, { state: mark.state, expiresAt: mark.expiresAt });
+    if (mark) {
+      deps.tally.putIn(batch, mark.day, mark.debtorKey, deps.memberId, mark.permitId, { state: mark.state, expiresAt: mark.expiresAt });
+      await this.#queueFor(batch, mark, now);
+    }
     await batch.write();
     if (violations.length) deps.log({ level: "warn", msg: "contact logged with violations", entryId, violations });
-    if (mark) await this.#tellHolders(mark, now);
+    if (mark) await this.#scheduleFlush();
     return entry;
   }
 
@@ -257,16 +266,58 @@ export class ContactService implements ConductStats {
     return false;
   }
 
-  async #tellHolders(body: TallyBody, now: number): Promise<void> {
-    const holders = new Set(await this.deps.holdersOf(body.debtorKey, Math.floor(now / 1000)));
+  /** Queues the mark for every other current holder of the debtor, in the batch that writes it here. */
+  async #queueFor(batch: StoreBatch, mark: TallyMarkBody, now: number): Promise<void> {
+    const holders = new Set(await this.deps.holdersOf(mark.debtorKey, Math.floor(now / 1000)));
     holders.delete(this.deps.memberId);
-    for (const to of holders) {
-      const id = `tally-${body.permitId}-${body.state}-${to}`;
-      const pending = this.#undelivered.get(to) ?? new Map<string, number>();
-      pending.set(id, now);
-      this.#undelivered.set(to, pending);
-      await this.deps.deliver(to, TALLY_KIND, body, { id });
-    }
+    for (const to of holders) this.deps.tally.queueIn(batch, { to, mark, at: now });
+  }
+
+  async #scheduleFlush(): Promise<void> {
+    if (this.deps.flushMs === 0) return this.flush();
+    this.#flushTimer ??= setTimeout(() => {
+      this.#flushTimer = undefined;
+      void this.flush().catch((error: unknown) => this.deps.log({ level: "warn", msg: "conduct tally flush", error: String((error as Error)?.message ?? error).slice(0, 300) }));
+    }, this.deps.flushMs);
+    this.#flushTimer.unref?.();
+  }
+
+  /**
+   * Hands the queued increments to the outbox: one `conduct.tally` message per holder with its marks, then takes them
+   * off the queue (a crash in between sends them twice; the receiver takes a repeat as once). Runs at start for what
+   * a stop left queued.
+   */
+  flush(): Promise<void> {
+    return (this.#flushing ??= (async () => {
+      try {
+        for (;;) {
+          const queued = await this.deps.tally.queued(5_000);
+          if (queued.length === 0) return;
+          const byHolder = new Map<number, { marks: TallyMarkBody[]; at: number }>();
+          for (const [, q] of queued) {
+            const group = byHolder.get(q.to) ?? { marks: [], at: q.at };
+            group.marks.push(q.mark);
+            byHolder.set(q.to, group);
+          }
+          for (const [to, group] of byHolder) {
+            const id = `tally-${randomBytes(12).toString("hex")}`;
+            const pending = this.#undelivered.get(to) ?? new Map<string, number>();
+            pending.set(id, group.at);
+            this.#undelivered.set(to, pending);
+            await this.deps.deliver(to, TALLY_KIND, { marks: group.marks }, { id });
+          }
+          await this.deps.tally.dequeue(queued.map(([k]) => k));
+        }
+      } finally {
+        this.#flushing = undefined;
+      }
+    })());
+  }
+
+  /** Stops the flush timer (the queue stays on disk for the next start). */
+  stop(): void {
+    if (this.#flushTimer) clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
   }
 
   /** The outbox's hook: the holder answered (accepted or refused), so it is reachable and our word arrived. */
@@ -286,22 +337,33 @@ export class ContactService implements ConductStats {
   }
 
   /**
-   * `conduct.tally` from agency `from`: kept when `from` holds a case of that debtor now (the chain says so) and the day
-   * is today or yesterday (China time). A connected mark is never taken back to a reservation.
+   * `conduct.tally` from agency `from`, `{ marks: [...] }`: each mark kept when `from` holds a case of that debtor now
+   * (the chain says so) and its day is today or yesterday (China time); otherwise the whole message is refused. A
+   * connected mark is never taken back to a reservation, nor a released one to a reservation.
    */
-  async receiveIncrement(from: number, raw: unknown, envelopeHash: string): Promise<{ kept: boolean }> {
+  async receiveIncrement(from: number, raw: unknown, envelopeHash: string): Promise<{ kept: number }> {
     const { deps } = this;
-    const b = raw as Partial<TallyBody> | undefined;
-    const states: ReadonlySet<unknown> = new Set(["reserved", "connected", "released"]);
-    if (!b || typeof b !== "object" || typeof b.debtorKey !== "string" || !/^0x[0-9a-f]{64}$/.test(b.debtorKey) || typeof b.day !== "string" || typeof b.permitId !== "string" || !(isPermitId(b.permitId) || /^[0-9a-f]{32}$/.test(b.permitId)) || !states.has(b.state) || typeof b.expiresAt !== "number" || !Number.isSafeInteger(b.expiresAt)) throw bodyInvalid();
+    const marks = (raw as { marks?: unknown } | undefined)?.marks;
+    if (!Array.isArray(marks) || marks.length === 0 || marks.length > 10_000) throw bodyInvalid();
     const now = deps.clock();
-    if (b.day !== chinaDayOf(now) && b.day !== chinaDayOf(now - 86_400_000)) throw new ServiceError("VALIDATION_FAILED", msg("contact.DAY_INVALID"), { problem: "DAY_INVALID" });
-    const holders = await deps.holdersOf(b.debtorKey, Math.floor(now / 1000));
-    if (!holders.includes(from)) throw new ServiceError("FORBIDDEN", msg("contact.NOT_A_HOLDER"), { problem: "NOT_A_HOLDER" });
-    const existing = await deps.tally.get(b.day, b.debtorKey, from, b.permitId);
-    if (existing?.state === "connected" || (existing?.state === "released" && b.state === "reserved")) return { kept: false };
-    await deps.tally.put(b.day, b.debtorKey, from, b.permitId, { state: b.state!, expiresAt: b.expiresAt, envelopeHash });
-    return { kept: true };
+    const states: ReadonlySet<unknown> = new Set(["reserved", "connected", "released"]);
+    const days = new Set([chinaDayOf(now), chinaDayOf(now - 86_400_000)]);
+    const holders = new Map<string, boolean>();
+    for (const m of marks) {
+      const b = m as Partial<TallyMarkBody> | undefined;
+      if (!b || typeof b !== "object" || typeof b.debtorKey !== "string" || !/^0x[0-9a-f]{64}$/.test(b.debtorKey) || typeof b.day !== "string" || !isPermitId(b.permitId) || !states.has(b.state) || typeof b.expiresAt !== "number" || !Number.isSafeInteger(b.expiresAt)) throw bodyInvalid();
+      if (!days.has(b.day)) throw new ServiceError("VALIDATION_FAILED", msg("contact.DAY_INVALID"), { problem: "DAY_INVALID" });
+      if (!holders.has(b.debtorKey)) holders.set(b.debtorKey, (await deps.holdersOf(b.debtorKey, Math.floor(now / 1000))).includes(from));
+      if (!holders.get(b.debtorKey)) throw new ServiceError("FORBIDDEN", msg("contact.NOT_A_HOLDER"), { problem: "NOT_A_HOLDER" });
+    }
+    let kept = 0;
+    for (const m of marks as TallyMarkBody[]) {
+      const existing = await deps.tally.get(m.day, m.debtorKey, from, m.permitId);
+      if (existing?.state === "connected" || (existing?.state === "released" && m.state === "reserved")) continue;
+      await deps.tally.put(m.day, m.debtorKey, from, m.permitId, { state: m.state, expiresAt: m.expiresAt, envelopeHash });
+      kept++;
+    }
+    return { kept };
   }
 
   /** This agency's contacts, newest first; of one case when `caseKey` is given. */

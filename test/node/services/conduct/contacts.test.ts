@@ -8,7 +8,7 @@ import { permitDigest } from "../../../../node/domain/conduct/permit.js";
 import { type ContactCase, ContactService, TALLY_KIND } from "../../../../node/services/conduct/contacts.js";
 import { type ConductGuards, NO_GUARDS } from "../../../../node/services/conduct/guards.js";
 import type { EvidenceView } from "../../../../node/services/evidence.js";
-import { digestSigner } from "../../../../node/services/signed-digest.js";
+import { isPermitSignedBy, permitSigner } from "../../../../node/services/conduct/permit-signer.js";
 import { type GatewayDatabase, openDatabase } from "../../../../node/store/database.js";
 import type { PeerOutboxItem } from "../../../../node/store/peer-outbox.js";
 import { rejected } from "../refusal.js";
@@ -62,7 +62,7 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
         get: () => Promise.reject(new Error("not used")),
         recordHash: (raw) => Promise.resolve({ id: evidenceIds++, leafHash: `0x${"ee".repeat(32)}`, caseKey: raw.caseKey, kind: raw.kind } as unknown as EvidenceView),
       },
-      signer: wallets[me]!,
+      signer: permitSigner(wallets[me]!.privateKey),
       deliver: async (to, kind, body, { id }) => {
         const item = { id, to, kind, body, state: "pending", attempts: 0, createdAt: new Date(now).toISOString(), updatedAt: new Date(now).toISOString() } as PeerOutboxItem;
         if (reachable[to]) {
@@ -75,6 +75,7 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
       clock: () => now,
       permitTtlMs: 10 * 60_000,
       stalenessMs: 5 * 60_000,
+      flushMs: 0,
       log: () => undefined,
     });
 
@@ -115,7 +116,10 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
   it("grants a permit signed by the agency's member key, and refuses a case the agency does not hold", async () => {
     const signed = await services[A]!.requestPermit({ caseKey: caseA, channel: "call" });
     expect(signed.digest).to.equal(permitDigest(signed.permit));
-    expect(digestSigner(signed.digest, signed.signature)).to.equal(wallets[A]!.address);
+    expect(isPermitSignedBy(signed, wallets[A]!.address)).to.equal(true);
+    expect(isPermitSignedBy(signed, wallets[B]!.address)).to.equal(false);
+    expect(isPermitSignedBy({ ...signed, permit: { ...signed.permit, channel: "visit" } }, wallets[A]!.address)).to.equal(false);
+    expect(isPermitSignedBy({ ...signed, publicKey: permitSigner(wallets[B]!.privateKey).publicKey }, wallets[B]!.address)).to.equal(false);
     expect(signed.permit).to.include({ agency: A, caseKey: caseA, channel: "call", day: "2026-03-02", expiresAt: now + 600_000 });
     expect((await rejected(services[A]!.requestPermit({ caseKey: caseNotHeld, channel: "call" }))).code).to.equal("CONTACT_NOT_HELD");
     expect((await rejected(services[A]!.requestPermit({ caseKey: caseA, channel: "fax" }))).details).to.deep.equal({ problem: "CHANNEL_INVALID", field: "channel" });
@@ -238,8 +242,12 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
 
   it("refuses an increment from an agency that holds no case of the debtor", async () => {
     const body = { debtorKey: other, day: "2026-03-02", permitId: "a".repeat(32), state: "connected", expiresAt: now };
-    expect((await rejected(services[A]!.receiveIncrement(99, body, "0x"))).details).to.deep.equal({ problem: "NOT_A_HOLDER" });
-    expect((await rejected(services[A]!.receiveIncrement(B, { ...body, day: "2026-02-01" }, "0x"))).details).to.deep.equal({ problem: "DAY_INVALID" });
+    expect((await rejected(services[A]!.receiveIncrement(99, { marks: [body] }, "0x"))).details).to.deep.equal({ problem: "NOT_A_HOLDER" });
+    expect((await rejected(services[A]!.receiveIncrement(B, { marks: [{ ...body, debtorKey: debtor, day: "2026-02-01" }] }, "0x"))).details).to.deep.equal({ problem: "DAY_INVALID" });
+    expect((await rejected(services[A]!.receiveIncrement(B, { marks: [] }, "0x"))).details).to.deep.equal({ problem: "BODY_INVALID" });
+    // A repeat (the outbox sent it again after a crash) is taken as once; a connected mark is never taken back.
+    expect(await services[A]!.receiveIncrement(B, { marks: [{ ...body, debtorKey: debtor }] }, "0x")).to.deep.equal({ kept: 1 });
+    expect(await services[A]!.receiveIncrement(B, { marks: [{ ...body, debtorKey: debtor, state: "reserved" }] }, "0x")).to.deep.equal({ kept: 0 });
     expect(TALLY_KIND).to.equal("conduct.tally");
   });
 
