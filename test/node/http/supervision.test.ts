@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { expect } from "chai";
 import { writeFile } from "node:fs/promises";
 import { reportHash, type ConductReport } from "../../../node/domain/conduct/report.js";
@@ -8,6 +9,7 @@ import type { HandoverDelivery } from "../../../node/store/handover-deliveries.j
 import { apiClient, eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";
+import { CLI } from "../../support/cli.js";
 import { pdfText } from "../../support/pdf-text.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
@@ -165,5 +167,18 @@ describe("http: supervision — the monthly conduct report from members' signed 
     const refused = await supervisor.peer.send(AGENCY_ID, "conduct.lender-figures", { from: Date.now() - 1000, to: Date.now() });
     expect(refused.answer.envelope.refused).to.deep.include({ code: "FORBIDDEN", message: "supervision.NOT_LENDER" });
     expect((await L.get("/v1/agency-figures?month=nope")).status).to.equal(400);
+  });
+
+  it("caseledger conduct report builds it from the command line: words, or the gateway's JSON", async () => {
+    const env = { ...process.env, CASELEDGER_GATEWAY: supervisor.url, CASELEDGER_TOKEN: (await supervisor.tokens.create("supervisor", "cli")).token };
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) => execFile(process.execPath, [...CLI, ...args], { env }, (error, stdout) => resolve({ code: error ? Number((error as { code?: number }).code) : 0, stdout })));
+    const month = monthOf(Date.now());
+    const words = await run(["conduct", "report", "--month", month]);
+    expect(words.code).to.equal(0);
+    expect(words.stdout).to.match(/conduct report \d{4}-\d{2}: 0x[0-9a-f]{64}/).and.include("member #1: signed 0x").and.include("agency #2 · 委托方 / lender #1: contacts 4, connected 2, cap hits 2, violations 1, complaints 1 (1 open) — stated by #1, #2");
+    const json = await run(["conduct", "report", "--month", month, "--json"]);
+    expect(JSON.parse(json.stdout).hash).to.match(/^0x[0-9a-f]{64}$/);
+    expect((await run(["conduct", "report"])).code).to.equal(2);
   });
 });
