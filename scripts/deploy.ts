@@ -2,7 +2,7 @@
  * `npm run deploy -- [--rpc URL] [--out FILE] [--key-file FILE] [--operator ADDRESS] [--gas-price WEI]
  *  [--redeploy] [--json]`
  *
- * Deploys MemberRegistry, CaseRegistry and EvidenceRegistry to any JSON-RPC endpoint (anvil on
+ * Deploys MemberRegistry, CaseRegistry, EvidenceRegistry and ConductPolicy to any JSON-RPC endpoint (anvil on
  * 127.0.0.1:8545 by default) and records them in data/deployment.json. Run again, it verifies the code
  * at the recorded addresses instead of deploying a second time.
  */

@@ -28,11 +28,11 @@ import { describeMachine, machine, updateBenchmarksSection, writeResult } from "
 
 const RATE = Number(process.env.BENCH_PERMITS_RATE ?? 1_000);
 const SECONDS = Number(process.env.BENCH_PERMITS_SECONDS ?? 10);
-/** The naive design cannot keep up: its run is shorter, so that the benchmark ends in minutes. */
-const BASELINE_SECONDS = Math.min(SECONDS, Number(process.env.BENCH_PERMITS_BASELINE_SECONDS ?? 2));
+/** Both designs side by side at LOW_RATE, for this long each: the comparison (at an overloading rate both only queue). */
+const LOW_SECONDS = Number(process.env.BENCH_PERMITS_LOW_SECONDS ?? 5);
 const GATEWAYS = 5;
 const TARGET_P99_MS = 50;
-/** A second, lower rate for the tally design alone: what this machine sustains. */
+/** The rate both designs are compared at, side by side. */
 const LOW_RATE = Number(process.env.BENCH_PERMITS_LOW_RATE ?? 100);
 const COUNT_KIND = "conduct.count";
 const say = (line: string) => console.log(`[bench:permits] ${line}`);
@@ -209,12 +209,12 @@ try {
   await run(nodes, "warm-up", 0, Math.min(RATE, 200), 1);
   const tally = await run(nodes, "tally (increments through the outbox)", 1_000, RATE, SECONDS);
   for (const n of nodes) await n.outbox.idle();
-  const low = await run(nodes, `tally at ${LOW_RATE}/s`, 1_000 + Math.ceil((RATE * SECONDS) / GATEWAYS) + 10, LOW_RATE, SECONDS);
+  const low = await run(nodes, `tally at ${LOW_RATE}/s`, 1_000 + Math.ceil((RATE * SECONDS) / GATEWAYS) + 10, LOW_RATE, LOW_SECONDS);
   for (const n of nodes) await n.outbox.idle();
   naive.on = true;
-  const baseline = await run(nodes, "naive (ask every other holder per permit)", 1_000 + Math.ceil(((RATE + LOW_RATE) * SECONDS) / GATEWAYS) + 20, RATE, BASELINE_SECONDS);
-  const ratio = Number((baseline.p99Ms / tally.p99Ms).toFixed(2));
-  say(`p99 ${tally.p99Ms} ms against the naive ${baseline.p99Ms} ms (${ratio}×), on ${describeMachine()}`);
+  const baseline = await run(nodes, `naive at ${LOW_RATE}/s (ask every other holder per permit)`, 1_000 + Math.ceil((RATE * SECONDS + LOW_RATE * LOW_SECONDS) / GATEWAYS) + 20, LOW_RATE, LOW_SECONDS);
+  const ratio = Number((baseline.p99Ms / low.p99Ms).toFixed(2));
+  say(`at ${LOW_RATE}/s: p99 ${low.p99Ms} ms against the naive ${baseline.p99Ms} ms (${ratio}×); at ${RATE}/s: p99 ${tally.p99Ms} ms; on ${describeMachine()}`);
   const m = machine();
   await writeResult("permits", {
     gateways: GATEWAYS,
@@ -224,7 +224,7 @@ try {
     tally,
     tallyAtLowRate: low,
     baseline: { design: "the permit asks every other holder of the debtor for its count, synchronously, one signed peer request each", ...baseline },
-    ratioNaiveP99OverTallyP99: ratio,
+    ratioNaiveP99OverTallyP99AtLowRate: ratio,
     loadAverage: load.map((l) => Number(l.toFixed(2))),
     machine: m,
     at: new Date().toISOString(),
@@ -241,15 +241,20 @@ over HTTP) and durable outbox for the tally increments; the chain index and the 
 bare node:http server (no express, token check or audit entry). ${fmt(RATE)} permits a second offered open-loop for
 ${SECONDS} s, spread over the five, each for a case of a debtor two or three of them hold (every grant sends one or two
 increments). The client runs in the same process. Baseline in the same run: the naive design that asks every other
-holder for its count synchronously before deciding (${BASELINE_SECONDS} s of the same offered rate).
+holder for its count synchronously before deciding, both at ${fmt(LOW_RATE)}/s for ${LOW_SECONDS} s (at a rate that
+overloads the machine both designs only queue, and the comparison says nothing).
 
 | design | offered/s | achieved/s | p50 | p99 | answers |
 | --- | --- | --- | --- | --- | --- |
 | tally (local read, increments through the outbox) | ${fmt(RATE)} | ${fmt(tally.achievedPerSecond)} | ${tally.p50Ms} ms | **${tally.p99Ms} ms** (target < ${TARGET_P99_MS} ms: ${tally.p99Ms < TARGET_P99_MS ? "met" : "**missed**"}) | ${Object.entries(tally.answers).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")} |
 | tally, at ${fmt(LOW_RATE)}/s | ${fmt(LOW_RATE)} | ${fmt(low.achievedPerSecond)} | ${low.p50Ms} ms | ${low.p99Ms} ms | ${Object.entries(low.answers).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")} |
-| naive (ask every other holder per permit) | ${fmt(RATE)} | ${fmt(baseline.achievedPerSecond)} | ${baseline.p50Ms} ms | ${baseline.p99Ms} ms | ${Object.entries(baseline.answers).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")} |
+| naive (ask every other holder per permit) | ${fmt(LOW_RATE)} | ${fmt(baseline.achievedPerSecond)} | ${baseline.p50Ms} ms | ${baseline.p99Ms} ms | ${Object.entries(baseline.answers).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")} |
 
-Ratio: the naive design's p99 is ${ratio}× the tally's.
+Ratio at ${fmt(LOW_RATE)}/s: the naive design's p99 is ${ratio}× the tally's. Where the time goes: every permit is a
+LevelDB read of the debtor's tally and one batch write, signed by OpenSSL; every peer message (one per holder per
+\`conduct.flushMs\`, and every question of the naive design) is two EIP-191 signatures and two recoveries in JavaScript
+(ethers), which on this machine cost milliseconds each. A run that reaches the target needs the five gateways in
+processes of their own on cores of their own, as in production.
 `,
   );
   for (const n of nodes) {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { consistencyProof, inclusionProof, leafHash, rootOf, toBytes32 } from "../../node/domain/merkle/index.js";
 import { PROJECT_ROOT } from "../../node/paths.js";
-import { DAY, deployConsortium, keys, loadFixture, now, Role } from "./fixtures.js";
+import { DAY, deployConsortium, ethers, keys, loadFixture, now, Role } from "./fixtures.js";
 
 /**
  * Gas of every state-changing function in a fixed scenario, compared with the committed snapshot
@@ -73,6 +73,14 @@ async function measure(): Promise<Record<string, number>> {
       .connect(c.court)
       .recordVerification(c.ids.agency, 2_000, 1_234, records[1_234]!, inclusionProof(leaves, 1_234).map(toBytes32)),
   );
+
+  // ConductPolicy: the operator's new version (with its notice), a lender's stricter hours.
+  const conduct = await ethers.deployContract("ConductPolicy", [await c.memberRegistry.getAddress()]);
+  const version = { allowedFromMinute: 9 * 60, allowedToMinute: 21 * 60, dailyCap: 2, pauseOnComplaint: true, pauseOnPromise: true, failClosed: true, effectiveFrom: (await now()) + 8 * DAY };
+  // The scenario above may have handed the operator account on: whoever holds it now publishes.
+  const operator = await ethers.getSigner(await c.memberRegistry.operator());
+  g["ConductPolicy.publishPolicy"] = await gas(conduct.connect(operator).publishPolicy(version));
+  g["ConductPolicy.publishLenderHours"] = await gas(conduct.connect(c.lender).publishLenderHours(9 * 60, 20 * 60));
   return g;
 }
 
