@@ -30,7 +30,7 @@ export const DEFAULTS = {
    * Ownership checks by ID number, per staff token: a burst of 60, then 60 a minute — what a collector dialling by
    * hand needs, far short of enumerating ID numbers.
    */
-  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, handoverBurst: 120, handoverPerMinute: 120, ownershipByIdBurst: 60, ownershipByIdPerMinute: 60, peerBurst: 600, peerPerMinute: 600 },
+  rateLimits: { publicBurst: 30, publicPerMinute: 30, authFailureBurst: 20, authFailurePerMinute: 12, handoverBurst: 120, handoverPerMinute: 120, ownershipByIdBurst: 60, ownershipByIdPerMinute: 60, peerBurst: 600, peerPerMinute: 600, complaintBurst: 3, complaintPerHour: 6 },
   /**
    * Off: the client address is the TCP peer and X-Forwarded-For is ignored. A list of proxy addresses: requests from
    * them are taken to be from the address they forward for (express's "trust proxy" with that list).
@@ -168,6 +168,9 @@ export interface RateLimits {
   /** `POST /v1/peer`, per client address and per claimed sender: a burst, then so many a minute. */
   peerBurst: number;
   peerPerMinute: number;
+  /** `POST /v1/public/complaints/:token`, per client address and per letter: a burst, then so many an hour. */
+  complaintBurst: number;
+  complaintPerHour: number;
 }
 
 export interface GatewayConfig {
@@ -388,6 +391,8 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
       ownershipByIdPerMinute: int(limits.ownershipByIdPerMinute, "rateLimits.ownershipByIdPerMinute", DEFAULTS.rateLimits.ownershipByIdPerMinute, 1, 1_000_000),
       peerBurst: int(limits.peerBurst, "rateLimits.peerBurst", DEFAULTS.rateLimits.peerBurst, 1, 1_000_000),
       peerPerMinute: int(limits.peerPerMinute, "rateLimits.peerPerMinute", DEFAULTS.rateLimits.peerPerMinute, 1, 1_000_000),
+      complaintBurst: int(limits.complaintBurst, "rateLimits.complaintBurst", DEFAULTS.rateLimits.complaintBurst, 1, 1_000_000),
+      complaintPerHour: int(limits.complaintPerHour, "rateLimits.complaintPerHour", DEFAULTS.rateLimits.complaintPerHour, 1, 1_000_000),
     },
     ingest: {
       maxConcurrent: int(ingest.maxConcurrent, "ingest.maxConcurrent", DEFAULTS.ingest.maxConcurrent, 1, 64),

@@ -67,6 +67,17 @@ import { memberRouter } from "./http/member-router.js";
 import { auditRouter } from "./http/audit-router.js";
 import { staffTokensRouter } from "./http/staff-tokens-router.js";
 import { RateLimiter } from "./http/rate-limit.js";
+import { complaintsRouter, publicComplaintsRouter } from "./http/complaints-router.js";
+import { conductRouter } from "./http/conduct-router.js";
+import { CURRENT_LEXICON } from "./domain/conduct/lexicon.js";
+import { Screener } from "./domain/conduct/screen.js";
+import { COMPLAINT_FILE_KIND, COMPLAINT_NOTICE_KIND, ComplaintService } from "./services/conduct/complaints.js";
+import { conductGuards } from "./services/conduct/conduct-guards.js";
+import type { ConductGuards } from "./services/conduct/guards.js";
+import type { ConductStats } from "./services/conduct/stats.js";
+import { CONDUCT_STATS_KIND, LENDER_FIGURES_KIND, SupervisionService } from "./services/conduct/supervision.js";
+import { agencyFiguresRouter, supervisionRouter } from "./http/supervision-router.js";
+import { TextScreening } from "./services/conduct/screening.js";
 import { IngestQueue } from "./services/ingest-queue.js";
 import { GatewayMetrics } from "./http/metrics.js";
 import { metricsRouter } from "./http/metrics-router.js";
@@ -85,7 +96,6 @@ import { RepaymentReporter } from "./services/repayments/reports.js";
 import { RepaymentReconciler } from "./services/repayments/reconcile.js";
 import { contactsRouter } from "./http/contacts-router.js";
 import { ContactService, TALLY_KIND } from "./services/conduct/contacts.js";
-import { NO_GUARDS } from "./services/conduct/guards.js";
 import { permitSigner } from "./services/conduct/permit-signer.js";
 import { ChainConductPolicy } from "./chain/conduct-policy.js";
 import type { PeerOutboxItem } from "./store/peer-outbox.js";
@@ -129,6 +139,11 @@ export interface Gateway {
   /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
   repayments: RepaymentLedger;
   repaymentReports: RepaymentReporter;
+  /** Conduct (docs/design.md §26): text screening, complaints, and the guards the contact permits ask. */
+  screening: TextScreening;
+  complaints: ComplaintService;
+  conductGuards: ConductGuards;
+  supervision: SupervisionService;
   /** Contacts with debtors (docs/design.md §25): permits, the contact log, the conduct figures. */
   contacts: ContactService;
   health(): Promise<HealthStatus>;
@@ -147,6 +162,8 @@ export interface StartOptions {
   statementEntries?: StatementEntrySource;
   /** Which of the creditor's cases were assigned to the agency when: the chain's assignment history unless a test says otherwise. */
   statementAssignments?: StatementAssignmentSource;
+  /** Where a member's conduct figures come from when a supervisor asks (docs/design.md §26): the contact log unless a test says otherwise. */
+  conductStats?: ConductStats;
 }
 
 /** JSON lines on stdout, batched. Callers never pass personal data; messages are about requests, jobs and blocks. */
@@ -332,7 +349,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     },
   });
   // Agency scorecards (docs/design.md §24), with the repayments of the creditor's ledger.
-  const scorecards = new ScorecardService({ indexer, store, repayments: ledgerRepayments(store.repayments), memberId: config.memberId, clock });
+  // Complaints per agency come from the complaint service built below (called only once requests arrive).
+  const scorecards = new ScorecardService({ indexer, store, repayments: ledgerRepayments(store.repayments), memberId: config.memberId, clock, complaints: () => complaints.countsByAgency() });
   const allocations = new AllocationService({
     store,
     indexer,
@@ -393,6 +411,25 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
   peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
+  // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version; complaints from
+  // the public page, carried to the creditor and noticed to the holder over the peer channel.
+  const screening = new TextScreening({ screener: new Screener(CURRENT_LEXICON), marks: store.lexiconMarks, notarize: (drafts) => evidence.recordSystem(drafts), memberId: config.memberId, clock });
+  await screening.start();
+  const complaints = new ComplaintService({
+    store: store.complaints,
+    cipher,
+    letterOf: (token) => web.letters.letterOf(token),
+    caseOf: (caseKey) => indexer.caseOf(caseKey),
+    send: (to, kind, body) => peer.send(to, kind, body),
+    deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(COMPLAINT_FILE_KIND, (from, body, request) => complaints.receive(from, body, request.hash));
+  peer.handle(COMPLAINT_NOTICE_KIND, (from, body, request) => complaints.receiveNotice(from, body, request.hash));
+  const guards = conductGuards(complaints, screening);
+  const complaintRoutes = complaintsRouter(complaints);
+
   // Contacts with debtors (docs/design.md §25): permits, the contact log, the tally shared with the debtor's other holders.
   const conductPolicy = new ChainConductPolicy({ contract: contracts.conductPolicy, clock, refreshMs: config.conduct.policyRefreshMs });
   const contacts = new ContactService({
@@ -405,8 +442,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     chainReachable: () => indexer.chainReachable,
     policyAt: (ms) => conductPolicy.policyAt(ms),
     lenderHours: (lenderId) => conductPolicy.lenderHours(lenderId),
-    // Complaints and text screening (the next section of docs/design.md after §25) plug in here.
-    guards: NO_GUARDS,
+    // Complaints and text screening (docs/design.md §26): an open complaint pauses permits, a text is screened.
+    guards,
     evidence,
     signer: permitSigner(wallet.privateKey),
     deliver: (to, kind, body, options) => peerOutbox.deliver(to, kind, body, options),
@@ -443,6 +480,29 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberId: config.memberId,
     clock,
   });
+
+  // Supervision: members answer a SUPERVISOR's signed request for their figures; a supervisor builds the monthly report.
+  // The contact figures come from the permits' contact log (§25).
+  const conductStats: ConductStats = options.conductStats ?? contacts;
+  const supervision = new SupervisionService({
+    isSupervisor: (member) => contracts.memberRegistry.isActive(member, ROLE.SUPERVISOR),
+    isLender: (member) => contracts.memberRegistry.isActive(member, ROLE.LENDER),
+    agencies: async () => (await store.agencies.list()).map((a) => a.agencyId),
+    stats: conductStats,
+    complaints,
+    send: (to, kind, body) => peer.send(to, kind, body),
+    members: async () => (await web.directory.list()).filter((m) => m.status === "Active").map((m) => m.id),
+    notarize: (drafts) => evidence.recordSystem(drafts),
+    reports: store.supervisionReports,
+    signerOf: async (member) => {
+      const m = await contracts.memberRegistry.memberOf(member);
+      return m.signer;
+    },
+    memberId: config.memberId,
+    clock,
+  });
+  peer.handle(CONDUCT_STATS_KIND, (from, body) => supervision.answer(from, body));
+  peer.handle(LENDER_FIGURES_KIND, (from, body) => supervision.answerLender(from, body));
 
   const healthService = new HealthService({
     memberId: config.memberId,
@@ -488,6 +548,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const handoverLimiter = () => new RateLimiter({ burst: limits.handoverBurst, perSecond: limits.handoverPerMinute / 60, maxClients: 10_000, clock });
   const handoverRoutes = handoverRouter({ receiver, byAddress: handoverLimiter(), byCreditor: handoverLimiter(), peers: config.http.handoverPeers });
   const peerLimiter = () => new RateLimiter({ burst: limits.peerBurst, perSecond: limits.peerPerMinute / 60, maxClients: 10_000, clock });
+  const complaintLimiter = () => new RateLimiter({ burst: limits.complaintBurst, perSecond: limits.complaintPerHour / 3600, maxClients: 10_000, clock });
   const peerRoutes = peerRouter({ channel: peer, byAddress: peerLimiter(), bySender: peerLimiter(), peers: config.http.handoverPeers });
   const ownershipAudit = ownershipAuditor(audit, log);
   const pendingChange = new PendingChangeWatch({
@@ -510,7 +571,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberStatus,
     audit,
     observe,
-    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/v1/peer": peerRoutes, "/verify": verifierPageRouter(), ...web.publicRoutes },
+    publicRoutes: { "/metrics": metricsRouter(metrics, tokens, authFailures), "/v1/health": healthRouter(healthService), "/v1/handover": handoverRoutes, "/v1/peer": peerRoutes, "/verify": verifierPageRouter(), "/v1/public/complaints": publicComplaintsRouter(complaints, { byAddress: complaintLimiter(), byLetter: complaintLimiter() }), ...web.publicRoutes },
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({
@@ -539,6 +600,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/fee-schedules": feeSchedulesRouter(feeSchedules),
       "/statements": statementsRouter(statements),
       "/repayments": repaymentRoutes.repayments,
+      "/conduct": conductRouter(screening),
+      "/complaints": complaintRoutes.complaints,
+      "/complaint-notices": complaintRoutes.notices,
+      "/supervision": supervisionRouter(supervision),
+      "/agency-figures": agencyFiguresRouter(supervision),
       "/contacts": contactsRouter(contacts),
       // Its routes spell out /cases/:caseKey/…: "/cases" and "/cases/" are mounted by other routers already.
       "/": repaymentRoutes.cases,
@@ -596,6 +662,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     statements,
     repayments,
     repaymentReports,
+    screening,
+    complaints,
+    conductGuards: guards,
+    supervision,
     contacts,
     health,
     app,

@@ -11,8 +11,11 @@ library MemberRoles {
     uint8 internal constant AGENCY = 1 << 1;
     uint8 internal constant COURT = 1 << 2;
     uint8 internal constant OPERATOR = 1 << 3;
+    /// @dev A regulator or an industry association: asks members for conduct figures (never personal data) and
+    /// changes nothing on chain.
+    uint8 internal constant SUPERVISOR = 1 << 4;
     /// @dev Every known bit; anything outside is rejected so that a future role is a deliberate upgrade.
-    uint8 internal constant ALL = LENDER | AGENCY | COURT | OPERATOR;
+    uint8 internal constant ALL = LENDER | AGENCY | COURT | OPERATOR | SUPERVISOR;
     /// @dev "any role": an active member is enough (used by the evidence log, which every member keeps).
     uint8 internal constant ANY = 0;
 }

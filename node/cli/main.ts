@@ -17,6 +17,8 @@ ${fees.FEES_HELP.split("\n").filter((line) => !line.trimStart().startsWith("--")
 ${REPAYMENTS_COMMANDS}
 ${CONTACTS_COMMANDS}
   caseledger cases settle --case KEY=YUAN ... [--terms FILE] [--wait]   结清上链 / settle cases for the amounts stated
+  caseledger conduct screen FILE|- [--json]   检查文本是否含禁用语（离线）/ screen a text or template (offline)
+  caseledger conduct report --month YYYY-MM [--json]   监管合规月报 / supervisor: the month's conduct report
   caseledger scorecards [--consortium] [--json]   机构评分 / agency scorecards (lender view, or consortium-wide)
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
   caseledger member show|rotate-signer|cancel-change|change-recovery --member ID --rpc URL --key FILE ...
@@ -54,6 +56,8 @@ const COMMANDS: Record<string, Command> = {
   "contacts promises": contactsPromises,
   "contacts figures": contactsFigures,
   "cases settle": (args, io) => import("./cases-settle.js").then((m) => m.casesSettle(args, io)),
+  "conduct screen": (args, io) => import("./conduct.js").then((m) => m.conductScreen(args, io)),
+  "conduct report": (args, io) => import("./conduct.js").then((m) => m.conductReport(args, io)),
   scorecards: (args, io) => import("./scorecards.js").then((m) => m.scorecardsCommand(args, io)),
   // Loaded on use: verification starts fast and needs none of the gateway's modules.
   verify: (args, io) => import("./verify.js").then((m) => m.verifyCommand(args, io)),

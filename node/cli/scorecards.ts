@@ -24,7 +24,7 @@ interface Card {
   acceptDelayMedianSeconds: number | null;
   reportedRepayments?: number;
   disputedBp?: number | null;
-  complaints: null;
+  complaints: { received: number; open: number } | null;
 }
 
 const DASH = "—";
@@ -55,7 +55,7 @@ export async function scorecardsCommand(args: string[], io: Output): Promise<num
     if (c.recovery) {
       io.out(`    首次回款中位数 / first repayment median ${days(c.firstRepaymentMedianSeconds)} · 争议 / disputed ${percent(c.disputedBp)} of ${c.reportedRepayments ?? 0}`);
     }
-    io.out(`    退回 / returned ${percent(c.returnedBp)} · 接受延迟中位数 / accept delay median ${hours(c.acceptDelayMedianSeconds)} · 投诉 / complaints ${DASH}`);
+    io.out(`    退回 / returned ${percent(c.returnedBp)} · 接受延迟中位数 / accept delay median ${hours(c.acceptDelayMedianSeconds)} · 投诉 / complaints ${c.complaints ? `${c.complaints.received} (${c.complaints.open} open)` : DASH}`);
   }
   io.out("  (n) = 已满该期限的分配数 / assignments old enough to measure");
   return EXIT.OK;

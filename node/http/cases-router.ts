@@ -34,8 +34,9 @@ export function casesRouter(service: CaseService): { cases: Router; jobs: Router
   });
 
   const jobs = strictRouter();
-  jobs.get("/:id", async (req, res) => {
-    res.json(await service.job(req.params.id));
+  // A supervisor's staff read no case keys (docs/design.md §26): jobs are for the roles that act on cases.
+  jobs.get("/:id", requireRole("lender", "agency", "court"), async (req, res) => {
+    res.json(await service.job(String(req.params.id)));
   });
   return { cases, jobs };
 }

@@ -28,6 +28,7 @@ const FILES: Record<string, string> = {
   "letter.js": "text/javascript",
   "public.js": "text/javascript",
   "scorecards.js": "text/javascript",
+  "conduct.js": "text/javascript",
   "fees.js": "text/javascript",
   "repayments.js": "text/javascript",
   "reconcile.js": "text/javascript",

@@ -49,9 +49,10 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/peer", role: "none", tag: "gateway-to-gateway", summary: "a member-to-member message (caseledger-peer/1) signed by the sending member's key on chain; dispatched by kind, answered with this member's signed answer or signed refusal", body: J },
   { method: "GET", path: "/v1/public/authorizations/:token", role: "none", tag: "public", summary: "is the agency of this letter authorized for its case right now (masked data only; rate limited; 404 for any other token)" },
   { method: "GET", path: "/v1/console/directory", role: "none", tag: "public", summary: "the consortium's active members whose metadata matches the chain: names, roles, console URLs (where the console sends a token naming that member)" },
+  { method: "POST", path: "/v1/public/complaints/:token", role: "none", tag: "public", summary: "the complaint form behind a letter's QR code { category, text, callback? }: carried to the case's creditor over the peer channel, 201 with a reference once its gateway answered signed (rate limited per address and per letter; 404 for any other token, 410 for a letter too old)", body: J, status: 201 },
   // session
-  { method: "GET", path: "/v1/me", role: "admin,lender,agency,court", tag: "session", summary: "the member and staff role behind the token" },
-  { method: "GET", path: "/v1/members", role: "admin,lender,agency,court", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
+  { method: "GET", path: "/v1/me", role: "admin,lender,agency,court,supervisor", tag: "session", summary: "the member and staff role behind the token" },
+  { method: "GET", path: "/v1/members", role: "admin,lender,agency,court,supervisor", tag: "session", summary: "the member directory, each entry checked against MemberRegistry's metadataHash" },
   // case lists
   { method: "POST", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "upload a case list (raw text/csv or .xlsx body, streamed; sheet: the workbook's sheet, default the first)", query: ["name", "sheet"], body: "text/csv|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", status: 201 },
   { method: "GET", path: "/v1/case-lists", role: "lender", tag: "case-lists", summary: "the latest uploads" },
@@ -92,7 +93,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/evidence/:id/content", role: "lender,agency,court", tag: "evidence", summary: "the file, when this gateway kept it", produces: "application/octet-stream", audit: true },
   { method: "GET", path: "/v1/evidence/:id/receipt", role: "lender,agency,court", tag: "evidence", summary: "the self-contained receipt (pending until anchored)", query: ["download"] },
   { method: "POST", path: "/v1/evidence/:leafHash/court-verification", role: "court", tag: "evidence", summary: "record on chain that this court verified a receipt", body: J, status: 201 },
-  { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J, audit: false },
+  { method: "POST", path: "/v1/verify", role: "admin,lender,agency,court,supervisor", tag: "evidence", summary: "verify a receipt against a file's hash (JSON) or the file itself (raw body, receipt in X-Caseledger-Receipt)", body: J, audit: false },
   // ownership
   { method: "GET", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "does this agency hold the case now (by caseKey, or creditorId and loanRef), with the on-chain proof", query: ["caseKey", "creditorId", "loanRef"] },
   { method: "POST", path: "/v1/ownership", role: "agency", tag: "ownership", summary: "the debtor's cases this agency holds, by ID number in the body (never in a URL); limited per token", body: J, audit: false },
@@ -134,4 +135,17 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/statements/:hash/resend", role: "lender", tag: "fees", summary: "lender: send an issued statement the agency's gateway has not answered, again" },
   { method: "POST", path: "/v1/statements/:hash/accept", role: "agency", tag: "fees", summary: "agency: accept a statement (statement.accept); both members notarize it" },
   { method: "POST", path: "/v1/statements/:hash/dispute", role: "agency", tag: "fees", summary: "agency: dispute lines { lines: [{ lineId, reason }] } (statement.dispute)", body: J },
+  // conduct: text screening, complaints (docs/design.md §26)
+  { method: "POST", path: "/v1/conduct/screen", role: "lender,agency", tag: "conduct", summary: "screen a text or template { text, channel: sms|letter|app|email|template } against the lexicon: ok, or the rule, category and span [start, end) in code points", body: J, audit: false },
+  { method: "GET", path: "/v1/conduct/lexicon", role: "lender,agency,supervisor", tag: "conduct", summary: "the lexicon in use: version, hash and the evidence record that notarized it" },
+  { method: "GET", path: "/v1/complaints", role: "lender", tag: "conduct", summary: "the creditor's complaints without the debtor's words: category, agency, state, shared, resolution", query: ["state", "agencyId"] },
+  { method: "GET", path: "/v1/complaints/:id", role: "lender", tag: "conduct", summary: "one complaint with the debtor's words and call-back number", audit: true },
+  { method: "POST", path: "/v1/complaints/:id/share", role: "lender", tag: "conduct", summary: "share the complaint's words (never the call-back number) with the agency, signed over the peer channel" },
+  { method: "POST", path: "/v1/complaints/:id/close", role: "lender", tag: "conduct", summary: "close with a resolution { resolution: AGENCY_WARNED|AGENCY_REPLACED|DEBT_CORRECTED|UNFOUNDED|WITHDRAWN }; the agency is told", body: J },
+  { method: "GET", path: "/v1/complaint-notices", role: "agency", tag: "conduct", summary: "what the creditors said about complaints on this agency's cases: category, state, resolution, the words once shared" },
+  { method: "POST", path: "/v1/supervision/reports", role: "supervisor", tag: "conduct", summary: "build the month's conduct report { month: YYYY-MM }: every member asked over the peer channel (conduct.stats, answered to SUPERVISOR members only), each signed answer kept whole, the report's hash notarized in this member's evidence log", body: J, status: 201 },
+  { method: "GET", path: "/v1/supervision/reports", role: "supervisor", tag: "conduct", summary: "the conduct reports built here: month, hash, notarizing record, members asked and answered" },
+  { method: "GET", path: "/v1/supervision/reports/:hash", role: "supervisor", tag: "conduct", summary: "one report: the signed statements, the totals per agency and lender (contacts, China hours, cap hits, violations, complaints) and each signature checked against the chain" },
+  { method: "GET", path: "/v1/supervision/reports/:hash.pdf", role: "supervisor", tag: "conduct", summary: "the report as PDF", produces: "application/pdf" },
+  { method: "GET", path: "/v1/agency-figures", role: "lender", tag: "conduct", summary: "its agencies' conduct figures about this lender's cases for a month (contacts by channel and China hour, connected, refusals incl. cap hits, violations), each from the agency's signed answer (conduct.lender-figures)", query: ["month"] },
 ];

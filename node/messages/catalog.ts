@@ -260,6 +260,8 @@ export const CATALOG = {
     file: { zh: "文件", en: "file" },
     feeSchedule: { zh: "费率方案", en: "fee schedule" },
     statement: { zh: "对账单", en: "statement" },
+    complaint: { zh: "投诉", en: "complaint" },
+    conductReport: { zh: "合规报告", en: "conduct report" },
   },
   api: {
     NOT_FOUND: { zh: "未找到{thingZh} {id}", en: "not found: {thingEn} {id}" },
@@ -504,5 +506,37 @@ export const CATALOG = {
   scorecard: {
     LENDER_VIEW_ONLY: { zh: "只有贷款机构能查看本机构视角的机构评分（其他成员请用 view=consortium）", en: "only a lender has its own view of agency scorecards (others use view=consortium)" },
     VIEW_INVALID: { zh: "view 应为 lender 或 consortium", en: "view must be lender or consortium" },
+  },
+  complaint: {
+    FORM_INVALID: { zh: "投诉内容有误：请选择列表中的类别，填写 1 至 {max} 字的说明，回拨号码须为 11 位手机号", en: "the complaint is not valid: pick a category of the list, write 1 to {max} characters, and a call-back number must be an 11-digit mobile number" },
+    LETTER_EXPIRED: { zh: "该授权书签发已超过 {days} 天，不再受理投诉；请直接联系债权机构", en: "this letter was issued more than {days} days ago and takes no complaints any more; please contact the creditor directly" },
+    NOT_HOLDER: { zh: "发送方不是该案件的受托机构", en: "the sender is not the agency of this case" },
+    NOT_CREDITOR: { zh: "本成员不是该案件的债权机构", en: "this member is not the creditor of this case" },
+    MALFORMED: { zh: "投诉消息格式错误", en: "malformed complaint message" },
+    CLOSED: { zh: "投诉 {id} 已关闭", en: "complaint {id} is closed" },
+    RESOLUTION_INVALID: { zh: "resolution 应为以下之一：{codes}", en: "resolution must be one of: {codes}" },
+    CREDITOR_UNREACHABLE: { zh: "暂时无法将投诉送达债权机构，请稍后再试（投诉未被记录）", en: "the complaint could not reach the creditor now; please try again later (it was not recorded)" },
+  },
+  supervision: {
+    NOT_SUPERVISOR: { zh: "成员 #{member} 在链上不是有效的监管成员", en: "member #{member} is not an active supervisor on chain" },
+    NOT_LENDER: { zh: "成员 #{member} 在链上不是有效的贷款机构", en: "member #{member} is not an active lender on chain" },
+    RANGE_INVALID: { zh: "from 与 to 应为毫秒时间戳，from < to，跨度不超过 92 天", en: "from and to must be epoch milliseconds with from < to, at most 92 days apart" },
+    MONTH_INVALID: { zh: "month 应为 YYYY-MM", en: "month must be YYYY-MM" },
+  },
+  reportPdf: {
+    TITLE: { zh: "催收行为合规月报 {month}", en: "Collection conduct report {month}" },
+    SUPERVISOR: { zh: "监管成员：#{id}", en: "Supervisor: member #{id}" },
+    GENERATED: { zh: "生成时间（北京时间）：{at}", en: "Generated (China time): {at}" },
+    HASH: { zh: "报告哈希（SHA-256，已在监管成员证据日志存证，记录 {leaf}）：", en: "Report hash (SHA-256, notarized in the supervisor's evidence log, record {leaf}):" },
+    PAIRS: { zh: "按机构与委托方汇总（不含个人信息）", en: "Per agency and lender (no personal data)" },
+    COLUMNS: { zh: "机构|委托方|联系|接通|超限|拒绝|违规|投诉|未结|陈述方", en: "Agency|Lender|Contacts|Connected|Cap hits|Refused|Violations|Complaints|Open|Stated by" },
+    HOURS: { zh: "联系时段分布（北京时间，0–23 时）", en: "Contacts by China hour (0–23)" },
+    STATEMENTS: { zh: "各成员签名陈述", en: "Each member's signed statement" },
+    ANSWERED: { zh: "成员 #{member}：已签名答复 {hash}", en: "member #{member}: signed answer {hash}" },
+    NO_ANSWER: { zh: "成员 #{member}：无答复（{problem}）", en: "member #{member}: no answer ({problem})" },
+    NONE: { zh: "本月无数据", en: "no figures this month" },
+  },
+  screening: {
+    INPUT_INVALID: { zh: "请提供 text（1 至 {max} 字）和 channel（{channels}）", en: "give text (1 to {max} characters) and channel ({channels})" },
   },
 } as const;

@@ -115,6 +115,11 @@ export class AuthorizationLetters {
     };
   }
 
+  /** The letter a public token names, or undefined (complaints, docs/design.md §26). */
+  async letterOf(token: string): Promise<LetterRecord | undefined> {
+    return TOKEN_PATTERN.test(token) ? this.deps.store.authLetters.get(digest(token)) : undefined;
+  }
+
   /** The public answer for a token; 404 (one message for every kind of wrong token) when it names no letter. */
   async lookup(token: string): Promise<PublicAnswer> {
     const letter = TOKEN_PATTERN.test(token) ? await this.deps.store.authLetters.get(digest(token)) : undefined;

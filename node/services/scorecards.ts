@@ -29,6 +29,8 @@ export interface ScorecardDeps {
   repayments: ScorecardRepaymentSource;
   memberId: number;
   clock: Clock;
+  /** The lender's complaints per agency (docs/design.md §26), when the gateway keeps them. */
+  complaints?: () => Promise<Map<number, { total: number; open: number }>>;
 }
 
 /** JSON-safe: every bigint (fen) as a decimal string. */
@@ -81,7 +83,13 @@ export class ScorecardService {
       if (stored) outstanding.set(caseKey, BigInt(stored.outstandingFen));
     }
     const repayments = await this.deps.repayments.ofCases([...new Set(spells.map((s) => s.caseKey))]);
-    return lenderScorecards({ lenderId: memberId, spells, repayments, outstandingFen: (k) => outstanding.get(k), nowSeconds: this.#now() });
+    const cards = lenderScorecards({ lenderId: memberId, spells, repayments, outstandingFen: (k) => outstanding.get(k), nowSeconds: this.#now() });
+    if (!this.deps.complaints) return cards;
+    const counts = await this.deps.complaints();
+    return cards.map((card) => {
+      const c = counts.get(card.agencyId);
+      return { ...card, complaints: { received: c?.total ?? 0, open: c?.open ?? 0 } };
+    });
   }
 
   /** Every agency's chain-only scorecard, over every creditor's assignments. */

@@ -41,6 +41,8 @@ export const API_ERRORS = {
   WAIVER_LIMIT_EXCEEDED: 409,
   /** Fee schedules (§23): a new version that would come into force in or before a month already stated for the pair. */
   SCHEDULE_OVERLAPS_STATEMENT: 409,
+  /** Complaints (§26): a letter too old to take complaints. */
+  COMPLAINT_LETTER_EXPIRED: 410,
   /** Contact permits (§25): the first rule a contact now would break. */
   CONTACT_NOT_HELD: 403,
   CONTACT_QUIET_HOURS: 409,

@@ -62,8 +62,13 @@ class Columns {
   }
 }
 
+/** The CJK font's bytes (read once): the statement and the conduct report (docs/design.md §26) share it. */
+export function cjkFont(): Buffer {
+  return (fontBytes ??= readFileSync(FONT_PATH));
+}
+
 export async function renderStatementPdf(input: StatementPdfInput): Promise<Buffer> {
-  fontBytes ??= readFileSync(FONT_PATH);
+  cjkFont();
   const { doc, hash } = input;
   const pdf = new PDFDocument({ size: "A4", margin: 40, info: { Title: `CaseLedger statement ${doc.month}`, Subject: hash, Keywords: hash } });
   const chunks: Buffer[] = [];
@@ -72,7 +77,7 @@ export async function renderStatementPdf(input: StatementPdfInput): Promise<Buff
     pdf.on("end", () => resolve(Buffer.concat(chunks)));
     pdf.on("error", reject);
   });
-  pdf.registerFont("cjk", fontBytes);
+  pdf.registerFont("cjk", cjkFont());
   pdf.font("cjk");
 
   pdf.fontSize(16).text(bilingual(msg("statementPdf.TITLE", { month: doc.month })));

@@ -29,6 +29,7 @@ import { StoreProbe } from "./store-probe.js";
 import { sublevelKv, withFastBatches } from "./sublevel-kv.js";
 import type { Database, Sublevel } from "./sublevel.js";
 import { Table } from "./table.js";
+import { ComplaintStore, LexiconMarks, SupervisionReports } from "./complaint-store.js";
 import { StatementPartStore } from "./statement-parts.js";
 import { SUBLEVELS, type SublevelName } from "./sublevel-names.js";
 
@@ -77,6 +78,9 @@ export interface GatewayDatabase {
   /** The repayment ledger (creditor side) and this member's own repayment reports (agency side). */
   repayments: RepaymentLedgerStore;
   repaymentReports: RepaymentReports;
+  complaints: ComplaintStore;
+  lexiconMarks: LexiconMarks;
+  supervisionReports: SupervisionReports;
   /** Contacts (docs/design.md §25): this agency's contact log and permits, and the consortium-wide tally per debtor per day. */
   contacts: ContactLog;
   conductTally: ConductTally;
@@ -133,6 +137,9 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     statementParts: new StatementPartStore(new Table(sub.statementParts)),
     repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
     repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
+    complaints: new ComplaintStore(new Table(sub.complaints)),
+    lexiconMarks: new LexiconMarks(new Table(sub.complaints)),
+    supervisionReports: new SupervisionReports(new Table(sub.complaints)),
     contacts: new ContactLog(new Table(sub.contacts)),
     conductTally: new ConductTally(new Table(sub.conductTally)),
     probe: new StoreProbe(sub.health),

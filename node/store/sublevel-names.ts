@@ -27,5 +27,6 @@ export const SUBLEVELS = [
   "contacts", // e/entryId | k/permitId | p/caseKey | c/collector/start(15)/entryId | r/at(15)/permitId: the agency's contact log, its permits, promises, refusals
   "conductTally", // day/debtorKey/agency/permitId → TallyMark: connected contacts and reservations per debtor per China day
   "statementParts", // h/hash | p/hash/index(4): a statement arriving in parts (agency side; parts removed once whole)
+  "complaints", // conduct (§26): c/id → StoredComplaint (creditor, text sealed) | n/id → ComplaintNotice, k/caseKey/id (holder) | l/version → LexiconMark | r/hash → StoredConductReport (supervisor)
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];

@@ -19,6 +19,7 @@ const ROLE_TABS = {
     ["schedules", "tab_fee_schedules"],
     ["statements", "tab_statements"],
     ["reconcile", "tab_reconcile"],
+    ["compliance", "tab_compliance"],
   ],
   agency: [
     ["mycases", "tab_mycases"],
@@ -27,8 +28,10 @@ const ROLE_TABS = {
     ["contacts", "tab_contacts"],
     ["schedules", "tab_fee_schedules"],
     ["statements", "tab_statements"],
+    ["notices", "tab_complaint_notices"],
   ],
   court: [["verify", "tab_verify"]],
+  supervisor: [["supervision", "tab_supervision"]],
   admin: [
     ["tokens", "tab_tokens"],
     ["audit", "tab_audit"],
@@ -59,6 +62,9 @@ const MODULES = {
   statements: "fees",
   statement: "fees",
   reconcile: "reconcile",
+  compliance: "conduct",
+  notices: "conduct",
+  supervision: "conduct",
 };
 
 const state = { me: undefined, flash: undefined };

@@ -56,6 +56,50 @@ function render() {
   }
   box.append(h("p", { class: "muted small" }, t("pub_footer")));
   main.append(box);
+  if (answer) main.append(complaintForm());
+}
+
+const CATEGORIES = ["HARASSMENT", "THREAT_OR_INSULT", "FALSE_CLAIM", "THIRD_PARTY_CONTACT", "WRONG_PERSON", "OTHER"];
+
+/** The complaint form (docs/design.md §26): it goes to the creditor through this gateway, which keeps none of it. */
+function complaintForm() {
+  const category = h("select", { id: "complaint-category", name: "category", required: true }, CATEGORIES.map((c) => h("option", { value: c }, t(`complaint_cat_${c}`))));
+  const text = h("textarea", { id: "complaint-text", name: "text", rows: 5, maxlength: 2000, required: true });
+  const callback = h("input", { id: "complaint-callback", name: "callback", type: "tel", inputmode: "tel", autocomplete: "tel", maxlength: 20 });
+  const send = h("button", { type: "submit", class: "primary", id: "complaint-send" }, t("pub_complain_send"));
+  const outcome = h("div", { id: "complaint-outcome" });
+  const form = h(
+    "form",
+    { class: "card public-card", id: "complaint-form" },
+    h("h2", {}, t("pub_complain_title")),
+    h("p", { class: "muted small" }, t("pub_complain_help")),
+    h("label", {}, t("pub_complain_category"), category),
+    h("label", {}, t("pub_complain_text"), text),
+    h("label", {}, t("pub_complain_callback"), callback),
+    send,
+    outcome,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    clear(outcome);
+    send.disabled = true;
+    try {
+      const body = { category: category.value, text: text.value, ...(callback.value.trim() ? { callback: callback.value } : {}) };
+      const res = await fetch(`/v1/public/complaints/${encodeURIComponent(token)}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const answer = await res.json().catch(() => ({}));
+      if (res.ok) {
+        outcome.append(note("ok", t("pub_complain_done", { reference: answer.reference })));
+        text.value = "";
+        callback.value = "";
+      } else if (res.status === 429) outcome.append(note("warn", t("pub_complain_rate", { seconds: res.headers.get("retry-after") ?? "60" })));
+      else outcome.append(note("error", explain({ status: res.status, ...answer.error })));
+    } catch (error) {
+      outcome.append(note("error", String(error)));
+    } finally {
+      send.disabled = false;
+    }
+  });
+  return form;
 }
 
 document.getElementById("lang").addEventListener("click", () => {

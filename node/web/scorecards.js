@@ -1,5 +1,5 @@
 // Lender page "agencies": its agency list with each agency's scorecard (its own cases), and the consortium-wide view
-// from the chain alone. Rates arrive in basis points (integers) and are shown rounded; complaints are not recorded yet.
+// from the chain alone. Rates arrive in basis points (integers) and are shown rounded; complaints are the lender's own (received, open); the chain-only view has none.
 import { get } from "./api.js";
 import { money, t, when } from "./i18n.js";
 import { card, h, table } from "./ui.js";
@@ -49,7 +49,7 @@ export async function render(view) {
           { label: t("scorecard_returned"), cell: (c) => percent(c.returnedBp) },
           { label: t("scorecard_accept_delay"), cell: (c) => hours(c.acceptDelayMedianSeconds) },
           { label: t("scorecard_disputed"), cell: (c) => `${percent(c.disputedBp)} (${c.reportedRepayments})` },
-          { label: t("scorecard_complaints"), cell: () => DASH },
+          { label: t("scorecard_complaints"), cell: (c) => (c.complaints ? t("scorecard_complaints_count", c.complaints) : DASH) },
           { label: t("scorecard_throttle"), cell: (c) => throttleOf(c.agencyId) },
         ],
         mine.agencies,

@@ -1,5 +1,5 @@
 /**
- * The demo consortium of `npm start`: five members on the embedded chain, each with its own gateway, data
+ * The demo consortium of `npm start`: six members on the embedded chain, each with its own gateway, data
  * directory, signing key, recovery key, store key, copy of the consortium pepper (not the court's) and staff tokens. The
  * recovery key (keys/recovery.key) is the member's cold key: no gateway loads it; a real member keeps it offline and
  * signs with it through `caseledger member` only to replace a stolen signing key. Everything is generated on
@@ -15,7 +15,7 @@ import { freePort } from "../../node/chain/anvil.js";
 import { connectContracts } from "../../node/chain/contracts.js";
 import type { Deployment } from "../../node/chain/deployment.js";
 import { DEFAULTS, parseConfig } from "../../node/config.js";
-import { ROLE_BY_NAME } from "../../node/domain/consortium/index.js";
+import { needsPepper as rolesNeedPepper, ROLE_BY_NAME } from "../../node/domain/consortium/index.js";
 import { encryptionPublicKey, newEncryptionSecret } from "../../node/services/handover-envelope.js";
 import { validateAgencyProfile } from "../../node/domain/matching/index.js";
 import { type Gateway, startGateway } from "../../node/gateway.js";
@@ -23,7 +23,7 @@ import { type DirectoryFile, directoryFileOf, type MemberMetadata, metadataHash 
 import type { StaffRole } from "../../node/services/staff-tokens.js";
 import { toStored } from "../../node/store/agency-records.js";
 
-type RoleName = "lender" | "agency" | "court";
+type RoleName = "lender" | "agency" | "court" | "supervisor";
 
 export interface DemoMemberSpec {
   slug: string;
@@ -57,6 +57,8 @@ export const DEMO_MEMBERS: readonly DemoMemberSpec[] = [
     profile: { regions: ["*"], outstandingFen: { min: 1_000_000 }, overdueDays: { min: 90 }, capacity: 3_000 },
   },
   { slug: "court", name: "示例法院", english: "Demo Court", role: "court", port: 8605 },
+  // A regulator or industry association (docs/design.md §26): asks members for conduct figures, holds no personal data.
+  { slug: "regulator", name: "示例监管", english: "Demo Supervisor", role: "supervisor", port: 8606 },
 ];
 
 export interface RunningMember {
@@ -115,10 +117,10 @@ async function writeJsonAtomic(file: string, value: unknown, mode: number): Prom
 
 const hex32 = () => randomBytes(32).toString("hex");
 
-/** Lenders and agencies compute case and debtor keys; a court does not. */
-const needsPepper = (spec: DemoMemberSpec) => spec.role !== "court";
+/** Lenders and agencies compute case and debtor keys; a court or a supervisor does not (the consortium's rule). */
+const needsPepper = (spec: DemoMemberSpec) => rolesNeedPepper(ROLE_BY_NAME[spec.role]);
 
-/** Sets up (first start) or finds (every later start) the five members, starts their gateways, returns the tokens. */
+/** Sets up (first start) or finds (every later start) the six members, starts their gateways, returns the tokens. */
 export async function startDemoConsortium(options: DemoOptions): Promise<DemoConsortium> {
   const { dataDir, log } = options;
   const contracts = await connectContracts(options.deployment, options.operator);
@@ -229,7 +231,7 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
   return { members: running, consoleUrl: `${running[0]!.gateway.url}/`, close: closeAll };
 }
 
-const ROLE_LABEL: Record<string, string> = { lender: "贷款机构 lender", agency: "催收机构 agency", court: "法院 court" };
+const ROLE_LABEL: Record<string, string> = { lender: "贷款机构 lender", agency: "催收机构 agency", court: "法院 court", supervisor: "监管 supervisor" };
 
 /** Terminal width of a string: CJK and full-width characters take two columns. */
 function width(text: string): number {

@@ -80,12 +80,20 @@ export interface ChainScorecard {
   returnedBp: number | null;
   /** Median seconds from assignment to acceptance, over accepted assignments. */
   acceptDelayMedianSeconds: number | null;
-  /** Complaints arrive with a later version: always null ("—"). */
+  /** The chain carries no complaints: always null ("—") in the chain-only view. */
   complaints: null;
 }
 
+/** Complaints the lender received about the agency (docs/design.md §26): all of them, and those still open. */
+export interface ComplaintCount {
+  received: number;
+  open: number;
+}
+
 /** One lender's view of an agency: the chain's figures over its own cases, plus its repayment ledger. */
-export interface LenderScorecard extends ChainScorecard {
+export interface LenderScorecard extends Omit<ChainScorecard, "complaints"> {
+  /** From the lender's complaints (§26); null where the gateway counts none. */
+  complaints: ComplaintCount | null;
   recovery: RecoveryWindow[];
   /** Median seconds from assignment to the first confirmed repayment, over assignments that had one. */
   firstRepaymentMedianSeconds: number | null;

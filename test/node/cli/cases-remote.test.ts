@@ -117,13 +117,13 @@ describe("node/cli: caseledger cases upload / allocate / commit / check (against
     expect(json.code, json.stderr).to.equal(0);
     const body = JSON.parse(json.stdout);
     expect(body.view).to.equal("lender");
-    expect(body.agencies[0]).to.deep.include({ agencyId: 2, name: "示例催收", cases: 1, assignments: 1, complaints: null });
+    expect(body.agencies[0]).to.deep.include({ agencyId: 2, name: "示例催收", cases: 1, assignments: 1, complaints: { received: 0, open: 0 } });
     const words = await caseledger(["scorecards"], lenderEnv);
     expect(words.code).to.equal(0);
     expect(words.stdout).to.match(/lender view/);
     expect(words.stdout).to.match(/agency 2 示例催收: 1 cases, 1 assignments/);
     expect(words.stdout).to.match(/recovery\s+30d — \(0\) · 90d — \(0\) · 180d — \(0\)/);
-    expect(words.stdout).to.match(/complaints —/);
+    expect(words.stdout).to.match(/complaints 0 \(0 open\)/);
     const agencyView = await caseledger(["scorecards"], agencyEnv);
     expect(agencyView.code).to.equal(0);
     expect(agencyView.stdout).to.match(/consortium-wide/);

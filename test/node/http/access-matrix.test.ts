@@ -59,6 +59,7 @@ const TABLE: Record<string, Row> = {
   "POST /v1/peer": { body: () => ({}), ok: 400 },
   "GET /v1/public/authorizations/:token": { path: `/v1/public/authorizations/${"A".repeat(43)}`, ok: 404 },
   "GET /v1/console/directory": { ok: 200 },
+  "POST /v1/public/complaints/:token": { path: `/v1/public/complaints/${"A".repeat(43)}`, body: () => ({}), ok: 404 },
   // session
   "GET /v1/me": { ok: 200, whileSuspended: true },
   "GET /v1/members": { ok: 200 },
@@ -144,6 +145,20 @@ const TABLE: Record<string, Row> = {
   "POST /v1/statements/:hash/resend": { path: `/v1/statements/${UNKNOWN_KEY}/resend`, ok: 404 },
   "POST /v1/statements/:hash/accept": { path: `/v1/statements/${UNKNOWN_KEY}/accept`, ok: 404 },
   "POST /v1/statements/:hash/dispute": { path: `/v1/statements/${UNKNOWN_KEY}/dispute`, body: () => ({}), ok: 400 },
+  // conduct: text screening, complaints
+  "POST /v1/conduct/screen": { body: () => ({ text: "您好，请联系我们", channel: "sms" }), ok: 200 },
+  "GET /v1/conduct/lexicon": { ok: 200 },
+  "GET /v1/complaints": { ok: 200 },
+  "GET /v1/complaints/:id": { path: "/v1/complaints/nope", ok: 404 },
+  "POST /v1/complaints/:id/share": { path: "/v1/complaints/nope/share", ok: 404 },
+  "POST /v1/complaints/:id/close": { path: "/v1/complaints/nope/close", body: () => ({ resolution: "UNFOUNDED" }), ok: 404 },
+  "GET /v1/complaint-notices": { ok: 200 },
+  // The matrix's members hold no SUPERVISOR role on chain: building is refused, signed reports are absent.
+  "POST /v1/supervision/reports": { body: () => ({ month: "2026-11" }), ok: 403 },
+  "GET /v1/supervision/reports": { ok: 200 },
+  "GET /v1/agency-figures": { path: "/v1/agency-figures?month=2026-11", ok: 200 },
+  "GET /v1/supervision/reports/:hash": { path: `/v1/supervision/reports/${UNKNOWN_KEY}`, ok: 404 },
+  "GET /v1/supervision/reports/:hash.pdf": { path: `/v1/supervision/reports/${UNKNOWN_KEY}.pdf`, ok: 404 },
 };
 
 const MALFORMED = ["Bearer", "Bearer clt_", `Bearer clt_${"A".repeat(300)}`, "Basic dXNlcjpwYXNz", "Bearer clt_abc def", "Bearer  clt_abc", "Token clt_abc"];

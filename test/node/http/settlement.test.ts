@@ -140,7 +140,7 @@ describe("node/http: settle with amounts and terms (POST /v1/cases/actions)", fu
     expect(mine.status).to.equal(200);
     expect(mine.body.view).to.equal("lender");
     expect(mine.body.agencies).to.have.length(1);
-    expect(mine.body.agencies[0]).to.deep.include({ agencyId, name: null, assignments: 2, cases: 2, returnedBp: 0, complaints: null });
+    expect(mine.body.agencies[0]).to.deep.include({ agencyId, name: null, assignments: 2, cases: 2, returnedBp: 0, complaints: { received: 0, open: 0 } });
     expect(mine.body.agencies[0].recovery.map((w: { days: number; rateBp: number | null }) => [w.days, w.rateBp])).to.deep.equal([
       [30, null],
       [90, null],
