@@ -49,6 +49,8 @@ import { parseHexKey, readSecretFile } from "./store/secret-file.js";
 import type { AnchorSettings } from "./chain/evidence-anchor-settings.js";
 import { EvidenceAnchorer } from "./chain/evidence-anchorer.js";
 import { httpJsonRpc } from "./chain/evidence-chain-reader.js";
+import { CaseBundleService } from "./services/case-bundle.js";
+import { bundlesRouter } from "./http/bundles-router.js";
 import { evidenceRouter } from "./http/evidence-router.js";
 import { verifierPageRouter } from "./http/verifier-page-router.js";
 import { verifyRouter } from "./http/verify-router.js";
@@ -384,6 +386,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peer.handle(DECISION_KIND, (from, body, request) => repaymentReports.receiveDecisions(from, body, request.hash));
   peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
   peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
+  // The court's case file (docs/design.md §27): built by the creditor of record, records gathered over the peer channel.
+  const caseBundles = new CaseBundleService({
+    evidence,
+    indexer,
+    channel: peer,
+    signer: wallet,
+    memberId: config.memberId,
+    chain: { chainId: deployment.chainId, caseRegistry: caseRegistryAddress.toLowerCase(), evidenceRegistry: deployment.contracts.EvidenceRegistry.address.toLowerCase() },
+    rpc: httpJsonRpc(config.chain.rpcUrl, t.verifyRpcMs),
+    clock,
+  });
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
   const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports, reconciler: repaymentReconciler });
 
@@ -493,6 +506,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/ownership": ownershipRouter(ownership, { audit: ownershipAudit, byIdNumberLimit }),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),
+      "/bundles": bundlesRouter(caseBundles),
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       "/member": memberRouter(pendingChange),
