@@ -395,7 +395,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     memberId: config.memberId,
     chain: { chainId: deployment.chainId, caseRegistry: caseRegistryAddress.toLowerCase(), evidenceRegistry: deployment.contracts.EvidenceRegistry.address.toLowerCase() },
     rpc: httpJsonRpc(config.chain.rpcUrl, t.verifyRpcMs),
+    recordOnChain: (caseKey, bundleHash, reportHash, verdict) => verifier.recordBundleVerification(caseKey, bundleHash, reportHash, verdict),
     clock,
+    memberName: () => Promise.resolve(config.memberName),
+    // The public verifier page of this gateway as the chain-verified directory lists it (web is built below).
+    verifierUrl: async () => `${(await web.directory.gatewayUrl(config.memberId)) ?? ""}/verify`,
   });
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
   const repaymentRoutes = repaymentsRouter({ ledger: repayments, reporter: repaymentReports, reconciler: repaymentReconciler });

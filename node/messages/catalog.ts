@@ -244,10 +244,29 @@ export const CATALOG = {
     RECEIPT_NOT_CONFIRMED: { zh: "未完成：回执未经链上确认", en: "incomplete: the receipt was not confirmed on chain" },
     BUILD_NOT_CREDITOR: { zh: "只有案件的现任登记债权人才能出具案件卷宗", en: "only the case's creditor of record builds its bundle" },
     ASK_NOT_CREDITOR: { zh: "请求者不是该案件链上登记的现任债权人，不予提供记录", en: "the requester is not the case's creditor of record; no records given" },
+    REPORT_HASH_INVALID: { zh: "reportHash 应为 0x 开头的 64 位小写十六进制（报告 PDF 的 SHA-256）", en: "reportHash must be 0x + 64 lowercase hex (the report PDF's SHA-256)" },
+    NOT_A_BUNDLE: { zh: "不是可核验的案件卷宗，未上链记录", en: "not a case bundle that can be verified; nothing recorded on chain" },
     MEMBER_DID_NOT_ANSWER: { zh: "成员 #{member} 未提供其本案记录（{code}），卷宗不完整", en: "member #{member} did not give its records of the case ({code}); the bundle is incomplete" },
     VERDICT_VALID: { zh: "有效：卷宗每一项均经核验（委托期外 {outside} 项）", en: "valid: every item verified ({outside} outside a mandate)" },
     VERDICT_INVALID: { zh: "无效：卷宗未通过核验（无效项 {invalid}，委托期外 {outside} 项）", en: "invalid: the bundle does not verify ({invalid} invalid items, {outside} outside a mandate)" },
     VERDICT_INCOMPLETE: { zh: "未完成：未发现问题，但有些项目未能核对（离线？），不能视为有效；委托期外 {outside} 项、无效 {invalid} 项", en: "incomplete: nothing failed, but some checks could not be made (offline?); not a valid verdict ({outside} outside a mandate, {invalid} invalid)" },
+  },
+  /** The court's report of a verified case bundle (node/services/bundle-report-pdf.ts). */
+  bundleReport: {
+    TITLE: { zh: "案件卷宗核验报告", en: "Case bundle verification report" },
+    CASE: { zh: "案件（假名键）：{caseKey}", en: "case (pseudonymous key): {caseKey}" },
+    BUNDLE: { zh: "卷宗哈希：{hash}（债权人成员 #{creditor} 签署）", en: "bundle hash: {hash} (signed by creditor member #{creditor})" },
+    VERIFIED_BY: { zh: "核验方：{name}（成员 #{id}），{at}", en: "verified by {name} (member #{id}) at {at}" },
+    CHAIN: { zh: "链 {chainId}；CaseRegistry {caseRegistry}；EvidenceRegistry {evidenceRegistry}", en: "chain {chainId}; CaseRegistry {caseRegistry}; EvidenceRegistry {evidenceRegistry}" },
+    VERIFIER: { zh: "公开核验页面：{url}", en: "public verifier: {url}" },
+    CHECKS: { zh: "核验项目", en: "Checks" },
+    PERIODS: { zh: "持有期间（来自链上事件）", en: "Who held the case when (from the chain's events)" },
+    TIMELINE: { zh: "时间线：链上事件与证据（采集时间为成员声称，锚定时间由链证明）", en: "Timeline: chain events and evidence (capture times as members claim them; anchor times proved by the chain)" },
+    COUNTS: { zh: "有效 {valid} · 委托期外 {outside} · 无效 {invalid} · 未完成 {incomplete}", en: "valid {valid} · outside a mandate {outside} · invalid {invalid} · incomplete {incomplete}" },
+    FOOTER: {
+      zh: "本报告不含个人信息：案件以假名键标识，证据以哈希标识。报告的 SHA-256 已由核验方记录于链上（EvidenceRegistry.BundleVerified）。",
+      en: "This report holds no personal data: the case is named by its pseudonymous key, evidence by hashes. Its SHA-256 is recorded on chain by the verifier (EvidenceRegistry.BundleVerified).",
+    },
   },
   /**
    * What went wrong talking to the chain or deploying to it, one sentence per ChainError code; the error's own

@@ -1,11 +1,14 @@
+import { createHash } from "node:crypto";
 import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import { readBundleChainFacts } from "../chain/bundle-chain-reader.js";
 import type { JsonRpcCaller } from "../chain/evidence-chain-reader.js";
+import { canonicalDigest } from "../domain/canonical-json.js";
 import type { Clock } from "../domain/clock.js";
 import { BUNDLE_FORMAT, type BundleEvent, type BundleInput, type BundleSource, bundleHash, type CaseBundle, MAX_BUNDLE_BYTES, parseBundle, type SignedCaseBundle } from "../domain/evidence/bundle.js";
 import { type BundleVerification, verifyBundle } from "../domain/evidence/verify-bundle.js";
 import type { Receipt } from "../domain/evidence/receipt.js";
+import { renderBundleReportPdf } from "./bundle-report-pdf.js";
 import type { EvidenceService } from "./evidence.js";
 import type { PeerChannel } from "./peer/channel.js";
 import { ServiceError } from "./service-error.js";
@@ -25,7 +28,12 @@ export interface CaseBundleDeps {
   chain: { chainId: number; caseRegistry: string; evidenceRegistry: string };
   /** The gateway's chain node, for verification. */
   rpc: JsonRpcCaller;
+  /** Sends EvidenceRegistry.recordBundleVerification as this (court) member (EvidenceVerifier). */
+  recordOnChain: (caseKey: string, bundleHash: string, reportHash: string, verdict: 1 | 2 | 3) => Promise<{ txHash: string; blockNumber: number }>;
   clock: Clock;
+  /** This member's name in the directory, and the public verifier page its report's QR code opens. */
+  memberName: () => Promise<string>;
+  verifierUrl: () => Promise<string>;
 }
 
 const CASE_KEY = /^0x[0-9a-f]{64}$/;
@@ -94,6 +102,37 @@ export class CaseBundleService {
     const signed = parsed.signed;
     const chain = await readBundleChainFacts(this.deps.rpc, signed.bundle, trust);
     return verifyBundle({ source: { value: signed }, recoveredSigner: digestSigner(parsed.computedHash, signed.signature), chain, trust });
+  }
+
+  /**
+   * A court member verifies a bundle against its chain and records that it did, once, on chain: the case, the
+   * bundle's hash, the verdict and the hash of its report — the filed PDF's SHA-256 when given, else the SHA-256 of
+   * the verification result's canonical JSON (the report in its data form).
+   */
+  async recordCourtVerification(source: BundleInput, reportHash?: string): Promise<{ txHash: string; blockNumber: number; bundleHash: string; reportHash: string; verification: BundleVerification }> {
+    if (reportHash !== undefined && !/^0x[0-9a-f]{64}$/.test(reportHash)) throw new ServiceError("VALIDATION_FAILED", msg("bundle.REPORT_HASH_INVALID"));
+    const verification = await this.verify(source);
+    if (verification.bundleHash === null || verification.caseKey === null) throw new ServiceError("VALIDATION_FAILED", msg("bundle.NOT_A_BUNDLE"), { verification });
+    if (verification.checks.some((c) => c.code === "HISTORY_NOT_CHECKED" || c.code === "SIGNER_NOT_CHECKED")) {
+      throw new ServiceError("CHAIN_UNAVAILABLE", msg("api.CHAIN_UNREACHABLE"), { verification });
+    }
+    const report = reportHash ?? canonicalDigest(verification);
+    const code = verification.verdict === "valid" ? 1 : verification.verdict === "incomplete" ? 2 : 3;
+    const mined = await this.deps.recordOnChain(verification.caseKey, verification.bundleHash, report, code);
+    return { ...mined, bundleHash: verification.bundleHash, reportHash: report, verification };
+  }
+
+  /** The bundle verified against this gateway's chain, as the report PDF a court attaches to a filing, with its SHA-256. */
+  async report(source: BundleInput): Promise<{ pdf: Buffer; sha256: string; verification: BundleVerification }> {
+    const verification = await this.verify(source);
+    const pdf = await renderBundleReportPdf({
+      verification,
+      verifiedAt: this.deps.clock(),
+      court: { id: this.deps.memberId, name: await this.deps.memberName() },
+      chain: this.deps.chain,
+      verifierUrl: await this.deps.verifierUrl(),
+    });
+    return { pdf, sha256: `0x${createHash("sha256").update(pdf).digest("hex")}`, verification };
   }
 
   /** Every receipt of this member's log for the case, in log order. */

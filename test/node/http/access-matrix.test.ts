@@ -104,6 +104,8 @@ const TABLE: Record<string, Row> = {
   "POST /v1/verify": { body: () => ({}), ok: 400 },
   "POST /v1/bundles": { body: () => ({ caseKey: UNKNOWN_KEY }), ok: 404 },
   "POST /v1/bundles/verify": { body: () => ({}), ok: 200 },
+  "POST /v1/bundles/court-verification": { body: () => ({}), ok: 400 },
+  "POST /v1/bundles/report": { body: () => ({}), ok: 200 },
   // ownership
   "GET /v1/ownership": { ok: 400 },
   "POST /v1/ownership": { body: () => ({}), ok: 400 },
