@@ -81,7 +81,7 @@ export async function renderBundleReportPdf(input: BundleReportInput): Promise<B
   pdf.fontSize(6.8);
   type Line = { at: number; text: string };
   const lines: Line[] = [
-    ...v.history.map((e) => ({ at: e.time, text: `${iso(e.time)}  ⛓ ${e.type}${e.agencyId ? ` agency #${e.agencyId}` : ""}${e.toCreditorId ? ` → creditor #${e.toCreditorId}` : ""}  block ${e.block} tx ${short(e.txHash)}  [${e.code}]` })),
+    ...v.history.map((e) => ({ at: e.time, text: `${iso(e.time)}  [chain] ${e.type}${e.agencyId ? ` agency #${e.agencyId}` : ""}${e.toCreditorId ? ` → creditor #${e.toCreditorId}` : ""}  block ${e.block} tx ${short(e.txHash)}  [${e.code}]` })),
     ...v.items.map((i) => ({
       at: i.capturedAt ? Date.parse(i.capturedAt) / 1000 : 0,
       text: `${i.capturedAt ? iso(Math.floor(Date.parse(i.capturedAt) / 1000)) : "—"}  #${i.member ?? "?"} ${i.kind ?? "?"}  ${i.verdict.toUpperCase()} ${i.code}  leaf ${short(i.leafHash)}  ${i.anchor ? `anchored block ${i.anchor.blockNumber} ${iso(i.anchor.blockTime)} tx ${short(i.anchor.txHash)}` : ""}`,

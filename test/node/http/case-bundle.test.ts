@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { JsonRpcProvider } from "ethers";
+import { connectContracts } from "../../../node/chain/contracts.js";
 import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { bundleHash, type SignedCaseBundle } from "../../../node/domain/evidence/bundle.js";
@@ -9,6 +12,7 @@ import { signDigest } from "../../../node/services/signed-digest.js";
 import { apiClient, eventually } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";
+import { pdfText } from "../../support/pdf-text.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
@@ -183,6 +187,37 @@ describe("http: case bundles — built by the creditor of record across a recall
 
     const byLender = await verify(await resign({ ...signed.bundle, creditor: consortium.member("lender").id }, consortium.member("lender").wallet));
     expect(byLender.checks.find((c) => c.check === "creditor")?.code).to.equal("NOT_CREDITOR_OF_RECORD");
+  });
+
+  it("a court gets the report PDF and records its verification on chain once, with the bundle's and the report's hashes", async () => {
+    const court = consortium.member("court");
+    const token = (await gw.court!.tokens.create("court", "report")).token;
+    const res = await fetch(`${gw.court!.url}/v1/bundles/report`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" }, body: JSON.stringify(signed) });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get("content-type")).to.match(/^application\/pdf/);
+    const pdf = Buffer.from(await res.arrayBuffer());
+    const reportHash = `0x${createHash("sha256").update(pdf).digest("hex")}`;
+    expect(res.headers.get("x-caseledger-report-sha256")).to.equal(reportHash);
+    expect(pdf.subarray(0, 5).toString()).to.equal("%PDF-");
+    const text = pdfText(pdf);
+    expect(text).to.include("案件卷宗核验报告");
+    expect(text.replace(/\s+/g, "")).to.include(caseKey.slice(0, 20));
+    for (const pii of ["卷宗测试", "13900001111"]) expect(text).to.not.include(pii);
+    if (process.env.CASELEDGER_REPORT_PDF) writeFileSync(process.env.CASELEDGER_REPORT_PDF, pdf);
+
+    expect((await api.lender!.post(`/v1/bundles/court-verification?reportHash=${reportHash}`, signed)).status).to.equal(403);
+    const recorded = await api.court!.post(`/v1/bundles/court-verification?reportHash=${reportHash}`, signed);
+    expect(recorded.status, JSON.stringify(recorded.body).slice(0, 400)).to.equal(201);
+    expect(recorded.body).to.include({ bundleHash: signed.hash, reportHash });
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    try {
+      const { evidenceRegistry } = await connectContracts(consortium.deployment, provider);
+      const events = await evidenceRegistry.queryFilter(evidenceRegistry.filters.BundleVerified(court.id, caseKey));
+      expect(events.map((e) => [e.transactionHash, e.args.bundleHash, e.args.reportHash, Number(e.args.verdict)])).to.deep.equal([[recorded.body.txHash, signed.hash, reportHash, 1]]);
+    } finally {
+      provider.destroy();
+    }
+    expect((await api.court!.post("/v1/bundles/court-verification?reportHash=nope", signed)).status).to.equal(400);
   });
 
   it("an agency answers only the creditor of record: the earlier creditor's request is refused", async () => {
