@@ -97,7 +97,7 @@ export async function readBundleChainFacts(
       const blockNumber = quantity(r.blockNumber);
       txs.set(txHash, {
         found: true,
-        status: quantity(r.status ?? "0x0"),
+        succeeded: r.status === "0x1",
         blockNumber,
         blockTime: await blockTime(blockNumber),
         logs: (r.logs ?? []).map((l) => ({ address: l.address, topics: l.topics, data: l.data, logIndex: quantity(l.logIndex) })),

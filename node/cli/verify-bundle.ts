@@ -61,7 +61,7 @@ export async function verifyBundleCommand(args: string[], io: Output): Promise<n
       ...(values.rpc ? { rpc: values.rpc } : {}),
       ...(values.files ? { filesDir: values.files } : {}),
       trust: { ...(chainId !== undefined ? { chainId } : {}), ...(values.contract ? { evidenceRegistry: values.contract } : {}), ...(values["case-registry"] ? { caseRegistry: values["case-registry"] } : {}) },
-      onProgress: (text) => io.progress(text),
+      onProgress: (phase, done, total) => io.progress(phase === "files" ? `计算摘要 / hashing files: ${done}/${total}` : `链上核对 / asking the chain: ${done}/${total} checkpoints`),
     });
   } catch (error) {
     io.done();

@@ -15,7 +15,8 @@ export interface BundleFileRequest {
   /** A folder of the evidence files: each file whose SHA-256 a record names is checked against it. */
   filesDir?: string;
   trust: { chainId?: number; evidenceRegistry?: string; caseRegistry?: string };
-  onProgress?: (text: string) => void;
+  /** Told how far hashing the files, then asking the chain, has come. */
+  onProgress?: (phase: "files" | "chain", done: number, total: number) => void;
 }
 
 /** Reads a bundle file, refusing one over the limit by its size before a byte is read. */
@@ -26,7 +27,7 @@ export async function bundleSource(file: string): Promise<BundleInput> {
 }
 
 /** SHA-256 of every regular file in `dir` (not recursive), streamed. */
-async function digestsOf(dir: string, onProgress?: (text: string) => void): Promise<Map<string, ContentDigest>> {
+async function digestsOf(dir: string, onProgress?: BundleFileRequest["onProgress"]): Promise<Map<string, ContentDigest>> {
   const out = new Map<string, ContentDigest>();
   const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
   let done = 0;
@@ -35,7 +36,7 @@ async function digestsOf(dir: string, onProgress?: (text: string) => void): Prom
     for await (const chunk of createReadStream(join(dir, name), { highWaterMark: 1024 * 1024 })) hasher.update(chunk as Buffer);
     const digest = hasher.digest();
     out.set(digest.sha256, digest);
-    onProgress?.(`计算摘要 / hashing files: ${++done}/${names.length}`);
+    onProgress?.("files", ++done, names.length);
   }
   return out;
 }
@@ -49,7 +50,7 @@ export async function verifyBundleFile(request: BundleFileRequest): Promise<Bund
   const signed = parsed.signed;
   const pinned = { ...(request.trust.evidenceRegistry ? { evidenceRegistry: request.trust.evidenceRegistry } : {}), ...(request.trust.caseRegistry ? { caseRegistry: request.trust.caseRegistry } : {}) };
   const chain = request.rpc
-    ? await readBundleChainFacts(httpJsonRpc(request.rpc), signed.bundle, pinned, (done, total) => request.onProgress?.(`链上核对 / asking the chain: ${done}/${total} checkpoints`))
+    ? await readBundleChainFacts(httpJsonRpc(request.rpc), signed.bundle, pinned, (done, total) => request.onProgress?.("chain", done, total))
     : undefined;
   return verifyBundle({
     source: { value: signed },

@@ -75,7 +75,7 @@ function logEvents(history: BundleEvent[]): Map<string, HistoryTxFacts> {
         ? [CASE_EVENT_TOPICS[e.type], `0x${word(e.creditorId!)}`, `0x${word(e.agencyId!)}`]
         : [CASE_EVENT_TOPICS[e.type], CASE_KEY, `0x${word(e.agencyId ?? e.creditorId ?? e.fromCreditorId ?? 0)}`];
     const data = e.type === "CasesAssigned" ? `0x${word(e.until!)}${word(64)}${word(1)}${word(CASE_KEY)}` : "0x";
-    txs.set(e.txHash, { found: true, status: 1, blockNumber: e.block, blockTime: e.time, logs: [{ address: CASE_REGISTRY, topics, data, logIndex: e.logIndex }] });
+    txs.set(e.txHash, { found: true, succeeded: true, blockNumber: e.block, blockTime: e.time, logs: [{ address: CASE_REGISTRY, topics, data, logIndex: e.logIndex }] });
   }
   return txs;
 }

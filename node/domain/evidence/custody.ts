@@ -103,5 +103,3 @@ export function judgeCustody(custody: Custody, member: number, capturedAt: numbe
   if (!timely) return { verdict: "outside-mandate", code: "ANCHORED_AFTER_MANDATE", periods: inside };
   return { verdict: "valid", code: "CUSTODY_OK", period: timely };
 }
-
-export const isOpen = (p: HoldingPeriod) => p.end === OPEN;

@@ -26,7 +26,7 @@ export const CASE_EVENT_TOPICS: Record<BundleEventType, string> = {
 /** A transaction of the history as the chain has it: its receipt's block and logs, and that block's time. */
 export type HistoryTxFacts =
   | { found: false }
-  | { found: true; status: number; blockNumber: number; blockTime: number | undefined; logs: Array<{ address: string; topics: string[]; data: string; logIndex: number }> }
+  | { found: true; succeeded: boolean; blockNumber: number; blockTime: number | undefined; logs: Array<{ address: string; topics: string[]; data: string; logIndex: number }> }
   | { unavailable: string };
 
 /** What the chain says about a bundle; gathered by an adapter (node/chain/bundle-chain-reader.ts, the page's own). */
@@ -117,7 +117,7 @@ const word = (n: number) => n.toString(16).padStart(64, "0");
 function eventOnChain(e: BundleEvent, caseKey: string, contract: string, facts: HistoryTxFacts | undefined): { verdict: CheckVerdict; code: Code } {
   if (!facts || "unavailable" in facts) return { verdict: "not-checked", code: "EVENT_NOT_CHECKED" };
   if (!facts.found) return { verdict: "failed", code: "EVENT_TX_NOT_FOUND" };
-  if (facts.status !== 1 || facts.blockNumber !== e.block) return { verdict: "failed", code: "EVENT_TX_MISMATCH" };
+  if (!facts.succeeded || facts.blockNumber !== e.block) return { verdict: "failed", code: "EVENT_TX_MISMATCH" };
   const log = facts.logs.find((l) => l.logIndex === e.logIndex && l.address.toLowerCase() === contract.toLowerCase());
   const key = caseKey.slice(2);
   const matches =
@@ -197,29 +197,23 @@ export function verifyBundle(input: VerifyBundleInput): BundleVerification {
   else checks.push(check("creditor", "passed", "CREDITOR_OK", { creditor: bundle.creditor }));
 
   // items
+  const receiptTrust = { ...(trust.evidenceRegistry ? { contract: trust.evidenceRegistry } : {}), chainId: trust.chainId ?? bundle.chain.chainId };
   const parsedItems: ParsedItem[] = bundle.receipts.map((value, index) => {
-    const pre = verifyReceipt({ receipt: { value } });
-    const leaf = pre.evidence?.leafHash;
-    const file = pre.evidence ? input.files?.get(pre.evidence.contentSha256) : undefined;
-    const receipt =
-      leaf && (online || file)
-        ? verifyReceipt({
-            receipt: { value },
-            ...(file ? { file } : {}),
-            ...(online ? { chain: online.receipts.get(leaf) ?? { reachable: false, error: "not asked" } } : {}),
-            trust: { ...(trust.evidenceRegistry ? { contract: trust.evidenceRegistry } : {}), chainId: trust.chainId ?? bundle.chain.chainId },
-          })
-        : trust.evidenceRegistry || trust.chainId !== undefined
-          ? verifyReceipt({ receipt: { value }, trust: { ...(trust.evidenceRegistry ? { contract: trust.evidenceRegistry } : {}), ...(trust.chainId !== undefined ? { chainId: trust.chainId } : {}) } })
-          : pre;
     let record: ParsedItem["record"];
     try {
-      const text = (value as { record?: unknown }).record;
-      if (pre.evidence && typeof text === "string") record = JSON.parse(text) as ParsedItem["record"];
+      const text = (value as { record?: unknown } | null)?.record;
+      if (typeof text === "string") record = JSON.parse(text) as ParsedItem["record"];
     } catch {
       record = undefined;
     }
-    return { index, receipt, record, leafIndex: pre.evidence?.leafIndex };
+    const claimedLeaf = (value as { leafHash?: unknown } | null)?.leafHash;
+    const content = (record as { contentSha256?: unknown } | undefined)?.contentSha256;
+    const file = typeof content === "string" ? input.files?.get(content) : undefined;
+    const chainFacts = online && typeof claimedLeaf === "string" ? (online.receipts.get(claimedLeaf.toLowerCase()) ?? { reachable: false as const, error: "not asked" }) : undefined;
+    // One pass of the receipt's seven steps; its leaf hash is checked there, so the facts looked up by the claimed one
+    // can only belong to a receipt that verifies as that leaf.
+    const receipt = verifyReceipt({ receipt: { value }, ...(file ? { file } : {}), ...(chainFacts ? { chain: chainFacts } : {}), trust: receiptTrust });
+    return { index, receipt, record: receipt.evidence ? record : undefined, leafIndex: receipt.evidence?.leafIndex };
   });
 
   // completeness: each member's records of the case form one unbroken `prev` chain
