@@ -53,7 +53,8 @@ export async function verifyBundleFile(request: BundleFileRequest): Promise<Bund
     ? await readBundleChainFacts(httpJsonRpc(request.rpc), signed.bundle, pinned, (done, total) => request.onProgress?.("chain", done, total))
     : undefined;
   return verifyBundle({
-    source: { value: signed },
+    source,
+    parsed,
     recoveredSigner: digestSigner(parsed.computedHash, signed.signature),
     ...(chain ? { chain } : {}),
     ...(files ? { files } : {}),

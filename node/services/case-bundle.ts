@@ -101,7 +101,7 @@ export class CaseBundleService {
     if (!parsed.ok) return verifyBundle({ source, recoveredSigner: undefined, trust });
     const signed = parsed.signed;
     const chain = await readBundleChainFacts(this.deps.rpc, signed.bundle, trust);
-    return verifyBundle({ source: { value: signed }, recoveredSigner: digestSigner(parsed.computedHash, signed.signature), chain, trust });
+    return verifyBundle({ source, parsed, recoveredSigner: digestSigner(parsed.computedHash, signed.signature), chain, trust });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { CATALOG } from "../../messages/catalog.js";
 import { bilingual, msg } from "../../messages/message.js";
-import { type BundleEvent, type BundleEventType, type BundleInput, type SignedCaseBundle, parseBundle } from "./bundle.js";
+import { type BundleEvent, type BundleEventType, type BundleInput, type BundleParse, type SignedCaseBundle, parseBundle } from "./bundle.js";
 import type { ChainFacts } from "./chain-facts.js";
 import type { ContentDigest } from "./content-digest.js";
 import { type Custody, custodyOf, type HoldingPeriod, judgeCustody } from "./custody.js";
@@ -47,6 +47,8 @@ export type BundleChainFacts =
 
 export interface VerifyBundleInput {
   source: BundleInput;
+  /** parseBundle(source) when the caller parsed it already (its hash is the costly part of a large bundle). */
+  parsed?: BundleParse;
   /** The address that signed the bundle's hash (recovered by the adapter), undefined when the signature does not recover. */
   recoveredSigner: string | undefined;
   chain?: BundleChainFacts;
@@ -146,7 +148,7 @@ interface ParsedItem {
  */
 export function verifyBundle(input: VerifyBundleInput): BundleVerification {
   const checks: BundleCheck[] = [];
-  const parsed = parseBundle(input.source);
+  const parsed = input.parsed ?? parseBundle(input.source);
   const empty = { bundleHash: null, caseKey: null, creditor: null, history: [], periods: [], items: [] };
   if (!parsed.ok) {
     checks.push(check("bundle", "failed", parsed.code, { ...(parsed.field ? { field: parsed.field } : {}), ...(parsed.size !== undefined ? { size: parsed.size } : {}) }));
