@@ -1,5 +1,13 @@
 import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { VERIFIER_PAGE } from "../../../node/http/verifier-page-router.js";
+import { CLI } from "../../support/cli.js";
 import { request } from "node:http";
 import { JsonRpcProvider } from "ethers";
 import { connectContracts } from "../../../node/chain/contracts.js";
@@ -160,6 +168,33 @@ describe("http: case bundles — built by the creditor of record across a recall
     expect(result.verdict).to.equal("valid");
     expect(result.counts.valid).to.equal(signed.bundle.receipts.length);
     expect(result.periods.map((p) => p.role)).to.deep.equal(["creditor", "agency", "agency", "creditor"]);
+  });
+
+  it("the CLI against the chain and the offline page in Chromium judge the same bundle: valid online, incomplete offline", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "caseledger-bundle-http-"));
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+    try {
+      const file = join(dir, "case.bundle.json");
+      await writeFile(file, JSON.stringify(signed));
+      const d = consortium.deployment;
+      const cli = (args: string[]) => spawnSync(process.execPath, [...CLI, "verify-bundle", file, ...args, "--json"], { encoding: "utf8" });
+      const online = cli(["--rpc", consortium.anvil.rpcUrl, "--contract", d.contracts.EvidenceRegistry.address, "--case-registry", d.contracts.CaseRegistry.address, "--chain-id", String(d.chainId)]);
+      expect(online.status, online.stderr).to.equal(0);
+      const viaCli = JSON.parse(online.stdout) as BundleVerification;
+      const viaApi = await verify(signed);
+      const essentials = (r: BundleVerification) => ({ verdict: r.verdict, checks: r.checks.map((c) => [c.check, c.code]), items: r.items.map((i) => [i.leafHash, i.verdict, i.code]) });
+      expect(essentials(viaCli)).to.deep.equal(essentials(viaApi));
+      const offline = cli([]);
+      expect(offline.status).to.equal(5);
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(VERIFIER_PAGE).href);
+      const viaPage = (await page.evaluate((text) => (globalThis as unknown as { caseledgerVerifier: { verifyBundle(i: unknown): unknown } }).caseledgerVerifier.verifyBundle({ bundleBytes: new TextEncoder().encode(text), trust: {} }), JSON.stringify(signed))) as BundleVerification;
+      expect(essentials(viaPage)).to.deep.equal(essentials(JSON.parse(offline.stdout) as BundleVerification));
+      expect(viaPage.counts.incomplete).to.equal(signed.bundle.receipts.length);
+    } finally {
+      await browser.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("catches each planted fault: a gap, a swapped transaction hash, another signer, the earlier creditor's bundle", async () => {
