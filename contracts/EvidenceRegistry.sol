@@ -110,4 +110,12 @@ contract EvidenceRegistry is IEvidenceRegistry {
         }
         emit RecordVerified(courtId, memberId, leafHash, treeSize, leafIndex);
     }
+
+    /// @inheritdoc IEvidenceRegistry
+    function recordBundleVerification(bytes32 caseKey, bytes32 bundleHash, bytes32 reportHash, uint8 verdict) external {
+        uint32 courtId = _members.requireActiveSigner(msg.sender, MemberRoles.COURT);
+        if (caseKey == bytes32(0) || bundleHash == bytes32(0)) revert EvidenceRegistryZeroBundle(caseKey, bundleHash);
+        if (verdict == 0 || verdict > 3) revert EvidenceRegistryInvalidVerdict(verdict);
+        emit BundleVerified(courtId, caseKey, bundleHash, reportHash, verdict);
+    }
 }

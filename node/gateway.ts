@@ -49,6 +49,8 @@ import { parseHexKey, readSecretFile } from "./store/secret-file.js";
 import type { AnchorSettings } from "./chain/evidence-anchor-settings.js";
 import { EvidenceAnchorer } from "./chain/evidence-anchorer.js";
 import { httpJsonRpc } from "./chain/evidence-chain-reader.js";
+import { CaseBundleService } from "./services/case-bundle.js";
+import { bundlesRouter } from "./http/bundles-router.js";
 import { evidenceRouter } from "./http/evidence-router.js";
 import { verifierPageRouter } from "./http/verifier-page-router.js";
 import { verifyRouter } from "./http/verify-router.js";
@@ -410,6 +412,21 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   peer.handle(DECISION_KIND, (from, body, request) => repaymentReports.receiveDecisions(from, body, request.hash));
   peerOutbox.onAnswer(REPORT_KIND, (item, exchange) => repaymentReports.answered(item, exchange));
   peerOutbox.onDeadLetter(REPORT_KIND, (item) => repaymentReports.deadLettered(item.id));
+  // The court's case file (docs/design.md §27): built by the creditor of record, records gathered over the peer channel.
+  const caseBundles = new CaseBundleService({
+    evidence,
+    indexer,
+    channel: peer,
+    signer: wallet,
+    memberId: config.memberId,
+    chain: { chainId: deployment.chainId, caseRegistry: caseRegistryAddress.toLowerCase(), evidenceRegistry: deployment.contracts.EvidenceRegistry.address.toLowerCase() },
+    rpc: httpJsonRpc(config.chain.rpcUrl, t.verifyRpcMs),
+    recordOnChain: (caseKey, bundleHash, reportHash, verdict) => verifier.recordBundleVerification(caseKey, bundleHash, reportHash, verdict),
+    clock,
+    memberName: () => Promise.resolve(config.memberName),
+    // The public verifier page of this gateway as the chain-verified directory lists it (web is built below).
+    verifierUrl: async () => `${(await web.directory.gatewayUrl(config.memberId)) ?? ""}/verify`,
+  });
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
   // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version; complaints from
   // the public page, carried to the creditor and noticed to the holder over the peer channel.
@@ -593,6 +610,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/ownership": ownershipRouter(ownership, { audit: ownershipAudit, byIdNumberLimit }),
       "/evidence": evidenceRouter({ evidence, verifier, anchoring: () => anchorer.status() }),
       "/verify": verifyRouter(verifier),
+      "/bundles": bundlesRouter(caseBundles),
       "/staff-tokens": staffTokensRouter(new StaffTokenAdmin({ tokens, status: memberStatus })),
       "/audit": auditRouter(audit),
       "/member": memberRouter(pendingChange),

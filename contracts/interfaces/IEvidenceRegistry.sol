@@ -34,6 +34,16 @@ interface IEvidenceRegistry {
         uint32 indexed courtId, uint32 indexed memberId, bytes32 indexed leafHash, uint64 treeSize, uint64 leafIndex
     );
 
+    /// @notice Court `courtId` verified the case bundle `bundleHash` of case `caseKey` with verdict `verdict`
+    /// (1 valid, 2 incomplete, 3 invalid); `reportHash` is the SHA-256 of the report it filed (zero when none).
+    event BundleVerified(
+        uint32 indexed courtId, bytes32 indexed caseKey, bytes32 indexed bundleHash, bytes32 reportHash, uint8 verdict
+    );
+
+    /// @notice A bundle verification names no case or no bundle (`caseKey` or `bundleHash` zero).
+    error EvidenceRegistryZeroBundle(bytes32 caseKey, bytes32 bundleHash);
+    /// @notice `verdict` is not 1 (valid), 2 (incomplete) or 3 (invalid).
+    error EvidenceRegistryInvalidVerdict(uint8 verdict);
     /// @notice A checkpoint of an empty log, or with a zero root, proves nothing.
     error EvidenceRegistryEmptyCheckpoint();
     /// @notice `treeSize` does not grow past the member's latest anchored `latestTreeSize`.
@@ -104,4 +114,12 @@ interface IEvidenceRegistry {
         bytes calldata record,
         bytes32[] calldata proof
     ) external;
+
+    /**
+     * @notice A court member records, once per filing, that it verified a whole case bundle (docs/case-bundle-format.md):
+     * the bundle's SHA-256, the case, its verdict and the SHA-256 of its report.
+     * @dev Nothing is stored; the event is the record. The bundle's receipts are verified off chain against this
+     * registry's checkpoints (one `recordVerification` per receipt would cost ~53,000 gas each).
+     */
+    function recordBundleVerification(bytes32 caseKey, bytes32 bundleHash, bytes32 reportHash, uint8 verdict) external;
 }

@@ -21,6 +21,7 @@ ${CONTACTS_COMMANDS}
   caseledger conduct report --month YYYY-MM [--json]   监管合规月报 / supervisor: the month's conduct report
   caseledger scorecards [--consortium] [--json]   机构评分 / agency scorecards (lender view, or consortium-wide)
   caseledger verify FILE RECEIPT [--rpc URL] [--json]   核验存证文件与回执（可离线）/ verify evidence against its receipt (offline too)
+  caseledger verify-bundle FILE [--rpc URL] [--files DIR] [--json]   核验案件卷宗（可离线）/ verify a case bundle (offline too)
   caseledger member show|rotate-signer|cancel-change|change-recovery --member ID --rpc URL --key FILE ...
                               以离线保管的恢复密钥管理本机构的链上密钥 / a member's keys, with its cold recovery key
 
@@ -61,6 +62,7 @@ const COMMANDS: Record<string, Command> = {
   scorecards: (args, io) => import("./scorecards.js").then((m) => m.scorecardsCommand(args, io)),
   // Loaded on use: verification starts fast and needs none of the gateway's modules.
   verify: (args, io) => import("./verify.js").then((m) => m.verifyCommand(args, io)),
+  "verify-bundle": (args, io) => import("./verify-bundle.js").then((m) => m.verifyBundleCommand(args, io)),
   // The member's officer, with the cold recovery key (never the gateway).
   "member show": (args, io) => import("./member-keys.js").then((m) => m.memberCommand("show")(args, io)),
   "member rotate-signer": (args, io) => import("./member-keys.js").then((m) => m.memberCommand("rotate-signer")(args, io)),

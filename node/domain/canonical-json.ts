@@ -6,10 +6,23 @@ import { createHash } from "node:crypto";
  * numbers, bigints, undefined inside arrays, functions, symbols.
  */
 export function canonicalJson(value: unknown): string {
-  return serialize(value, "$");
+  try {
+    return serialize(value);
+  } catch (error) {
+    if (error instanceof NoCanonicalForm) throw new TypeError(`$${error.path.join("")}: ${error.problem}`);
+    throw error;
+  }
 }
 
-function serialize(value: unknown, path: string): string {
+/** Where in the value the problem is: collected on the way out of the recursion, never built on the way in. */
+class NoCanonicalForm extends Error {
+  readonly path: string[] = [];
+  constructor(readonly problem: string) {
+    super(problem);
+  }
+}
+
+function serialize(value: unknown): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "boolean":
@@ -17,18 +30,39 @@ function serialize(value: unknown, path: string): string {
     case "string":
       return JSON.stringify(value);
     case "number":
-      if (!Number.isFinite(value)) throw new TypeError(`${path}: ${value} has no JSON form`);
+      if (!Number.isFinite(value)) throw new NoCanonicalForm(`${value} has no JSON form`);
       return JSON.stringify(value);
     case "object": {
-      if (Array.isArray(value)) return `[${value.map((v, i) => serialize(v, `${path}[${i}]`)).join(",")}]`;
-      const entries = Object.keys(value)
-        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((k) => `${JSON.stringify(k)}:${serialize((value as Record<string, unknown>)[k], `${path}.${k}`)}`);
-      return `{${entries.join(",")}}`;
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let i = 0; i < value.length; i++) {
+          try {
+            out += (i === 0 ? "" : ",") + serialize(value[i]);
+          } catch (error) {
+            if (error instanceof NoCanonicalForm) error.path.unshift(`[${i}]`);
+            throw error;
+          }
+        }
+        return `${out}]`;
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      let out = "{";
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        try {
+          out += `${i === 0 ? "" : ","}${JSON.stringify(k)}:${serialize(record[k])}`;
+        } catch (error) {
+          if (error instanceof NoCanonicalForm) error.path.unshift(`.${k}`);
+          throw error;
+        }
+      }
+      return `${out}}`;
     }
     default:
-      throw new TypeError(`${path}: a ${typeof value} has no canonical JSON form`);
+      throw new NoCanonicalForm(`a ${typeof value} has no canonical JSON form`);
   }
 }
 

@@ -110,19 +110,30 @@ export class EvidenceVerifier {
     }
     const receipt = parsed.receipt;
     const member = (JSON.parse(receipt.record) as { member: number }).member;
+    const mined = await this.#send((registry, overrides) =>
+      registry.recordVerification(member, receipt.checkpoint.treeSize, receipt.leafIndex, Buffer.from(receipt.record, "utf8"), receipt.inclusionProof, overrides),
+    );
+    return { ...mined, verification };
+  }
+
+  /**
+   * Sends EvidenceRegistry.recordBundleVerification as this (court) member: the case, the bundle's hash, the report's
+   * hash and the verdict (1 valid, 2 incomplete, 3 invalid), once per filing (docs/design.md §27).
+   */
+  async recordBundleVerification(caseKey: string, bundleHash: string, reportHash: string, verdict: 1 | 2 | 3): Promise<{ txHash: string; blockNumber: number }> {
+    return this.#send((registry, overrides) => registry.recordBundleVerification(caseKey, bundleHash, reportHash, verdict, overrides));
+  }
+
+  /** One court transaction: under the key's send lock, awaited, its revert put into a refusal. */
+  async #send(
+    call: (registry: EvidenceRegistry, overrides: { nonce: number; type?: number; gasPrice?: bigint }) => Promise<{ hash: string }>,
+  ): Promise<{ txHash: string; blockNumber: number }> {
     const registry = this.deps.contracts.evidenceRegistry.connect(this.deps.wallet) as EvidenceRegistry;
     try {
       const fee = this.deps.gasPrice === undefined ? {} : { type: 0, gasPrice: this.deps.gasPrice };
       const tx = await this.deps.sendLock.run(async () => {
         const nonce = await pendingNonce(this.deps.wallet.provider, this.deps.wallet.address);
-        return registry.recordVerification(
-          member,
-          receipt.checkpoint.treeSize,
-          receipt.leafIndex,
-          Buffer.from(receipt.record, "utf8"),
-          receipt.inclusionProof,
-          { nonce, ...fee },
-        );
+        return call(registry, { nonce, ...fee });
       });
       const { receiptTimeoutMs = DEFAULTS.timeouts.verifyReceiptMs, receiptPollMs = DEFAULTS.timeouts.receiptPollMs } = this.deps;
       const provider = this.deps.wallet.provider;
@@ -130,7 +141,7 @@ export class EvidenceVerifier {
       const mined = await waitForReceipt(freshReceipts(provider), tx.hash, receiptTimeoutMs, { pollMs: receiptPollMs });
       if (!mined) throw new ServiceError("CHAIN_UNAVAILABLE", msg("api.TX_NOT_MINED"));
       if (mined.status !== 1) throw Object.assign(new Error(`transaction ${mined.hash} reverted`), { code: "CALL_EXCEPTION" });
-      return { txHash: mined.hash, blockNumber: mined.blockNumber, verification };
+      return { txHash: mined.hash, blockNumber: mined.blockNumber };
     } catch (error) {
       if (error instanceof ServiceError) throw error;
       if (isNetworkError(error)) throw new ServiceError("CHAIN_UNAVAILABLE", msg("api.CHAIN_UNREACHABLE"));

@@ -254,6 +254,7 @@ const TASKS = {
   "bench:assign": (args) => run(tsx("scripts/bench/assign.ts", args)).then((r) => r.code),
   "bench:merkle": (args) => run(tsx("scripts/bench/merkle.ts", args)).then((r) => r.code),
   "bench:verify": (args) => run(tsx("scripts/bench/verify.ts", args)).then((r) => r.code),
+  "bench:bundle": (args) => run(tsx("scripts/bench/bundle.ts", args)).then((r) => r.code),
   "bench:load": (args) => run(tsx("scripts/bench/load.ts", args)).then((r) => r.code),
   "bench:repayments": (args) => run(tsx("scripts/bench/repayments.ts", args)).then((r) => r.code),
   "bench:statement": (args) => run(tsx("scripts/bench/statement.ts", args)).then((r) => r.code),
@@ -270,7 +271,7 @@ const TASKS = {
     return 0;
   },
   bench: async (args) => {
-    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:load", "bench:settlement", "bench:permits"]) {
+    for (const name of ["bench:gas", "bench:ingest", "bench:check", "bench:assign", "bench:merkle", "bench:verify", "bench:bundle", "bench:load", "bench:settlement", "bench:permits"]) {
       const code = await TASKS[name](args);
       if (code !== 0) return code;
     }

@@ -682,4 +682,49 @@ describe("EvidenceRegistry", () => {
         .withArgs(c.ids.court, Role.COURT);
     });
   });
+
+  describe("recordBundleVerification", () => {
+    const caseKey = `0x${"ca".repeat(32)}`;
+    const bundle = `0x${"b0".repeat(32)}`;
+    const report = `0x${"e0".repeat(32)}`;
+    const zero = ethers.ZeroHash;
+
+    it("lets a court record its verification of a case bundle once: BundleVerified(courtId, caseKey, bundleHash, reportHash, verdict)", async () => {
+      const c = await loadFixture(anchoredFixture);
+      const er = c.evidenceRegistry;
+      await expect(er.connect(c.court).recordBundleVerification(caseKey, bundle, report, 1))
+        .to.emit(er, "BundleVerified")
+        .withArgs(c.ids.court, caseKey, bundle, report, 1);
+      // Without a report, and an invalid verdict recorded as such.
+      await expect(er.connect(c.amc).recordBundleVerification(caseKey, bundle, zero, 3))
+        .to.emit(er, "BundleVerified")
+        .withArgs(c.ids.amc, caseKey, bundle, zero, 3);
+    });
+
+    it("reverts for no case or no bundle, a verdict out of range, and a caller that is not an active court", async () => {
+      const c = await loadFixture(anchoredFixture);
+      const er = c.evidenceRegistry.connect(c.court);
+      await expect(er.recordBundleVerification(zero, bundle, report, 1))
+        .to.be.revertedWithCustomError(c.evidenceRegistry, "EvidenceRegistryZeroBundle")
+        .withArgs(zero, bundle);
+      await expect(er.recordBundleVerification(caseKey, zero, report, 1))
+        .to.be.revertedWithCustomError(c.evidenceRegistry, "EvidenceRegistryZeroBundle")
+        .withArgs(caseKey, zero);
+      for (const verdict of [0, 4, 255]) {
+        await expect(er.recordBundleVerification(caseKey, bundle, report, verdict))
+          .to.be.revertedWithCustomError(c.evidenceRegistry, "EvidenceRegistryInvalidVerdict")
+          .withArgs(verdict);
+      }
+      await expect(c.evidenceRegistry.connect(c.lender).recordBundleVerification(caseKey, bundle, report, 1))
+        .to.be.revertedWithCustomError(c.memberRegistry, "MemberRegistryMissingRole")
+        .withArgs(c.ids.lender, Role.COURT);
+      await expect(c.evidenceRegistry.connect(c.stranger).recordBundleVerification(caseKey, bundle, report, 1))
+        .to.be.revertedWithCustomError(c.memberRegistry, "MemberRegistryUnknownSigner")
+        .withArgs(c.stranger.address);
+      await c.memberRegistry.suspend(c.ids.court);
+      await expect(er.recordBundleVerification(caseKey, bundle, report, 1))
+        .to.be.revertedWithCustomError(c.memberRegistry, "MemberRegistryMemberNotActive")
+        .withArgs(c.ids.court, MemberStatus.Suspended);
+    });
+  });
 });

@@ -73,6 +73,9 @@ async function measure(): Promise<Record<string, number>> {
       .connect(c.court)
       .recordVerification(c.ids.agency, 2_000, 1_234, records[1_234]!, inclusionProof(leaves, 1_234).map(toBytes32)),
   );
+  g["EvidenceRegistry.recordBundleVerification"] = await gas(
+    c.evidenceRegistry.connect(c.court).recordBundleVerification(`0x${"ca".repeat(32)}`, `0x${"b0".repeat(32)}`, `0x${"e0".repeat(32)}`, 1),
+  );
 
   // ConductPolicy: the operator's new version (with its notice), a lender's stricter hours.
   const conduct = await ethers.deployContract("ConductPolicy", [await c.memberRegistry.getAddress()]);

@@ -103,6 +103,10 @@ const TABLE: Record<string, Row> = {
   "GET /v1/evidence/:id/receipt": { path: "/v1/evidence/99/receipt", ok: 404 },
   "POST /v1/evidence/:leafHash/court-verification": { path: "/v1/evidence/0x12/court-verification", body: () => ({}), ok: 400 },
   "POST /v1/verify": { body: () => ({}), ok: 400 },
+  "POST /v1/bundles": { body: () => ({ caseKey: UNKNOWN_KEY }), ok: 404 },
+  "POST /v1/bundles/verify": { body: () => ({}), ok: 200 },
+  "POST /v1/bundles/court-verification": { body: () => ({}), ok: 400 },
+  "POST /v1/bundles/report": { body: () => ({}), ok: 200 },
   // ownership
   "GET /v1/ownership": { ok: 400 },
   "POST /v1/ownership": { body: () => ({}), ok: 400 },
