@@ -13,7 +13,7 @@ import { AnchorStore } from "../../../node/store/evidence-log/anchor-store.js";
 import { EvidenceLog } from "../../../node/store/evidence-log/evidence-log.js";
 
 const CASE = `0x01${"00000001"}${"ab".repeat(27)}`;
-const AGENCY = 7;
+const AGENCY_MEMBER = 7;
 const NOW = 1_790_000_000;
 
 /**
@@ -35,11 +35,11 @@ describe("node/services/evidence: holding a case the index has not caught up wit
 
   async function service(index: CaseRecord | undefined, casesOf?: (keys: string[]) => Promise<ChainCaseState[]>) {
     return new EvidenceService({
-      log: await EvidenceLog.open(db.kv.evidence, AGENCY, () => NOW * 1000),
+      log: await EvidenceLog.open(db.kv.evidence, AGENCY_MEMBER, () => NOW * 1000),
       anchors: new AnchorStore(db.kv.evidence),
       blobs: new BlobStore(dir),
       indexer: { caseOf: () => Promise.resolve(index), history: () => Promise.resolve([]) },
-      memberId: AGENCY,
+      memberId: AGENCY_MEMBER,
       clock: () => NOW * 1000,
       holderCheckMs: 50,
       ...(casesOf ? { casesOf } : {}),
@@ -58,13 +58,13 @@ describe("node/services/evidence: holding a case the index has not caught up wit
     );
 
   it("lets the agency record once the chain shows the case assigned to it, though the index does not know the case yet", async () => {
-    expect(await refusal((await service(undefined, () => Promise.resolve([onChain(AGENCY, "Assigned")]))).assertHolds(CASE))).to.equal("none");
+    expect(await refusal((await service(undefined, () => Promise.resolve([onChain(AGENCY_MEMBER, "Assigned")]))).assertHolds(CASE))).to.equal("none");
   });
 
   it("refuses (403) when the chain shows the case with another agency, or recalled, or past its mandate", async () => {
     expect(await refusal((await service(undefined, () => Promise.resolve([onChain(8, "Assigned")]))).assertHolds(CASE))).to.equal("FORBIDDEN");
-    expect(await refusal((await service(undefined, () => Promise.resolve([onChain(AGENCY, "Recalled")]))).assertHolds(CASE))).to.equal("FORBIDDEN");
-    expect(await refusal((await service(undefined, () => Promise.resolve([onChain(AGENCY, "Assigned", NOW - 1)]))).assertHolds(CASE))).to.equal("FORBIDDEN");
+    expect(await refusal((await service(undefined, () => Promise.resolve([onChain(AGENCY_MEMBER, "Recalled")]))).assertHolds(CASE))).to.equal("FORBIDDEN");
+    expect(await refusal((await service(undefined, () => Promise.resolve([onChain(AGENCY_MEMBER, "Assigned", NOW - 1)]))).assertHolds(CASE))).to.equal("FORBIDDEN");
   });
 
   it("says 404 when neither knows the case, and keeps the index's answer when the chain refuses the connection or never answers", async () => {
@@ -78,7 +78,7 @@ describe("node/services/evidence: holding a case the index has not caught up wit
 
   it("does not ask the chain when the index already shows the member holding the case", async () => {
     let asked = 0;
-    const indexed = { caseKey: CASE, creditorId: 1, agencyId: AGENCY, status: "Assigned", until: NOW + 86_400 } as unknown as CaseRecord;
+    const indexed = { caseKey: CASE, creditorId: 1, agencyId: AGENCY_MEMBER, status: "Assigned", until: NOW + 86_400 } as unknown as CaseRecord;
     const s = await service(indexed, () => {
       asked++;
       return Promise.resolve([onChain(8, "Assigned")]);
