@@ -168,7 +168,7 @@ Ratio on the same file: ours ${ratio}× the naive baseline's throughput; the bas
 
 The same rows as an \`.xlsx\` workbook (${result.xlsx.fileMiB} MiB; amounts and days as numbers, text in the shared-string
 table, as Excel keeps a list), through the gateway's workbook reader (spooled to disk, unzipped and parsed as the bytes
-come, in the main thread) into the same ingest:
+come, in the upload's worker thread as a CSV is) into the same ingest:
 
 | | rows/s | wall time | peak RSS | CPU-s per 1M rows (all threads) |
 | --- | --- | --- | --- | --- |
@@ -187,8 +187,11 @@ Where the workbook's time goes (\`node --cpu-prof\` of 50,000 rows, 2026-12-02, 
 work (validation, HMACs, sealing, encoding) ~24 % — a workbook is read, validated and sealed in the main thread, where a CSV
 has the upload's worker thread — the XML of the sheet (exceljs's streaming worksheet reader and its SAX parser) ~23 %,
 Node's crypto, zlib and streams ~17 %, tsx compiling the sources ~11 % (the benchmark runs from source), garbage collection
-~8 %. No single hot spot: 30,000 rows/s needs the workbook's rows handed to the worker thread as a CSV's are, and a sheet
-parser that reads cells without building exceljs's row objects.
+~8 %. No single hot spot. The workbook now goes to the upload's worker thread as a CSV does (100,000 rows, the same file,
+2026-12-02, alternating, two runs each, load 5–6 on 2 cores): the main thread's share fell from 74–82 to 6 CPU-s per 1M
+rows, the total rose from 111–116 to 136 (a second thread, and tsx loaded again in it), 8,700–9,000 → 7,600–7,700
+rows/s with no core to spare, 217–225 → 271–280 MB. The main thread is what answers the console and the ownership
+checks. 30,000 rows/s needs a sheet parser that reads cells without building exceljs's row objects.
 
 Where the CPU goes (\`node --cpu-prof\` of 200,000 rows in one thread, 2026-12-02, ~34 CPU-µs a row in all; shares of the
 thread's busy time, LevelDB's own threads from /proc per-thread CPU): AES-256-GCM sealing of the PII ~14 % (a cipher object
