@@ -91,6 +91,11 @@ export const DEFAULTS = {
     indexerPollMs: 1_000,
     /** Questions that must answer quickly or count as "chain unreachable": /v1/health, the checkpoint read of receipts. */
     quickRpcMs: 2_000,
+    /**
+     * Recording evidence for a case the chain index does not show this member holding (an assignment a few blocks
+     * old): the chain is asked who holds it for this long; past it, or with the node away, the index's answer stands.
+     */
+    holderCheckMs: 1_000,
     /** Reads of the court's verification (receipt facts from the chain). */
     verifyRpcMs: 10_000,
     /** A court's recordVerification transaction: the request waits this long for its receipt (then 503). */

@@ -304,6 +304,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     clock,
     // Read afresh for every receipt and view: a cached answer could outlive a node restarted from an older state.
     chainCheckpointSize: (atLeast) => anchorer.chainCheckpointSize(0, atLeast),
+    casesOf: (keys) => contracts.caseRegistry.casesOf(keys),
+    holderCheckMs: t.holderCheckMs,
   });
   const verifier = new EvidenceVerifier({
     rpc: httpJsonRpc(config.chain.rpcUrl, t.verifyRpcMs),

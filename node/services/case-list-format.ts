@@ -1,5 +1,6 @@
 import type { CaseListEventReader } from "../domain/case-list/report.js";
 import { readCaseListBatches } from "../domain/csv/read-case-list.js";
+import type { WorkbookSpec } from "./ingest-worker/protocol.js";
 import { readWorkbookBatches } from "./workbook/read-workbook.js";
 
 /** The media type browsers and Excel give an .xlsx file. */
@@ -20,7 +21,20 @@ const GENERIC_TYPES = new Set(["application/octet-stream", "application/vnd.ms-e
  * where a workbook is spooled (encrypted) while it is read.
  */
 export function caseListReader(contentType: string, file: string, sheet: string | undefined, spoolDir: string): CaseListEventReader | undefined {
+  return caseListFormat(contentType, file, sheet, spoolDir)?.read;
+}
+
+/**
+ * The reader for an upload as {@link caseListReader} picks it, and for a workbook the same as plain data, from which
+ * the upload's worker thread builds its own reader (a function cannot cross to another thread).
+ */
+export function caseListFormat(
+  contentType: string,
+  file: string,
+  sheet: string | undefined,
+  spoolDir: string,
+): { read: CaseListEventReader; workbook?: WorkbookSpec } | undefined {
   const workbook = contentType === XLSX_TYPE || (GENERIC_TYPES.has(contentType) && /\.xlsx?$/i.test(file));
-  if (workbook) return (chunks, options) => readWorkbookBatches(chunks, { ...options, sheet, spoolDir });
-  return CSV_TYPES.has(contentType) ? readCaseListBatches : undefined;
+  if (workbook) return { read: (chunks, options) => readWorkbookBatches(chunks, { ...options, sheet, spoolDir }), workbook: { sheet, spoolDir } };
+  return CSV_TYPES.has(contentType) ? { read: readCaseListBatches } : undefined;
 }

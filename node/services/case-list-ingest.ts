@@ -13,6 +13,7 @@ import { CaseListBatch } from "../store/case-list-batch.js";
 import type { PiiCipher } from "../store/pii-cipher.js";
 import { encodeCaseList, FLUSH_ROWS, type UploadContext } from "./case-row-encoder.js";
 import { encodeInWorker } from "./ingest-worker/client.js";
+import type { WorkbookSpec } from "./ingest-worker/protocol.js";
 
 export interface IngestDeps {
   store: GatewayDatabase;
@@ -35,6 +36,11 @@ export interface IngestInput {
   chunks: ByteChunks;
   /** The file format's reader (CSV when not given). */
   read?: CaseListEventReader;
+  /**
+   * An .xlsx upload as plain data (the sheet, the spool directory): the worker thread builds its own reader from it.
+   * With `read` alone, a reader that cannot cross to another thread, the upload is read in this thread.
+   */
+  workbook?: WorkbookSpec;
   uploadedBy: string;
   maxBytes?: number;
   onProgress?: (totals: ReportTotals) => void;
@@ -87,8 +93,8 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
 
   let read: { encoding: CaseListEncoding; totals: ReportTotals };
   try {
-    // A workbook is read in this thread (its reader spools and unzips as the bytes come); CSV in a worker.
-    read = deps.inThread || input.read
+    // In the upload's worker thread: CSV, and a workbook described as data (the worker spools, unzips and parses it).
+    read = deps.inThread || (input.read && !input.workbook)
       ? await encodeCaseList({ file: input.file, chunks: input.chunks, pepper, cipher, upload, maxBytes: input.maxBytes, read: input.read, progressEvery: PROGRESS_EVERY, onProgress: input.onProgress }, take)
       : await encodeInWorker({
           file: input.file,
@@ -101,6 +107,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
           onProgress: input.onProgress,
           onBatch: take,
           entry: deps.workerEntry,
+          ...(input.workbook ? { workbook: input.workbook } : {}),
         });
     await writing;
   } catch (error) {

@@ -6,7 +6,7 @@ import { type IngestDeps, type IngestInput, ingestCaseList } from "./case-list-i
 import { notFound, ServiceError } from "./service-error.js";
 import { msg } from "../messages/message.js";
 import type { IngestQueue, QueueView } from "./ingest-queue.js";
-import { caseListReader } from "./case-list-format.js";
+import { caseListFormat } from "./case-list-format.js";
 const REPORT_PAGE_MAX = 1_000;
 
 export interface CaseListServiceDeps {
@@ -57,8 +57,8 @@ export class CaseListService {
 
   async upload(upload: CaseListUpload): Promise<CaseListSummary> {
     const { uploadLimitBytes } = this.deps;
-    const read = caseListReader(upload.contentType, upload.file, upload.sheet, this.deps.spoolDir);
-    if (!read) {
+    const format = caseListFormat(upload.contentType, upload.file, upload.sheet, this.deps.spoolDir);
+    if (!format) {
       throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", msg("api.UPLOAD_NOT_CSV"), { contentType: upload.contentType || null });
     }
     if (upload.contentLength !== undefined && Number.isFinite(upload.contentLength) && upload.contentLength > uploadLimitBytes) {
@@ -67,7 +67,7 @@ export class CaseListService {
     const { owner, ref, file } = upload;
     const summary = await this.deps.queue.run(
       { owner, ref, file },
-      () => ingestCaseList(this.deps.ingest, { file, chunks: upload.chunks, read, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes }),
+      () => ingestCaseList(this.deps.ingest, { file, chunks: upload.chunks, ...format, uploadedBy: upload.uploadedBy, maxBytes: uploadLimitBytes }),
       upload.signal,
     );
     this.deps.onIngested?.(summary);

@@ -2,7 +2,10 @@ import { msg } from "../messages/message.js";
 import type { CaseIndexer } from "../chain/case-indexer.js";
 import type { CaseHistoryEntry } from "../chain/case-events.js";
 import type { Clock } from "../domain/clock.js";
-import { isHeldAt } from "../domain/consortium/index.js";
+import { withTimeout } from "../chain/rpc.js";
+import { DEFAULTS } from "../config.js";
+import { isHeldAt, isHeldFromCreditor } from "../domain/consortium/index.js";
+import type { ChainCaseState } from "./repayments/chain-case.js";
 import type { EvidenceRecord } from "../domain/evidence/record.js";
 import { anchoredReceipt, type PendingReceipt, RECEIPT_FORMAT, type Receipt } from "../domain/evidence/receipt.js";
 import { toBytes32 } from "../domain/merkle/index.js";
@@ -28,6 +31,14 @@ export interface EvidenceServiceDeps {
    * receipt is anchored only when the chain still has its checkpoint (a node restarted from an older state loses some).
    */
   chainCheckpointSize?: (atLeast: number) => Promise<number | undefined>;
+  /**
+   * The cases as the chain says them right now (CaseRegistry.casesOf), asked only when the index does not show this
+   * member holding the case: the index follows the chain a block or more behind, and an agency just handed a case
+   * records evidence for it at once. Asked for at most `holderCheckMs`; no answer in time and the index's answer stands.
+   */
+  casesOf?: (caseKeys: string[]) => Promise<ChainCaseState[]>;
+  /** Default DEFAULTS.timeouts.holderCheckMs. */
+  holderCheckMs?: number;
 }
 
 /** A record as the API shows it: the record's fields, where it is, whether it is anchored. */
@@ -65,14 +76,35 @@ export interface TimelineItem {
 export class EvidenceService {
   constructor(private readonly deps: EvidenceServiceDeps) {}
 
-  /** 403 unless this member holds the case now, as the chain index shows it; 404 when the chain does not know it. */
+  /**
+   * 403 unless this member holds the case now; 404 when the chain does not know it. The chain index answers first; when
+   * it does not show this member holding the case (it may not have read the assignment's block yet), the chain is asked
+   * for at most `holderCheckMs` and its answer decides. A node that does not answer leaves the index's answer standing.
+   */
   async assertHolds(caseKey: string): Promise<void> {
     const state = await this.deps.indexer.caseOf(caseKey);
-    if (!state || state.status === "None") throw new ServiceError("NOT_FOUND", msg("api.CASE_NOT_ON_CHAIN", { caseKey }));
     const now = Math.floor(this.deps.clock() / 1000);
-    const creditor = state.creditorId === this.deps.memberId;
-    const agency = state.agencyId === this.deps.memberId && isHeldAt(state, now);
-    if (!creditor && !agency) throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
+    const me = this.deps.memberId;
+    const known = !!state && state.status !== "None";
+    if (known && (state.creditorId === me || (state.agencyId === me && isHeldAt(state, now)))) return;
+    const chain = await this.#chainCase(caseKey);
+    if (chain && chain.creditorId !== 0n) {
+      if (Number(chain.creditorId) === me || isHeldFromCreditor(chain, Number(chain.creditorId), me, now)) return;
+      throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
+    }
+    if (!known) throw new ServiceError("NOT_FOUND", msg("api.CASE_NOT_ON_CHAIN", { caseKey }));
+    throw new ServiceError("FORBIDDEN", msg("api.NOT_HOLDER"));
+  }
+
+  /** The case as the chain says it now; undefined when the chain is not asked or does not answer in time. */
+  async #chainCase(caseKey: string): Promise<ChainCaseState | undefined> {
+    if (!this.deps.casesOf) return undefined;
+    try {
+      const [state] = await withTimeout(this.deps.casesOf([caseKey]), this.deps.holderCheckMs ?? DEFAULTS.timeouts.holderCheckMs, "casesOf");
+      return state;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Records a file streamed in `chunks`. */

@@ -10,6 +10,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ExcelJS from "exceljs";
 import { syntheticCaseLines } from "../lib/synthetic-cases.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
@@ -18,6 +19,9 @@ const BASELINE_ROWS = Number(process.env.BENCH_INGEST_BASELINE_ROWS ?? 200_000);
 const TARGET_ROWS_PER_S = 100_000;
 const TARGET_SECONDS_1M = 15;
 const TARGET_RSS_MB = 400;
+const XLSX_ROWS = Number(process.env.BENCH_INGEST_XLSX_ROWS ?? 1_000_000);
+const XLSX_BASELINE_ROWS = Number(process.env.BENCH_INGEST_XLSX_BASELINE_ROWS ?? 50_000);
+const TARGET_XLSX_ROWS_PER_S = 30_000;
 const progress = (line: string) => console.log(`[bench:ingest] ${line}`);
 
 async function writeCsv(file: string, rows: number): Promise<number> {
@@ -35,6 +39,24 @@ async function writeCsv(file: string, rows: number): Promise<number> {
   return (await stat(file)).size;
 }
 
+/**
+ * The same synthetic rows as a workbook, written as Excel keeps a list: amounts and days as numbers, ID numbers, loan
+ * refs and phones as text, strings in the shared-string table (exceljs's streaming writer, so 1M rows fit in memory).
+ */
+async function writeXlsx(file: string, rows: number): Promise<number> {
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
+  const sheet = book.addWorksheet("清单");
+  let n = 0;
+  for (const line of syntheticCaseLines({ rows, seed: 7, errorRate: 0.01, sharedDebtorRate: 0.1 })) {
+    const text = line.split(",");
+    const cells: ExcelJS.CellValue[] = n++ > 0 ? text.map((v, i) => (i >= 4 && i <= 6 && /^\d+(\.\d{1,2})?$/.test(v) ? Number(v) : v)) : text;
+    sheet.addRow(cells).commit();
+  }
+  sheet.commit();
+  await book.commit();
+  return (await stat(file)).size;
+}
+
 interface RunResult {
   rows: number;
   seconds: number;
@@ -48,7 +70,7 @@ interface RunResult {
   mainCpuSecondsPer1MRows: number;
 }
 
-function runWorker(mode: "streaming" | "in-thread" | "naive", file: string, dataDir: string): RunResult {
+function runWorker(mode: "streaming" | "in-thread" | "naive" | "xlsx" | "xlsx-in-thread" | "xlsx-naive", file: string, dataDir: string): RunResult {
   const worker = fileURLToPath(new URL("./ingest-worker.ts", import.meta.url));
   // The same heap bound as `npm run gateway` (scripts/toolchain/run.mjs).
   const result = spawnSync(process.execPath, ["--max-old-space-size=256", "--import", "tsx", worker, mode, file, dataDir], {
@@ -76,6 +98,20 @@ try {
   const naive = runWorker("naive", smallFile, join(dir, "naive"));
   progress(`naive: ${Math.round(naive.rowsPerSecond).toLocaleString("en")} rows/s, peak RSS ${naive.peakRssMB} MB; ours on the same file ${Math.round(ourSmall.rowsPerSecond).toLocaleString("en")} rows/s, ${ourSmall.peakRssMB} MB (in-thread: ${Math.round(inThread.rowsPerSecond).toLocaleString("en")} rows/s, ${inThread.peakRssMB} MB)`);
 
+  const xlsxFile = join(dir, "big.xlsx");
+  const xlsxSmallFile = join(dir, "small.xlsx");
+  progress(`writing ${XLSX_ROWS.toLocaleString("en")} rows as a workbook…`);
+  const xlsxBytes = await writeXlsx(xlsxFile, XLSX_ROWS);
+  await writeXlsx(xlsxSmallFile, XLSX_BASELINE_ROWS);
+  progress(`${(xlsxBytes / 2 ** 20).toFixed(0)} MiB; ingesting the workbook…`);
+  const xlsx = runWorker("xlsx", xlsxFile, join(dir, "xlsx"));
+  progress(`xlsx: ${xlsx.rows.toLocaleString("en")} rows in ${xlsx.seconds.toFixed(2)} s = ${Math.round(xlsx.rowsPerSecond).toLocaleString("en")} rows/s, peak RSS ${xlsx.peakRssMB} MB`);
+  const xlsxSmall = runWorker("xlsx", xlsxSmallFile, join(dir, "xlsx-small"));
+  const xlsxInThread = runWorker("xlsx-in-thread", xlsxSmallFile, join(dir, "xlsx-in-thread"));
+  const xlsxNaive = runWorker("xlsx-naive", xlsxSmallFile, join(dir, "xlsx-naive"));
+  progress(`xlsx naive (exceljs reads the whole workbook): ${Math.round(xlsxNaive.rowsPerSecond).toLocaleString("en")} rows/s, ${xlsxNaive.peakRssMB} MB; ours on the same file ${Math.round(xlsxSmall.rowsPerSecond).toLocaleString("en")} rows/s, ${xlsxSmall.peakRssMB} MB`);
+  const xlsxRatio = Math.round((xlsxSmall.rowsPerSecond / xlsxNaive.rowsPerSecond) * 100) / 100;
+
   const ratio = Math.round((ourSmall.rowsPerSecond / naive.rowsPerSecond) * 100) / 100;
   const cpuRatio = Math.round((naive.cpuSecondsPer1MRows / ourSmall.cpuSecondsPer1MRows) * 100) / 100;
   const result = {
@@ -89,6 +125,15 @@ try {
     fileMiB: Math.round(bytes / 2 ** 20),
     streaming: ours,
     baseline: { design: "whole file in memory, split on newlines and commas, one LevelDB put per case", rows: BASELINE_ROWS, naive, oursOnSameFile: ourSmall, inThreadOnSameFile: inThread },
+    xlsx: {
+      rows: XLSX_ROWS,
+      fileMiB: Math.round(xlsxBytes / 2 ** 20),
+      ours: xlsx,
+      baseline: { design: "exceljs reads the whole workbook into memory (non-streaming), one LevelDB put per case", rows: XLSX_BASELINE_ROWS, naive: xlsxNaive, oursOnSameFile: xlsxSmall, inThreadOnSameFile: xlsxInThread },
+      ratioOursOverNaive: xlsxRatio,
+      targetRowsPerSecond: TARGET_XLSX_ROWS_PER_S,
+      rowsPerSecondMet: xlsx.rowsPerSecond >= TARGET_XLSX_ROWS_PER_S,
+    },
     ratioOursOverNaive: ratio,
     cpuRatioNaiveOverOurs: cpuRatio,
     targets: {
@@ -122,6 +167,34 @@ Load average during the run (1, 5, 15 min): ${result.loadAverage.join(", ")} on 
 machine the wall times are longer than the CPU figures allow; the CPU-seconds column is the steadier comparison.
 Ratio on the same file: ours ${ratio}× the naive baseline's throughput; the baseline needs ${cpuRatio}× our CPU time per row.
 
+The same rows as an \`.xlsx\` workbook (${result.xlsx.fileMiB} MiB; amounts and days as numbers, text in the shared-string
+table, as Excel keeps a list), through the gateway's workbook reader (spooled to disk, unzipped and parsed as the bytes
+come, in the upload's worker thread as a CSV is) into the same ingest:
+
+| | rows/s | wall time | peak RSS | CPU-s per 1M rows (all threads) | of which the main thread |
+| --- | --- | --- | --- | --- | --- |
+| CaseLedger, ${XLSX_ROWS.toLocaleString("en")} rows | **${Math.round(xlsx.rowsPerSecond).toLocaleString("en")}** (target ≥ ${TARGET_XLSX_ROWS_PER_S.toLocaleString("en")}: ${met(result.xlsx.rowsPerSecondMet)}) | ${xlsx.seconds.toFixed(1)} s | ${xlsx.peakRssMB} MB | ${xlsx.cpuSecondsPer1MRows.toFixed(1)} | ${xlsx.mainCpuSecondsPer1MRows.toFixed(1)} |
+| CaseLedger, ${XLSX_BASELINE_ROWS.toLocaleString("en")} rows | ${Math.round(xlsxSmall.rowsPerSecond).toLocaleString("en")} | ${xlsxSmall.seconds.toFixed(1)} s | ${xlsxSmall.peakRssMB} MB | ${xlsxSmall.cpuSecondsPer1MRows.toFixed(1)} | ${xlsxSmall.mainCpuSecondsPer1MRows.toFixed(1)} |
+| CaseLedger, the workbook read in the main thread, ${XLSX_BASELINE_ROWS.toLocaleString("en")} rows | ${Math.round(xlsxInThread.rowsPerSecond).toLocaleString("en")} | ${xlsxInThread.seconds.toFixed(1)} s | ${xlsxInThread.peakRssMB} MB | ${xlsxInThread.cpuSecondsPer1MRows.toFixed(1)} | ${xlsxInThread.mainCpuSecondsPer1MRows.toFixed(1)} |
+| naive baseline (exceljs reads the whole workbook), ${XLSX_BASELINE_ROWS.toLocaleString("en")} rows | ${Math.round(xlsxNaive.rowsPerSecond).toLocaleString("en")} | ${xlsxNaive.seconds.toFixed(1)} s | ${xlsxNaive.peakRssMB} MB | ${xlsxNaive.cpuSecondsPer1MRows.toFixed(1)} | ${xlsxNaive.mainCpuSecondsPer1MRows.toFixed(1)} |
+
+Ratio on the same workbook: ours ${xlsxRatio}× the naive baseline's throughput (the baseline's memory grows with the workbook:
+it holds every cell, so it is run on ${XLSX_BASELINE_ROWS.toLocaleString("en")} rows under the same 256 MB heap bound).
+
+The workbook's peak RSS grows with its shared-string table: the reader keeps every distinct text of the sheet (loan refs,
+names, ID numbers, phones: about three a row here) in memory while it reads the rows, as Excel's layout requires
+(\`sharedStrings: "cache"\`), so a 1,000,000-row workbook passes the 400 MB a CSV of the same rows stays under.
+
+Where the workbook's time goes (\`node --cpu-prof\` of 50,000 rows, 2026-12-02, shares of the process's samples): the ingest's own
+work (validation, HMACs, sealing, encoding) ~24 % — a workbook is read, validated and sealed in the main thread, where a CSV
+has the upload's worker thread — the XML of the sheet (exceljs's streaming worksheet reader and its SAX parser) ~23 %,
+Node's crypto, zlib and streams ~17 %, tsx compiling the sources ~11 % (the benchmark runs from source), garbage collection
+~8 %. No single hot spot. The workbook now goes to the upload's worker thread as a CSV does (100,000 rows, the same file,
+2026-12-02, alternating, two runs each, load 5–6 on 2 cores): the main thread's share fell from 74–82 to 6 CPU-s per 1M
+rows, the total rose from 111–116 to 136 (a second thread, and tsx loaded again in it), 8,700–9,000 → 7,600–7,700
+rows/s with no core to spare, 217–225 → 271–280 MB. The main thread is what answers the console and the ownership
+checks. 30,000 rows/s needs a sheet parser that reads cells without building exceljs's row objects.
+
 Where the CPU goes (\`node --cpu-prof\` of 200,000 rows in one thread, 2026-12-02, ~34 CPU-µs a row in all; shares of the
 thread's busy time, LevelDB's own threads from /proc per-thread CPU): AES-256-GCM sealing of the PII ~14 % (a cipher object
 per case: key schedule and GHASH set-up each time), field validation (ID numbers, amounts, NFKC) ~11 %, the row's fingerprint
@@ -134,7 +207,14 @@ cipher object per batch is not possible with Node's GCM API), keys kept as bytes
 This benchmark runs from source (tsx), whose loader the worker thread loads and runs again; from the build (dist/, as the
 gateway runs; 200,000 rows, the same file, 2026-12-02, three runs each) the figures were: in one thread ~34,000 rows/s,
 36.5 CPU-s per 1M rows of which 22.6 on the main thread, 176 MB; with the worker ~39,000 rows/s, 40 CPU-s per 1M rows of
-which 5.1 on the main thread, 233 MB (the worker's own heap).`,
+which 5.1 on the main thread, 233 MB (the worker's own heap).
+
+The store's layout is kept (cases keyed by their random caseKey, loan refs by member and ref, the report in chunks of
+2,000 lines): of the ~34–38 CPU-µs a row, LevelDB takes ~11 (its writer and compaction threads ~8, the batch puts in
+JavaScript ~3, from the profile above). A layout that paid no random-key compaction at all — an upload's cases in
+append-only segments with an index — would still keep a caseKey → place index written at random, and could save at
+most that third: ~25 µs a row, ~80,000 rows/s on 2 idle cores, short of 100,000; the sealing, the HMACs and the
+validation are the rest.`,
   );
   progress(`wrote ${file} and BENCHMARKS.md`);
 } finally {

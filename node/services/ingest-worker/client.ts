@@ -8,7 +8,7 @@ import { CaseListBatch } from "../../store/case-list-batch.js";
 import { ownCopy } from "../../store/record-encodings.js";
 import type { PiiCipher } from "../../store/pii-cipher.js";
 import type { UploadContext } from "../case-row-encoder.js";
-import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW } from "./protocol.js";
+import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW, type WorkbookSpec } from "./protocol.js";
 
 /** Whether this is the source (run under tsx: tests, benchmarks) rather than the build (dist/). */
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
@@ -37,6 +37,8 @@ export interface WorkerEncodeOptions {
   onBatch: (batch: CaseListBatch) => Promise<void>;
   /** Tests: another entry (one that fails on purpose). */
   entry?: URL;
+  /** An .xlsx upload: read by the worker's own workbook reader. */
+  workbook?: WorkbookSpec;
 }
 
 /**
@@ -54,6 +56,7 @@ export function encodeInWorker(options: WorkerEncodeOptions): Promise<{ encoding
     upload: options.upload,
     maxBytes: options.maxBytes,
     progressEvery: options.progressEvery,
+    ...(options.workbook ? { workbook: options.workbook } : {}),
   };
   // A bounded young generation: its semi-spaces are resident memory, and at the default the 1M-row ingest peaked over
   // 400 MB (409 MB; 380 MB at 16 MB, and faster; 373 MB at 8 MB, but 15 % slower).

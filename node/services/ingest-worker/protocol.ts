@@ -20,6 +20,14 @@ export interface IngestWorkerData {
   upload: UploadContext;
   maxBytes: number | undefined;
   progressEvery: number;
+  /** An .xlsx upload: the sheet to read (the first when undefined) and where the workbook is spooled while read. */
+  workbook?: WorkbookSpec;
+}
+
+/** How an .xlsx upload is read: plain data, so that the worker builds the reader itself. */
+export interface WorkbookSpec {
+  sheet: string | undefined;
+  spoolDir: string;
 }
 
 export type ToWorker =

@@ -2,7 +2,14 @@ import { CaseListFileError } from "../../domain/errors.js";
 import { PiiCipher } from "../../store/pii-cipher.js";
 import type { CaseListBatch } from "../../store/case-list-batch.js";
 import { encodeCaseList } from "../case-row-encoder.js";
-import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW } from "./protocol.js";
+import { readWorkbookBatches } from "../workbook/read-workbook.js";
+import type { CaseListEventReader } from "../../domain/case-list/report.js";
+import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW, type WorkbookSpec } from "./protocol.js";
+
+/** The reader of an .xlsx upload, as case-list-format.ts builds it in the main thread. */
+function workbookReader({ sheet, spoolDir }: WorkbookSpec): CaseListEventReader {
+  return (chunks, options) => readWorkbookBatches(chunks, { ...options, sheet, spoolDir });
+}
 
 /** The port the worker talks through (parentPort, or a test's wrapper of it). */
 export interface IngestPort {
@@ -63,6 +70,7 @@ export async function serveIngest(port: IngestPort, data: IngestWorkerData): Pro
         maxBytes: data.maxBytes,
         progressEvery: data.progressEvery,
         onProgress: (totals) => send({ type: "progress", totals }),
+        ...(data.workbook ? { read: workbookReader(data.workbook) } : {}),
       },
       flush,
     );

@@ -9,6 +9,8 @@ import type { CaseListSummary } from "../../../node/store/case-records.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { ingestCaseList } from "../../../node/services/case-list-ingest.js";
+import { caseListFormat, XLSX_TYPE } from "../../../node/services/case-list-format.js";
+import { inChunks, workbookBytes } from "../../support/workbook.js";
 import { propertyParameters } from "../../support/property.js";
 import { HEADER, caseListArb, cut, cutsArb, debtorArb, hostileBytesArb, layoutArb, planRows, rowSeedArb, writeList } from "../domain/csv/arbitraries.js";
 
@@ -39,17 +41,21 @@ async function outcome(store: GatewayDatabase, summaries: CaseListSummary[]) {
   return { lists, cases, staged };
 }
 
-/** Ingests the same chunks twice into a fresh store (the second time every accepted row updates a known case). */
-async function ingestTwice(chunks: Uint8Array[], inThread: boolean) {
+/**
+ * Ingests the same chunks twice into a fresh store (the second time every accepted row updates a known case); with
+ * `workbook`, the chunks are an .xlsx file read as the gateway reads an upload of that type.
+ */
+async function ingestTwice(chunks: Uint8Array[], inThread: boolean, workbook = false) {
   const dir = await mkdtemp(join(tmpdir(), "caseledger-ingest-prop-"));
   const store = await openDatabase(dir);
   try {
     const deps = { store, cipher, pepper, memberId: 3, clock: () => NOW, inThread };
     const summaries: CaseListSummary[] = [];
     const errors: string[] = [];
+    const format = workbook ? caseListFormat(XLSX_TYPE, "list.xlsx", undefined, dir) : undefined;
     for (let pass = 0; pass < 2; pass++) {
       try {
-        summaries.push(await ingestCaseList(deps, { file: "list.csv", chunks, uploadedBy: "staff" }));
+        summaries.push(await ingestCaseList(deps, { file: workbook ? "list.xlsx" : "list.csv", chunks, ...format, uploadedBy: "staff" }));
       } catch (error) {
         errors.push(`${(error as Error).name} ${(error as Error).message}`);
       }
@@ -62,9 +68,9 @@ async function ingestTwice(chunks: Uint8Array[], inThread: boolean) {
   }
 }
 
-async function expectSameBothWays(chunks: Uint8Array[]): Promise<void> {
-  const inThread = await ingestTwice(chunks, true);
-  const inWorker = await ingestTwice(chunks, false);
+async function expectSameBothWays(chunks: Uint8Array[], workbook = false): Promise<void> {
+  const inThread = await ingestTwice(chunks, true, workbook);
+  const inWorker = await ingestTwice(chunks, false, workbook);
   expect(inWorker).to.deep.equal(inThread);
 }
 
@@ -94,6 +100,24 @@ describe("node/services/case-list-ingest: the worker thread's path, properties",
         bigListArb.chain((bytes) => fc.tuple(fc.constant(bytes), cutsArb(bytes.length))),
         async ([bytes, cuts]) => expectSameBothWays(cut(bytes, cuts)),
       ),
+      propertyParameters(3),
+    );
+  });
+
+  it("reads a workbook in the worker thread as in this thread: lists of several batches, repeats and conflicts, and a cut-short workbook", async () => {
+    const bookArb = fc
+      .record({
+        debtors: fc.array(debtorArb, { minLength: 20, maxLength: 60 }),
+        seeds: fc.array(rowSeedArb, { minLength: 2_100, maxLength: 2_600 }),
+      })
+      .map(({ debtors, seeds }) => planRows(debtors, seeds).map((r) => r.cells));
+    await fc.assert(
+      fc.asyncProperty(bookArb, fc.integer({ min: 1_000, max: 60_000 }), async (cells, chunkSize) => {
+        const book = await workbookBytes([{ name: "清单", rows: [HEADER, ...cells] }]);
+        await expectSameBothWays([...inChunks(book, chunkSize)], true);
+        // Cut short: the same failure both ways, nothing left but the failed summary.
+        await expectSameBothWays([book.subarray(0, Math.floor(book.length / 2))], true);
+      }),
       propertyParameters(3),
     );
   });
