@@ -430,10 +430,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     verifierUrl: async () => `${(await web.directory.gatewayUrl(config.memberId)) ?? ""}/verify`,
   });
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
-  // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version; complaints from
+  // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version before its first use; complaints from
   // the public page, carried to the creditor and noticed to the holder over the peer channel.
   const screening = new TextScreening({ screener: new Screener(CURRENT_LEXICON), marks: store.lexiconMarks, notarize: (drafts) => evidence.recordSystem(drafts), memberId: config.memberId, clock });
-  await screening.start();
   const complaints = new ComplaintService({
     store: store.complaints,
     cipher,

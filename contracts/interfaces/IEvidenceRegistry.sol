@@ -116,8 +116,8 @@ interface IEvidenceRegistry {
     ) external;
 
     /**
-     * @notice A court member records, once per filing, that it verified a whole case bundle (docs/case-bundle-format.md):
-     * the bundle's SHA-256, the case, its verdict and the SHA-256 of its report.
+     * @notice A court member records, once per filing, that it verified a whole case bundle
+     * (docs/case-bundle-format.md): the bundle's SHA-256, the case, its verdict and the SHA-256 of its report.
      * @dev Nothing is stored; the event is the record. The bundle's receipts are verified off chain against this
      * registry's checkpoints (one `recordVerification` per receipt would cost ~53,000 gas each).
      */

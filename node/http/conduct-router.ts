@@ -9,8 +9,10 @@ import { strictRouter } from "./strict-router.js";
  */
 export function conductRouter(screening: TextScreening): Router {
   const router = strictRouter();
-  router.post("/screen", requireRole("lender", "agency"), (req, res) => {
-    res.json(screening.check(req.body));
+  router.post("/screen", requireRole("lender", "agency"), async (req, res) => {
+    const answer = screening.check(req.body);
+    await screening.inUse();
+    res.json(answer);
   });
   router.get("/lexicon", requireRole("lender", "agency", "supervisor"), (_req, res) => {
     res.json(screening.lexicon());

@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { JsonRpcProvider, NonceManager } from "ethers";
+import { isError, JsonRpcProvider } from "ethers";
 import { connectContracts } from "../../node/chain/contracts.js";
 import { type DirectoryFile, directoryFileOf, type MemberMetadata, metadataHash } from "../../node/services/member-directory.js";
 import type { TestConsortium } from "./consortium.js";
@@ -16,8 +16,18 @@ export async function publishDirectory(consortium: TestConsortium, metadata: Rec
     const given = metadata[m.name];
     if (!given) continue;
     const meta: MemberMetadata = { encryptionKey: m.encryptionKey, ...given };
-    const own = await connectContracts(consortium.deployment, new NonceManager(m.wallet.connect(provider)));
-    await (await own.memberRegistry.updateMetadata(m.id, metadataHash(meta))).wait();
+    const own = await connectContracts(consortium.deployment, m.wallet.connect(provider));
+    // A running gateway sends with the same key (its anchorer notarizes at start): a nonce taken under it is retried.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await (await own.memberRegistry.updateMetadata(m.id, metadataHash(meta))).wait();
+        break;
+      } catch (error) {
+        const raced = isError(error, "NONCE_EXPIRED") || isError(error, "REPLACEMENT_UNDERPRICED");
+        if (!raced || attempt === 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
     file.members.push({ id: m.id, metadata: meta });
   }
   await writeFile(directoryFileOf(consortium.members[0]!.config.chain.deploymentFile), JSON.stringify(file));

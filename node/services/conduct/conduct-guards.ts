@@ -10,9 +10,10 @@ import { codeUnitSpan, type TextScreening } from "./screening.js";
 export function conductGuards(complaints: ComplaintService, screening: TextScreening): ConductGuards {
   return {
     openComplaint: (caseKey: string) => complaints.openComplaint(caseKey),
-    screenText: (text: string, _channel: ContactChannel) => {
+    screenText: async (text: string, _channel: ContactChannel) => {
+      await screening.inUse();
       const result = screening.screen(text);
-      return Promise.resolve(result.ok ? result : { ...result, span: codeUnitSpan(text, result.span) });
+      return result.ok ? result : { ...result, span: codeUnitSpan(text, result.span) };
     },
   };
 }

@@ -28,6 +28,7 @@ export interface TextScreeningDeps {
  */
 export class TextScreening {
   #mark: LexiconMark | undefined;
+  #starting: Promise<LexiconMark> | undefined;
 
   constructor(private readonly deps: TextScreeningDeps) {}
 
@@ -55,6 +56,18 @@ export class TextScreening {
     const mark: LexiconMark = { version: screener.version, hash: screener.hash, evidenceId: entry!.index, leafHash: entry!.leafHash, since };
     await this.deps.marks.put(mark);
     return (this.#mark = mark);
+  }
+
+  /**
+   * The lexicon notarized before its first use, once (a gateway that never screens a text notarizes nothing); a
+   * failed notarization is tried again at the next use.
+   */
+  inUse(): Promise<LexiconMark> {
+    this.#starting ??= this.start().catch((error: unknown) => {
+      this.#starting = undefined;
+      throw error;
+    });
+    return this.#starting;
   }
 
   /** The lexicon in use: version, hash and the record that notarized it (once started). */

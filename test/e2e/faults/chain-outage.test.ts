@@ -31,6 +31,12 @@ describe("e2e faults: the chain node down for a while, then back from an older s
     first = await uploadAndCommit(api, syntheticList(40, "OUT-A"), "a.csv");
     await committed(api, first.allocationId);
     expect((await recordHash(api, first.caseKeys[0]!, "before")).status).to.equal(201);
+    // The outage below needs the index to know the cases already (recording asks the chain only when it does not,
+    // and the chain will not answer): wait for the index, which recording no longer waits for.
+    await eventually(async () => {
+      const views = await Promise.all(first.caseKeys.map((k) => api.get(`/v1/cases/${k}`)));
+      return views.every((v) => v.status === 200 && v.body.status === "Assigned") ? true : undefined;
+    }, 30_000, "the lender's index to show every case assigned");
     await fullyAnchored(api);
   });
   afterEach(async function () {
