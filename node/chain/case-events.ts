@@ -1,21 +1,11 @@
 import type { Interface } from "ethers";
-import { type CaseStatusName, isHeldStatus } from "../domain/consortium/index.js";
+import { CASE_EVENT_NAMES, type CaseEventName, type CaseStatusName, isHeldStatus } from "../domain/consortium/index.js";
 import { ChainError } from "./errors.js";
 import { type RawLog, fromHex } from "./rpc.js";
 
 /** The CaseRegistry events the indexer replays. */
-export const CASE_EVENT_TYPES = [
-  "CaseRegistered",
-  "CasesAssigned",
-  "CaseAccepted",
-  "CaseReturned",
-  "CaseRecalled",
-  "CaseMandateExtended",
-  "CaseSettled",
-  "CaseClosed",
-  "CaseCreditorTransferred",
-] as const;
-export type CaseEventType = (typeof CASE_EVENT_TYPES)[number];
+export const CASE_EVENT_TYPES = CASE_EVENT_NAMES;
+export type CaseEventType = CaseEventName;
 
 export interface TxRef {
   txHash: string;

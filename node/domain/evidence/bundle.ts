@@ -1,4 +1,5 @@
 import { canonicalDigest } from "../canonical-json.js";
+import { CASE_EVENT_NAMES, type CaseEventName } from "../consortium/index.js";
 
 /**
  * The case bundle (docs/case-bundle-format.md, docs/design.md §27): one case's whole story for a court — every
@@ -12,19 +13,9 @@ export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 export const MAX_BUNDLE_RECEIPTS = 20_000;
 export const MAX_BUNDLE_EVENTS = 10_000;
 
-/** The CaseRegistry events a bundle's history holds (docs/contracts.md). */
-export const BUNDLE_EVENT_TYPES = [
-  "CaseRegistered",
-  "CasesAssigned",
-  "CaseAccepted",
-  "CaseReturned",
-  "CaseRecalled",
-  "CaseMandateExtended",
-  "CaseSettled",
-  "CaseClosed",
-  "CaseCreditorTransferred",
-] as const;
-export type BundleEventType = (typeof BUNDLE_EVENT_TYPES)[number];
+/** The CaseRegistry events a bundle's history holds: every event of a case (docs/contracts.md). */
+export const BUNDLE_EVENT_TYPES = CASE_EVENT_NAMES;
+export type BundleEventType = CaseEventName;
 
 /** One of the case's events on chain, as the creditor's index saw it: where it is and what it said. */
 export interface BundleEvent {
