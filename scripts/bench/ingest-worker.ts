@@ -21,6 +21,31 @@ const mainStarted = process.threadCpuUsage();
 let rows = 0;
 let accepted = 0;
 
+
+/** The naive baselines' write: each accepted case put on its own (one LevelDB write per row). */
+type AcceptedRow = NonNullable<ReturnType<CaseListValidator["validate"]>["accepted"]>;
+async function putNaive(a: AcceptedRow, line: number): Promise<void> {
+  const at = new Date().toISOString();
+  await store.cases.put({
+    caseKey: a.caseKey,
+    debtorKey: a.debtorKey,
+    loanRef: a.loanRef,
+    originatorId: 1,
+    creditorId: 1,
+    provinceCode: a.provinceCode,
+    region: a.region,
+    product: a.product,
+    principalFen: "0",
+    outstandingFen: "0",
+    overdueDays: a.overdueDays,
+    listId: "naive",
+    line,
+    createdAt: at,
+    updatedAt: at,
+    pii: cipher.sealJson(a.name, a.caseKey),
+  });
+}
+
 if (mode === "streaming" || mode === "in-thread" || mode === "xlsx" || mode === "xlsx-in-thread") {
   // A workbook goes through the gateway's own reader (spooled, unzipped and parsed as the bytes come).
   const workbook = mode === "xlsx" || mode === "xlsx-in-thread";
@@ -58,26 +83,7 @@ if (mode === "streaming" || mode === "in-thread" || mode === "xlsx" || mode === 
     rows += 1;
     if (result.accepted) {
       accepted += 1;
-      const a = result.accepted;
-      const at = new Date().toISOString();
-      await store.cases.put({
-        caseKey: a.caseKey,
-        debtorKey: a.debtorKey,
-        loanRef: a.loanRef,
-        originatorId: 1,
-        creditorId: 1,
-        provinceCode: a.provinceCode,
-        region: a.region,
-        product: a.product,
-        principalFen: "0",
-        outstandingFen: "0",
-        overdueDays: a.overdueDays,
-        listId: "naive",
-        line,
-        createdAt: at,
-        updatedAt: at,
-        pii: cipher.sealJson(a.name, a.caseKey),
-      });
+      await putNaive(result.accepted, line);
     }
   }
 } else {
@@ -98,27 +104,7 @@ if (mode === "streaming" || mode === "in-thread" || mode === "xlsx" || mode === 
     rows += 1;
     if (result.accepted) {
       accepted += 1;
-      const { caseKey } = result.accepted;
-      const a = result.accepted;
-      const at = new Date().toISOString();
-      await store.cases.put({
-        caseKey,
-        debtorKey: a.debtorKey,
-        loanRef: a.loanRef,
-        originatorId: 1,
-        creditorId: 1,
-        provinceCode: a.provinceCode,
-        region: a.region,
-        product: a.product,
-        principalFen: "0",
-        outstandingFen: "0",
-        overdueDays: a.overdueDays,
-        listId: "naive",
-        line,
-        createdAt: at,
-        updatedAt: at,
-        pii: cipher.sealJson(a.name, caseKey),
-      });
+      await putNaive(result.accepted, line);
     }
   }
 }
