@@ -107,11 +107,12 @@ describe("e2e: conduct in the console — the public complaint form, the lender'
     // The agency's figures about this lender's cases, from its signed answer (no contacts logged yet: zeros).
     expect(await lenderPage.textContent("tr[data-agency-figures='2']")).to.match(/#2\s*0\s*0\s*0\s*0\s*0x/);
 
+    // The closing notice travels through the lender's outbox: wait for the agency's gateway to hold it, then look.
+    // (Reading the page right after a reload raced its own fetch of the notices on a loaded machine.)
+    const A = apiClient(agency.url, tokens.agency!);
+    await eventually(async () => ((await A.get("/v1/complaint-notices")).body.notices as Array<{ state: string }>).some((n) => n.state === "closed") || undefined, 60_000, "the closing notice");
     const agencyPage = await login(agency, tokens.agency!, "notices");
-    await eventually(async () => {
-      await agencyPage.reload();
-      return (await agencyPage.$("tr[data-state=closed]")) ?? undefined;
-    }, 30_000, "the closing notice");
+    await agencyPage.waitForSelector("tr[data-state=closed]", WAIT);
     expect(await agencyPage.textContent("tr[data-state=closed]")).to.include(WORDS).and.include("频繁骚扰");
   });
 
