@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomInt } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -31,7 +32,18 @@ export function anvilBinary(): string {
   throw new ChainError("ANVIL_NOT_INSTALLED", `${pkg} is not installed; run \`npm ci\``);
 }
 
-/** A TCP port on 127.0.0.1 that is free right now: `preferred` when it is, otherwise one the OS picks. */
+/**
+ * Ports handed out when no port is preferred: below Linux's ephemeral range (32768–60999), so that neither an
+ * outgoing connection nor another process's `listen(0)` takes the port between this check and the bind, and drawn at
+ * random, so that processes starting side by side (the test groups run in parallel) do not pick the same one.
+ */
+const FREE_PORT_RANGE = { from: 20_000, to: 32_000 } as const;
+const FREE_PORT_DRAWS = 20;
+
+/**
+ * A TCP port on 127.0.0.1 that is free right now: `preferred` when it is, otherwise one drawn from FREE_PORT_RANGE,
+ * otherwise one the OS picks.
+ */
 export async function freePort(preferred = 0): Promise<number> {
   const tryPort = (port: number) =>
     new Promise<number | undefined>((resolve) => {
@@ -43,7 +55,15 @@ export async function freePort(preferred = 0): Promise<number> {
         server.close(() => resolve(bound));
       });
     });
-  return (preferred ? await tryPort(preferred) : undefined) ?? ((await tryPort(0)) as number);
+  if (preferred) {
+    const port = await tryPort(preferred);
+    if (port !== undefined) return port;
+  }
+  for (let draw = 0; draw < FREE_PORT_DRAWS; draw++) {
+    const port = await tryPort(FREE_PORT_RANGE.from + randomInt(FREE_PORT_RANGE.to - FREE_PORT_RANGE.from));
+    if (port !== undefined) return port;
+  }
+  return (await tryPort(0)) as number;
 }
 
 export interface AnvilOptions {

@@ -116,7 +116,7 @@ function taskEnv(extra = {}) {
  * Runs a command, streaming its output; resolves with its exit code and (optionally) its captured stdout.
  * `toStderr` sends its stdout to stderr, so that a build before a command leaves the command's stdout to it alone.
  */
-function run(args, { env = {}, capture = false, toStderr = false } = {}) {
+function run(args, { env = {}, capture = false, echo = true, toStderr = false } = {}) {
   return new Promise((resolvePromise) => {
     const child = spawn(NODE(), args, {
       cwd: ROOT,
@@ -126,7 +126,7 @@ function run(args, { env = {}, capture = false, toStderr = false } = {}) {
     let out = "";
     if (capture) {
       child.stdout.on("data", (chunk) => {
-        process.stdout.write(chunk);
+        if (echo) process.stdout.write(chunk);
         out += chunk.toString();
       });
     }
@@ -192,28 +192,95 @@ function mochaCounts(output) {
   return { passed: count("passing"), failed: count("failing") };
 }
 
+/**
+ * The test files in groups that run side by side, each group in its own mocha process: the end-to-end tests mostly
+ * wait (on anvil, HTTP, a browser), so they overlap the CPU-bound unit and contract tests. Files in no listed folder
+ * go with the first group. Groups share nothing: every test takes its own ports, data directories and chains.
+ */
+const TEST_GROUPS = [
+  { name: "contracts, scripts, docs", dirs: ["test/contracts", "test/scripts", "test/network", "test/docs"] },
+  { name: "gateway", dirs: ["test/node"] },
+  { name: "end to end", dirs: ["test/e2e"] },
+];
+
+function testFiles() {
+  const files = readdirSync(join(ROOT, "test"), { recursive: true })
+    .map((file) => `test/${String(file).split("\\").join("/")}`)
+    .filter((file) => file.endsWith(".test.ts"))
+    .sort();
+  const groups = TEST_GROUPS.map((group) => ({ ...group, files: files.filter((file) => group.dirs.some((dir) => file.startsWith(`${dir}/`))) }));
+  const grouped = new Set(groups.flatMap((group) => group.files));
+  groups[0].files.push(...files.filter((file) => !grouped.has(file)));
+  return groups.filter((group) => group.files.length > 0);
+}
+
+/** "12 s" / "3 min 05 s". */
+function took(startedAt) {
+  const seconds = Math.round((Date.now() - startedAt) / 1000);
+  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+
+/**
+ * `npm test`: the type check and the linters, then mocha; prints `N passed, N failed` last (each check counts as one).
+ * With file arguments, one mocha run of those files. Without, the checks and the test groups run side by side, each
+ * one's output printed whole when it ends (so that nothing interleaves), with a progress line as each finishes.
+ */
 async function test(extraArgs) {
   let passed = 0;
   let failed = 0;
-  const check = async (name, args) => {
-    process.stdout.write(`\n== ${name} ==\n`);
-    const { code } = await run(args);
-    if (code === 0) passed += 1;
-    else {
-      failed += 1;
-      process.stdout.write(`${name}: FAILED\n`);
-    }
-  };
+  const startedAt = Date.now();
   await run([BIN.hardhat, "compile", "--quiet"]);
-  await check("tsc --noEmit", [BIN.tsc, "--noEmit", "-p", "."]);
-  for (const [name, args] of Object.entries(LINTERS)) await check(name, args);
-  process.stdout.write("\n== mocha (contracts, gateway) ==\n");
-  const mocha = await run([BIN.hardhat, "test", "mocha", ...extraArgs], { capture: true });
-  const counts = mochaCounts(mocha.out);
-  passed += counts.passed;
-  failed += counts.failed;
-  // A crash before mocha's summary must not look like success.
-  if (mocha.code !== 0 && counts.failed === 0) failed += 1;
+  const checks = [["tsc --noEmit", [BIN.tsc, "--noEmit", "-p", "."]], ...Object.entries(LINTERS)];
+  const mochaArgs = (files) => [BIN.hardhat, "test", "mocha", "--no-compile", ...files];
+
+  if (extraArgs.length > 0) {
+    for (const [name, args] of checks) {
+      process.stdout.write(`\n== ${name} ==\n`);
+      if ((await run(args)).code === 0) passed += 1;
+      else {
+        failed += 1;
+        process.stdout.write(`${name}: FAILED\n`);
+      }
+    }
+    process.stdout.write("\n== mocha ==\n");
+    const mocha = await run(mochaArgs(extraArgs), { capture: true });
+    const counts = mochaCounts(mocha.out);
+    // A crash before mocha's summary must not look like success.
+    process.stdout.write(`\n${passed + counts.passed} passed, ${failed + counts.failed + (mocha.code !== 0 && counts.failed === 0 ? 1 : 0)} failed\n`);
+    return failed + counts.failed === 0 && mocha.code === 0 ? 0 : 1;
+  }
+
+  const groups = testFiles();
+  say(
+    `检查与测试并行运行：${checks.length} 项检查，${groups.length} 组测试（每组完成时输出其结果）`,
+    `running ${checks.length} checks and ${groups.length} test groups side by side (each one's output is printed when it ends)`,
+  );
+  const finished = [];
+  const report = (name, out, code, since) => {
+    process.stdout.write(`\n== ${name} ==\n${out}${out.endsWith("\n") || out === "" ? "" : "\n"}`);
+    finished.push(name);
+    say(`完成 ${name}（${code === 0 ? "通过" : "失败"}，${took(since)}）`, `done: ${name} (${code === 0 ? "passed" : "FAILED"}, ${took(since)})`);
+  };
+  const lint = (async () => {
+    for (const [name, args] of checks) {
+      const since = Date.now();
+      const { code, out } = await run(args, { capture: true, echo: false });
+      report(name, out, code, since);
+      if (code === 0) passed += 1;
+      else failed += 1;
+    }
+  })();
+  const mochas = groups.map(async (group) => {
+    const since = Date.now();
+    const { code, out } = await run(mochaArgs(group.files), { capture: true, echo: false });
+    const counts = mochaCounts(out);
+    report(`mocha: ${group.name} (${group.files.length} files)`, out, code, since);
+    passed += counts.passed;
+    failed += counts.failed;
+    if (code !== 0 && counts.failed === 0) failed += 1;
+  });
+  await Promise.all([lint, ...mochas]);
+  say(`全部完成，用时 ${took(startedAt)}`, `all done in ${took(startedAt)}`);
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }
