@@ -109,7 +109,7 @@ describe("e2e: conduct in the console — the public complaint form, the lender'
 
     // The closing notice travels through the lender's outbox: wait for the agency's gateway to hold it, then look.
     // (Reading the page right after a reload raced its own fetch of the notices on a loaded machine.)
-    const A = apiClient(agency.url, tokens.agency!);
+    const A = apiClient(agency.url, tokens.agency);
     await eventually(async () => ((await A.get("/v1/complaint-notices")).body.notices as Array<{ state: string }>).some((n) => n.state === "closed") || undefined, 60_000, "the closing notice");
     const agencyPage = await login(agency, tokens.agency!, "notices");
     await agencyPage.waitForSelector("tr[data-state=closed]", WAIT);
