@@ -59,7 +59,14 @@ export function parseCaseKeyField(v: unknown): string | undefined {
 }
 
 /** A permit request: the case, the channel, and the text for a text channel. */
-export function parsePermitRequest(raw: Record<string, unknown>): { caseKey: string; channel: ContactChannel; text?: string } | Problem {
+/** A permit asked for: the case, the channel and, for a text channel, the words to be sent. */
+export interface PermitRequest {
+  caseKey: string;
+  channel: ContactChannel;
+  text?: string;
+}
+
+export function parsePermitRequest(raw: Record<string, unknown>): PermitRequest | Problem {
   const caseKey = parseCaseKeyField(raw.caseKey);
   if (!caseKey) return bad("CASE_KEY_INVALID", "caseKey");
   if (!isContactChannel(raw.channel)) return bad("CHANNEL_INVALID", "channel");

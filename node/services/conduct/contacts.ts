@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { Clock } from "../../domain/clock.js";
 import { type ConductPolicy, isHeldAt, type CaseStatusName } from "../../domain/consortium/index.js";
 import { CONTACT_CHANNELS, type ContactChannel, isConnectedOutcome, isTextChannel, PERMIT_REFUSALS, type PermitRefusal, VIOLATION_KINDS, type ViolationKind } from "../../domain/conduct/contact.js";
-import { CONTACT_AHEAD_MS, isLiveChannel, isPermitId, overlaps, parseContactInput, parsePermitRequest } from "../../domain/conduct/input.js";
+import { CONTACT_AHEAD_MS, type ContactInput, isLiveChannel, isPermitId, overlaps, parseContactInput, parsePermitRequest, type PermitRequest } from "../../domain/conduct/input.js";
 import { allowedHours, chinaDayOf, chinaHourOf, type Permit, permitDigest, permitMismatch, permitRefusal, type SignedPermit, withinHours } from "../../domain/conduct/permit.js";
 import type { EvidenceKind } from "../../domain/evidence/kinds.js";
 import { msg } from "../../messages/message.js";
@@ -11,6 +11,7 @@ import type { ContactEntry, ContactLog, StoredPermit } from "../../store/contact
 import type { PeerOutboxItem } from "../../store/peer-outbox.js";
 import type { StoreBatch } from "../../store/store-batch.js";
 import type { EvidenceService } from "../evidence.js";
+import { KeyedSerial } from "../keyed-serial.js";
 import { ServiceError } from "../service-error.js";
 import type { PermitSigner } from "./permit-signer.js";
 import type { ConductGuards } from "./guards.js";
@@ -90,6 +91,7 @@ const bodyInvalid = () => new ServiceError("VALIDATION_FAILED", msg("contact.BOD
 export class ContactService implements ConductStats {
   /** Per other agency: our increments to it not yet answered (outbox id → written at). */
   readonly #undelivered = new Map<number, Map<string, number>>();
+  readonly #serial = new KeyedSerial();
   #flushTimer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
 
@@ -109,6 +111,12 @@ export class ContactService implements ConductStats {
       const screened = await deps.guards.screenText(request.text, request.channel);
       if (!screened.ok) return this.#refuse("CONTACT_TEXT_REFUSED", record.creditorId, { rule: screened.rule, category: screened.category, span: screened.span, lexiconVersion: screened.lexiconVersion });
     }
+    // From the count to the write, one permit of a debtor at a time: two read together would both fit under the cap.
+    return this.#serial.run(`debtor:${record.debtorKey}`, () => this.#grant(request, record, now));
+  }
+
+  async #grant(request: PermitRequest, record: ContactCase, now: number): Promise<SignedPermit> {
+    const { deps } = this;
     const policy = await deps.policyAt(now);
     const day = chinaDayOf(now);
     const [lenderHours, complaint, promise, countToday, stale] = await Promise.all([
@@ -122,7 +130,8 @@ export class ContactService implements ConductStats {
       now,
       policy,
       ...(lenderHours ? { lenderHours } : {}),
-      held,
+      // Checked by requestPermit before the wait.
+      held: true,
       countToday,
       stale,
       openComplaint: complaint.open,
@@ -158,10 +167,15 @@ export class ContactService implements ConductStats {
    * telling a third party about the debt.
    */
   async log(raw: Record<string, unknown>, by?: string): Promise<ContactEntry> {
-    const { deps } = this;
-    const now = deps.clock();
+    const now = this.deps.clock();
     const input = parseContactInput(raw, now);
     if ("problem" in input) throw inputError(input.problem, input.field);
+    // One entry at a time: the overlap of a collector's calls and the use of a permit are read, then written.
+    return this.#serial.run("contact-log", () => this.#log(input, raw, now, by));
+  }
+
+  async #log(input: ContactInput, raw: Record<string, unknown>, now: number, by?: string): Promise<ContactEntry> {
+    const { deps } = this;
     const record = await deps.caseOf(input.caseKey);
     if (!record || record.agencyId !== deps.memberId || !isHeldAt(record, Math.floor(input.startedAt / 1000))) {
       throw new ServiceError("CONTACT_NOT_HELD", msg("contact.NOT_HELD"), { problem: "CONTACT_NOT_HELD" });

@@ -19,6 +19,7 @@ import { renderStatementPdf } from "../statement-pdf.js";
 import type { FeeScheduleService } from "./fee-schedules.js";
 import { agreementRecord, answerBody, stored } from "./peer-agreement.js";
 import type { StatementAssignmentSource, StatementEntrySource } from "./statement-sources.js";
+import { KeyedSerial } from "../keyed-serial.js";
 
 export interface StatementDeps {
   store: StatementStore;
@@ -233,16 +234,9 @@ export class StatementService {
   }
 
   /** One statement's messages and answers one at a time: its parts arrive and are answered in parallel. */
-  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #serial = new KeyedSerial();
   #locked<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const before = this.#queues.get(key) ?? Promise.resolve();
-    const next = before.then(run, run);
-    const tail = next.catch(() => undefined);
-    this.#queues.set(key, tail);
-    void tail.then(() => {
-      if (this.#queues.get(key) === tail) this.#queues.delete(key);
-    });
-    return next;
+    return this.#serial.run(key, run);
   }
 
   async #decide(hash: string, state: "accepted" | "disputed", lines: DisputedLine[]): Promise<StatementSummary> {

@@ -159,6 +159,24 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
     await services[B]!.requestPermit({ caseKey: caseB, channel: "call" });
   });
 
+  it("grants no more than the cap when permits for one debtor are asked for at the same moment", async () => {
+    // Two collectors (or a script) asking at once: each request reads the count before the others have written.
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => services[A]!.requestPermit({ caseKey: caseA, channel: i % 2 ? "sms" : "call" }).then(() => "granted", (e: { code: string }) => e.code)),
+    );
+    expect(answers.filter((a) => a === "granted")).to.have.length(3);
+    expect(answers.filter((a) => a === "CONTACT_DAILY_CAP")).to.have.length(5);
+    // Another debtor's permits are not held up behind this one's.
+    await services[A]!.requestPermit({ caseKey: caseOther, channel: "call" });
+  });
+
+  it("refuses the second of two overlapping calls of one collector logged at the same moment", async () => {
+    const answers = await Promise.all(
+      [caseA, caseOther].map((caseKey) => services[A]!.log(contact(caseKey, undefined, { durationSeconds: 600 })).then(() => "logged", (e: { code: string }) => e.code)),
+    );
+    expect(answers.sort()).to.deep.equal(["CONFLICT", "logged"]);
+  });
+
   it("counts an open reservation at the other agency, and gives it back when the contact did not connect", async () => {
     await callConnected(A, caseA, "C-001");
     await callConnected(B, caseB, "C-101");
