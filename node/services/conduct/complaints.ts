@@ -9,6 +9,7 @@ import {
   MAX_COMPLAINT_TEXT,
   parseComplaintForm,
   type ComplaintForm,
+  type ComplaintResolution,
 } from "../../domain/conduct/complaint.js";
 import { isPseudonymKey } from "../../domain/pseudonyms.js";
 import { msg } from "../../messages/message.js";
@@ -17,6 +18,7 @@ import type { ComplaintNotice, ComplaintStore, StoredComplaint } from "../../sto
 import type { PiiCipher } from "../../store/pii-cipher.js";
 import { answerBody } from "../fees/peer-agreement.js";
 import type { PeerExchange } from "../peer/channel.js";
+import { KeyedSerial } from "../keyed-serial.js";
 import { notFound, ServiceError } from "../service-error.js";
 
 /** A complaint carried from the holder's gateway (which served the public page) to the creditor's; answered signed. */
@@ -81,6 +83,8 @@ export interface ComplaintSummary {
  * and an open one pauses its contact permits (the `openComplaint` guard).
  */
 export class ComplaintService {
+  readonly #serial = new KeyedSerial();
+
   constructor(private readonly deps: ComplaintDeps) {}
 
   #now(): string {
@@ -176,7 +180,11 @@ export class ComplaintService {
    * keeps its messages unsealed — so a share the agency's gateway did not answer is not recorded and is tried again
    * by hand. The call-back number never goes.
    */
-  async share(id: string, by: string): Promise<ComplaintSummary> {
+  share(id: string, by: string): Promise<ComplaintSummary> {
+    return this.#serial.run(id, () => this.#share(id, by));
+  }
+
+  async #share(id: string, by: string): Promise<ComplaintSummary> {
     const c = await this.#complaint(id);
     const updated: StoredComplaint = { ...c, sharedAt: c.sharedAt ?? this.#now(), sharedBy: c.sharedBy ?? by };
     if (c.agencyId !== this.deps.memberId) answerBody(await this.deps.send(c.agencyId, COMPLAINT_NOTICE_KIND, this.#noticeBody(updated)));
@@ -190,6 +198,11 @@ export class ComplaintService {
     if (!isComplaintResolution(resolution)) {
       throw new ServiceError("VALIDATION_FAILED", msg("complaint.RESOLUTION_INVALID", { codes: COMPLAINT_RESOLUTIONS.join(", ") }), [{ field: "resolution", code: "RESOLUTION_UNKNOWN" }]);
     }
+    // A complaint's state is read, then written: one share or close of it at a time (a second close is a conflict).
+    return this.#serial.run(id, () => this.#close(id, resolution, by));
+  }
+
+  async #close(id: string, resolution: ComplaintResolution, by: string): Promise<ComplaintSummary> {
     const c = await this.#complaint(id);
     if (c.state === "closed") throw new ServiceError("CONFLICT", msg("complaint.CLOSED", { id }));
     const updated: StoredComplaint = { ...c, state: "closed", resolution, closedAt: this.#now(), closedBy: by };
