@@ -5,7 +5,7 @@ import { basename } from "node:path";
 import { Readable } from "node:stream";
 import { parseArgs } from "node:util";
 import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, type GatewayTarget, gatewayTarget } from "./gateway-client.js";
-import { EXIT, type Output } from "./output.js";
+import { EXIT, type Output, usage } from "./output.js";
 
 /** Tries of an upload the gateway refuses with 429 (its queue full): the first and four more after Retry-After. */
 const UPLOAD_ATTEMPTS = 5;
@@ -62,10 +62,7 @@ const uploadType = (file: string) => (/\.xlsx?$/i.test(file) ? XLSX_TYPE : "text
 
 export async function casesUpload(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...GATEWAY_OPTIONS, sheet: { type: "string" } } });
-  if (values.help || positionals.length !== 1) {
-    (values.help ? io.out : io.err)(REMOTE_HELP);
-    return values.help ? EXIT.OK : EXIT.USAGE;
-  }
+  if (values.help || positionals.length !== 1) return usage(io, values.help, REMOTE_HELP);
   const file = positionals[0]!;
   const target = gatewayTarget(values);
   const size = (await stat(file)).size;
@@ -106,10 +103,7 @@ export async function casesUpload(args: string[], io: Output): Promise<number> {
 
 export async function casesAllocate(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: GATEWAY_OPTIONS });
-  if (values.help || positionals.length !== 1) {
-    (values.help ? io.out : io.err)(REMOTE_HELP);
-    return values.help ? EXIT.OK : EXIT.USAGE;
-  }
+  if (values.help || positionals.length !== 1) return usage(io, values.help, REMOTE_HELP);
   const preview = await callGateway(gatewayTarget(values), "POST", `/v1/case-lists/${encodeURIComponent(positionals[0]!)}/allocation`);
   if (io.json) {
     io.out(JSON.stringify(preview));
@@ -136,10 +130,7 @@ export async function casesCommit(args: string[], io: Output): Promise<number> {
     allowPositionals: true,
     options: { ...GATEWAY_OPTIONS, "mandate-days": { type: "string" }, wait: { type: "boolean", default: false }, timeout: { type: "string", default: "600" } },
   });
-  if (values.help || positionals.length !== 1) {
-    (values.help ? io.out : io.err)(REMOTE_HELP);
-    return values.help ? EXIT.OK : EXIT.USAGE;
-  }
+  if (values.help || positionals.length !== 1) return usage(io, values.help, REMOTE_HELP);
   const target = gatewayTarget(values);
   const id = encodeURIComponent(positionals[0]!);
   const mandateDays = values["mandate-days"] === undefined ? undefined : Number(values["mandate-days"]);

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { formatFen, parseAmountToFen } from "../domain/money.js";
 import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
-import { EXIT, type Output } from "./output.js";
+import { EXIT, type Output, usage } from "./output.js";
 
 export const SETTLE_HELP = `  caseledger cases settle --case KEY=YUAN [--case KEY=YUAN ...] [--terms FILE [--terms-type TYPE]] [--wait]
                               结清上链 / settle cases on chain for the amounts you state (yuan, at most 2 decimals;
@@ -31,10 +31,7 @@ export async function casesSettle(args: string[], io: Output): Promise<number> {
       wait: { type: "boolean", default: false },
     },
   });
-  if (values.help || positionals.length > 0 || !values.case?.length) {
-    (values.help ? io.out : io.err)(SETTLE_HELP);
-    return values.help ? EXIT.OK : EXIT.USAGE;
-  }
+  if (values.help || positionals.length > 0 || !values.case?.length) return usage(io, values.help, SETTLE_HELP);
   const settlements = values.case.map((item) => {
     const [caseKey, yuan] = item.split("=");
     const amount = parseAmountToFen(yuan ?? "");

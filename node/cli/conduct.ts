@@ -1,9 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { CURRENT_LEXICON } from "../domain/conduct/lexicon.js";
+import type { PairTotals } from "../domain/conduct/report.js";
 import { MAX_SCREENED_TEXT, Screener } from "../domain/conduct/screen.js";
 import { callGateway, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
-import { EXIT, type Output } from "./output.js";
+import { EXIT, type Output, usage } from "./output.js";
 
 export const CONDUCT_HELP = `  caseledger conduct screen FILE|- [--json]
                               检查短信/信函文本或模板是否含禁用语（离线）/ screen an SMS, letter or template against the
@@ -13,25 +14,10 @@ export const CONDUCT_HELP = `  caseledger conduct screen FILE|- [--json]
                               report from every member's signed figures (hash notarized); exit 1 when a member did not answer
 ${GATEWAY_HELP}`;
 
-interface PairTotals {
-  agency: number;
-  lender: number;
-  statedBy: number[];
-  contacts: number;
-  connected: number;
-  capHits: number;
-  violations: number;
-  complaints: number;
-  openComplaints: number;
-}
-
 /** `caseledger conduct report`: POST /v1/supervision/reports at the supervisor's gateway, in words or as its JSON. */
 export async function conductReport(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...GATEWAY_OPTIONS, month: { type: "string" } } });
-  if (values.help || positionals.length > 0 || !values.month) {
-    (values.help ? io.out : io.err)(CONDUCT_HELP);
-    return values.help ? EXIT.OK : EXIT.USAGE;
-  }
+  if (values.help || positionals.length > 0 || !values.month) return usage(io, values.help, CONDUCT_HELP);
   const body = (await callGateway(gatewayTarget(values), "POST", "/v1/supervision/reports", { json: { month: values.month } })) as {
     hash: string;
     evidence: { id: number; leafHash: string };
@@ -62,10 +48,7 @@ async function readText(path: string): Promise<string> {
 /** `caseledger conduct screen`: the gateway's screening (docs/design.md §26) with the lexicon this code ships. */
 export async function conductScreen(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, help: { type: "boolean" } } });
-  if (values.help || positionals.length !== 1) {
-    (values.help ? io.out : io.err)(CONDUCT_HELP);
-    return values.help ? EXIT.OK : EXIT.USAGE;
-  }
+  if (values.help || positionals.length !== 1) return usage(io, values.help, CONDUCT_HELP);
   const text = (await readText(positionals[0]!)).replace(/^\ufeff/, "");
   if ([...text].length > MAX_SCREENED_TEXT) {
     io.err(`文本超过 ${MAX_SCREENED_TEXT} 字 / the text is longer than ${MAX_SCREENED_TEXT} characters`);

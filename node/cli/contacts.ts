@@ -1,14 +1,12 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import type { SignedPermit } from "../domain/conduct/permit.js";
 import { formatFen } from "../domain/money.js";
-import type { ConductFigures } from "../services/conduct/stats.js";
+import type { ConductFigures } from "../domain/conduct/report.js";
 import type { ContactEntry } from "../store/contact-log.js";
 import { callGateway, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
-import { EXIT, type Output } from "./output.js";
+import { digestOf } from "./file-digest.js";
+import { EXIT, type Output, usage } from "./output.js";
 
 export const CONTACTS_COMMANDS = `  caseledger contacts permit --case-key KEY --channel call|sms|letter|visit|app|email [--text-file FILE]
                                                联系前申请许可（机构）/ ask for a contact permit (agency): signed, good for minutes,
@@ -24,26 +22,11 @@ export const CONTACTS_COMMANDS = `  caseledger contacts permit --case-key KEY --
 const HELP = `${CONTACTS_COMMANDS}
 ${GATEWAY_HELP}`;
 
-const MEDIA_TYPES: Record<string, string> = { ".mp3": "audio/mpeg", ".wav": "audio/wav", ".m4a": "audio/mp4", ".amr": "audio/amr", ".txt": "text/plain", ".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png" };
-
-const usage = (io: Output, help: boolean | undefined) => {
-  (help ? io.out : io.err)(HELP);
-  return help ? EXIT.OK : EXIT.USAGE;
-};
-
-async function digestOf(file: string): Promise<{ contentSha256: string; contentSize: number; mediaType: string }> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { contentSha256: hash.digest("hex"), contentSize: size, mediaType: MEDIA_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream" };
-}
+const RECORDING_TYPES: Record<string, string> = { ".mp3": "audio/mpeg", ".wav": "audio/wav", ".m4a": "audio/mp4", ".amr": "audio/amr", ".txt": "text/plain", ".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png" };
 
 export async function contactsPermit(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({ args, options: { ...GATEWAY_OPTIONS, "case-key": { type: "string" }, channel: { type: "string" }, "text-file": { type: "string" } } });
-  if (values.help || !values["case-key"] || !values.channel) return usage(io, values.help);
+  if (values.help || !values["case-key"] || !values.channel) return usage(io, values.help, HELP);
   const target = gatewayTarget(values);
   const text = values["text-file"] ? await readFile(values["text-file"], "utf8") : undefined;
   const signed = (await callGateway(target, "POST", "/v1/contacts/permits", { json: { caseKey: values["case-key"], channel: values.channel, ...(text !== undefined ? { text } : {}) } })) as SignedPermit;
@@ -76,7 +59,7 @@ export async function contactsLog(args: string[], io: Output): Promise<number> {
       evidence: { type: "string" },
     },
   });
-  if (values.help || !values["case-key"] || !values.channel || !values.party || !values["started-at"] || !values.outcome || !values.collector) return usage(io, values.help);
+  if (values.help || !values["case-key"] || !values.channel || !values.party || !values["started-at"] || !values.outcome || !values.collector) return usage(io, values.help, HELP);
   const target = gatewayTarget(values);
   const body = {
     caseKey: values["case-key"],
@@ -89,7 +72,7 @@ export async function contactsLog(args: string[], io: Output): Promise<number> {
     ...(values.permit ? { permitId: values.permit } : {}),
     ...(values["promise-due"] || values["promise-fen"] ? { promise: { dueDate: values["promise-due"], amountFen: values["promise-fen"] } } : {}),
     ...(values["disclosed-debt"] ? { disclosedDebt: true } : {}),
-    ...(values.recording ? { evidence: await digestOf(values.recording) } : values.evidence ? { evidenceId: Number(values.evidence) } : {}),
+    ...(values.recording ? { evidence: await digestOf(values.recording, RECORDING_TYPES) } : values.evidence ? { evidenceId: Number(values.evidence) } : {}),
   };
   const entry = (await callGateway(target, "POST", "/v1/contacts", { json: body })) as ContactEntry;
   if (io.json) io.out(JSON.stringify(entry));
@@ -104,7 +87,7 @@ export async function contactsLog(args: string[], io: Output): Promise<number> {
 
 export async function contactsList(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({ args, options: { ...GATEWAY_OPTIONS, "case-key": { type: "string" } } });
-  if (values.help) return usage(io, values.help);
+  if (values.help) return usage(io, values.help, HELP);
   const target = gatewayTarget(values);
   const caseKey = values["case-key"];
   const { contacts } = (await callGateway(target, "GET", `/v1/contacts${caseKey ? `?caseKey=${encodeURIComponent(caseKey)}` : ""}`)) as { contacts: ContactEntry[] };
@@ -116,7 +99,7 @@ export async function contactsList(args: string[], io: Output): Promise<number> 
 
 export async function contactsPromises(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({ args, options: { ...GATEWAY_OPTIONS } });
-  if (values.help) return usage(io, values.help);
+  if (values.help) return usage(io, values.help, HELP);
   const { promises } = (await callGateway(gatewayTarget(values), "GET", "/v1/contacts/promises")) as { promises: Array<{ caseKey: string; dueDate: string; amountFen: string; due: boolean }> };
   if (io.json) io.out(JSON.stringify({ promises }));
   else if (promises.length === 0) io.out("没有还款承诺 / no promises to pay");
@@ -126,7 +109,7 @@ export async function contactsPromises(args: string[], io: Output): Promise<numb
 
 export async function contactsFigures(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({ args, options: { ...GATEWAY_OPTIONS, from: { type: "string" }, to: { type: "string" } } });
-  if (values.help || !values.from || !values.to) return usage(io, values.help);
+  if (values.help || !values.from || !values.to) return usage(io, values.help, HELP);
   const { figures } = (await callGateway(gatewayTarget(values), "GET", `/v1/contacts/figures?from=${encodeURIComponent(values.from)}&to=${encodeURIComponent(values.to)}`)) as { figures: ConductFigures[] };
   if (io.json) io.out(JSON.stringify({ figures }));
   else if (figures.length === 0) io.out("没有数据 / nothing in that range");

@@ -57,3 +57,9 @@ export const EXIT = {
   /** A service (chain node, gateway) could not be reached. */
   UNAVAILABLE: 5,
 } as const;
+
+/** A command's usage answer: its help on stdout and OK when asked for (--help), on stderr and USAGE when arguments were missing. */
+export function usage(io: Output, help: boolean | undefined, text: string): number {
+  (help ? io.out : io.err)(text);
+  return help ? EXIT.OK : EXIT.USAGE;
+}

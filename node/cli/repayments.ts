@@ -1,13 +1,12 @@
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import { formatFen } from "../domain/money.js";
 import { CATALOG } from "../messages/catalog.js";
 import { msg } from "../messages/message.js";
 import { callGateway, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
-import { EXIT, type Output, words } from "./output.js";
+import { digestOf } from "./file-digest.js";
+import { EXIT, type Output, usage, words } from "./output.js";
 import type { RepaymentReport } from "../store/repayment-reports.js";
 import { type DecisionResult, type LedgerView, MAX_BULK_DECISIONS } from "../services/repayments/ledger.js";
 import type { ReconcilePreview } from "../services/repayments/reconcile.js";
@@ -30,7 +29,7 @@ export const REPAYMENTS_COMMANDS = `  caseledger repayments report --case-key KE
 const REPAYMENTS_HELP = `${REPAYMENTS_COMMANDS}
 ${GATEWAY_HELP}`;
 
-const MEDIA_TYPES: Record<string, string> = { ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf" };
+const VOUCHER_TYPES: Record<string, string> = { ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".pdf": "application/pdf" };
 
 /** A reason code in the user's language (the code itself when the catalog has no such reason). */
 export function reasonWords(code: string): string {
@@ -38,21 +37,6 @@ export function reasonWords(code: string): string {
 }
 
 const yuan = (fen: string) => `${formatFen(BigInt(fen))} 元`;
-
-async function digestOf(file: string): Promise<{ contentSha256: string; contentSize: number; mediaType: string }> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { contentSha256: hash.digest("hex"), contentSize: size, mediaType: MEDIA_TYPES[extname(file).toLowerCase()] ?? "application/octet-stream" };
-}
-
-const usage = (io: Output, help: boolean | undefined) => {
-  (help ? io.out : io.err)(REPAYMENTS_HELP);
-  return help ? EXIT.OK : EXIT.USAGE;
-};
 
 export async function repaymentsReport(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({
@@ -68,7 +52,7 @@ export async function repaymentsReport(args: string[], io: Output): Promise<numb
       "voucher-evidence": { type: "string" },
     },
   });
-  if (values.help || !values["case-key"] || !values["amount-fen"] || !values["paid-at"] || !values.channel || !values.payer || !(values.voucher || values["voucher-evidence"])) return usage(io, values.help);
+  if (values.help || !values["case-key"] || !values["amount-fen"] || !values["paid-at"] || !values.channel || !values.payer || !(values.voucher || values["voucher-evidence"])) return usage(io, values.help, REPAYMENTS_HELP);
   const target = gatewayTarget(values);
   const body = {
     caseKey: values["case-key"],
@@ -76,7 +60,7 @@ export async function repaymentsReport(args: string[], io: Output): Promise<numb
     paidAt: values["paid-at"],
     channel: values.channel,
     payer: values.payer,
-    ...(values.voucher ? { voucher: await digestOf(values.voucher) } : { voucherEvidenceId: Number(values["voucher-evidence"]) }),
+    ...(values.voucher ? { voucher: await digestOf(values.voucher, VOUCHER_TYPES) } : { voucherEvidenceId: Number(values["voucher-evidence"]) }),
   };
   const report = (await callGateway(target, "POST", "/v1/repayments", { json: body })) as RepaymentReport;
   if (io.json) io.out(JSON.stringify(report));
@@ -90,7 +74,7 @@ export async function repaymentsReport(args: string[], io: Output): Promise<numb
 
 export async function repaymentsList(args: string[], io: Output): Promise<number> {
   const { values } = parseArgs({ args, options: { ...GATEWAY_OPTIONS, "case-key": { type: "string" }, ledger: { type: "boolean", default: false } } });
-  if (values.help || (values.ledger && !values["case-key"])) return usage(io, values.help);
+  if (values.help || (values.ledger && !values["case-key"])) return usage(io, values.help, REPAYMENTS_HELP);
   const target = gatewayTarget(values);
   const caseKey = values["case-key"];
   if (values.ledger) {
@@ -127,7 +111,7 @@ export async function repaymentsConfirm(args: string[], io: Output): Promise<num
     for await (const chunk of createReadStream(values["ids-file"], "utf8")) text += chunk as string;
     ids.push(...text.split(/\s+/).filter(Boolean));
   }
-  if (values.help || ids.length === 0) return usage(io, values.help);
+  if (values.help || ids.length === 0) return usage(io, values.help, REPAYMENTS_HELP);
   const target = gatewayTarget(values);
   const results =
     ids.length === 1
@@ -144,7 +128,7 @@ export async function repaymentsConfirm(args: string[], io: Output): Promise<num
 
 export async function repaymentsDispute(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...GATEWAY_OPTIONS, reason: { type: "string" } } });
-  if (values.help || positionals.length !== 1 || !values.reason) return usage(io, values.help);
+  if (values.help || positionals.length !== 1 || !values.reason) return usage(io, values.help, REPAYMENTS_HELP);
   const result = (await callGateway(gatewayTarget(values), "POST", `/v1/repayments/${encodeURIComponent(positionals[0]!)}/dispute`, { json: { reason: values.reason } })) as { id: string; evidenceLeafHash: string };
   if (io.json) io.out(JSON.stringify(result));
   else io.out(`已提出异议 / disputed ${result.id}: ${reasonWords(values.reason)} (evidence ${result.evidenceLeafHash})`);
@@ -163,7 +147,7 @@ function reconcileWords(code: string): string {
  */
 export async function repaymentsImport(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...GATEWAY_OPTIONS, confirm: { type: "boolean", default: false } } });
-  if (values.help || positionals.length !== 1) return usage(io, values.help);
+  if (values.help || positionals.length !== 1) return usage(io, values.help, REPAYMENTS_HELP);
   const target = gatewayTarget(values);
   const preview = (await callGateway(target, "POST", "/v1/repayments/reconcile", { body: await readFile(positionals[0]!), headers: { "content-type": "text/csv" } })) as ReconcilePreview;
   const results: DecisionResult[] = [];

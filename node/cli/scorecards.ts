@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { callGateway, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
-import { EXIT, type Output } from "./output.js";
+import { EXIT, type Output, usage } from "./output.js";
 
 export const SCORECARDS_HELP = `  caseledger scorecards [--consortium] [--json]
                               机构评分 / agency scorecards: a lender's view of its agencies (its own cases), or with
@@ -37,10 +37,7 @@ const windows = (list: Window[]) => list.map((w) => `${w.days}d ${percent(w.rate
 /** `caseledger scorecards`: GET /v1/scorecards, in words or as the gateway's JSON. */
 export async function scorecardsCommand(args: string[], io: Output): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...GATEWAY_OPTIONS, consortium: { type: "boolean" } } });
-  if (values.help || positionals.length > 0) {
-    (values.help ? io.out : io.err)(SCORECARDS_HELP);
-    return values.help ? EXIT.OK : EXIT.USAGE;
-  }
+  if (values.help || positionals.length > 0) return usage(io, values.help, SCORECARDS_HELP);
   const body = (await callGateway(gatewayTarget(values), "GET", `/v1/scorecards${values.consortium ? "?view=consortium" : ""}`)) as { view: string; asOf: string; agencies: Card[] };
   if (io.json) {
     io.out(JSON.stringify(body));

@@ -1,12 +1,8 @@
 import type { Router } from "express";
 import type { FeeScheduleService } from "../services/fees/fee-schedules.js";
 import { requireRole } from "./auth.js";
+import { pairQuery } from "./pair-query.js";
 import { strictRouter } from "./strict-router.js";
-
-/** A member id from the query, or undefined (absent or not a positive integer). */
-export function memberIdQuery(value: unknown): number | undefined {
-  return typeof value === "string" && /^[1-9]\d{0,9}$/.test(value) ? Number(value) : undefined;
-}
 
 /**
  * Fee schedules between a lender and an agency (docs/design.md §23): the lender's admin proposes
@@ -16,9 +12,7 @@ export function memberIdQuery(value: unknown): number | undefined {
 export function feeSchedulesRouter(service: Pick<FeeScheduleService, "propose" | "resend" | "accept" | "list" | "get">): Router {
   const router = strictRouter();
   router.get("/", requireRole("lender", "agency"), async (req, res) => {
-    const creditorId = memberIdQuery(req.query.creditorId);
-    const agencyId = memberIdQuery(req.query.agencyId);
-    res.json({ schedules: await service.list({ ...(creditorId ? { creditorId } : {}), ...(agencyId ? { agencyId } : {}) }) });
+    res.json({ schedules: await service.list(pairQuery(req.query)) });
   });
   router.get("/:hash", requireRole("lender", "agency"), async (req, res) => {
     res.json(await service.get(String(req.params.hash)));

@@ -1,7 +1,7 @@
 import type { Router } from "express";
 import type { StatementService } from "../services/fees/statements.js";
 import { requireRole } from "./auth.js";
-import { memberIdQuery } from "./fee-schedules-router.js";
+import { pairQuery } from "./pair-query.js";
 import { strictRouter } from "./strict-router.js";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -13,10 +13,8 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 export function statementsRouter(service: Pick<StatementService, "issue" | "resend" | "accept" | "dispute" | "list" | "get" | "csv" | "pdf">): Router {
   const router = strictRouter();
   router.get("/", requireRole("lender", "agency"), async (req, res) => {
-    const creditorId = memberIdQuery(req.query.creditorId);
-    const agencyId = memberIdQuery(req.query.agencyId);
     const month = typeof req.query.month === "string" && MONTH.test(req.query.month) ? req.query.month : undefined;
-    res.json({ statements: await service.list({ ...(creditorId ? { creditorId } : {}), ...(agencyId ? { agencyId } : {}), ...(month ? { month } : {}) }) });
+    res.json({ statements: await service.list({ ...pairQuery(req.query), ...(month ? { month } : {}) }) });
   });
   router.get("/:hash.csv", requireRole("lender", "agency"), async (req, res) => {
     const csv = await service.csv(String(req.params.hash));

@@ -1,18 +1,14 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import PDFDocument from "pdfkit";
 import qrcode from "qrcode-generator";
 import type { BundleVerification } from "../domain/evidence/verify-bundle.js";
 import { bilingual, msg } from "../messages/message.js";
+import { startPdf } from "./pdf/document.js";
 
 /**
  * The court's report of a verified case bundle as a PDF (docs/design.md §27), fit to attach to a filing: the verdict,
  * each check, who held the case when, the timeline of chain events and evidence items with each item's verdict and
- * anchor (contract, transaction, block, time), and a QR code to the public verifier. The same CJK font as the
- * statement PDF (Noto Sans SC, embedded as a subset). Its SHA-256 is what the court records on chain.
+ * anchor (contract, transaction, block, time), and a QR code to the public verifier. The CJK font every
+ * CaseLedger PDF uses (pdf/document.ts). Its SHA-256 is what the court records on chain.
  */
-const FONT_PATH = createRequire(import.meta.url).resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf");
-let fontBytes: Buffer | undefined;
 
 export interface BundleReportInput {
   verification: BundleVerification;
@@ -40,21 +36,8 @@ function qr(pdf: PDFKit.PDFDocument, text: string, x: number, y: number, size: n
 }
 
 export async function renderBundleReportPdf(input: BundleReportInput): Promise<Buffer> {
-  fontBytes ??= readFileSync(FONT_PATH);
   const v = input.verification;
-  const pdf = new PDFDocument({
-    size: "A4",
-    margin: 40,
-    info: { Title: `CaseLedger case bundle report ${v.caseKey ?? ""}`, Subject: v.bundleHash ?? "", Keywords: v.bundleHash ?? "", CreationDate: new Date(input.verifiedAt) },
-  });
-  const chunks: Buffer[] = [];
-  pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
-  });
-  pdf.registerFont("cjk", fontBytes);
-  pdf.font("cjk");
+  const { pdf, bytes: done } = startPdf({ Title: `CaseLedger case bundle report ${v.caseKey ?? ""}`, Subject: v.bundleHash ?? "", Keywords: v.bundleHash ?? "", CreationDate: new Date(input.verifiedAt) });
   const left = pdf.page.margins.left;
   const width = pdf.page.width - left - pdf.page.margins.right;
 

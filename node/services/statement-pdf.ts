@@ -1,19 +1,14 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import PDFDocument from "pdfkit";
 import { chinaMinute as cst } from "../domain/fees/month.js";
 import { formatFen } from "../domain/money.js";
 import type { StatementDocument } from "../domain/fees/statement-document.js";
 import { bilingual, msg } from "../messages/message.js";
+import { startPdf } from "./pdf/document.js";
 
 /**
  * A statement as a PDF (docs/design.md §23): parties by their directory names, month, the schedules with their hashes,
  * the totals, every line, the lines apart, the statement hash and the evidence records that notarize it. Chinese text
- * needs a CJK font: Noto Sans SC, embedded as a subset of the glyphs used, so a statement stays small.
+ * in the CJK font every CaseLedger PDF uses (pdf/document.ts).
  */
-
-const FONT_PATH = createRequire(import.meta.url).resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf");
-let fontBytes: Buffer | undefined;
 
 export interface StatementPdfInput {
   readonly doc: StatementDocument;
@@ -62,23 +57,9 @@ class Columns {
   }
 }
 
-/** The CJK font's bytes (read once): the statement and the conduct report (docs/design.md §26) share it. */
-export function cjkFont(): Buffer {
-  return (fontBytes ??= readFileSync(FONT_PATH));
-}
-
 export async function renderStatementPdf(input: StatementPdfInput): Promise<Buffer> {
-  cjkFont();
   const { doc, hash } = input;
-  const pdf = new PDFDocument({ size: "A4", margin: 40, info: { Title: `CaseLedger statement ${doc.month}`, Subject: hash, Keywords: hash } });
-  const chunks: Buffer[] = [];
-  pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
-  });
-  pdf.registerFont("cjk", cjkFont());
-  pdf.font("cjk");
+  const { pdf, bytes: done } = startPdf({ Title: `CaseLedger statement ${doc.month}`, Subject: hash, Keywords: hash });
 
   pdf.fontSize(16).text(bilingual(msg("statementPdf.TITLE", { month: doc.month })));
   pdf.moveDown(0.5).fontSize(9);

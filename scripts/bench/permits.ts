@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { Wallet } from "ethers";
 import { DEFAULTS } from "../../node/config.js";
 import { DEFAULT_CONDUCT_POLICY, MAX_DAILY_CAP } from "../../node/domain/consortium/index.js";
-import { chinaDayOf } from "../../node/domain/conduct/permit.js";
+import { chinaDayOf } from "../../node/domain/fees/month.js";
 import { type ContactCase, ContactService, TALLY_KIND } from "../../node/services/conduct/contacts.js";
 import { NO_GUARDS } from "../../node/services/conduct/guards.js";
 import { permitSigner } from "../../node/services/conduct/permit-signer.js";

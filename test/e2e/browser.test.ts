@@ -1,19 +1,17 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { startGateway, type Gateway } from "../../node/gateway.js";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Gateway } from "../../node/gateway.js";
 import { PROJECT_ROOT } from "../../node/paths.js";
 import { demoList, makeDebtors } from "../../scripts/lib/demo-lists.js";
 import { apiClient } from "../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
-import { publishDirectory } from "../support/directory.js";
+import { launchBrowser, WAIT } from "../support/browser.js";
+import { ROLE, type TestConsortium } from "../support/consortium.js";
+import { AGENCY_PROFILE, startMembers } from "../support/member-gateways.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(PROJECT_ROOT, "test-artifacts", "browser");
-const WAIT = { timeout: 30_000 };
 
 /**
  * The whole story in a real browser (Debian's Chromium, driven by playwright-core), by clicking, against three real
@@ -57,32 +55,18 @@ describe("e2e: the console in a browser, lender → agency → public → court"
   }
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    browser = await launchBrowser();
     await mkdir(ARTIFACTS, { recursive: true });
-    consortium = await startConsortium([
-      { name: "示例银行", roles: ROLE.LENDER },
-      { name: "示例催收", roles: ROLE.AGENCY },
-      { name: "示例法院", roles: ROLE.COURT },
-    ]);
-    const quiet = () => {};
-    const evidence = { intervalMs: 500 };
-    lender = await startGateway(consortium.member("示例银行").config, { log: quiet, evidence });
-    agency = await startGateway(consortium.member("示例催收").config, { log: quiet, evidence });
-    court = await startGateway(consortium.member("示例法院").config, { log: quiet, evidence });
-    await publishDirectory(consortium, {
-      示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      示例催收: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-      示例法院: { name: "示例法院", roles: ["court"], gatewayUrl: court.url },
-    });
+    const options = { evidence: { intervalMs: 500 } };
+    ({ consortium, gateways: { 示例银行: lender, 示例催收: agency, 示例法院: court } } = await startMembers([
+      { name: "示例银行", roles: ROLE.LENDER, directory: { roles: ["lender"] }, config: (c) => c, options },
+      { name: "示例催收", roles: ROLE.AGENCY, directory: { roles: ["agency"] }, config: (c) => c, options },
+      { name: "示例法院", roles: ROLE.COURT, directory: { roles: ["court"] }, config: (c) => c, options },
+    ]));
     tokens.lender = (await lender.tokens.create("lender", "张经理")).token;
     tokens.agency = (await agency.tokens.create("agency", "李专员")).token;
     tokens.court = (await court.tokens.create("court", "王法官")).token;
-    const profile = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
-    expect((await apiClient(lender.url, tokens.lender).put("/v1/agencies/2", profile)).status).to.equal(200);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"],
-    });
+    expect((await apiClient(lender.url, tokens.lender).put("/v1/agencies/2", AGENCY_PROFILE)).status).to.equal(200);
   });
   after(async () => {
     await browser?.close();

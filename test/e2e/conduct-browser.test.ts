@@ -1,15 +1,12 @@
-import { existsSync } from "node:fs";
 import { expect } from "chai";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { startGateway, type Gateway } from "../../node/gateway.js";
-import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
+import type { Browser, Page } from "playwright-core";
+import type { Gateway } from "../../node/gateway.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 import { apiClient, eventually } from "../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
-import { publishDirectory } from "../support/directory.js";
+import { launchBrowser, signIn, WAIT } from "../support/browser.js";
+import { ROLE, type TestConsortium } from "../support/consortium.js";
+import { assignCases, startMembers } from "../support/member-gateways.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const WAIT = { timeout: 30_000 };
 const WORDS = "晚上十一点还在打电话";
 
 /**
@@ -29,45 +26,25 @@ describe("e2e: conduct in the console — the public complaint form, the lender'
   let letter = "";
 
   async function login(at: Gateway, token: string, tab: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
-    await page.goto(`${at.url}/`);
-    await page.fill("#token", token);
-    await page.click("#login-form button[type=submit]");
-    await page.waitForSelector("nav a[data-tab]", WAIT);
+    const page = await signIn(await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" }), at.url, token);
     await page.click(`nav a[data-tab=${tab}]`);
     return page;
   }
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    consortium = await startConsortium([
-      { name: "示例银行", roles: ROLE.LENDER },
-      { name: "示例催收", roles: ROLE.AGENCY },
-      { name: "示例监管", roles: ROLE.SUPERVISOR },
-    ]);
-    const fast = (name: string) => ({ ...consortium.member(name).config, timeouts: { ...consortium.member(name).config.timeouts, peerRetryMs: 100 } });
-    lender = await startGateway(fast("示例银行"), { log: () => {} });
-    agency = await startGateway(fast("示例催收"), { log: () => {} });
-    supervisor = await startGateway(fast("示例监管"), { log: () => {} });
-    await publishDirectory(consortium, {
-      示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      示例催收: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-      示例监管: { name: "示例监管", roles: ["supervisor"], gatewayUrl: supervisor.url },
-    });
+    browser = await launchBrowser();
+    ({ consortium, gateways: { 示例银行: lender, 示例催收: agency, 示例监管: supervisor } } = await startMembers([
+      { name: "示例银行", roles: ROLE.LENDER, directory: { roles: ["lender"] } },
+      { name: "示例催收", roles: ROLE.AGENCY, directory: { roles: ["agency"] } },
+      { name: "示例监管", roles: ROLE.SUPERVISOR, directory: { roles: ["supervisor"] } },
+    ]));
     tokens.lender = (await lender.tokens.create("lender", "张经理")).token;
     tokens.agency = (await agency.tokens.create("agency", "李专员")).token;
     tokens.supervisor = (await supervisor.tokens.create("supervisor", "王处长")).token;
-    const L = apiClient(lender.url, tokens.lender);
-    expect((await L.put("/v1/agencies/2", { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 })).status).to.equal(200);
-    const upload = await L.upload("browser-conduct.csv", `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nBC-1,页面投诉,${syntheticId18("19850505", "519", "440305")},13900040001,1000,900,30\n`);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 });
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
-    const caseKey = preview.body.decisions[0].caseKey as string;
     const A = apiClient(agency.url, tokens.agency);
-    await eventually(async () => (await A.get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
+    const rows = [`BC-1,页面投诉,${syntheticId18("19850505", "519", "440305")},13900040001,1000,900,30`];
+    const [caseKey] = await assignCases(apiClient(lender.url, tokens.lender), A, "browser-conduct.csv", rows);
     letter = (await A.post(`/v1/cases/${caseKey}/authorization-letter`)).body.path as string;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
   });
   after(async () => {
     await browser?.close();

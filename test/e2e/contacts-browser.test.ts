@@ -1,15 +1,12 @@
-import { existsSync } from "node:fs";
 import { expect } from "chai";
-import { type Browser, chromium } from "playwright-core";
-import { startGateway, type Gateway } from "../../node/gateway.js";
-import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
+import type { Browser } from "playwright-core";
+import type { Gateway } from "../../node/gateway.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
-import { apiClient, eventually } from "../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
-import { publishDirectory } from "../support/directory.js";
+import { apiClient } from "../support/api-client.js";
+import { launchBrowser, signIn, WAIT } from "../support/browser.js";
+import { ROLE, type TestConsortium } from "../support/consortium.js";
+import { assignCases, startMembers } from "../support/member-gateways.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const WAIT = { timeout: 30_000 };
 
 /**
  * The agency's contact screen in a real browser (Debian's Chromium) against real gateways on anvil: a permit, then the
@@ -33,27 +30,15 @@ describe("e2e: the agency's contact screen — permit, outcome, recording, promi
   const clock = () => Date.now() + delta * 60_000;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    consortium = await startConsortium([
-      { name: "示例银行", roles: ROLE.LENDER },
-      { name: "示例催收", roles: ROLE.AGENCY },
-    ]);
-    lender = await startGateway(consortium.member("示例银行").config, { log: () => {}, clock });
-    agency = await startGateway(consortium.member("示例催收").config, { log: () => {}, clock });
-    await publishDirectory(consortium, {
-      示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      示例催收: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    browser = await launchBrowser();
+    ({ consortium, gateways: { 示例银行: lender, 示例催收: agency } } = await startMembers([
+      { name: "示例银行", roles: ROLE.LENDER, directory: { roles: ["lender"] }, config: (c) => c, options: { clock } },
+      { name: "示例催收", roles: ROLE.AGENCY, directory: { roles: ["agency"] }, config: (c) => c, options: { clock } },
+    ]));
     const L = apiClient(lender.url, (await lender.tokens.create("lender", "张经理")).token);
     token = (await agency.tokens.create("agency", "李专员")).token;
-    expect((await L.put("/v1/agencies/2", { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 })).status).to.equal(200);
-    const upload = await L.upload("browser-contacts.csv", `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nBC-1,页面测试,${syntheticId18("19850505", "619", "440305")},13900040001,1000,900,30\n`);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 });
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
-    caseKey = preview.body.decisions[0].caseKey;
-    await eventually(async () => (await apiClient(agency.url, token).get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
+    const rows = [`BC-1,页面测试,${syntheticId18("19850505", "619", "440305")},13900040001,1000,900,30`];
+    [caseKey] = (await assignCases(L, apiClient(agency.url, token), "browser-contacts.csv", rows)) as [string];
   });
   after(async () => {
     await browser?.close();
@@ -63,11 +48,7 @@ describe("e2e: the agency's contact screen — permit, outcome, recording, promi
 
   it("asks for a permit, logs a promise to pay with its recording, lists it, and is refused the next permit while it is pending", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN" });
-    const page = await context.newPage();
-    await page.goto(`${agency.url}/`);
-    await page.fill("#token", token);
-    await page.click("#login-form button[type=submit]");
-    await page.waitForSelector("nav a[data-tab]", WAIT);
+    const page = await signIn(await context.newPage(), agency.url, token);
     await page.goto(`${agency.url}/#contacts`);
     await page.waitForSelector("#permit-ask", WAIT);
     expect(await page.textContent("#contact-log")).to.include("还没有联系记录");

@@ -1,18 +1,16 @@
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { monthOf } from "../../node/domain/fees/month.js";
-import { startGateway, type Gateway } from "../../node/gateway.js";
+import type { Gateway } from "../../node/gateway.js";
 import { PROJECT_ROOT } from "../../node/paths.js";
 import { apiClient, eventually } from "../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
-import { publishDirectory } from "../support/directory.js";
+import { launchBrowser, signIn, WAIT } from "../support/browser.js";
+import { ROLE, type TestConsortium } from "../support/consortium.js";
+import { startMembers } from "../support/member-gateways.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(PROJECT_ROOT, "test-artifacts", "browser");
-const WAIT = { timeout: 30_000 };
 
 /**
  * Fee schedules and statements in a real browser, by clicking, against a lender's and an agency's gateways on anvil:
@@ -29,30 +27,18 @@ describe("e2e: fee schedules and statements in the console", function () {
 
   async function login(at: Gateway, token: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: "zh-CN" });
-    const page = await context.newPage();
-    await page.goto(`${at.url}/`);
-    await page.fill("#token", token);
-    await page.click("#login-form button[type=submit]");
-    await page.waitForSelector("nav a[data-tab]", WAIT);
-    return page;
+    return signIn(await context.newPage(), at.url, token);
   }
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    browser = await launchBrowser();
     await mkdir(ARTIFACTS, { recursive: true });
-    consortium = await startConsortium([
-      { name: "示例银行", roles: ROLE.LENDER },
-      { name: "示例催收", roles: ROLE.AGENCY },
-    ]);
-    lender = await startGateway(consortium.member("示例银行").config, { log: () => {} });
-    agency = await startGateway(consortium.member("示例催收").config, { log: () => {} });
-    await publishDirectory(consortium, {
-      示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      示例催收: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    ({ consortium, gateways: { 示例银行: lender, 示例催收: agency } } = await startMembers([
+      { name: "示例银行", roles: ROLE.LENDER, directory: { roles: ["lender"] }, config: (c) => c },
+      { name: "示例催收", roles: ROLE.AGENCY, directory: { roles: ["agency"] }, config: (c) => c },
+    ]));
     tokens.admin = (await lender.tokens.create("admin", "管理员")).token;
     tokens.agency = (await agency.tokens.create("agency", "李专员")).token;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-sync"] });
   });
   after(async () => {
     await browser?.close();

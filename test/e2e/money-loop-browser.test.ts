@@ -1,19 +1,17 @@
-import { existsSync } from "node:fs";
 import { expect } from "chai";
 import { JsonRpcProvider } from "ethers";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { monthOf } from "../../node/domain/fees/month.js";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 import { apiClient, eventually } from "../support/api-client.js";
+import { launchBrowser, signIn, WAIT } from "../support/browser.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { publishDirectory } from "../support/directory.js";
+import { CASE_LIST_HEADER, fastPeer } from "../support/member-gateways.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const WAIT = { timeout: 30_000 };
 const DAY_MS = 86_400_000;
-const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
 const row = (i: number) => `ML-${i},回路测试${i},${syntheticId18("19850505", String(600 + i), "440305")},1390004${String(i).padStart(4, "0")},1000,900,30`;
 const profile = (name: string) => ({ name, regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 10 });
 /** A datetime-local value in China Standard Time (the pages run in Asia/Shanghai). */
@@ -40,24 +38,18 @@ describe("e2e: the money loop in the consoles — repayment, schedule, statement
 
   async function login(at: Gateway, token: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
-    const page = await context.newPage();
-    await page.goto(`${at.url}/`);
-    await page.fill("#token", token);
-    await page.click("#login-form button[type=submit]");
-    await page.waitForSelector("nav a[data-tab]", WAIT);
-    return page;
+    return signIn(await context.newPage(), at.url, token);
   }
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    browser = await launchBrowser();
     consortium = await startConsortium([
       { name: "示例银行", roles: ROLE.LENDER },
       { name: "示例催收甲", roles: ROLE.AGENCY },
       { name: "示例催收乙", roles: ROLE.AGENCY },
     ]);
-    const fast = (name: string) => ({ ...consortium.member(name).config, timeouts: { ...consortium.member(name).config.timeouts, peerRetryMs: 100 } });
-    lender = await startGateway(fast("示例银行"), { log: () => {}, clock: () => Date.now() + skewMs });
-    for (const name of ["示例催收甲", "示例催收乙"]) agencies.set(consortium.member(name).id, await startGateway(fast(name), { log: () => {} }));
+    lender = await startGateway(fastPeer(consortium.member("示例银行").config), { log: () => {}, clock: () => Date.now() + skewMs });
+    for (const name of ["示例催收甲", "示例催收乙"]) agencies.set(consortium.member(name).id, await startGateway(fastPeer(consortium.member(name).config), { log: () => {} }));
     const [a, b] = [...agencies.keys()] as [number, number];
     await publishDirectory(consortium, {
       示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
@@ -70,7 +62,7 @@ describe("e2e: the money loop in the consoles — repayment, schedule, statement
     expect((await L.put(`/v1/agencies/${a}`, profile("示例催收甲"))).status).to.equal(200);
     expect((await L.put(`/v1/agencies/${b}`, profile("示例催收乙"))).status).to.equal(200);
     // Two cases, two agencies serving every region with the same capacity: one case each.
-    const upload = await L.upload("loop.csv", [HEADER, row(1), row(2)].join("\n"));
+    const upload = await L.upload("loop.csv", [CASE_LIST_HEADER, row(1), row(2)].join("\n"));
     const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
     const decisions = preview.body.decisions as Array<{ caseKey: string; agencyId: number }>;
     expect(new Set(decisions.map((d) => d.agencyId))).to.deep.equal(new Set([a, b]));
@@ -82,7 +74,6 @@ describe("e2e: the money loop in the consoles — repayment, schedule, statement
     ({ caseKey, agencyId: recovering } = decisions[0]!);
     idle = recovering === a ? b : a;
     await eventually(async () => (await apiClient(agencies.get(recovering)!.url, tokens.get(recovering)).get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
   });
   after(async () => {
     await browser?.close();
@@ -177,7 +168,7 @@ describe("e2e: the money loop in the consoles — repayment, schedule, statement
 
     // 7. The next case goes to the agency that recovered, ahead of the one that did not, and the reason says so.
     const L2 = apiClient(lender.url, later);
-    const next = await L2.upload("loop-next.csv", [HEADER, row(3)].join("\n"));
+    const next = await L2.upload("loop-next.csv", [CASE_LIST_HEADER, row(3)].join("\n"));
     await laterPage.goto(`${lender.url}/#list/${next.body.id}`);
     await laterPage.click("#preview-allocation", WAIT);
     await laterPage.waitForURL(/#allocation\//, WAIT);

@@ -1,16 +1,13 @@
-import { existsSync } from "node:fs";
 import { expect } from "chai";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { startGateway, type Gateway } from "../../node/gateway.js";
-import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Gateway } from "../../node/gateway.js";
 import { chinaDay } from "../../node/domain/fees/month.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 import { apiClient, eventually } from "../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
-import { publishDirectory } from "../support/directory.js";
+import { launchBrowser, signIn, WAIT } from "../support/browser.js";
+import { ROLE, type TestConsortium } from "../support/consortium.js";
+import { assignCases, startMembers } from "../support/member-gateways.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const WAIT = { timeout: 30_000 };
 
 /**
  * Repayments in a real browser (Debian's Chromium) against two real gateways on anvil: on its case page the agency
@@ -27,39 +24,21 @@ describe("e2e: repayments in the console — the agency's report form, the lende
   let caseKey = "";
 
   async function open(context: BrowserContext, at: Gateway, token: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${at.url}/`);
-    await page.fill("#token", token);
-    await page.click("#login-form button[type=submit]");
-    await page.waitForSelector("nav a[data-tab]", WAIT);
+    const page = await signIn(await context.newPage(), at.url, token);
     await page.goto(`${at.url}/#case/${caseKey}`);
     return page;
   }
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    consortium = await startConsortium([
-      { name: "示例银行", roles: ROLE.LENDER },
-      { name: "示例催收", roles: ROLE.AGENCY },
-    ]);
-    const fast = (name: string) => ({ ...consortium.member(name).config, timeouts: { ...consortium.member(name).config.timeouts, peerRetryMs: 100 } });
-    lender = await startGateway(fast("示例银行"), { log: () => {} });
-    agency = await startGateway(fast("示例催收"), { log: () => {} });
-    await publishDirectory(consortium, {
-      示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      示例催收: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    browser = await launchBrowser();
+    ({ consortium, gateways: { 示例银行: lender, 示例催收: agency } } = await startMembers([
+      { name: "示例银行", roles: ROLE.LENDER, directory: { roles: ["lender"] } },
+      { name: "示例催收", roles: ROLE.AGENCY, directory: { roles: ["agency"] } },
+    ]));
     tokens.lender = (await lender.tokens.create("lender", "张经理")).token;
     tokens.agency = (await agency.tokens.create("agency", "李专员")).token;
-    const L = apiClient(lender.url, tokens.lender);
-    expect((await L.put("/v1/agencies/2", { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 })).status).to.equal(200);
-    const upload = await L.upload("browser-repay.csv", `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nBR-1,页面测试,${syntheticId18("19840404", "518", "440305")},13900030001,1000,900,30\n`);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 });
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
-    caseKey = preview.body.decisions[0].caseKey;
-    await eventually(async () => (await apiClient(agency.url, tokens.agency).get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
+    const rows = [`BR-1,页面测试,${syntheticId18("19840404", "518", "440305")},13900030001,1000,900,30`];
+    [caseKey] = (await assignCases(apiClient(lender.url, tokens.lender), apiClient(agency.url, tokens.agency), "browser-repay.csv", rows)) as [string];
   });
   after(async () => {
     await browser?.close();

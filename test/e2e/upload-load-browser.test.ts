@@ -1,12 +1,11 @@
-import { existsSync } from "node:fs";
 import { expect } from "chai";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchBrowser } from "../support/browser.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { publishDirectory } from "../support/directory.js";
 import { syntheticList } from "../support/fault-helpers.js";
 import { type GatewayProcess, spawnGateway, writeProcessConfig } from "../support/gateway-process.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const WAIT = { timeout: 60_000 };
 const UPLOADS = 20;
 const ROWS = 5_000;
@@ -26,7 +25,7 @@ describe("e2e: the console answers while twenty uploads run", function () {
   let clerk: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    browser = await launchBrowser();
     consortium = await startConsortium([{ name: "示例银行", roles: ROLE.LENDER }]);
     // All twenty are taken in: two ingested at once, eighteen waiting (the default queue refuses beyond eight with 429).
     const file = await writeProcessConfig(consortium, { name: "示例银行", config: { ingest: { maxConcurrent: 2, maxQueued: UPLOADS - 2 } } });
@@ -35,7 +34,6 @@ describe("e2e: the console answers while twenty uploads run", function () {
     const issued = await gw.api.post("/v1/staff-tokens", { role: "lender", name: "张经理" });
     expect(issued.status).to.equal(201);
     clerk = issued.body.token as string;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
   });
   after(async () => {
     await browser?.close();

@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
 import { expect } from "chai";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchBrowser, WAIT } from "../support/browser.js";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { publishDirectory } from "../support/directory.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const WAIT = { timeout: 30_000 };
 const ID = syntheticId18("19880808", "246", "110105");
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\n";
 
@@ -21,13 +19,12 @@ describe("e2e: the upload page says where a waiting upload stands in the gateway
   let other: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    browser = await launchBrowser();
     consortium = await startConsortium([{ name: "示例银行", roles: ROLE.LENDER }]);
     lender = await startGateway({ ...consortium.member("示例银行").config, ingest: { maxConcurrent: 1, maxQueued: 1 } }, { log: () => {} });
     await publishDirectory(consortium, { 示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url } });
     clerk = (await lender.tokens.create("lender", "张经理")).token;
     other = (await lender.tokens.create("lender", "另一位")).token;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
   });
   after(async () => {
     await browser?.close();

@@ -1,5 +1,6 @@
 import { canonicalDigest } from "../canonical-json.js";
 import type { ConductPolicy } from "../consortium/conduct-policy.js";
+import { CST_OFFSET_MS } from "../fees/month.js";
 import type { ContactChannel, PermitRefusal } from "./contact.js";
 
 /**
@@ -7,12 +8,6 @@ import type { ContactChannel, PermitRefusal } from "./contact.js";
  * statement, signed with the agency gateway's member key, that this agency may contact this case's party on this
  * channel now. Pure: the service gathers the facts (holding, tally, complaint, promise) and this decides.
  */
-
-/** China Standard Time (UTC+8, no daylight saving): the debtor's local time for every case of this system. */
-const CST_OFFSET_MS = 8 * 3_600_000;
-
-/** "YYYY-MM-DD" of an instant in China time: the day the cap counts in. */
-export const chinaDayOf = (ms: number): string => new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
 
 /** The minute of the China-time day of an instant (0…1439). */
 export function chinaMinuteOf(ms: number): number {

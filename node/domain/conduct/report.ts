@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../canonical-json.js";
+import type { ContactChannel, PermitRefusal, ViolationKind } from "./contact.js";
 
 /**
  * The supervisor's monthly conduct report (docs/design.md §26): each member's signed statement of its figures, kept
@@ -8,17 +9,27 @@ import { canonicalJson } from "../canonical-json.js";
  */
 export const REPORT_FORMAT = "caseledger-conduct-report/1";
 
-/** One (agency, lender) pair's contact figures as the agency states them (the permits' ConductStats, §25). */
-export interface ContactFigures {
+/**
+ * One member's conduct figures for one (agency, lender) pair over [from, to) (docs/design.md §25): counts only — no
+ * case key, debtor key or personal data. The agency states them (the permits' ConductStats); the supervisor's monthly
+ * report (§26) asks each member for them and keeps them whole.
+ */
+export interface ConductFigures {
+  /** The agency member that made the contacts. */
   agency: number;
+  /** The lender member whose cases they were. */
   lender: number;
+  /** Milliseconds since the epoch, [from, to). */
   from: number;
   to: number;
-  contactsByChannel: Record<string, number>;
+  contactsByChannel: Record<ContactChannel, number>;
+  /** Index 0–23: the hour of the contact's start in China time (UTC+8). */
   contactsByChinaHour: number[];
+  /** Contacts in which the party was reached (the ones the daily cap counts). */
   connected: number;
-  permitsRefused: Record<string, number>;
-  violations: Record<string, number>;
+  /** Permits refused, by refusal code (CONTACT_DAILY_CAP counts the cap hits). */
+  permitsRefused: Record<PermitRefusal, number>;
+  violations: Record<ViolationKind, number>;
 }
 
 /** Complaints a creditor received about one agency in the range: counts only. */
@@ -35,7 +46,7 @@ export interface StatsAnswer {
   member: number;
   from: number;
   to: number;
-  figures: ContactFigures[];
+  figures: ConductFigures[];
   complaints: ComplaintFigures[];
 }
 

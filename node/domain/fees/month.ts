@@ -3,7 +3,8 @@
  * "today" is everywhere in CaseLedger (docs/design.md §3, §23). Instants are ISO 8601 strings with a zone.
  */
 
-const CST_OFFSET_MS = 8 * 3_600_000;
+/** China Standard Time (UTC+8, no daylight saving): the debtor's local time for every case of this system. */
+export const CST_OFFSET_MS = 8 * 3_600_000;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 const DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
@@ -30,9 +31,12 @@ export function monthOf(epochMs: number): string {
   return new Date(epochMs + CST_OFFSET_MS).toISOString().slice(0, 7);
 }
 
+/** "YYYY-MM-DD" of an instant (epoch milliseconds) in China time. */
+export const chinaDayOf = (ms: number): string => new Date(ms + CST_OFFSET_MS).toISOString().slice(0, 10);
+
 /** The "YYYY-MM-DD" day (CST) of an ISO 8601 instant. */
 export function chinaDay(iso: string): string {
-  return new Date(Date.parse(iso) + CST_OFFSET_MS).toISOString().slice(0, 10);
+  return chinaDayOf(Date.parse(iso));
 }
 
 /** "YYYY-MM-DD HH:MM" (CST) of an ISO 8601 instant, as a statement prints it. */

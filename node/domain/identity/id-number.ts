@@ -1,3 +1,4 @@
+import { CST_OFFSET_MS } from "../fees/month.js";
 import { nfkcWithoutSpaces } from "./normalize-text.js";
 
 /**
@@ -26,7 +27,6 @@ const CHECK_CODES = Uint8Array.from(CHECK_CHARS, (c) => c.charCodeAt(0));
 const DAYS_IN_MONTH = Uint8Array.of(0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31);
 const CODE_0 = 0x30;
 const CODE_X = 0x58;
-const CST_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 const MIN_BIRTH_YEAR = 1900;
 

@@ -3,7 +3,8 @@ import type { Clock } from "../../domain/clock.js";
 import { type ConductPolicy, isHeldAt, type CaseStatusName } from "../../domain/consortium/index.js";
 import { CONTACT_CHANNELS, type ContactChannel, isConnectedOutcome, isTextChannel, PERMIT_REFUSALS, type PermitRefusal, VIOLATION_KINDS, type ViolationKind } from "../../domain/conduct/contact.js";
 import { CONTACT_AHEAD_MS, type ContactInput, isLiveChannel, isPermitId, overlaps, parseContactInput, parsePermitRequest, type PermitRequest } from "../../domain/conduct/input.js";
-import { allowedHours, chinaDayOf, chinaHourOf, type Permit, permitDigest, permitMismatch, permitRefusal, type SignedPermit, withinHours } from "../../domain/conduct/permit.js";
+import { chinaDayOf } from "../../domain/fees/month.js";
+import { allowedHours, chinaHourOf, type Permit, permitDigest, permitMismatch, permitRefusal, type SignedPermit, withinHours } from "../../domain/conduct/permit.js";
 import type { EvidenceKind } from "../../domain/evidence/kinds.js";
 import { msg } from "../../messages/message.js";
 import type { ConductTally, TallyMark } from "../../store/conduct-tally.js";
@@ -15,7 +16,8 @@ import { KeyedSerial } from "../keyed-serial.js";
 import { ServiceError } from "../service-error.js";
 import type { PermitSigner } from "./permit-signer.js";
 import type { ConductGuards } from "./guards.js";
-import type { ConductFigures, ConductStats } from "./stats.js";
+import type { ConductFigures } from "../../domain/conduct/report.js";
+import type { ConductStats } from "./stats.js";
 
 /** The peer message kind of a tally increment (docs/design.md §25). */
 export const TALLY_KIND = "conduct.tally";

@@ -1,8 +1,7 @@
-import PDFDocument from "pdfkit";
 import { chinaMinute } from "../../domain/fees/month.js";
 import { pairTotals, type ConductReport } from "../../domain/conduct/report.js";
 import { bilingual, msg, render } from "../../messages/message.js";
-import { cjkFont } from "../statement-pdf.js";
+import { startPdf } from "../pdf/document.js";
 
 /**
  * The supervisor's monthly conduct report as a PDF (docs/design.md §26): per (agency, lender) pair the contacts,
@@ -11,15 +10,7 @@ import { cjkFont } from "../statement-pdf.js";
  */
 export async function renderReportPdf(input: { report: ConductReport; hash: string; evidence: { id: number; leafHash: string } }): Promise<Buffer> {
   const { report, hash } = input;
-  const pdf = new PDFDocument({ size: "A4", margin: 40, info: { Title: `CaseLedger conduct report ${report.month}`, Subject: hash, Keywords: hash } });
-  const chunks: Buffer[] = [];
-  pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
-  });
-  pdf.registerFont("cjk", cjkFont());
-  pdf.font("cjk");
+  const { pdf, bytes: done } = startPdf({ Title: `CaseLedger conduct report ${report.month}`, Subject: hash, Keywords: hash });
   const left = pdf.page.margins.left;
 
   pdf.fontSize(16).text(bilingual(msg("reportPdf.TITLE", { month: report.month })));

@@ -47,31 +47,21 @@ export async function freshWorld() {
 
 /** The consortium, with the case registry connected as each actor. */
 function wrap(c: Consortium) {
-  const { lender, lender2, agency, agency2, court, amc, stranger, spare1 } = c;
   const cr = c.caseRegistry;
-  const mr = c.memberRegistry;
   const as = (s: Signer): Registry => cr.connect(s);
   return {
+    ...c,
     cr,
-    mr,
-    ids: c.ids,
-    lender,
-    lender2,
-    agency,
-    agency2,
-    court,
-    amc,
-    stranger,
-    spare1,
+    mr: c.memberRegistry,
     as,
     /** lender (creditor 1) */
-    L: as(lender),
+    L: as(c.lender),
     /** lender2 (creditor 2) */
-    L2: as(lender2),
+    L2: as(c.lender2),
     /** agency (member 3) */
-    A: as(agency),
+    A: as(c.agency),
     /** agency2 (member 4) */
-    A2: as(agency2),
+    A2: as(c.agency2),
   };
 }
 export type World = ReturnType<typeof wrap>;

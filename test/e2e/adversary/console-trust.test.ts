@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchBrowser, WAIT } from "../../support/browser.js";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
 import { connectContracts } from "../../../node/chain/contracts.js";
@@ -12,8 +12,6 @@ import { apiClient } from "../../support/api-client.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const WAIT = { timeout: 30_000 };
 
 interface Recorded {
   method: string;
@@ -77,7 +75,7 @@ describe("e2e: the console trusts no other gateway with a token; the admin's pag
   }
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    browser = await launchBrowser();
     // The greedy member comes before the honest agency in the directory: a console that asks around asks it first.
     consortium = await startConsortium([
       { name: "甲银行", roles: ROLE.LENDER },
@@ -92,10 +90,6 @@ describe("e2e: the console trusts no other gateway with a token; the admin's pag
       甲银行: { name: "甲银行", roles: ["lender"], gatewayUrl: lender.url },
       丙律所: { name: "丙律所", roles: ["agency"], gatewayUrl: greedy.url },
       乙催收: { name: "乙催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"],
     });
   });
   after(async () => {

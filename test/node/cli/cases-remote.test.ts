@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,21 +7,8 @@ import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { publishDirectory } from "../../support/directory.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
-import { CLI } from "../../support/cli.js";
+import { caseledger } from "../../support/cli.js";
 import { workbookBytes } from "../../support/workbook.js";
-
-/** Runs `caseledger` as a real process; `input` goes to its stdin. */
-function caseledger(args: string[], env: Record<string, string>, input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 describe("node/cli: caseledger cases upload / allocate / commit / check (against real gateways)", function () {
   this.timeout(180_000);

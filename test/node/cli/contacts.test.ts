@@ -1,27 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
-import { apiClient, eventually } from "../../support/api-client.js";
-import { CLI } from "../../support/cli.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import type { Gateway } from "../../../node/gateway.js";
+import { apiClient } from "../../support/api-client.js";
+import { caseledger as run } from "../../support/cli.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { assignCases, startMembers } from "../../support/member-gateways.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
-
-function caseledger(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, CASELEDGER_LANG: "en", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
-  });
-}
 
 /** The gateways' clock shows 10:00 China time today (the permit rules read the hour), whatever the real hour. */
 function tenOClockOffset(): number {
@@ -32,6 +18,9 @@ function tenOClockOffset(): number {
   if (delta < -720) delta += 1440;
   return delta * 60_000;
 }
+
+/** `caseledger` with the language the assertions read: English. */
+const caseledger = (args: string[], env: Record<string, string>, input?: string) => run(args, { CASELEDGER_LANG: "en", ...env }, input);
 
 describe("node/cli: caseledger contacts permit / log / list / promises / figures (against real gateways)", function () {
   this.timeout(180_000);
@@ -45,26 +34,13 @@ describe("node/cli: caseledger contacts permit / log / list / promises / figures
   const clock = () => Date.now() + offset;
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-    ]);
-    lender = await startGateway(consortium.member("lender").config, { log: () => {}, clock });
-    agency = await startGateway(consortium.member("agency").config, { log: () => {}, clock });
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    ({ consortium, gateways: { lender, agency } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] }, config: (c) => c, options: { clock } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] }, config: (c) => c, options: { clock } },
+    ]));
     const L = apiClient(lender.url, (await lender.tokens.create("lender", "cli")).token);
     env = { CASELEDGER_GATEWAY: agency.url, CASELEDGER_TOKEN: (await agency.tokens.create("agency", "cli")).token };
-    expect((await L.put("/v1/agencies/2", { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 })).status).to.equal(200);
-    const upload = await L.upload("cli-contacts.csv", `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nCC-1,命令测试,${syntheticId18("19840404", "613", "440305")},13900030001,1000,900,30\n`);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 });
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
-    caseKey = preview.body.decisions[0].caseKey;
-    const A = apiClient(agency.url, env.CASELEDGER_TOKEN);
-    await eventually(async () => (await A.get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
+    [caseKey] = (await assignCases(L, apiClient(agency.url, env.CASELEDGER_TOKEN), "cli-contacts.csv", [`CC-1,命令测试,${syntheticId18("19840404", "613", "440305")},13900030001,1000,900,30`])) as [string];
     dir = await mkdtemp(join(tmpdir(), "caseledger-cli-contacts-"));
     await writeFile(join(dir, "call.mp3"), "synthetic recording bytes");
   });

@@ -1,26 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { monthOf } from "../../../node/domain/fees/month.js";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
+import type { Gateway } from "../../../node/gateway.js";
 import { eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
-import { CLI } from "../../support/cli.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { startMembers } from "../../support/member-gateways.js";
+import { caseledger as run } from "../../support/cli.js";
 
-function caseledger(args: string[], env: Record<string, string>, input = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, CASELEDGER_LANG: "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+/** `caseledger` with the language the assertions read: both (the default). */
+const caseledger = (args: string[], env: Record<string, string>, input?: string) => run(args, { CASELEDGER_LANG: "", ...env }, input);
 
 describe("node/cli: caseledger fee-schedules and statements (against real gateways)", function () {
   this.timeout(180_000);
@@ -34,16 +24,10 @@ describe("node/cli: caseledger fee-schedules and statements (against real gatewa
   const month = monthOf(Date.now());
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-    ]);
-    lender = await startGateway(consortium.member("lender").config, { log: () => {} });
-    agency = await startGateway(consortium.member("agency").config, { log: () => {} });
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    ({ consortium, gateways: { lender, agency } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] }, config: (c) => c },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] }, config: (c) => c },
+    ]));
     adminEnv = { CASELEDGER_GATEWAY: lender.url, CASELEDGER_TOKEN: (await lender.tokens.create("admin", "cli")).token };
     lenderEnv = { CASELEDGER_GATEWAY: lender.url, CASELEDGER_TOKEN: (await lender.tokens.create("lender", "cli")).token };
     agencyEnv = { CASELEDGER_GATEWAY: agency.url, CASELEDGER_TOKEN: (await agency.tokens.create("agency", "cli")).token };

@@ -1,30 +1,19 @@
-import { spawn } from "node:child_process";
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { expect } from "chai";
 import { JsonRpcProvider, NonceManager, Wallet } from "ethers";
 import { ANVIL_DEV_KEY } from "../../../node/chain/anvil.js";
 import { connectContracts } from "../../../node/chain/contracts.js";
-import { CLI } from "../../support/cli.js";
+import { caseledger } from "../../support/cli.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-
-/** `caseledger member ...` as a real process. */
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, "member", ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CASELEDGER_LANG: "" } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 /**
  * The member's officer with the cold recovery key, against anvil: reads the member's keys and the operator's proposal,
  * cancels it and replaces a stolen signing key while the member is suspended, replaces the recovery key; refuses a key
  * that is not the member's before sending anything, and says what the chain refused. Synthetic keys only.
  */
+const run = (args: string[]) => caseledger(["member", ...args], { CASELEDGER_LANG: "" });
+
 describe("node/cli: caseledger member (the recovery key's commands)", function () {
   this.timeout(120_000);
   let consortium: TestConsortium;

@@ -1,28 +1,17 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
+import type { Gateway } from "../../../node/gateway.js";
 import { apiClient, eventually } from "../../support/api-client.js";
 import { chinaDay } from "../../../node/domain/fees/month.js";
-import { CLI } from "../../support/cli.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { caseledger as run } from "../../support/cli.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { assignCases, startMembers } from "../../support/member-gateways.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-function caseledger(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, CASELEDGER_LANG: "en", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+/** `caseledger` with the language the assertions read: English. */
+const caseledger = (args: string[], env: Record<string, string>, input?: string) => run(args, { CASELEDGER_LANG: "en", ...env }, input);
 
 describe("node/cli: caseledger repayments report / list / confirm / dispute (against real gateways)", function () {
   this.timeout(180_000);
@@ -35,29 +24,15 @@ describe("node/cli: caseledger repayments report / list / confirm / dispute (aga
   let caseKey: string;
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-    ]);
-    const fast = (name: string) => ({ ...consortium.member(name).config, timeouts: { ...consortium.member(name).config.timeouts, peerRetryMs: 100 } });
-    lender = await startGateway(fast("lender"), { log: () => {} });
-    agency = await startGateway(fast("agency"), { log: () => {} });
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    ({ consortium, gateways: { lender, agency } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] } },
+    ]));
     lenderEnv = { CASELEDGER_GATEWAY: lender.url, CASELEDGER_TOKEN: (await lender.tokens.create("lender", "cli")).token };
     agencyEnv = { CASELEDGER_GATEWAY: agency.url, CASELEDGER_TOKEN: (await agency.tokens.create("agency", "cli")).token };
-    const L = apiClient(lender.url, lenderEnv.CASELEDGER_TOKEN);
-    expect((await L.put("/v1/agencies/2", { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 100 })).status).to.equal(200);
-    const upload = await L.upload("cli-repay.csv", `合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\nCR-1,命令测试,${syntheticId18("19830303", "412", "440305")},13900020001,1000,900,30\n`);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 });
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
-    caseKey = preview.body.decisions[0].caseKey;
     // The agency records the voucher as evidence, which its gateway allows once its chain index shows the case held.
-    const A = apiClient(agency.url, agencyEnv.CASELEDGER_TOKEN);
-    await eventually(async () => (await A.get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
+    const rows = [`CR-1,命令测试,${syntheticId18("19830303", "412", "440305")},13900020001,1000,900,30`];
+    [caseKey] = (await assignCases(apiClient(lender.url, lenderEnv.CASELEDGER_TOKEN), apiClient(agency.url, agencyEnv.CASELEDGER_TOKEN), "cli-repay.csv", rows)) as [string];
     dir = await mkdtemp(join(tmpdir(), "caseledger-cli-repay-"));
     await writeFile(join(dir, "voucher.png"), "synthetic voucher image");
     await writeFile(join(dir, "voucher-2.png"), "another synthetic voucher image");

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,19 +5,10 @@ import { expect } from "chai";
 import { MAX_BUNDLE_BYTES } from "../../../node/domain/evidence/bundle.js";
 import type { BundleVerification } from "../../../node/domain/evidence/verify-bundle.js";
 import { bundleFixture, CHAIN_ID, resign } from "../../support/case-bundle-fixture.js";
-import { CLI } from "../../support/cli.js";
+import { caseledger } from "../../support/cli.js";
 
 /** `caseledger verify-bundle` as a real process, offline (the chain's part is in test/node/http/case-bundle.test.ts). */
-function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...CLI, "verify-bundle", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => caseledger(["verify-bundle", ...args]);
 
 describe("node/cli: caseledger verify-bundle", function () {
   this.timeout(120_000);

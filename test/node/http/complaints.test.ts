@@ -1,13 +1,11 @@
 import { expect } from "chai";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
+import type { GatewayConfig } from "../../../node/config.js";
+import type { Gateway } from "../../../node/gateway.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { assignCases, fastPeer, startMembers } from "../../support/member-gateways.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
-const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 const WORDS = "催收员每天晚上十一点打电话，还说要通知我的单位";
 const CALLBACK = "13900001111";
 const DAY = 86_400_000;
@@ -30,16 +28,11 @@ describe("http: complaints from the public page, the holder's notices, text scre
   let cases: string[];
   let token: string;
   let skew = 0;
-  const quiet = () => {};
-  const config = (g: "lender" | "agency" | "rival") => {
-    const c = consortium.member(g).config;
-    return {
-      ...c,
-      http: { ...c.http, trustProxy: ["127.0.0.1"] },
-      timeouts: { ...c.timeouts, peerRetryMs: 100 },
-      rateLimits: { ...c.rateLimits, complaintBurst: 6, complaintPerHour: 1 },
-    };
-  };
+  const config = (c: GatewayConfig): GatewayConfig => ({
+    ...fastPeer(c),
+    http: { ...c.http, trustProxy: ["127.0.0.1"] },
+    rateLimits: { ...c.rateLimits, complaintBurst: 6, complaintPerHour: 1 },
+  });
   /** Runs `fn` with the agency's clock at 10:00 China time (outside the quiet hours of §25), then puts it back. */
   const atTenInChina = async <T>(fn: () => Promise<T>): Promise<T> => {
     const chinaHour = ((Date.now() / 3_600_000 + 8) % 24 + 24) % 24;
@@ -55,36 +48,15 @@ describe("http: complaints from the public page, the holder's notices, text scre
     fetch(`${agency.url}/v1/public/complaints/${letter}`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": from }, body: JSON.stringify(body) });
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-      { name: "rival", roles: ROLE.AGENCY },
-    ]);
-    [lender, agency, rival] = await Promise.all([
-      startGateway(config("lender"), { log: quiet }),
-      startGateway(config("agency"), { log: quiet, clock: () => Date.now() + skew }),
-      startGateway(config("rival"), { log: quiet }),
-    ]);
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-      rival: { name: "另一催收", roles: ["agency"], gatewayUrl: rival.url },
-    });
+    ({ consortium, gateways: { lender, agency, rival } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] }, config },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] }, config, options: { clock: () => Date.now() + skew } },
+      { name: "rival", roles: ROLE.AGENCY, directory: { name: "另一催收", roles: ["agency"] }, config },
+    ]));
     L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
-    expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
     const ids = Array.from({ length: 2 }, (_, i) => syntheticId18("19830303", String(400 + i), "440305"));
-    const rows = ids.map((id, i) => `CP-${i},投诉测试${i},${id},1390002${String(i).padStart(4, "0")},1000,900,30`);
-    const upload = await L.upload("complaints.csv", [HEADER, ...rows].join("\n"));
-    expect(upload.status).to.equal(201);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    expect((await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 })).status).to.equal(202);
-    await eventually(async () => {
-      const r = await L.get(`/v1/allocations/${preview.body.id}`);
-      return (r.body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined;
-    }, 60_000, "the handover");
-    cases = preview.body.decisions.map((d: { caseKey: string }) => d.caseKey);
-    await eventually(async () => (await A.get(`/v1/cases/${cases[0]}`)).status === 200 || undefined, 30_000, "the agency's index");
+    cases = await assignCases(L, A, "complaints.csv", ids.map((id, i) => `CP-${i},投诉测试${i},${id},1390002${String(i).padStart(4, "0")},1000,900,30`));
     const letter = await A.post(`/v1/cases/${cases[0]}/authorization-letter`);
     expect(letter.status).to.equal(201);
     token = letter.body.token as string;

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { canonicalDigest } from "../../../node/domain/canonical-json.js";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
+import type { Gateway } from "../../../node/gateway.js";
 import { feeScheduleHash, feeScheduleToJson, type FeeSchedule } from "../../../node/domain/fees/fee-schedule.js";
 import { monthOf } from "../../../node/domain/fees/month.js";
 import { statementHash, type StatementDocument } from "../../../node/domain/fees/statement-document.js";
@@ -11,8 +11,8 @@ import type { StatementEntrySource } from "../../../node/services/fees/statement
 import type { PeerExchange } from "../../../node/services/peer/channel.js";
 import { signEnvelope, newPeerId, PEER_FORMAT } from "../../../node/services/peer/envelope.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { startMembers } from "../../support/member-gateways.js";
 import { pdfText } from "../../support/pdf-text.js";
 
 /** Synthetic case keys; bytes 1–4 name member 1, the lender, which alone may register them. */
@@ -36,7 +36,6 @@ describe("http: fee schedules and monthly statements between a lender's and an a
   let LAdmin: ReturnType<typeof apiClient>;
   let A: ReturnType<typeof apiClient>;
   let RAdmin: ReturnType<typeof apiClient>;
-  const quiet = () => {};
   const caseA = key("a");
   const caseB = key("b");
   const month = monthOf(Date.now());
@@ -69,19 +68,11 @@ describe("http: fee schedules and monthly statements between a lender's and an a
     }, 20_000, "the statement at the agency");
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-      { name: "rival", roles: ROLE.LENDER | ROLE.AGENCY },
-    ]);
-    lender = await startGateway(consortium.member("lender").config, { log: quiet, statementEntries: entries });
-    agency = await startGateway(consortium.member("agency").config, { log: quiet });
-    rival = await startGateway(consortium.member("rival").config, { log: quiet });
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-      rival: { name: "竞争对手", roles: ["lender", "agency"], gatewayUrl: rival.url },
-    });
+    ({ consortium, gateways: { lender, agency, rival } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] }, config: (c) => c, options: { statementEntries: entries } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] }, config: (c) => c },
+      { name: "rival", roles: ROLE.LENDER | ROLE.AGENCY, directory: { name: "竞争对手", roles: ["lender", "agency"] }, config: (c) => c },
+    ]));
     L = apiClient(lender.url, (await lender.tokens.create("lender", "l")).token);
     LAdmin = apiClient(lender.url, (await lender.tokens.create("admin", "la")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "a")).token);

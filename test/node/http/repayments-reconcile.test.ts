@@ -1,16 +1,13 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
+import type { Gateway } from "../../../node/gateway.js";
 import { chinaDay } from "../../../node/domain/fees/month.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
 import type { RepaymentReport } from "../../../node/store/repayment-reports.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { assignCases, startMembers } from "../../support/member-gateways.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
-const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
@@ -44,28 +41,13 @@ describe("http: repayments — reconcile against the bank's statement, over-paym
   const reconcile = (csv: string) => L.post("/v1/repayments/reconcile", csv, { "content-type": "text/csv" });
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-    ]);
-    const fast = (g: "lender" | "agency") => {
-      const config = consortium.member(g).config;
-      return { ...config, timeouts: { ...config.timeouts, peerRetryMs: 100 } };
-    };
-    [lender, agency] = await Promise.all([startGateway(fast("lender"), { log: () => {} }), startGateway(fast("agency"), { log: () => {} })]);
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    ({ consortium, gateways: { lender, agency } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] } },
+    ]));
     L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
-    expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
-    const rows = ids.map((id, i) => `RC-${i},${names[i]},${id},${phones[i]},1000,900,30`);
-    const upload = await L.upload("reconcile.csv", [HEADER, ...rows].join("\n"));
-    expect(upload.status).to.equal(201);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    expect((await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 })).status).to.equal(202);
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
+    await assignCases(L, A, "reconcile.csv", ids.map((id, i) => `RC-${i},${names[i]},${id},${phones[i]},1000,900,30`));
     // cases[i] is the case of loan ref RC-i (the lender's own index).
     cases = [];
     for (let i = 0; i < 4; i++) cases.push((await L.get(`/v1/cases?loanRef=RC-${i}`)).body.cases[0].caseKey as string);

@@ -1,16 +1,13 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
 import type { RepaymentReport } from "../../../node/store/repayment-reports.js";
 import type { ServiceError } from "../../../node/services/service-error.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { assignCases, startMembers } from "../../support/member-gateways.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
-const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
@@ -45,34 +42,17 @@ describe("http: repayments — report, confirm/dispute, reversal, waiver, outbox
   const ledger = async (caseKey: string) => (await L.get(`/v1/cases/${caseKey}/repayments`)).body;
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-      { name: "rival", roles: ROLE.AGENCY },
-    ]);
-    [lender, agency, rival] = await Promise.all([startGateway(fast("lender"), { log: quiet }), startGateway(fast("agency"), { log: quiet }), startGateway(fast("rival"), { log: quiet })]);
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-      rival: { name: "另一催收", roles: ["agency"], gatewayUrl: rival.url },
-    });
+    ({ consortium, gateways: { lender, agency, rival } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] } },
+      { name: "rival", roles: ROLE.AGENCY, directory: { name: "另一催收", roles: ["agency"] } },
+    ]));
     L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
     R = apiClient(rival.url, (await rival.tokens.create("agency", "staff")).token);
-    expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
     const ids = Array.from({ length: 4 }, (_, i) => syntheticId18("19820202", String(300 + i), "440305"));
-    const rows = ids.map((id, i) => `RP-${i},还款测试${i},${id},1390001${String(i).padStart(4, "0")},1000,900,30`);
-    const upload = await L.upload("repay.csv", [HEADER, ...rows].join("\n"));
-    expect(upload.status).to.equal(201);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    expect((await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 })).status).to.equal(202);
-    await eventually(async () => {
-      const r = await L.get(`/v1/allocations/${preview.body.id}`);
-      return (r.body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined;
-    }, 60_000, "the handover");
-    cases = preview.body.decisions.map((d: { caseKey: string }) => d.caseKey);
     // The agency's indexer has seen the assignment (its evidence log records only for cases it holds).
-    await eventually(async () => (await A.get(`/v1/cases/${cases[0]}`)).status === 200 || undefined, 30_000, "the agency's index");
+    cases = await assignCases(L, A, "repay.csv", ids.map((id, i) => `RP-${i},还款测试${i},${id},1390001${String(i).padStart(4, "0")},1000,900,30`));
   });
   after(async () => {
     await Promise.all([lender?.close(), agency?.close(), rival?.close()]);

@@ -1,15 +1,12 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
+import type { Gateway } from "../../../node/gateway.js";
 import type { RepaymentReport } from "../../../node/store/repayment-reports.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { AGENCY_PROFILE, agencyHolds, CASE_LIST_HEADER, handoverDelivered, startMembers } from "../../support/member-gateways.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
-const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const DAY_MS = 86_400_000;
 
@@ -30,23 +27,13 @@ describe("http: scorecards from the repayment ledger, and matching by them", fun
     Array.from({ length: n }, (_, i) => `SC-${from + i},评分测试${from + i},${syntheticId18("19830303", String(400 + from + i), "440305")},1390002${String(from + i).padStart(4, "0")},1000,900,30`);
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-    ]);
-    const fast = (name: string) => {
-      const config = consortium.member(name).config;
-      return { ...config, timeouts: { ...config.timeouts, peerRetryMs: 100 } };
-    };
-    lender = await startGateway(fast("lender"), { log: () => {}, clock: () => Date.now() + skewMs });
-    agency = await startGateway(fast("agency"), { log: () => {} });
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    ({ consortium, gateways: { lender, agency } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] }, options: { clock: () => Date.now() + skewMs } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] } },
+    ]));
     L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
-    expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
+    expect((await L.put("/v1/agencies/2", AGENCY_PROFILE)).status).to.equal(200);
   });
   after(async () => {
     await Promise.all([lender?.close(), agency?.close()]);
@@ -54,13 +41,13 @@ describe("http: scorecards from the repayment ledger, and matching by them", fun
   });
 
   it("confirmed repayments make the 90-day recovery, disputed ones the dispute share; the next preview scores by it", async () => {
-    const upload = await L.upload("score.csv", [HEADER, ...rows(0, 2)].join("\n"));
+    const upload = await L.upload("score.csv", [CASE_LIST_HEADER, ...rows(0, 2)].join("\n"));
     const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
     expect(preview.body.decisions[0].reason.message).to.contain("no 90-day history");
     expect((await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 200 })).status).to.equal(202);
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
+    await handoverDelivered(L, preview.body.id);
     const [k0, k1] = preview.body.decisions.map((d: { caseKey: string }) => d.caseKey) as [string, string];
-    await eventually(async () => (await A.get(`/v1/cases/${k1}`)).status === 200 || undefined, 30_000, "the agency's index");
+    await agencyHolds(A, k1);
 
     // Paid after the assignment: 300 yuan of case 0 (confirmed), 50 yuan of case 1 (disputed).
     const report = (caseKey: string, amountFen: string) =>
@@ -87,7 +74,7 @@ describe("http: scorecards from the repayment ledger, and matching by them", fun
       { days: 30, matured: 2, repaidFen: "30000", outstandingFen: "180000", rateBp: 1_666 },
       { days: 90, matured: 2, repaidFen: "30000", outstandingFen: "180000", rateBp: 1_666 },
     ]);
-    const next = await L.upload("score-2.csv", [HEADER, ...rows(2, 1)].join("\n"));
+    const next = await L.upload("score-2.csv", [CASE_LIST_HEADER, ...rows(2, 1)].join("\n"));
     const scored = await L.post(`/v1/case-lists/${next.body.id}/allocation`);
     expect(scored.body.decisions[0].reason.message).to.contain("recovery 90d 17%");
     expect(scored.body.decisions[0].reason.details).to.deep.include({ recovery90d: 0.1666 });

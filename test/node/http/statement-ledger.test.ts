@@ -1,16 +1,13 @@
 import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { monthOf } from "../../../node/domain/fees/month.js";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
+import type { Gateway } from "../../../node/gateway.js";
 import type { RepaymentReport } from "../../../node/store/repayment-reports.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { assignCases, startMembers } from "../../support/member-gateways.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
-const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
@@ -28,32 +25,16 @@ describe("http: statements from the repayment ledger", function () {
   let A: ReturnType<typeof apiClient>;
   let caseKey: string;
   const month = monthOf(Date.now());
-  const fast = (name: string) => {
-    const config = consortium.member(name).config;
-    return { ...config, timeouts: { ...config.timeouts, peerRetryMs: 100 } };
-  };
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-    ]);
-    [lender, agency] = await Promise.all([startGateway(fast("lender"), { log: () => {} }), startGateway(fast("agency"), { log: () => {} })]);
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-    });
+    ({ consortium, gateways: { lender, agency } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] } },
+    ]));
     L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
     LAdmin = apiClient(lender.url, (await lender.tokens.create("admin", "admin")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
-    expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
-    const row = `ST-1,对账测试,${syntheticId18("19830303", "401", "440305")},13900020001,1000,900,30`;
-    const upload = await L.upload("statement.csv", `${HEADER}\n${row}\n`);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    expect((await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 })).status).to.equal(202);
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
-    caseKey = preview.body.decisions[0].caseKey as string;
-    await eventually(async () => (await A.get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
+    [caseKey] = (await assignCases(L, A, "statement.csv", [`ST-1,对账测试,${syntheticId18("19830303", "401", "440305")},13900020001,1000,900,30`])) as [string];
     const proposed = await LAdmin.post("/v1/fee-schedules", { agencyId: 2, version: 1, effectiveFrom: "2020-01-01", model: { kind: "full-risk", buckets: [{ fromDays: 0, toDays: 90, bp: 1500 }, { fromDays: 91, toDays: null, bp: 2500 }] } });
     // The proposal goes through the outbox: accepted once the lender's gateway holds the agency's answer to it.
     await eventually(async () => ((await LAdmin.get(`/v1/fee-schedules/${proposed.body.hash}`)).body.proposal ? true : undefined), 20_000, "the proposal answered");

@@ -8,8 +8,8 @@ import { startGateway, type Gateway } from "../../../node/gateway.js";
 import type { StatementAssignmentSource, StatementEntrySource } from "../../../node/services/fees/statement-sources.js";
 import type { PeerExchange } from "../../../node/services/peer/channel.js";
 import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { startMembers } from "../../support/member-gateways.js";
 
 const LINES = 10_000;
 /** Synthetic case keys of member 1, the lender. */
@@ -69,19 +69,11 @@ describe("http: a statement of 10,000 lines in parts, and through the agency's o
   const refusal = (exchange: PeerExchange) => `${exchange.answer.envelope.refused?.code} ${exchange.answer.envelope.refused?.message}`;
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-      { name: "rival", roles: ROLE.LENDER },
-    ]);
-    lender = await startGateway(fast("lender"), { log: quiet, statementEntries: entries, statementAssignments: assignments });
-    agency = await startGateway(fast("agency"), { log: quiet });
-    rival = await startGateway(fast("rival"), { log: quiet });
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-      rival: { name: "竞争对手", roles: ["lender"], gatewayUrl: rival.url },
-    });
+    ({ consortium, gateways: { lender, agency, rival } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] }, options: { statementEntries: entries, statementAssignments: assignments } },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] } },
+      { name: "rival", roles: ROLE.LENDER, directory: { name: "竞争对手", roles: ["lender"] } },
+    ]));
     L = apiClient(lender.url, (await lender.tokens.create("lender", "l")).token);
     LAdmin = apiClient(lender.url, (await lender.tokens.create("admin", "la")).token);
     A = apiClient(agency.url, (await agency.tokens.create("agency", "a")).token);

@@ -3,20 +3,18 @@ import { expect } from "chai";
 import { writeFile } from "node:fs/promises";
 import { reportHash, type ConductReport } from "../../../node/domain/conduct/report.js";
 import { monthOf } from "../../../node/domain/fees/month.js";
-import { startGateway, type Gateway } from "../../../node/gateway.js";
-import type { ConductFigures, ConductStats } from "../../../node/services/conduct/stats.js";
-import type { HandoverDelivery } from "../../../node/store/handover-deliveries.js";
-import { apiClient, eventually } from "../../support/api-client.js";
-import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { publishDirectory } from "../../support/directory.js";
+import type { Gateway } from "../../../node/gateway.js";
+import type { ConductFigures } from "../../../node/domain/conduct/report.js";
+import type { ConductStats } from "../../../node/services/conduct/stats.js";
+import { apiClient } from "../../support/api-client.js";
+import { ROLE, type TestConsortium } from "../../support/consortium.js";
+import { assignCases, startMembers } from "../../support/member-gateways.js";
 import { CLI } from "../../support/cli.js";
 import { pdfText } from "../../support/pdf-text.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
-const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
 /** Member ids as startConsortium admits them: the lender first, then the agency. */
 const [LENDER_ID, AGENCY_ID] = [1, 2];
-const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 
 /** The agency's contact figures as its contact log states them (§25): counts only. */
 const agencyStats: ConductStats = {
@@ -52,38 +50,20 @@ describe("http: supervision — the monthly conduct report from members' signed 
   let supervisor: Gateway;
   let S: ReturnType<typeof apiClient>;
   let L: ReturnType<typeof apiClient>;
-  const quiet = () => {};
 
   before(async () => {
-    consortium = await startConsortium([
-      { name: "lender", roles: ROLE.LENDER },
-      { name: "agency", roles: ROLE.AGENCY },
-      { name: "supervisor", roles: ROLE.SUPERVISOR },
-    ]);
-    const sup = consortium.member("supervisor").config;
-    [lender, agency, supervisor] = await Promise.all([
-      startGateway(consortium.member("lender").config, { log: quiet }),
-      startGateway(consortium.member("agency").config, { log: quiet, conductStats: agencyStats }),
+    ({ consortium, gateways: { lender, agency, supervisor } } = await startMembers([
+      { name: "lender", roles: ROLE.LENDER, directory: { name: "示例银行", roles: ["lender"] }, config: (c) => c },
+      { name: "agency", roles: ROLE.AGENCY, directory: { name: "示例催收", roles: ["agency"] }, config: (c) => c, options: { conductStats: agencyStats } },
       // A supervisor computes no case keys: its gateway runs without the pepper.
-      startGateway({ ...sup, secrets: { ...sup.secrets, pepperFile: undefined } }, { log: quiet }),
-    ]);
+      { name: "supervisor", roles: ROLE.SUPERVISOR, directory: { name: "示例监管", roles: ["supervisor"] }, config: (c) => ({ ...c, secrets: { ...c.secrets, pepperFile: undefined } }) },
+    ]));
     expect(supervisor.pepper).to.equal(undefined);
-    await publishDirectory(consortium, {
-      lender: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url },
-      agency: { name: "示例催收", roles: ["agency"], gatewayUrl: agency.url },
-      supervisor: { name: "示例监管", roles: ["supervisor"], gatewayUrl: supervisor.url },
-    });
     L = apiClient(lender.url, (await lender.tokens.create("lender", "staff")).token);
     const A = apiClient(agency.url, (await agency.tokens.create("agency", "staff")).token);
     S = apiClient(supervisor.url, (await supervisor.tokens.create("supervisor", "staff")).token);
     // One case with the agency, and one complaint about it at the lender.
-    expect((await L.put("/v1/agencies/2", PROFILE)).status).to.equal(200);
-    const upload = await L.upload("sup.csv", `${HEADER}\nSV-1,监管测试,${syntheticId18("19840404", "501", "440305")},13900003333,1000,900,30\n`);
-    const preview = await L.post(`/v1/case-lists/${upload.body.id}/allocation`);
-    expect((await L.post(`/v1/allocations/${preview.body.id}/commit`, { mandateDays: 30 })).status).to.equal(202);
-    await eventually(async () => ((await L.get(`/v1/allocations/${preview.body.id}`)).body.handovers?.[0] as HandoverDelivery | undefined)?.state === "delivered" || undefined, 60_000, "the handover");
-    const caseKey = preview.body.decisions[0].caseKey as string;
-    await eventually(async () => (await A.get(`/v1/cases/${caseKey}`)).status === 200 || undefined, 30_000, "the agency's index");
+    const [caseKey] = await assignCases(L, A, "sup.csv", [`SV-1,监管测试,${syntheticId18("19840404", "501", "440305")},13900003333,1000,900,30`]);
     const token = (await A.post(`/v1/cases/${caseKey}/authorization-letter`)).body.token as string;
     const filed = await fetch(`${agency.url}/v1/public/complaints/${token}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ category: "THREAT_OR_INSULT", text: "电话里骂人" }) });
     expect(filed.status).to.equal(201);

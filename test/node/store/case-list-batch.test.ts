@@ -9,36 +9,14 @@ import { CaseListBatch } from "../../../node/store/case-list-batch.js";
 import { type GatewayDatabase, openDatabase } from "../../../node/store/database.js";
 import { PiiCipher } from "../../../node/store/pii-cipher.js";
 import { storedCaseEncoding } from "../../../node/store/record-encodings.js";
+import { storedCaseFields } from "./helpers.js";
 
 const cipher = new PiiCipher(randomBytes(32));
-const key = () => `0x01${randomBytes(31).toString("hex")}`;
-const at = "2026-11-30T08:15:00.123Z";
 const LIST = "Lmj3k2x0a1b2c3d4";
 
 function accepted(line: number): { row: StoredReportRow; stored: Omit<StoredCase, "pii"> } {
-  const caseKey = key();
-  const debtorKey = key();
-  const loanRef = `LN-${String(line).padStart(8, "0")}`;
-  return {
-    row: { line, loanRef, status: "accepted", debtorKey, caseKey, warnings: [], errors: [] },
-    stored: {
-      caseKey,
-      debtorKey,
-      loanRef,
-      originatorId: 1,
-      creditorId: 1,
-      provinceCode: "44",
-      region: "",
-      product: "消费贷",
-      principalFen: "3021400",
-      outstandingFen: "1639054",
-      overdueDays: 589,
-      listId: LIST,
-      line,
-      createdAt: at,
-      updatedAt: at,
-    },
-  };
+  const stored = storedCaseFields({ loanRef: `LN-${String(line).padStart(8, "0")}`, listId: LIST, line });
+  return { row: { line, loanRef: stored.loanRef, status: "accepted", debtorKey: stored.debtorKey, caseKey: stored.caseKey, warnings: [], errors: [] }, stored };
 }
 
 const rejected: StoredReportRow = {

@@ -11,30 +11,15 @@ import {
   storedCaseEncoding,
   writeStoredCase,
 } from "../../../node/store/record-encodings.js";
+import { key, storedCaseFields } from "./helpers.js";
 
 const cipher = new PiiCipher(randomBytes(32));
-const key = () => `0x01${randomBytes(31).toString("hex")}`;
-const at = "2026-11-30T08:15:00.123Z";
 
 function storedCase(overrides: Partial<StoredCase> = {}): StoredCase {
-  const caseKey = overrides.caseKey ?? key();
+  const fields = storedCaseFields(overrides.caseKey === undefined ? {} : { caseKey: overrides.caseKey });
   return {
-    caseKey,
-    debtorKey: key(),
-    loanRef: "LN-00000001",
-    originatorId: 1,
-    creditorId: 1,
-    provinceCode: "44",
-    region: "",
-    product: "消费贷",
-    principalFen: "3021400",
-    outstandingFen: "1639054",
-    overdueDays: 589,
-    listId: "Lmj3k2x0a1b2c3d4",
-    line: 2,
-    createdAt: at,
-    updatedAt: at,
-    pii: cipher.sealJson({ name: "测试专用", idNumber: "440305195002267140", phone: "17089619749", extra: { 备注: "x" } }, caseKey),
+    ...fields,
+    pii: cipher.sealJson({ name: "测试专用", idNumber: "440305195002267140", phone: "17089619749", extra: { 备注: "x" } }, fields.caseKey),
     ...overrides,
   };
 }

@@ -1,17 +1,16 @@
-import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../../support/browser.js";
 import type { SignedCaseBundle } from "../../../node/domain/evidence/bundle.js";
 import { type BundleVerification, verifyBundle } from "../../../node/domain/evidence/verify-bundle.js";
 import { VERIFIER_PAGE } from "../../../node/http/verifier-page-router.js";
 import { digestSigner } from "../../../node/services/signed-digest.js";
 import { bundleFixture, LENDER_KEY, resign, T0 } from "../../support/case-bundle-fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const essentials = (r: BundleVerification) => ({
   verdict: r.verdict,
   summary: r.summary,
@@ -34,9 +33,8 @@ describe("node/web: the verifier page's case bundles, judged as the TypeScript v
   let dir: string;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing`);
+    browser = await launchBrowser();
     dir = await mkdtemp(join(tmpdir(), "caseledger-page-bundle-"));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
     page = await browser.newPage();
     await page.goto(pathToFileURL(VERIFIER_PAGE).href);
   });

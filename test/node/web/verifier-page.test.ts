@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import express from "express";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../../support/browser.js";
 import { readChainFacts, httpJsonRpc } from "../../../node/chain/evidence-chain-reader.js";
 import { questionsFor } from "../../../node/domain/evidence/chain-facts.js";
 import type { VerificationResult } from "../../../node/domain/evidence/verification.js";
@@ -18,7 +18,6 @@ import { PROJECT_ROOT } from "../../../node/paths.js";
 import { type Consortium, DEV_KEYS, startConsortium } from "../chain/consortium-fixture.js";
 import { FILE, fixture, MEMBER, TAMPERINGS } from "../domain/evidence/receipt-fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(PROJECT_ROOT, "test-artifacts");
 const essentials = (r: VerificationResult) => ({ verdict: r.verdict, failedStep: r.failedStep, summary: r.summary, notChecked: r.notChecked, steps: r.steps.map((s) => ({ step: s.step, verdict: s.verdict, code: s.code, message: s.message })) });
 
@@ -36,13 +35,9 @@ describe("node/web: the static verifier page in headless Chromium", function () 
   const requests: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    browser = await launchBrowser();
     dir = await mkdtemp(join(tmpdir(), "caseledger-page-"));
     await mkdir(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"],
-    });
     page = await browser.newPage();
     page.on("request", (req) => requests.push(req.url()));
     await page.goto(pathToFileURL(VERIFIER_PAGE).href);

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { DEFAULT_CONDUCT_POLICY, isConductPolicy, isStricterHours } from "../../../../node/domain/consortium/index.js";
-import { allowedHours, chinaDayOf, chinaMinuteOf, type PermitFacts, permitMismatch, permitRefusal } from "../../../../node/domain/conduct/permit.js";
+import { chinaDayOf } from "../../../../node/domain/fees/month.js";
+import { allowedHours, chinaMinuteOf, type PermitFacts, permitMismatch, permitRefusal } from "../../../../node/domain/conduct/permit.js";
 import { parseContactInput, overlaps } from "../../../../node/domain/conduct/input.js";
 
 describe("domain/conduct/permit: the rules a contact permit is granted by (docs/design.md §25)", () => {

@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import PDFDocument from "pdfkit";
+
+/**
+ * The one place a CaseLedger PDF starts (statements §23, the conduct report §26, the court's bundle report §27): A4,
+ * 40 pt margins, the document's info, and Chinese text in Noto Sans SC, embedded as a subset of the glyphs used so a
+ * document stays small. The caller draws, then calls `pdf.end()`; `bytes` resolves with the whole file.
+ */
+
+const FONT_PATH = createRequire(import.meta.url).resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf");
+let fontBytes: Buffer | undefined;
+
+/** The CJK font's bytes, read once for the process. */
+function cjkFont(): Buffer {
+  return (fontBytes ??= readFileSync(FONT_PATH));
+}
+
+/** A new A4 document with `info` (Title, Subject, Keywords, CreationDate…) and the CJK font selected. */
+export function startPdf(info: PDFKit.DocumentInfo): { pdf: PDFKit.PDFDocument; bytes: Promise<Buffer> } {
+  const font = cjkFont();
+  const pdf = new PDFDocument({ size: "A4", margin: 40, info });
+  const chunks: Buffer[] = [];
+  pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
+  const bytes = new Promise<Buffer>((resolve, reject) => {
+    pdf.on("end", () => resolve(Buffer.concat(chunks)));
+    pdf.on("error", reject);
+  });
+  pdf.registerFont("cjk", font);
+  pdf.font("cjk");
+  return { pdf, bytes };
+}
