@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
  * numbers, bigints, undefined inside arrays, functions, symbols.
  */
 export function canonicalJson(value: unknown): string {
+  const written = quick(value);
+  if (written !== undefined) return written;
   try {
     return serialize(value);
   } catch (error) {
@@ -66,6 +68,53 @@ function serialize(value: unknown): string {
   }
 }
 
+/**
+ * The canonical form written by the engine's own JSON.stringify, for values made only of what JSON itself holds
+ * (plain objects, arrays, strings, finite numbers, booleans, null): given the sorted list of every key in the value,
+ * JSON.stringify writes each object's members in that list's order, which is UTF-16 code-unit order as RFC 8785
+ * asks (JavaScript's default sort). Several times quicker on a large value (a case bundle of 10,000 receipts) than
+ * writing it piece by piece. Undefined when the value holds anything else: {@link serialize} writes it, or says why not.
+ */
+function quick(value: unknown): string | undefined {
+  const keys = new Set<string>();
+  if (!plainJson(value, keys)) return undefined;
+  // A list naming __proto__ would read the prototype of every object that lacks its own.
+  if (keys.has("__proto__")) return undefined;
+  return JSON.stringify(value, [...keys].sort());
+}
+
+/** Whether `value` is JSON as it is (what JSON.stringify and {@link serialize} write the same), collecting its keys. */
+function plainJson(value: unknown, keys: Set<string>): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return true;
+    case "number":
+      return Number.isFinite(value);
+    case "object": {
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
+      if (Array.isArray(value)) {
+        if (proto !== Array.prototype) return false;
+        for (let i = 0; i < value.length; i++) if (value[i] === undefined || !plainJson(value[i], keys)) return false;
+        return true;
+      }
+      if (proto !== Object.prototype && proto !== null) return false;
+      const record = value as Record<string, unknown>;
+      for (const k of Object.keys(record)) {
+        const v = record[k];
+        if (v === undefined) continue;
+        keys.add(k);
+        if (!plainJson(v, keys)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 /** The UTF-8 bytes of {@link canonicalJson}. */
 export function canonicalBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(canonicalJson(value));
@@ -76,5 +125,5 @@ export function canonicalBytes(value: unknown): Uint8Array {
  * acknowledgement, caseledger-peer/1 envelopes) is signed over.
  */
 export function canonicalDigest(value: unknown): string {
-  return `0x${createHash("sha256").update(canonicalBytes(value)).digest("hex")}`;
+  return `0x${createHash("sha256").update(canonicalJson(value), "utf8").digest("hex")}`;
 }
