@@ -42,7 +42,7 @@ describe("node/domain/canonical-json (RFC 8785)", () => {
         const parsed = JSON.parse(JSON.stringify(v)) as unknown;
         expect(canonicalJson(parsed)).to.equal(reference(parsed));
       }),
-      { numRuns: 2000 },
+      { numRuns: 5000 },
     );
   });
 
@@ -56,6 +56,11 @@ describe("node/domain/canonical-json (RFC 8785)", () => {
     expect(canonicalJson(Object.assign(Object.create(null) as object, { b: 1, a: 2 }))).to.equal('{"a":2,"b":1}');
     // An own __proto__ key (as JSON.parse makes it) is written; an object without one is not given its prototype's.
     expect(canonicalJson(JSON.parse('[{"__proto__":{"a":1}},{"b":2}]'))).to.equal('[{"__proto__":{"a":1}},{"b":2}]');
+    // Array-index keys, which JavaScript orders first in any object, still in code-unit order; deep values too.
+    expect(canonicalJson({ b: 1, a: { "9": 2, "10": 1, x: 0 } })).to.equal('{"a":{"10":1,"9":2,"x":0},"b":1}');
+    let deep: unknown = { z: 1, a: 2 };
+    for (let i = 0; i < 600; i++) deep = [deep];
+    expect(canonicalJson(deep)).to.equal(`${"[".repeat(600)}{"a":2,"z":1}${"]".repeat(600)}`);
     // eslint-disable-next-line no-sparse-arrays -- the hole is the point
     expect(() => canonicalJson([1, , 3])).to.throw(TypeError);
   });
