@@ -1,5 +1,5 @@
 import { MAX_PROOF_LENGTH } from "../consortium/limits.js";
-import { equalHashes, type Hash, isHash, nodeHash, toHex } from "./hash.js";
+import { equalHashes, type Hash, HASH_SIZE, isHash, nodeHash, toHex } from "./hash.js";
 
 export { MAX_PROOF_LENGTH };
 
@@ -172,8 +172,10 @@ function sameRest(a: readonly string[], i: number, b: readonly string[], j: numb
   return true;
 }
 
-const HEX32 = /^0[xX][0-9a-fA-F]{64}$/;
-/** The 32 bytes of 0x-hex, or undefined for anything else. */
+/** The 32 bytes of 0x-hex (66 characters, as verify checked), or undefined for anything else. */
 function hash32(hex: string): Hash | undefined {
-  return HEX32.test(hex) ? Buffer.from(hex.slice(2), "hex") : undefined;
+  if (hex.charCodeAt(0) !== 0x30 || (hex.charCodeAt(1) | 0x20) !== 0x78) return undefined;
+  // Node's hex decoding stops at the first pair that is not hex: 32 bytes from 64 characters means all of them were.
+  const bytes = Buffer.from(hex.slice(2), "hex");
+  return bytes.length === HASH_SIZE && hex.length === 2 + 2 * HASH_SIZE ? bytes : undefined;
 }
