@@ -1,5 +1,5 @@
 import type { Interface } from "ethers";
-import { CASE_EVENT_NAMES, type CaseEventName, type CaseStatusName, isHeldStatus } from "../domain/consortium/index.js";
+import { CASE_EVENT_NAMES, type CaseEvent, type CaseEventName, type CaseStatusName, isHeldStatus } from "../domain/consortium/index.js";
 import { ChainError } from "./errors.js";
 import { type RawLog, fromHex } from "./rpc.js";
 
@@ -17,25 +17,8 @@ export interface EventRef extends TxRef {
   logIndex: number;
 }
 
-/** One entry of a case's timeline. Member ids only; no personal data exists on chain to begin with. */
-export interface CaseHistoryEntry extends EventRef {
-  type: CaseEventType;
-  /** Block time, seconds. */
-  time: number;
-  creditorId?: number;
-  agencyId?: number;
-  /** CasesAssigned and CaseMandateExtended: the mandate's last second. */
-  until?: number;
-  /** CaseMandateExtended. */
-  previousUntil?: number;
-  /** CaseCreditorTransferred. */
-  fromCreditorId?: number;
-  toCreditorId?: number;
-  /** CaseSettled: the amount the creditor stated, in fen, as a decimal string (uint64 on chain). */
-  settledFen?: string;
-  /** CaseSettled: SHA-256 (0x) of the settlement terms; absent when the creditor gave none (zero on chain). */
-  termsHash?: string;
-}
+/** One entry of a case's timeline: the case event of node/domain (declared there once, for the bundle too). */
+export type CaseHistoryEntry = CaseEvent;
 
 /** An event as it bears on one case (CasesAssigned is one change per key). */
 export interface CaseChange extends CaseHistoryEntry {

@@ -5,6 +5,7 @@ import { readBundleChainFacts } from "../chain/bundle-chain-reader.js";
 import type { JsonRpcCaller } from "../chain/evidence-chain-reader.js";
 import { canonicalDigest } from "../domain/canonical-json.js";
 import type { Clock } from "../domain/clock.js";
+import { caseEventOf } from "../domain/consortium/index.js";
 import { BUNDLE_FORMAT, type BundleEvent, type BundleInput, type BundleSource, bundleHash, type CaseBundle, MAX_BUNDLE_BYTES, parseBundle, type SignedCaseBundle } from "../domain/evidence/bundle.js";
 import { type BundleVerification, verifyBundle } from "../domain/evidence/verify-bundle.js";
 import type { Receipt } from "../domain/evidence/receipt.js";
@@ -55,13 +56,7 @@ export class CaseBundleService {
     const state = await this.deps.indexer.caseOf(caseKey);
     if (!state || state.status === "None") throw new ServiceError("NOT_FOUND", msg("api.CASE_NOT_ON_CHAIN", { caseKey }));
     if (state.creditorId !== this.deps.memberId) throw new ServiceError("FORBIDDEN", msg("bundle.BUILD_NOT_CREDITOR"));
-    const history: BundleEvent[] = (await this.deps.indexer.history(caseKey)).map((h) => {
-      const { type, txHash, block, logIndex, time, creditorId, agencyId, until, previousUntil, fromCreditorId, toCreditorId, settledFen, termsHash } = h;
-      const e: BundleEvent = { type, txHash, block, logIndex, time };
-      const optional = { creditorId, agencyId, until, previousUntil, fromCreditorId, toCreditorId, settledFen, termsHash };
-      for (const [k, v] of Object.entries(optional)) if (v !== undefined) (e as unknown as Record<string, unknown>)[k] = v;
-      return e;
-    });
+    const history: BundleEvent[] = (await this.deps.indexer.history(caseKey)).map(caseEventOf);
     const others = new Set<number>();
     for (const e of history) for (const id of [e.creditorId, e.agencyId, e.fromCreditorId, e.toCreditorId]) if (id !== undefined && id !== this.deps.memberId) others.add(id);
 

@@ -14,7 +14,7 @@ export {
   transitionOf,
 } from "./lifecycle.js";
 export { CASE_KEY_ORIGINATOR_SHIFT } from "./case-key.js";
-export { CASE_EVENT_NAMES, type CaseEventName } from "./case-events.js";
+export { CASE_EVENT_NAMES, type CaseEvent, type CaseEventName, caseEventOf } from "./case-events.js";
 export { MAX_BATCH, MAX_MANDATE_DAYS, MAX_MANDATE_SECONDS, MAX_PROOF_LENGTH } from "./limits.js";
 export { ALL_ROLES, ROLE, ROLE_BY_NAME, hasRole, isRoleName, needsPepper } from "./member-roles.js";
 export {

@@ -1,5 +1,5 @@
 import { canonicalDigest } from "../canonical-json.js";
-import { CASE_EVENT_NAMES, type CaseEventName } from "../consortium/index.js";
+import { CASE_EVENT_NAMES, type CaseEvent, type CaseEventName } from "../consortium/index.js";
 
 /**
  * The case bundle (docs/case-bundle-format.md, docs/design.md §27): one case's whole story for a court — every
@@ -17,23 +17,8 @@ export const MAX_BUNDLE_EVENTS = 10_000;
 export const BUNDLE_EVENT_TYPES = CASE_EVENT_NAMES;
 export type BundleEventType = CaseEventName;
 
-/** One of the case's events on chain, as the creditor's index saw it: where it is and what it said. */
-export interface BundleEvent {
-  type: BundleEventType;
-  txHash: string;
-  block: number;
-  logIndex: number;
-  /** Block time, Unix seconds. */
-  time: number;
-  creditorId?: number;
-  agencyId?: number;
-  until?: number;
-  previousUntil?: number;
-  fromCreditorId?: number;
-  toCreditorId?: number;
-  settledFen?: string;
-  termsHash?: string;
-}
+/** One of the case's events on chain, as the creditor's index saw it: the consortium's case event, declared once. */
+export type BundleEvent = CaseEvent;
 
 /** Which member's log the receipts came from and how: the builder's own log, or a signed peer exchange. */
 export interface BundleSource {

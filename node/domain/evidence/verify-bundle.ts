@@ -6,6 +6,7 @@ import type { ContentDigest } from "./content-digest.js";
 import { type Custody, custodyOf, type HoldingPeriod, judgeCustody } from "./custody.js";
 import type { VerificationResult } from "./verification.js";
 import { verifyReceipt } from "./verify-receipt.js";
+import { InclusionVerifier } from "../merkle/index.js";
 
 /** The result of verifying a bundle: the same JSON from the CLI, the API and the page (docs/case-bundle-format.md §5). */
 export const BUNDLE_VERIFICATION_FORMAT = "caseledger-bundle-verification/1";
@@ -105,7 +106,13 @@ export interface BundleVerification {
 }
 
 type Code = Exclude<keyof (typeof CATALOG)["bundle"], `VERDICT_${string}` | "MEMBER_DID_NOT_ANSWER">;
-const words = (code: Code) => bilingual(msg(`bundle.${code}`));
+/** Words without parameters are the same every time: made once (a bundle has thousands of items). */
+const WORDS = new Map<Code, string>();
+const words = (code: Code) => {
+  let text = WORDS.get(code);
+  if (text === undefined) WORDS.set(code, (text = bilingual(msg(`bundle.${code}`))));
+  return text;
+};
 const check = (name: CheckName, verdict: CheckVerdict, code: Code, details?: Record<string, unknown>): BundleCheck => ({
   check: name,
   verdict,
@@ -183,7 +190,9 @@ export function verifyBundle(input: VerifyBundleInput): BundleVerification {
     if (!online) return { ...e, verdict: "not-checked", code: "EVENT_NOT_CHECKED" };
     return { ...e, ...eventOnChain(e, caseKey, caseRegistry, online.txs.get(e.txHash)) };
   });
-  const missing = online?.caseLogs?.filter((l) => !bundle.history.some((e) => e.txHash === l.txHash.toLowerCase() && e.logIndex === l.logIndex)) ?? [];
+  // By a set of (transaction, log index): up to 10,000 events against as many logs, not one scan of the history each.
+  const listed = new Set(bundle.history.map((e) => `${e.txHash}/${e.logIndex}`));
+  const missing = online?.caseLogs?.filter((l) => !listed.has(`${l.txHash.toLowerCase()}/${l.logIndex}`)) ?? [];
   if (custody.problems.length > 0) checks.push(check("history", "failed", "HISTORY_INCONSISTENT", { problems: custody.problems }));
   else if (history.some((h) => h.verdict === "failed")) {
     const bad = history.filter((h) => h.verdict === "failed").map((h) => ({ type: h.type, txHash: h.txHash, code: h.code }));
@@ -199,22 +208,25 @@ export function verifyBundle(input: VerifyBundleInput): BundleVerification {
   else checks.push(check("creditor", "passed", "CREDITOR_OK", { creditor: bundle.creditor }));
 
   // items
+  const inclusion = new InclusionVerifier();
   const receiptTrust = { ...(trust.evidenceRegistry ? { contract: trust.evidenceRegistry } : {}), chainId: trust.chainId ?? bundle.chain.chainId };
   const parsedItems: ParsedItem[] = bundle.receipts.map((value, index) => {
     let record: ParsedItem["record"];
-    try {
-      const text = (value as { record?: unknown } | null)?.record;
-      if (typeof text === "string") record = JSON.parse(text) as ParsedItem["record"];
-    } catch {
-      record = undefined;
-    }
     const claimedLeaf = (value as { leafHash?: unknown } | null)?.leafHash;
-    const content = (record as { contentSha256?: unknown } | undefined)?.contentSha256;
-    const file = typeof content === "string" ? input.files?.get(content) : undefined;
     const chainFacts = online && typeof claimedLeaf === "string" ? (online.receipts.get(claimedLeaf.toLowerCase()) ?? { reachable: false as const, error: "not asked" }) : undefined;
     // One pass of the receipt's seven steps; its leaf hash is checked there, so the facts looked up by the claimed one
-    // can only belong to a receipt that verifies as that leaf.
-    const receipt = verifyReceipt({ receipt: { value }, ...(file ? { file } : {}), ...(chainFacts ? { chain: chainFacts } : {}), trust: receiptTrust });
+    // can only belong to a receipt that verifies as that leaf. The record is parsed once, there: the file the court
+    // gave for it is looked up by the record's content hash as soon as the record holds.
+    const receipt = verifyReceipt({
+      receipt: { value },
+      ...(input.files ? { files: input.files } : {}),
+      ...(chainFacts ? { chain: chainFacts } : {}),
+      trust: receiptTrust,
+      inclusion,
+      onRecord: (r) => {
+        record = r;
+      },
+    });
     return { index, receipt, record: receipt.evidence ? record : undefined, leafIndex: receipt.evidence?.leafIndex };
   });
 

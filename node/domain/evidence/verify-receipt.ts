@@ -1,7 +1,7 @@
 import { CATALOG } from "../../messages/catalog.js";
 import { bilingual, type Lang, msg, render } from "../../messages/message.js";
 import { memberStatusName } from "../consortium/member-status.js";
-import { fromHex, leafHash, toBytes32, verifyInclusion } from "../merkle/index.js";
+import { fromHex, type InclusionVerifier, leafHash, toBytes32, verifyInclusion } from "../merkle/index.js";
 import type { ChainFacts } from "./chain-facts.js";
 import { ZERO_HASH } from "./chain-facts.js";
 import type { ContentDigest } from "./content-digest.js";
@@ -23,6 +23,8 @@ export interface VerifyInput {
   receipt: ReceiptSource;
   /** Digests of the file being verified; absent when only the receipt is at hand. */
   file?: ContentDigest;
+  /** Files at hand by SHA-256 (lower-case hex), when there is no `file`: the one the record names is checked. */
+  files?: ReadonlyMap<string, ContentDigest>;
   /** The chain's answers about the anchor (see chain-facts.ts); absent offline. */
   chain?: ChainFacts;
   /**
@@ -30,6 +32,10 @@ export interface VerifyInput {
    * the member the evidence should come from.
    */
   trust?: { contract?: string; chainId?: number; member?: number };
+  /** Checks the inclusion proof, remembering the nodes it climbed: one shared by a bundle's receipts (same answers). */
+  inclusion?: InclusionVerifier;
+  /** Told the record once it parsed and validated (a bundle's record chains need its `prev`; no second parse). */
+  onRecord?: (record: EvidenceRecord) => void;
 }
 
 /** A claimed capture time may run ahead of the anchor's block time by this much (clocks of members and validators). */
@@ -45,6 +51,14 @@ const WORDS = new Map<Code, string>();
 const wordsOf = (code: Code) => {
   let text = WORDS.get(code);
   if (text === undefined) WORDS.set(code, (text = bilingual(msg(`receipt.${code}`))));
+  return text;
+};
+
+/** The summaries without parameters, made once like the steps' words. */
+const SUMMARIES = new Map<Exclude<OverallVerdict, "invalid">, string>();
+const summaryOf = (verdict: Exclude<OverallVerdict, "invalid">) => {
+  let text = SUMMARIES.get(verdict);
+  if (text === undefined) SUMMARIES.set(verdict, (text = bilingual(msg(`verdict.${verdict}`))));
   return text;
 };
 
@@ -73,9 +87,7 @@ function finish(steps: Steps, parts: Omit<VerificationResult, "format" | "verdic
   else if (steps.list.some((s) => s.verdict === "pending")) verdict = "pending";
   else if (steps.list.some((s) => s.verdict === "not-checked")) verdict = "incomplete";
   else verdict = "valid";
-  const summary = bilingual(
-    verdict === "invalid" ? msg("verdict.invalid", { step: failed?.step ?? "", reasonZh: reasonOf(failed, "zh"), reasonEn: reasonOf(failed, "en") }) : msg(`verdict.${verdict}`),
-  );
+  const summary = verdict === "invalid" ? bilingual(msg("verdict.invalid", { step: failed?.step ?? "", reasonZh: reasonOf(failed, "zh"), reasonEn: reasonOf(failed, "en") })) : summaryOf(verdict);
   return { format: VERIFICATION_FORMAT, verdict, failedStep: failed?.step ?? null, summary, steps: steps.list, notChecked: steps.notChecked, ...parts };
 }
 
@@ -106,6 +118,7 @@ export function verifyReceipt(input: VerifyInput): VerificationResult {
     return finish(steps, empty);
   }
   const record: EvidenceRecord = recordCheck.record;
+  input.onRecord?.(record);
   const leaf = leafHash(new TextEncoder().encode(receipt.record));
   const computedLeaf = toBytes32(leaf);
   if (computedLeaf !== receipt.leafHash) {
@@ -128,7 +141,7 @@ export function verifyReceipt(input: VerifyInput): VerificationResult {
   };
 
   // 3. file
-  const file = input.file;
+  const file = input.file ?? input.files?.get(record.contentSha256);
   if (!file) steps.set("file", "not-checked", "FILE_NOT_GIVEN");
   else if (file.sha256.toLowerCase() !== record.contentSha256) {
     steps.set("file", "failed", "FILE_HASH_MISMATCH", { expected: record.contentSha256, actual: file.sha256.toLowerCase() });
@@ -168,7 +181,11 @@ export function verifyReceipt(input: VerifyInput): VerificationResult {
     steps.set("inclusion", "failed", "INCLUSION_INDEX_OUT_OF_RANGE", { leafIndex: anchored.leafIndex, treeSize });
   } else if (anchored.inclusionProof.length !== expectedLength) {
     steps.set("inclusion", "failed", "INCLUSION_PROOF_LENGTH", { expected: expectedLength, actual: anchored.inclusionProof.length, leafIndex: anchored.leafIndex, treeSize });
-  } else if (!verifyInclusion(leaf, anchored.leafIndex, treeSize, anchored.inclusionProof.map(fromHex), fromHex(root))) {
+  } else if (
+    !(input.inclusion
+      ? input.inclusion.verify(leaf, anchored.leafIndex, treeSize, anchored.inclusionProof, root)
+      : verifyInclusion(leaf, anchored.leafIndex, treeSize, anchored.inclusionProof.map(fromHex), fromHex(root)))
+  ) {
     steps.set("inclusion", "failed", "INCLUSION_PROOF_MISMATCH", { leafIndex: anchored.leafIndex, treeSize, root });
   } else {
     steps.set("inclusion", "passed", "INCLUSION_OK", { leafIndex: anchored.leafIndex, treeSize, root });

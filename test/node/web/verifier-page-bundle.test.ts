@@ -1,11 +1,11 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../../support/browser.js";
-import type { SignedCaseBundle } from "../../../node/domain/evidence/bundle.js";
+import { MAX_BUNDLE_BYTES, type SignedCaseBundle } from "../../../node/domain/evidence/bundle.js";
 import { type BundleVerification, verifyBundle } from "../../../node/domain/evidence/verify-bundle.js";
 import { VERIFIER_PAGE } from "../../../node/http/verifier-page-router.js";
 import { digestSigner } from "../../../node/services/signed-digest.js";
@@ -95,5 +95,21 @@ describe("node/web: the verifier page's case bundles, judged as the TypeScript v
     const verdict = await page.evaluate(() => (globalThis as unknown as { document: { body: { dataset: { bundleVerdict?: string } } } }).document.body.dataset.bundleVerdict);
     expect(verdict).to.equal("incomplete");
     expect(await page.textContent("#bundle-verdict")).to.match(/未完成/);
+  });
+
+  it("refuses a bundle file over 64 MiB by its size, before reading it: invalid, BUNDLE_TOO_LARGE", async () => {
+    const big = join(dir, "big.bundle.json");
+    await writeFile(big, "");
+    await truncate(big, MAX_BUNDLE_BYTES + 1); // sparse: nothing to read, and the page does not read it
+    await page.evaluate(() => {
+      (globalThis as unknown as { document: { body: { dataset: { bundleVerdict?: string } } } }).document.body.dataset.bundleVerdict = "";
+    });
+    await page.setInputFiles("#bundle", big);
+    await page.click("#verify-bundle");
+    await page.waitForFunction(() => !!(globalThis as unknown as { document: { body: { dataset: { bundleVerdict?: string } } } }).document.body.dataset.bundleVerdict, undefined, { timeout: 20_000 });
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { body: { dataset: { bundleVerdict?: string } } } }).document.body.dataset.bundleVerdict)).to.equal("invalid");
+    const result = JSON.parse((await page.textContent("#bundle-json")) ?? "{}") as BundleVerification;
+    expect(result.checks[0]).to.deep.include({ check: "bundle", verdict: "failed", code: "BUNDLE_TOO_LARGE" });
+    expect(result.checks[0]?.details).to.deep.equal({ size: MAX_BUNDLE_BYTES + 1 });
   });
 });
