@@ -674,7 +674,6 @@ export const CATALOG = {
     TO_COURT: { zh: "此致 {court}", en: "To: {court}" },
     SIGNER_COMPLAINT: { zh: "具状人：{name}（盖章）", en: "Plaintiff: {name} (seal)" },
     SIGNER_APPLICANT: { zh: "申请人：{name}（盖章）", en: "Applicant: {name} (seal)" },
-    DATED: { zh: "{day}", en: "{day}" },
     FOOTER: { zh: "案件（假名键）{caseKey} · 调解协议 {hash}", en: "case (pseudonymous key) {caseKey} · mediation agreement {hash}" },
     LIST_INTRO: { zh: "提交人：{name}；案件（假名键）：{caseKey}；卷宗哈希：{bundleHash}。每项证据可凭其记录哈希在联盟链上核验存证时间与来源。", en: "Submitted by {name}; case (pseudonymous key): {caseKey}; bundle hash: {bundleHash}. Each item's record hash proves on chain when it was notarized and by whom." },
     COLUMNS: { zh: "序号|证据名称|来源|证明目的|SHA-256 / 记录哈希|位置", en: "No.|Evidence|Source|What it proves|SHA-256 / record hash|Where" },

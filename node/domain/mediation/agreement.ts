@@ -160,7 +160,7 @@ export function parseAgreement(raw: unknown): AgreementResult {
   }
   if (typeof r.graceDays !== "number" || !Number.isSafeInteger(r.graceDays) || r.graceDays < 0 || r.graceDays > MAX_GRACE_DAYS) add("GRACE_DAYS", "$.graceDays");
   const placeChars = typeof r.place === "string" ? [...r.place.trim()].length : 0;
-  if (typeof r.place !== "string" || placeChars === 0 || placeChars > MAX_PLACE_CHARS || /\d{6}/.test(r.place) || /[\u0000-\u001f\u007f]/.test(r.place)) add("PLACE", "$.place");
+  if (typeof r.place !== "string" || placeChars === 0 || placeChars > MAX_PLACE_CHARS || /\d{6}/.test(r.place) || /\p{Cc}/u.test(r.place)) add("PLACE", "$.place");
   if (problems.length > 0) return { ok: false, problems };
   const waiver = r.waiver as MediationAgreement["waiver"];
   return {

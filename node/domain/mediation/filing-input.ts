@@ -41,7 +41,7 @@ export function parseFilingInput(raw: unknown): { ok: true; input: FilingInput }
       if (required) add("REQUIRED", path);
       return undefined;
     }
-    if (typeof value !== "string" || /[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)) {
+    if (typeof value !== "string" || /[^\P{Cc}\n\t]/u.test(value)) {
       add("SHAPE", path);
       return undefined;
     }

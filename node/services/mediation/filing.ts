@@ -196,7 +196,7 @@ export class FilingService {
       title: zh(complaint ? "filing.TITLE_COMPLAINT" : "filing.TITLE_PAYMENT_ORDER"),
       createdAt: c.now,
       blocks: [parties, claims, { heading: zh("filing.HEADING_FACTS"), paragraphs: facts }, { paragraphs: [zh("filing.ATTACHED", { count: c.items, bundleHash: c.signed.hash })] }],
-      closing: [zh("filing.TO_COURT", { court: input.court }), "", zh(complaint ? "filing.SIGNER_COMPLAINT" : "filing.SIGNER_APPLICANT", { name: c.plaintiffName }), zh("filing.DATED", { day: chinaDay(c.builtAt) })],
+      closing: [zh("filing.TO_COURT", { court: input.court }), "", zh(complaint ? "filing.SIGNER_COMPLAINT" : "filing.SIGNER_APPLICANT", { name: c.plaintiffName }), chinaDay(c.builtAt)],
       footer: zh("filing.FOOTER", { caseKey: a.caseKey, hash: c.record.hash }),
     });
   }
@@ -217,7 +217,7 @@ export class FilingService {
           return [String(i.number), zh(kindId), zh("filing.SOURCE", { member: i.member, name: names.get(i.member) ?? "" }), zh(purposeId), `${i.sha256}\n${i.leafHash}`, `${i.locator}\n${i.capturedAt}`];
         }),
       },
-      closing: [c.plaintiffName, zh("filing.DATED", { day: chinaDay(new Date(c.now).toISOString()) })],
+      closing: [c.plaintiffName, chinaDay(new Date(c.now).toISOString())],
       footer: zh("filing.FOOTER", { caseKey: c.record.agreement.caseKey, hash: c.record.hash }),
     });
   }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "../../domain/canonical-json.js";
 import type { Clock } from "../../domain/clock.js";
 import { isHeldAt } from "../../domain/consortium/index.js";
-import { ACCEPTANCE_METHODS, type AcceptanceMethod, AGREEMENT_FORMAT, agreementHash, type AgreementProblem, type MediationAgreement, parseAgreement } from "../../domain/mediation/agreement.js";
+import { ACCEPTANCE_METHODS, type AcceptanceMethod, AGREEMENT_FORMAT, agreementHash, type AgreementProblem, parseAgreement } from "../../domain/mediation/agreement.js";
 import { type CountedRepayment, scheduleStatus, type ScheduleStatus } from "../../domain/mediation/schedule.js";
 import { bilingual, msg } from "../../messages/message.js";
 import type { CaseRecord } from "../../chain/case-events.js";
