@@ -1,5 +1,8 @@
 import { createHash } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { unzipSync } from "fflate";
@@ -13,6 +16,7 @@ import { MEDIATION_KINDS } from "../../node/services/mediation/mediations.js";
 import { signDigest } from "../../node/services/signed-digest.js";
 import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
 import { apiClient, eventually } from "../support/api-client.js";
+import { CLI } from "../support/cli.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { publishDirectory } from "../support/directory.js";
 import { pdfText } from "../support/pdf-text.js";
@@ -26,6 +30,16 @@ const PHONE = "13900002222";
 const ADDRESS = "广东省广州市天河区示例路1号";
 const ID = syntheticId18("19850315", "612", "440106");
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
+/** Runs the caseledger command from its source with `env` added. */
+const cli = (args: string[], env: Record<string, string>) =>
+  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
 
 /**
  * Mediation to filing end to end (docs/design.md §28): anvil with the contracts, a lender, an agency and a mediation
@@ -167,6 +181,22 @@ describe("e2e: mediation agreement → instalments → filing package", function
     expect((await api.mediator!.post(`/v1/mediations/${hash}/request`)).status).to.equal(403);
   });
 
+  it("the mediator's staff may refuse another agreement with a reason code: refused at both gateways, and it cannot be asked again", async () => {
+    const other = await api.lender!.post("/v1/mediations", draft({ graceDays: 0 }));
+    expect(other.status, JSON.stringify(other.body)).to.equal(201);
+    const otherHash = other.body.hash as string;
+    expect((await api.lender!.post(`/v1/mediations/${otherHash}/request`)).status).to.equal(200);
+    expect((await api.mediator!.post(`/v1/mediations/${otherHash}/refuse`, { reason: "BECAUSE" })).status).to.equal(400);
+    const refused = await api.mediator!.post(`/v1/mediations/${otherHash}/refuse`, { reason: "TERMS_UNFAIR" });
+    expect(refused.status, JSON.stringify(refused.body)).to.equal(200);
+    expect(refused.body.state).to.equal("refused");
+    const atLender = (await api.lender!.get(`/v1/mediations/${otherHash}`)).body;
+    expect(atLender).to.deep.include({ state: "refused" });
+    expect(atLender.refusal.reason).to.equal("TERMS_UNFAIR");
+    expect((await api.lender!.post(`/v1/mediations/${otherHash}/request`)).status).to.equal(409);
+    expect((await api.mediator!.post(`/v1/mediations/${otherHash}/approve`)).status).to.equal(409);
+  });
+
   it("the debtor's acceptance (a signed paper, notarized as evidence) brings it into force; notarized in the creditor's log", async () => {
     const scan = await api.lender!.post("/v1/evidence/hash", { caseKey, kind: "mediation-agreement", mediaType: "application/pdf", contentSha256: sha256("signed paper scan"), contentSize: 81920 });
     expect(scan.status, JSON.stringify(scan.body)).to.equal(201);
@@ -263,10 +293,39 @@ describe("e2e: mediation agreement → instalments → filing package", function
     for (const text of ["支付令申请书", "被申请人", "1500.00", "没有其他债务纠纷"]) expect(orderText, text).to.include(text);
   });
 
+  it("the CLI shows the schedule (exit 1 on default) and writes the package to --out only", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "caseledger-filing-"));
+    try {
+      const token = (await gw.lender!.tokens.create("lender", "cli")).token;
+      const env = { CASELEDGER_GATEWAY: gw.lender!.url, CASELEDGER_TOKEN: token };
+      const schedule = await cli(["mediations", "schedule", hash], env);
+      expect(schedule.code, schedule.stderr).to.equal(1);
+      expect(schedule.stdout).to.match(/2\s+\S+\s+1000\.00\s+paid\s+0\.00\s+defaulted/);
+      const asJson = await cli(["mediations", "schedule", hash, "--json"], env);
+      expect(JSON.parse(asJson.stdout).schedule.defaulted).to.equal(true);
+      await writeFile(join(dir, "fields.json"), JSON.stringify(FILING));
+      const out = join(dir, "filing.zip");
+      const filed = await cli(["mediations", "filing", hash, "--file", join(dir, "fields.json"), "--out", out], env);
+      expect(filed.code, filed.stderr).to.equal(0);
+      expect(filed.stdout + filed.stderr).to.not.include(NAME);
+      expect(Object.keys(unzipSync(new Uint8Array(await readFile(out))))).to.include("complaint.pdf");
+      expect((await stat(out)).mode & 0o777).to.equal(0o600);
+      const listed = await cli(["mediations", "list", "--state", "effective"], env);
+      expect(listed.stdout).to.include(hash);
+      // A bad field: the gateway's code and path, exit 3.
+      await writeFile(join(dir, "bad.json"), JSON.stringify({ ...FILING, document: "letter" }));
+      const bad = await cli(["mediations", "filing", hash, "--file", join(dir, "bad.json"), "--out", join(dir, "bad.zip")], env);
+      expect(bad.code).to.equal(3);
+      expect(bad.stderr).to.include("VALIDATION_FAILED");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("the filing is audited by its route, and no gateway logged the debtor's name, ID number, phone or address", async () => {
     const admin = apiClient(gw.lender!.url, (await gw.lender!.tokens.create("admin", "audit")).token);
     const entries = (await admin.get("/v1/audit?limit=500")).body.entries as Array<{ action: string; status: number }>;
-    expect(entries.filter((e) => e.action === "POST /v1/mediations/:hash/filing" && e.status === 200)).to.have.length(2);
+    expect(entries.filter((e) => e.action === "POST /v1/mediations/:hash/filing" && e.status === 200)).to.have.length(3);
     expect(JSON.stringify(entries)).to.not.include(NAME);
     expect(logs.length).to.be.greaterThan(10);
     for (const secret of [NAME, ID, PHONE, ADDRESS]) expect(logs.filter((l) => l.includes(secret)), secret).to.deep.equal([]);
