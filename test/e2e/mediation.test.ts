@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
+import { chromium } from "playwright-core";
 import { unzipSync } from "fflate";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import { chinaDay } from "../../node/domain/fees/month.js";
@@ -25,6 +27,8 @@ import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数,地址";
 const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 const DAY_MS = 86_400_000;
+const CHROMIUM = "/usr/bin/chromium";
+const WAIT = { timeout: 30_000 };
 const NAME = "调解测试";
 const PHONE = "13900002222";
 const ADDRESS = "广东省广州市天河区示例路1号";
@@ -280,7 +284,10 @@ describe("e2e: mediation agreement → instalments → filing package", function
     // The complaint: the debtor from the encrypted case record, the claim from the schedule, the court and the plaintiff as filled.
     const complaint = pdfText(Buffer.from(files["complaint.pdf"]!));
     for (const text of ["民事起诉状", NAME, ID, ADDRESS, "广州互联网法院", "王示例", "2000.00", "示例调解", "诉讼请求", "事实与理由"]) expect(complaint, text).to.include(text);
-    if (process.env.FILING_PDF_OUT) await writeFile(process.env.FILING_PDF_OUT, files["complaint.pdf"]!);
+    if (process.env.FILING_PDF_OUT) {
+      await writeFile(process.env.FILING_PDF_OUT, files["complaint.pdf"]!);
+      await writeFile(`${process.env.FILING_PDF_OUT}.list.pdf`, files["evidence-list.pdf"]!);
+    }
 
     // A payment order is the other template.
     const order = await fetch(`${gw.lender!.url}/v1/mediations/${hash}/filing`, {
@@ -322,10 +329,47 @@ describe("e2e: mediation agreement → instalments → filing package", function
     }
   });
 
+  it("in the console: the lender sees the default and builds the filing from the form; the mediator sees what it signed and refused", async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
+    try {
+      const context = await browser.newContext({ acceptDownloads: true });
+      const open = async (at: Gateway, token: string, hashRoute: string) => {
+        const page = await context.newPage();
+        await page.goto(`${at.url}/`);
+        await page.fill("#token", token);
+        await page.click("#login-form button[type=submit]");
+        await page.waitForSelector("nav a[data-tab]", WAIT);
+        await page.goto(`${at.url}/#${hashRoute}`);
+        return page;
+      };
+      const lenderPage = await open(gw.lender!, (await gw.lender!.tokens.create("lender", "console")).token, "mediations");
+      const box = `section.mediation[data-hash="${hash}"]`;
+      await lenderPage.waitForSelector(`${box} tr[data-instalment="2"][data-state="defaulted"]`, WAIT);
+      expect(await lenderPage.locator(`${box} tr[data-instalment]`).evaluateAll((rows) => rows.map((r) => r.getAttribute("data-state")))).to.deep.equal(["paid", "defaulted", "due"]);
+      const form = `${box} form.filing-form`;
+      await lenderPage.fill(`${form} input[name=court]`, FILING.court);
+      await lenderPage.fill(`${form} input[name=plaintiffAddress]`, FILING.plaintiff.address);
+      await lenderPage.fill(`${form} input[name=representative]`, FILING.plaintiff.representative);
+      const [download] = await Promise.all([lenderPage.waitForEvent("download", WAIT), lenderPage.click(`${form} button[type=submit]`)]);
+      const saved = await download.path();
+      if (process.env.FILING_PDF_OUT) await lenderPage.screenshot({ path: `${process.env.FILING_PDF_OUT}.console.png`, fullPage: true });
+      expect(Object.keys(unzipSync(new Uint8Array(await readFile(saved))))).to.include.members(["complaint.pdf", "evidence-list.pdf", "bundle.json", "manifest.json"]);
+      // The mediator's staff: its own agreements only, with their states; nothing left to sign.
+      const mediatorPage = await open(gw.mediator!, (await gw.mediator!.tokens.create("mediator", "console")).token, "mediation-requests");
+      await mediatorPage.waitForSelector("#mediation-requests tr[data-hash]", WAIT);
+      const states = await mediatorPage.locator("#mediation-requests tr[data-hash]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-state")).sort());
+      expect(states).to.deep.equal(["refused", "signed"]);
+      expect(await mediatorPage.locator("#mediation-requests button[data-action=approve]").count()).to.equal(0);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it("the filing is audited by its route, and no gateway logged the debtor's name, ID number, phone or address", async () => {
     const admin = apiClient(gw.lender!.url, (await gw.lender!.tokens.create("admin", "audit")).token);
     const entries = (await admin.get("/v1/audit?limit=500")).body.entries as Array<{ action: string; status: number }>;
-    expect(entries.filter((e) => e.action === "POST /v1/mediations/:hash/filing" && e.status === 200)).to.have.length(3);
+    expect(entries.filter((e) => e.action === "POST /v1/mediations/:hash/filing" && e.status === 200)).to.have.length(4);
     expect(JSON.stringify(entries)).to.not.include(NAME);
     expect(logs.length).to.be.greaterThan(10);
     for (const secret of [NAME, ID, PHONE, ADDRESS]) expect(logs.filter((l) => l.includes(secret)), secret).to.deep.equal([]);
