@@ -10,9 +10,9 @@ import type { StoredMediation } from "../../../../node/store/mediation-store.js"
 import { rejected } from "../refusal.js";
 import { sampleAgreement } from "../../domain/mediation/helpers.js";
 
-const LENDER = 1;
-const AGENCY = 2;
-const MEDIATOR = 5;
+const BANK = 1;
+const COLLECTOR = 2;
+const MEDIATION_BODY = 5;
 const lenderKey = Wallet.createRandom();
 const mediatorKey = Wallet.createRandom();
 const REQUEST = { envelope: {}, hash: `0x${"00".repeat(32)}`, signature: "0x" } as unknown as SignedPeerEnvelope;
@@ -25,9 +25,9 @@ function world(me: number, signer: DigestSigner) {
   const records = new Map<string, StoredMediation>();
   const handlers = new Map<string, PeerHandler>();
   const chain = {
-    roles: new Map<number, string[]>([[LENDER, ["lender"]], [AGENCY, ["agency"]], [MEDIATOR, ["mediator"]]]),
-    keys: new Map<number, string>([[LENDER, lenderKey.address], [MEDIATOR, mediatorKey.address]]),
-    creditor: LENDER,
+    roles: new Map<number, string[]>([[BANK, ["lender"]], [COLLECTOR, ["agency"]], [MEDIATION_BODY, ["mediator"]]]),
+    keys: new Map<number, string>([[BANK, lenderKey.address], [MEDIATION_BODY, mediatorKey.address]]),
+    creditor: BANK,
   };
   const notarized: string[] = [];
   const service = new MediationService({
@@ -40,7 +40,7 @@ function world(me: number, signer: DigestSigner) {
       },
       get: (id) => Promise.resolve({ id, caseKey: sampleAgreement().caseKey, leafHash: `0x${"cd".repeat(32)}`, contentSha256: "ef".repeat(32) } as never),
     },
-    caseOf: (caseKey) => Promise.resolve({ caseKey, creditorId: chain.creditor, agencyId: AGENCY, status: "Assigned", until: 2 ** 40 } as unknown as CaseRecord),
+    caseOf: (caseKey) => Promise.resolve({ caseKey, creditorId: chain.creditor, agencyId: COLLECTOR, status: "Assigned", until: 2 ** 40 } as unknown as CaseRecord),
     activeAs: (id, role) => Promise.resolve(chain.roles.get(id)?.includes(role) ?? false),
     signerOf: (id) => Promise.resolve(chain.keys.get(id)),
     repayments: { view: () => Promise.resolve({ repayments: [] } as never) },
@@ -52,38 +52,38 @@ function world(me: number, signer: DigestSigner) {
   return { service, records, chain, call, notarized };
 }
 
-const agreement: MediationAgreement = sampleAgreement({ creditorId: LENDER, mediatorId: MEDIATOR, agencyId: AGENCY });
+const agreement: MediationAgreement = sampleAgreement({ creditorId: BANK, mediatorId: MEDIATION_BODY, agencyId: COLLECTOR });
 const hash = agreementHash(agreement);
 
 describe("services/mediation: what each gateway takes from the other", () => {
   describe("at the mediator (mediation.request)", () => {
     it("keeps a request from the case's creditor of record, signed by its key on chain", async () => {
-      const w = world(MEDIATOR, mediatorKey);
-      const answer = await w.call(MEDIATION_KINDS.request, LENDER, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) });
+      const w = world(MEDIATION_BODY, mediatorKey);
+      const answer = await w.call(MEDIATION_KINDS.request, BANK, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) });
       expect(answer).to.deep.equal({ received: hash, state: "received" });
       expect(w.records.get(hash)).to.deep.include({ side: "mediator", state: "received" });
     });
 
     it("refuses a sender that is not the case's creditor on its own chain index", async () => {
-      const w = world(MEDIATOR, mediatorKey);
+      const w = world(MEDIATION_BODY, mediatorKey);
       w.chain.creditor = 9;
-      const e = await rejected(w.call(MEDIATION_KINDS.request, LENDER, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) }));
+      const e = await rejected(w.call(MEDIATION_KINDS.request, BANK, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) }));
       expect(e.code).to.equal("FORBIDDEN");
     });
 
     it("refuses a creditor signature by another key, a hash that is not the agreement's, and an agreement naming another party", async () => {
-      const w = world(MEDIATOR, mediatorKey);
-      expect((await rejected(w.call(MEDIATION_KINDS.request, LENDER, { agreement, hash, creditorSignature: await signDigest(hash, Wallet.createRandom()) }))).code).to.equal("MEDIATION_BAD_SIGNATURE");
-      expect((await rejected(w.call(MEDIATION_KINDS.request, LENDER, { agreement, hash: `0x${"11".repeat(32)}`, creditorSignature: await signDigest(hash, lenderKey) }))).code).to.equal("VALIDATION_FAILED");
-      expect((await rejected(w.call(MEDIATION_KINDS.request, AGENCY, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) }))).code).to.equal("FORBIDDEN");
-      expect((await rejected(w.call(MEDIATION_KINDS.request, LENDER, { agreement: { ...agreement, amountFen: "1" }, hash }))).code).to.equal("VALIDATION_FAILED");
+      const w = world(MEDIATION_BODY, mediatorKey);
+      expect((await rejected(w.call(MEDIATION_KINDS.request, BANK, { agreement, hash, creditorSignature: await signDigest(hash, Wallet.createRandom()) }))).code).to.equal("MEDIATION_BAD_SIGNATURE");
+      expect((await rejected(w.call(MEDIATION_KINDS.request, BANK, { agreement, hash: `0x${"11".repeat(32)}`, creditorSignature: await signDigest(hash, lenderKey) }))).code).to.equal("VALIDATION_FAILED");
+      expect((await rejected(w.call(MEDIATION_KINDS.request, COLLECTOR, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) }))).code).to.equal("FORBIDDEN");
+      expect((await rejected(w.call(MEDIATION_KINDS.request, BANK, { agreement: { ...agreement, amountFen: "1" }, hash }))).code).to.equal("VALIDATION_FAILED");
       expect(w.records.size).to.equal(0);
     });
 
-    it("a member whose MEDIATOR role was withdrawn on chain takes no request", async () => {
-      const w = world(MEDIATOR, mediatorKey);
-      w.chain.roles.set(MEDIATOR, []);
-      expect((await rejected(w.call(MEDIATION_KINDS.request, LENDER, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) }))).code).to.equal("MEDIATION_NOT_MEDIATOR");
+    it("a member whose MEDIATION_BODY role was withdrawn on chain takes no request", async () => {
+      const w = world(MEDIATION_BODY, mediatorKey);
+      w.chain.roles.set(MEDIATION_BODY, []);
+      expect((await rejected(w.call(MEDIATION_KINDS.request, BANK, { agreement, hash, creditorSignature: await signDigest(hash, lenderKey) }))).code).to.equal("MEDIATION_NOT_MEDIATOR");
     });
   });
 
@@ -92,9 +92,9 @@ describe("services/mediation: what each gateway takes from the other", () => {
       w.records.set(hash, { hash, agreement, side: "creditor", state: "requested", creditorSignature: "0x", request: { envelope: {}, hash: REQUEST.hash, signature: "0x" }, createdAt: "", updatedAt: "" });
 
     it("takes the named mediator's signature by its current key; in force only once the debtor's acceptance is recorded too", async () => {
-      const w = world(LENDER, lenderKey);
+      const w = world(BANK, lenderKey);
       requested(w);
-      expect(await w.call(MEDIATION_KINDS.sign, MEDIATOR, { hash, mediatorSignature: await signDigest(hash, mediatorKey) })).to.deep.equal({ signed: hash, state: "signed" });
+      expect(await w.call(MEDIATION_KINDS.sign, MEDIATION_BODY, { hash, mediatorSignature: await signDigest(hash, mediatorKey) })).to.deep.equal({ signed: hash, state: "signed" });
       expect(w.notarized).to.deep.equal([]);
       const accepted = await w.service.recordAcceptance(hash, { method: "in-person", evidenceId: 3 });
       expect(accepted.state).to.equal("effective");
@@ -106,24 +106,24 @@ describe("services/mediation: what each gateway takes from the other", () => {
     });
 
     it("refuses a signature by the mediator's old key after a rotation, and a mediator suspended or stripped of its role", async () => {
-      const w = world(LENDER, lenderKey);
+      const w = world(BANK, lenderKey);
       requested(w);
       const old = await signDigest(hash, mediatorKey);
-      w.chain.keys.set(MEDIATOR, Wallet.createRandom().address);
-      expect((await rejected(w.call(MEDIATION_KINDS.sign, MEDIATOR, { hash, mediatorSignature: old }))).code).to.equal("MEDIATION_BAD_SIGNATURE");
-      w.chain.keys.set(MEDIATOR, mediatorKey.address);
-      w.chain.roles.set(MEDIATOR, []);
-      expect((await rejected(w.call(MEDIATION_KINDS.sign, MEDIATOR, { hash, mediatorSignature: old }))).code).to.equal("MEDIATION_NOT_MEDIATOR");
+      w.chain.keys.set(MEDIATION_BODY, Wallet.createRandom().address);
+      expect((await rejected(w.call(MEDIATION_KINDS.sign, MEDIATION_BODY, { hash, mediatorSignature: old }))).code).to.equal("MEDIATION_BAD_SIGNATURE");
+      w.chain.keys.set(MEDIATION_BODY, mediatorKey.address);
+      w.chain.roles.set(MEDIATION_BODY, []);
+      expect((await rejected(w.call(MEDIATION_KINDS.sign, MEDIATION_BODY, { hash, mediatorSignature: old }))).code).to.equal("MEDIATION_NOT_MEDIATOR");
       expect(w.records.get(hash)!.state).to.equal("requested");
     });
 
     it("takes a refusal only from the agreement's mediator; an unknown reason is kept as OTHER", async () => {
-      const w = world(LENDER, lenderKey);
+      const w = world(BANK, lenderKey);
       requested(w);
-      expect((await rejected(w.call(MEDIATION_KINDS.refuse, AGENCY, { hash, reason: "TERMS_UNFAIR" }))).code).to.equal("NOT_FOUND");
-      expect(await w.call(MEDIATION_KINDS.refuse, MEDIATOR, { hash, reason: "WHATEVER" })).to.deep.equal({ refused: hash });
+      expect((await rejected(w.call(MEDIATION_KINDS.refuse, COLLECTOR, { hash, reason: "TERMS_UNFAIR" }))).code).to.equal("NOT_FOUND");
+      expect(await w.call(MEDIATION_KINDS.refuse, MEDIATION_BODY, { hash, reason: "WHATEVER" })).to.deep.equal({ refused: hash });
       expect(w.records.get(hash)!.refusal!.reason).to.equal("OTHER");
-      expect((await rejected(w.call(MEDIATION_KINDS.sign, MEDIATOR, { hash, mediatorSignature: await signDigest(hash, mediatorKey) }))).code).to.equal("CONFLICT");
+      expect((await rejected(w.call(MEDIATION_KINDS.sign, MEDIATION_BODY, { hash, mediatorSignature: await signDigest(hash, mediatorKey) }))).code).to.equal("CONFLICT");
     });
   });
 });
