@@ -43,6 +43,8 @@ export function mediationsRouter(service: Pick<MediationService, "create" | "req
   });
   router.post("/:hash/filing", requireRole("lender"), async (req, res) => {
     const { zip, manifest, fileName } = await filing.build(String(req.params.hash), req.body);
+    // The audit entry names the case whose personal data left the gateway.
+    res.locals.auditCaseKeys = [manifest.caseKey];
     res
       .status(200)
       .type("application/zip")

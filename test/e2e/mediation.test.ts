@@ -368,8 +368,10 @@ describe("e2e: mediation agreement → instalments → filing package", function
 
   it("the filing is audited by its route, and no gateway logged the debtor's name, ID number, phone or address", async () => {
     const admin = apiClient(gw.lender!.url, (await gw.lender!.tokens.create("admin", "audit")).token);
-    const entries = (await admin.get("/v1/audit?limit=500")).body.entries as Array<{ action: string; status: number }>;
-    expect(entries.filter((e) => e.action === "POST /v1/mediations/:hash/filing" && e.status === 200)).to.have.length(4);
+    const entries = (await admin.get("/v1/audit?limit=500")).body.entries as Array<{ action: string; status: number; caseKeys?: string[] }>;
+    const filings = entries.filter((e) => e.action === "POST /v1/mediations/:hash/filing" && e.status === 200);
+    expect(filings).to.have.length(4);
+    for (const e of filings) expect(e.caseKeys).to.deep.equal([caseKey]);
     expect(JSON.stringify(entries)).to.not.include(NAME);
     expect(logs.length).to.be.greaterThan(10);
     for (const secret of [NAME, ID, PHONE, ADDRESS]) expect(logs.filter((l) => l.includes(secret)), secret).to.deep.equal([]);

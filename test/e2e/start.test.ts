@@ -81,7 +81,7 @@ describe("e2e: npm start", function () {
     expect(first.output).to.match(/contracts deployed/);
     const deployed = addresses(first.output);
     expect(deployed).to.have.length(3);
-    expect(first.output.match(/member admitted/g)).to.have.length(6);
+    expect(first.output.match(/member admitted/g)).to.have.length(7);
     const consoleUrl = /console:\s+(http:\/\/\S+)/.exec(first.output)?.[1];
     expect(consoleUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const rows = tokenRows(first.output);
