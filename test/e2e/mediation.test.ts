@@ -317,6 +317,11 @@ describe("e2e: mediation agreement → instalments → filing package", function
       expect(filed.stdout + filed.stderr).to.not.include(NAME);
       expect(Object.keys(unzipSync(new Uint8Array(await readFile(out))))).to.include("complaint.pdf");
       expect((await stat(out)).mode & 0o777).to.equal(0o600);
+      // A draft whose instalments do not add up: the problem's code and path, exit 3.
+      await writeFile(join(dir, "draft.json"), JSON.stringify(draft({ amountFen: "1" })));
+      const drafted = await cli(["mediations", "draft", "--file", join(dir, "draft.json")], env);
+      expect(drafted.code).to.equal(3);
+      expect(drafted.stderr).to.include("INSTALMENTS_SUM");
       const listed = await cli(["mediations", "list", "--state", "effective"], env);
       expect(listed.stdout).to.include(hash);
       // A bad field: the gateway's code and path, exit 3.
