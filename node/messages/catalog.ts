@@ -603,6 +603,7 @@ export const CATALOG = {
     AGREEMENT_INVALID: { zh: "调解协议无效，见 details.problems", en: "the mediation agreement is not valid; see details.problems" },
     NOT_MEDIATOR: { zh: "成员 #{member} 在链上不是有效的调解组织（MEDIATOR）", en: "member #{member} is not an active mediator (MEDIATOR) on chain" },
     NOT_CREDITOR: { zh: "本成员不是该案件在链上的登记债权人", en: "this member is not the case's creditor of record on chain" },
+    AGENCY_MISMATCH: { zh: "协议所称的催收机构 #{agency} 不是链上该案件的受托机构", en: "agency #{agency} named in the agreement is not the case's agency on chain" },
     STATE_CONFLICT: { zh: "该调解协议当前状态为 {state}，不能这样操作", en: "the mediation agreement is {state}: that cannot be done now" },
     BAD_SIGNATURE: { zh: "签名不是成员 #{member} 在链上的当前密钥对该协议哈希的签名", en: "the signature is not by member #{member}'s current key on chain over the agreement's hash" },
     NOT_REQUESTED: { zh: "未向贵机构请求过调解协议 {hash} 的签署", en: "no signature of mediation agreement {hash} was asked of your member" },

@@ -77,12 +77,12 @@ export class MediationService {
     return new Date(this.deps.clock()).toISOString();
   }
 
-  /** Lender: a draft for one of its cases. `creditorId` is this member; `agencyId`, when absent, the case's holder now. */
+  /** Lender: a draft for one of its cases. `creditorId` is this member; `agencyId` the case's holder now on chain (or null), whatever the body says. */
   async create(raw: unknown): Promise<StoredMediation> {
     const body = bodyOf(raw);
     const caseKey = typeof body.caseKey === "string" ? body.caseKey.toLowerCase() : body.caseKey;
     const state = typeof caseKey === "string" && HASH.test(caseKey) ? await this.deps.caseOf(caseKey) : undefined;
-    const agencyId = body.agencyId !== undefined ? body.agencyId : state && state.agencyId !== 0 && isHeldAt(state, Math.floor(this.deps.clock() / 1000)) ? state.agencyId : null;
+    const agencyId = state && state.agencyId !== 0 && isHeldAt(state, Math.floor(this.deps.clock() / 1000)) ? state.agencyId : null;
     const result = parseAgreement({ format: AGREEMENT_FORMAT, ...body, caseKey, creditorId: this.deps.memberId, agencyId });
     if (!result.ok) throw invalid(result.problems);
     const { agreement } = result;
@@ -267,6 +267,10 @@ export class MediationService {
     }
     const state = await this.deps.caseOf(agreement.caseKey);
     if (!state || state.creditorId !== from) throw new ServiceError("FORBIDDEN", msg("mediation.NOT_CREDITOR"));
+    // The agency it names is the case's (current or last) agency on this gateway's own index, or none.
+    if (agreement.agencyId !== null && agreement.agencyId !== state.agencyId) {
+      throw new ServiceError("FORBIDDEN", msg("mediation.AGENCY_MISMATCH", { agency: agreement.agencyId }), { agencyId: agreement.agencyId });
+    }
     const key = await this.deps.signerOf(from);
     if (!key || !signedBy(hash, b.creditorSignature, key)) throw new ServiceError("MEDIATION_BAD_SIGNATURE", msg("mediation.BAD_SIGNATURE", { member: from }), { member: from });
     const had = await this.deps.store.get(hash);

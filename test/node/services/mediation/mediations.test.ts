@@ -80,6 +80,15 @@ describe("services/mediation: what each gateway takes from the other", () => {
       expect(w.records.size).to.equal(0);
     });
 
+    it("refuses an agreement naming an agency that is not the case's on its own index", async () => {
+      const w = world(MEDIATION_BODY, mediatorKey);
+      const other = { ...agreement, agencyId: 7 };
+      const otherHash = agreementHash(other);
+      const e = await rejected(w.call(MEDIATION_KINDS.request, BANK, { agreement: other, hash: otherHash, creditorSignature: await signDigest(otherHash, lenderKey) }));
+      expect(e.code).to.equal("FORBIDDEN");
+      expect(e.messageId).to.equal("mediation.AGENCY_MISMATCH");
+    });
+
     it("a member whose MEDIATION_BODY role was withdrawn on chain takes no request", async () => {
       const w = world(MEDIATION_BODY, mediatorKey);
       w.chain.roles.set(MEDIATION_BODY, []);
