@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { agreementBytes, agreementHash, type MediationAgreement, parseAgreement } from "../../../../node/domain/mediation/agreement.js";
+import { addDays } from "../../../../node/domain/mediation/schedule.js";
+import { propertyParameters } from "../../../support/property.js";
 import { sampleAgreement } from "./helpers.js";
 
 const codes = (raw: unknown) => {
@@ -77,5 +80,30 @@ describe("domain/mediation: the agreement (caseledger-mediation-agreement/1)", (
     expect(codes(sampleAgreement({ waiver: { amountFen: "0", items: ["interest"], voidOnDefault: false } }))).to.deep.equal(["WAIVER_ITEMS $.waiver.items"]);
     expect(codes(sampleAgreement({ instalments: [] }))).to.deep.equal(["INSTALMENTS_EMPTY $.instalments"]);
     expect(codes(null)).to.deep.equal(["SHAPE $"]);
+  });
+});
+
+describe("domain/mediation: the agreement, as a property", () => {
+  it("any schedule of increasing days whose sum is the amount parses, hashes the same after a JSON round trip, and Σ ± 1 fen is refused", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gap: fc.integer({ min: 1, max: 60 }), fen: fc.integer({ min: 1, max: 10_000_000 }) }), { minLength: 1, maxLength: 24 }),
+        fc.integer({ min: 0, max: 90 }),
+        (parts, graceDays) => {
+          let offset = 0;
+          const instalments = parts.map((p) => ({ due: addDays("2026-12-01", (offset += p.gap)), amountFen: String(p.fen) }));
+          const amountFen = String(parts.reduce((n, p) => n + BigInt(p.fen), 0n));
+          const ok = parseAgreement(sampleAgreement({ instalments, amountFen, graceDays }));
+          expect(ok.ok).to.equal(true);
+          if (ok.ok) expect(agreementHash(JSON.parse(JSON.stringify(ok.agreement)) as MediationAgreement)).to.equal(agreementHash(ok.agreement));
+          for (const delta of [1n, -1n]) {
+            const off = String(BigInt(amountFen) + delta);
+            if (off === "0") continue;
+            expect(codes(sampleAgreement({ instalments, amountFen: off, graceDays }))).to.deep.equal(["INSTALMENTS_SUM $.instalments"]);
+          }
+        },
+      ),
+      propertyParameters(200),
+    );
   });
 });
