@@ -13,7 +13,7 @@ const queryText = (value: unknown): string | undefined => (typeof value === "str
  * (`…/acceptance`), read the schedule (`…/schedule`) and, on default, build the filing package (`…/filing`, a zip
  * carrying personal data: returned, never kept). The mediator's staff approve or refuse on the mediator's gateway.
  */
-export function mediationsRouter(service: Pick<MediationService, "create" | "requestSignature" | "approve" | "refuse" | "recordAcceptance" | "list" | "get" | "schedule">, filing: Pick<FilingService, "build">): Router {
+export function mediationsRouter(service: Pick<MediationService, "create" | "requestSignature" | "approve" | "refuse" | "recordAcceptance" | "recordAcceptanceFile" | "list" | "get" | "schedule">, filing: Pick<FilingService, "build">): Router {
   const router = strictRouter();
   router.get("/", requireRole("lender", "mediator"), async (req, res) => {
     const caseKey = queryText(req.query.caseKey);
@@ -35,8 +35,11 @@ export function mediationsRouter(service: Pick<MediationService, "create" | "req
   router.post("/:hash/refuse", requireRole("mediator"), async (req, res) => {
     res.json(await service.refuse(String(req.params.hash), bodyOf(req.body).reason));
   });
+  // JSON `{ method, evidenceId }` names a record already in the log; any other body is the file itself (?method=).
   router.post("/:hash/acceptance", requireRole("lender"), async (req, res) => {
-    res.json(await service.recordAcceptance(String(req.params.hash), req.body));
+    const type = (req.get("content-type") ?? "application/octet-stream").split(";")[0]!.trim().toLowerCase();
+    if (type === "application/json") res.json(await service.recordAcceptance(String(req.params.hash), req.body));
+    else res.json(await service.recordAcceptanceFile(String(req.params.hash), req.query.method, req, type, req.staff?.tokenId));
   });
   router.get("/:hash/schedule", requireRole("lender"), async (req, res) => {
     res.json(await service.schedule(String(req.params.hash)));

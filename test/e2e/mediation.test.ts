@@ -214,6 +214,20 @@ describe("e2e: mediation agreement → instalments → filing package", function
     expect(record.body).to.deep.include({ caseKey, kind: "mediation-agreement", mediaType: "application/json" });
   });
 
+  it("the acceptance's file can come with it in one step: notarized, kept, and named as the acceptance's record", async () => {
+    const third = await api.lender!.post("/v1/mediations", draft({ graceDays: 1 }));
+    expect(third.status, JSON.stringify(third.body)).to.equal(201);
+    const scan = "%PDF-1.4 a synthetic scan of a signed paper";
+    const bad = await api.lender!.post(`/v1/mediations/${third.body.hash}/acceptance?method=by-pigeon`, scan, { "content-type": "application/pdf" });
+    expect(bad.status).to.equal(400);
+    const accepted = await api.lender!.post(`/v1/mediations/${third.body.hash}/acceptance?method=recorded-call`, scan, { "content-type": "application/pdf" });
+    expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
+    expect(accepted.body.state).to.equal("draft");
+    expect(accepted.body.acceptance).to.deep.include({ method: "recorded-call", contentSha256: sha256(scan) });
+    const record = await api.lender!.get(`/v1/evidence/${accepted.body.acceptance.evidenceId}`);
+    expect(record.body).to.deep.include({ caseKey, kind: "mediation-agreement", mediaType: "application/pdf", kept: true });
+  });
+
   it("refuses a filing before a default, with its code; the schedule shows every instalment due", async () => {
     const early = await api.lender!.post(`/v1/mediations/${hash}/filing`, FILING);
     expect(early.status).to.equal(409);
@@ -334,7 +348,7 @@ describe("e2e: mediation agreement → instalments → filing package", function
     }
   });
 
-  it("in the console: the lender sees the default and builds the filing from the form; the mediator sees what it signed and refused", async () => {
+  it("in the console: the lender sees the default, builds the filing from the form and records an acceptance with its file; the mediator sees what it signed and refused", async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
     try {
@@ -358,6 +372,16 @@ describe("e2e: mediation agreement → instalments → filing package", function
       await lenderPage.fill(`${form} input[name=representative]`, FILING.plaintiff.representative);
       const [download] = await Promise.all([lenderPage.waitForEvent("download", WAIT), lenderPage.click(`${form} button[type=submit]`)]);
       const saved = await download.path();
+      // The debtor's acceptance with its file, from the form of an agreement that has none yet.
+      const fourth = (await api.lender!.post("/v1/mediations", draft({ graceDays: 2 }))).body.hash as string;
+      await lenderPage.reload();
+      const acceptance = `section.mediation[data-hash="${fourth}"] form.acceptance-form`;
+      await lenderPage.waitForSelector(acceptance, WAIT);
+      await lenderPage.selectOption(`${acceptance} select[name=method]`, "in-person");
+      await lenderPage.setInputFiles(`${acceptance} input[name=acceptanceFile]`, { name: "hearing.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 hearing record") });
+      await lenderPage.click(`${acceptance} button[type=submit]`);
+      await lenderPage.waitForSelector(acceptance, { ...WAIT, state: "detached" });
+      expect((await api.lender!.get(`/v1/mediations/${fourth}`)).body.acceptance).to.deep.include({ method: "in-person", contentSha256: sha256("%PDF-1.4 hearing record") });
       if (process.env.FILING_PDF_OUT) await lenderPage.screenshot({ path: `${process.env.FILING_PDF_OUT}.console.png`, fullPage: true });
       expect(Object.keys(unzipSync(new Uint8Array(await readFile(saved))))).to.include.members(["complaint.pdf", "evidence-list.pdf", "bundle.json", "manifest.json"]);
       // The mediator's staff: its own agreements only, with their states; nothing left to sign.

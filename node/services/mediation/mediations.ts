@@ -28,7 +28,7 @@ type RefusalReason = (typeof REFUSAL_REASONS)[number];
 export interface MediationDeps {
   store: Pick<MediationStore, "get" | "put" | "list">;
   channel: Pick<PeerChannel, "send" | "handle">;
-  evidence: Pick<EvidenceService, "recordSystem" | "get">;
+  evidence: Pick<EvidenceService, "recordSystem" | "get" | "recordFile">;
   /** The case as this gateway's chain index has it. */
   caseOf: (caseKey: string) => Promise<CaseRecord | undefined>;
   /** MemberRegistry: whether a member is active with that role now. */
@@ -166,6 +166,19 @@ export class MediationService {
       await this.deps.store.put(record);
     }
     return record;
+  }
+
+  /**
+   * Lender: the acceptance and its file in one step — the file (streamed) is notarized as `mediation-agreement` evidence
+   * of the case in this gateway's log, kept, and named as the acceptance's record.
+   */
+  async recordAcceptanceFile(hash: string, rawMethod: unknown, chunks: AsyncIterable<Uint8Array>, mediaType: string, by?: string): Promise<StoredMediation> {
+    const record = await this.#own(hash, "creditor");
+    const method = rawMethod as AcceptanceMethod;
+    if (!ACCEPTANCE_METHODS.includes(method)) throw new ServiceError("VALIDATION_FAILED", msg("mediation.ACCEPTANCE_INVALID", { methods: ACCEPTANCE_METHODS.join(", ") }));
+    if (record.state === "refused" || record.state === "effective") throw stateConflict(record.state);
+    const view = await this.deps.evidence.recordFile({ caseKey: record.agreement.caseKey, kind: "mediation-agreement", mediaType }, chunks, { keep: true, sm3: false, ...(by ? { by } : {}) });
+    return this.recordAcceptance(hash, { method, evidenceId: view.id });
   }
 
   /** This member's agreements (as creditor or as mediator), optionally of one case or in one state. */

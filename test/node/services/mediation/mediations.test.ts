@@ -39,6 +39,7 @@ function world(me: number, signer: DigestSigner) {
         return Promise.resolve(drafts.map((_, i) => ({ index: notarized.length - drafts.length + i, leafHash: `0x${"ab".repeat(32)}` })) as never);
       },
       get: (id) => Promise.resolve({ id, caseKey: sampleAgreement().caseKey, leafHash: `0x${"cd".repeat(32)}`, contentSha256: "ef".repeat(32) } as never),
+      recordFile: () => Promise.reject(new Error("not in this test")),
     },
     caseOf: (caseKey) => Promise.resolve({ caseKey, creditorId: chain.creditor, agencyId: COLLECTOR, status: "Assigned", until: 2 ** 40 } as unknown as CaseRecord),
     activeAs: (id, role) => Promise.resolve(chain.roles.get(id)?.includes(role) ?? false),
