@@ -281,6 +281,12 @@ describe("e2e: mediation agreement → instalments → filing package", function
     const signed = JSON.parse(Buffer.from(files["bundle.json"]!).toString("utf8")) as SignedCaseBundle;
     expect(signed.bundle.caseKey).to.equal(caseKey);
     expect(manifest.bundleHash).to.equal(signed.hash);
+    // The filed bundle is one a court can check: the lender's gateway verifies it against the chain (records made
+    // seconds ago may still wait for their anchor: incomplete, never invalid).
+    const verified = await api.lender!.post("/v1/bundles/verify", signed);
+    expect(verified.status).to.equal(200);
+    expect(verified.body.bundleHash).to.equal(signed.hash);
+    expect(verified.body.verdict, JSON.stringify(verified.body.checks?.filter((c: { verdict: string }) => c.verdict === "failed"))).to.be.oneOf(["valid", "incomplete"]);
     const leaves = (signed.bundle.receipts as Array<{ leafHash: string }>).map((r) => r.leafHash).sort();
     expect(manifest.evidence.slice(0, -1).map((i) => i.leafHash).sort()).to.deep.equal(leaves);
     expect(manifest.evidence.at(-1)).to.deep.include({ kind: "bundle", leafHash: signed.hash, sha256: sha256(files["bundle.json"]!) });
