@@ -2,7 +2,7 @@
 // overdue, defaulted), the debtor's acceptance, and on default the form that builds the filing package (a zip the
 // browser saves; the gateway keeps nothing). The mediator's tab: the agreements its gateway received, to approve or refuse.
 import { api, ApiError, get, post, session } from "./api.js";
-import { money, t } from "./i18n.js";
+import { money, t, yuanToFen } from "./i18n.js";
 import { card, clear, errorNote, h, note, table } from "./ui.js";
 
 const short = (hash) => `${hash.slice(0, 10)}…${hash.slice(-6)}`;
@@ -119,9 +119,94 @@ function acceptanceForm(m, refresh) {
   return form;
 }
 
+/** "YYYY-MM-DD" plus `months` calendar months (a 31st runs into the next month, as the calendar does). */
+function addMonths(day, months) {
+  const [y, m, d] = day.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
+}
+
+/** Equal monthly instalments of `totalFen` from `first`: the last takes what does not divide (Σ = amount, always). */
+function monthlyInstalments(totalFen, count, first) {
+  const total = BigInt(totalFen);
+  const n = BigInt(count);
+  const each = total / n;
+  return Array.from({ length: count }, (_, i) => ({ due: addMonths(first, i), amountFen: String(i === count - 1 ? total - each * (n - 1n) : each) }));
+}
+
+/** The draft form: the terms, with equal monthly instalments; the gateway fills in the creditor and the agency from the chain. */
+async function draftForm(onDrafted) {
+  const { members } = await get("/v1/members").catch(() => ({ members: [] }));
+  const mediators = members.filter((m) => m.status === "Active" && (m.roles ?? []).includes("mediator"));
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const inputs = {
+    caseKey: h("input", { name: "caseKey", required: true, pattern: "0x[0-9a-fA-F]{64}", size: 40 }),
+    mediator: h("select", { name: "mediatorId" }, mediators.map((m) => h("option", { value: m.id }, `#${m.id} ${m.name}`))),
+    amount: h("input", { name: "amount", required: true, inputmode: "decimal" }),
+    waiver: h("input", { name: "waiver", value: "0", inputmode: "decimal" }),
+    voidOnDefault: h("input", { name: "voidOnDefault", type: "checkbox" }),
+    count: h("input", { name: "count", type: "number", min: 1, max: 120, value: 3, required: true }),
+    first: h("input", { name: "first", type: "date", required: true }),
+    grace: h("input", { name: "graceDays", type: "number", min: 0, max: 90, value: 15, required: true }),
+    place: h("input", { name: "place", required: true, maxlength: 40 }),
+    date: h("input", { name: "date", type: "date", value: today, required: true }),
+  };
+  const status = h("div");
+  const form = h(
+    "form",
+    { class: "draft-form" },
+    h("h3", {}, t("mediation_draft")),
+    h(
+      "div",
+      { class: "filters" },
+      field(t("mediation_case_key"), inputs.caseKey),
+      field(t("mediation_mediator"), inputs.mediator),
+      field(t("mediation_amount_yuan"), inputs.amount),
+      field(t("mediation_waiver_yuan"), inputs.waiver),
+      field(t("mediation_void_on_default"), inputs.voidOnDefault),
+      field(t("mediation_count"), inputs.count),
+      field(t("mediation_first_due"), inputs.first),
+      field(t("mediation_grace"), inputs.grace),
+      field(t("mediation_place"), inputs.place),
+      field(t("mediation_date"), inputs.date),
+      h("button", { type: "submit", class: "primary" }, t("mediation_create")),
+    ),
+    status,
+  );
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const amountFen = yuanToFen(inputs.amount.value);
+    const waiverFen = yuanToFen(inputs.waiver.value || "0");
+    if (!amountFen || !waiverFen) {
+      clear(status).append(note("error", t("mediation_amount_invalid")));
+      return;
+    }
+    try {
+      await post("/v1/mediations", {
+        caseKey: inputs.caseKey.value.trim(),
+        mediatorId: Number(inputs.mediator.value),
+        debtorRole: "borrower",
+        amountFen,
+        waiver: { amountFen: waiverFen, items: waiverFen === "0" ? [] : ["interest", "penalty"], voidOnDefault: inputs.voidOnDefault.checked },
+        instalments: monthlyInstalments(amountFen, Number(inputs.count.value), inputs.first.value),
+        graceDays: Number(inputs.grace.value),
+        place: inputs.place.value,
+        date: inputs.date.value,
+      });
+      form.reset();
+      clear(status);
+      await onDrafted();
+    } catch (error) {
+      const problems = error.details?.problems;
+      clear(status).append(errorNote(error), Array.isArray(problems) ? h("ul", { class: "small" }, problems.map((p) => h("li", {}, `${p.path}: ${p.code}`))) : null);
+    }
+  });
+  return form;
+}
+
 async function lenderPage(view) {
   const list = h("div", { id: "mediations" });
-  view.append(card(t("tab_mediations"), h("p", { class: "muted small" }, t("mediation_lender_help")), list));
+  const section = card(t("tab_mediations"), h("p", { class: "muted small" }, t("mediation_lender_help")), list);
+  view.append(section);
   const refresh = async () => {
     const { mediations } = await get("/v1/mediations");
     clear(list);
@@ -160,6 +245,7 @@ async function lenderPage(view) {
       list.append(box);
     }
   };
+  section.insertBefore(await draftForm(refresh), list);
   await refresh();
 }
 

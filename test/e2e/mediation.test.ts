@@ -388,6 +388,22 @@ describe("e2e: mediation agreement → instalments → filing package", function
       await lenderPage.click(`${acceptance} button[type=submit]`);
       await lenderPage.waitForSelector(acceptance, { ...WAIT, state: "detached" });
       expect((await api.lender!.get(`/v1/mediations/${fourth}`)).body.acceptance).to.deep.include({ method: "in-person", contentSha256: sha256("%PDF-1.4 hearing record") });
+      // A draft from the console's form: equal monthly instalments that add up to the amount, the mediator from the directory.
+      const before = (await api.lender!.get("/v1/mediations")).body.mediations.length as number;
+      await lenderPage.fill("form.draft-form input[name=caseKey]", caseKey);
+      expect(await lenderPage.locator("form.draft-form select[name=mediatorId] option").count()).to.equal(1);
+      await lenderPage.fill("form.draft-form input[name=amount]", "1000.01");
+      await lenderPage.fill("form.draft-form input[name=count]", "3");
+      await lenderPage.fill("form.draft-form input[name=first]", addDays(today, 20));
+      await lenderPage.fill("form.draft-form input[name=graceDays]", "7");
+      await lenderPage.fill("form.draft-form input[name=place]", "广州市天河区");
+      await lenderPage.click("form.draft-form button[type=submit]");
+      const drafted = await eventually(async () => {
+        const all = (await api.lender!.get("/v1/mediations")).body.mediations as Array<{ agreement: { graceDays: number; instalments: Array<{ amountFen: string }>; mediatorId: number } }>;
+        return all.length > before ? all.find((m) => m.agreement.graceDays === 7) : undefined;
+      }, 30_000, "the console's draft");
+      expect(drafted.agreement.mediatorId).to.equal(ids.mediator);
+      expect(drafted.agreement.instalments.map((i) => i.amountFen)).to.deep.equal(["33333", "33333", "33335"]);
       if (process.env.FILING_PDF_OUT) await lenderPage.screenshot({ path: `${process.env.FILING_PDF_OUT}.console.png`, fullPage: true });
       expect(Object.keys(unzipSync(new Uint8Array(await readFile(saved))))).to.include.members(["complaint.pdf", "evidence-list.pdf", "bundle.json", "manifest.json"]);
       // The mediator's staff: its own agreements only, with their states; nothing left to sign.
