@@ -87,6 +87,10 @@ import { peerRouter } from "./http/peer-router.js";
 import { PeerChannel } from "./services/peer/channel.js";
 import { PeerOutbox } from "./services/peer/outbox.js";
 import { feeSchedulesRouter } from "./http/fee-schedules-router.js";
+import { mediationsRouter } from "./http/mediations-router.js";
+import { MediationService } from "./services/mediation/mediations.js";
+import { FilingService } from "./services/mediation/filing.js";
+import { activeSigner } from "./services/peer/member-signer.js";
 import { statementsRouter } from "./http/statements-router.js";
 import { FeeScheduleService } from "./services/fees/fee-schedules.js";
 import { chainAssignments, ledgerEntries, type StatementAssignmentSource, type StatementEntrySource } from "./services/fees/statement-sources.js";
@@ -137,6 +141,8 @@ export interface Gateway {
   peerOutbox: PeerOutbox;
   /** Fee schedules and monthly statements between lenders and agencies (docs/design.md §23). */
   feeSchedules: FeeScheduleService;
+  /** Mediation agreements (docs/design.md §28), as creditor or as mediator. */
+  mediations: MediationService;
   statements: StatementService;
   /** Repayments: the ledger of this member's cases as creditor (the read API of statements and scorecards), and its reports as agency. */
   repayments: RepaymentLedger;
@@ -429,6 +435,30 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // The public verifier page of this gateway as the chain-verified directory lists it (web is built below).
     verifierUrl: async () => `${(await web.directory.gatewayUrl(config.memberId)) ?? ""}/verify`,
   });
+  // Mediation agreements and the filing package (docs/design.md §28): co-signed with a MEDIATOR member over the peer channel.
+  const mediations = new MediationService({
+    store: store.mediations,
+    channel: peer,
+    evidence,
+    caseOf: (caseKey) => indexer.caseOf(caseKey),
+    activeAs: (id, role) => contracts.memberRegistry.isActive(id, role === "lender" ? ROLE.LENDER : ROLE.MEDIATOR),
+    signerOf: (id) => activeSigner((member) => contracts.memberRegistry.memberOf(member), id),
+    repayments,
+    signer: wallet,
+    memberId: config.memberId,
+    clock,
+  });
+  const filings = new FilingService({
+    mediations,
+    bundles: caseBundles,
+    cases: store.cases,
+    cipher,
+    repayments,
+    // Names from the chain-verified directory (web is built below; called after start).
+    memberName: (id) => (id === config.memberId ? Promise.resolve(config.memberName) : web.directory.nameOf(id)),
+    memberId: config.memberId,
+    clock,
+  });
   const repaymentReconciler = new RepaymentReconciler({ loanRefs: store.loanRefs, ledger: store.repayments, memberId: config.memberId, clock });
   // Conduct (docs/design.md §26): text screening against the lexicon, notarized once per version before its first use; complaints from
   // the public page, carried to the creditor and noticed to the holder over the peer channel.
@@ -617,6 +647,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       "/member": memberRouter(pendingChange),
       "/scorecards": scorecardsRouter(scorecards),
       "/fee-schedules": feeSchedulesRouter(feeSchedules),
+      "/mediations": mediationsRouter(mediations, filings),
       "/statements": statementsRouter(statements),
       "/repayments": repaymentRoutes.repayments,
       "/conduct": conductRouter(screening),
@@ -678,6 +709,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     peer,
     peerOutbox,
     feeSchedules,
+    mediations,
     statements,
     repayments,
     repaymentReports,

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole consortium on this machine. Starts anvil on 127.0.0.1 with its state in data/chain/,
- * deploys the contracts once (recorded in data/deployment.json), admits the six demo members once (see
+ * deploys the contracts once (recorded in data/deployment.json), admits the seven demo members once (see
  * scripts/lib/demo-consortium.ts), starts their gateways with the web console, prints the console URL and one
  * staff token per member, and runs until Ctrl-C. A second `npm start` finds the same chain, contracts, members,
  * stores and tokens.

@@ -14,8 +14,11 @@ library MemberRoles {
     /// @dev A regulator or an industry association: asks members for conduct figures (never personal data) and
     /// changes nothing on chain.
     uint8 internal constant SUPERVISOR = 1 << 4;
+    /// @dev A mediation body (调解组织): co-signs mediation agreements between a lender and a debtor; changes
+    /// nothing on chain.
+    uint8 internal constant MEDIATOR = 1 << 5;
     /// @dev Every known bit; anything outside is rejected so that a future role is a deliberate upgrade.
-    uint8 internal constant ALL = LENDER | AGENCY | COURT | OPERATOR | SUPERVISOR;
+    uint8 internal constant ALL = LENDER | AGENCY | COURT | OPERATOR | SUPERVISOR | MEDIATOR;
     /// @dev "any role": an active member is enough (used by the evidence log, which every member keeps).
     uint8 internal constant ANY = 0;
 }

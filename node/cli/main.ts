@@ -6,6 +6,7 @@ import { casesValidate, VALIDATE_HELP } from "./cases-validate.js";
 import * as fees from "./fees-remote.js";
 import { REPAYMENTS_COMMANDS, repaymentsConfirm, repaymentsDispute, repaymentsImport, repaymentsList, repaymentsReport } from "./repayments.js";
 import { CONTACTS_COMMANDS, contactsFigures, contactsList, contactsLog, contactsPermit, contactsPromises } from "./contacts.js";
+import * as mediations from "./mediations.js";
 import { CliError } from "./gateway-client.js";
 import { createOutput, EXIT } from "./output.js";
 
@@ -16,6 +17,7 @@ ${REMOTE_HELP}
 ${fees.FEES_HELP.split("\n").filter((line) => !line.trimStart().startsWith("--")).join("\n")}
 ${REPAYMENTS_COMMANDS}
 ${CONTACTS_COMMANDS}
+${mediations.MEDIATIONS_COMMANDS}
   caseledger cases settle --case KEY=YUAN ... [--terms FILE] [--wait]   结清上链 / settle cases for the amounts stated
   caseledger conduct screen FILE|- [--json]   检查文本是否含禁用语（离线）/ screen a text or template (offline)
   caseledger conduct report --month YYYY-MM [--json]   监管合规月报 / supervisor: the month's conduct report
@@ -56,6 +58,14 @@ const COMMANDS: Record<string, Command> = {
   "contacts list": contactsList,
   "contacts promises": contactsPromises,
   "contacts figures": contactsFigures,
+  "mediations draft": mediations.mediationsDraft,
+  "mediations list": mediations.mediationsList,
+  "mediations request": mediations.mediationsRequest,
+  "mediations approve": mediations.mediationsApprove,
+  "mediations refuse": mediations.mediationsRefuse,
+  "mediations accept": mediations.mediationsAccept,
+  "mediations schedule": mediations.mediationsSchedule,
+  "mediations filing": mediations.mediationsFiling,
   "cases settle": (args, io) => import("./cases-settle.js").then((m) => m.casesSettle(args, io)),
   "conduct screen": (args, io) => import("./conduct.js").then((m) => m.conductScreen(args, io)),
   "conduct report": (args, io) => import("./conduct.js").then((m) => m.conductReport(args, io)),

@@ -33,6 +33,7 @@ const FILES: Record<string, string> = {
   "repayments.js": "text/javascript",
   "reconcile.js": "text/javascript",
   "contacts.js": "text/javascript",
+  "mediation.js": "text/javascript",
   "favicon.svg": "image/svg+xml",
 };
 

@@ -52,6 +52,11 @@ export const API_ERRORS = {
   CONTACT_TEXT_REFUSED: 422,
   /** Another holder's tally cannot be current and the policy fails closed. */
   CONTACT_TALLY_STALE: 503,
+  /** Mediation (§28): a mediator that is not an Active MEDIATOR; a signature not by the member's key; filing before a default. */
+  MEDIATION_NOT_MEDIATOR: 403,
+  MEDIATION_BAD_SIGNATURE: 403,
+  MEDIATION_NOT_EFFECTIVE: 409,
+  MEDIATION_NOT_IN_DEFAULT: 409,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERRORS;
 

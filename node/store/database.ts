@@ -31,6 +31,7 @@ import type { Database, Sublevel } from "./sublevel.js";
 import { Table } from "./table.js";
 import { ComplaintStore, LexiconMarks, SupervisionReports } from "./complaint-store.js";
 import { StatementPartStore } from "./statement-parts.js";
+import { MediationStore } from "./mediation-store.js";
 import { SUBLEVELS, type SublevelName } from "./sublevel-names.js";
 
 /**
@@ -79,6 +80,8 @@ export interface GatewayDatabase {
   repayments: RepaymentLedgerStore;
   repaymentReports: RepaymentReports;
   complaints: ComplaintStore;
+  /** Mediation agreements (docs/design.md §28), at the creditor and at the mediator. */
+  mediations: MediationStore;
   lexiconMarks: LexiconMarks;
   supervisionReports: SupervisionReports;
   /** Contacts (docs/design.md §25): this agency's contact log and permits, and the consortium-wide tally per debtor per day. */
@@ -138,6 +141,7 @@ export async function openDatabase(dataDir: string): Promise<GatewayDatabase> {
     repayments: new RepaymentLedgerStore(new Table(sub.repayments), () => new StoreBatch(db)),
     repaymentReports: new RepaymentReports(new Table(sub.repaymentReports)),
     complaints: new ComplaintStore(new Table(sub.complaints)),
+    mediations: new MediationStore(new Table(sub.mediations)),
     lexiconMarks: new LexiconMarks(new Table(sub.complaints)),
     supervisionReports: new SupervisionReports(new Table(sub.complaints)),
     contacts: new ContactLog(new Table(sub.contacts)),

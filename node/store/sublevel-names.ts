@@ -28,5 +28,6 @@ export const SUBLEVELS = [
   "conductTally", // day/debtorKey/agency/permitId → TallyMark: connected contacts and reservations per debtor per China day
   "statementParts", // h/hash | p/hash/index(4): a statement arriving in parts (agency side; parts removed once whole)
   "complaints", // conduct (§26): c/id → StoredComplaint (creditor, text sealed) | n/id → ComplaintNotice, k/caseKey/id (holder) | l/version → LexiconMark | r/hash → StoredConductReport (supervisor)
+  "mediations", // agreement hash → StoredMediation (creditor and mediator side; never deleted, §28)
 ] as const;
 export type SublevelName = (typeof SUBLEVELS)[number];

@@ -53,7 +53,7 @@ async function pendingChangeBanner(view) {
   view.append(banner);
 }
 
-const ROLES = ["lender", "agency", "court", "supervisor", "admin"];
+const ROLES = ["lender", "agency", "court", "supervisor", "mediator", "admin"];
 
 async function tokensPage(view, ctx) {
   const issued = h("div", { id: "issued-token" });

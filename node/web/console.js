@@ -20,6 +20,7 @@ const ROLE_TABS = {
     ["statements", "tab_statements"],
     ["reconcile", "tab_reconcile"],
     ["compliance", "tab_compliance"],
+    ["mediations", "tab_mediations"],
   ],
   agency: [
     ["mycases", "tab_mycases"],
@@ -32,6 +33,7 @@ const ROLE_TABS = {
   ],
   court: [["verify", "tab_verify"]],
   supervisor: [["supervision", "tab_supervision"]],
+  mediator: [["mediation-requests", "tab_mediation_requests"]],
   admin: [
     ["tokens", "tab_tokens"],
     ["audit", "tab_audit"],
@@ -65,6 +67,8 @@ const MODULES = {
   compliance: "conduct",
   notices: "conduct",
   supervision: "conduct",
+  mediations: "mediation",
+  "mediation-requests": "mediation",
 };
 
 const state = { me: undefined, flash: undefined };

@@ -1,5 +1,5 @@
 /**
- * The demo consortium of `npm start`: six members on the embedded chain, each with its own gateway, data
+ * The demo consortium of `npm start`: seven members on the embedded chain, each with its own gateway, data
  * directory, signing key, recovery key, store key, copy of the consortium pepper (not the court's) and staff tokens. The
  * recovery key (keys/recovery.key) is the member's cold key: no gateway loads it; a real member keeps it offline and
  * signs with it through `caseledger member` only to replace a stolen signing key. Everything is generated on
@@ -23,7 +23,7 @@ import { type DirectoryFile, directoryFileOf, type MemberMetadata, metadataHash 
 import type { StaffRole } from "../../node/services/staff-tokens.js";
 import { toStored } from "../../node/store/agency-records.js";
 
-type RoleName = "lender" | "agency" | "court" | "supervisor";
+type RoleName = "lender" | "agency" | "court" | "supervisor" | "mediator";
 
 export interface DemoMemberSpec {
   slug: string;
@@ -59,6 +59,8 @@ export const DEMO_MEMBERS: readonly DemoMemberSpec[] = [
   { slug: "court", name: "示例法院", english: "Demo Court", role: "court", port: 8605 },
   // A regulator or industry association (docs/design.md §26): asks members for conduct figures, holds no personal data.
   { slug: "regulator", name: "示例监管", english: "Demo Supervisor", role: "supervisor", port: 8606 },
+  // A mediation body (docs/design.md §28): co-signs mediation agreements, holds no personal data.
+  { slug: "mediation", name: "示例调解", english: "Demo Mediation", role: "mediator", port: 8607 },
 ];
 
 export interface RunningMember {
@@ -117,10 +119,10 @@ async function writeJsonAtomic(file: string, value: unknown, mode: number): Prom
 
 const hex32 = () => randomBytes(32).toString("hex");
 
-/** Lenders and agencies compute case and debtor keys; a court or a supervisor does not (the consortium's rule). */
+/** Lenders and agencies compute case and debtor keys; a court, a supervisor or a mediator does not (the consortium's rule). */
 const needsPepper = (spec: DemoMemberSpec) => rolesNeedPepper(ROLE_BY_NAME[spec.role]);
 
-/** Sets up (first start) or finds (every later start) the six members, starts their gateways, returns the tokens. */
+/** Sets up (first start) or finds (every later start) the seven members, starts their gateways, returns the tokens. */
 export async function startDemoConsortium(options: DemoOptions): Promise<DemoConsortium> {
   const { dataDir, log } = options;
   const contracts = await connectContracts(options.deployment, options.operator);
@@ -231,7 +233,7 @@ export async function startDemoConsortium(options: DemoOptions): Promise<DemoCon
   return { members: running, consoleUrl: `${running[0]!.gateway.url}/`, close: closeAll };
 }
 
-const ROLE_LABEL: Record<string, string> = { lender: "贷款机构 lender", agency: "催收机构 agency", court: "法院 court", supervisor: "监管 supervisor" };
+const ROLE_LABEL: Record<string, string> = { lender: "贷款机构 lender", agency: "催收机构 agency", court: "法院 court", supervisor: "监管 supervisor", mediator: "调解 mediator" };
 
 /** Terminal width of a string: CJK and full-width characters take two columns. */
 function width(text: string): number {

@@ -9,7 +9,7 @@ export const { ethers, networkHelpers } = connection;
 // eslint-disable-next-line @typescript-eslint/unbound-method -- Hardhat binds the helpers' methods to their instance
 export const { loadFixture, time } = networkHelpers;
 
-export const Role = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8, SUPERVISOR: 16 } as const;
+export const Role = { LENDER: 1, AGENCY: 2, COURT: 4, OPERATOR: 8, SUPERVISOR: 16, MEDIATOR: 32 } as const;
 export const MemberStatus = { None: 0n, Active: 1n, Suspended: 2n, Removed: 3n } as const;
 export const CaseStatus = {
   None: 0n,
@@ -75,7 +75,7 @@ export async function deployConsortium() {
   await memberRegistry.admit(agency.address, recovery.agency.address, Role.AGENCY, meta("agency"));
   await memberRegistry.admit(agency2.address, recovery.agency2.address, Role.AGENCY, meta("agency2"));
   await memberRegistry.admit(court.address, recovery.court.address, Role.COURT, meta("court"));
-  await memberRegistry.admit(amc.address, recovery.amc.address, Role.LENDER | Role.AGENCY | Role.COURT | Role.OPERATOR | Role.SUPERVISOR, meta("amc"));
+  await memberRegistry.admit(amc.address, recovery.amc.address, Role.LENDER | Role.AGENCY | Role.COURT | Role.OPERATOR | Role.SUPERVISOR | Role.MEDIATOR, meta("amc"));
   return {
     memberRegistry,
     caseRegistry,

@@ -76,17 +76,17 @@ describe("e2e: npm start", function () {
   const tokenRows = (output: string) =>
     [...output.matchAll(/^\s+(\d)\s+.*?(http:\/\/127\.0\.0\.1:\d+)\s+(clt_[A-Za-z0-9_-]+)\s*$/gm)].map((m) => ({ id: Number(m[1]), url: m[2]!, token: m[3]! }));
 
-  it("deploys, admits six members with their gateways and tokens on the first start, stops on Ctrl-C, and reuses everything on the second start", async () => {
+  it("deploys, admits seven members with their gateways and tokens on the first start, stops on Ctrl-C, and reuses everything on the second start", async () => {
     const first = await start();
     expect(first.output).to.match(/contracts deployed/);
     const deployed = addresses(first.output);
     expect(deployed).to.have.length(3);
-    expect(first.output.match(/member admitted/g)).to.have.length(6);
+    expect(first.output.match(/member admitted/g)).to.have.length(7);
     const consoleUrl = /console:\s+(http:\/\/\S+)/.exec(first.output)?.[1];
     expect(consoleUrl).to.match(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const rows = tokenRows(first.output);
-    expect(rows.map((r) => r.id)).to.deep.equal([1, 2, 3, 4, 5, 6]);
-    for (const name of ["示例银行", "示例消费金融", "示例催收", "示例律所", "示例法院", "示例监管"]) expect(first.output).to.include(name);
+    expect(rows.map((r) => r.id)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+    for (const name of ["示例银行", "示例消费金融", "示例催收", "示例律所", "示例法院", "示例监管", "示例调解"]) expect(first.output).to.include(name);
 
     // The console answers; each token logs in at its own gateway, as its member; the members are on chain.
     const page = await fetch(consoleUrl!);
@@ -98,11 +98,11 @@ describe("e2e: npm start", function () {
       expect(me.status).to.equal(200);
       roles.push(((await me.json()) as { role: string }).role);
     }
-    expect(roles).to.deep.equal(["lender", "lender", "agency", "agency", "court", "supervisor"]);
+    expect(roles).to.deep.equal(["lender", "lender", "agency", "agency", "court", "supervisor", "mediator"]);
     const members = (await (await fetch(`${rows[0]!.url}/v1/members`, { headers: { authorization: `Bearer ${rows[0]!.token}` } })).json()) as {
       members: Array<{ id: number; verified: boolean; status: string }>;
     };
-    expect(members.members.map((m) => [m.id, m.verified, m.status])).to.deep.equal([1, 2, 3, 4, 5, 6].map((id) => [id, true, "Active"]));
+    expect(members.members.map((m) => [m.id, m.verified, m.status])).to.deep.equal([1, 2, 3, 4, 5, 6, 7].map((id) => [id, true, "Active"]));
     const agencies = (await (await fetch(`${rows[0]!.url}/v1/agencies`, { headers: { authorization: `Bearer ${rows[0]!.token}` } })).json()) as {
       agencies: Array<{ agencyId: number }>;
     };
@@ -120,6 +120,8 @@ describe("e2e: npm start", function () {
     expect(await stat(join(dataDir, "members", "court", "keys", "pepper.json")).then(() => "present", () => "absent")).to.equal("absent");
     // Nor is the supervisor (design §26).
     expect(await stat(join(dataDir, "members", "regulator", "keys", "pepper.json")).then(() => "present", () => "absent")).to.equal("absent");
+    // Nor is the mediator (design §28).
+    expect(await stat(join(dataDir, "members", "mediation", "keys", "pepper.json")).then(() => "present", () => "absent")).to.equal("absent");
 
     expect(await stop(first.process)).to.equal(0);
     expect((await stat(join(dataDir, "chain", "state.json"))).size).to.be.greaterThan(0);

@@ -86,11 +86,11 @@ type Account = World["operator"];
 
 export const ZERO = ethers.ZeroAddress;
 export const ZERO_HASH = ethers.ZeroHash;
-export const ALL = Role.LENDER | Role.AGENCY | Role.COURT | Role.OPERATOR | Role.SUPERVISOR;
+export const ALL = Role.LENDER | Role.AGENCY | Role.COURT | Role.OPERATOR | Role.SUPERVISOR | Role.MEDIATOR;
 export const ANY = 0;
 /** Every role query of interest: ANY, each bit and each combination of the four, and bits outside them. */
-export const ROLE_QUERIES = [...Array.from({ length: 16 }, (_, i) => i), 0x10, 0x11, 0x80, 0xff];
-export const OUTSIDE_ROLES = [0x20, 0x40, 0x80, 0x3f, 0x28, 0xe0, 0xff];
+export const ROLE_QUERIES = [...Array.from({ length: 16 }, (_, i) => i), 0x10, 0x11, 0x20, 0x21, 0x40, 0x80, 0xff];
+export const OUTSIDE_ROLES = [0x40, 0x80, 0x7f, 0x48, 0xc0, 0xff];
 export const STATUS_NAME: Record<string, string> = { "0": "None", "1": "Active", "2": "Suspended", "3": "Removed" };
 
 /** A deterministic address that no test account holds (for admits that never transact). */

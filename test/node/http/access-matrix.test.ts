@@ -136,6 +136,16 @@ const TABLE: Record<string, Row> = {
   "GET /v1/audit": { ok: 200, whileSuspended: true },
   "GET /v1/audit/verify": { ok: 200, whileSuspended: true },
   // fee schedules and statements
+  // mediations (design §28): a harmless request each; the matrix's members hold no MEDIATOR role
+  "POST /v1/mediations": { body: () => ({}), ok: 400 },
+  "GET /v1/mediations": { ok: 200 },
+  "GET /v1/mediations/:hash": { path: `/v1/mediations/${UNKNOWN_KEY}`, ok: 404 },
+  "POST /v1/mediations/:hash/request": { path: `/v1/mediations/${UNKNOWN_KEY}/request`, ok: 404 },
+  "POST /v1/mediations/:hash/approve": { path: `/v1/mediations/${UNKNOWN_KEY}/approve`, ok: 404 },
+  "POST /v1/mediations/:hash/refuse": { path: `/v1/mediations/${UNKNOWN_KEY}/refuse`, body: () => ({ reason: "OTHER" }), ok: 404 },
+  "POST /v1/mediations/:hash/acceptance": { path: `/v1/mediations/${UNKNOWN_KEY}/acceptance`, body: () => ({}), ok: 404 },
+  "GET /v1/mediations/:hash/schedule": { path: `/v1/mediations/${UNKNOWN_KEY}/schedule`, ok: 404 },
+  "POST /v1/mediations/:hash/filing": { path: `/v1/mediations/${UNKNOWN_KEY}/filing`, body: () => ({}), ok: 400 },
   "GET /v1/fee-schedules": { ok: 200 },
   "GET /v1/fee-schedules/:hash": { path: `/v1/fee-schedules/${UNKNOWN_KEY}`, ok: 404 },
   "POST /v1/fee-schedules": { body: () => ({}), ok: 400 },

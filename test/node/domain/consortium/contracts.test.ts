@@ -153,7 +153,7 @@ describe("domain/consortium against the compiled contracts", function () {
 
   it("the role bits and the limits", async () => {
     const roles = await constants("contracts/libraries/MemberRoles.sol:MemberRoles");
-    expect(roles).to.include({ LENDER: ROLE.LENDER, AGENCY: ROLE.AGENCY, COURT: ROLE.COURT, OPERATOR: ROLE.OPERATOR, SUPERVISOR: ROLE.SUPERVISOR });
+    expect(roles).to.include({ LENDER: ROLE.LENDER, AGENCY: ROLE.AGENCY, COURT: ROLE.COURT, OPERATOR: ROLE.OPERATOR, SUPERVISOR: ROLE.SUPERVISOR, MEDIATOR: ROLE.MEDIATOR });
     expect(await constants("contracts/CaseRegistry.sol:CaseRegistry")).to.deep.equal({
       MAX_BATCH,
       MAX_MANDATE: MAX_MANDATE_SECONDS,
