@@ -4,7 +4,7 @@ import { formatFen } from "../domain/money.js";
 import type { ScheduleStatus } from "../domain/mediation/schedule.js";
 import type { StoredMediation } from "../store/mediation-store.js";
 import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
-import { EXIT, type Output } from "./output.js";
+import { EXIT, type Output, usage as answerUsage } from "./output.js";
 
 export const MEDIATIONS_COMMANDS = `  caseledger mediations draft --file AGREEMENT.json   起草调解协议（贷款机构）/ draft a mediation agreement (lender)
   caseledger mediations list [--state S] [--case-key KEY]   调解协议列表 / agreements, as creditor or as mediator
@@ -20,10 +20,7 @@ export const MEDIATIONS_COMMANDS = `  caseledger mediations draft --file AGREEME
 const HELP = `${MEDIATIONS_COMMANDS}
 ${GATEWAY_HELP}`;
 
-const usage = (io: Output, help: boolean | undefined) => {
-  (help ? io.out : io.err)(HELP);
-  return help ? EXIT.OK : EXIT.USAGE;
-};
+const usage = (io: Output, help: boolean | undefined) => answerUsage(io, help, HELP);
 
 const HASH = /^0x[0-9a-fA-F]{64}$/;
 

@@ -1,12 +1,9 @@
 import { createHash } from "node:crypto";
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { chromium } from "playwright-core";
 import { unzipSync } from "fflate";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import { chinaDay } from "../../node/domain/fees/month.js";
@@ -18,7 +15,8 @@ import { MEDIATION_KINDS } from "../../node/services/mediation/mediations.js";
 import { signDigest } from "../../node/services/signed-digest.js";
 import type { HandoverDelivery } from "../../node/store/handover-deliveries.js";
 import { apiClient, eventually } from "../support/api-client.js";
-import { CLI } from "../support/cli.js";
+import { launchBrowser, WAIT } from "../support/browser.js";
+import { caseledger as cli } from "../support/cli.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { publishDirectory } from "../support/directory.js";
 import { pdfText } from "../support/pdf-text.js";
@@ -27,24 +25,11 @@ import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数,地址";
 const PROFILE = { name: "示例催收", regions: ["*"], outstandingFen: { min: 0 }, overdueDays: { min: 0 }, capacity: 1000 };
 const DAY_MS = 86_400_000;
-const CHROMIUM = "/usr/bin/chromium";
-const WAIT = { timeout: 30_000 };
 const NAME = "调解测试";
 const PHONE = "13900002222";
 const ADDRESS = "广东省广州市天河区示例路1号";
 const ID = syntheticId18("19850315", "612", "440106");
 const sha256 = (bytes: Uint8Array | string) => createHash("sha256").update(bytes).digest("hex");
-/** Runs the caseledger command from its source with `env` added. */
-const cli = (args: string[], env: Record<string, string>) =>
-  new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-
 /**
  * Mediation to filing end to end (docs/design.md §28): anvil with the contracts, a lender, an agency and a mediation
  * body (MEDIATOR) as real gateways on real HTTP, one shared clock that the test moves. The lender drafts an agreement
@@ -355,8 +340,7 @@ describe("e2e: mediation agreement → instalments → filing package", function
   });
 
   it("in the console: the lender sees the default, builds the filing from the form and records an acceptance with its file; the mediator sees what it signed and refused", async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does it)`);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-gpu"] });
+    const browser = await launchBrowser();
     try {
       const context = await browser.newContext({ acceptDownloads: true });
       const open = async (at: Gateway, token: string, hashRoute: string) => {

@@ -1,15 +1,11 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import PDFDocument from "pdfkit";
+import { startPdf } from "../pdf/document.js";
 
 /**
  * The filing package's PDFs (docs/design.md §28): a court document (起诉状 or 支付令申请书) as a title, headed blocks of
  * paragraphs and a signature block, and the evidence list (证据清单) as a table. Layout only: the words come from
- * the filing service (the catalog's `filing` section). Noto Sans SC embedded as a subset, as the other PDFs of the
- * gateway; its own few lines of setup here (the shared PDF helper is another module's).
+ * the filing service (the catalog's `filing` section). Started as every PDF of the gateway is (node/services/pdf), with
+ * a court paper's wider margins and its pages kept for the footers.
  */
-const FONT_PATH = createRequire(import.meta.url).resolve("@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf");
-let fontBytes: Buffer | undefined;
 
 export interface FilingBlock {
   heading?: string;
@@ -36,16 +32,10 @@ export interface FilingPdfInput {
 }
 
 export async function renderFilingPdf(input: FilingPdfInput): Promise<Buffer> {
-  fontBytes ??= readFileSync(FONT_PATH);
-  const pdf = new PDFDocument({ size: "A4", margins: { top: 56, bottom: 56, left: 64, right: 64 }, bufferPages: true, info: { Title: input.title, CreationDate: new Date(input.createdAt) } });
-  const chunks: Buffer[] = [];
-  pdf.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    pdf.on("end", () => resolve(Buffer.concat(chunks)));
-    pdf.on("error", reject);
-  });
-  pdf.registerFont("cjk", fontBytes);
-  pdf.font("cjk");
+  const { pdf, bytes: done } = startPdf(
+    { Title: input.title, CreationDate: new Date(input.createdAt) },
+    { margins: { top: 56, bottom: 56, left: 64, right: 64 }, bufferPages: true },
+  );
   const left = pdf.page.margins.left;
   const width = pdf.page.width - left - pdf.page.margins.right;
 
