@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -7,7 +6,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { VERIFIER_PAGE } from "../../../node/http/verifier-page-router.js";
-import { CLI } from "../../support/cli.js";
+import { caseledger } from "../../support/cli.js";
 import { request } from "node:http";
 import { JsonRpcProvider } from "ethers";
 import { connectContracts } from "../../../node/chain/contracts.js";
@@ -177,15 +176,16 @@ describe("http: case bundles — built by the creditor of record across a recall
       const file = join(dir, "case.bundle.json");
       await writeFile(file, JSON.stringify(signed));
       const d = consortium.deployment;
-      const cli = (args: string[]) => spawnSync(process.execPath, [...CLI, "verify-bundle", file, ...args, "--json"], { encoding: "utf8" });
-      const online = cli(["--rpc", consortium.anvil.rpcUrl, "--contract", d.contracts.EvidenceRegistry.address, "--case-registry", d.contracts.CaseRegistry.address, "--chain-id", String(d.chainId)]);
-      expect(online.status, online.stderr).to.equal(0);
+      // Run without blocking this process: its gateways (and their keep-alive sockets' timers) go on meanwhile.
+      const cli = (args: string[]) => caseledger(["verify-bundle", file, ...args, "--json"]);
+      const online = await cli(["--rpc", consortium.anvil.rpcUrl, "--contract", d.contracts.EvidenceRegistry.address, "--case-registry", d.contracts.CaseRegistry.address, "--chain-id", String(d.chainId)]);
+      expect(online.code, online.stderr).to.equal(0);
       const viaCli = JSON.parse(online.stdout) as BundleVerification;
       const viaApi = await verify(signed);
       const essentials = (r: BundleVerification) => ({ verdict: r.verdict, checks: r.checks.map((c) => [c.check, c.code]), items: r.items.map((i) => [i.leafHash, i.verdict, i.code]) });
       expect(essentials(viaCli)).to.deep.equal(essentials(viaApi));
-      const offline = cli([]);
-      expect(offline.status).to.equal(5);
+      const offline = await cli([]);
+      expect(offline.code).to.equal(5);
       const page = await browser.newPage();
       await page.goto(pathToFileURL(VERIFIER_PAGE).href);
       const viaPage = (await page.evaluate((text) => (globalThis as unknown as { caseledgerVerifier: { verifyBundle(i: unknown): unknown } }).caseledgerVerifier.verifyBundle({ bundleBytes: new TextEncoder().encode(text), trust: {} }), JSON.stringify(signed))) as BundleVerification;
