@@ -113,7 +113,11 @@ describe("e2e: mediation agreement → instalments → filing package", function
       const r = await api.lender!.get(`/v1/allocations/${preview.body.id}`);
       return (r.body.handovers as HandoverDelivery[] | undefined)?.some((h) => h.state === "delivered") || undefined;
     }, 60_000, "the handover");
-    await eventually(async () => ((await gw.agency!.indexer.caseOf(caseKey))?.agencyId === ids.agency ? true : undefined), 60_000, "the agency holds the case");
+    // Each gateway reads the chain through its own index: the lender's (drafts are checked against it), the agency's,
+    // and the mediator's (it takes a request only from the case's creditor of record as its index shows it).
+    for (const name of ["lender", "agency", "mediator"]) {
+      await eventually(async () => ((await gw[name]!.indexer.caseOf(caseKey))?.agencyId === ids.agency ? true : undefined), 60_000, `the ${name}'s index shows the agency holding the case`);
+    }
     const call = await api.agency!.post("/v1/evidence/hash", { caseKey, kind: "call-recording", mediaType: "audio/mpeg", contentSha256: sha256("call 1"), contentSize: 4096 });
     expect(call.status, JSON.stringify(call.body)).to.equal(201);
   });
