@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { Wallet } from "ethers";
+import { JsonRpcProvider, Wallet } from "ethers";
 import { unzipSync } from "fflate";
 import { startGateway, type Gateway } from "../../node/gateway.js";
 import { chinaDay } from "../../node/domain/fees/month.js";
@@ -48,6 +48,19 @@ describe("e2e: mediation agreement → instalments → filing package", function
   const logs: string[] = [];
   let offset = 0;
   const clock = () => Date.now() + offset;
+  /**
+   * Moves the gateways' clock to `days` after the start, and the chain's by as much: a record captured at the moved
+   * time is anchored in a block no older than its capture, as in life (a verifier rightly calls a record captured after
+   * its anchor invalid: TIME_AFTER_ANCHOR).
+   */
+  const moveTo = async (days: number) => {
+    const delta = days * DAY_MS - offset;
+    offset = days * DAY_MS;
+    const provider = new JsonRpcProvider(consortium.anvil.rpcUrl, undefined, { staticNetwork: true });
+    await provider.send("evm_increaseTime", [Math.ceil(delta / 1000)]);
+    await provider.send("evm_mine", []);
+    provider.destroy();
+  };
   let caseKey: string;
   let hash: string;
   let today: string;
@@ -226,17 +239,17 @@ describe("e2e: mediation agreement → instalments → filing package", function
   });
 
   it("a repayment covers instalment 1; past instalment 2 and its grace days the debtor is in default", async () => {
-    offset = 2 * DAY_MS;
+    await moveTo(2);
     const paidAt = new Date(clock() - 60_000).toISOString();
     const repaid = await api.lender!.post("/v1/repayments", { caseKey, amountFen: "100000", paidAt, channel: "creditor-account", payer: "debtor" });
     expect(repaid.status, JSON.stringify(repaid.body)).to.equal(201);
     let s = (await api.lender!.get(`/v1/mediations/${hash}/schedule`)).body.schedule;
     expect(s.instalments.map((i: { state: string }) => i.state)).to.deep.equal(["paid", "due", "due"]);
-    offset = 45 * DAY_MS; // instalment 2 was due on day 40: overdue, within the 5 grace days
+    await moveTo(45); // instalment 2 was due on day 40: overdue, within the 5 grace days
     s = (await api.lender!.get(`/v1/mediations/${hash}/schedule`)).body.schedule;
     expect(s.instalments.map((i: { state: string }) => i.state)).to.deep.equal(["paid", "overdue", "due"]);
     expect(s.defaulted).to.equal(false);
-    offset = 47 * DAY_MS;
+    await moveTo(47);
     s = (await api.lender!.get(`/v1/mediations/${hash}/schedule`)).body.schedule;
     expect(s.instalments.map((i: { state: string }) => i.state)).to.deep.equal(["paid", "defaulted", "due"]);
     expect(s).to.deep.include({ defaulted: true, defaultedSince: addDays(today, 46), paidFen: "100000", unpaidFen: "200000", defaultedFen: "100000" });
@@ -275,7 +288,9 @@ describe("e2e: mediation agreement → instalments → filing package", function
     const verified = await api.lender!.post("/v1/bundles/verify", signed);
     expect(verified.status).to.equal(200);
     expect(verified.body.bundleHash).to.equal(signed.hash);
-    expect(verified.body.verdict, JSON.stringify(verified.body.checks?.filter((c: { verdict: string }) => c.verdict === "failed"))).to.be.oneOf(["valid", "incomplete"]);
+    const judged = verified.body as { verdict: string; checks: Array<{ verdict: string }>; items: Array<{ verdict: string; code: string; kind: string; member: number; capturedAt: string; anchoredBy: string | null }> };
+    const why = { failed: judged.checks.filter((c) => c.verdict === "failed"), items: judged.items.filter((i) => i.verdict !== "valid").map((i) => [i.verdict, i.code, i.kind, i.member, i.capturedAt, i.anchoredBy]) };
+    expect(judged.verdict, JSON.stringify(why)).to.be.oneOf(["valid", "incomplete"]);
     const leaves = (signed.bundle.receipts as Array<{ leafHash: string }>).map((r) => r.leafHash).sort();
     expect(manifest.evidence.slice(0, -1).map((i) => i.leafHash).sort()).to.deep.equal(leaves);
     expect(manifest.evidence.at(-1)).to.deep.include({ kind: "bundle", leafHash: signed.hash, sha256: sha256(files["bundle.json"]!) });
