@@ -274,6 +274,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     probeIntervalMs: t.submitterProbeMs,
     log: (line) => log({ level: "info", msg: "submitter", line }),
   });
+  // Read your own writes: when one of this member's jobs is mined, its index catches up at once rather than at the next
+  // poll, so that a lender's portfolio and the checks against its own index never show a case it just assigned as not
+  // on chain (a poll on a busy machine can lag by seconds).
+  const syncOnJobDone = () => void indexer.sync().catch((error: unknown) => log({ level: "warn", msg: "indexer", error: String((error as Error)?.message ?? error).slice(0, 300) }));
+  submitter.on("jobDone", syncOnJobDone);
   const evidenceKv = store.kv.evidence;
   const evidenceLog = await EvidenceLog.open(evidenceKv, config.memberId, clock);
   const anchors = new AnchorStore(evidenceKv);
@@ -732,6 +737,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         server.closeAllConnections();
       });
       await submitter.stop();
+      submitter.off("jobDone", syncOnJobDone);
       await anchorer.stop();
       await notices.idle();
       await peerOutbox.idle();

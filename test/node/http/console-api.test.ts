@@ -73,6 +73,8 @@ describe("http: console endpoints (me, members, directory, portfolio, case summa
     }, 60_000, "commit and handover");
     caseKeys = (await L.get(`/v1/case-lists/${upload.body.id}/report?status=accepted`)).body.rows.map((r: { caseKey: string }) => r.caseKey);
     await eventually(async () => ((await A.get("/v1/case-summaries")).body.cases?.length === 3 ? true : undefined), 20_000, "the agency's index");
+    // The lender's own index too (it catches up as its job is mined; the handover may be delivered first).
+    await eventually(async () => ((await Promise.all(caseKeys.map((k) => lender.indexer.caseOf(k)))).every((c) => c?.status === "Assigned") || undefined), 20_000, "the lender's index");
   });
   after(async () => {
     await Promise.all([lender?.close(), agency?.close(), agency2?.close()]);
