@@ -1,9 +1,11 @@
+import { createPublicKey, verify } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { type ConductPolicy, DEFAULT_CONDUCT_POLICY } from "../../../../node/domain/consortium/index.js";
+import { canonicalJson } from "../../../../node/domain/canonical-json.js";
 import { permitDigest } from "../../../../node/domain/conduct/permit.js";
 import { type ContactCase, ContactService, TALLY_KIND } from "../../../../node/services/conduct/contacts.js";
 import { type ConductGuards, NO_GUARDS } from "../../../../node/services/conduct/guards.js";
@@ -122,6 +124,13 @@ describe("services/conduct/contacts: permits, the contact log and the consortium
     expect(isPermitSignedBy(signed, wallets[B]!.address)).to.equal(false);
     expect(isPermitSignedBy({ ...signed, permit: { ...signed.permit, channel: "visit" } }, wallets[A]!.address)).to.equal(false);
     expect(isPermitSignedBy({ ...signed, publicKey: permitSigner(wallets[B]!.privateKey).publicKey }, wallets[B]!.address)).to.equal(false);
+    expect(isPermitSignedBy({ ...signed, signature: `0x${"00".repeat(64)}` }, wallets[A]!.address)).to.equal(false);
+    expect(isPermitSignedBy({ ...signed, publicKey: `0x04${"00".repeat(64)}` }, wallets[A]!.address)).to.equal(false);
+    // Any ECDSA verifier of SHA-256 over secp256k1 checks it, as docs/design.md §25 says: here OpenSSL's.
+    const pub = Buffer.from(signed.publicKey.slice(2), "hex");
+    const key = createPublicKey({ key: { kty: "EC", crv: "secp256k1", x: pub.subarray(1, 33).toString("base64url"), y: pub.subarray(33).toString("base64url") }, format: "jwk" });
+    const bytes = Buffer.from(canonicalJson(signed.permit), "utf8");
+    expect(verify("sha256", bytes, { key, dsaEncoding: "ieee-p1363" }, Buffer.from(signed.signature.slice(2), "hex"))).to.equal(true);
     expect(signed.permit).to.include({ agency: A, caseKey: caseA, channel: "call", day: "2026-03-02", expiresAt: now + 600_000 });
     expect((await rejected(services[A]!.requestPermit({ caseKey: caseNotHeld, channel: "call" }))).code).to.equal("CONTACT_NOT_HELD");
     expect((await rejected(services[A]!.requestPermit({ caseKey: caseA, channel: "fax" }))).details).to.deep.equal({ problem: "CHANNEL_INVALID", field: "channel" });
