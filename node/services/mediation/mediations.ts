@@ -28,7 +28,7 @@ type RefusalReason = (typeof REFUSAL_REASONS)[number];
 export interface MediationDeps {
   store: Pick<MediationStore, "get" | "put" | "list">;
   channel: Pick<PeerChannel, "send" | "handle">;
-  evidence: Pick<EvidenceService, "recordSystem" | "get" | "recordFile">;
+  evidence: Pick<EvidenceService, "recordSystem" | "get" | "recordFile" | "list">;
   /** The case as this gateway's chain index has it. */
   caseOf: (caseKey: string) => Promise<CaseRecord | undefined>;
   /** MemberRegistry: whether a member is active with that role now. */
@@ -247,10 +247,11 @@ export class MediationService {
     }
     const text = this.recordText(record);
     const bytes = Buffer.from(text, "utf8");
+    const contentSha256 = createHash("sha256").update(bytes).digest("hex");
     const draft: RecordDraft = {
       caseKey: record.agreement.caseKey,
       kind: "mediation-agreement",
-      contentSha256: createHash("sha256").update(bytes).digest("hex"),
+      contentSha256,
       contentSize: bytes.length,
       mediaType: "application/json",
       capturedAt: now,
@@ -258,12 +259,27 @@ export class MediationService {
       source: "system",
       inline: text,
     };
-    const [entry] = await this.deps.evidence.recordSystem([draft]);
+    const entry = (await this.#notarized(record.agreement.caseKey, contentSha256)) ?? (await this.deps.evidence.recordSystem([draft]))[0];
     record.evidenceId = entry?.index;
     record.leafHash = entry?.leafHash;
     if (inForce) record.state = "effective";
     record.updatedAt = now;
     await this.deps.store.put(record);
+  }
+
+  /**
+   * The record of this very text when the log already holds it: the step is being repeated after the gateway stopped
+   * between notarizing and saving the agreement's new state (the record is the same bytes, so the first one stands).
+   */
+  async #notarized(caseKey: string, contentSha256: string): Promise<{ index: number; leafHash: string } | undefined> {
+    let after: number | undefined;
+    for (;;) {
+      const page = await this.deps.evidence.list(caseKey, { ...(after === undefined ? {} : { after }), limit: 1_000 });
+      const hit = page.records.find((r) => r.kind === "mediation-agreement" && r.source === "system" && r.contentSha256 === contentSha256);
+      if (hit) return { index: hit.id, leafHash: hit.leafHash };
+      if (page.next === null) return undefined;
+      after = page.next;
+    }
   }
 
   /** Mediator side of mediation.request: for this member, from the case's creditor of record, hash and signature checked. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import type { CaseRecord } from "../../../../node/chain/case-events.js";
@@ -30,8 +31,15 @@ function world(me: number, signer: DigestSigner) {
     creditor: BANK,
   };
   const notarized: string[] = [];
+  /** Puts that fail from the next one on (a gateway stopped before it saved). */
+  const store = { failPuts: 0 };
   const service = new MediationService({
-    store: { get: (h) => Promise.resolve(records.get(h)), put: (r) => Promise.resolve(void records.set(r.hash, structuredClone(r))), list: () => Promise.resolve([...records.values()]) },
+    store: {
+      // Copies both ways, as LevelDB gives: a step that fails before its put leaves the stored state as it was.
+      get: (h) => Promise.resolve(records.has(h) ? structuredClone(records.get(h)) : undefined),
+      put: (r) => (store.failPuts-- > 0 ? Promise.reject(new Error("the gateway stopped")) : Promise.resolve(void records.set(r.hash, structuredClone(r)))),
+      list: () => Promise.resolve([...records.values()]),
+    },
     channel: { handle: (kind, handler) => void handlers.set(kind, handler), send: () => Promise.reject(new Error("not in this test")) },
     evidence: {
       recordSystem: (drafts) => {
@@ -40,6 +48,13 @@ function world(me: number, signer: DigestSigner) {
       },
       get: (id) => Promise.resolve({ id, caseKey: sampleAgreement().caseKey, leafHash: `0x${"cd".repeat(32)}`, contentSha256: "ef".repeat(32) } as never),
       recordFile: () => Promise.reject(new Error("not in this test")),
+      list: (caseKey) =>
+        Promise.resolve({
+          caseKey,
+          records: notarized.map((text, id) => ({ id, kind: "mediation-agreement", source: "system", leafHash: `0x${"ab".repeat(32)}`, contentSha256: createHash("sha256").update(text).digest("hex") })),
+          timeline: [],
+          next: null,
+        } as never),
     },
     caseOf: (caseKey) => Promise.resolve({ caseKey, creditorId: chain.creditor, agencyId: COLLECTOR, status: "Assigned", until: 2 ** 40 } as unknown as CaseRecord),
     activeAs: (id, role) => Promise.resolve(chain.roles.get(id)?.includes(role) ?? false),
@@ -50,7 +65,7 @@ function world(me: number, signer: DigestSigner) {
     clock: () => Date.parse("2026-12-05T00:00:00Z"),
   });
   const call = (kind: string, from: number, body: unknown) => handlers.get(kind)!(from, body, REQUEST);
-  return { service, records, chain, call, notarized };
+  return { service, records, chain, call, notarized, store };
 }
 
 const agreement: MediationAgreement = sampleAgreement({ creditorId: BANK, mediatorId: MEDIATION_BODY, agencyId: COLLECTOR });
@@ -113,6 +128,19 @@ describe("services/mediation: what each gateway takes from the other", () => {
       expect(record).to.deep.include({ format: "caseledger-mediation-record/1", hash });
       expect(record.signatures.map((s) => s.role)).to.deep.equal(["creditor", "mediator"]);
       expect(record.acceptance.method).to.equal("in-person");
+    });
+
+    it("a step repeated after the gateway stopped between notarizing and saving notarizes nothing twice", async () => {
+      const w = world(BANK, lenderKey);
+      requested(w);
+      await w.call(MEDIATION_KINDS.sign, MEDIATION_BODY, { hash, mediatorSignature: await signDigest(hash, mediatorKey) });
+      w.store.failPuts = 1;
+      await rejected(w.service.recordAcceptance(hash, { method: "in-person", evidenceId: 3 }));
+      expect(w.notarized).to.have.length(1);
+      expect(w.records.get(hash)!.state).to.equal("signed");
+      const again = await w.service.recordAcceptance(hash, { method: "in-person", evidenceId: 3 });
+      expect(again).to.deep.include({ state: "effective", evidenceId: 0 });
+      expect(w.notarized).to.have.length(1);
     });
 
     it("refuses a signature by the mediator's old key after a rotation, and a mediator suspended or stripped of its role", async () => {
