@@ -133,7 +133,88 @@ function monthlyInstalments(totalFen, count, first) {
   return Array.from({ length: count }, (_, i) => ({ due: addMonths(first, i), amountFen: String(i === count - 1 ? total - each * (n - 1n) : each) }));
 }
 
-/** The draft form: the terms, with equal monthly instalments; the gateway fills in the creditor and the agency from the chain. */
+/** Fen (decimal string) → the yuan text an amount input shows ("1000.05"). */
+function fenToYuanText(fen) {
+  const n = BigInt(fen);
+  return `${n / 100n}.${(n % 100n).toString().padStart(2, "0")}`;
+}
+
+/**
+ * The instalments, row by row: due day and amount, each editable, rows added or removed; "fill equal monthly" writes
+ * them from the amount, count and first due day. Empty, the draft takes equal monthly instalments (the common case).
+ * `read()` gives the rows as the agreement takes them, or a message naming the first bad row.
+ */
+function instalmentEditor(amountInput) {
+  const rows = h("tbody");
+  const sum = h("p", { class: "small", "data-role": "instalment-sum" });
+  const refreshSum = () => {
+    const amounts = [...rows.querySelectorAll("input[name=instalmentAmount]")].map((i) => yuanToFen(i.value));
+    clear(sum);
+    if (amounts.length === 0) return;
+    const total = amounts.reduce((a, f) => a + BigInt(f ?? "0"), 0n);
+    const agreed = yuanToFen(amountInput.value);
+    const differs = agreed !== undefined && total !== BigInt(agreed);
+    sum.className = differs ? "note error small" : "small";
+    sum.append(t(differs ? "mediation_sum_differs" : "mediation_sum", { sum: money(total.toString()), amount: agreed === undefined ? "—" : money(agreed) }));
+  };
+  const add = (due = "", amountFen) => {
+    const remove = h("button", { type: "button", "data-action": "remove-instalment" }, t("mediation_remove_instalment"));
+    const row = h(
+      "tr",
+      { "data-instalment-row": "" },
+      h("td", { class: "num" }),
+      h("td", {}, h("input", { name: "instalmentDue", type: "date", value: due, required: true })),
+      h("td", {}, h("input", { name: "instalmentAmount", inputmode: "decimal", value: amountFen === undefined ? "" : fenToYuanText(amountFen), required: true, size: 12 })),
+      h("td", {}, remove),
+    );
+    remove.addEventListener("click", () => {
+      row.remove();
+      renumber();
+    });
+    rows.append(row);
+    renumber();
+  };
+  const renumber = () => {
+    [...rows.children].forEach((row, i) => (row.firstChild.textContent = String(i + 1)));
+    refreshSum();
+  };
+  rows.addEventListener("input", refreshSum);
+  amountInput.addEventListener("input", refreshSum);
+  return {
+    add,
+    fill(instalments) {
+      clear(rows);
+      instalments.forEach((i) => add(i.due, i.amountFen));
+    },
+    clear() {
+      clear(rows);
+      refreshSum();
+    },
+    /** The rows as instalments, or `{ error }` naming the first bad row (1-based); [] when there are none. */
+    read() {
+      const out = [];
+      for (const [i, row] of [...rows.children].entries()) {
+        const due = row.querySelector("input[name=instalmentDue]").value;
+        const amountFen = yuanToFen(row.querySelector("input[name=instalmentAmount]").value);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(due) || amountFen === undefined || amountFen === "0") return { error: t("mediation_instalment_invalid", { row: i + 1 }) };
+        out.push({ due, amountFen });
+      }
+      return { instalments: out };
+    },
+    element: h(
+      "div",
+      { class: "instalments" },
+      h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, t("mediation_due")), h("th", {}, t("mediation_instalment_amount")), h("th", {}))), rows),
+      sum,
+    ),
+  };
+}
+
+/**
+ * The draft form: the terms and the instalments — equal monthly ones by default, or rows of any days and amounts
+ * (which must add up to the amount: the gateway checks it too); the gateway fills in the creditor and the agency from
+ * the chain.
+ */
 async function draftForm(onDrafted) {
   const { members } = await get("/v1/members").catch(() => ({ members: [] }));
   const mediators = members.filter((m) => m.status === "Active" && (m.roles ?? []).includes("mediator"));
@@ -151,6 +232,21 @@ async function draftForm(onDrafted) {
     date: h("input", { name: "date", type: "date", value: today, required: true }),
   };
   const status = h("div");
+  const editor = instalmentEditor(inputs.amount);
+  const equalMonthly = () => {
+    const amountFen = yuanToFen(inputs.amount.value);
+    return amountFen && amountFen !== "0" && inputs.first.value && Number(inputs.count.value) >= 1 ? monthlyInstalments(amountFen, Number(inputs.count.value), inputs.first.value) : undefined;
+  };
+  const fillButton = h("button", { type: "button", "data-action": "fill-instalments" }, t("mediation_fill_equal"));
+  fillButton.addEventListener("click", () => {
+    const instalments = equalMonthly();
+    if (instalments) {
+      clear(status);
+      editor.fill(instalments);
+    } else clear(status).append(note("error", t("mediation_fill_needs")));
+  });
+  const addButton = h("button", { type: "button", "data-action": "add-instalment" }, t("mediation_add_instalment"));
+  addButton.addEventListener("click", () => editor.add());
   const form = h(
     "form",
     { class: "draft-form" },
@@ -168,8 +264,10 @@ async function draftForm(onDrafted) {
       field(t("mediation_grace"), inputs.grace),
       field(t("mediation_place"), inputs.place),
       field(t("mediation_date"), inputs.date),
-      h("button", { type: "submit", class: "primary" }, t("mediation_create")),
     ),
+    h("p", { class: "muted small" }, t("mediation_instalments_help")),
+    editor.element,
+    h("div", { class: "filters" }, fillButton, addButton, h("button", { type: "submit", class: "primary" }, t("mediation_create"))),
     status,
   );
   form.addEventListener("submit", async (e) => {
@@ -180,6 +278,17 @@ async function draftForm(onDrafted) {
       clear(status).append(note("error", t("mediation_amount_invalid")));
       return;
     }
+    const rows = editor.read();
+    if (rows.error) {
+      clear(status).append(note("error", rows.error));
+      return;
+    }
+    const instalments = rows.instalments.length > 0 ? rows.instalments : monthlyInstalments(amountFen, Number(inputs.count.value), inputs.first.value);
+    const total = instalments.reduce((a, i) => a + BigInt(i.amountFen), 0n);
+    if (total !== BigInt(amountFen)) {
+      clear(status).append(note("error", t("mediation_sum_differs", { sum: money(total.toString()), amount: money(amountFen) })));
+      return;
+    }
     try {
       await post("/v1/mediations", {
         caseKey: inputs.caseKey.value.trim(),
@@ -187,12 +296,13 @@ async function draftForm(onDrafted) {
         debtorRole: "borrower",
         amountFen,
         waiver: { amountFen: waiverFen, items: waiverFen === "0" ? [] : ["interest", "penalty"], voidOnDefault: inputs.voidOnDefault.checked },
-        instalments: monthlyInstalments(amountFen, Number(inputs.count.value), inputs.first.value),
+        instalments,
         graceDays: Number(inputs.grace.value),
         place: inputs.place.value,
         date: inputs.date.value,
       });
       form.reset();
+      editor.clear();
       clear(status);
       await onDrafted();
     } catch (error) {

@@ -407,6 +407,38 @@ describe("e2e: mediation agreement → instalments → filing package", function
       }, 30_000, "the console's draft");
       expect(drafted.agreement.mediatorId).to.equal(ids.mediator);
       expect(drafted.agreement.instalments.map((i) => i.amountFen)).to.deep.equal(["33333", "33333", "33335"]);
+      // Instalments of any days and amounts: filled equal monthly, then changed row by row; a sum that is not the
+      // amount is refused in the page before anything is sent.
+      const draftForm = "form.draft-form";
+      await lenderPage.fill(`${draftForm} input[name=caseKey]`, caseKey);
+      await lenderPage.fill(`${draftForm} input[name=amount]`, "1000");
+      await lenderPage.fill(`${draftForm} input[name=count]`, "2");
+      await lenderPage.fill(`${draftForm} input[name=first]`, addDays(today, 20));
+      await lenderPage.fill(`${draftForm} input[name=graceDays]`, "9");
+      await lenderPage.fill(`${draftForm} input[name=place]`, "广州市天河区");
+      await lenderPage.click(`${draftForm} button[data-action=fill-instalments]`);
+      const amounts = `${draftForm} tr[data-instalment-row] input[name=instalmentAmount]`;
+      expect([await lenderPage.locator(amounts).nth(0).inputValue(), await lenderPage.locator(amounts).nth(1).inputValue()]).to.deep.equal(["500.00", "500.00"]);
+      expect(await lenderPage.locator(amounts).count()).to.equal(2);
+      await lenderPage.locator(amounts).nth(0).fill("300.00");
+      await lenderPage.click(`${draftForm} button[type=submit]`);
+      await lenderPage.waitForSelector(`${draftForm} .note.error`, WAIT);
+      expect(await lenderPage.locator(`${draftForm} [data-role=instalment-sum]`).innerText()).to.match(/800\.00.*1,000\.00/);
+      if (process.env.FILING_PDF_OUT) await lenderPage.locator(draftForm).screenshot({ path: `${process.env.FILING_PDF_OUT}.draft.png` });
+      await lenderPage.locator(amounts).nth(1).fill("600.00");
+      await lenderPage.click(`${draftForm} button[data-action=add-instalment]`);
+      await lenderPage.locator(`${draftForm} tr[data-instalment-row] input[name=instalmentDue]`).nth(2).fill(addDays(today, 100));
+      await lenderPage.locator(amounts).nth(2).fill("100");
+      const countBefore = (await api.lender!.get("/v1/mediations")).body.mediations.length as number;
+      await lenderPage.click(`${draftForm} button[type=submit]`);
+      const uneven = await eventually(async () => {
+        const all = (await api.lender!.get("/v1/mediations")).body.mediations as Array<{ agreement: { graceDays: number; instalments: Array<{ due: string; amountFen: string }> } }>;
+        return all.length > countBefore ? all.find((m) => m.agreement.graceDays === 9) : undefined;
+      }, 30_000, "the console's draft of uneven instalments");
+      expect(uneven.agreement.instalments.map((i) => i.amountFen)).to.deep.equal(["30000", "60000", "10000"]);
+      expect(uneven.agreement.instalments[0]!.due).to.equal(addDays(today, 20));
+      expect(uneven.agreement.instalments[2]!.due).to.equal(addDays(today, 100));
+      expect(await lenderPage.locator(`${draftForm} tr[data-instalment-row]`).count()).to.equal(0);
       if (process.env.FILING_PDF_OUT) await lenderPage.screenshot({ path: `${process.env.FILING_PDF_OUT}.console.png`, fullPage: true });
       expect(Object.keys(unzipSync(new Uint8Array(await readFile(saved))))).to.include.members(["complaint.pdf", "evidence-list.pdf", "bundle.json", "manifest.json"]);
       // The mediator's staff: its own agreements only, with their states; nothing left to sign.
