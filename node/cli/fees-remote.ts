@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { formatFen } from "../domain/money.js";
-import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, type GatewayTarget, gatewayTarget } from "./gateway-client.js";
+import { callGateway, callGatewayBytes, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
 import { EXIT, type Output } from "./output.js";
 
 export const FEES_HELP = `  caseledger fee-schedules propose FILE|-      提出费率方案（贷款机构管理员）/ propose a fee schedule (lender's admin): JSON
@@ -156,18 +156,6 @@ export async function statementsDispute(args: string[], io: Output): Promise<num
   return print(io, s, (v) => showStatement(v, io));
 }
 
-/** The export's bytes: callGateway reads text, and a PDF is not. */
-async function download(target: GatewayTarget, path: string): Promise<Buffer> {
-  let res: Response;
-  try {
-    res = await fetch(`${target.url}${path}`, { headers: { authorization: `Bearer ${target.token}` } });
-  } catch (error) {
-    throw new CliError(EXIT.UNAVAILABLE, `无法连接网关 / cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
-  }
-  if (!res.ok) return callGateway(target, "GET", path).then(() => Buffer.alloc(0));
-  return Buffer.from(await res.arrayBuffer());
-}
-
 export async function statementsExport(args: string[], io: Output): Promise<number> {
   const p = parse(args, io, 1);
   if (!p) return args.includes("--help") ? EXIT.OK : EXIT.USAGE;
@@ -177,7 +165,7 @@ export async function statementsExport(args: string[], io: Output): Promise<numb
     return EXIT.USAGE;
   }
   const hash = p.positionals[0]!;
-  const bytes = await download(p.target, `/v1/statements/${encodeURIComponent(hash)}.${format}`);
+  const bytes = await callGatewayBytes(p.target, "GET", `/v1/statements/${encodeURIComponent(hash)}.${format}`);
   const out = typeof p.values.out === "string" ? p.values.out : `statement-${hash.slice(2, 14)}.${format}`;
   await writeFile(out, bytes);
   return print(io, { file: out, bytes: bytes.length }, (v) => io.out(`已保存 / saved ${v.file} (${v.bytes} bytes)`));

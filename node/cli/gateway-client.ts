@@ -38,21 +38,19 @@ export const GATEWAY_HELP = `  --gateway URL   the member's gateway (or CASELEDG
 /** The longest the CLI waits on one Retry-After before trying again. */
 const MAX_RETRY_WAIT_SECONDS = 60;
 
-/** Calls the gateway; API errors become CliErrors with the gateway's code and message. */
-export async function callGateway(
-  target: GatewayTarget,
-  method: string,
-  path: string,
-  init: {
-    /** A body, or a function making a fresh one for each attempt (a stream is read once). */
-    body?: RequestInit["body"] | (() => RequestInit["body"]);
-    json?: unknown;
-    headers?: Record<string, string>;
-    duplex?: "half";
-    /** On 429, wait the gateway's Retry-After and try again, at most `attempts` times in all. */
-    retry?: { attempts: number; onWait: (seconds: number, attempt: number) => void };
-  } = {},
-): Promise<any> {
+/** How a call is made: its body and headers, and whether a 429 is waited out. */
+export interface GatewayCallInit {
+  /** A body, or a function making a fresh one for each attempt (a stream is read once). */
+  body?: RequestInit["body"] | (() => RequestInit["body"]);
+  json?: unknown;
+  headers?: Record<string, string>;
+  duplex?: "half";
+  /** On 429, wait the gateway's Retry-After and try again, at most `attempts` times in all. */
+  retry?: { attempts: number; onWait: (seconds: number, attempt: number) => void };
+}
+
+/** The gateway's answer, or a CliError when it cannot be reached or answers with an error (its code and message). */
+async function answerOf(target: GatewayTarget, method: string, path: string, init: GatewayCallInit): Promise<Response> {
   let res: Response;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -75,6 +73,7 @@ export async function callGateway(
     init.retry.onWait(seconds, attempt);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
   }
+  if (res.ok) return res;
   const text = await res.text();
   let body: any;
   try {
@@ -82,11 +81,23 @@ export async function callGateway(
   } catch {
     body = text;
   }
-  if (!res.ok) {
-    const code = body?.error?.code ?? String(res.status);
-    const message = body?.error?.message ?? text.slice(0, 200);
-    const exit = res.status === 401 || res.status === 403 ? EXIT.CONFIG : res.status === 503 ? EXIT.UNAVAILABLE : res.status >= 500 ? EXIT.UNAVAILABLE : EXIT.BAD_INPUT;
-    throw new CliError(exit, `${code}: ${message}${body?.error?.details ? ` ${JSON.stringify(body.error.details).slice(0, 500)}` : ""}`);
+  const code = body?.error?.code ?? String(res.status);
+  const message = body?.error?.message ?? text.slice(0, 200);
+  const exit = res.status === 401 || res.status === 403 ? EXIT.CONFIG : res.status >= 500 ? EXIT.UNAVAILABLE : EXIT.BAD_INPUT;
+  throw new CliError(exit, `${code}: ${message}${body?.error?.details ? ` ${JSON.stringify(body.error.details).slice(0, 500)}` : ""}`);
+}
+
+/** Calls the gateway; API errors become CliErrors with the gateway's code and message. */
+export async function callGateway(target: GatewayTarget, method: string, path: string, init: GatewayCallInit = {}): Promise<any> {
+  const text = await (await answerOf(target, method, path, init)).text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
   }
-  return body;
+}
+
+/** The answer's bytes (a PDF, a zip: callGateway reads text); errors as callGateway gives them. */
+export async function callGatewayBytes(target: GatewayTarget, method: string, path: string, init: GatewayCallInit = {}): Promise<Buffer> {
+  return Buffer.from(await (await answerOf(target, method, path, init)).arrayBuffer());
 }

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { formatFen } from "../domain/money.js";
 import type { ScheduleStatus } from "../domain/mediation/schedule.js";
 import type { StoredMediation } from "../store/mediation-store.js";
-import { callGateway, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
+import { callGateway, callGatewayBytes, CliError, GATEWAY_HELP, GATEWAY_OPTIONS, gatewayTarget } from "./gateway-client.js";
 import { EXIT, type Output, usage as answerUsage } from "./output.js";
 
 export const MEDIATIONS_COMMANDS = `  caseledger mediations draft --file AGREEMENT.json   起草调解协议（贷款机构）/ draft a mediation agreement (lender)
@@ -111,28 +111,7 @@ export async function mediationsFiling(args: string[], io: Output): Promise<numb
   if (values.help || !hash || !HASH.test(hash) || typeof values.file !== "string" || typeof values.out !== "string") return usage(io, values.help);
   const target = gatewayTarget(values);
   const fields = await jsonFile(values.file);
-  let res: Response;
-  try {
-    res = await fetch(`${target.url}/v1/mediations/${hash.toLowerCase()}/filing`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json" },
-      body: JSON.stringify(fields),
-    });
-  } catch (error) {
-    throw new CliError(EXIT.UNAVAILABLE, `无法连接网关 / cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
-  }
-  if (!res.ok) {
-    const text = await res.text();
-    let error: { code?: string; message?: string; details?: unknown } | undefined;
-    try {
-      error = (JSON.parse(text) as { error?: typeof error }).error;
-    } catch {
-      // not JSON
-    }
-    const exit = res.status === 401 || res.status === 403 ? EXIT.CONFIG : res.status >= 500 ? EXIT.UNAVAILABLE : EXIT.BAD_INPUT;
-    throw new CliError(exit, `${error?.code ?? res.status}: ${error?.message ?? text.slice(0, 200)}${error?.details ? ` ${JSON.stringify(error.details).slice(0, 500)}` : ""}`);
-  }
-  const zip = Buffer.from(await res.arrayBuffer());
+  const zip = await callGatewayBytes(target, "POST", `/v1/mediations/${hash.toLowerCase()}/filing`, { json: fields });
   await writeFile(values.out, zip, { mode: 0o600 });
   if (io.json) io.out(JSON.stringify({ out: values.out, bytes: zip.length }));
   else io.out(`起诉材料包 / filing package: ${values.out} (${zip.length} bytes; 含个人信息，请妥善保管 / carries personal data: keep it safe)`);

@@ -58,7 +58,6 @@ export function parseCaseKeyField(v: unknown): string | undefined {
   return typeof v === "string" && CASE_KEY.test(v) ? v.toLowerCase() : undefined;
 }
 
-/** A permit request: the case, the channel, and the text for a text channel. */
 /** A permit asked for: the case, the channel and, for a text channel, the words to be sent. */
 export interface PermitRequest {
   caseKey: string;
@@ -66,6 +65,7 @@ export interface PermitRequest {
   text?: string;
 }
 
+/** A permit request: the case, the channel, and the text for a text channel. */
 export function parsePermitRequest(raw: Record<string, unknown>): PermitRequest | Problem {
   const caseKey = parseCaseKeyField(raw.caseKey);
   if (!caseKey) return bad("CASE_KEY_INVALID", "caseKey");
