@@ -1,5 +1,5 @@
 import { CATALOG } from "../../messages/catalog.js";
-import { bilingual, msg } from "../../messages/message.js";
+import { bilingual, fixedWords, msg } from "../../messages/message.js";
 import { type BundleEvent, type BundleEventType, type BundleInput, type BundleParse, type SignedCaseBundle, parseBundle } from "./bundle.js";
 import type { ChainFacts } from "./chain-facts.js";
 import type { ContentDigest } from "./content-digest.js";
@@ -106,13 +106,7 @@ export interface BundleVerification {
 }
 
 type Code = Exclude<keyof (typeof CATALOG)["bundle"], `VERDICT_${string}` | "MEMBER_DID_NOT_ANSWER">;
-/** Words without parameters are the same every time: made once (a bundle has thousands of items). */
-const WORDS = new Map<Code, string>();
-const words = (code: Code) => {
-  let text = WORDS.get(code);
-  if (text === undefined) WORDS.set(code, (text = bilingual(msg(`bundle.${code}`))));
-  return text;
-};
+const words = (code: Code) => fixedWords(`bundle.${code}`);
 const check = (name: CheckName, verdict: CheckVerdict, code: Code, details?: Record<string, unknown>): BundleCheck => ({
   check: name,
   verdict,

@@ -1,5 +1,5 @@
 import { CATALOG } from "../../messages/catalog.js";
-import { bilingual, type Lang, msg, render } from "../../messages/message.js";
+import { bilingual, fixedWords, type Lang, msg, render } from "../../messages/message.js";
 import { memberStatusName } from "../consortium/member-status.js";
 import { fromHex, type InclusionVerifier, leafHash, toBytes32, verifyInclusion } from "../merkle/index.js";
 import type { ChainFacts } from "./chain-facts.js";
@@ -46,21 +46,8 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const M = CATALOG.receipt;
 type Code = keyof typeof M;
 
-/** A step's words without parameters are the same every time: made once (a bundle verifies thousands of receipts). */
-const WORDS = new Map<Code, string>();
-const wordsOf = (code: Code) => {
-  let text = WORDS.get(code);
-  if (text === undefined) WORDS.set(code, (text = bilingual(msg(`receipt.${code}`))));
-  return text;
-};
-
-/** The summaries without parameters, made once like the steps' words. */
-const SUMMARIES = new Map<Exclude<OverallVerdict, "invalid">, string>();
-const summaryOf = (verdict: Exclude<OverallVerdict, "invalid">) => {
-  let text = SUMMARIES.get(verdict);
-  if (text === undefined) SUMMARIES.set(verdict, (text = bilingual(msg(`verdict.${verdict}`))));
-  return text;
-};
+/** A step's words (no parameters: the same every time). */
+const wordsOf = (code: Code) => fixedWords(`receipt.${code}`);
 
 class Steps {
   readonly list: VerificationStep[] = [];
@@ -87,7 +74,7 @@ function finish(steps: Steps, parts: Omit<VerificationResult, "format" | "verdic
   else if (steps.list.some((s) => s.verdict === "pending")) verdict = "pending";
   else if (steps.list.some((s) => s.verdict === "not-checked")) verdict = "incomplete";
   else verdict = "valid";
-  const summary = verdict === "invalid" ? bilingual(msg("verdict.invalid", { step: failed?.step ?? "", reasonZh: reasonOf(failed, "zh"), reasonEn: reasonOf(failed, "en") })) : summaryOf(verdict);
+  const summary = verdict === "invalid" ? bilingual(msg("verdict.invalid", { step: failed?.step ?? "", reasonZh: reasonOf(failed, "zh"), reasonEn: reasonOf(failed, "en") })) : fixedWords(`verdict.${verdict}`);
   return { format: VERIFICATION_FORMAT, verdict, failedStep: failed?.step ?? null, summary, steps: steps.list, notChecked: steps.notChecked, ...parts };
 }
 
