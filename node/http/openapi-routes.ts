@@ -125,7 +125,6 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "GET", path: "/v1/contacts/figures", role: "agency", tag: "contacts", summary: "this member's conduct figures over [from, to) per lender: contacts by channel and China hour, connected, permits refused by code, violations by kind — counts only", query: ["from", "to"] },
   { method: "GET", path: "/v1/audit", role: "admin", tag: "admin", summary: "the append-only audit log of staff actions, oldest first, paged by seq, optionally one action only", query: ["after", "limit", "action"] },
   { method: "GET", path: "/v1/audit/verify", role: "admin", tag: "admin", summary: "re-compute the audit log's hash chain: ok, or the first entry that does not fit" },
-  // fee schedules and monthly statements (docs/design.md §23)
   // mediation agreements and the filing package (design §28)
   { method: "POST", path: "/v1/mediations", role: "lender", tag: "mediations", summary: "draft a mediation agreement (caseledger-mediation-agreement/1) for a case this member is the creditor of, naming an Active MEDIATOR member: field-level problems, Σ instalments = amount", body: J, status: 201 },
   { method: "GET", path: "/v1/mediations", role: "lender,mediator", tag: "mediations", summary: "this member's agreements, as creditor or as mediator (?caseKey=, ?state=draft|requested|received|signed|refused|effective)", query: ["caseKey", "state"] },
@@ -136,6 +135,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   { method: "POST", path: "/v1/mediations/:hash/acceptance", role: "lender", tag: "mediations", summary: "the debtor's acceptance: method and the evidence record of its file in this gateway's log; with both signatures the agreement is in force and notarized", body: J },
   { method: "GET", path: "/v1/mediations/:hash/schedule", role: "lender", tag: "mediations", summary: "the instalments against the case's confirmed repayments: paid, due, overdue, defaulted" },
   { method: "POST", path: "/v1/mediations/:hash/filing", role: "lender", tag: "mediations", summary: "after a default: the filing package (起诉状 or 支付令申请书 from the staff's fields, the evidence list from the case bundle, the bundle, the notarized agreement, a manifest of SHA-256s) as a zip; carries personal data: never kept, audited", body: J, produces: "application/zip", audit: true },
+  // fee schedules and monthly statements (docs/design.md §23)
   { method: "GET", path: "/v1/fee-schedules", role: "lender,agency", tag: "fees", summary: "this member's fee schedules with its agencies (lender) or creditors (agency): proposed, received, agreed", query: ["agencyId", "creditorId"] },
   { method: "GET", path: "/v1/fee-schedules/:hash", role: "lender,agency", tag: "fees", summary: "one fee schedule with both members' signed envelopes" },
   { method: "POST", path: "/v1/fee-schedules", role: "admin", tag: "fees", summary: "lender: propose a fee schedule to an agency (full-risk, half-risk, no-risk; fen as decimal strings); sent signed as fee-schedule.propose", body: J, status: 201 },

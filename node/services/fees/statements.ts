@@ -75,11 +75,11 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export class StatementService {
   constructor(private readonly deps: StatementDeps) {
     deps.channel.handle(ISSUE_KIND, (from, body, request) => this.#announced(from, body, request));
-    deps.channel.handle(PART_KIND, (from, body) => this.#locked(hashOf(body), () => this.#part(from, body)));
-    deps.outbox.onAnswer(ISSUE_KIND, (item, exchange) => this.#locked(hashOf(item.body), () => this.#issueAnswered(item, exchange)));
-    deps.outbox.onAnswer(PART_KIND, (item, exchange) => this.#locked(hashOf(item.body), () => this.#partAnswered(exchange)));
-    deps.outbox.onDeadLetter(ISSUE_KIND, (item) => this.#locked(hashOf(item.body), () => this.#undelivered(item)));
-    deps.outbox.onDeadLetter(PART_KIND, (item) => this.#locked(hashOf(item.body), () => this.#undelivered(item)));
+    deps.channel.handle(PART_KIND, (from, body) => this.#serial.run(hashOf(body), () => this.#part(from, body)));
+    deps.outbox.onAnswer(ISSUE_KIND, (item, exchange) => this.#serial.run(hashOf(item.body), () => this.#issueAnswered(item, exchange)));
+    deps.outbox.onAnswer(PART_KIND, (item, exchange) => this.#serial.run(hashOf(item.body), () => this.#partAnswered(exchange)));
+    deps.outbox.onDeadLetter(ISSUE_KIND, (item) => this.#serial.run(hashOf(item.body), () => this.#undelivered(item)));
+    deps.outbox.onDeadLetter(PART_KIND, (item) => this.#serial.run(hashOf(item.body), () => this.#undelivered(item)));
     deps.channel.handle("statement.accept", (from, body, request) => this.#decided(from, body, request, "accepted"));
     deps.channel.handle("statement.dispute", (from, body, request) => this.#decided(from, body, request, "disputed"));
   }
@@ -235,9 +235,6 @@ export class StatementService {
 
   /** One statement's messages and answers one at a time: its parts arrive and are answered in parallel. */
   readonly #serial = new KeyedSerial();
-  #locked<T>(key: string, run: () => Promise<T>): Promise<T> {
-    return this.#serial.run(key, run);
-  }
 
   async #decide(hash: string, state: "accepted" | "disputed", lines: DisputedLine[]): Promise<StatementSummary> {
     const record = await this.#mine(hash);
@@ -275,7 +272,7 @@ export class StatementService {
     if (agreed.length === 0 || early.length > 0) {
       throw new ServiceError("VALIDATION_FAILED", msg("fees.STATEMENT_WRONG", { problems: Math.max(early.length, 1) }), { problems: early.length ? early : [{ code: "SCHEDULE_UNKNOWN", lineId: "" }] });
     }
-    return this.#locked(hash, async () => {
+    return this.#serial.run(hash, async () => {
       const had = await this.deps.store.get(hash);
       if (had) return { received: hash, state: had.state };
       const incoming = await this.deps.parts.incoming(hash);
