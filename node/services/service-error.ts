@@ -91,3 +91,11 @@ export class ServiceError<Id extends MessageId = MessageId> extends Error {
 /** 404 for one thing by its id, e.g. `notFound("caseList", id)`. */
 export const notFound = (thing: keyof Catalog["thing"], id: string | number) =>
   new ServiceError("NOT_FOUND", msg("api.NOT_FOUND", { thingZh: render(msg(`thing.${thing}`), "zh"), thingEn: render(msg(`thing.${thing}`), "en"), id }));
+
+/**
+ * 400 for a document with problems (a fee schedule, a mediation agreement, a filing's fields): `summary` says which,
+ * and each problem keeps its code and JSON path with its own words (`words`: the problem's catalog message).
+ */
+export function problemsInvalid<P extends { readonly code: string }>(summary: Message, problems: readonly P[], words: (problem: P) => Message): ServiceError {
+  return new ServiceError("VALIDATION_FAILED", summary, { problems: problems.map((p) => ({ ...p, message: bilingual(words(p)) })) });
+}

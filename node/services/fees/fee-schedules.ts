@@ -3,7 +3,7 @@ import { dayStart } from "../../domain/fees/month.js";
 import { type FeeScheduleProblem, parseFeeSchedule } from "../../domain/fees/schedule-validation.js";
 import type { AgreedSchedule } from "../../domain/fees/statement-input.js";
 import type { Clock } from "../../domain/clock.js";
-import { bilingual, msg } from "../../messages/message.js";
+import { msg } from "../../messages/message.js";
 import type { FeeScheduleStore, StoredFeeSchedule } from "../../store/fee-schedule-store.js";
 import type { StatementStore } from "../../store/statement-store.js";
 import type { PeerOutboxItem } from "../../store/peer-outbox.js";
@@ -11,7 +11,7 @@ import type { EvidenceService } from "../evidence.js";
 import type { PeerChannel, PeerExchange } from "../peer/channel.js";
 import type { PeerOutbox } from "../peer/outbox.js";
 import type { SignedPeerEnvelope } from "../peer/envelope.js";
-import { notFound, ServiceError } from "../service-error.js";
+import { notFound, problemsInvalid, ServiceError } from "../service-error.js";
 import { agreementRecord, answerBody, stored } from "./peer-agreement.js";
 
 export interface FeeScheduleDeps {
@@ -32,9 +32,7 @@ const HASH = /^0x[0-9a-f]{64}$/;
 const PROPOSE_KIND = "fee-schedule.propose";
 
 /** 400 with every problem, each with its code, path and words. */
-function invalid(problems: readonly FeeScheduleProblem[]): ServiceError {
-  return new ServiceError("VALIDATION_FAILED", msg("fees.SCHEDULE_INVALID"), { problems: problems.map((p) => ({ ...p, message: bilingual(msg(`feeSchedule.${p.code}`)) })) });
-}
+const invalid = (problems: readonly FeeScheduleProblem[]) => problemsInvalid(msg("fees.SCHEDULE_INVALID"), problems, (p) => msg(`feeSchedule.${p.code}`));
 
 interface ProposeBody {
   schedule: unknown;

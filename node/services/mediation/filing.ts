@@ -8,13 +8,13 @@ import { evidenceList, type EvidenceListItem } from "../../domain/mediation/evid
 import { type FilingInput, type FilingProblem, parseFilingInput } from "../../domain/mediation/filing-input.js";
 import type { ScheduleStatus } from "../../domain/mediation/schedule.js";
 import { formatFen } from "../../domain/money.js";
-import { bilingual, entryOf, fill, type MessageId, msg } from "../../messages/message.js";
+import { entryOf, fill, type MessageId, msg } from "../../messages/message.js";
 import type { CasePii, StoredCase } from "../../store/case-records.js";
 import type { PiiCipher } from "../../store/pii-cipher.js";
 import type { StoredMediation } from "../../store/mediation-store.js";
 import type { CaseBundleService } from "../case-bundle.js";
 import type { RepaymentLedger } from "../repayments/ledger.js";
-import { ServiceError } from "../service-error.js";
+import { problemsInvalid, ServiceError } from "../service-error.js";
 import { type FilingBlock, renderFilingPdf } from "./filing-pdf.js";
 import type { MediationService } from "./mediations.js";
 
@@ -71,9 +71,7 @@ const zh = (id: MessageId, params: Record<string, string | number> = {}): string
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 const yuan = (fen: string | bigint) => formatFen(BigInt(fen));
 
-function invalid(problems: readonly FilingProblem[]): ServiceError {
-  return new ServiceError("VALIDATION_FAILED", msg("mediation.FILING_INVALID"), { problems: problems.map((p) => ({ ...p, message: bilingual(msg(`filingInput.${p.code}`)) })) });
-}
+const invalid = (problems: readonly FilingProblem[]) => problemsInvalid(msg("mediation.FILING_INVALID"), problems, (p) => msg(`filingInput.${p.code}`));
 
 /**
  * The filing package (docs/design.md §28): when the debtor has defaulted on an agreement in force, the creditor's

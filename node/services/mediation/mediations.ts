@@ -4,7 +4,7 @@ import type { Clock } from "../../domain/clock.js";
 import { isHeldAt } from "../../domain/consortium/index.js";
 import { ACCEPTANCE_METHODS, type AcceptanceMethod, AGREEMENT_FORMAT, agreementHash, type AgreementProblem, parseAgreement } from "../../domain/mediation/agreement.js";
 import { type CountedRepayment, scheduleStatus, type ScheduleStatus } from "../../domain/mediation/schedule.js";
-import { bilingual, msg } from "../../messages/message.js";
+import { msg } from "../../messages/message.js";
 import type { CaseRecord } from "../../chain/case-events.js";
 import type { RecordDraft } from "../../store/evidence-log/evidence-log.js";
 import type { MediationStore, StoredMediation } from "../../store/mediation-store.js";
@@ -13,7 +13,7 @@ import { answerBody, stored } from "../fees/peer-agreement.js";
 import type { PeerChannel } from "../peer/channel.js";
 import type { SignedPeerEnvelope } from "../peer/envelope.js";
 import type { RepaymentLedger } from "../repayments/ledger.js";
-import { notFound, ServiceError } from "../service-error.js";
+import { notFound, problemsInvalid, ServiceError } from "../service-error.js";
 import { type DigestSigner, signDigest, signedBy } from "../signed-digest.js";
 
 /** The peer message kinds of mediation (docs/design.md §28). */
@@ -47,11 +47,7 @@ export type MediationView = StoredMediation & { schedule?: ScheduleStatus };
 
 const HASH = /^0x[0-9a-f]{64}$/;
 
-function invalid(problems: readonly AgreementProblem[]): ServiceError {
-  return new ServiceError("VALIDATION_FAILED", msg("mediation.AGREEMENT_INVALID"), {
-    problems: problems.map((p) => ({ ...p, message: bilingual(msg(`mediationAgreement.${p.code}`)) })),
-  });
-}
+const invalid = (problems: readonly AgreementProblem[]) => problemsInvalid(msg("mediation.AGREEMENT_INVALID"), problems, (p) => msg(`mediationAgreement.${p.code}`));
 
 const stateConflict = (state: string) => new ServiceError("CONFLICT", msg("mediation.STATE_CONFLICT", { state }), { state });
 const bodyOf = (body: unknown): Record<string, unknown> => (typeof body === "object" && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {});
