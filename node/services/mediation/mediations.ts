@@ -7,7 +7,7 @@ import { type CountedRepayment, scheduleStatus, type ScheduleStatus } from "../.
 import { msg } from "../../messages/message.js";
 import type { CaseRecord } from "../../chain/case-events.js";
 import type { RecordDraft } from "../../store/evidence-log/evidence-log.js";
-import type { MediationStore, StoredMediation } from "../../store/mediation-store.js";
+import type { MediationState, MediationStore, StoredMediation } from "../../store/mediation-store.js";
 import type { EvidenceService } from "../evidence.js";
 import { answerBody, stored } from "../fees/peer-agreement.js";
 import type { PeerChannel } from "../peer/channel.js";
@@ -178,9 +178,9 @@ export class MediationService {
   }
 
   /** This member's agreements (as creditor or as mediator), optionally of one case or in one state. */
-  async list(filter: { caseKey?: string; state?: string }): Promise<StoredMediation[]> {
-    const all = await this.deps.store.list({ ...(filter.caseKey ? { caseKey: filter.caseKey.toLowerCase() } : {}) });
-    return all.filter((r) => filter.state === undefined || r.state === filter.state);
+  list(filter: { caseKey?: string; state?: string }): Promise<StoredMediation[]> {
+    // A state that is none of MediationState matches nothing, as any unknown value.
+    return this.deps.store.list({ ...(filter.caseKey ? { caseKey: filter.caseKey.toLowerCase() } : {}), ...(filter.state !== undefined ? { state: filter.state as MediationState } : {}) });
   }
 
   /** One agreement, with its schedule when this member is its creditor and it is in force. */
