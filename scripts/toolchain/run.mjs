@@ -234,6 +234,13 @@ async function test(extraArgs) {
   await run([BIN.hardhat, "compile", "--quiet"]);
   const checks = [["tsc --noEmit", [BIN.tsc, "--noEmit", "-p", "."]], ...Object.entries(LINTERS)];
   const mochaArgs = (files) => [BIN.hardhat, "test", "mocha", "--no-compile", ...files];
+  const countMocha = (out, code) => {
+    const counts = mochaCounts(out);
+    passed += counts.passed;
+    failed += counts.failed;
+    // A crash before mocha's summary must not look like success.
+    if (code !== 0 && counts.failed === 0) failed += 1;
+  };
 
   if (extraArgs.length > 0) {
     for (const [name, args] of checks) {
@@ -246,10 +253,9 @@ async function test(extraArgs) {
     }
     process.stdout.write("\n== mocha ==\n");
     const mocha = await run(mochaArgs(extraArgs), { capture: true });
-    const counts = mochaCounts(mocha.out);
-    // A crash before mocha's summary must not look like success.
-    process.stdout.write(`\n${passed + counts.passed} passed, ${failed + counts.failed + (mocha.code !== 0 && counts.failed === 0 ? 1 : 0)} failed\n`);
-    return failed + counts.failed === 0 && mocha.code === 0 ? 0 : 1;
+    countMocha(mocha.out, mocha.code);
+    process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+    return failed === 0 ? 0 : 1;
   }
 
   const groups = testFiles();
@@ -257,10 +263,8 @@ async function test(extraArgs) {
     `检查与测试并行运行：${checks.length} 项检查，${groups.length} 组测试（每组完成时输出其结果）`,
     `running ${checks.length} checks and ${groups.length} test groups side by side (each one's output is printed when it ends)`,
   );
-  const finished = [];
   const report = (name, out, code, since) => {
     process.stdout.write(`\n== ${name} ==\n${out}${out.endsWith("\n") || out === "" ? "" : "\n"}`);
-    finished.push(name);
     say(`完成 ${name}（${code === 0 ? "通过" : "失败"}，${took(since)}）`, `done: ${name} (${code === 0 ? "passed" : "FAILED"}, ${took(since)})`);
   };
   const lint = (async () => {
@@ -275,11 +279,8 @@ async function test(extraArgs) {
   const mochas = groups.map(async (group) => {
     const since = Date.now();
     const { code, out } = await run(mochaArgs(group.files), { capture: true, echo: false });
-    const counts = mochaCounts(out);
     report(`mocha: ${group.name} (${group.files.length} files)`, out, code, since);
-    passed += counts.passed;
-    failed += counts.failed;
-    if (code !== 0 && counts.failed === 0) failed += 1;
+    countMocha(out, code);
   });
   await Promise.all([lint, ...mochas]);
   say(`全部完成，用时 ${took(startedAt)}`, `all done in ${took(startedAt)}`);
