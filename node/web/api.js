@@ -40,11 +40,13 @@ async function toError(res) {
   return new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.details, e.messageId, e.params);
 }
 
+/** Calls the gateway with the session's token: `body` as JSON, or a file (a Blob) as the raw body under its own type. */
 export async function api(method, path, body, { raw = false } = {}) {
   const headers = {};
   if (session.token) headers.authorization = `Bearer ${session.token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const file = body instanceof Blob;
+  if (body !== undefined) headers["content-type"] = file ? body.type || "application/octet-stream" : "application/json";
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : file ? body : JSON.stringify(body) });
   if (!res.ok) {
     const error = await toError(res);
     if (res.status === 401 && session.token) onUnauthenticated(error);

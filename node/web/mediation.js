@@ -1,7 +1,7 @@
 // Mediation agreements (design §28). The lender's tab: its agreements, each one's signatures and instalments (paid, due,
 // overdue, defaulted), the debtor's acceptance, and on default the form that builds the filing package (a zip the
 // browser saves; the gateway keeps nothing). The mediator's tab: the agreements its gateway received, to approve or refuse.
-import { api, ApiError, get, post, session } from "./api.js";
+import { api, get, post } from "./api.js";
 import { money, t, yuanToFen } from "./i18n.js";
 import { card, clear, errorNote, h, note, table } from "./ui.js";
 
@@ -87,18 +87,7 @@ function filingForm(m) {
 }
 
 /** The debtor's acceptance with its file (a scan, a recording): sent as the body, notarized and kept by the gateway. */
-async function uploadAcceptance(hash, method, file) {
-  const res = await fetch(`/v1/mediations/${hash}/acceptance?method=${encodeURIComponent(method)}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${session.token}`, "content-type": file.type || "application/octet-stream" },
-    body: file,
-  });
-  if (!res.ok) {
-    const e = (await res.json().catch(() => ({}))).error ?? {};
-    throw new ApiError(res.status, e.code ?? `HTTP_${res.status}`, e.message ?? res.statusText, e.details, e.messageId, e.params);
-  }
-  return res.json();
-}
+const uploadAcceptance = (hash, method, file) => api("POST", `/v1/mediations/${hash}/acceptance?method=${encodeURIComponent(method)}`, file);
 
 function acceptanceForm(m, refresh) {
   const method = h("select", { name: "method" }, ["signed-paper", "recorded-call", "in-person"].map((v) => h("option", { value: v }, t(`mediation_method_${v}`))));
