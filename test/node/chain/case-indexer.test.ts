@@ -209,6 +209,8 @@ describe("node/chain/case-indexer (anvil)", function () {
 
     await c.stopChain();
     expect(await waitFor(async () => errors.length > 0)).to.equal(true);
+    // A poll caught mid-request by the stop sees its socket reset; the polls after it are refused, and say so.
+    expect(await waitFor(async () => /ECONNREFUSED|connect/i.test((await index.status()).lastError ?? ""))).to.equal(true);
     expect((await index.status()).lastError).to.match(/ECONNREFUSED|connect/i);
     await c.restartChain();
     await registerAndAssign("lender", c.ids.agency, end, [pair("poll", 1)]);
