@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { copyBuildAssets } from "./build-assets.mjs";
+import { failureDigest, mochaCounts } from "./mocha-output.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const MIN_NODE = [22, 13];
@@ -184,14 +185,6 @@ async function runBuilt(script, args, { nodeFlags = [], quietBuild = false } = {
 
 const GATEWAY_HEAP = "--max-old-space-size=256";
 
-/** Counts mocha's summary lines ("N passing", "N failing") in captured output. */
-function mochaCounts(output) {
-  // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes (ESC sequences) mocha prints
-  const clean = output.replace(/\u001b\[[0-9;]*m/g, "");
-  const count = (word) => [...clean.matchAll(new RegExp(`^\\s*(\\d+) ${word}\\b`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
-  return { passed: count("passing"), failed: count("failing") };
-}
-
 /**
  * The test files in groups that run side by side, each group in its own mocha process: the end-to-end tests mostly
  * wait (on anvil, HTTP, a browser), so they overlap the CPU-bound unit and contract tests. Files in no listed folder
@@ -267,22 +260,32 @@ async function test(extraArgs) {
     process.stdout.write(`\n== ${name} ==\n${out}${out.endsWith("\n") || out === "" ? "" : "\n"}`);
     say(`完成 ${name}（${code === 0 ? "通过" : "失败"}，${took(since)}）`, `done: ${name} (${code === 0 ? "passed" : "FAILED"}, ${took(since)})`);
   };
+  const failures = [];
   const lint = (async () => {
     for (const [name, args] of checks) {
       const since = Date.now();
       const { code, out } = await run(args, { capture: true, echo: false });
       report(name, out, code, since);
       if (code === 0) passed += 1;
-      else failed += 1;
+      else {
+        failed += 1;
+        failures.push(`== ${name} ==\n${failureDigest(out)}`);
+      }
     }
   })();
   const mochas = groups.map(async (group) => {
     const since = Date.now();
     const { code, out } = await run(mochaArgs(group.files), { capture: true, echo: false });
-    report(`mocha: ${group.name} (${group.files.length} files)`, out, code, since);
+    const name = `mocha: ${group.name} (${group.files.length} files)`;
+    report(name, out, code, since);
     countMocha(out, code);
+    if (code !== 0) failures.push(`== ${name} ==\n${failureDigest(out)}`);
   });
   await Promise.all([lint, ...mochas]);
+  if (failures.length > 0) {
+    say("失败的测试（上文各组输出中亦有）如下", "the failed tests again (also in each group's output above)");
+    process.stdout.write(`\n${failures.join("\n\n")}\n`);
+  }
   say(`全部完成，用时 ${took(startedAt)}`, `all done in ${took(startedAt)}`);
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
