@@ -69,9 +69,12 @@ export const DEFAULTS = {
   /**
    * Case-list uploads (config section `ingest`): so many are ingested at once, so many more wait their turn (their
    * bodies unread, held back by TCP), and any beyond are refused with 429 and a Retry-After. Two at once keep a core
-   * for the ownership checks agencies make before every call.
+   * for the ownership checks agencies make before every call. Each upload is read in a worker thread whose heap is
+   * bounded (MB): a workbook's reader keeps its whole shared-string table, and a zip packs repeated text a thousandfold,
+   * so an upload under the size limit could otherwise unpack into more memory than the machine has. A 1,000,000-row
+   * list reads within 128 MB (measured); past the bound the upload fails with UPLOAD_OUT_OF_MEMORY.
    */
-  ingest: { maxConcurrent: 2, maxQueued: 8 },
+  ingest: { maxConcurrent: 2, maxQueued: 8, workerHeapMb: 512 },
   /** Every time limit and period of the gateway, in milliseconds (config section `timeouts`). */
   timeouts: {
     /** Each JSON-RPC call of the case submitter, the evidence anchorer and the case indexer. */
@@ -402,6 +405,7 @@ export function parseConfig(raw: unknown, baseDir: string, env: NodeJS.ProcessEn
     ingest: {
       maxConcurrent: int(ingest.maxConcurrent, "ingest.maxConcurrent", DEFAULTS.ingest.maxConcurrent, 1, 64),
       maxQueued: int(ingest.maxQueued, "ingest.maxQueued", DEFAULTS.ingest.maxQueued, 0, 10_000),
+      workerHeapMb: int(ingest.workerHeapMb, "ingest.workerHeapMb", DEFAULTS.ingest.workerHeapMb, 64, 65_536),
     },
     timeouts: Object.fromEntries(
       Object.entries(DEFAULTS.timeouts).map(([name, fallback]) => [name, int(timeouts[name], `timeouts.${name}`, fallback, 1, DAY_MS)]),

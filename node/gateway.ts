@@ -628,7 +628,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     staffRoutes: {
       "/case-lists": caseListsRouter(
         new CaseListService({
-          ingest: { store, cipher, pepper, memberId: config.memberId, clock },
+          ingest: { store, cipher, pepper, memberId: config.memberId, clock, workerHeapMb: config.ingest.workerHeapMb },
           store,
           uploadLimitBytes: config.http.uploadLimitBytes,
           spoolDir,

@@ -53,7 +53,8 @@ export function errorHandler(log: Logger) {
       log({ level: "warn", msg: "request refused: dependency unavailable", code: outage.code, method: req.method, path: req.path, error: String((error as Error)?.message ?? error).slice(0, 300) });
       api = outage;
     } else if (error instanceof CaseListFileError) {
-      const status = error.code === "FILE_TOO_LARGE" ? 413 : 400;
+      // Too large to take, or to read within the upload's memory bound: the same fix (a smaller file).
+      const status = error.code === "FILE_TOO_LARGE" || error.code === "UPLOAD_OUT_OF_MEMORY" ? 413 : 400;
       api = new ApiError(error.code, msg(`file.${error.code}`), error.details, { status });
     } else if ((error as { type?: string }).type === "entity.too.large") {
       api = new ApiError("PAYLOAD_TOO_LARGE", msg("api.BODY_TOO_LARGE"));

@@ -41,6 +41,7 @@ export const CATALOG = {
     QUOTE_UNTERMINATED: { zh: "引号未闭合", en: "a quoted field is never closed" },
     WORKBOOK_UNSUPPORTED: { zh: "这是 .xls（Excel 97–2003）或设有密码的工作簿，无法读取：请去掉密码后另存为 .xlsx，或另存为 CSV UTF-8 后再上传", en: "this is an .xls (Excel 97–2003) or password-protected workbook, which cannot be read: remove the password and save it as .xlsx, or save it as CSV UTF-8, and upload that" },
     WORKBOOK_CORRUPT: { zh: "文件不是完整的 .xlsx 工作簿（可能已损坏或被截断）：请在 Excel 中重新另存为 .xlsx 后再上传", en: "the file is not a whole .xlsx workbook (damaged or truncated?): save it again as .xlsx in Excel and upload that" },
+    UPLOAD_OUT_OF_MEMORY: { zh: "读取此文件所需的内存超过网关为一次上传设定的上限（ingest.workerHeapMb）：请拆成几份较小的清单，或另存为 CSV UTF-8（CSV 逐行读取，内存有界）后再上传", en: "reading this file needs more memory than the gateway allows one upload (ingest.workerHeapMb): split it into smaller lists, or save it as CSV UTF-8 (a CSV is read row by row, in bounded memory), and upload that" },
     SHEET_NOT_FOUND: { zh: "工作簿中没有指定名称的工作表", en: "the workbook has no sheet of that name" },
   },
   profile: {

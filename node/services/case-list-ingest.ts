@@ -27,6 +27,8 @@ export interface IngestDeps {
    * default). The same results; the gateway's main thread then spends ~20 µs of CPU a row on it.
    */
   inThread?: boolean;
+  /** The bound of the upload's worker thread's heap (config `ingest.workerHeapMb`); V8's own limit when absent. */
+  workerHeapMb?: number;
   /** Tests: the worker's entry (one that fails on purpose); the real one by default. */
   workerEntry?: URL;
 }
@@ -107,6 +109,7 @@ export async function ingestCaseList(deps: IngestDeps, input: IngestInput): Prom
           onProgress: input.onProgress,
           onBatch: take,
           entry: deps.workerEntry,
+          maxHeapMb: deps.workerHeapMb,
           ...(input.workbook ? { workbook: input.workbook } : {}),
         });
     await writing;

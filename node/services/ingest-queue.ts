@@ -39,7 +39,7 @@ export class IngestQueue {
   readonly #running = new Set<Entry>();
   readonly #waiting: Entry[] = [];
 
-  constructor(private readonly limits: IngestLimits) {}
+  constructor(private readonly limits: Pick<IngestLimits, "maxConcurrent" | "maxQueued">) {}
 
   get running(): number {
     return this.#running.size;

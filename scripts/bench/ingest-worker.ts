@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
+import { DEFAULTS } from "../../node/config.js";
 import { CaseListValidator } from "../../node/domain/case-list/validator.js";
 import { openDatabase } from "../../node/store/database.js";
 import { PiiCipher } from "../../node/store/pii-cipher.js";
@@ -54,7 +55,8 @@ if (mode === "streaming" || mode === "in-thread" || mode === "xlsx" || mode === 
   // xlsx-in-thread: the reader alone, so the workbook is read in the main thread, as before it went to the worker.
   const format = workbook ? caseListFormat(XLSX_TYPE, "bench.xlsx", undefined, spoolDir) : undefined;
   const summary = await ingestCaseList(
-    { store, cipher, pepper, memberId: 1, clock: Date.now, inThread: mode === "in-thread" },
+    // The gateway's default heap bound for the upload's worker thread (config ingest.workerHeapMb).
+    { store, cipher, pepper, memberId: 1, clock: Date.now, inThread: mode === "in-thread", workerHeapMb: DEFAULTS.ingest.workerHeapMb },
     {
       file: workbook ? "bench.xlsx" : "bench.csv",
       chunks: createReadStream(file, { highWaterMark: 1 << 20 }),

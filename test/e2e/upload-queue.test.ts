@@ -5,6 +5,7 @@ import { startGateway, type Gateway } from "../../node/gateway.js";
 import { ROLE, startConsortium, type TestConsortium } from "../support/consortium.js";
 import { publishDirectory } from "../support/directory.js";
 import { syntheticId18 } from "../node/domain/identity/synthetic-ids.js";
+import { DEFAULTS } from "../../node/config.js";
 
 const ID = syntheticId18("19880808", "246", "110105");
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\n";
@@ -21,7 +22,7 @@ describe("e2e: the upload page says where a waiting upload stands in the gateway
   before(async function () {
     browser = await launchBrowser();
     consortium = await startConsortium([{ name: "示例银行", roles: ROLE.LENDER }]);
-    lender = await startGateway({ ...consortium.member("示例银行").config, ingest: { maxConcurrent: 1, maxQueued: 1 } }, { log: () => {} });
+    lender = await startGateway({ ...consortium.member("示例银行").config, ingest: { ...DEFAULTS.ingest, maxConcurrent: 1, maxQueued: 1 } }, { log: () => {} });
     await publishDirectory(consortium, { 示例银行: { name: "示例银行", roles: ["lender"], gatewayUrl: lender.url } });
     clerk = (await lender.tokens.create("lender", "张经理")).token;
     other = (await lender.tokens.create("lender", "另一位")).token;

@@ -23,10 +23,14 @@ describe("node/config", () => {
     expect(() => parseConfig({ ...minimal, http: { trustProxy: "loopback" } }, "/")).to.throw(ConfigError, /http.trustProxy/);
     expect(() => parseConfig({ ...minimal, http: { handoverPeers: ["gateway.example"] } }, "/")).to.throw(ConfigError, /http.handoverPeers/);
     expect(config.rateLimits).to.deep.equal(DEFAULTS.rateLimits);
-    // Uploads: two ingested at once, eight waiting, by default; a member may allow more, never zero running.
+    // Uploads: two ingested at once, eight waiting, each reader's heap bounded, by default; a member may allow more,
+    // never zero running, never a bound too small to read a list.
     expect(config.ingest).to.deep.equal(DEFAULTS.ingest);
-    expect(parseConfig({ ...minimal, ingest: { maxQueued: 0 } }, "/").ingest).to.deep.equal({ maxConcurrent: DEFAULTS.ingest.maxConcurrent, maxQueued: 0 });
+    expect(DEFAULTS.ingest.workerHeapMb).to.equal(512);
+    expect(parseConfig({ ...minimal, ingest: { maxQueued: 0 } }, "/").ingest).to.deep.equal({ ...DEFAULTS.ingest, maxQueued: 0 });
+    expect(parseConfig({ ...minimal, ingest: { workerHeapMb: 4_096 } }, "/").ingest).to.deep.equal({ ...DEFAULTS.ingest, workerHeapMb: 4_096 });
     expect(() => parseConfig({ ...minimal, ingest: { maxConcurrent: 0 } }, "/")).to.throw(ConfigError, /ingest.maxConcurrent/);
+    expect(() => parseConfig({ ...minimal, ingest: { workerHeapMb: 32 } }, "/")).to.throw(ConfigError, /ingest.workerHeapMb/);
     expect(parseConfig({ ...minimal, rateLimits: { publicBurst: 5 } }, "/").rateLimits).to.deep.include({ publicBurst: 5, publicPerMinute: 30 });
     expect(() => parseConfig({ ...minimal, rateLimits: { authFailureBurst: 0 } }, "/")).to.throw(ConfigError, /rateLimits.authFailureBurst/);
     expect(config.rateLimits).to.include({ ownershipByIdBurst: 60, ownershipByIdPerMinute: 60 });

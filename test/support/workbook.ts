@@ -83,3 +83,14 @@ export function reorderZip(zip: Buffer, first: readonly string[], { dataDescript
 function assertFound(name: string): never {
   throw new Error(`no entry ${name}`);
 }
+
+/**
+ * A case list whose texts are long and all distinct (`rows` rows, two texts of `chars` characters each): Excel's zip
+ * packs them a thousandfold, so the upload is small while the shared strings a reader must hold are not.
+ */
+export async function sharedStringBomb(rows = 2_000, chars = 20_000): Promise<Buffer> {
+  const filler = "甲".repeat(chars);
+  const values: string[][] = [["合同编号", "姓名", "身份证号", "手机号", "本金", "欠款余额", "逾期天数"]];
+  for (let i = 0; i < rows; i++) values.push([`LN-${i}`, `${i}${filler}`, `${i}x${filler}`, "", "100.00", "50.00", "30"]);
+  return workbookBytes([{ name: "清单", rows: values }]);
+}

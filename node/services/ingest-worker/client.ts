@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import type { CaseListEncoding } from "../../domain/csv/read-case-list.js";
 import type { ByteChunks } from "../../domain/csv/read-case-list.js";
@@ -8,6 +10,7 @@ import { CaseListBatch } from "../../store/case-list-batch.js";
 import { ownCopy } from "../../store/record-encodings.js";
 import type { PiiCipher } from "../../store/pii-cipher.js";
 import type { UploadContext } from "../case-row-encoder.js";
+import { spoolPath } from "../workbook/spool.js";
 import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW, type WorkbookSpec } from "./protocol.js";
 
 /** Whether this is the source (run under tsx: tests, benchmarks) rather than the build (dist/). */
@@ -37,6 +40,8 @@ export interface WorkerEncodeOptions {
   onBatch: (batch: CaseListBatch) => Promise<void>;
   /** Tests: another entry (one that fails on purpose). */
   entry?: URL;
+  /** The bound of the worker's heap (its old generation), MB: past it the upload fails with UPLOAD_OUT_OF_MEMORY. */
+  maxHeapMb?: number;
   /** An .xlsx upload: read by the worker's own workbook reader. */
   workbook?: WorkbookSpec;
 }
@@ -49,6 +54,8 @@ export interface WorkerEncodeOptions {
  * with a bare Error when the worker fails or dies (the ingest then rolls the upload back; the gateway carries on).
  */
 export function encodeInWorker(options: WorkerEncodeOptions): Promise<{ encoding: CaseListEncoding; totals: ReportTotals }> {
+  // A workbook's spool is named here: a worker that dies (its heap bound, a crash) cannot remove it, so this thread does.
+  const workbook = options.workbook ? { ...options.workbook, spoolName: randomUUID() } : undefined;
   const data: IngestWorkerData = {
     file: options.file,
     pepper: options.pepper,
@@ -56,11 +63,12 @@ export function encodeInWorker(options: WorkerEncodeOptions): Promise<{ encoding
     upload: options.upload,
     maxBytes: options.maxBytes,
     progressEvery: options.progressEvery,
-    ...(options.workbook ? { workbook: options.workbook } : {}),
+    ...(workbook ? { workbook } : {}),
   };
   // A bounded young generation: its semi-spaces are resident memory, and at the default the 1M-row ingest peaked over
   // 400 MB (409 MB; 380 MB at 16 MB, and faster; 373 MB at 8 MB, but 15 % slower).
-  const worker = new Worker(options.entry ?? ENTRY, { workerData: data, execArgv: EXEC_ARGV, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+  const resourceLimits = { maxYoungGenerationSizeMb: 16, ...(options.maxHeapMb ? { maxOldGenerationSizeMb: options.maxHeapMb } : {}) };
+  const worker = new Worker(options.entry ?? ENTRY, { workerData: data, execArgv: EXEC_ARGV, resourceLimits });
   const post = (message: ToWorker, transfer: ArrayBuffer[] = []) => worker.postMessage(message, transfer);
 
   return new Promise((resolve, reject) => {
@@ -69,21 +77,20 @@ export function encodeInWorker(options: WorkerEncodeOptions): Promise<{ encoding
     let consumed = 0;
     let wakePump: (() => void) | undefined;
     let taking: Promise<void> = Promise.resolve();
-    const settle = () => {
+    /** Stops the worker; resolves once it is gone and its spool with it, however it ended. */
+    const settle = async () => {
       settled = true;
       wakePump?.();
-      void worker.terminate();
+      await worker.terminate().catch(() => undefined);
+      if (workbook) await rm(spoolPath(workbook.spoolDir, workbook.spoolName), { force: true }).catch(() => undefined);
     };
-    // Rejects only once the batch being taken (a write being started) is through, and takes no more: the ingest
-    // then awaits that write and rolls back everything the upload wrote.
+    // Rejects only once the batch being taken (a write being started) is through and the worker is gone, and takes
+    // no more: the ingest then awaits that write and rolls back everything the upload wrote.
     const fail = (error: unknown) => {
       if (settled) return;
-      settle();
+      const ended = settle();
       const failure = error instanceof Error ? error : new Error("the ingest failed");
-      taking.then(
-        () => reject(failure),
-        () => reject(failure),
-      );
+      void Promise.allSettled([taking, ended]).then(() => reject(failure));
     };
 
     worker.on("message", (message: FromWorker) => {
@@ -109,8 +116,7 @@ export function encodeInWorker(options: WorkerEncodeOptions): Promise<{ encoding
         case "done":
           taking.then(() => {
             if (settled) return;
-            settle();
-            resolve({ encoding: message.encoding, totals: message.totals });
+            void settle().then(() => resolve({ encoding: message.encoding, totals: message.totals }));
           }, fail);
           break;
         case "failed":
@@ -118,8 +124,15 @@ export function encodeInWorker(options: WorkerEncodeOptions): Promise<{ encoding
           break;
       }
     });
-    // The worker's own error is not passed on: its message could quote what it was reading.
-    worker.on("error", () => fail(new Error("the ingest worker failed")));
+    // The worker's own error is not passed on: its message could quote what it was reading. Running out of its heap
+    // bound is the file's doing (a workbook's shared strings), and the lender is told so, with the bound.
+    worker.on("error", (error: Error & { code?: string }) =>
+      fail(
+        error.code === "ERR_WORKER_OUT_OF_MEMORY"
+          ? new CaseListFileError("UPLOAD_OUT_OF_MEMORY", { limitMb: options.maxHeapMb })
+          : new Error("the ingest worker failed"),
+      ),
+    );
     worker.on("exit", (code) => fail(new Error(`the ingest worker stopped (exit code ${code})`)));
 
     const pump = async () => {

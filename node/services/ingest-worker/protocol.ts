@@ -28,6 +28,8 @@ export interface IngestWorkerData {
 export interface WorkbookSpec {
   sheet: string | undefined;
   spoolDir: string;
+  /** The spool's name, chosen by the main thread: it removes the spool if the worker dies before it could. */
+  spoolName?: string;
 }
 
 export type ToWorker =

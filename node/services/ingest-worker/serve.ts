@@ -7,8 +7,8 @@ import type { CaseListEventReader } from "../../domain/case-list/report.js";
 import { type FromWorker, type IngestWorkerData, type ToWorker, WINDOW, type WorkbookSpec } from "./protocol.js";
 
 /** The reader of an .xlsx upload, as case-list-format.ts builds it in the main thread. */
-function workbookReader({ sheet, spoolDir }: WorkbookSpec): CaseListEventReader {
-  return (chunks, options) => readWorkbookBatches(chunks, { ...options, sheet, spoolDir });
+function workbookReader({ sheet, spoolDir, spoolName }: WorkbookSpec): CaseListEventReader {
+  return (chunks, options) => readWorkbookBatches(chunks, { ...options, sheet, spoolDir, spoolName });
 }
 
 /** The port the worker talks through (parentPort, or a test's wrapper of it). */

@@ -28,6 +28,8 @@ export interface ReadWorkbookOptions extends ReadCaseListOptions {
   sheet?: string;
   /** Where the upload is spooled (encrypted) while it is read: the gateway's `<dataDir>/spool`. */
   spoolDir: string;
+  /** The spool's name in `spoolDir` (random when not given). */
+  spoolName?: string;
 }
 
 /** Rows per batch of events: enough to amortize the async step, few enough to stay young-generation garbage. */
@@ -51,7 +53,7 @@ function readingOrder(entries: readonly ZipEntry[]): ZipEntry[] {
 }
 
 export async function* readWorkbookBatches(chunks: ByteChunks, options: ReadWorkbookOptions): AsyncGenerator<CaseListEvent[], void, undefined> {
-  const { maxBytes, sheet, spoolDir } = options;
+  const { maxBytes, sheet, spoolDir, spoolName } = options;
   const source = (Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]()) as AsyncIterator<Uint8Array> | Iterator<Uint8Array>;
   let bytes = 0;
   let done = false;
@@ -70,7 +72,7 @@ export async function* readWorkbookBatches(chunks: ByteChunks, options: ReadWork
   let input: Readable | undefined;
   try {
     const first = await signature(next);
-    spool = await EncryptedSpool.create(spoolDir);
+    spool = await EncryptedSpool.create(spoolDir, spoolName);
     for (let chunk: Uint8Array | undefined = first; chunk; chunk = await next()) await spool.append(chunk);
 
     let entries: LocatedEntry[];

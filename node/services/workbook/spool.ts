@@ -9,6 +9,9 @@ export const SPOOL_DIR_NAME = "spool";
 export const workbookSpoolDir = (dataDir: string): string => join(dataDir, SPOOL_DIR_NAME);
 
 const SPOOL_SUFFIX = ".spool";
+
+/** The file of the spool named `name` in `dir`. */
+export const spoolPath = (dir: string, name: string): string => join(dir, `${name}${SPOOL_SUFFIX}`);
 const BLOCK = 16;
 
 /** Makes the spool directory (owner only) and removes the spools a crash left behind: the number removed. */
@@ -49,10 +52,13 @@ export class EncryptedSpool {
     private readonly file: FileHandle,
   ) {}
 
-  /** A new, empty spool in `dir` (made owner-only if it is missing). */
-  static async create(dir: string): Promise<EncryptedSpool> {
+  /**
+   * A new, empty spool in `dir` (made owner-only if it is missing), named at random unless the caller names it: the
+   * gateway's main thread names the spool of a read in a worker thread, to remove it should the thread die.
+   */
+  static async create(dir: string, name: string = randomUUID()): Promise<EncryptedSpool> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const path = join(dir, `${randomUUID()}${SPOOL_SUFFIX}`);
+    const path = spoolPath(dir, name);
     return new EncryptedSpool(path, await open(path, "wx+", 0o600));
   }
 

@@ -7,6 +7,7 @@ import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 import { CLI } from "../../support/cli.js";
+import { DEFAULTS } from "../../../node/config.js";
 
 const ID = syntheticId18("19900101", "357", "330106");
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数\n";
@@ -25,7 +26,7 @@ describe("node/cli: caseledger cases upload waits in the gateway's queue", funct
 
   before(async () => {
     consortium = await startConsortium([{ name: "lender", roles: ROLE.LENDER }]);
-    gateway = await startGateway({ ...consortium.member("lender").config, ingest: { maxConcurrent: 1, maxQueued: 1 } }, { log: (e) => logs.push(e) });
+    gateway = await startGateway({ ...consortium.member("lender").config, ingest: { ...DEFAULTS.ingest, maxConcurrent: 1, maxQueued: 1 } }, { log: (e) => logs.push(e) });
     const cli = await gateway.tokens.create("lender", "cli");
     cliTokenId = cli.record.id;
     env = { CASELEDGER_GATEWAY: gateway.url, CASELEDGER_TOKEN: cli.token, CASELEDGER_LANG: "" };

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
+import { DEFAULTS } from "../../../node/config.js";
 
 const ID = syntheticId18("19860204", "778", "440106");
 const HEADER = "合同编号,姓名,身份证号,手机号,本金,欠款余额,逾期天数";
@@ -20,7 +21,7 @@ describe("node/http: case-list upload queue", function () {
   before(async () => {
     consortium = await startConsortium([{ name: "lender", roles: ROLE.LENDER | ROLE.AGENCY }]);
     const config = consortium.member("lender").config;
-    gateway = await startGateway({ ...config, ingest: { maxConcurrent: 1, maxQueued: 1 } }, { log: () => undefined });
+    gateway = await startGateway({ ...config, ingest: { ...DEFAULTS.ingest, maxConcurrent: 1, maxQueued: 1 } }, { log: () => undefined });
     lenderToken = (await gateway.tokens.create("lender", "clerk")).token;
     agencyToken = (await gateway.tokens.create("agency", "collector")).token;
   });

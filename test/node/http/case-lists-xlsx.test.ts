@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { startGateway, type Gateway } from "../../../node/gateway.js";
 import { workbookSpoolDir } from "../../../node/services/workbook/spool.js";
 import { ROLE, startConsortium, type TestConsortium } from "../../support/consortium.js";
-import { workbookBytes } from "../../support/workbook.js";
+import { sharedStringBomb, workbookBytes } from "../../support/workbook.js";
 import { syntheticId18 } from "../domain/identity/synthetic-ids.js";
 
 const ID = syntheticId18("19860204", "778", "440106");
@@ -27,7 +27,8 @@ describe("node/http: /v1/case-lists with .xlsx workbooks", function () {
     spoolDir = workbookSpoolDir(config.dataDir);
     await mkdir(spoolDir, { recursive: true });
     await writeFile(join(spoolDir, "left-by-a-crash.spool"), Buffer.alloc(64, 1));
-    gateway = await startGateway(config, { log: () => {} });
+    // A smaller bound than the default on the upload's reader, so that a workbook past it is quick to make.
+    gateway = await startGateway({ ...config, ingest: { ...config.ingest, workerHeapMb: 96 } }, { log: () => {} });
     token = (await gateway.tokens.create("lender", "clerk")).token;
   });
   after(async () => {
@@ -69,6 +70,19 @@ describe("node/http: /v1/case-lists with .xlsx workbooks", function () {
     const res = await upload(book, "name=book.xlsx", "application/octet-stream");
     expect(res.status).to.equal(201);
     expect(res.body.totals.accepted).to.equal(1);
+  });
+
+  it("refuses a workbook whose shared strings unpack past the reader's memory bound (413 UPLOAD_OUT_OF_MEMORY, the bound named), and still answers", async () => {
+    const bomb = await sharedStringBomb();
+    const res = await upload(bomb, "name=bomb.xlsx");
+    expect(res.status).to.equal(413);
+    expect(res.body.error).to.deep.include({ code: "UPLOAD_OUT_OF_MEMORY", details: { limitMb: 96 } });
+    expect(res.body.error.message).to.include("CSV");
+    const lists = (await get("/v1/case-lists")).lists.filter((l: { file: string }) => l.file === "bomb.xlsx");
+    expect(lists.map((l: { state: string }) => l.state)).to.deep.equal(["failed"]);
+    expect(await readdir(spoolDir)).to.deep.equal([]);
+    const after = await upload(await workbookBytes([{ name: "s", rows: [HEADER, ["B-1", "测试甲", ID, "", 1, 1, 1]] }]), "name=after.xlsx");
+    expect(after.status).to.equal(201);
   });
 
   it("refuses .xls bytes, a missing sheet and a cut-short workbook (400), leaving only a failed summary", async () => {

@@ -5,10 +5,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
+import { CaseListFileError } from "../../../../node/domain/errors.js";
 import type { Pepper } from "../../../../node/domain/pseudonyms.js";
 import { type GatewayDatabase, openDatabase } from "../../../../node/store/database.js";
 import { PiiCipher } from "../../../../node/store/pii-cipher.js";
 import { ingestCaseList } from "../../../../node/services/case-list-ingest.js";
+import { caseListFormat, XLSX_TYPE } from "../../../../node/services/case-list-format.js";
+import { inChunks, sharedStringBomb } from "../../../support/workbook.js";
 import { syntheticId18 } from "../../domain/identity/synthetic-ids.js";
 
 const enc = new TextEncoder();
@@ -33,7 +36,7 @@ describe("node/services/ingest-worker: an upload's worker thread that fails", fu
   let dir: string;
   let store: GatewayDatabase;
   const cipher = new PiiCipher(randomBytes(32));
-  const deps = (workerEntry?: URL) => ({ store, cipher, pepper, memberId: 2, clock: Date.now, workerEntry });
+  const deps = (workerEntry?: URL, workerHeapMb?: number) => ({ store, cipher, pepper, memberId: 2, clock: Date.now, workerEntry, workerHeapMb });
   const count = async (iterable: AsyncIterable<unknown>) => {
     let n = 0;
     for await (const _ of iterable) n++;
@@ -91,4 +94,44 @@ describe("node/services/ingest-worker: an upload's worker thread that fails", fu
       expect(await count(store.cases.keys())).to.equal(3_000);
     });
   }
+
+  it("outgrows its heap bound (ingest.workerHeapMb) after its first batch: UPLOAD_OUT_OF_MEMORY with the bound, rolled back; the gateway's own heap is untouched and the next upload works", async () => {
+    const heapBefore = process.memoryUsage().heapUsed;
+    let failure: unknown;
+    await ingestCaseList(deps(new URL("./hogging-worker.ts", import.meta.url), 128), { file: "huge.csv", chunks: list(5_000), uploadedBy: "s" }).catch(
+      (error: unknown) => (failure = error),
+    );
+    expect(failure).to.be.instanceOf(CaseListFileError);
+    expect(failure).to.deep.include({ code: "UPLOAD_OUT_OF_MEMORY", details: { limitMb: 128 } });
+    expect((failure as Error).message).to.contain("ingest.workerHeapMb");
+
+    const lists = [];
+    for await (const summary of store.caseLists.all()) lists.push(summary);
+    expect(lists).to.have.length(1);
+    expect(lists[0]).to.deep.include({ state: "failed" });
+    expect(lists[0]!.error).to.deep.include({ code: "UPLOAD_OUT_OF_MEMORY", details: { limitMb: 128 } });
+    expect(await store.reportRows.chunkCount(lists[0]!.id)).to.equal(0);
+    expect(await count(store.cases.keys())).to.equal(0);
+    // What the worker held was its own: the gateway's heap did not grow by the bound.
+    expect(process.memoryUsage().heapUsed - heapBefore).to.be.below(64 * 2 ** 20);
+
+    const next = await ingestCaseList(deps(undefined, 128), { file: "next.csv", chunks: list(3_000), uploadedBy: "s" });
+    expect(next).to.deep.include({ state: "ready" });
+    expect(next.totals).to.include({ rows: 3_000, accepted: 3_000 });
+  });
+
+  it("reads a workbook whose shared strings unpack past the bound (under 1 MB sent, 80 million characters): UPLOAD_OUT_OF_MEMORY, nothing kept", async () => {
+    // Excel's zip packs repeated text a thousandfold: an upload far under the size limit can unpack into gigabytes of
+    // shared strings, which the reader must hold (Excel's layout).
+    const bytes = await sharedStringBomb();
+    expect(bytes.length).to.be.below(2 ** 20);
+    const format = caseListFormat(XLSX_TYPE, "huge.xlsx", undefined, join(dir, "spool"));
+    let failure: unknown;
+    await ingestCaseList(deps(undefined, 64), { file: "huge.xlsx", chunks: inChunks(bytes, 65_536), ...format, uploadedBy: "s" }).catch(
+      (error: unknown) => (failure = error),
+    );
+    expect(failure).to.deep.include({ code: "UPLOAD_OUT_OF_MEMORY", details: { limitMb: 64 } });
+    for await (const summary of store.caseLists.all()) expect(summary).to.deep.include({ state: "failed" });
+    expect(await count(store.cases.keys())).to.equal(0);
+  });
 });
