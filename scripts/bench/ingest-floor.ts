@@ -5,6 +5,10 @@
  * the loan ref's index entry, in batches of 2,000 as the ingest writes them). Parsing, validation, de-duplication and
  * the report come on top. Divided into the machine's cores, it bounds the rows per second any split across threads can
  * reach here; bench:ingest prints it beside the target.
+ *
+ * Beside it, what the writes would cost in an append-only layout (the issue's "store layout" item, not built): each
+ * batch's cases as one value under a sequential key, and per row only a small caseKey → place entry and the loan ref
+ * (both still at random keys: a case is looked up by its key). The difference is all such a layout could save.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -69,14 +73,37 @@ try {
     await db.close();
     store = undefined;
   });
+  store = await openDatabase(join(dir, "segments"));
+  const segmentWrites = await perRow(async () => {
+    const db = store as NonNullable<typeof store>;
+    const place = Buffer.alloc(12);
+    for (let start = 0, segment = 0; start < ROWS; start += BATCH_ROWS, segment++) {
+      const batch = db.batch();
+      const end = Math.min(ROWS, start + BATCH_ROWS);
+      // One value for the whole batch, under a key that only grows (the upload's id and the segment's number).
+      db.reportRows.putChunkIn(batch, "L0floor", segment, Buffer.concat(Array.from({ length: end - start }, () => value)));
+      for (let i = start; i < end; i++) {
+        const caseKey = caseKeys[i] as string;
+        place.writeUInt32BE(segment, 0);
+        place.writeUInt32BE(i - start, 4);
+        db.cases.putEncodedIn(batch, caseKey, Buffer.from(place));
+        db.loanRefs.putKeyIn(batch, LoanRefIndex.key(1, (rows[i] as (typeof rows)[number]).loanRef), caseKey);
+      }
+      await batch.write();
+    }
+    await db.close();
+    store = undefined;
+  });
   const cores = availableParallelism();
   const total = hmacs + seal + writes;
+  const withSegments = hmacs + seal + segmentWrites;
   console.log(
     JSON.stringify({
       rows: ROWS,
       cores,
       cpuMicrosPerRow: { hmacs, seal, writes, total },
       ceilingRowsPerSecond: Math.round((cores * 1e6) / total),
+      segmentLayout: { writes: segmentWrites, total: withSegments, ceilingRowsPerSecond: Math.round((cores * 1e6) / withSegments) },
     }),
   );
 } finally {

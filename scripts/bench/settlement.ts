@@ -41,11 +41,14 @@ interface RepaymentsResult {
   ratioBulkOverBaseline: number;
 }
 
+/** The heap bound the gateway runs with (`npm run gateway`, scripts/toolchain/run.mjs): the statement is priced there. */
+const GATEWAY_HEAP = "--max-old-space-size=256";
+
 /** Runs scripts/bench/<name>.ts in a child Node (the TypeScript loader this process runs with) and reads its result. */
-async function part<T>(name: string): Promise<{ result: T; loadBefore: number[]; loadAfter: number[] }> {
+async function part<T>(name: string, nodeFlags: string[] = []): Promise<{ result: T; loadBefore: number[]; loadAfter: number[] }> {
   const loadBefore = load();
   say(`${name}: child process, load ${loadBefore.join(", ")}`);
-  const child = spawn(process.execPath, [...process.execArgv, join(PROJECT_ROOT, "scripts", "bench", `${name}.ts`)], {
+  const child = spawn(process.execPath, [...process.execArgv, ...nodeFlags, join(PROJECT_ROOT, "scripts", "bench", `${name}.ts`)], {
     cwd: PROJECT_ROOT,
     stdio: "inherit",
   });
@@ -58,7 +61,7 @@ async function part<T>(name: string): Promise<{ result: T; loadBefore: number[];
   return { result: JSON.parse(text) as T, loadBefore, loadAfter: load() };
 }
 
-const statement = await part<StatementResult>("statement");
+const statement = await part<StatementResult>("statement", [GATEWAY_HEAP]);
 const repayments = await part<RepaymentsResult>("repayments");
 const s = statement.result;
 const r = repayments.result;

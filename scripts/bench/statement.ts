@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { loadavg } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import { standardBuckets, feeScheduleHash, type FeeSchedule } from "../../node/domain/fees/fee-schedule.js";
 import { statementCsv } from "../../node/domain/fees/statement-csv.js";
 import { statementDocumentOf, statementHash } from "../../node/domain/fees/statement-document.js";
@@ -127,6 +128,8 @@ const result = {
   documentAndHashSeconds: Math.round(hashMs / 10) / 100,
   csvMB: Math.round(csvBytes / 1e5) / 10,
   peakRssMB: oursRss,
+  // The V8 heap bound of this run: the gateway's (256 MB of old generation) when run by npm run bench:statement.
+  heapLimitMB: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
   baseline: {
     design: "Number (float) money, schedule and case looked up again per line, total rounded once at the end, JSON.stringify",
     seconds: Math.round(naiveSeconds * 100) / 100,
@@ -141,7 +144,8 @@ await updateBenchmarksSection(
   `## Monthly statement (\`npm run bench:statement\`)
 
 Measured ${result.measuredAt.slice(0, 10)} on ${describeMachine()}. One pair, one month: ${CASES.toLocaleString("en")} cases,
-${REPAYMENTS.toLocaleString("en")} confirmed repayments, ${REVERSALS.toLocaleString("en")} reversals, a schedule change mid-month.
+${REPAYMENTS.toLocaleString("en")} confirmed repayments, ${REVERSALS.toLocaleString("en")} reversals, a schedule change mid-month. Run as the
+gateway runs, under its heap bound (\`--max-old-space-size=256\`; V8's heap limit ${result.heapLimitMB} MB in this run).
 
 | | figure | target |
 | --- | --- | --- |
