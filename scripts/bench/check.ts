@@ -24,6 +24,7 @@ import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { PER_TX, seedCaseIndex, syntheticKey, verifySeed } from "./check-index-seed.js";
 import { runLoadClient } from "./load-client-run.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
+import { GATEWAY_HEAP } from "../toolchain/gateway-heap.mjs";
 
 const CASES = Number(process.env.BENCH_CHECK_CASES ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_CHECK_SECONDS ?? 15);
@@ -80,7 +81,7 @@ try {
   await writeFile(configFile, JSON.stringify(agencyConfig));
   const logFile = join(home, "gateway.log");
   const logFd = await open(logFile, "w");
-  const flags = ["--max-old-space-size=256", ...(CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`] : [])];
+  const flags = [GATEWAY_HEAP, ...(CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${CPU_PROF}`] : [])];
   gatewayProcess = spawn(process.execPath, [...flags, "--import", "tsx", join(PROJECT_ROOT, "node", "main.ts"), "--config", configFile], {
     stdio: ["ignore", logFd.fd, "inherit"],
   });

@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import ExcelJS from "exceljs";
 import { syntheticCaseLines } from "../lib/synthetic-cases.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
+import { GATEWAY_HEAP } from "../toolchain/gateway-heap.mjs";
 
 const ROWS = Number(process.env.BENCH_INGEST_ROWS ?? 1_000_000);
 const BASELINE_ROWS = Number(process.env.BENCH_INGEST_BASELINE_ROWS ?? 200_000);
@@ -73,7 +74,7 @@ interface RunResult {
 function runWorker(mode: "streaming" | "in-thread" | "naive" | "xlsx" | "xlsx-in-thread" | "xlsx-naive", file: string, dataDir: string): RunResult {
   const worker = fileURLToPath(new URL("./ingest-worker.ts", import.meta.url));
   // The same heap bound as `npm run gateway` (scripts/toolchain/run.mjs).
-  const result = spawnSync(process.execPath, ["--max-old-space-size=256", "--import", "tsx", worker, mode, file, dataDir], {
+  const result = spawnSync(process.execPath, [GATEWAY_HEAP, "--import", "tsx", worker, mode, file, dataDir], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
     maxBuffer: 1 << 20,

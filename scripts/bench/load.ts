@@ -24,6 +24,7 @@ import { ROLE, startConsortium } from "../lib/dev-consortium.js";
 import { syntheticCaseLines } from "../lib/synthetic-cases.js";
 import { runLoadClient } from "./load-client-run.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
+import { GATEWAY_HEAP } from "../toolchain/gateway-heap.mjs";
 
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 60);
 const UPLOADERS = Number(process.env.BENCH_LOAD_UPLOADERS ?? 20);
@@ -53,7 +54,7 @@ interface GatewayProcess {
 /** Starts a gateway in its own process (scripts/bench/load-gateway.ts) with the heap bound of `npm run gateway`. */
 function gatewayProcess(spec: { config: GatewayConfig; role: "lender" | "agency"; evidence?: object }): Promise<GatewayProcess> {
   const script = fileURLToPath(new URL("./load-gateway.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--max-old-space-size=256", "--import", "tsx", script], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [GATEWAY_HEAP, "--import", "tsx", script], { stdio: ["pipe", "pipe", "inherit"] });
   child.stdin.end(JSON.stringify(spec));
   const rss: number[] = [];
   const errors: string[] = [];

@@ -12,6 +12,7 @@ import { readFile } from "node:fs/promises";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../node/paths.js";
+import { GATEWAY_HEAP } from "../toolchain/gateway-heap.mjs";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
 
 const say = (line: string) => console.log(`[bench:settlement] ${line}`);
@@ -41,9 +42,6 @@ interface RepaymentsResult {
   ratioBulkOverBaseline: number;
 }
 
-/** The heap bound the gateway runs with (`npm run gateway`, scripts/toolchain/run.mjs): the statement is priced there. */
-const GATEWAY_HEAP = "--max-old-space-size=256";
-
 /** Runs scripts/bench/<name>.ts in a child Node (the TypeScript loader this process runs with) and reads its result. */
 async function part<T>(name: string, nodeFlags: string[] = []): Promise<{ result: T; loadBefore: number[]; loadAfter: number[] }> {
   const loadBefore = load();
@@ -61,6 +59,7 @@ async function part<T>(name: string, nodeFlags: string[] = []): Promise<{ result
   return { result: JSON.parse(text) as T, loadBefore, loadAfter: load() };
 }
 
+// The statement is priced in the gateway: under the gateway's heap bound.
 const statement = await part<StatementResult>("statement", [GATEWAY_HEAP]);
 const repayments = await part<RepaymentsResult>("repayments");
 const s = statement.result;

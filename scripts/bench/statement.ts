@@ -15,6 +15,7 @@ import { statementDocumentOf, statementHash } from "../../node/domain/fees/state
 import { computeStatementBody } from "../../node/domain/fees/statement.js";
 import type { ConfirmedRepayment, RepaymentReversal, StatementAssignment } from "../../node/domain/fees/statement-input.js";
 import { describeMachine, machine, updateBenchmarksSection, writeResult } from "./report.js";
+import { GATEWAY_HEAP } from "../toolchain/gateway-heap.mjs";
 
 const CASES = Number(process.env.BENCH_STATEMENT_CASES ?? 100_000);
 const REPAYMENTS = Number(process.env.BENCH_STATEMENT_REPAYMENTS ?? 300_000);
@@ -145,7 +146,7 @@ await updateBenchmarksSection(
 
 Measured ${result.measuredAt.slice(0, 10)} on ${describeMachine()}. One pair, one month: ${CASES.toLocaleString("en")} cases,
 ${REPAYMENTS.toLocaleString("en")} confirmed repayments, ${REVERSALS.toLocaleString("en")} reversals, a schedule change mid-month. Run as the
-gateway runs, under its heap bound (\`--max-old-space-size=256\`; V8's heap limit ${result.heapLimitMB} MB in this run).
+gateway runs, under its heap bound (\`${GATEWAY_HEAP}\`; V8's heap limit ${result.heapLimitMB} MB in this run).
 
 | | figure | target |
 | --- | --- | --- |

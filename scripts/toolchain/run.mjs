@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { copyBuildAssets } from "./build-assets.mjs";
+import { GATEWAY_HEAP } from "./gateway-heap.mjs";
 import { failureDigest, mochaCounts } from "./mocha-output.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -182,8 +183,6 @@ async function runBuilt(script, args, { nodeFlags = [], quietBuild = false } = {
   if (built !== 0) return built;
   return (await run([...nodeFlags, join(DIST, script), ...args])).code;
 }
-
-const GATEWAY_HEAP = "--max-old-space-size=256";
 
 /**
  * The test files in groups that run side by side, each group in its own mocha process: the end-to-end tests mostly
