@@ -54,59 +54,67 @@ const seal = await perRow(() => {
   for (let i = 0; i < ROWS; i++) cipher.sealParts((rows[i] as (typeof rows)[number]).pii, caseKeys[i] as string);
 });
 
+type Store = Awaited<ReturnType<typeof openDatabase>>;
+
+/**
+ * CPU a row of writing every row to a fresh store (opened before the clock starts), a batch of BATCH_ROWS at a time
+ * (`add` puts rows start…end − 1, the `segment`-th batch), until the store is closed: LevelDB's threads go on compacting after the last write, and
+ * that is the rows' cost too.
+ */
+async function writes(dir: string, add: (db: Store, batch: ReturnType<Store["batch"]>, start: number, end: number, segment: number) => void): Promise<number> {
+  const db = await openDatabase(dir);
+  let closed = false;
+  try {
+    return await perRow(async () => {
+      for (let start = 0, segment = 0; start < ROWS; start += BATCH_ROWS, segment++) {
+        const batch = db.batch();
+        add(db, batch, start, Math.min(ROWS, start + BATCH_ROWS), segment);
+        await batch.write();
+      }
+      await db.close();
+      closed = true;
+    });
+  } finally {
+    if (!closed) await db.close();
+  }
+}
+
+const loanRefKey = (i: number) => LoanRefIndex.key(1, (rows[i] as (typeof rows)[number]).loanRef);
+
 const dir = await mkdtemp(join(tmpdir(), "caseledger-bench-floor-"));
-let store: Awaited<ReturnType<typeof openDatabase>> | undefined = await openDatabase(join(dir, "store"));
 try {
   const value = randomBytes(CASE_BYTES);
-  // Until the store is closed: LevelDB's threads go on compacting after the last write, and that is the rows' cost too.
-  const writes = await perRow(async () => {
-    const db = store as NonNullable<typeof store>;
-    for (let start = 0; start < ROWS; start += BATCH_ROWS) {
-      const batch = db.batch();
-      for (let i = start; i < Math.min(ROWS, start + BATCH_ROWS); i++) {
-        const caseKey = caseKeys[i] as string;
-        db.cases.putEncodedIn(batch, caseKey, value);
-        db.loanRefs.putKeyIn(batch, LoanRefIndex.key(1, (rows[i] as (typeof rows)[number]).loanRef), caseKey);
-      }
-      await batch.write();
+  // As the ingest writes: each case under its caseKey, and its loan ref's entry.
+  const keyed = await writes(join(dir, "store"), (db, batch, start, end) => {
+    for (let i = start; i < end; i++) {
+      db.cases.putEncodedIn(batch, caseKeys[i] as string, value);
+      db.loanRefs.putKeyIn(batch, loanRefKey(i), caseKeys[i] as string);
     }
-    await db.close();
-    store = undefined;
   });
-  store = await openDatabase(join(dir, "segments"));
-  const segmentWrites = await perRow(async () => {
-    const db = store as NonNullable<typeof store>;
-    const place = Buffer.alloc(12);
-    for (let start = 0, segment = 0; start < ROWS; start += BATCH_ROWS, segment++) {
-      const batch = db.batch();
-      const end = Math.min(ROWS, start + BATCH_ROWS);
-      // One value for the whole batch, under a key that only grows (the upload's id and the segment's number).
-      db.reportRows.putChunkIn(batch, "L0floor", segment, Buffer.concat(Array.from({ length: end - start }, () => value)));
-      for (let i = start; i < end; i++) {
-        const caseKey = caseKeys[i] as string;
-        place.writeUInt32BE(segment, 0);
-        place.writeUInt32BE(i - start, 4);
-        db.cases.putEncodedIn(batch, caseKey, Buffer.from(place));
-        db.loanRefs.putKeyIn(batch, LoanRefIndex.key(1, (rows[i] as (typeof rows)[number]).loanRef), caseKey);
-      }
-      await batch.write();
+  // Append-only: the batch's cases as one value under a key that only grows (the upload's id and the segment's
+  // number), and per row the caseKey → place entry and the loan ref's.
+  const segmented = await writes(join(dir, "segments"), (db, batch, start, end, segment) => {
+    db.reportRows.putChunkIn(batch, "L0floor", segment, Buffer.concat(Array.from({ length: end - start }, () => value)));
+    for (let i = start; i < end; i++) {
+      const place = Buffer.alloc(12);
+      place.writeUInt32BE(segment, 0);
+      place.writeUInt32BE(i - start, 4);
+      db.cases.putEncodedIn(batch, caseKeys[i] as string, place);
+      db.loanRefs.putKeyIn(batch, loanRefKey(i), caseKeys[i] as string);
     }
-    await db.close();
-    store = undefined;
   });
   const cores = availableParallelism();
-  const total = hmacs + seal + writes;
-  const withSegments = hmacs + seal + segmentWrites;
+  const total = hmacs + seal + keyed;
+  const withSegments = hmacs + seal + segmented;
   console.log(
     JSON.stringify({
       rows: ROWS,
       cores,
-      cpuMicrosPerRow: { hmacs, seal, writes, total },
+      cpuMicrosPerRow: { hmacs, seal, writes: keyed, total },
       ceilingRowsPerSecond: Math.round((cores * 1e6) / total),
-      segmentLayout: { writes: segmentWrites, total: withSegments, ceilingRowsPerSecond: Math.round((cores * 1e6) / withSegments) },
+      segmentLayout: { writes: segmented, total: withSegments, ceilingRowsPerSecond: Math.round((cores * 1e6) / withSegments) },
     }),
   );
 } finally {
-  await store?.close();
   await rm(dir, { recursive: true, force: true });
 }
