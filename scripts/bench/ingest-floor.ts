@@ -93,13 +93,13 @@ try {
   });
   // Append-only: the batch's cases as one value under a key that only grows (the upload's id and the segment's
   // number), and per row the caseKey → place entry and the loan ref's.
+  const place = Buffer.alloc(12);
   const segmented = await writes(join(dir, "segments"), (db, batch, start, end, segment) => {
     db.reportRows.putChunkIn(batch, "L0floor", segment, Buffer.concat(Array.from({ length: end - start }, () => value)));
     for (let i = start; i < end; i++) {
-      const place = Buffer.alloc(12);
       place.writeUInt32BE(segment, 0);
       place.writeUInt32BE(i - start, 4);
-      db.cases.putEncodedIn(batch, caseKeys[i] as string, place);
+      db.cases.putEncodedIn(batch, caseKeys[i] as string, Buffer.from(place));
       db.loanRefs.putKeyIn(batch, loanRefKey(i), caseKeys[i] as string);
     }
   });
